@@ -1,0 +1,49 @@
+"""Errors a user can cause. The CLI turns them into a clear message and exit status 2."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class BackpainError(Exception):
+    """Base for every error caused by input rather than by a bug."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a routine file, located as precisely as we can."""
+
+    path: str
+    message: str
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    key_path: str = ""
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        key = f" {self.key_path}:" if self.key_path else ""
+        return f"{where}:{key} {self.message}"
+
+
+class RoutineError(BackpainError):
+    """A routine file (or a reference to one) is unusable; carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class RoutineNotFound(RoutineError):
+    """A routine name or path that does not lead to a routine file."""
+
+
+class ConfigError(BackpainError):
+    """The configuration file is unreadable or holds an unknown or invalid setting."""
+
+
+class HistoryError(BackpainError):
+    """The history database cannot be opened or is not ours."""

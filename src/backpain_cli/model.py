@@ -1,0 +1,98 @@
+"""The routine model: immutable values with no I/O, shared by every other module."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+DEFAULT_DISCLAIMER = (
+    "This is general education, not medical advice. If anything is painful or does not "
+    "feel right, stop and talk to your healthcare provider."
+)
+
+
+class Side(enum.Enum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class Period(enum.Enum):
+    DAY = "day"
+    WEEK = "week"
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """How often a routine should be done, e.g. 2 per day."""
+
+    times: int
+    period: Period
+
+    def __str__(self) -> str:
+        return f"{self.times} per {self.period.value}"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    instructions: tuple[str, ...]
+    hold: int  # seconds per rep
+    reps: int = 1
+    sets: int = 1
+    sides: tuple[Side, ...] = ()  # empty: no sides; otherwise alternated every rep
+    rest: int = 10  # seconds between reps (and between sides)
+    set_rest: int = 30  # seconds between sets
+    prepare: int = 5  # seconds to get into position before the first rep
+    position: str = ""
+    equipment: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    caution: str = ""
+
+    @property
+    def dose(self) -> str:
+        """Human dose, e.g. `30 s × 3`, `5 s × 10 × 2 sets`, `30 s × 3 each side`."""
+        text = f"{self.hold} s × {self.reps}"
+        if self.sets > 1:
+            text += f" × {self.sets} sets"
+        if len(self.sides) > 1:
+            text += " each side"
+        elif len(self.sides) == 1:
+            text += f" {self.sides[0].value} side"
+        return text
+
+
+@dataclass(frozen=True)
+class Routine:
+    name: str
+    title: str
+    exercises: tuple[Exercise, ...]
+    summary: str = ""
+    source: str = ""
+    disclaimer: str = DEFAULT_DISCLAIMER
+    frequency: Frequency | None = None
+
+    @property
+    def equipment(self) -> tuple[str, ...]:
+        """Equipment of all exercises, each once, in order of first use."""
+        return tuple(dict.fromkeys(item for ex in self.exercises for item in ex.equipment))
+
+    @property
+    def cautions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(ex.caution for ex in self.exercises if ex.caution))
+
+    def exercise_index(self, exercise_id: str) -> int | None:
+        for index, exercise in enumerate(self.exercises):
+            if exercise.id == exercise_id:
+                return index
+        return None
+
+
+def format_duration(seconds: float) -> str:
+    """`m:ss` (or `h:mm:ss` from an hour), rounding to whole seconds."""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"

@@ -1,0 +1,211 @@
+"""Catalogue output: the routine list, exercise list and detail, the routine summary and
+its JSON. Renderables only; the CLI decides where they are printed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from backpain_cli.model import Exercise, Routine, format_duration
+from backpain_cli.timeline import build_timeline
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from backpain_cli.catalogue import RoutineFile
+
+
+def _table(*columns: str, plain: bool) -> Table:
+    table = Table(
+        box=None if plain else box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        header_style="" if plain else "bold",
+    )
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _list(items: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(items) if items else "none"
+
+
+def routine_list(files: list[RoutineFile], *, plain: bool) -> RenderableType:
+    from backpain_cli.catalogue import Origin
+    from backpain_cli.errors import RoutineError
+    from backpain_cli.loader import load_routine
+
+    if not files:
+        return Text("No routines found.")
+    table = _table("Name", "Title", "Exercises", "Time", "Equipment", "From", plain=plain)
+    for routine_file in files:
+        origin = routine_file.origin.value
+        if routine_file.origin is Origin.USER:
+            origin = f"yours: {routine_file.path}"
+            if routine_file.shadows:
+                origin += " (replaces built-in)"
+        try:
+            routine = load_routine(routine_file.path, default_name=routine_file.name)
+        except RoutineError as error:
+            problems = len(error.problems)
+            broken = (
+                f"invalid: {problems} problem{'s' if problems > 1 else ''}; run backpain validate"
+            )
+            table.add_row(routine_file.name, broken, "", "", "", origin)
+            continue
+        total = format_duration(build_timeline(routine).total)
+        table.add_row(
+            routine.name,
+            routine.title,
+            str(len(routine.exercises)),
+            total,
+            _list(routine.equipment),
+            origin,
+        )
+    return table
+
+
+def exercise_list(routines: list[Routine], *, plain: bool) -> RenderableType:
+    """Every exercise once (by id) with the routines that use it."""
+    used_in: dict[str, list[str]] = {}
+    first: dict[str, Exercise] = {}
+    for routine in routines:
+        for exercise in routine.exercises:
+            first.setdefault(exercise.id, exercise)
+            used_in.setdefault(exercise.id, []).append(routine.name)
+    table = _table("Exercise", "Name", "Position", "Dose", "Equipment", "Routines", plain=plain)
+    for exercise_id, exercise in first.items():
+        table.add_row(
+            exercise_id,
+            exercise.name,
+            exercise.position,
+            exercise.dose,
+            _list(exercise.equipment),
+            ", ".join(used_in[exercise_id]),
+        )
+    return table
+
+
+def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> RenderableType:
+    bold = "" if plain else "bold"
+    lines = [Text(exercise.name, style=bold), Text(f"id: {exercise.id}")]
+    if exercise.position:
+        lines.append(Text(f"Position:  {exercise.position}"))
+    lines.append(Text(f"Dose:      {exercise.dose}"))
+    lines.append(Text(f"Rest:      {_rests(exercise)}"))
+    lines.append(Text(f"Equipment: {_list(exercise.equipment)}"))
+    lines.append(Text(f"Routines:  {', '.join(routines)}"))
+    lines.append(Text(""))
+    lines.append(Text("How to do it:", style=bold))
+    lines.extend(Text(f"  {n}. {step}") for n, step in enumerate(exercise.instructions, 1))
+    if exercise.cues:
+        lines.append(Text(""))
+        lines.append(Text("Cues:", style=bold))
+        lines.extend(Text(f"  - {cue}") for cue in exercise.cues)
+    if exercise.caution:
+        lines.append(Text(""))
+        lines.append(Text(f"Caution: {exercise.caution}", style="" if plain else "yellow"))
+    return Group(*lines)
+
+
+def _rests(exercise: Exercise) -> str:
+    parts = []
+    if exercise.reps * max(1, len(exercise.sides)) > 1:
+        parts.append(f"{exercise.rest} s between reps")
+    if exercise.sets > 1:
+        parts.append(f"{exercise.set_rest} s between sets")
+    return ", ".join(parts) or "none"
+
+
+def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
+    """The wall-chart summary; its total comes from the player's own timeline."""
+    timeline = build_timeline(routine)
+    bold = "" if plain else "bold"
+    parts: list[RenderableType] = [Text(f"{routine.title} ({routine.name})", style=bold)]
+    if routine.summary:
+        parts.append(Text(routine.summary))
+    facts = [f"Total time: {format_duration(timeline.total)}"]
+    if routine.frequency:
+        facts.append(f"Frequency:  {routine.frequency}")
+    facts.append(f"Equipment:  {_list(routine.equipment)}")
+    if routine.source:
+        facts.append(f"Source:     {routine.source}")
+    parts.append(Text(""))
+    parts.extend(Text(fact) for fact in facts)
+    parts.append(Text(""))
+    table = _table("#", "Exercise", "Dose", "Rest", "Time", plain=plain)
+    for index, exercise in enumerate(routine.exercises):
+        table.add_row(
+            str(index + 1),
+            exercise.name,
+            exercise.dose,
+            _rests(exercise),
+            format_duration(timeline.exercise_total(index)),
+        )
+    parts.append(table)
+    if routine.cautions:
+        parts.append(Text(""))
+        parts.append(Text("Cautions:", style=bold))
+        parts.extend(Text(f"  - {caution}") for caution in routine.cautions)
+    parts.append(Text(""))
+    parts.append(Text(routine.disclaimer, style="" if plain else "italic"))
+    return Group(*parts)
+
+
+def routine_json(routine: Routine) -> dict[str, Any]:
+    """Stable JSON of a routine (documented in docs/json-output.md); times in seconds."""
+    timeline = build_timeline(routine)
+    return {
+        "format": 1,
+        "name": routine.name,
+        "title": routine.title,
+        "summary": routine.summary,
+        "source": routine.source,
+        "disclaimer": routine.disclaimer,
+        "frequency": (
+            {"times": routine.frequency.times, "per": routine.frequency.period.value}
+            if routine.frequency
+            else None
+        ),
+        "equipment": list(routine.equipment),
+        "total_seconds": timeline.total,
+        "exercises": [
+            {
+                "id": exercise.id,
+                "name": exercise.name,
+                "position": exercise.position,
+                "equipment": list(exercise.equipment),
+                "dose": exercise.dose,
+                "hold_seconds": exercise.hold,
+                "reps": exercise.reps,
+                "sets": exercise.sets,
+                "sides": [side.value for side in exercise.sides],
+                "rest_seconds": exercise.rest,
+                "set_rest_seconds": exercise.set_rest,
+                "prepare_seconds": exercise.prepare,
+                "instructions": list(exercise.instructions),
+                "cues": list(exercise.cues),
+                "caution": exercise.caution,
+                "total_seconds": timeline.exercise_total(index),
+            }
+            for index, exercise in enumerate(routine.exercises)
+        ],
+        "segments": [
+            {
+                "kind": segment.kind.value,
+                "exercise": segment.exercise.id,
+                "start_seconds": segment.start,
+                "duration_seconds": segment.duration,
+                "rep": segment.rep or None,
+                "set": segment.set or None,
+                "side": segment.side.value if segment.side else None,
+            }
+            for segment in timeline.segments
+        ],
+    }

@@ -1,0 +1,87 @@
+"""Version 1 of the routine file format: every key, its type, unit, default and range.
+
+One table drives the loader's checks, the JSON Schema (`backpain schema`) and the
+docs, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 1024 * 1024
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+FREQUENCY_PATTERN = r"^([1-9]|10) per (day|week)$"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a mapping in a routine file."""
+
+    kind: str  # "int", "text", "slug", "texts", "sides", "frequency", "version", "map", "list"
+    description: str
+    required: bool = False
+    minimum: int | None = None
+    maximum: int | None = None
+    unit: str = ""
+    default: object = None
+    max_length: int = 2000
+    max_items: int = 50
+
+
+# Dose keys may stand in `defaults` (applying to every exercise) or in an exercise.
+DOSE_KEYS: dict[str, Key] = {
+    "hold": Key("int", "How long each rep is held.", minimum=1, maximum=600, unit="seconds"),
+    "reps": Key("int", "Repetitions per set (per side).", minimum=1, maximum=100, default=1),
+    "sets": Key("int", "Number of sets.", minimum=1, maximum=20, default=1),
+    "rest": Key(
+        "int",
+        "Rest between reps and between sides.",
+        minimum=0,
+        maximum=600,
+        unit="seconds",
+        default=10,
+    ),
+    "set_rest": Key(
+        "int", "Rest between sets.", minimum=0, maximum=900, unit="seconds", default=30
+    ),
+    "prepare": Key(
+        "int",
+        "Countdown to get into position before the exercise.",
+        minimum=0,
+        maximum=120,
+        unit="seconds",
+        default=5,
+    ),
+}
+
+EXERCISE_KEYS: dict[str, Key] = {
+    "id": Key("slug", "Unique id of the exercise: lowercase letters, digits, dashes.", True),
+    "name": Key("text", "Name shown while playing.", True, max_length=100),
+    "position": Key("text", "Starting position, e.g. long sitting.", default="", max_length=100),
+    "equipment": Key("texts", "Things needed, e.g. a towel or a tennis ball.", default=[]),
+    **DOSE_KEYS,
+    "sides": Key(
+        "sides",
+        "Sides to work, alternating every rep: [left, right], [left] or [] for none.",
+        default=[],
+        max_items=2,
+    ),
+    "instructions": Key("texts", "How to do it, one step per item.", True, max_items=20),
+    "cues": Key("texts", "Short reminders shown during the hold.", default=[], max_items=20),
+    "caution": Key("text", "When to stop or take care.", default=""),
+}
+
+DEFAULTS_KEYS: dict[str, Key] = dict(DOSE_KEYS)
+
+ROUTINE_KEYS: dict[str, Key] = {
+    "version": Key("version", "Format version; must be 1.", True),
+    "name": Key("slug", "Routine name used on the command line; defaults to the file name."),
+    "title": Key("text", "Title shown in lists and summaries.", True, max_length=100),
+    "summary": Key("text", "One or two sentences on what the routine is for.", default=""),
+    "source": Key("text", "Where the exercises and doses come from.", default=""),
+    "disclaimer": Key("text", "Safety disclaimer shown with the routine.", default=None),
+    "frequency": Key("frequency", "How often to do it: `N per day` or `N per week` (N 1-10)."),
+    "defaults": Key("map", "Dose defaults for every exercise (hold, reps, sets, rests...)."),
+    "exercises": Key("list", "The exercises, in order.", True, max_items=50),
+}

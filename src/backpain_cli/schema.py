@@ -1,0 +1,93 @@
+"""JSON Schema (draft 2020-12) of routine format version 1, built from `routine_format`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backpain_cli.routine_format import (
+    DEFAULTS_KEYS,
+    EXERCISE_KEYS,
+    FORMAT_VERSION,
+    FREQUENCY_PATTERN,
+    ROUTINE_KEYS,
+    SLUG_PATTERN,
+    Key,
+)
+
+SCHEMA_ID = "https://backpain.invalid/schema/routine-v1.json"
+
+
+def _text(spec: Key) -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, "maxLength": spec.max_length, "pattern": r"\S"}
+
+
+def _key_schema(spec: Key) -> dict[str, Any]:
+    schema: dict[str, Any]
+    if spec.kind == "int":
+        schema = {"type": "integer", "minimum": spec.minimum, "maximum": spec.maximum}
+        if spec.unit:
+            schema["description"] = f"{spec.description} Unit: {spec.unit}."
+    elif spec.kind == "version":
+        schema = {"const": FORMAT_VERSION}
+    elif spec.kind == "text":
+        schema = _text(spec)
+    elif spec.kind == "slug":
+        schema = {"type": "string", "pattern": SLUG_PATTERN}
+    elif spec.kind == "frequency":
+        schema = {"type": "string", "pattern": FREQUENCY_PATTERN}
+    elif spec.kind == "texts":
+        schema = {"type": "array", "items": _text(spec), "maxItems": spec.max_items}
+        if spec.required:
+            schema["minItems"] = 1
+    elif spec.kind == "sides":
+        schema = {
+            "type": "array",
+            "items": {"enum": ["left", "right"]},
+            "uniqueItems": True,
+            "maxItems": 2,
+        }
+    else:  # pragma: no cover - every kind above is used
+        raise AssertionError(spec.kind)
+    schema.setdefault("description", spec.description)
+    if spec.default is not None:
+        schema["default"] = spec.default
+    return schema
+
+
+def _object(keys: dict[str, Key], **extra: Any) -> dict[str, Any]:
+    properties = {name: extra.get(name) or _key_schema(spec) for name, spec in keys.items()}
+    required = [name for name, spec in keys.items() if spec.required]
+    schema: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def routine_schema() -> dict[str, Any]:
+    exercise = _object(EXERCISE_KEYS)
+    exercises = {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": ROUTINE_KEYS["exercises"].max_items,
+        "items": {"$ref": "#/$defs/exercise"},
+        "description": ROUTINE_KEYS["exercises"].description,
+    }
+    defaults = _object(DEFAULTS_KEYS)
+    defaults["description"] = ROUTINE_KEYS["defaults"].description
+    schema = _object(ROUTINE_KEYS, exercises=exercises, defaults=defaults)
+    # `hold` may come from `defaults` instead of each exercise.
+    exercise["required"] = [name for name in exercise.get("required", []) if name != "hold"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "backpain routine (format version 1)",
+        **schema,
+        "$defs": {"exercise": exercise},
+        # Without a default hold, every exercise must give its own.
+        "if": {"required": ["defaults"], "properties": {"defaults": {"required": ["hold"]}}},
+        "else": {"properties": {"exercises": {"items": {"required": ["hold"]}}}},
+    }
