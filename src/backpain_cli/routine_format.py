@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
+MAX_NESTING = 20  # levels of mappings and lists; a routine needs 5
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 FREQUENCY_PATTERN = r"^([1-9]|10) per (day|week)$"
 
@@ -84,4 +85,31 @@ ROUTINE_KEYS: dict[str, Key] = {
     "frequency": Key("frequency", "How often to do it: `N per day` or `N per week` (N 1-10)."),
     "defaults": Key("map", "Dose defaults for every exercise (hold, reps, sets, rests...)."),
     "exercises": Key("list", "The exercises, in order.", True, max_items=50),
+}
+
+# -- reuse (`- use: ID` entries and exercises.yaml) -------------------------------------
+
+# `ID` (this file, then each folder's exercises.yaml) or `ROUTINE/ID` (another routine).
+USE_PATTERN = r"^(?:[a-z0-9][a-z0-9-]{0,63}/)?[a-z0-9][a-z0-9-]{0,63}$"
+
+# A `use` entry takes every key of the exercise it names and may change any but its steps:
+# an exercise done differently is a different exercise, written out in full.
+USE_KEYS: dict[str, Key] = {
+    "use": Key(
+        "use",
+        "Reuse an exercise: its id (in this file or an exercises.yaml), or ROUTINE/ID.",
+        True,
+    ),
+    "id": Key("slug", "Id of this exercise; defaults to the id of the one it uses."),
+    **{
+        name: Key(**{**spec.__dict__, "required": False})
+        for name, spec in EXERCISE_KEYS.items()
+        if name not in ("id", "instructions")
+    },
+}
+
+# exercises.yaml: exercises that routines reuse; no title, no defaults, `hold` optional.
+LIBRARY_KEYS: dict[str, Key] = {
+    "version": ROUTINE_KEYS["version"],
+    "exercises": Key("list", "Exercises that routines reuse with `use: ID`.", True, max_items=200),
 }

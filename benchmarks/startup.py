@@ -1,0 +1,134 @@
+"""Start-up time of `backpain`, measured side by side with its baselines in one run.
+
+Whole processes, started in turn (round-robin, so machine noise hits every command
+alike), median of N runs each. Absolute times differ between machines and runs; the
+ratios are what this script checks:
+
+- `backpain --help`  within 1.5x of `python -c "import click"`
+- `backpain list`    within 1.5x of `python -c "import click, rich.console, yaml"`
+
+Usage:  python benchmarks/startup.py [--runs 15] [--check]
+
+`--check` exits with status 1 when a goal is missed (for CI smoke checks). The user's
+own routines and settings are not read: the platform folders point into a temporary
+folder, so `backpain list` does what it does on a fresh machine (built-ins only), with
+`platformdirs` on the path as in real use. Bytecode is written and used, as after
+`pip install`, even where PYTHONDONTWRITEBYTECODE is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GOALS = (
+    # (command, baseline, allowed ratio)
+    ("backpain --help", 'python -c "import click"', 1.5),
+    ("backpain list", 'python -c "import click, rich.console, yaml"', 1.5),
+)
+
+
+def commands() -> list[tuple[str, list[str]]]:
+    python = sys.executable
+    backpain = Path(python).with_name("backpain")
+    if not backpain.exists():
+        found = shutil.which("backpain")
+        if found is None:
+            sys.exit("startup.py: no `backpain` command next to this Python or on PATH")
+        backpain = Path(found)
+    found_commands = [
+        ("python -c pass", [python, "-c", "pass"]),
+        ('python -c "import click"', [python, "-c", "import click"]),
+        ("backpain --help", [str(backpain), "--help"]),
+        (
+            'python -c "import click, rich.console, yaml"',
+            [python, "-c", "import click, rich.console, yaml"],
+        ),
+        ("backpain list", [str(backpain), "list"]),
+    ]
+    termdown = shutil.which("termdown")
+    if termdown:
+        found_commands.append(("termdown --help", [termdown, "--help"]))
+    return found_commands
+
+
+def clean_environment(folder: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BACKPAIN")}
+    env.update(
+        XDG_CONFIG_HOME=str(folder / "config"),
+        XDG_DATA_HOME=str(folder / "data"),
+        HOME=str(folder),
+        TERM="dumb",
+    )
+    # An installed package has its bytecode compiled (pip does it); let the warm-up runs
+    # write it here too, or every timed run would compile backpain's modules afresh.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    return env
+
+
+def time_once(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    completed = subprocess.run(
+        argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if completed.returncode != 0:
+        sys.exit(f"startup.py: {' '.join(argv)} exited with status {completed.returncode}")
+    return elapsed
+
+
+def measure(runs: int, warmup: int) -> dict[str, float]:
+    """Median seconds per command, runs interleaved round-robin."""
+    chosen = commands()
+    times: dict[str, list[float]] = {label: [] for label, _ in chosen}
+    with tempfile.TemporaryDirectory(prefix="backpain-bench-") as folder:
+        env = clean_environment(Path(folder))
+        for round_number in range(warmup + runs):
+            for label, argv in chosen:
+                elapsed = time_once(argv, env)
+                if round_number >= warmup:
+                    times[label].append(elapsed)
+    return {label: statistics.median(values) for label, values in times.items()}
+
+
+def report(medians: dict[str, float], runs: int) -> bool:
+    """Print the table and the goals; True when every goal is met."""
+    bare = medians["python -c pass"]
+    width = max(len(label) for label in medians)
+    print(f"Start-up, median of {runs} runs each (ratios to `python -c pass`):")
+    for label, seconds in medians.items():
+        print(f"  {label:<{width}}  {seconds * 1000:7.1f} ms  {seconds / bare:5.1f}x")
+    print("Goals:")
+    met = True
+    for command, baseline, allowed in GOALS:
+        ratio = medians[command] / medians[baseline]
+        ok = ratio <= allowed
+        met = met and ok
+        verdict = "ok" if ok else "MISSED"
+        print(f"  {command} / {baseline} = {ratio:.2f} (goal <= {allowed}) {verdict}")
+    return met
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per command (>= 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed runs per command first")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
+    args = parser.parse_args()
+    if args.runs < 10:
+        parser.error("--runs must be at least 10")
+    met = report(measure(args.runs, args.warmup), args.runs)
+    if args.check and not met:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
