@@ -1,0 +1,471 @@
+"""The history store: every session and what happened to each exercise, in SQLite.
+
+Reliability rules, each with a test:
+
+- The schema is versioned with `PRAGMA user_version` and migrated forward one step at a
+  time inside a transaction, so a file from any earlier version opens; a file from a
+  newer backpain is refused rather than damaged.
+- `PRAGMA application_id` marks the file as ours. A file that is not SQLite, is
+  damaged, or belongs to another program raises `HistoryError` naming the path; it is
+  never deleted, overwritten or "repaired".
+- WAL mode, a busy timeout and short `BEGIN IMMEDIATE` transactions let two players
+  (two terminals) record at the same time. `synchronous=FULL` makes each commit
+  survive a power cut, and each finished exercise is its own commit, so a killed
+  player loses at most the exercise in progress.
+- A data folder that is missing and cannot be made, or is read-only, is not an error
+  for the player: `open_for_recording` returns a warning instead and the routine runs
+  without history.
+
+Times are stored as UTC ISO 8601 text with milliseconds (fixed width, so they sort as
+text and stay readable in the `sqlite3` shell).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from backpain_cli.errors import HistoryError
+from backpain_cli.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    Outcome,
+    SessionRecord,
+    check_pain,
+)
+
+APPLICATION_ID = int.from_bytes(b"BkPn", "big")  # marks a backpain history file
+BUSY_TIMEOUT_MS = 10_000
+RECENT_SESSIONS_FOR_FLAGS = 20
+
+# Each step takes the schema from version N to N+1; index 0 creates version 1.
+# Never edit a released step: add a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # v1: sessions and the exercises in them.
+    (
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            routine TEXT NOT NULL,
+            routine_hash TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            outcome TEXT NOT NULL DEFAULT 'partial'
+                CHECK (outcome IN ('completed', 'partial')),
+            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10)
+        )""",
+        """CREATE TABLE session_exercises (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            exercise_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('done', 'skipped', 'stopped-for-pain')),
+            started_at TEXT NOT NULL,
+            ended_at TEXT NOT NULL,
+            holds_done INTEGER NOT NULL DEFAULT 0,
+            sides_done TEXT NOT NULL DEFAULT ''
+        )""",
+    ),
+    # v2: the last moment anything was recorded (the length of an interrupted session),
+    # the planned size of the session and the exercise, reps, and indexes for 10+ years
+    # of sessions.
+    (
+        "ALTER TABLE sessions ADD COLUMN updated_at TEXT",
+        """UPDATE sessions SET updated_at = COALESCE(
+            ended_at,
+            (SELECT MAX(e.ended_at) FROM session_exercises e WHERE e.session_id = sessions.id),
+            started_at)""",
+        "ALTER TABLE sessions ADD COLUMN exercises_planned INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE session_exercises ADD COLUMN reps_done INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE session_exercises ADD COLUMN holds_planned INTEGER NOT NULL DEFAULT 0",
+        "UPDATE session_exercises SET reps_done = holds_done",
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+        "CREATE INDEX sessions_by_routine ON sessions (routine, started_at)",
+        "CREATE INDEX exercises_by_session ON session_exercises (session_id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_CORRUPT = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+_CORRUPT_TEXT = ("not a database", "malformed", "corrupt")
+
+
+class HistoryUnavailable(Exception):
+    """History cannot be written here (no data folder, read-only); the player goes on."""
+
+
+def utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("history times must be timezone-aware")
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def from_utc_text(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _is_corruption(error: sqlite3.Error) -> bool:
+    name = getattr(error, "sqlite_errorname", "")
+    text = str(error).lower()
+    return name in _CORRUPT or any(part in text for part in _CORRUPT_TEXT)
+
+
+def _left_alone(path: Path) -> str:
+    return (
+        f"It was left untouched: move it aside to start a new history "
+        f"(e.g. mv '{path}' '{path}.old'), or use --no-history."
+    )
+
+
+@contextmanager
+def _sqlite_errors(path: Path) -> Iterator[None]:
+    """Any SQLite failure becomes a HistoryError naming the file."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        if _is_corruption(error):
+            raise HistoryError(
+                f"{path}: the history database is damaged ({error}). " + _left_alone(path)
+            ) from error
+        raise HistoryError(f"{path}: cannot use the history database ({error})") from error
+
+
+@dataclass(frozen=True)
+class SessionStart:
+    routine: str
+    routine_hash: str
+    started: datetime
+    exercises_planned: int
+    pain_before: int | None = None
+
+
+class History:
+    """An open history database. Use `open_for_recording` or `open_for_reading`."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._connection = connection
+
+    # -- life cycle --------------------------------------------------------------
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _guard(self) -> AbstractContextManager[None]:
+        return _sqlite_errors(self.path)
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction, taken at once so two writers queue, not deadlock."""
+        with self._guard():
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._connection
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+
+    # -- writing -----------------------------------------------------------------
+
+    def begin_session(self, start: SessionStart) -> int:
+        check_pain(start.pain_before)
+        when = utc_text(start.started)
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO sessions (routine, routine_hash, started_at, updated_at, "
+                "exercises_planned, pain_before) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    start.routine,
+                    start.routine_hash,
+                    when,
+                    when,
+                    start.exercises_planned,
+                    start.pain_before,
+                ),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def record_exercise(self, session_id: int, record: ExerciseRecord) -> None:
+        """Commit one finished exercise (done, skipped or stopped for pain)."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO session_exercises (session_id, position, exercise_id, name, "
+                "status, started_at, ended_at, holds_done, holds_planned, reps_done, "
+                "sides_done) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    record.position,
+                    record.exercise_id,
+                    record.name,
+                    record.status.value,
+                    utc_text(record.started),
+                    utc_text(record.ended),
+                    record.holds_done,
+                    record.holds_planned,
+                    record.reps_done,
+                    ",".join(record.sides_done),
+                ),
+            )
+            db.execute(
+                "UPDATE sessions SET updated_at = ? WHERE id = ?",
+                (utc_text(record.ended), session_id),
+            )
+
+    def end_session(self, session_id: int, *, ended: datetime, outcome: Outcome) -> None:
+        when = utc_text(ended)
+        with self._write() as db:
+            db.execute(
+                "UPDATE sessions SET ended_at = ?, updated_at = ?, outcome = ? WHERE id = ?",
+                (when, when, outcome.value, session_id),
+            )
+
+    def record_pain_after(self, session_id: int, pain: int | None) -> None:
+        check_pain(pain)
+        with self._write() as db:
+            db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain, session_id))
+
+    # -- reading -----------------------------------------------------------------
+
+    def sessions(
+        self,
+        *,
+        since: datetime | None = None,
+        routine: str | None = None,
+        limit: int | None = None,
+        with_exercises: bool = False,
+    ) -> list[SessionRecord]:
+        """Sessions oldest first; `limit` keeps the most recent ones."""
+        where: list[str] = []
+        arguments: list[object] = []
+        if since is not None:
+            where.append("started_at >= ?")
+            arguments.append(utc_text(since))
+        if routine is not None:
+            where.append("routine = ?")
+            arguments.append(routine)
+        sql = (
+            "SELECT id, routine, routine_hash, started_at, ended_at, updated_at, outcome, "
+            "exercises_planned, pain_before, pain_after FROM sessions"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY started_at DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            arguments.append(limit)
+        with self._guard():
+            rows = self._connection.execute(sql, arguments).fetchall()
+            exercises = self._exercises([row[0] for row in rows]) if with_exercises else {}
+        rows.reverse()
+        return [
+            SessionRecord(
+                id=row[0],
+                routine=row[1],
+                routine_hash=row[2],
+                started=from_utc_text(row[3]),
+                ended=from_utc_text(row[4]) if row[4] else None,
+                last_update=from_utc_text(row[5] or row[3]),
+                outcome=Outcome(row[6]),
+                exercises_planned=row[7],
+                pain_before=row[8],
+                pain_after=row[9],
+                exercises=exercises.get(row[0], ()),
+            )
+            for row in rows
+        ]
+
+    def _exercises(self, session_ids: list[int]) -> dict[int, tuple[ExerciseRecord, ...]]:
+        found: dict[int, list[ExerciseRecord]] = {}
+        for chunk in range(0, len(session_ids), 500):
+            ids = session_ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(ids))
+            rows = self._connection.execute(
+                "SELECT session_id, position, exercise_id, name, status, started_at, "
+                "ended_at, reps_done, holds_done, holds_planned, sides_done "
+                f"FROM session_exercises WHERE session_id IN ({marks}) ORDER BY id",
+                ids,
+            ).fetchall()
+            for row in rows:
+                found.setdefault(row[0], []).append(
+                    ExerciseRecord(
+                        position=row[1],
+                        exercise_id=row[2],
+                        name=row[3],
+                        status=ExerciseStatus(row[4]),
+                        started=from_utc_text(row[5]),
+                        ended=from_utc_text(row[6]),
+                        reps_done=row[7],
+                        holds_done=row[8],
+                        holds_planned=row[9],
+                        sides_done=tuple(side for side in row[10].split(",") if side),
+                    )
+                )
+        return {session: tuple(records) for session, records in found.items()}
+
+    def hurt_last_time(self, routine: str) -> list[str]:
+        """Ids of the routine's exercises that were stopped for pain the last time they
+        were played (looking back over the routine's recent sessions)."""
+        with self._guard():
+            rows = self._connection.execute(
+                "SELECT e.exercise_id, e.status FROM session_exercises e "
+                "JOIN (SELECT id FROM sessions WHERE routine = ? "
+                "      ORDER BY started_at DESC LIMIT ?) s ON s.id = e.session_id "
+                "ORDER BY e.ended_at DESC, e.id DESC",
+                (routine, RECENT_SESSIONS_FOR_FLAGS),
+            ).fetchall()
+        latest: dict[str, str] = {}
+        for exercise_id, status in rows:
+            latest.setdefault(exercise_id, status)
+        return [
+            exercise_id
+            for exercise_id, status in latest.items()
+            if status == ExerciseStatus.STOPPED_FOR_PAIN.value
+        ]
+
+
+# -- opening -----------------------------------------------------------------------
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    else:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection.isolation_level = None  # we issue BEGIN/COMMIT ourselves
+    return connection
+
+
+def _check_ours(path: Path, connection: sqlite3.Connection) -> int:
+    """The file's schema version (0: a new, empty database); refuse anything else."""
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if application_id == APPLICATION_ID:
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"{path}: this history was written by a newer backpain (schema version "
+                f"{version}; this one knows up to {SCHEMA_VERSION}). Upgrade backpain to "
+                "use it; the file was left untouched."
+            )
+        return int(version)
+    tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if application_id == 0 and version == 0 and tables == 0:
+        return 0
+    raise HistoryError(
+        f"{path}: this SQLite file is not a backpain history database (it belongs to "
+        "another program). " + _left_alone(path)
+    )
+
+
+def migrate(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema forward to `target`, one step per version, in one transaction.
+
+    Safe against a second process migrating at the same moment: the version is read
+    again under the write lock.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        for step in range(version, target):
+            for statement in MIGRATIONS[step]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {step + 1}")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+    return max(version, target)
+
+
+def _open(path: Path, *, read_only: bool) -> History:
+    if path.exists() and not path.is_file():
+        raise HistoryError(f"{path}: expected the history database file, found a folder")
+    with _sqlite_errors(path):
+        connection = _connect(path, read_only=read_only)
+    try:
+        with _sqlite_errors(path):
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = _check_ours(path, connection)
+            if not read_only:
+                connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute("PRAGMA synchronous = FULL")
+                connection.execute("PRAGMA foreign_keys = ON")
+                if version < SCHEMA_VERSION:
+                    migrate(connection)
+                else:
+                    _check_writable(connection, version)
+            elif version < SCHEMA_VERSION:
+                raise HistoryError(
+                    f"{path}: the history database needs upgrading to schema version "
+                    f"{SCHEMA_VERSION} but cannot be written; make it writable and try again."
+                )
+    except BaseException:
+        connection.close()
+        raise
+    return History(path, connection)
+
+
+def _check_writable(connection: sqlite3.Connection, version: int) -> None:
+    """Fail now, not at the first exercise, when the file cannot be written."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute(f"PRAGMA user_version = {version}")
+    finally:
+        connection.execute("ROLLBACK")
+
+
+def _unavailable(error: sqlite3.Error) -> bool:
+    if _is_corruption(error):
+        return False
+    text = str(error).lower()
+    return "unable to open" in text or "readonly" in text or "read-only" in text
+
+
+def open_for_recording(path: Path) -> tuple[History | None, str | None]:
+    """Open (creating if needed) the history for a player.
+
+    Returns the history, or None and a one-line warning when it cannot be written here
+    (the player runs without history). A damaged or foreign file raises HistoryError:
+    that needs the person's decision, not a silent new file.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _open(path, read_only=False), None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return None, f"history is off: cannot create {path.parent} ({reason})"
+    except HistoryError as error:
+        cause = error.__cause__
+        if isinstance(cause, sqlite3.Error) and _unavailable(cause):
+            return None, f"history is off: cannot write {path} ({cause})"
+        raise
+
+
+def open_for_reading(path: Path) -> History | None:
+    """Open the history to read it, or None when nothing has been recorded yet.
+
+    Migrates an older file when it can be written; reads a read-only file as it is.
+    """
+    if not path.exists():
+        return None
+    try:
+        return _open(path, read_only=False)
+    except HistoryError as error:
+        cause = error.__cause__
+        if isinstance(cause, sqlite3.Error) and _unavailable(cause):
+            return _open(path, read_only=True)
+        raise

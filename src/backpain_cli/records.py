@@ -1,0 +1,81 @@
+"""What the history remembers: sessions and what happened to each exercise in them.
+
+Plain values with no I/O, shared by the store (`history.py`), the pure computations
+(`stats.py`) and the output (`history_report.py`). Times are aware UTC datetimes; they
+are turned into local time only when shown.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class ExerciseStatus(enum.Enum):
+    DONE = "done"
+    SKIPPED = "skipped"
+    STOPPED_FOR_PAIN = "stopped-for-pain"
+
+
+class Outcome(enum.Enum):
+    COMPLETED = "completed"  # the player reached the end of the routine
+    PARTIAL = "partial"  # quit, or interrupted (killed, closed terminal, power cut)
+
+
+PAIN_MIN = 0
+PAIN_MAX = 10
+
+
+def check_pain(value: int | None) -> int | None:
+    """A pain rating 0–10, or None when the person skipped the check-in."""
+    if value is not None and not PAIN_MIN <= value <= PAIN_MAX:
+        raise ValueError(f"pain must be {PAIN_MIN}-{PAIN_MAX}, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class ExerciseRecord:
+    """One exercise of a session, as it ended."""
+
+    position: int  # 0-based index in the routine
+    exercise_id: str
+    name: str
+    status: ExerciseStatus
+    started: datetime
+    ended: datetime
+    reps_done: int = 0  # reps finished over all sets (a per-side rep: all its sides held)
+    holds_done: int = 0  # hold segments finished (one rep on one side is one hold)
+    holds_planned: int = 0
+    sides_done: tuple[str, ...] = ()  # sides with at least one finished hold
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One `backpain start`, complete or not."""
+
+    id: int
+    routine: str
+    routine_hash: str  # sha256 of the routine file's bytes when the session started
+    started: datetime
+    last_update: datetime  # the end, or the last moment anything was recorded
+    outcome: Outcome
+    exercises_planned: int
+    pain_before: int | None = None
+    pain_after: int | None = None
+    ended: datetime | None = None  # None: interrupted before the end was recorded
+    exercises: tuple[ExerciseRecord, ...] = ()
+
+    @property
+    def duration_seconds(self) -> float:
+        return max(0.0, ((self.ended or self.last_update) - self.started).total_seconds())
+
+    @property
+    def completed(self) -> bool:
+        return self.outcome is Outcome.COMPLETED
+
+    @property
+    def pain_change(self) -> int | None:
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return self.pain_after - self.pain_before

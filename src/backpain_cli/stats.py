@@ -1,0 +1,258 @@
+"""Pure computations over recorded sessions: weeks, streaks, adherence, pain, what is due.
+
+No I/O and no clock: "now" and the time zone are arguments. Sessions are stored in UTC
+and every day boundary here is a *local* calendar day in the given zone, so a session at
+23:30 counts for the day the person lived it, across month ends and DST changes.
+
+Rules (documented in the README):
+- A session counts towards streaks, adherence and what is due only when it was
+  completed (the player reached the end of the routine). Partial sessions are counted
+  separately in the weekly numbers.
+- Weeks start on Monday.
+- "N per day" adherence counts at most N sessions a day (a third session on Monday does
+  not make up for Tuesday); "N per week" counts at most N a week.
+- The current streak is the run of days with a completed session that ends today, or
+  yesterday when nothing is done yet today (the day is not over).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from backpain_cli.model import Frequency, Period
+from backpain_cli.records import SessionRecord
+
+DAYS_IN_USE = 28  # a routine played within this many days is "in use" for `today`
+
+
+def local_day(moment: datetime, zone: tzinfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def today_in(now: datetime, zone: tzinfo) -> date:
+    return local_day(now, zone)
+
+
+def week_start(day: date) -> date:
+    """The Monday of the day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def completed_days(sessions: Iterable[SessionRecord], zone: tzinfo) -> Counter[date]:
+    """Completed sessions per local day."""
+    return Counter(local_day(s.started, zone) for s in sessions if s.completed)
+
+
+# -- weeks ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    start: date  # Monday
+    completed: int
+    partial: int
+
+    @property
+    def total(self) -> int:
+        return self.completed + self.partial
+
+
+def weekly_counts(
+    sessions: Iterable[SessionRecord], *, now: datetime, zone: tzinfo, weeks: int
+) -> list[WeekCount]:
+    """Sessions per week for the last `weeks` weeks, oldest first, this week last."""
+    this_week = week_start(today_in(now, zone))
+    starts = [this_week - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    completed: Counter[date] = Counter()
+    partial: Counter[date] = Counter()
+    first = starts[0] if starts else this_week
+    for session in sessions:
+        start = week_start(local_day(session.started, zone))
+        if start < first:
+            continue
+        (completed if session.completed else partial)[start] += 1
+    return [WeekCount(start, completed[start], partial[start]) for start in starts]
+
+
+# -- streaks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Streaks:
+    current: int
+    longest: int
+    longest_end: date | None = None  # last day of the longest streak
+
+
+def streaks(days: Iterable[date], *, today: date) -> Streaks:
+    """Current and longest runs of consecutive days in `days` (days after today ignored)."""
+    ordered = sorted({day for day in days if day <= today})
+    longest = 0
+    longest_end: date | None = None
+    run = 0
+    previous: date | None = None
+    for day in ordered:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        if run >= longest:
+            longest, longest_end = run, day
+        previous = day
+    current = 0
+    if previous is not None and today - previous <= timedelta(days=1):
+        current = run
+    return Streaks(current, longest, longest_end)
+
+
+# -- adherence --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Adherence:
+    routine: str
+    frequency: Frequency
+    start: date  # first day of the period (a Monday)
+    days: int  # length of the period in days (a multiple of 7)
+    done: int  # completed sessions that count (capped per day or week)
+    target: int  # sessions the frequency asks for over the whole period
+    due_so_far: int  # sessions asked for up to and including today
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.target) if self.target else 100
+
+
+def adherence(
+    routine: str,
+    frequency: Frequency,
+    sessions: Iterable[SessionRecord],
+    *,
+    now: datetime,
+    zone: tzinfo,
+    weeks: int = 1,
+    weeks_back: int = 0,
+) -> Adherence:
+    """How well the routine's frequency was kept over `weeks` whole weeks.
+
+    The period ends with this week (`weeks_back=0`) or that many weeks earlier.
+    """
+    today = today_in(now, zone)
+    end = week_start(today) + timedelta(weeks=1 - weeks_back)  # exclusive
+    start = end - timedelta(weeks=weeks)
+    per_day = completed_days((s for s in sessions if s.routine == routine), zone)
+    times = frequency.times
+    elapsed_days = max(0, min((today - start).days + 1, (end - start).days))
+    if frequency.period is Period.DAY:
+        done = sum(min(count, times) for day, count in per_day.items() if start <= day < end)
+        target = times * 7 * weeks
+        due = times * elapsed_days
+    else:
+        per_week: Counter[date] = Counter()
+        for day, count in per_day.items():
+            if start <= day < end:
+                per_week[week_start(day)] += count
+        done = sum(min(count, times) for count in per_week.values())
+        target = times * weeks
+        due = times * -(-elapsed_days // 7)  # weeks begun by today
+    return Adherence(routine, frequency, start, 7 * weeks, done, target, due)
+
+
+# -- what is due today ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    routine: str
+    frequency: Frequency
+    due: int  # sessions asked for today
+    done: int  # completed sessions today (counting towards `due`)
+    done_this_week: int  # completed sessions this week (for "N per week")
+
+    @property
+    def satisfied(self) -> bool:
+        return self.done >= self.due
+
+    @property
+    def left(self) -> int:
+        return max(0, self.due - self.done)
+
+
+def due_today(
+    routine: str,
+    frequency: Frequency,
+    sessions: Iterable[SessionRecord],
+    *,
+    now: datetime,
+    zone: tzinfo,
+) -> Due:
+    """What the frequency asks of today.
+
+    "N per day": N sessions today. "N per week": one session today, unless the week's
+    N are already done before today (then nothing is due).
+    """
+    today = today_in(now, zone)
+    monday = week_start(today)
+    per_day = completed_days((s for s in sessions if s.routine == routine), zone)
+    done_today = per_day[today]
+    this_week = sum(count for day, count in per_day.items() if monday <= day <= today)
+    if frequency.period is Period.DAY:
+        return Due(routine, frequency, frequency.times, min(done_today, frequency.times), this_week)
+    before_today = this_week - done_today
+    due = 1 if before_today < frequency.times else 0
+    return Due(routine, frequency, due, min(done_today, due), this_week)
+
+
+def routines_in_use(
+    sessions: Iterable[SessionRecord], *, now: datetime, days: int = DAYS_IN_USE
+) -> list[str]:
+    """Routines with a session in the last `days` days, most recently played first."""
+    cutoff = now - timedelta(days=days)
+    last: dict[str, datetime] = {}
+    for session in sessions:
+        if cutoff <= session.started <= now:
+            last[session.routine] = max(session.started, last.get(session.routine, cutoff))
+    return sorted(last, key=lambda name: last[name], reverse=True)
+
+
+# -- pain -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayPain:
+    day: date
+    mean: float | None  # mean of every rating given that day; None: no check-in
+    ratings: int
+
+
+def pain_by_day(
+    sessions: Iterable[SessionRecord], *, now: datetime, zone: tzinfo, days: int
+) -> list[DayPain]:
+    """Each of the last `days` days (today last): the mean of its pain ratings."""
+    today = today_in(now, zone)
+    first = today - timedelta(days=days - 1)
+    ratings: dict[date, list[int]] = {}
+    for session in sessions:
+        day = local_day(session.started, zone)
+        if not first <= day <= today:
+            continue
+        for value in (session.pain_before, session.pain_after):
+            if value is not None:
+                ratings.setdefault(day, []).append(value)
+    trend = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        values = ratings.get(day, [])
+        trend.append(DayPain(day, sum(values) / len(values) if values else None, len(values)))
+    return trend
+
+
+@dataclass(frozen=True)
+class PainChange:
+    mean: float | None  # mean of (after - before); negative is better
+    sessions: int  # sessions with both ratings
+
+
+def pain_change(sessions: Sequence[SessionRecord]) -> PainChange:
+    changes = [s.pain_change for s in sessions if s.pain_change is not None]
+    return PainChange(sum(changes) / len(changes) if changes else None, len(changes))

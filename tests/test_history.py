@@ -1,0 +1,471 @@
+"""The SQLite history store: schema versions and migrations, damaged and foreign files,
+read-only and missing folders, concurrent writers, and reading back what was written."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from backpain_cli import history as history_module
+from backpain_cli.errors import HistoryError
+from backpain_cli.history import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    History,
+    SessionStart,
+    migrate,
+    open_for_reading,
+    open_for_recording,
+    utc_text,
+)
+from backpain_cli.records import ExerciseRecord, ExerciseStatus, Outcome
+
+T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)
+
+
+def recording(path: Path) -> History:
+    history, warning = open_for_recording(path)
+    assert warning is None
+    assert history is not None
+    return history
+
+
+def exercise(
+    position: int,
+    status: ExerciseStatus = ExerciseStatus.DONE,
+    *,
+    exercise_id: str = "",
+    start: datetime = T0,
+) -> ExerciseRecord:
+    return ExerciseRecord(
+        position=position,
+        exercise_id=exercise_id or f"exercise-{position}",
+        name=f"Exercise {position}",
+        status=status,
+        started=start + timedelta(minutes=2 * position),
+        ended=start + timedelta(minutes=2 * position + 1, milliseconds=250),
+        reps_done=3,
+        holds_done=6,
+        holds_planned=6,
+        sides_done=("left", "right"),
+    )
+
+
+def start(routine: str = "upper-back", when: datetime = T0, pain: int | None = 4) -> SessionStart:
+    return SessionStart(routine, "ab" * 32, when, 3, pain)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "history.sqlite3"
+
+
+# -- writing and reading ----------------------------------------------------------
+
+
+def test_a_session_written_exercise_by_exercise_reads_back(db: Path) -> None:
+    with recording(db) as history:
+        session = history.begin_session(start())
+        history.record_exercise(session, exercise(0))
+        history.record_exercise(session, exercise(1, ExerciseStatus.SKIPPED))
+        history.record_exercise(session, exercise(2, ExerciseStatus.STOPPED_FOR_PAIN))
+        history.end_session(session, ended=T0 + timedelta(minutes=7), outcome=Outcome.COMPLETED)
+        history.record_pain_after(session, 2)
+    history = open_for_reading(db)
+    assert history is not None
+    [record] = history.sessions(with_exercises=True)
+    assert (record.routine, record.routine_hash) == ("upper-back", "ab" * 32)
+    assert record.started == T0
+    assert record.ended == T0 + timedelta(minutes=7)
+    assert record.duration_seconds == 420
+    assert record.completed
+    assert (record.pain_before, record.pain_after, record.pain_change) == (4, 2, -2)
+    assert record.exercises_planned == 3
+    assert [e.status for e in record.exercises] == [
+        ExerciseStatus.DONE,
+        ExerciseStatus.SKIPPED,
+        ExerciseStatus.STOPPED_FOR_PAIN,
+    ]
+    assert record.exercises[0] == exercise(0)
+    history.close()
+
+
+def test_an_interrupted_session_is_partial_and_lasts_until_its_last_record(db: Path) -> None:
+    with recording(db) as history:
+        session = history.begin_session(start(pain=None))
+        history.record_exercise(session, exercise(0))
+        [record] = history.sessions()
+    assert record.outcome is Outcome.PARTIAL
+    assert record.ended is None
+    assert record.last_update == exercise(0).ended
+    assert record.duration_seconds == 60.25
+    assert record.pain_change is None
+
+
+def test_times_are_stored_as_utc_text(db: Path) -> None:
+    berlin = T0.astimezone(timezone(timedelta(hours=1)))
+    with recording(db) as history:
+        history.begin_session(start(when=berlin))
+    stored = sqlite3.connect(db).execute("SELECT started_at FROM sessions").fetchone()[0]
+    assert stored == "2026-11-02T07:30:00.000+00:00"
+    with pytest.raises(ValueError, match="timezone-aware"):
+        utc_text(datetime(2026, 1, 1))
+
+
+def test_pain_must_be_0_to_10(db: Path) -> None:
+    with recording(db) as history:
+        with pytest.raises(ValueError, match="0-10"):
+            history.begin_session(start(pain=11))
+        session = history.begin_session(start(pain=0))
+        with pytest.raises(ValueError, match="0-10"):
+            history.record_pain_after(session, -1)
+        history.record_pain_after(session, 10)
+        history.record_pain_after(session, None)
+        assert history.sessions()[0].pain_after is None
+
+
+def test_filters_order_and_limit(db: Path) -> None:
+    with recording(db) as history:
+        for day in range(5):
+            routine = "upper-back" if day % 2 == 0 else "upper-back-chair"
+            history.begin_session(start(routine, T0 + timedelta(days=day)))
+        all_ = history.sessions()
+        assert [s.started.day for s in all_] == [2, 3, 4, 5, 6]  # oldest first
+        assert [s.started.day for s in history.sessions(limit=2)] == [5, 6]  # most recent
+        since = history.sessions(since=T0 + timedelta(days=2))
+        assert [s.started.day for s in since] == [4, 5, 6]
+        chair = history.sessions(routine="upper-back-chair")
+        assert [s.started.day for s in chair] == [3, 5]
+        assert history.sessions(routine="nothing") == []
+
+
+def test_a_failed_write_rolls_back_and_names_the_file(db: Path) -> None:
+    with recording(db) as history:
+        with pytest.raises(HistoryError, match=str(db)):
+            history.record_exercise(999, exercise(0))  # no such session
+        assert history.sessions() == []
+        count = sqlite3.connect(db).execute("SELECT count(*) FROM session_exercises")
+        assert count.fetchone()[0] == 0
+        history.begin_session(start())  # the connection still works
+
+
+def test_exercises_that_hurt_the_last_time_they_were_played(db: Path) -> None:
+    pain = ExerciseStatus.STOPPED_FOR_PAIN
+    with recording(db) as history:
+        assert history.hurt_last_time("upper-back") == []
+        first = history.begin_session(start(when=T0))
+        history.record_exercise(first, exercise(0, pain, exercise_id="rhomboid"))
+        history.record_exercise(first, exercise(1, pain, exercise_id="squeeze"))
+        history.record_exercise(first, exercise(2, pain, exercise_id="rotation"))
+        second = history.begin_session(start(when=T0 + timedelta(hours=8)))
+        later = T0 + timedelta(hours=8)
+        history.record_exercise(second, exercise(0, exercise_id="rhomboid", start=later))
+        history.record_exercise(
+            second, exercise(1, ExerciseStatus.SKIPPED, exercise_id="squeeze", start=later)
+        )
+        other = history.begin_session(start("upper-back-chair", T0 + timedelta(hours=9)))
+        history.record_exercise(other, exercise(0, pain, exercise_id="chair-only"))
+        # rotation was not reached in the second session: it hurt the last time it was done.
+        assert sorted(history.hurt_last_time("upper-back")) == ["rotation"]
+        assert history.hurt_last_time("upper-back-chair") == ["chair-only"]
+
+
+def test_many_sessions_read_with_their_exercises_in_chunks(db: Path) -> None:
+    with recording(db) as history:
+        for number in range(520):
+            session = history.begin_session(start(when=T0 + timedelta(hours=number)))
+            history.record_exercise(session, exercise(0, start=T0 + timedelta(hours=number)))
+        records = history.sessions(with_exercises=True)
+    assert len(records) == 520
+    assert all(len(record.exercises) == 1 for record in records)
+
+
+# -- the file itself --------------------------------------------------------------
+
+
+def test_new_database_is_wal_marked_as_ours_and_current(db: Path) -> None:
+    recording(db).close()
+    connection = sqlite3.connect(db)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    indexes = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")
+    }
+    assert {"sessions_by_start", "sessions_by_routine", "exercises_by_session"} <= indexes
+
+
+def test_a_missing_data_folder_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "history.sqlite3"
+    recording(path).close()
+    assert path.is_file()
+
+
+def test_reading_a_missing_database_creates_nothing(db: Path) -> None:
+    assert open_for_reading(db) is None
+    assert not db.parent.exists()
+
+
+def test_a_data_folder_that_cannot_be_made_turns_history_off(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    history, warning = open_for_recording(blocker / "backpain" / "history.sqlite3")
+    assert history is None
+    assert warning is not None
+    assert warning.startswith(f"history is off: cannot create {blocker / 'backpain'} (")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/proc is Linux")
+def test_a_folder_nobody_may_write_turns_history_off() -> None:
+    # /proc/self exists and cannot take new files, even for root.
+    history, warning = open_for_recording(Path("/proc/self/history.sqlite3"))
+    assert history is None
+    assert warning == (
+        "history is off: cannot write /proc/self/history.sqlite3 (unable to open database file)"
+    )
+
+
+def _read_only_connect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every connection read-only, as on a read-only file system (works as root)."""
+    real = history_module._connect
+
+    def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+        return real(path, read_only=True)
+
+    monkeypatch.setattr(history_module, "_connect", connect)
+
+
+def test_a_read_only_database_turns_recording_off_but_still_reads(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with recording(db) as history:
+        history.begin_session(start())
+    _read_only_connect(monkeypatch)
+    history, warning = open_for_recording(db)
+    assert history is None
+    assert warning == (f"history is off: cannot write {db} (attempt to write a readonly database)")
+    reader = open_for_reading(db)
+    assert reader is not None
+    assert len(reader.sessions()) == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
+def test_a_read_only_file_for_real(db: Path) -> None:  # pragma: no cover - not as root
+    recording(db).close()
+    db.chmod(0o444)
+    history, warning = open_for_recording(db)
+    assert history is None
+    assert warning is not None
+
+
+def test_a_read_only_old_database_cannot_be_read_until_upgraded(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db.parent.mkdir()
+    connection = sqlite3.connect(db, isolation_level=None)
+    migrate(connection, target=1)
+    connection.close()
+    _read_only_connect(monkeypatch)
+    with pytest.raises(HistoryError, match="needs upgrading to schema version 2"):
+        open_for_reading(db)
+
+
+def _unchanged(path: Path, content: bytes) -> None:
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+@pytest.mark.parametrize("opener", ["record", "read"])
+def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(db: Path, opener: str) -> None:
+    db.parent.mkdir()
+    content = b"these are my notes, not a database\n" * 100
+    db.write_bytes(content)
+    with pytest.raises(HistoryError) as raised:
+        open_for_recording(db) if opener == "record" else open_for_reading(db)
+    assert str(raised.value) == (
+        f"{db}: the history database is damaged (file is not a database). It was left "
+        f"untouched: move it aside to start a new history (e.g. mv '{db}' '{db}.old'), "
+        "or use --no-history."
+    )
+    _unchanged(db, content)
+
+
+def test_a_damaged_database_is_refused_and_left_alone(db: Path) -> None:
+    with recording(db) as history:
+        for number in range(200):
+            history.begin_session(start(when=T0 + timedelta(hours=number)))
+    content = bytearray(db.read_bytes())
+    content[4096:12288] = b"\xff" * 8192  # trash some pages after the header
+    db.write_bytes(bytes(content))
+    with pytest.raises(HistoryError, match="the history database is damaged") as raised:
+        reader = open_for_reading(db)
+        assert reader is not None
+        reader.sessions()
+    assert str(db) in str(raised.value)
+    assert db.read_bytes() == bytes(content)
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_alone(db: Path) -> None:
+    db.parent.mkdir()
+    connection = sqlite3.connect(db)
+    connection.execute("CREATE TABLE contacts (name TEXT)")
+    connection.commit()
+    connection.close()
+    content = db.read_bytes()
+    with pytest.raises(HistoryError) as raised:
+        open_for_recording(db)
+    assert str(raised.value) == (
+        f"{db}: this SQLite file is not a backpain history database (it belongs to "
+        f"another program). It was left untouched: move it aside to start a new history "
+        f"(e.g. mv '{db}' '{db}.old'), or use --no-history."
+    )
+    _unchanged(db, content)
+
+
+def test_a_file_from_a_newer_backpain_is_refused(db: Path) -> None:
+    recording(db).close()
+    connection = sqlite3.connect(db)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.close()
+    with pytest.raises(HistoryError, match="written by a newer backpain"):
+        open_for_recording(db)
+
+
+def test_a_folder_in_place_of_the_file_is_refused(db: Path) -> None:
+    db.mkdir(parents=True)
+    with pytest.raises(HistoryError, match="found a folder"):
+        open_for_recording(db)
+
+
+def test_an_empty_file_becomes_a_new_history(db: Path) -> None:
+    db.parent.mkdir()
+    db.write_bytes(b"")
+    recording(db).close()
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+# -- migrations -------------------------------------------------------------------
+
+
+def _database_at(path: Path, version: int) -> None:
+    """A database as an older backpain left it, with one session in it."""
+    path.parent.mkdir(exist_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, target=version)
+    if version == 1:
+        connection.execute(
+            "INSERT INTO sessions (routine, routine_hash, started_at, ended_at, outcome, "
+            "pain_before) VALUES ('upper-back', 'h', '2025-01-01T08:00:00.000+00:00', NULL, "
+            "'partial', 5)"
+        )
+        connection.execute(
+            "INSERT INTO session_exercises (session_id, position, exercise_id, name, "
+            "status, started_at, ended_at, holds_done, sides_done) VALUES (1, 0, 'squeeze', "
+            "'Squeeze', 'stopped-for-pain', '2025-01-01T08:00:10.000+00:00', "
+            "'2025-01-01T08:01:40.000+00:00', 4, '')"
+        )
+    connection.close()
+
+
+@pytest.mark.parametrize("version", range(SCHEMA_VERSION))
+def test_migrates_forward_from_every_earlier_version(db: Path, version: int) -> None:
+    _database_at(db, version)
+    with recording(db) as history:
+        records = history.sessions(with_exercises=True)
+        if version >= 1:
+            [old] = records
+            assert old.started == datetime(2025, 1, 1, 8, tzinfo=timezone.utc)
+            # v2 backfills the last update from the exercises: the partial session
+            # lasted until its last recorded exercise.
+            assert old.duration_seconds == 100
+            assert old.pain_before == 5
+            assert old.exercises[0].reps_done == 4
+            assert history.hurt_last_time("upper-back") == ["squeeze"]
+        else:
+            assert records == []
+        session = history.begin_session(start())
+        history.record_exercise(session, exercise(0))
+    connection = sqlite3.connect(db)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_every_migration_step_is_applied_once(db: Path) -> None:
+    db.parent.mkdir()
+    connection = sqlite3.connect(db, isolation_level=None)
+    assert migrate(connection) == SCHEMA_VERSION
+    assert migrate(connection) == SCHEMA_VERSION  # a second process found it done
+    assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def test_a_failing_migration_changes_nothing(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _database_at(db, 1)
+    before = db.read_bytes()
+    monkeypatch.setattr(
+        history_module, "MIGRATIONS", (MIGRATIONS[0], (*MIGRATIONS[1], "NOT SQL AT ALL"))
+    )
+    with pytest.raises(HistoryError, match="cannot use the history database"):
+        open_for_recording(db)
+    connection = sqlite3.connect(db)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(sessions)")]
+    assert "updated_at" not in columns
+    assert len(before) > 0
+
+
+# -- two writers ------------------------------------------------------------------
+
+
+def test_two_open_histories_interleave_their_writes(db: Path) -> None:
+    first, second = recording(db), recording(db)
+    a = first.begin_session(start("upper-back"))
+    b = second.begin_session(start("upper-back-chair"))
+    for position in range(3):
+        first.record_exercise(a, exercise(position))
+        second.record_exercise(b, exercise(position))
+    first.end_session(a, ended=T0 + timedelta(minutes=9), outcome=Outcome.COMPLETED)
+    second.end_session(b, ended=T0 + timedelta(minutes=9), outcome=Outcome.PARTIAL)
+    records = first.sessions(with_exercises=True)
+    assert [(r.routine, r.outcome, len(r.exercises)) for r in records] == [
+        ("upper-back", Outcome.COMPLETED, 3),
+        ("upper-back-chair", Outcome.PARTIAL, 3),
+    ]
+    first.close()
+    second.close()
+
+
+WRITER = """
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from backpain_cli.history import SessionStart, open_for_recording
+from backpain_cli.records import ExerciseRecord, ExerciseStatus, Outcome
+history, warning = open_for_recording(Path(sys.argv[1]))
+now = datetime.now(timezone.utc)
+for n in range(40):
+    s = history.begin_session(SessionStart(sys.argv[2], "h", now, 5))
+    for p in range(5):
+        history.record_exercise(s, ExerciseRecord(p, f"e{p}", "E", ExerciseStatus.DONE, now, now))
+    history.end_session(s, ended=now, outcome=Outcome.COMPLETED)
+"""
+
+
+def test_two_processes_writing_at_once_both_record_everything(db: Path) -> None:
+    recording(db).close()
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(db), name])
+        for name in ("first", "second")
+    ]
+    assert [writer.wait(timeout=60) for writer in writers] == [0, 0]
+    reader = open_for_reading(db)
+    assert reader is not None
+    records = reader.sessions(with_exercises=True)
+    assert sum(r.routine == "first" for r in records) == 40
+    assert sum(r.routine == "second" for r in records) == 40
+    assert all(r.completed and len(r.exercises) == 5 for r in records)
