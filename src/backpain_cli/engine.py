@@ -1,0 +1,587 @@
+"""The player: walks a routine's timeline on an injected clock, emits events, takes commands.
+
+No rich, no terminal, no sound and no real time here: the CLI passes in a clock (any
+monotonic ``() -> float`` in routine seconds; `--speed` is applied by the caller) and a
+``wait(timeout)`` function that returns the keys pressed meanwhile, and it registers
+listeners for the events. Tests drive the same code with a fake clock.
+
+Interface for listeners (display, sound, history, speech)
+---------------------------------------------------------
+
+A listener is any object with ``handle(event) -> None`` (the `Listener` protocol). Every
+event carries a `Status`: an immutable snapshot of the player (segment, time left,
+paused, muted, help shown, time spent), so a listener never needs the `Player` itself.
+Events, in the order a routine produces them::
+
+    Started
+    SegmentStarted(index, segment)
+      Tick                      whenever the whole seconds left change (at most 1 a second)
+      Cue(kind)                 COUNTDOWN (3-2-1 of a prepare), SIDE_SWITCH, REP_END,
+                                SET_END, ROUTINE_END: what sound and speech announce
+      Paused / Resumed          the clock truly stops; remaining time is kept exactly
+      MuteChanged, HelpToggled, Redraw
+    SegmentEnded(index, segment, reason)   reason: COMPLETED, NEXT, BACK, SKIP_EXERCISE, QUIT
+    ExerciseFinished / ExerciseSkipped     when an exercise is left forwards
+    Finished(summary) or Quit(summary)     exactly one, last
+
+Cues are only emitted for segments that run to their end (nothing chimes when you skip),
+except ROUTINE_END, which always closes a finished routine. An exercise counts as
+skipped when it is left with `skip_exercise` or when none of its holds ran to the end;
+going back into an exercise and leaving it again emits its outcome again (the last one
+counts, as in `Summary`).
+
+Commands are `Player` methods (`toggle_pause`, `next`, `back`, `skip_exercise`, `quit`,
+`toggle_mute`, `toggle_help`, `redraw`); `BINDINGS` is the one table that maps key names
+(as `keys.KeyReader` reports them) to commands, and the display's key line and help are
+drawn from it. Add a key by passing ``bindings=BINDINGS + (Binding(...),)`` to `run`.
+
+Timing: a segment's deadline is where the previous one ended plus its duration (plus any
+time spent paused), so late wake-ups never add up; a command (next, back, skip) starts
+the new segment at the moment it is given.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from backpain_cli.model import Exercise, Side
+from backpain_cli.timeline import Segment, SegmentKind, Timeline
+
+Clock = Callable[[], float]
+"""Monotonic time in routine seconds."""
+
+Wait = Callable[[float | None], Sequence[str]]
+"""Wait up to `timeout` routine seconds (None: until a key) and return the keys pressed."""
+
+BACK_GRACE = 3.0
+"""`back` this soon after a segment started goes to the previous one instead of restarting."""
+
+COUNTDOWN_FROM = 3
+"""Prepare segments cue COUNTDOWN at 3, 2 and 1 seconds left."""
+
+_EPSILON = 1e-9
+
+
+class EndReason(enum.Enum):
+    COMPLETED = "completed"  # ran to its end
+    NEXT = "next"
+    BACK = "back"
+    SKIP_EXERCISE = "skip_exercise"
+    QUIT = "quit"
+
+
+class CueKind(enum.Enum):
+    COUNTDOWN = "countdown"  # 3-2-1 before the first hold of an exercise
+    SIDE_SWITCH = "side_switch"  # the next hold is on the other side
+    REP_END = "rep_end"  # a hold ended and the set goes on
+    SET_END = "set_end"  # a set is over (the chime)
+    ROUTINE_END = "routine_end"  # the whole routine is over (the gentler end sound)
+
+
+class Outcome(enum.Enum):
+    DONE = "done"
+    SKIPPED = "skipped"
+    STOPPED = "stopped"  # quit during this exercise
+    NOT_REACHED = "not reached"
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the player looks like at the moment an event is emitted."""
+
+    timeline: Timeline
+    index: int  # current segment; len(segments) once the routine is over
+    remaining: float  # seconds left in the current segment
+    elapsed: float  # seconds spent since the start, pauses excluded
+    paused: bool = False
+    muted: bool = False
+    help: bool = False
+
+    @property
+    def segment(self) -> Segment | None:
+        segments = self.timeline.segments
+        return segments[self.index] if 0 <= self.index < len(segments) else None
+
+    @property
+    def shown_remaining(self) -> int:
+        """Whole seconds left as a countdown shows them (30 for the whole first second)."""
+        return max(0, math.ceil(self.remaining - _EPSILON))
+
+    @property
+    def seconds_left(self) -> float:
+        """Time left in the whole routine, this segment included."""
+        later = self.timeline.segments[self.index + 1 :]
+        return self.remaining + sum(segment.duration for segment in later)
+
+    @property
+    def upcoming(self) -> Segment | None:
+        """The next hold or prepare after the current segment: what to do next."""
+        for segment in self.timeline.segments[self.index + 1 :]:
+            if segment.kind in (SegmentKind.HOLD, SegmentKind.PREPARE):
+                return segment
+        return None
+
+    @property
+    def upcoming_side(self) -> Side | None:
+        """The side of the next hold after the current segment."""
+        for segment in self.timeline.segments[self.index + 1 :]:
+            if segment.kind is SegmentKind.HOLD:
+                return segment.side
+        return None
+
+    @property
+    def exercise_count(self) -> int:
+        return len(self.timeline.routine.exercises)
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    exercise_index: int
+    exercise: Exercise
+    outcome: Outcome
+    holds_done: int
+    holds_total: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    timeline: Timeline
+    results: tuple[ExerciseResult, ...]  # every exercise of the timeline, in order
+    active_seconds: float  # time spent, pauses excluded
+    paused_seconds: float
+    quit: bool
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for result in self.results if result.outcome is outcome)
+
+
+@dataclass(frozen=True)
+class Event:
+    status: Status
+
+
+@dataclass(frozen=True)
+class Started(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class SegmentStarted(Event):
+    index: int
+    segment: Segment
+
+
+@dataclass(frozen=True)
+class SegmentEnded(Event):
+    index: int
+    segment: Segment
+    reason: EndReason
+
+
+@dataclass(frozen=True)
+class Tick(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Cue(Event):
+    kind: CueKind
+
+
+@dataclass(frozen=True)
+class Paused(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Resumed(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class MuteChanged(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class HelpToggled(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Redraw(Event):
+    """Nothing changed but the screen must be drawn again (e.g. the terminal was resized)."""
+
+
+@dataclass(frozen=True)
+class ExerciseFinished(Event):
+    result: ExerciseResult
+
+
+@dataclass(frozen=True)
+class ExerciseSkipped(Event):
+    result: ExerciseResult
+
+
+@dataclass(frozen=True)
+class Finished(Event):
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class Quit(Event):
+    summary: Summary
+
+
+class Listener(Protocol):
+    def handle(self, event: Event) -> None: ...
+
+
+class _State(enum.Enum):
+    READY = "ready"
+    RUNNING = "running"
+    FINISHED = "finished"
+    QUIT = "quit"
+
+
+class Player:
+    """Plays one timeline. Call `run` (or `start`, then commands and `advance`)."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        *,
+        clock: Clock,
+        listeners: Sequence[Listener] = (),
+        muted: bool = False,
+    ) -> None:
+        self.timeline = timeline
+        self._clock = clock
+        self._listeners = list(listeners)
+        self._state = _State.READY
+        self._index = 0
+        self._deadline = 0.0
+        self._shown = -1
+        self._started_at = 0.0
+        self._paused_at: float | None = None
+        self._paused_total = 0.0
+        self._muted = muted
+        self._help = False
+        self._completed: set[int] = set()  # indices of segments that ran to their end
+        self._outcomes: dict[int, Outcome] = {}
+        self.summary: Summary | None = None
+
+    # -- queries ---------------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    @property
+    def active(self) -> bool:
+        """Started and neither finished nor quit."""
+        return self._state is _State.RUNNING
+
+    @property
+    def paused(self) -> bool:
+        return self._paused_at is not None
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    def status(self) -> Status:
+        now = self._now()
+        running = self._state is _State.RUNNING
+        return Status(
+            timeline=self.timeline,
+            index=self._index,
+            remaining=max(0.0, self._deadline - now) if running else 0.0,
+            elapsed=now - self._started_at - self._paused_total,
+            paused=self.paused,
+            muted=self._muted,
+            help=self._help,
+        )
+
+    def timeout(self) -> float | None:
+        """Routine seconds until something is due; None while paused or over."""
+        if not self.active or self.paused:
+            return None
+        now = self._clock()
+        shown = math.ceil(self._deadline - now - _EPSILON)
+        return max(0.0, self._deadline - max(shown - 1, 0) - now)
+
+    # -- running ---------------------------------------------------------------------
+
+    def run(self, wait: Wait, bindings: Sequence[Binding] | None = None) -> Summary:
+        """Play to the end or until quit; keys from `wait` are dispatched through `bindings`."""
+        actions = key_table(BINDINGS if bindings is None else bindings)
+        if self._state is _State.READY:
+            self.start()
+        while self.active:
+            for key in wait(self.timeout()):
+                action = actions.get(key) or actions.get(key.lower())
+                if action is not None:
+                    action(self)
+                if not self.active:
+                    break
+            self.advance()
+        assert self.summary is not None
+        return self.summary
+
+    def start(self) -> None:
+        if self._state is not _State.READY:
+            return
+        self._started_at = self._clock()
+        self._state = _State.RUNNING
+        self._emit(Started)
+        if self.timeline.segments:
+            self._enter(0, self._started_at)
+        else:
+            self._finish()
+
+    def advance(self) -> None:
+        """Process every deadline that has passed, then emit a tick if the countdown moved."""
+        if not self.active or self.paused:
+            return
+        now = self._clock()
+        while self.active and now >= self._deadline - _EPSILON:
+            at = self._deadline
+            self._leave(EndReason.COMPLETED, self._index + 1, at)
+        if not self.active:
+            return
+        shown = math.ceil(self._deadline - now - _EPSILON)
+        if shown != self._shown:
+            self._shown = shown
+            self._emit(Tick)
+            self._countdown_cue(shown)
+
+    # -- commands --------------------------------------------------------------------
+
+    def pause(self) -> None:
+        self.advance()
+        if self.active and not self.paused:
+            self._paused_at = self._clock()
+            self._emit(Paused)
+
+    def resume(self) -> None:
+        if self.active and self._paused_at is not None:
+            pause = self._clock() - self._paused_at
+            self._deadline += pause
+            self._paused_total += pause
+            self._paused_at = None
+            self._emit(Resumed)
+
+    def toggle_pause(self) -> None:
+        if self.paused:
+            self.resume()
+        else:
+            self.pause()
+
+    def next(self) -> None:
+        """End the current segment now and start the next one."""
+        self.advance()
+        if self.active:
+            self._leave(EndReason.NEXT, self._index + 1, self._now())
+
+    def back(self) -> None:
+        """Restart the current segment; within `BACK_GRACE` of its start, go to the previous
+        hold or prepare instead (rests are skipped going backwards)."""
+        self.advance()
+        if not self.active:
+            return
+        segment = self.timeline.segments[self._index]
+        target = self._index
+        if segment.duration - (self._deadline - self._now()) < BACK_GRACE:
+            for index in range(self._index - 1, -1, -1):
+                if self.timeline.segments[index].kind in (SegmentKind.HOLD, SegmentKind.PREPARE):
+                    target = index
+                    break
+        self._leave(EndReason.BACK, target, self._now())
+
+    def skip_exercise(self) -> None:
+        """Leave the current exercise (counted as skipped) for the next one."""
+        self.advance()
+        if self.active:
+            exercise_index = self.timeline.segments[self._index].exercise_index
+            target = self.timeline.first_of_exercise(exercise_index + 1)
+            self._leave(EndReason.SKIP_EXERCISE, target, self._now())
+
+    def quit(self) -> None:
+        self.advance()
+        if not self.active:
+            return
+        self._emit(
+            SegmentEnded,
+            index=self._index,
+            segment=self.timeline.segments[self._index],
+            reason=EndReason.QUIT,
+        )
+        self._state = _State.QUIT
+        self.summary = self._summarise(quit=True)
+        self._emit(Quit, summary=self.summary)
+
+    def toggle_mute(self) -> None:
+        self._muted = not self._muted
+        self._emit(MuteChanged)
+
+    def toggle_help(self) -> None:
+        self._help = not self._help
+        self._emit(HelpToggled)
+
+    def redraw(self) -> None:
+        self._emit(Redraw)
+
+    # -- internals -------------------------------------------------------------------
+
+    def _now(self) -> float:
+        """The player's own time: frozen while paused."""
+        return self._paused_at if self._paused_at is not None else self._clock()
+
+    def _emit(self, event_type: type[Event], **fields: object) -> None:
+        event = event_type(self.status(), **fields)
+        for listener in list(self._listeners):
+            listener.handle(event)
+
+    def _enter(self, index: int, at: float) -> None:
+        self._index = index
+        segment = self.timeline.segments[index]
+        self._deadline = at + segment.duration
+        self._shown = math.ceil(self._deadline - self._now() - _EPSILON)
+        self._emit(SegmentStarted, index=index, segment=segment)
+        if self._switches_side(index):
+            self._emit(Cue, kind=CueKind.SIDE_SWITCH)
+        self._countdown_cue(self._shown)
+
+    def _leave(self, reason: EndReason, target: int, at: float) -> None:
+        """End the current segment for `reason` and enter segment `target` (or finish)."""
+        segments = self.timeline.segments
+        index = self._index
+        segment = segments[index]
+        self._emit(SegmentEnded, index=index, segment=segment, reason=reason)
+        last = target >= len(segments)
+        if reason is EndReason.COMPLETED:
+            self._completed.add(index)
+            if segment.kind is SegmentKind.HOLD and not last:
+                self._emit(Cue, kind=CueKind.SET_END if segment.ends_set else CueKind.REP_END)
+        if target > index and (last or segments[target].exercise_index != segment.exercise_index):
+            self._exercise_left(segment.exercise_index, skipped=reason is EndReason.SKIP_EXERCISE)
+        if last:
+            self._finish()
+        else:
+            self._enter(target, at)
+
+    def _exercise_left(self, exercise_index: int, *, skipped: bool) -> None:
+        done, total = self._holds(exercise_index)
+        outcome = Outcome.SKIPPED if skipped or done == 0 else Outcome.DONE
+        self._outcomes[exercise_index] = outcome
+        result = ExerciseResult(
+            exercise_index,
+            self.timeline.routine.exercises[exercise_index],
+            outcome,
+            done,
+            total,
+        )
+        self._emit(ExerciseFinished if outcome is Outcome.DONE else ExerciseSkipped, result=result)
+
+    def _finish(self) -> None:
+        self._index = len(self.timeline.segments)
+        self._state = _State.FINISHED
+        if self._paused_at is not None:  # finished with `next` while paused
+            self._paused_total += self._clock() - self._paused_at
+            self._paused_at = None
+        self.summary = self._summarise(quit=False)
+        self._emit(Cue, kind=CueKind.ROUTINE_END)
+        self._emit(Finished, summary=self.summary)
+
+    def _holds(self, exercise_index: int) -> tuple[int, int]:
+        holds = [
+            index
+            for index, segment in enumerate(self.timeline.segments)
+            if segment.exercise_index == exercise_index and segment.kind is SegmentKind.HOLD
+        ]
+        return sum(1 for index in holds if index in self._completed), len(holds)
+
+    def _switches_side(self, index: int) -> bool:
+        """True at a rest before (or a hold right after) a change of side."""
+        segments = self.timeline.segments
+        segment = segments[index]
+        if segment.side is None:
+            return False
+        if segment.kind in (SegmentKind.REST, SegmentKind.SET_REST) and index + 1 < len(segments):
+            following = segments[index + 1]
+            return following.kind is SegmentKind.HOLD and following.side != segment.side
+        if segment.kind is SegmentKind.HOLD and index > 0:
+            previous = segments[index - 1]
+            return (
+                previous.kind is SegmentKind.HOLD
+                and previous.exercise_index == segment.exercise_index
+                and previous.side != segment.side
+            )
+        return False
+
+    def _countdown_cue(self, shown: int) -> None:
+        segment = self.timeline.segments[self._index]
+        if segment.kind is SegmentKind.PREPARE and 1 <= shown <= COUNTDOWN_FROM:
+            self._emit(Cue, kind=CueKind.COUNTDOWN)
+
+    def _summarise(self, *, quit: bool) -> Summary:
+        segments = self.timeline.segments
+        current = segments[self._index].exercise_index if self._index < len(segments) else None
+        results = []
+        for exercise_index in dict.fromkeys(segment.exercise_index for segment in segments):
+            done, total = self._holds(exercise_index)
+            outcome = self._outcomes.get(exercise_index)
+            if exercise_index == current and quit:
+                outcome = Outcome.STOPPED
+            results.append(
+                ExerciseResult(
+                    exercise_index,
+                    self.timeline.routine.exercises[exercise_index],
+                    outcome or Outcome.NOT_REACHED,
+                    done,
+                    total,
+                )
+            )
+        now = self._now()
+        paused = self._paused_total
+        if self._paused_at is not None:
+            paused += self._clock() - self._paused_at
+        return Summary(
+            timeline=self.timeline,
+            results=tuple(results),
+            active_seconds=now - self._started_at - self._paused_total,
+            paused_seconds=paused,
+            quit=quit,
+        )
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One row of the key table: key names, how the key line names them, what they do."""
+
+    keys: tuple[str, ...]
+    label: str  # e.g. "space", "n →"; empty: not shown
+    short: str  # for the key line, e.g. "pause"
+    help: str  # for the `?` help
+    action: Callable[[Player], None] = field(compare=False)
+
+
+BINDINGS: tuple[Binding, ...] = (
+    Binding(("space",), "space", "pause", "pause / resume (the clock stops)", Player.toggle_pause),
+    Binding(("n", "right"), "n", "next", "next step (n or →)", Player.next),
+    Binding(("b", "left"), "b", "back", "restart this step; again: previous (b or ←)", Player.back),
+    Binding(("s",), "s", "skip", "skip the rest of this exercise", Player.skip_exercise),
+    Binding(("m",), "m", "mute", "sound off / on", Player.toggle_mute),
+    Binding(("q", "ctrl-c"), "q", "quit", "quit (Ctrl-C too) and see the summary", Player.quit),
+    Binding(("?", "h"), "?", "help", "show / hide this help", Player.toggle_help),
+    Binding(("resize",), "", "", "", Player.redraw),
+)
+
+
+def key_table(bindings: Sequence[Binding]) -> dict[str, Callable[[Player], None]]:
+    """Key name -> command; a later binding for the same key wins."""
+    return {key: binding.action for binding in bindings for key in binding.keys}
