@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backpain_cli.errors import Problem, RoutineNotFound
+from backpain_cli.library import EXERCISES_FILE
 from backpain_cli.loader import did_you_mean
 from backpain_cli.locations import Locations
 from backpain_cli.routine_format import SLUG_PATTERN
@@ -40,6 +41,8 @@ def _files_in(folder: Path) -> dict[str, Path]:
         return {}
     found: dict[str, Path] = {}
     for entry in entries:
+        if entry.name == EXERCISES_FILE:
+            continue  # the exercise library of that folder, not a routine
         if entry.suffix in ROUTINE_SUFFIXES and entry.is_file():
             found.setdefault(entry.stem, entry)
     return found

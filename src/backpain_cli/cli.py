@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from backpain_cli.catalogue import RoutineFile
+    from backpain_cli.config import Settings
+    from backpain_cli.library import ExerciseLibrary
     from backpain_cli.locations import Locations
     from backpain_cli.model import Routine
 
@@ -67,7 +69,18 @@ def load(reference: str) -> tuple[RoutineFile, Routine]:
     from backpain_cli.loader import load_routine
 
     routine_file = resolve_routine(reference, locations())
-    return routine_file, load_routine(routine_file.path, default_name=routine_file.name)
+    routine = load_routine(
+        routine_file.path, default_name=routine_file.name, library=exercise_library()
+    )
+    return routine_file, routine
+
+
+def exercise_library() -> ExerciseLibrary:
+    """Where `use: ID` entries are looked up: the user's routine folder, then the built-ins."""
+    from backpain_cli.library import ExerciseLibrary
+
+    where = locations()
+    return ExerciseLibrary((where.user_routines, where.builtin_routines))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,7 +112,7 @@ def list_command() -> None:
 
     console = make_console()
     found = find_routine_files(locations())
-    console.print(routine_list(found, plain=is_plain(console)))
+    console.print(routine_list(found, plain=is_plain(console), library=exercise_library()))
 
 
 @cli.command()
@@ -176,9 +189,12 @@ def _all_routines() -> list[Routine]:
     from backpain_cli.loader import load_routine
 
     routines = []
+    library = exercise_library()
     for routine_file in find_routine_files(locations()):
         try:
-            routines.append(load_routine(routine_file.path, default_name=routine_file.name))
+            routines.append(
+                load_routine(routine_file.path, default_name=routine_file.name, library=library)
+            )
         except RoutineError:
             continue
     return routines
@@ -190,7 +206,9 @@ def validate(files: tuple[str, ...]) -> None:
     """Check routine files and report every problem at once.
 
     Each problem is printed as `path:line:column: key.path: what is wrong`.
-    Exit status is 0 when every file is valid and 2 when any is not.
+    Exit status is 0 when every file is valid and 2 when any is not. A file
+    named exercises.yaml is checked as an exercise library (see `use` in
+    docs/routine-format.md).
 
     \b
     Examples:
@@ -200,12 +218,18 @@ def validate(files: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from backpain_cli.errors import RoutineError
-    from backpain_cli.loader import load_routine
+    from backpain_cli.library import EXERCISES_FILE
+    from backpain_cli.loader import load_exercises_file, load_routine
 
     failed = 0
+    library = exercise_library()
     for file in files:
         try:
-            routine = load_routine(Path(file))
+            if Path(file).name == EXERCISES_FILE:
+                ids = load_exercises_file(Path(file), library=library)
+                click.echo(f"{file}: ok (exercise library, {len(ids)} exercises)")
+                continue
+            routine = load_routine(Path(file), library=library)
         except RoutineError as error:
             failed += 1
             click.echo(str(error), err=True)
@@ -231,6 +255,64 @@ def schema() -> None:
     from backpain_cli.schema import routine_schema
 
     click.echo(json.dumps(routine_schema(), indent=2))
+
+
+# --- settings, your own routines, completion, handouts (issue 6) ----------------------
+
+
+def load_settings(**command_line: object) -> Settings:
+    """Effective settings: command-line values (None: not given) over config over defaults."""
+    from backpain_cli.config import effective_settings, read_config
+
+    return effective_settings(read_config(locations().config_file), command_line)
+
+
+@cli.group("config", invoke_without_command=True)
+@click.pass_context
+def config_command(ctx: click.Context) -> None:
+    """Print the effective settings and where each comes from.
+
+    Settings live in a TOML file (`backpain config path` prints where). Options
+    given to `backpain start` beat the file, which beats the defaults.
+
+    \b
+    Example config.toml:
+      sound = true
+      chime = "~/sounds/bell.wav"   # a WAV file instead of the built-in chime
+      prepare = 10                  # seconds; true = each routine's own; false = none
+      check_in = false              # no pain rating before and after
+      plain = false
+      voice = true                  # speak the cues
+      default_routine = "upper-back-chair"
+
+    \b
+    Examples:
+      backpain config
+      backpain config path
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from backpain_cli.config import settings_table
+
+    path = locations().config_file
+    rows = settings_table(load_settings())
+    state = "" if path.is_file() else " (not created yet: every setting is its default)"
+    click.echo(f"Config file: {path}{state}")
+    click.echo("")
+    widths = [max(len(row[i]) for row in [*rows, ("setting", "value", "from")]) for i in (0, 1)]
+    for name, value, origin in [("setting", "value", "from"), *rows]:
+        click.echo(f"{name:<{widths[0]}}  {value:<{widths[1]}}  {origin}")
+
+
+@config_command.command("path")
+def config_path() -> None:
+    """Print the config file's path (it need not exist yet).
+
+    \b
+    Example:
+      $EDITOR "$(backpain config path)"
+    """
+    click.echo(str(locations().config_file))
 
 
 # --- the player (issue 4) ------------------------------------------------------------

@@ -21,16 +21,26 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from backpain_cli.errors import Problem, RoutineError
+from backpain_cli.library import (
+    DefinitionFile,
+    Entry,
+    ExerciseLibrary,
+    ReferenceResolver,
+    builtin_library,
+)
 from backpain_cli.model import DEFAULT_DISCLAIMER, Exercise, Frequency, Period, Routine, Side
 from backpain_cli.routine_format import (
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
     FORMAT_VERSION,
     FREQUENCY_PATTERN,
+    LIBRARY_KEYS,
     MAX_FILE_BYTES,
     MAX_NESTING,
     ROUTINE_KEYS,
     SLUG_PATTERN,
+    USE_KEYS,
+    USE_PATTERN,
     Key,
 )
 
@@ -183,18 +193,38 @@ def compose(text: str, shown: str, *, loader: type | None = None) -> Node:
     return node
 
 
-def load_routine(path: Path, *, default_name: str | None = None) -> Routine:
-    """Load and validate one routine file; raises RoutineError listing every problem."""
+def load_routine(
+    path: Path, *, default_name: str | None = None, library: ExerciseLibrary | None = None
+) -> Routine:
+    """Load and validate one routine file; raises RoutineError listing every problem.
+
+    `use` entries are looked up in `library` (default: the built-in exercises only).
+    """
     text = read_routine_text(path)
-    return parse_routine(text, str(path), default_name=default_name or _stem(path))
+    return parse_routine(
+        text,
+        str(path),
+        default_name=default_name or _stem(path),
+        library=library,
+        source=str(path.resolve()),
+    )
 
 
 def parse_routine(
-    text: str, shown: str, *, default_name: str, loader: type | None = None
+    text: str,
+    shown: str,
+    *,
+    default_name: str,
+    loader: type | None = None,
+    library: ExerciseLibrary | None = None,
+    source: str | None = None,
 ) -> Routine:
-    """Validate routine text (`shown` names it in messages); raises RoutineError."""
+    """Validate routine text (`shown` names it in messages); raises RoutineError.
+
+    `source` identifies the file when following references (default: `shown`).
+    """
     node = compose(text, shown, loader=loader)
-    checker = _Checker(shown)
+    checker = _Checker(shown, library=library, source=source)
     routine = checker.routine(node, default_name)
     if checker.problems:
         # Report in reading order, whatever order the checks ran in.
@@ -223,8 +253,13 @@ def _unknown(word: str, choices: list[str]) -> str:
 class _Checker:
     """Walks a composed node tree, collecting problems instead of stopping at the first."""
 
-    def __init__(self, shown: str) -> None:
+    def __init__(
+        self, shown: str, *, library: ExerciseLibrary | None = None, source: str | None = None
+    ) -> None:
         self.shown = shown
+        self.source = source or shown
+        self.library = library
+        self.hold_required = True  # exercises.yaml entries may leave it to their users
         self.problems: list[Problem] = []
         self.default_keys: set[str] = set()  # keys given in `defaults`, valid or not
 
@@ -234,8 +269,17 @@ class _Checker:
 
     # -- structure -------------------------------------------------------------------
 
-    def mapping(self, node: Node, key_path: str, keys: dict[str, Key]) -> dict[str, Node] | None:
-        """Keys of a mapping node, checking type, duplicates, unknown and missing keys."""
+    def mapping(
+        self,
+        node: Node,
+        key_path: str,
+        keys: dict[str, Key],
+        refused: dict[str, str] | None = None,
+    ) -> dict[str, Node] | None:
+        """Keys of a mapping node, checking type, duplicates, unknown and missing keys.
+
+        `refused` explains keys that are valid elsewhere but not in this mapping.
+        """
         if not isinstance(node, MappingNode):
             self.report(node, key_path, f"must be a mapping of keys, got {_describe(node)}")
             return None
@@ -251,7 +295,8 @@ class _Checker:
                 self.report(key_node, where, f"duplicate key (first given on line {first})")
                 continue
             if key not in keys:
-                self.report(key_node, where, "unknown key" + _unknown(key, list(keys)))
+                message = (refused or {}).get(key) or "unknown key" + _unknown(key, list(keys))
+                self.report(key_node, where, message)
                 continue
             found[key] = value_node
         for key, spec in keys.items():
@@ -290,6 +335,17 @@ class _Checker:
                 )
                 return None
             return text
+        if spec.kind == "use":
+            ref = self.text(node, key_path, spec)
+            if ref is not None and not re.fullmatch(USE_PATTERN, ref):
+                self.report(
+                    node,
+                    key_path,
+                    f"'{ref}' is not an exercise reference: write an exercise id, e.g. "
+                    "'scapular-squeeze', or ROUTINE/ID, e.g. 'upper-back/scapular-squeeze'",
+                )
+                return None
+            return ref
         assert spec.kind in ("texts", "sides"), spec.kind
         return self.texts(node, key_path, spec)
 
@@ -389,7 +445,23 @@ class _Checker:
         return {key: value for key, value in checked.items() if value is not None}
 
     def exercises(self, node: Node, defaults: dict[str, int]) -> list[Exercise] | None:
-        spec = ROUTINE_KEYS["exercises"]
+        entries = self.entries(node, ROUTINE_KEYS["exercises"])
+        if entries is None:
+            return None
+        current = DefinitionFile(self.source, self.shown, entries)
+        resolver = ReferenceResolver(self.library or builtin_library(), current)
+        exercises: list[Exercise] = []
+        for entry in entries:
+            values, problem = resolver.resolve(entry)
+            if problem is not None:
+                self.problems.append(problem)
+            exercise = self.exercise(entry, values, defaults) if values is not None else None
+            if exercise is not None:
+                exercises.append(exercise)
+        return exercises
+
+    def entries(self, node: Node, spec: Key) -> list[Entry] | None:
+        """The checked, not yet resolved, items of an `exercises` list."""
         if not isinstance(node, SequenceNode):
             self.report(node, "exercises", f"must be a list, got {_describe(node)}")
             return None
@@ -401,31 +473,44 @@ class _Checker:
                 node, "exercises", f"has {len(node.value)} exercises; at most {spec.max_items}"
             )
             return None
-        exercises: list[Exercise] = []
+        entries: list[Entry] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(node.value):
             key_path = f"exercises[{index}]"
-            exercise = self.exercise(item, key_path, defaults)
-            if exercise is None:
-                continue
-            if exercise.id in seen:
-                self.report(
-                    item,
-                    f"{key_path}.id",
-                    f"duplicate id '{exercise.id}' (also exercises[{seen[exercise.id]}])",
-                )
-                continue
-            seen[exercise.id] = index
-            exercises.append(exercise)
-        return exercises
+            entry = self.entry(item, key_path)
+            exercise_id = entry.id
+            if entry.values is not None and exercise_id is not None:
+                if exercise_id in seen:
+                    hint = "" if "id" in entry.values else "; give this one an `id` of its own"
+                    self.report(
+                        item,
+                        f"{key_path}.id",
+                        f"duplicate id '{exercise_id}' (also exercises[{seen[exercise_id]}])"
+                        + hint,
+                    )
+                    entry.values = None
+                else:
+                    seen[exercise_id] = index
+            entries.append(entry)
+        return entries
 
-    def exercise(self, node: Node, key_path: str, defaults: dict[str, int]) -> Exercise | None:
-        keys = self.mapping(node, key_path, EXERCISE_KEYS)
+    def entry(self, node: Node, key_path: str) -> Entry:
+        """One exercise, or one `use` entry, with its keys checked as written."""
+        uses = isinstance(node, MappingNode) and any(
+            isinstance(key, ScalarNode) and key.value == "use" for key, _ in node.value
+        )
+        spec = USE_KEYS if uses else EXERCISE_KEYS
+        before = len(self.problems)  # a missing required key makes the entry unusable too
+        keys = self.mapping(node, key_path, spec, _REFUSED_IN_USE if uses else None)
         if keys is None:
-            return None
-        before = len(self.problems)
-        values = {k: self.value(keys[k], _join(key_path, k), EXERCISE_KEYS[k]) for k in keys}
-        if "hold" not in keys and "hold" not in self.default_keys:
+            return Entry(node, key_path, None)
+        values = {k: self.value(keys[k], _join(key_path, k), spec[k]) for k in keys}
+        if (
+            not uses
+            and self.hold_required
+            and "hold" not in keys
+            and "hold" not in self.default_keys
+        ):
             self.report(
                 node, _join(key_path, "hold"), "is required but missing (here or in defaults)"
             )
@@ -439,8 +524,24 @@ class _Checker:
                 )
         if len(set(sides)) != len(sides):
             self.report(keys["sides"], _join(key_path, "sides"), "names a side twice")
-        if len(self.problems) > before:
+        exercise_id = values.get("id") or (values.get("use") or "").rsplit("/", 1)[-1] or None
+        usable = len(self.problems) == before
+        return Entry(node, key_path, values if usable else None, keys.get("use"), exercise_id)
+
+    def exercise(
+        self, entry: Entry, values: dict[str, Any], defaults: dict[str, int]
+    ) -> Exercise | None:
+        """The exercise from an entry's resolved keys, doses filled in from the defaults."""
+        if "hold" not in values and "hold" not in self.default_keys:
+            if entry.use_node is not None:
+                self.report(
+                    entry.node,
+                    _join(entry.key_path, "hold"),
+                    "is required but missing (here, in the exercise it uses or in defaults)",
+                )
             return None
+        if "hold" not in values and "hold" not in defaults:
+            return None  # the default hold has a problem of its own
 
         def dose(key: str) -> int:
             value = values.get(key, defaults.get(key, EXERCISE_KEYS[key].default))
@@ -454,7 +555,7 @@ class _Checker:
             hold=dose("hold"),
             reps=dose("reps"),
             sets=dose("sets"),
-            sides=tuple(Side(side) for side in sides),
+            sides=tuple(Side(side) for side in values.get("sides") or ()),
             rest=dose("rest"),
             set_rest=dose("set_rest"),
             prepare=dose("prepare"),
@@ -463,6 +564,52 @@ class _Checker:
             cues=tuple(values.get("cues", ())),
             caution=values.get("caution", ""),
         )
+
+    def definitions(self, node: Node, keys: dict[str, Key]) -> list[Entry]:
+        """Entries of a file other routines reuse from: its keys checked, none resolved."""
+        found = self.mapping(node, "", keys) or {}
+        for key, value_node in found.items():
+            if key == "defaults":
+                self.defaults(value_node)
+            elif key != "exercises":
+                self.value(value_node, key, keys[key])
+        if "exercises" not in found:
+            return []
+        return self.entries(found["exercises"], keys["exercises"]) or []
+
+
+_REFUSED_IN_USE = {
+    "instructions": "a `use` entry keeps the steps of the exercise it uses; to change them, "
+    "write the exercise out in full (id, name, instructions) instead of `use`",
+}
+
+
+def read_definitions(path: Path, *, routine: bool) -> DefinitionFile:
+    """The checked, unresolved exercise entries of a routine file or an exercises file."""
+    shown = str(path)
+    source = str(path.resolve())
+    try:
+        node = compose(read_routine_text(path), shown)
+    except RoutineError as error:
+        return DefinitionFile(source, shown, [], error.problems)
+    checker = _Checker(shown, source=source)
+    checker.hold_required = routine
+    entries = checker.definitions(node, ROUTINE_KEYS if routine else LIBRARY_KEYS)
+    return DefinitionFile(source, shown, entries, checker.problems)
+
+
+def load_exercises_file(path: Path, *, library: ExerciseLibrary | None = None) -> list[str]:
+    """Check an exercises file, its references included: its exercise ids, or RoutineError."""
+    file = read_definitions(path, routine=False)
+    problems = list(file.problems)
+    resolver = ReferenceResolver(library or builtin_library(), file)
+    for entry in file.entries:
+        _, problem = resolver.resolve(entry)
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        raise RoutineError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return file.ids()
 
 
 def _join(key_path: str, key: str) -> str:

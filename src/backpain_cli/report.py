@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from backpain_cli.catalogue import RoutineFile
+    from backpain_cli.library import ExerciseLibrary
 
 
 def _table(*columns: str, plain: bool) -> Table:
@@ -36,7 +37,9 @@ def _list(items: tuple[str, ...] | list[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
-def routine_list(files: list[RoutineFile], *, plain: bool) -> RenderableType:
+def routine_list(
+    files: list[RoutineFile], *, plain: bool, library: ExerciseLibrary | None = None
+) -> RenderableType:
     from backpain_cli.catalogue import Origin
     from backpain_cli.errors import RoutineError
     from backpain_cli.loader import load_routine
@@ -51,7 +54,9 @@ def routine_list(files: list[RoutineFile], *, plain: bool) -> RenderableType:
             if routine_file.shadows:
                 origin += " (replaces built-in)"
         try:
-            routine = load_routine(routine_file.path, default_name=routine_file.name)
+            routine = load_routine(
+                routine_file.path, default_name=routine_file.name, library=library
+            )
         except RoutineError as error:
             problems = len(error.problems)
             broken = (

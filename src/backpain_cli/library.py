@@ -1,0 +1,242 @@
+"""Exercise reuse: `- use: ID` entries, resolved against shared definitions.
+
+An entry `- use: scapular-squeeze` (plus overrides such as `hold: 3`) takes every key of
+the exercise with that id and replaces only what the entry gives. `use: ID` is looked up
+in the same file first, then in `exercises.yaml` of each routine folder in turn (the
+user's, then the built-in one); `use: ROUTINE/ID` takes the exercise from another routine.
+Unknown ids, routines and circular references are reported at the `use` key.
+
+The loader parses files; this module only follows references between parsed entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import Node
+
+from backpain_cli.errors import Problem
+
+EXERCISES_FILE = "exercises.yaml"
+
+
+@dataclass
+class Entry:
+    """One item of an `exercises` list, checked but not yet resolved."""
+
+    node: Node
+    key_path: str  # e.g. exercises[2]
+    values: dict[str, Any] | None  # checked keys as written; None when the entry has problems
+    use_node: Node | None = None  # the value node of `use`, for positions
+    id: str | None = None  # its own id or the used one's, even when other keys have problems
+
+
+@dataclass
+class DefinitionFile:
+    """The exercise entries of one file (a routine or an exercises file)."""
+
+    source: str  # identity for cycle detection: the resolved path, or the name shown
+    shown: str  # as printed in messages
+    entries: list[Entry]
+    problems: list[Problem] = field(default_factory=list)
+
+    def find(self, exercise_id: str, *, skip: tuple[str, str] | None = None) -> Entry | None:
+        """The entry with that id, other than the one `skip` (source, key path) names."""
+        for entry in self.entries:
+            if entry.id == exercise_id and (self.source, entry.key_path) != skip:
+                return entry
+        return None
+
+    def ids(self, *, skip: tuple[str, str] | None = None) -> list[str]:
+        return [
+            entry.id
+            for entry in self.entries
+            if entry.id is not None and (self.source, entry.key_path) != skip
+        ]
+
+
+class ExerciseLibrary:
+    """Shared definitions: `exercises.yaml` and routines by name in each folder, in order.
+
+    Files are parsed when first needed and kept, so one library serves a whole command.
+    """
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = tuple(folders)
+        self._files: dict[Path, DefinitionFile | None] = {}
+
+    def shared(self) -> list[DefinitionFile]:
+        """The exercises files that exist, most specific (the user's) first."""
+        found = (self._load(folder / EXERCISES_FILE, routine=False) for folder in self.folders)
+        return [file for file in found if file is not None]
+
+    def routine(self, name: str) -> DefinitionFile | None:
+        for folder in self.folders:
+            for suffix in (".yaml", ".yml"):
+                file = self._load(folder / f"{name}{suffix}", routine=True)
+                if file is not None:
+                    return file
+        return None
+
+    def routine_names(self) -> list[str]:
+        names: set[str] = set()
+        for folder in self.folders:
+            try:
+                names.update(
+                    path.stem
+                    for path in folder.iterdir()
+                    if path.suffix in (".yaml", ".yml") and path.name != EXERCISES_FILE
+                )
+            except OSError:
+                continue
+        return sorted(names)
+
+    def _load(self, path: Path, *, routine: bool) -> DefinitionFile | None:
+        if path not in self._files:
+            if (path.name == EXERCISES_FILE and routine) or not path.is_file():
+                self._files[path] = None
+            else:
+                from backpain_cli.loader import read_definitions
+
+                self._files[path] = read_definitions(path, routine=routine)
+        return self._files[path]
+
+
+def builtin_library() -> ExerciseLibrary:
+    """Only the built-in exercises file: what loading means without the user's folders."""
+    from backpain_cli.locations import builtin_routines_dir
+
+    return ExerciseLibrary((builtin_routines_dir(),))
+
+
+class _Unresolved(Exception):
+    """A reference that cannot be followed, located at the entry whose `use` fails."""
+
+    def __init__(self, file: DefinitionFile, entry: Entry, message: str | None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.entry = entry
+        self.message = message  # None: the problem is reported elsewhere
+
+    def problem(self) -> Problem:
+        assert self.message is not None
+        return _problem_at(self.file, self.entry, self.message)
+
+
+def _problem_at(file: DefinitionFile, entry: Entry, message: str) -> Problem:
+    node = entry.use_node or entry.node
+    mark = node.start_mark
+    return Problem(file.shown, message, mark.line + 1, mark.column + 1, f"{entry.key_path}.use")
+
+
+_Link = tuple[tuple[str, str], str]  # ((source, key path), label)
+
+
+class ReferenceResolver:
+    """Follows `use` references from the entries of one file."""
+
+    def __init__(self, library: ExerciseLibrary, current: DefinitionFile) -> None:
+        self.library = library
+        self.current = current
+        self._done: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def resolve(self, entry: Entry) -> tuple[dict[str, Any] | None, Problem | None]:
+        """The entry's keys with its reference followed, or None and the problem to report.
+
+        The problem is None when it is reported elsewhere: at another entry of this
+        file, or in the entry's own checks.
+        """
+        if entry.values is None:
+            return None, None
+        try:
+            return self._follow(self.current, entry, ()), None
+        except _Unresolved as failure:
+            if failure.message is None:
+                return None, None
+            if failure.file.source == self.current.source:
+                if failure.entry.key_path == entry.key_path:
+                    return None, failure.problem()
+                return None, None  # reported when that entry is resolved itself
+            ref = entry.values["use"]
+            return None, _problem_at(
+                self.current, entry, f"cannot use '{ref}': {failure.problem()}"
+            )
+
+    def _follow(
+        self, file: DefinitionFile, entry: Entry, chain: tuple[_Link, ...]
+    ) -> dict[str, Any]:
+        values = entry.values
+        if values is None:
+            raise _Unresolved(file, entry, None)
+        if "use" not in values:
+            return values
+        key = (file.source, entry.key_path)
+        label = entry.id or "?"
+        for index, (seen, _) in enumerate(chain):
+            if seen == key:
+                names = [name for _, name in chain[index:]] + [label]
+                raise _Unresolved(file, entry, "circular reference: " + " → ".join(names))
+        if key in self._done:
+            return self._done[key]
+        target_file, target = self._find(file, entry, str(values["use"]))
+        base = self._follow(target_file, target, (*chain, (key, label)))
+        merged = {name: value for name, value in base.items() if name not in ("use", "id")}
+        merged.update({name: value for name, value in values.items() if name != "use"})
+        merged["id"] = label
+        self._done[key] = merged
+        return merged
+
+    def _find(self, file: DefinitionFile, entry: Entry, ref: str) -> tuple[DefinitionFile, Entry]:
+        here = (file.source, entry.key_path)
+        if "/" in ref:
+            routine_name, exercise_id = ref.split("/", 1)
+            routine = self.library.routine(routine_name)
+            if routine is None:
+                hint = _did_you_mean(routine_name, self.library.routine_names())
+                raise _Unresolved(file, entry, f"no routine called '{routine_name}'{hint}")
+            _check_usable(routine, file, entry, ref)
+            target = routine.find(exercise_id, skip=here)
+            if target is None:
+                hint = _did_you_mean(exercise_id, routine.ids(skip=here))
+                raise _Unresolved(
+                    file, entry, f"routine '{routine_name}' has no exercise '{exercise_id}'{hint}"
+                )
+            return routine, target
+        target = file.find(ref, skip=here)
+        if target is not None:
+            return file, target
+        known = file.ids(skip=here)
+        for shared in self.library.shared():
+            if shared.source == file.source:
+                continue  # searched already, as this very file
+            _check_usable(shared, file, entry, ref)
+            target = shared.find(ref, skip=here)
+            if target is not None:
+                return shared, target
+            known += shared.ids()
+        hint = _did_you_mean(ref, sorted(set(known)))
+        raise _Unresolved(
+            file,
+            entry,
+            f"unknown exercise '{ref}'{hint}; define it in this file or in {EXERCISES_FILE}, "
+            "or write ROUTINE/ID to use one from another routine",
+        )
+
+
+def _check_usable(other: DefinitionFile, file: DefinitionFile, entry: Entry, ref: str) -> None:
+    if other.problems:
+        raise _Unresolved(
+            file,
+            entry,
+            f"cannot look up '{ref}': {other.shown} has problems; "
+            f"run `backpain validate {other.shown}`",
+        )
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    from backpain_cli.loader import did_you_mean
+
+    return did_you_mean(word, choices)
