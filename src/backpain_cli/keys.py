@@ -1,0 +1,208 @@
+"""Single key presses without Enter, read without blocking the timer (POSIX).
+
+`KeyReader` is a context manager around the player. While it is open:
+
+- the terminal on `fd` (when it is one) is in cbreak mode: keys arrive at once, not
+  echoed; Ctrl-Z is disabled (a suspended timer would leave the screen in a mess; space
+  pauses instead). On leaving, the saved modes are put back exactly, on every way out:
+  normal end, `q`, an exception, Ctrl-C, SIGTERM and SIGHUP.
+- SIGTERM and SIGHUP raise `SystemExit(128 + signal)`: without a handler Python would
+  die without running `finally` blocks and leave the terminal in cbreak mode and the
+  cursor hidden.
+- Ctrl-C (SIGINT) becomes the key ``"ctrl-c"``, delivered by `read` like any other key;
+  a second Ctrl-C before that one was read raises `KeyboardInterrupt`.
+- A terminal resize (SIGWINCH) becomes the key ``"resize"``.
+
+`read(timeout)` waits with `select` on the terminal and a self-pipe written by the signal
+handlers, and reads with `os.read` (buffered `sys.stdin.read(1)` would leave keys
+stranded in Python's buffer where `select` cannot see them).
+
+Key names: single characters as typed (``"n"``, ``"?"``), and ``space``, ``enter``,
+``tab``, ``escape``, ``backspace``, ``up``, ``down``, ``right``, ``left``, ``ctrl-c``,
+``ctrl-z``, ``resize``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+from types import FrameType, TracebackType
+from typing import Any
+
+_NAMES = {
+    " ": "space",
+    "\r": "enter",
+    "\n": "enter",
+    "\t": "tab",
+    "\x7f": "backspace",
+    "\x08": "backspace",
+    "\x03": "ctrl-c",
+    "\x1a": "ctrl-z",
+}
+_ARROWS = {"A": "up", "B": "down", "C": "right", "D": "left"}
+_PIPE_KEYS = {ord("c"): "ctrl-c", ord("r"): "resize"}
+_ESCAPE_WAIT = 0.03  # seconds to wait for the rest of a split escape sequence
+
+
+def decode(data: bytes) -> list[str]:
+    """Key names for the bytes a terminal sent; unknown escape sequences are dropped."""
+    text = data.decode("utf-8", errors="ignore")
+    keys: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\x1b" and text[i + 1 : i + 2] in ("[", "O"):
+            j = i + 2
+            while j < len(text) and not "\x40" <= text[j] <= "\x7e":
+                j += 1  # parameters of a CSI sequence, e.g. "1;5" in ESC [ 1 ; 5 C
+            final = text[j : j + 1]
+            if final in _ARROWS:
+                keys.append(_ARROWS[final])
+            i = j + 1
+            continue
+        if char == "\x1b":
+            keys.append("escape")
+        elif char in _NAMES:
+            keys.append(_NAMES[char])
+        elif char.isprintable():
+            keys.append(char)
+        i += 1
+    return keys
+
+
+def _incomplete(data: bytes) -> bool:
+    """True when `data` ends inside an escape sequence (the rest is still on its way)."""
+    start = data.rfind(b"\x1b")
+    if start < 0:
+        return False
+    tail = data[start + 1 :]
+    if not tail:
+        return True
+    if tail[:1] not in (b"[", b"O"):
+        return False
+    return not any(0x40 <= byte <= 0x7E for byte in tail[1:])
+
+
+class KeyReader:
+    """Keys from terminal `fd` (None or not a terminal: only signals), see module docs."""
+
+    def __init__(self, fd: int | None, *, handle_signals: bool = True) -> None:
+        self._fd = fd if fd is not None and os.isatty(fd) else None
+        self._handle_signals = handle_signals
+        self._saved_modes: list[Any] | None = None
+        self._saved_handlers: dict[int, Any] = {}
+        self._pipe: tuple[int, int] | None = None
+        self._interrupt_pending = False
+
+    @property
+    def is_terminal(self) -> bool:
+        return self._fd is not None
+
+    def __enter__(self) -> KeyReader:
+        read_end, write_end = os.pipe()
+        os.set_blocking(read_end, False)
+        os.set_blocking(write_end, False)
+        self._pipe = (read_end, write_end)
+        try:
+            if self._fd is not None:
+                self._cbreak(self._fd)
+            if self._handle_signals:
+                self._install(signal.SIGTERM, self._exit)
+                self._install(signal.SIGHUP, self._exit)
+                self._install(signal.SIGINT, self._interrupt)
+                self._install(signal.SIGWINCH, self._resized)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        # Modes first: a signal arriving now must not find the terminal still in cbreak.
+        if self._fd is not None and self._saved_modes is not None:
+            import termios
+
+            with contextlib.suppress(termios.error, OSError):  # the terminal is gone (SIGHUP)
+                termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved_modes)
+            self._saved_modes = None
+        for signum, handler in self._saved_handlers.items():
+            signal.signal(signum, handler)
+        self._saved_handlers = {}
+        if self._pipe is not None:
+            for end in self._pipe:
+                os.close(end)
+            self._pipe = None
+
+    def read(self, timeout: float | None) -> list[str]:
+        """Keys pressed within `timeout` seconds (None: wait for one); [] on time-out."""
+        assert self._pipe is not None, "use KeyReader as a context manager"
+        pipe = self._pipe[0]
+        watched = [pipe] if self._fd is None else [pipe, self._fd]
+        ready, _, _ = select.select(watched, [], [], timeout)
+        keys: list[str] = []
+        if pipe in ready:
+            for byte in os.read(pipe, 64):
+                keys.append(_PIPE_KEYS[byte])
+            self._interrupt_pending = False
+        if self._fd is not None and self._fd in ready:
+            keys.extend(decode(self._read_terminal(self._fd)))
+        return keys
+
+    # -- internals -------------------------------------------------------------------
+
+    def _read_terminal(self, fd: int) -> bytes:
+        try:
+            data = os.read(fd, 32)
+            while _incomplete(data) and select.select([fd], [], [], _ESCAPE_WAIT)[0]:
+                more = os.read(fd, 32)
+                if not more:
+                    break
+                data += more
+        except OSError:  # the terminal went away
+            data = b""
+        if not data:
+            self._fd = None  # end of input: carry on with the timer alone
+        return data
+
+    def _cbreak(self, fd: int) -> None:
+        import termios
+
+        modes = termios.tcgetattr(fd)
+        self._saved_modes = modes
+        new = [*modes[:6], list(modes[6])]
+        new[3] &= ~(termios.ECHO | termios.ICANON)  # lflag
+        cc = new[6]
+        cc[termios.VMIN] = 1
+        cc[termios.VTIME] = 0
+        try:
+            disabled = os.fpathconf(fd, "PC_VDISABLE")
+        except (OSError, ValueError):
+            disabled = 0
+        cc[termios.VSUSP] = disabled if isinstance(cc[termios.VSUSP], int) else bytes([disabled])
+        termios.tcsetattr(fd, termios.TCSANOW, new)
+
+    def _install(self, signum: int, handler: Any) -> None:
+        self._saved_handlers[signum] = signal.signal(signum, handler)
+
+    def _wake(self, byte: bytes) -> None:
+        if self._pipe is not None:
+            with contextlib.suppress(BlockingIOError):  # full of wake-ups already
+                os.write(self._pipe[1], byte)
+
+    def _exit(self, signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        if self._interrupt_pending:
+            raise KeyboardInterrupt
+        self._interrupt_pending = True
+        self._wake(b"c")
+
+    def _resized(self, signum: int, frame: FrameType | None) -> None:
+        self._wake(b"r")
