@@ -365,3 +365,27 @@ def test_using_a_broken_entry_reports_only_the_broken_entry() -> None:
 def test_an_exercise_without_its_required_keys_is_an_error_not_a_crash() -> None:
     text = HEAD + "exercises:\n  - name: N\n    hold: 3\n    instructions: [a]\n"
     assert _problems(text) == ["mine.yaml:4:5: exercises[0].id: is required but missing"]
+
+
+def test_the_json_schema_accepts_use_entries_and_refuses_changed_steps() -> None:
+    import jsonschema
+    import yaml
+
+    from backpain_cli.schema import routine_schema
+
+    validator = jsonschema.Draft202012Validator(routine_schema())
+    for path in BUILTIN_ROUTINES.glob("upper-back*.yaml"):
+        assert list(validator.iter_errors(yaml.safe_load(path.read_text()))) == [], path
+    changed = {
+        "version": 1,
+        "title": "T",
+        "exercises": [{"use": "scapular-squeeze", "instructions": ["Mine."]}],
+    }
+    assert not validator.is_valid(changed)
+    no_hold = {
+        "version": 1,
+        "title": "T",
+        "exercises": [{"id": "a", "name": "A", "instructions": ["Go."]}],
+    }
+    assert not validator.is_valid(no_hold)
+    assert validator.is_valid({**no_hold, "exercises": [{"use": "upper-back/scapular-squeeze"}]})

@@ -11,6 +11,8 @@ from backpain_cli.routine_format import (
     FREQUENCY_PATTERN,
     ROUTINE_KEYS,
     SLUG_PATTERN,
+    USE_KEYS,
+    USE_PATTERN,
     Key,
 )
 
@@ -33,6 +35,8 @@ def _key_schema(spec: Key) -> dict[str, Any]:
         schema = _text(spec)
     elif spec.kind == "slug":
         schema = {"type": "string", "pattern": SLUG_PATTERN}
+    elif spec.kind == "use":
+        schema = {"type": "string", "pattern": USE_PATTERN}
     elif spec.kind == "frequency":
         schema = {"type": "string", "pattern": FREQUENCY_PATTERN}
     elif spec.kind == "texts":
@@ -73,7 +77,8 @@ def routine_schema() -> dict[str, Any]:
         "type": "array",
         "minItems": 1,
         "maxItems": ROUTINE_KEYS["exercises"].max_items,
-        "items": {"$ref": "#/$defs/exercise"},
+        # An exercise written out, or a `use` entry reusing one by id.
+        "items": {"anyOf": [{"$ref": "#/$defs/exercise"}, {"$ref": "#/$defs/use"}]},
         "description": ROUTINE_KEYS["exercises"].description,
     }
     defaults = _object(DEFAULTS_KEYS)
@@ -86,8 +91,15 @@ def routine_schema() -> dict[str, Any]:
         "$id": SCHEMA_ID,
         "title": "backpain routine (format version 1)",
         **schema,
-        "$defs": {"exercise": exercise},
-        # Without a default hold, every exercise must give its own.
+        "$defs": {"exercise": exercise, "use": _object(USE_KEYS)},
+        # Without a default hold, every exercise written out must give its own (a `use`
+        # entry may take it from the exercise it uses).
         "if": {"required": ["defaults"], "properties": {"defaults": {"required": ["hold"]}}},
-        "else": {"properties": {"exercises": {"items": {"required": ["hold"]}}}},
+        "else": {
+            "properties": {
+                "exercises": {
+                    "items": {"if": {"required": ["use"]}, "else": {"required": ["hold"]}}
+                }
+            }
+        },
     }
