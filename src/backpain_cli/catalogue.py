@@ -66,17 +66,23 @@ def resolve_routine(reference: str, locations: Locations) -> RoutineFile:
     """The routine file a command-line reference (name or path) means."""
     if looks_like_path(reference):
         path = Path(reference).expanduser()
+        if path.is_dir():
+            raise RoutineNotFound(Problem(reference, "is a folder, not a routine file"))
         if path.suffix not in ROUTINE_SUFFIXES:
             raise RoutineNotFound(
                 Problem(reference, "is not a routine file (routine files end in .yaml or .yml)")
             )
         if not path.is_file():
-            message = "is a folder, not a routine file" if path.is_dir() else "no such file"
+            message = "is not a regular file" if path.exists() else "no such file"
             raise RoutineNotFound(Problem(reference, message))
         return RoutineFile(path.stem, path, Origin.PATH)
     if not re.match(SLUG_PATTERN, reference):
         raise RoutineNotFound(
-            Problem(reference, "is not a routine name (lowercase letters, digits and dashes)")
+            Problem(
+                reference,
+                "is not a routine name (lowercase letters, digits and dashes); "
+                "`backpain list` shows them all",
+            )
         )
     files = find_routine_files(locations)
     for routine_file in files:

@@ -183,6 +183,8 @@ def compose(text: str, shown: str, *, loader: type | None = None) -> Node:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = f"invalid YAML: {error.problem or error.context}"
+        if error.context and error.problem and error.problem.startswith("but "):
+            message = f"invalid YAML: {error.context}, {error.problem}"
         if mark is None:  # pragma: no cover - PyYAML always marks its parse errors
             raise RoutineError(Problem(shown, message)) from None
         raise RoutineError(Problem(shown, message, mark.line + 1, mark.column + 1)) from None
@@ -262,6 +264,7 @@ class _Checker:
         self.hold_required = True  # exercises.yaml entries may leave it to their users
         self.problems: list[Problem] = []
         self.default_keys: set[str] = set()  # keys given in `defaults`, valid or not
+        self.suggested: set[str] = set()  # keys the last mapping's unknown keys look like
 
     def report(self, node: Node, key_path: str, message: str) -> None:
         mark = node.start_mark
@@ -284,6 +287,7 @@ class _Checker:
             self.report(node, key_path, f"must be a mapping of keys, got {_describe(node)}")
             return None
         found: dict[str, Node] = {}
+        self.suggested = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != _STR_TAG:
                 self.report(key_node, key_path, f"keys must be words, got {_describe(key_node)}")
@@ -295,35 +299,33 @@ class _Checker:
                 self.report(key_node, where, f"duplicate key (first given on line {first})")
                 continue
             if key not in keys:
-                message = (refused or {}).get(key) or "unknown key" + _unknown(key, list(keys))
+                hint = _unknown(key, list(keys))
+                self.suggested.update(name for name in keys if hint == f" (did you mean '{name}'?)")
+                message = (refused or {}).get(key) or "unknown key" + hint
                 self.report(key_node, where, message)
                 continue
             found[key] = value_node
         for key, spec in keys.items():
-            if spec.required and key not in found:
+            # A misspelt key is reported once: as unknown, with its did-you-mean.
+            if spec.required and key not in found and key not in self.suggested:
                 self.report(node, _join(key_path, key), "is required but missing")
         return found
 
     def value(self, node: Node, key_path: str, spec: Key) -> Any:
         """A checked Python value for one key, or None after reporting a problem."""
         if spec.kind in ("int", "version"):
-            number = self.integer(node, key_path, spec)
-            if spec.kind == "version" and number is not None and number != FORMAT_VERSION:
-                self.report(
-                    node, key_path, f"unsupported format version {number}; use {FORMAT_VERSION}"
-                )
-                return None
-            return number
+            return self.integer(node, key_path, spec)
         if spec.kind == "text":
             return self.text(node, key_path, spec)
         if spec.kind == "slug":
             slug = self.text(node, key_path, spec)
             if slug is not None and not re.fullmatch(SLUG_PATTERN, slug):
+                what, example = ("name", "upper-back") if key_path == "name" else ("id", "")
                 self.report(
                     node,
                     key_path,
-                    f"'{slug}' is not a valid id: use lowercase letters, digits and dashes "
-                    "(at most 64), e.g. 'scapular-squeeze'",
+                    f"'{_clip(slug)}' is not a valid {what}: use lowercase letters, digits and "
+                    f"dashes (at most 64), e.g. '{example or 'scapular-squeeze'}'",
                 )
                 return None
             return slug
@@ -361,11 +363,15 @@ class _Checker:
                 node, key_path, f"must be {expected} in plain digits, got '{_clip(written)}'"
             )
             return None
-        if spec.kind == "version":
-            return int(written) if len(written) < 10 else -1
-        assert spec.minimum is not None and spec.maximum is not None
-        # Compare digit strings first: a 5000-digit number is out of range, not a crash.
+        # Long digit strings are out of range, not a crash (int() refuses 4300+ digits).
         number = int(written) if len(written.lstrip("+-0")) < 10 else None
+        if spec.kind == "version":
+            if number != FORMAT_VERSION:
+                message = f"unsupported format version {_clip(written)}; use {FORMAT_VERSION}"
+                self.report(node, key_path, message)
+                return None
+            return number
+        assert spec.minimum is not None and spec.maximum is not None
         if number is None or not spec.minimum <= number <= spec.maximum:
             self.report(
                 node,
@@ -510,6 +516,7 @@ class _Checker:
             and self.hold_required
             and "hold" not in keys
             and "hold" not in self.default_keys
+            and "hold" not in self.suggested
         ):
             self.report(
                 node, _join(key_path, "hold"), "is required but missing (here or in defaults)"
@@ -624,7 +631,7 @@ def _describe(node: Node) -> str:
     """What a node holds, for messages: `text 'abc'`, `a list`, `a whole number (42)`."""
     kind = _TYPE_NAMES.get(node.tag)
     if kind is None:
-        return f"a value tagged {node.tag}"
+        return f"a value tagged {node.tag.replace('tag:yaml.org,2002:', '!!')}"
     if not isinstance(node, ScalarNode) or not node.value:
         return kind
     return f"{kind} '{_clip(node.value)}'"

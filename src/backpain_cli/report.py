@@ -15,7 +15,7 @@ from backpain_cli.model import Exercise, Routine, format_duration
 from backpain_cli.timeline import build_timeline
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
     from backpain_cli.catalogue import RoutineFile
     from backpain_cli.library import ExerciseLibrary
@@ -31,6 +31,25 @@ def _table(*columns: str, plain: bool) -> Table:
     for column in columns:
         table.add_column(column, overflow="fold")
     return table
+
+
+class _Trimmed:
+    """A renderable's lines without trailing spaces: plain output for grep, diff and
+    screen readers (a table pads every cell to its column's width)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        for line in console.render_lines(self.renderable, options, pad=False):
+            yield Segment("".join(segment.text for segment in line).rstrip())
+            yield Segment.line()
+
+
+def _plain_table(table: Table, *, plain: bool) -> RenderableType:
+    return _Trimmed(table) if plain else table
 
 
 def _list(items: tuple[str, ...] | list[str]) -> str:
@@ -66,14 +85,14 @@ def routine_list(
             continue
         total = format_duration(build_timeline(routine).total)
         table.add_row(
-            routine.name,
+            routine_file.name,  # what to type, even where the file's `name` differs
             routine.title,
             str(len(routine.exercises)),
             total,
             _list(routine.equipment),
             origin,
         )
-    return table
+    return _plain_table(table, plain=plain)
 
 
 def exercise_list(routines: list[Routine], *, plain: bool) -> RenderableType:
@@ -94,7 +113,7 @@ def exercise_list(routines: list[Routine], *, plain: bool) -> RenderableType:
             _list(exercise.equipment),
             ", ".join(used_in[exercise_id]),
         )
-    return table
+    return _plain_table(table, plain=plain)
 
 
 def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> RenderableType:
@@ -121,8 +140,10 @@ def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> 
 
 def _rests(exercise: Exercise) -> str:
     parts = []
-    if exercise.reps * max(1, len(exercise.sides)) > 1:
+    if exercise.reps > 1:
         parts.append(f"{exercise.rest} s between reps")
+    elif len(exercise.sides) > 1:
+        parts.append(f"{exercise.rest} s between sides")
     if exercise.sets > 1:
         parts.append(f"{exercise.set_rest} s between sets")
     return ", ".join(parts) or "none"
@@ -153,7 +174,7 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
             _rests(exercise),
             format_duration(timeline.exercise_total(index)),
         )
-    parts.append(table)
+    parts.append(_plain_table(table, plain=plain))
     if routine.cautions:
         parts.append(Text(""))
         parts.append(Text("Cautions:", style=bold))
@@ -210,6 +231,7 @@ def routine_json(routine: Routine) -> dict[str, Any]:
                 "rep": segment.rep or None,
                 "set": segment.set or None,
                 "side": segment.side.value if segment.side else None,
+                "ends_set": segment.ends_set,
             }
             for segment in timeline.segments
         ],

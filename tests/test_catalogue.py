@@ -1,0 +1,190 @@
+"""Finding routines: the user's folder first, then the built-ins; names never leave them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+import backpain_cli.locations as locations_module
+from backpain_cli.catalogue import (
+    Origin,
+    RoutineFile,
+    find_routine_files,
+    looks_like_path,
+    resolve_routine,
+)
+from backpain_cli.errors import RoutineError, RoutineNotFound
+from backpain_cli.locations import Locations, builtin_routines_dir, locations_from_environment
+
+TEXT = "version: 1\ntitle: T\nexercises: [{id: a, name: A, hold: 1, instructions: [x]}]\n"
+
+
+@pytest.fixture
+def where(tmp_path: Path) -> Locations:
+    builtin = tmp_path / "builtin"
+    builtin.mkdir()
+    for name in ("alpha.yaml", "beta.yaml", "gamma.yml", "notes.txt", "exercises.yaml"):
+        (builtin / name).write_text(TEXT)
+    (builtin / "folder.yaml").mkdir()
+    return Locations(tmp_path / "config", tmp_path / "data", builtin)
+
+
+def add_user_routine(where: Locations, name: str) -> Path:
+    where.user_routines.mkdir(parents=True, exist_ok=True)
+    path = where.user_routines / name
+    path.write_text(TEXT)
+    return path
+
+
+def message(reference: str, where: Locations) -> str:
+    with pytest.raises(RoutineNotFound) as caught:
+        resolve_routine(reference, where)
+    assert isinstance(caught.value, RoutineError)
+    return str(caught.value)
+
+
+def test_builtins_only_when_the_user_has_no_folder(where: Locations) -> None:
+    builtin = where.builtin_routines
+    assert find_routine_files(where) == [
+        RoutineFile("alpha", builtin / "alpha.yaml", Origin.BUILTIN),
+        RoutineFile("beta", builtin / "beta.yaml", Origin.BUILTIN),
+        RoutineFile("gamma", builtin / "gamma.yml", Origin.BUILTIN),
+    ]
+
+
+def test_user_routines_shadow_builtins_of_the_same_name(where: Locations) -> None:
+    mine = add_user_routine(where, "beta.yml")
+    extra = add_user_routine(where, "aardvark.yaml")
+    builtin = where.builtin_routines
+    assert find_routine_files(where) == [
+        RoutineFile("aardvark", extra, Origin.USER),
+        RoutineFile("alpha", builtin / "alpha.yaml", Origin.BUILTIN),
+        RoutineFile("beta", mine, Origin.USER, shadows=builtin / "beta.yaml"),
+        RoutineFile("gamma", builtin / "gamma.yml", Origin.BUILTIN),
+    ]
+
+
+def test_yaml_wins_over_yml_of_the_same_name(where: Locations) -> None:
+    add_user_routine(where, "same.yml")
+    first = add_user_routine(where, "same.yaml")
+    assert [f.path for f in find_routine_files(where) if f.name == "same"] == [first]
+
+
+def test_missing_builtin_folder_is_no_routines(tmp_path: Path) -> None:
+    where = Locations(tmp_path, tmp_path, tmp_path / "nowhere")
+    assert find_routine_files(where) == []
+
+
+def test_resolve_by_name(where: Locations) -> None:
+    assert resolve_routine("alpha", where) == RoutineFile(
+        "alpha", where.builtin_routines / "alpha.yaml", Origin.BUILTIN
+    )
+    mine = add_user_routine(where, "alpha.yaml")
+    assert resolve_routine("alpha", where).path == mine
+
+
+def test_resolve_by_path(where: Locations, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "elsewhere" / "my-routine.yaml"
+    path.parent.mkdir()
+    path.write_text(TEXT)
+    assert resolve_routine(str(path), where) == RoutineFile("my-routine", path, Origin.PATH)
+    monkeypatch.chdir(path.parent)
+    assert resolve_routine("./my-routine.yaml", where).path == Path("my-routine.yaml")
+    assert resolve_routine("my-routine.yaml", where).origin is Origin.PATH
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert resolve_routine("~/elsewhere/my-routine.yaml", where).path == path
+
+
+def test_unknown_name_with_did_you_mean(where: Locations) -> None:
+    assert message("alhpa", where) == (
+        "alhpa: no routine of that name (did you mean 'alpha'?); `backpain list` shows them all"
+    )
+    assert message("zzz", where) == "zzz: no routine of that name; `backpain list` shows them all"
+
+
+@pytest.mark.parametrize("reference", ["..", "Alpha", "-x", "a b", "a" * 65, ""])
+def test_names_are_only_slugs(reference: str, where: Locations) -> None:
+    assert message(reference, where) == (
+        f"{reference}: is not a routine name (lowercase letters, digits and dashes); "
+        "`backpain list` shows them all"
+    )
+
+
+@pytest.mark.parametrize("reference", ["../../etc/passwd", "/etc/passwd", "./notes.txt"])
+def test_paths_must_be_routine_files(reference: str, where: Locations) -> None:
+    assert message(reference, where) == (
+        f"{reference}: is not a routine file (routine files end in .yaml or .yml)"
+    )
+
+
+def test_path_to_a_folder(where: Locations, tmp_path: Path) -> None:
+    assert message(str(tmp_path), where) == f"{tmp_path}: is a folder, not a routine file"
+    folder = where.builtin_routines / "folder.yaml"
+    assert message(str(folder), where) == f"{folder}: is a folder, not a routine file"
+
+
+def test_path_that_does_not_exist(where: Locations, tmp_path: Path) -> None:
+    assert message(f"{tmp_path}/nope.yaml", where) == f"{tmp_path}/nope.yaml: no such file"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_path_to_a_pipe(where: Locations, tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    assert message(str(pipe), where) == f"{pipe}: is not a regular file"
+
+
+@pytest.mark.parametrize(
+    ("reference", "is_path"),
+    [
+        ("upper-back", False),
+        ("upper-back.yaml", True),
+        ("x.yml", True),
+        ("./x", True),
+        ("a/b", True),
+        ("a\\b", True),
+        ("..", False),
+    ],
+)
+def test_looks_like_path(reference: str, is_path: bool) -> None:
+    assert looks_like_path(reference) is is_path
+
+
+# -- locations -------------------------------------------------------------------------
+
+
+def test_backpain_home_holds_everything(tmp_path: Path) -> None:
+    where = locations_from_environment({"BACKPAIN_HOME": str(tmp_path)})
+    assert where.config_dir == where.data_dir == tmp_path
+    assert where.user_routines == tmp_path / "routines"
+    assert where.config_file == tmp_path / "config.toml"
+    assert where.history_file == tmp_path / "history.sqlite3"
+    assert where.builtin_routines == builtin_routines_dir()
+
+
+def test_platform_folders_without_backpain_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    where = locations_from_environment({"BACKPAIN_HOME": ""})
+    assert where.config_dir == Path(platformdirs.user_config_dir("backpain", appauthor=False))
+    assert where.data_dir == Path(platformdirs.user_data_dir("backpain", appauthor=False))
+    if sys.platform.startswith("linux"):
+        assert where.user_routines == tmp_path / "xdg-config" / "backpain" / "routines"
+
+
+def test_builtin_routines_of_a_checkout() -> None:
+    assert (builtin_routines_dir() / "upper-back.yaml").is_file()
+
+
+def test_builtin_routines_inside_the_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "site-packages" / "backpain_cli"
+    (package / "routines").mkdir(parents=True)
+    monkeypatch.setattr(locations_module, "__file__", str(package / "locations.py"))
+    assert builtin_routines_dir() == package / "routines"

@@ -1,0 +1,636 @@
+"""The strict routine loader: what it builds, and every message it gives, word for word."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from backpain_cli.errors import Problem, RoutineError
+from backpain_cli.loader import YAML_LOADERS, did_you_mean, load_routine, parse_routine
+from backpain_cli.model import DEFAULT_DISCLAIMER, Exercise, Frequency, Period, Routine, Side
+
+BASE = """\
+version: 1
+title: Test routine
+exercises:
+  - id: squeeze
+    name: Squeeze
+    hold: 5
+    instructions: [Squeeze.]
+"""
+
+FULL = """\
+version: 1
+name: full-routine
+title: "  A   full routine  "
+summary: >-
+  Everything
+  a routine can say.
+source: A book
+disclaimer: Stop if it hurts.
+frequency: 3 per week
+defaults: {hold: 20, reps: 2, sets: 2, rest: 4, set_rest: 15, prepare: 3}
+exercises:
+  - id: stretch
+    name: Stretch
+    position: long sitting
+    equipment: [towel, mat]
+    sides: [left, right]
+    instructions:
+      - Sit.
+      - Reach.
+    cues: [Breathe.]
+    caution: Gently.
+  - id: squeeze
+    name: Squeeze
+    hold: 5
+    reps: 10
+    sets: 1
+    rest: 0
+    set_rest: 0
+    prepare: 0
+    sides: [right]
+    instructions: [Squeeze.]
+"""
+
+
+def problems(text: str, loader: type | None = None) -> str:
+    """The loader's complete message for text that must not load."""
+    with pytest.raises(RoutineError) as caught:
+        parse_routine(text, "r.yaml", default_name="r", loader=loader)
+    return str(caught.value)
+
+
+# -- what a valid file becomes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+def test_every_key_is_read_with_defaults_applied(loader: type) -> None:
+    routine = parse_routine(FULL, "full.yaml", default_name="ignored", loader=loader)
+    assert routine == Routine(
+        name="full-routine",
+        title="A full routine",
+        summary="Everything a routine can say.",
+        source="A book",
+        disclaimer="Stop if it hurts.",
+        frequency=Frequency(3, Period.WEEK),
+        exercises=(
+            Exercise(
+                id="stretch",
+                name="Stretch",
+                instructions=("Sit.", "Reach."),
+                hold=20,
+                reps=2,
+                sets=2,
+                sides=(Side.LEFT, Side.RIGHT),
+                rest=4,
+                set_rest=15,
+                prepare=3,
+                position="long sitting",
+                equipment=("towel", "mat"),
+                cues=("Breathe.",),
+                caution="Gently.",
+            ),
+            Exercise(
+                id="squeeze",
+                name="Squeeze",
+                instructions=("Squeeze.",),
+                hold=5,
+                reps=10,
+                sets=1,
+                sides=(Side.RIGHT,),
+                rest=0,
+                set_rest=0,
+                prepare=0,
+            ),
+        ),
+    )
+
+
+def test_minimal_file_gets_the_documented_defaults() -> None:
+    routine = parse_routine(BASE, "r.yaml", default_name="from-file")
+    assert routine.name == "from-file"
+    assert routine.summary == routine.source == ""
+    assert routine.disclaimer == DEFAULT_DISCLAIMER
+    assert routine.frequency is None
+    assert routine.exercises == (
+        Exercise(
+            id="squeeze",
+            name="Squeeze",
+            instructions=("Squeeze.",),
+            hold=5,
+            reps=1,
+            sets=1,
+            sides=(),
+            rest=10,
+            set_rest=30,
+            prepare=5,
+        ),
+    )
+
+
+def test_file_name_is_the_default_name_and_a_bom_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "my-routine.yml"
+    path.write_bytes(b"\xef\xbb\xbf" + BASE.encode())
+    assert load_routine(path).name == "my-routine"
+    assert load_routine(path, default_name="other").name == "other"
+
+
+def test_builtin_routines_load() -> None:
+    builtin = Path(__file__).resolve().parents[1] / "routines"
+    names = set()
+    for path in builtin.glob("*.yaml"):
+        if path.name == "exercises.yaml":
+            continue  # the shared exercise library, not a routine
+        routine = load_routine(path)
+        names.add(routine.name)
+        assert routine.disclaimer
+        assert routine.source
+        for exercise in routine.exercises:
+            assert exercise.instructions and exercise.caution and exercise.position
+    assert {"upper-back", "upper-back-chair", "upper-back-gentle"} <= names
+
+
+# -- every kind of problem, word for word ---------------------------------------------
+
+MESSAGES = {
+    # unknown keys, with a did-you-mean when one is close, else the allowed keys
+    "unknown top-level key": (
+        BASE + "titel: x\n",
+        "r.yaml:8:1: titel: unknown key (did you mean 'title'?)",
+    ),
+    "misspelt required key is reported once": (
+        BASE.replace("    hold: 5\n", "    hodl: 5\n"),
+        "r.yaml:6:5: exercises[0].hodl: unknown key (did you mean 'hold'?)",
+    ),
+    "unknown key, nothing close": (
+        BASE + "colour: red\n",
+        "r.yaml:8:1: colour: unknown key (allowed: version, name, title, summary, source, "
+        "disclaimer, frequency, defaults, exercises)",
+    ),
+    "unknown key in defaults": (
+        BASE + "defaults: {repz: 3}\n",
+        "r.yaml:8:12: defaults.repz: unknown key (did you mean 'reps'?)",
+    ),
+    # numbers out of range say the range and the unit
+    "0 s hold": (
+        BASE.replace("hold: 5", "hold: 0"),
+        "r.yaml:6:11: exercises[0].hold: must be between 1 and 600 seconds, got 0",
+    ),
+    "2-hour hold": (
+        BASE.replace("hold: 5", "hold: 7200"),
+        "r.yaml:6:11: exercises[0].hold: must be between 1 and 600 seconds, got 7200",
+    ),
+    "500 reps": (
+        BASE.replace("hold: 5", "hold: 5\n    reps: 500"),
+        "r.yaml:7:11: exercises[0].reps: must be between 1 and 100, got 500",
+    ),
+    "negative rest": (
+        BASE.replace("hold: 5", "hold: 5\n    rest: -1"),
+        "r.yaml:7:11: exercises[0].rest: must be between 0 and 600 seconds, got -1",
+    ),
+    "21 sets": (
+        BASE.replace("hold: 5", "hold: 5\n    sets: 21"),
+        "r.yaml:7:11: exercises[0].sets: must be between 1 and 20, got 21",
+    ),
+    "set rest over 15 minutes": (
+        BASE + "defaults: {set_rest: 901}\n",
+        "r.yaml:8:22: defaults.set_rest: must be between 0 and 900 seconds, got 901",
+    ),
+    "prepare over 2 minutes": (
+        BASE + "defaults: {prepare: 121}\n",
+        "r.yaml:8:21: defaults.prepare: must be between 0 and 120 seconds, got 121",
+    ),
+    "a 5000-digit number is out of range, not a crash": (
+        BASE.replace("hold: 5", "hold: " + "9" * 5000),
+        "r.yaml:6:11: exercises[0].hold: must be between 1 and 600 seconds, "
+        "got 9999999999999999999999999999999999999...",
+    ),
+    # wrong types
+    "text for a number": (
+        BASE.replace("hold: 5", "hold: 30s"),
+        "r.yaml:6:11: exercises[0].hold: must be a whole number of seconds, got text '30s'",
+    ),
+    "decimal for a number": (
+        BASE.replace("hold: 5", "hold: 2.5"),
+        "r.yaml:6:11: exercises[0].hold: must be a whole number of seconds, "
+        "got a decimal number '2.5'",
+    ),
+    "yes for a number": (
+        BASE.replace("hold: 5", "hold: yes"),
+        "r.yaml:6:11: exercises[0].hold: must be a whole number of seconds, got true/false 'yes'",
+    ),
+    "nothing for a number": (
+        BASE.replace("hold: 5", "hold:"),
+        "r.yaml:6:10: exercises[0].hold: must be a whole number of seconds, got nothing (null)",
+    ),
+    "list for a number": (
+        BASE.replace("hold: 5", "hold: [5]"),
+        "r.yaml:6:11: exercises[0].hold: must be a whole number of seconds, got a list",
+    ),
+    "YAML 1.1 sexagesimal": (
+        BASE.replace("hold: 5", "hold: 1:30"),
+        "r.yaml:6:11: exercises[0].hold: must be a whole number of seconds in plain digits, "
+        "got '1:30'",
+    ),
+    "hexadecimal": (
+        BASE.replace("hold: 5", "hold: 0x1e"),
+        "r.yaml:6:11: exercises[0].hold: must be a whole number of seconds in plain digits, "
+        "got '0x1e'",
+    ),
+    "binary with no digits (int() would raise ValueError)": (
+        BASE.replace("hold: 5", "hold: 0b_"),
+        "r.yaml:6:11: exercises[0].hold: must be a whole number of seconds in plain digits, "
+        "got '0b_'",
+    ),
+    "number for text": (
+        BASE.replace("title: Test routine", "title: 2024"),
+        "r.yaml:2:8: title: must be text, got a whole number '2024'; put it in quotes",
+    ),
+    "mapping for text": (
+        BASE.replace("title: Test routine", "title: {a: b}"),
+        "r.yaml:2:8: title: must be text, got a mapping",
+    ),
+    "blank text": (
+        BASE.replace("title: Test routine", "title: '  '"),
+        "r.yaml:2:8: title: must not be empty",
+    ),
+    "text too long": (
+        BASE.replace("title: Test routine", "title: " + "x" * 101),
+        "r.yaml:2:8: title: is too long (101 characters; at most 100)",
+    ),
+    "text for a list": (
+        BASE.replace("instructions: [Squeeze.]", "instructions: Squeeze."),
+        "r.yaml:7:19: exercises[0].instructions: must be a list, got text 'Squeeze.'",
+    ),
+    "empty required list": (
+        BASE.replace("instructions: [Squeeze.]", "instructions: []"),
+        "r.yaml:7:19: exercises[0].instructions: must list at least one item",
+    ),
+    "number in a list of text": (
+        BASE.replace("instructions: [Squeeze.]", "instructions: [Squeeze., 3]"),
+        "r.yaml:7:30: exercises[0].instructions[1]: must be text, got a whole number '3'; "
+        "put it in quotes",
+    ),
+    "too many instructions": (
+        BASE.replace("instructions: [Squeeze.]", "instructions: [" + "a, " * 20 + "b]"),
+        "r.yaml:7:19: exercises[0].instructions: has 21 items; at most 20",
+    ),
+    "python tag is just a wrong type": (
+        BASE.replace("hold: 5", "hold: !!python/object:os.system 5"),
+        "r.yaml:6:11: exercises[0].hold: must be a whole number of seconds, "
+        "got a value tagged !!python/object:os.system",
+    ),
+    "custom tag": (
+        BASE.replace("hold: 5", "hold: !seconds 5"),
+        "r.yaml:6:11: exercises[0].hold: must be a whole number of seconds, "
+        "got a value tagged !seconds",
+    ),
+    "number as a key": (
+        BASE + "1: one\n",
+        "r.yaml:8:1: keys must be words, got a whole number '1'",
+    ),
+    "yes as a key": (BASE + "yes: true\n", "r.yaml:8:1: keys must be words, got true/false 'yes'"),
+    "list as a key": (BASE + "? [a]\n: b\n", "r.yaml:8:3: keys must be words, got a list"),
+    # missing required keys
+    "only a version": (
+        "version: 1\n",
+        "r.yaml:1:1: title: is required but missing\n"
+        "r.yaml:1:1: exercises: is required but missing",
+    ),
+    "exercise with only an id": (
+        "version: 1\ntitle: T\nexercises:\n  - id: a\n",
+        "r.yaml:4:5: exercises[0].name: is required but missing\n"
+        "r.yaml:4:5: exercises[0].instructions: is required but missing\n"
+        "r.yaml:4:5: exercises[0].hold: is required but missing (here or in defaults)",
+    ),
+    "a bad default hold is reported once, not at every exercise": (
+        BASE.replace("    hold: 5\n", "") + "defaults: {hold: 0}\n",
+        "r.yaml:7:18: defaults.hold: must be between 1 and 600 seconds, got 0",
+    ),
+    "no version": (
+        BASE.replace("version: 1\n", ""),
+        "r.yaml:1:1: version: is required but missing",
+    ),
+    # duplicates
+    "duplicate key": (
+        BASE + "title: Again\n",
+        "r.yaml:8:1: title: duplicate key (first given on line 2)",
+    ),
+    "duplicate key in an exercise": (
+        BASE.replace("    hold: 5\n", "    hold: 5\n    hold: 6\n"),
+        "r.yaml:7:5: exercises[0].hold: duplicate key (first given on line 6)",
+    ),
+    "duplicate exercise id": (
+        BASE + "  - id: squeeze\n    name: Again\n    hold: 3\n    instructions: [x]\n",
+        "r.yaml:8:5: exercises[1].id: duplicate id 'squeeze' (also exercises[0])",
+    ),
+    # sides
+    "misspelt side": (
+        BASE.replace("hold: 5", "hold: 5\n    sides: [left, rigth]"),
+        "r.yaml:7:12: exercises[0].sides: unknown side 'rigth' (did you mean 'right'?)",
+    ),
+    "unknown side": (
+        BASE.replace("hold: 5", "hold: 5\n    sides: [up]"),
+        "r.yaml:7:12: exercises[0].sides: unknown side 'up' (allowed: left, right)",
+    ),
+    "side twice": (
+        BASE.replace("hold: 5", "hold: 5\n    sides: [left, left]"),
+        "r.yaml:7:12: exercises[0].sides: names a side twice",
+    ),
+    "side not in a list": (
+        BASE.replace("hold: 5", "hold: 5\n    sides: left"),
+        "r.yaml:7:12: exercises[0].sides: must be a list (e.g. [left, right]), got text 'left'",
+    ),
+    "three sides": (
+        BASE.replace("hold: 5", "hold: 5\n    sides: [left, right, left]"),
+        "r.yaml:7:12: exercises[0].sides: has 3 items; at most 2",
+    ),
+    # frequency
+    "frequency in words": (
+        BASE + "frequency: twice a day\n",
+        "r.yaml:8:12: frequency: 'twice a day' is not a frequency: write e.g. '2 per day' (1-10)",
+    ),
+    "frequency too high": (
+        BASE + "frequency: 11 per day\n",
+        "r.yaml:8:12: frequency: '11 per day' is not a frequency: write e.g. '2 per day' (1-10)",
+    ),
+    "frequency as a number": (
+        BASE + "frequency: 2\n",
+        "r.yaml:8:12: frequency: must be text, got a whole number '2'; put it in quotes",
+    ),
+    # version
+    "version 2": (
+        BASE.replace("version: 1", "version: 2"),
+        "r.yaml:1:10: version: unsupported format version 2; use 1",
+    ),
+    "version as text": (
+        BASE.replace("version: 1", "version: '1'"),
+        "r.yaml:1:10: version: must be a whole number, got text '1'",
+    ),
+    "huge version": (
+        BASE.replace("version: 1", "version: 99999999999999"),
+        "r.yaml:1:10: version: unsupported format version 99999999999999; use 1",
+    ),
+    # ids and names
+    "bad exercise id": (
+        BASE.replace("id: squeeze", "id: Squeeze Me"),
+        "r.yaml:4:9: exercises[0].id: 'Squeeze Me' is not a valid id: use lowercase letters, "
+        "digits and dashes (at most 64), e.g. 'scapular-squeeze'",
+    ),
+    "bad routine name": (
+        BASE + "name: My Routine\n",
+        "r.yaml:8:7: name: 'My Routine' is not a valid name: use lowercase letters, digits "
+        "and dashes (at most 64), e.g. 'upper-back'",
+    ),
+    # the exercises list
+    "no exercises": (
+        "version: 1\ntitle: T\nexercises: []\n",
+        "r.yaml:3:12: exercises: must list at least one exercise",
+    ),
+    "exercises as a mapping": (
+        "version: 1\ntitle: T\nexercises: {a: 1}\n",
+        "r.yaml:3:12: exercises: must be a list, got a mapping",
+    ),
+    "an exercise that is just a word": (
+        "version: 1\ntitle: T\nexercises:\n  - squeeze\n",
+        "r.yaml:4:5: exercises[0]: must be a mapping of keys, got text 'squeeze'",
+    ),
+    "51 exercises": (
+        "version: 1\ntitle: T\nexercises:\n"
+        + "".join(f"  - {{id: e{i}, name: E, hold: 1, instructions: [x]}}\n" for i in range(51)),
+        "r.yaml:4:3: exercises: has 51 exercises; at most 50",
+    ),
+    "defaults as a list": (
+        BASE + "defaults: [1]\n",
+        "r.yaml:8:11: defaults: must be a mapping of keys, got a list",
+    ),
+    # the shape of the whole file
+    "a top-level list": ("- version: 1\n", "r.yaml:1:1: must be a mapping of keys, got a list"),
+    "a top-level word": ("hello\n", "r.yaml:1:1: must be a mapping of keys, got text 'hello'"),
+    "only comments": (
+        "# nothing here\n",
+        "r.yaml: is empty; a routine needs at least version, title and exercises",
+    ),
+    "only blank lines": (
+        "  \n\n",
+        "r.yaml: is empty; a routine needs at least version, title and exercises",
+    ),
+    "two documents": (
+        "version: 1\n---\nversion: 1\n",
+        "r.yaml:2:1: invalid YAML: expected a single document in the stream, "
+        "but found another document",
+    ),
+    "a control character": (
+        "version: 1\ntitle: a\x07b\n",
+        "r.yaml:2:9: contains a control character (U+0007) that YAML does not allow",
+    ),
+    # aliases are refused where they appear, before anything is expanded
+    "an alias": (
+        "a: &x [1]\nb: *x\n",
+        "r.yaml:2:4: invalid YAML: anchors and aliases (&name, *name) are not allowed in "
+        "routine files; write each value out",
+    ),
+    "a merge key": (
+        "base: &b {hold: 5}\nother:\n  <<: *b\n",
+        "r.yaml:3:7: invalid YAML: anchors and aliases (&name, *name) are not allowed in "
+        "routine files; write each value out",
+    ),
+    "deeply nested block lists": (
+        "exercises:\n" + "".join("  " * i + "- \n" for i in range(30)),
+        "r.yaml:21:39: invalid YAML: nested more than 20 levels deep; a routine needs no more "
+        "than 5",
+    ),
+    # every problem of a file at once, in reading order
+    "several problems": (
+        BASE.replace("hold: 5", "hold: 0\n    reps: 0") + "titel: x\n",
+        "r.yaml:6:11: exercises[0].hold: must be between 1 and 600 seconds, got 0\n"
+        "r.yaml:7:11: exercises[0].reps: must be between 1 and 100, got 0\n"
+        "r.yaml:9:1: titel: unknown key (did you mean 'title'?)",
+    ),
+}
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize(("text", "expected"), MESSAGES.values(), ids=MESSAGES.keys())
+def test_message(text: str, expected: str, loader: type) -> None:
+    assert problems(text, loader) == expected
+
+
+# libyaml (fast, used where PyYAML has it) and PyYAML's own parser word syntax errors
+# differently; the position and the `invalid YAML:` prefix are the same.
+SYNTAX = {
+    "unclosed bracket": (
+        "version: 1\ntitle: [unclosed\n",
+        {
+            "_CLoader": "r.yaml:3:1: invalid YAML: did not find expected ',' or ']'",
+            "_PythonLoader": "r.yaml:3:1: invalid YAML: expected ',' or ']', but got "
+            "'<stream end>'",
+        },
+    ),
+    "bad indentation": (
+        "version: 1\n title: x\n",
+        {
+            "_CLoader": "r.yaml:2:7: invalid YAML: mapping values are not allowed in this context",
+            "_PythonLoader": "r.yaml:2:7: invalid YAML: mapping values are not allowed here",
+        },
+    ),
+    "a tab": (
+        "version: 1\n\ttitle: x\n",
+        {
+            "_CLoader": "r.yaml:2:1: invalid YAML: found a tab character that violates indentation",
+            "_PythonLoader": "r.yaml:2:1: invalid YAML: found character '\\t' that cannot "
+            "start any token",
+        },
+    ),
+    "5000 open brackets": (
+        "[" * 5000,
+        {
+            "_CLoader": "r.yaml:1:1001: invalid YAML: exceeded maximum nesting depth",
+            "_PythonLoader": "r.yaml:1:21: invalid YAML: nested more than 20 levels deep; a "
+            "routine needs no more than 5",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize(("text", "expected"), SYNTAX.values(), ids=SYNTAX.keys())
+def test_yaml_syntax_message(text: str, expected: dict[str, str], loader: type) -> None:
+    assert problems(text, loader) == expected[loader.__name__]
+
+
+def test_problems_carry_their_position() -> None:
+    with pytest.raises(RoutineError) as caught:
+        parse_routine(BASE.replace("hold: 5", "hold: 0"), "r.yaml", default_name="r")
+    assert caught.value.problems == [
+        Problem("r.yaml", "must be between 1 and 600 seconds, got 0", 6, 11, "exercises[0].hold")
+    ]
+
+
+# -- bombs and other hostile input are refused fast --------------------------------------
+
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+def test_billion_laughs_is_refused_at_the_first_alias(loader: type) -> None:
+    start = time.perf_counter()
+    assert problems(BILLION_LAUGHS, loader) == (
+        "r.yaml:2:8: invalid YAML: anchors and aliases (&name, *name) are not allowed in "
+        "routine files; write each value out"
+    )
+    assert time.perf_counter() - start < 1
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("text", ["[" * 1_000_000, "{a: " * 200_000, "- " * 500_000])
+def test_megabyte_of_nesting_is_refused_fast(text: str, loader: type) -> None:
+    start = time.perf_counter()
+    assert "invalid YAML:" in problems(text, loader)
+    assert time.perf_counter() - start < 2
+
+
+# -- files that cannot be routines ------------------------------------------------------
+
+
+def load_message(path: Path) -> str:
+    with pytest.raises(RoutineError) as caught:
+        load_routine(path)
+    return str(caught.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert load_message(tmp_path / "nope.yaml") == f"{tmp_path}/nope.yaml: no such file"
+
+
+def test_directory(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    assert load_message(folder) == f"{folder}: is a folder, not a routine file"
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_bytes(b"")
+    assert load_message(path) == (
+        f"{path}: is empty; a routine needs at least version, title and exercises"
+    )
+
+
+def test_file_over_one_mebibyte(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(BASE.encode() + b"#" * (1024 * 1024))
+    assert load_message(path) == f"{path}: is larger than 1 MiB; a routine file is far smaller"
+
+
+def test_file_of_exactly_one_mebibyte_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "full.yaml"
+    data = BASE.encode() + b"#"
+    path.write_bytes(data + b"-" * (1024 * 1024 - len(data)))
+    assert load_routine(path).title == "Test routine"
+
+
+def test_non_utf8_file_names_the_first_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("version: 1\ntitle: Rücken\n".encode("latin-1"))
+    assert load_message(path) == f"{path}:2:9: is not UTF-8 text; save it as UTF-8"
+
+
+def test_utf16_file(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.yaml"
+    path.write_bytes(BASE.encode("utf-16"))
+    assert load_message(path) == f"{path}:1:1: is not UTF-8 text; save it as UTF-8"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    assert load_message(pipe) == f"{pipe}: is not a regular file"
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "locked.yaml"
+    path.write_text(BASE)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert load_message(path) == f"{path}: cannot be read (Permission denied)"
+
+
+def test_read_error_without_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text(BASE)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError("odd")
+
+    monkeypatch.setattr(Path, "open", fail)
+    assert load_message(path) == f"{path}: cannot be read (OSError)"
+
+
+# -- did you mean ----------------------------------------------------------------------
+
+
+def test_did_you_mean() -> None:
+    assert did_you_mean("uper-back", ["upper-back", "upper-back-chair"]) == (
+        " (did you mean 'upper-back'?)"
+    )
+    assert did_you_mean("xyz", ["upper-back"]) == ""
+    assert did_you_mean("anything", []) == ""
