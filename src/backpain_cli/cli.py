@@ -16,13 +16,16 @@ import click
 from backpain_cli import __version__
 
 if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
+
     from rich.console import Console
 
     from backpain_cli.catalogue import RoutineFile
     from backpain_cli.config import Settings
+    from backpain_cli.history import History
     from backpain_cli.library import ExerciseLibrary
     from backpain_cli.locations import Locations
-    from backpain_cli.model import Routine
+    from backpain_cli.model import Frequency, Routine
 
 
 class _Group(click.Group):
@@ -316,6 +319,252 @@ def config_path() -> None:
 
 
 # --- the player (issue 4) ------------------------------------------------------------
+
+
+# --- history (issue 5) ---------------------------------------------------------------
+
+
+def utc_now() -> datetime:
+    """The real clock for the history commands (tests replace it)."""
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
+
+
+def user_zone() -> tzinfo:
+    """The person's time zone: TZ, else the system's (history is stored in UTC)."""
+    from backpain_cli.local_zone import local_zone
+
+    return local_zone(os.environ)
+
+
+def _styled_output() -> bool:
+    """Bold headings and block bars only on a colour terminal (same rule as is_plain)."""
+    return (
+        sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+        and os.environ.get("TERM", "") not in ("dumb", "")
+    )
+
+
+NOTHING_RECORDED = "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
+
+
+def _read_history() -> History | None:
+    from backpain_cli.history import open_for_reading
+
+    return open_for_reading(locations().history_file)
+
+
+def _since(value: str | None, zone: tzinfo) -> datetime | None:
+    from datetime import date, datetime, time
+
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"'{value}' is not a date; write it as YYYY-MM-DD", param_hint="'--since'"
+        ) from None
+    return datetime.combine(day, time(), tzinfo=zone)
+
+
+def _frequencies(
+    names: list[str], recorded: dict[str, Frequency | None]
+) -> list[tuple[str, Frequency | None]]:
+    """Each routine's frequency: as recorded with its latest session, else from its file
+    (routines that no longer load are left out)."""
+    from backpain_cli.errors import BackpainError
+
+    found = []
+    for name in names:
+        if name in recorded:
+            found.append((name, recorded[name]))
+            continue
+        try:
+            _, routine = load(name)
+        except BackpainError:
+            continue
+        found.append((name, routine.frequency))
+    return found
+
+
+@cli.command("history")
+@click.option("--since", metavar="DATE", help="Only sessions from this day on (YYYY-MM-DD).")
+@click.option("--routine", "routine_name", metavar="NAME", help="Only sessions of this routine.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help="Show the most recent N sessions; 0 for all. Default: 20 in the table, "
+    "all with --json or --csv.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print stable JSON with every exercise.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per session.")
+def history_command(
+    since: str | None, routine_name: str | None, limit: int | None, as_json: bool, as_csv: bool
+) -> None:
+    """Your recorded sessions: date, routine, time, result, exercises, pain before → after.
+
+    Every `backpain start` is recorded in a local database (nothing leaves your
+    computer). Times are shown in your time zone; CSV and JSON carry the UTC offset.
+
+    \b
+    Examples:
+      backpain history
+      backpain history --since 2026-11-01 --routine upper-back
+      backpain history --csv > sessions.csv      # to share with your therapist
+      backpain history --json --limit 10
+    """
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    zone = user_zone()
+    start = _since(since, zone)
+    machine = as_json or as_csv
+    if limit is None:
+        limit = 0 if machine else 20
+    store = _read_history()
+    sessions = []
+    total = 0
+    if store is not None:
+        with store:
+            sessions = store.sessions(
+                since=start, routine=routine_name, limit=limit or None, with_exercises=True
+            )
+            total = store.count(since=start, routine=routine_name) if not machine else 0
+    from backpain_cli import history_report
+
+    if as_json:
+        import json
+
+        document = history_report.history_json(sessions, zone)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif as_csv:
+        click.echo(history_report.history_csv(sessions, zone), nl=False)
+    elif not sessions and (since or routine_name) and store is not None:
+        click.echo("No sessions match.")
+    else:
+        click.echo(
+            history_report.history_table(sessions, zone, total=total, styled=_styled_output())
+        )
+
+
+@cli.command("stats")
+@click.option(
+    "--weeks",
+    type=click.IntRange(1, 520),
+    default=8,
+    show_default=True,
+    help="Weeks of session counts to show.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 366),
+    default=14,
+    show_default=True,
+    help="Days of the pain chart.",
+)
+def stats_command(weeks: int, days: int) -> None:
+    """Sessions per week, streaks, adherence to each routine's frequency, and the pain trend.
+
+    A session counts for streaks and adherence when it was completed. The pain
+    chart shows the mean of each day's check-ins (0 none, 10 worst) and the
+    average change from before to after a session.
+
+    \b
+    Examples:
+      backpain stats
+      backpain stats --weeks 12 --days 30
+    """
+    from datetime import timedelta
+
+    from backpain_cli import stats
+    from backpain_cli.history_report import StatsView, stats_text
+
+    zone = user_zone()
+    now = utc_now()
+    store = _read_history()
+    if store is None:
+        click.echo(NOTHING_RECORDED)
+        return
+    # Whole records only for the weeks and days shown; start times for streaks.
+    window = now - timedelta(days=max(7 * weeks, days, 7 * 5, 30) + 8)
+    with store:
+        starts = store.completed_starts()
+        sessions = store.sessions(since=window)
+        recorded = store.frequencies()
+    if not starts and not sessions:
+        click.echo(NOTHING_RECORDED)
+        return
+    frequencies = _frequencies(stats.routines_in_use(sessions, now=now), recorded)
+    adherence = [
+        (
+            stats.adherence(name, frequency, sessions, now=now, zone=zone),
+            stats.adherence(name, frequency, sessions, now=now, zone=zone, weeks=4, weeks_back=1),
+        )
+        for name, frequency in frequencies
+        if frequency is not None
+    ]
+    days_done = {stats.local_day(start, zone) for start in starts}
+    pain = stats.pain_by_day(sessions, now=now, zone=zone, days=days)
+    first_day = pain[0].day
+    view = StatsView(
+        weeks=stats.weekly_counts(sessions, now=now, zone=zone, weeks=weeks),
+        streaks=stats.streaks(days_done, today=stats.today_in(now, zone)),
+        adherence=adherence,
+        pain=pain,
+        sparkline=stats.pain_by_day(sessions, now=now, zone=zone, days=30),
+        change=stats.pain_change(
+            [s for s in sessions if stats.local_day(s.started, zone) >= first_day]
+        ),
+    )
+    click.echo(stats_text(view, styled=_styled_output()))
+
+
+@cli.command("today")
+@click.argument("routines", nargs=-1, metavar="[ROUTINE]...")
+def today_command(routines: tuple[str, ...]) -> None:
+    """What is due today and what is done, for each routine with a frequency.
+
+    Without ROUTINE: every routine you played in the last 4 weeks. Exit status
+    0 when everything due today is done, 1 when not (for a shell prompt or a
+    reminder).
+
+    \b
+    Examples:
+      backpain today
+      backpain today upper-back
+      backpain today >/dev/null || echo "time for your back exercises"
+    """
+    from datetime import timedelta
+
+    from backpain_cli import stats
+    from backpain_cli.history_report import today_text
+
+    zone = user_zone()
+    now = utc_now()
+    if routines:
+        for name in routines:
+            load(name)  # an unknown routine is an error, not "nothing due"
+    store = _read_history()
+    sessions = []
+    recorded: dict[str, Frequency | None] = {}
+    if store is not None:
+        with store:
+            sessions = store.sessions(since=now - timedelta(days=stats.DAYS_IN_USE + 8))
+            recorded = store.frequencies()
+    names = list(routines) or stats.routines_in_use(sessions, now=now)
+    frequencies = _frequencies(names, {} if routines else recorded)
+    dues = [
+        stats.due_today(name, frequency, sessions, now=now, zone=zone)
+        for name, frequency in frequencies
+        if frequency is not None
+    ]
+    unplanned = [name for name, frequency in frequencies if frequency is None]
+    today = stats.today_in(now, zone)
+    click.echo(today_text(dues, today, without_frequency=unplanned, styled=_styled_output()))
+    if not all(due.satisfied for due in dues):
+        sys.exit(1)
 
 
 def main(prog_name: str | None = None) -> None:

@@ -23,13 +23,14 @@ text and stay readable in the `sqlite3` shell).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from backpain_cli.errors import HistoryError
+from backpain_cli.model import Frequency, Period
 from backpain_cli.records import (
     ExerciseRecord,
     ExerciseStatus,
@@ -73,10 +74,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
     ),
     # v2: the last moment anything was recorded (the length of an interrupted session),
-    # the planned size of the session and the exercise, reps, and indexes for 10+ years
-    # of sessions.
+    # the planned size of the session and the exercise, reps, the routine's frequency
+    # when it was played ('' none; NULL unknown), and indexes for 10+ years of sessions.
     (
         "ALTER TABLE sessions ADD COLUMN updated_at TEXT",
+        "ALTER TABLE sessions ADD COLUMN frequency TEXT",
         """UPDATE sessions SET updated_at = COALESCE(
             ended_at,
             (SELECT MAX(e.ended_at) FROM session_exercises e WHERE e.session_id = sessions.id),
@@ -143,6 +145,19 @@ class SessionStart:
     started: datetime
     exercises_planned: int
     pain_before: int | None = None
+    frequency: Frequency | None = None
+
+
+def _frequency_text(frequency: Frequency | None) -> str:
+    return str(frequency) if frequency is not None else ""
+
+
+def parse_frequency(text: str) -> Frequency | None:
+    """`2 per day` -> Frequency(2, DAY); '' -> None."""
+    if not text:
+        return None
+    times, _, period = text.split()
+    return Frequency(int(times), Period(period))
 
 
 class History:
@@ -186,7 +201,7 @@ class History:
         with self._write() as db:
             cursor = db.execute(
                 "INSERT INTO sessions (routine, routine_hash, started_at, updated_at, "
-                "exercises_planned, pain_before) VALUES (?, ?, ?, ?, ?, ?)",
+                "exercises_planned, pain_before, frequency) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     start.routine,
                     start.routine_hash,
@@ -194,6 +209,7 @@ class History:
                     when,
                     start.exercises_planned,
                     start.pain_before,
+                    _frequency_text(start.frequency),
                 ),
             )
         assert cursor.lastrowid is not None
@@ -202,24 +218,7 @@ class History:
     def record_exercise(self, session_id: int, record: ExerciseRecord) -> None:
         """Commit one finished exercise (done, skipped or stopped for pain)."""
         with self._write() as db:
-            db.execute(
-                "INSERT INTO session_exercises (session_id, position, exercise_id, name, "
-                "status, started_at, ended_at, holds_done, holds_planned, reps_done, "
-                "sides_done) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_id,
-                    record.position,
-                    record.exercise_id,
-                    record.name,
-                    record.status.value,
-                    utc_text(record.started),
-                    utc_text(record.ended),
-                    record.holds_done,
-                    record.holds_planned,
-                    record.reps_done,
-                    ",".join(record.sides_done),
-                ),
-            )
+            db.execute(_INSERT_EXERCISE, _exercise_row(session_id, record))
             db.execute(
                 "UPDATE sessions SET updated_at = ? WHERE id = ?",
                 (utc_text(record.ended), session_id),
@@ -233,12 +232,70 @@ class History:
                 (when, when, outcome.value, session_id),
             )
 
+    def add_sessions(self, records: Iterable[SessionRecord]) -> int:
+        """Import whole sessions (with their exercises) in one transaction; their ids are
+        ignored. For imports, tests and benchmarks; the player records as it goes."""
+        added = 0
+        with self._write() as db:
+            for record in records:
+                check_pain(record.pain_before)
+                check_pain(record.pain_after)
+                cursor = db.execute(
+                    "INSERT INTO sessions (routine, routine_hash, started_at, ended_at, "
+                    "updated_at, outcome, exercises_planned, pain_before, pain_after, "
+                    "frequency) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.routine,
+                        record.routine_hash,
+                        utc_text(record.started),
+                        utc_text(record.ended) if record.ended else None,
+                        utc_text(record.last_update),
+                        record.outcome.value,
+                        record.exercises_planned,
+                        record.pain_before,
+                        record.pain_after,
+                        _frequency_text(record.frequency),
+                    ),
+                )
+                session_id = cursor.lastrowid
+                assert session_id is not None
+                db.executemany(
+                    _INSERT_EXERCISE,
+                    [_exercise_row(session_id, exercise) for exercise in record.exercises],
+                )
+                added += 1
+        return added
+
     def record_pain_after(self, session_id: int, pain: int | None) -> None:
         check_pain(pain)
         with self._write() as db:
             db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain, session_id))
 
     # -- reading -----------------------------------------------------------------
+
+    def completed_starts(self) -> list[datetime]:
+        """When each completed session started, oldest first (for streaks over years)."""
+        with self._guard():
+            rows = self._connection.execute(
+                "SELECT started_at FROM sessions WHERE outcome = 'completed' ORDER BY started_at"
+            ).fetchall()
+        return [from_utc_text(row[0]) for row in rows]
+
+    def frequencies(self) -> dict[str, Frequency | None]:
+        """Each routine's frequency as recorded with its most recent session; routines
+        whose frequency is unknown (sessions from before schema v2) are left out."""
+        with self._guard():
+            # SQLite takes the bare column `frequency` from the row holding the MAX.
+            rows = self._connection.execute(
+                "SELECT routine, frequency, MAX(started_at) FROM sessions GROUP BY routine"
+            ).fetchall()
+        return {routine: parse_frequency(text) for routine, text, _ in rows if text is not None}
+
+    def count(self, *, since: datetime | None = None, routine: str | None = None) -> int:
+        where, arguments = _filters(since, routine)
+        with self._guard():
+            row = self._connection.execute(f"SELECT count(*) FROM sessions{where}", arguments)
+            return int(row.fetchone()[0])
 
     def sessions(
         self,
@@ -249,21 +306,12 @@ class History:
         with_exercises: bool = False,
     ) -> list[SessionRecord]:
         """Sessions oldest first; `limit` keeps the most recent ones."""
-        where: list[str] = []
-        arguments: list[object] = []
-        if since is not None:
-            where.append("started_at >= ?")
-            arguments.append(utc_text(since))
-        if routine is not None:
-            where.append("routine = ?")
-            arguments.append(routine)
+        where, arguments = _filters(since, routine)
         sql = (
             "SELECT id, routine, routine_hash, started_at, ended_at, updated_at, outcome, "
-            "exercises_planned, pain_before, pain_after FROM sessions"
+            f"exercises_planned, pain_before, pain_after, frequency FROM sessions{where} "
+            "ORDER BY started_at DESC, id DESC"
         )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY started_at DESC, id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             arguments.append(limit)
@@ -283,6 +331,7 @@ class History:
                 exercises_planned=row[7],
                 pain_before=row[8],
                 pain_after=row[9],
+                frequency=parse_frequency(row[10] or ""),
                 exercises=exercises.get(row[0], ()),
             )
             for row in rows
@@ -335,6 +384,41 @@ class History:
             for exercise_id, status in latest.items()
             if status == ExerciseStatus.STOPPED_FOR_PAIN.value
         ]
+
+
+_INSERT_EXERCISE = (
+    "INSERT INTO session_exercises (session_id, position, exercise_id, name, status, "
+    "started_at, ended_at, holds_done, holds_planned, reps_done, sides_done) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _exercise_row(session_id: int, record: ExerciseRecord) -> tuple[object, ...]:
+    return (
+        session_id,
+        record.position,
+        record.exercise_id,
+        record.name,
+        record.status.value,
+        utc_text(record.started),
+        utc_text(record.ended),
+        record.holds_done,
+        record.holds_planned,
+        record.reps_done,
+        ",".join(record.sides_done),
+    )
+
+
+def _filters(since: datetime | None, routine: str | None) -> tuple[str, list[object]]:
+    where: list[str] = []
+    arguments: list[object] = []
+    if since is not None:
+        where.append("started_at >= ?")
+        arguments.append(utc_text(since))
+    if routine is not None:
+        where.append("routine = ?")
+        arguments.append(routine)
+    return (" WHERE " + " AND ".join(where) if where else ""), arguments
 
 
 # -- opening -----------------------------------------------------------------------

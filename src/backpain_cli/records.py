@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from backpain_cli.model import Frequency
+
 
 class ExerciseStatus(enum.Enum):
     DONE = "done"
@@ -64,6 +66,7 @@ class SessionRecord:
     pain_before: int | None = None
     pain_after: int | None = None
     ended: datetime | None = None  # None: interrupted before the end was recorded
+    frequency: Frequency | None = None  # the routine's, when it was played
     exercises: tuple[ExerciseRecord, ...] = ()
 
     @property

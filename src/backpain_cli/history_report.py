@@ -1,0 +1,341 @@
+"""Text, CSV and JSON for `history`, `stats` and `today`.
+
+Plain strings rather than rich renderables: these commands answer in well under twice
+the time of `backpain --help` even with ten years of sessions, and importing rich alone
+costs about that much. On a terminal, `styled=True` adds bold headings and block-character
+bars; off a terminal (or with `--plain`, `NO_COLOR`, `TERM=dumb`) the text is plain ASCII
+apart from the arrow and dash the values use, one line per fact, for screen readers,
+grep and files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from backpain_cli.local_zone import zone_name
+from backpain_cli.model import format_duration
+from backpain_cli.records import ExerciseStatus, SessionRecord
+from backpain_cli.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
+
+NONE = "–"
+SPARKS = "▁▂▃▄▅▆▇█"
+JSON_FORMAT = 1
+BAR_WIDTH = 30
+
+
+def _bold(text: str, styled: bool) -> str:
+    return f"\x1b[1m{text}\x1b[0m" if styled else text
+
+
+def _dim(text: str, styled: bool) -> str:
+    return f"\x1b[2m{text}\x1b[0m" if styled else text
+
+
+def _bar(length: int, styled: bool) -> str:
+    return ("█" if styled else "#") * length
+
+
+def _local(moment: datetime, zone: tzinfo) -> datetime:
+    return moment.astimezone(zone).replace(microsecond=0)
+
+
+def _iso(moment: datetime | None, zone: tzinfo) -> str | None:
+    return _local(moment, zone).isoformat() if moment is not None else None
+
+
+def _day(day: date) -> str:
+    return f"{day:%a} {day.isoformat()}"
+
+
+def _pain(value: int | None) -> str:
+    return NONE if value is None else str(value)
+
+
+def pain_text(session: SessionRecord) -> str:
+    if session.pain_before is None and session.pain_after is None:
+        return NONE
+    return f"{_pain(session.pain_before)} → {_pain(session.pain_after)}"
+
+
+def _count(session: SessionRecord, status: ExerciseStatus) -> int:
+    return sum(1 for exercise in session.exercises if exercise.status is status)
+
+
+def exercises_text(session: SessionRecord) -> str:
+    done = _count(session, ExerciseStatus.DONE)
+    text = f"{done} of {session.exercises_planned} done"
+    hurt = _count(session, ExerciseStatus.STOPPED_FOR_PAIN)
+    if hurt:
+        text += f", {hurt} hurt"
+    return text
+
+
+def _columns(rows: list[list[str]], *, styled: bool) -> list[str]:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = []
+    for number, row in enumerate(rows):
+        line = "  ".join(
+            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        lines.append(_bold(line, styled) if number == 0 else line)
+        if number == 0 and styled:
+            lines.append(_dim("  ".join("─" * width for width in widths), styled))
+    return lines
+
+
+# -- history ----------------------------------------------------------------------
+
+
+def history_table(
+    sessions: Sequence[SessionRecord], zone: tzinfo, *, total: int, styled: bool
+) -> str:
+    """Sessions oldest first (the latest next to the prompt), with a note when cut."""
+    if not sessions:
+        return "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
+    rows = [["Date", "Routine", "Time", "Result", "Exercises", "Pain"]]
+    for session in sessions:
+        rows.append(
+            [
+                f"{_local(session.started, zone):%Y-%m-%d %a %H:%M}",
+                session.routine,
+                format_duration(session.duration_seconds),
+                session.outcome.value,
+                exercises_text(session),
+                pain_text(session),
+            ]
+        )
+    lines = _columns(rows, styled=styled)
+    if total > len(sessions):
+        lines.append("")
+        lines.append(
+            f"The last {len(sessions)} of {total} sessions; "
+            "--limit 0 shows all, --since DATE from a day on."
+        )
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = (
+    "started",
+    "ended",
+    "routine",
+    "duration_seconds",
+    "outcome",
+    "pain_before",
+    "pain_after",
+    "exercises_planned",
+    "exercises_done",
+    "exercises_skipped",
+    "exercises_stopped_for_pain",
+    "stopped_for_pain",
+    "routine_sha256",
+)
+
+
+def history_csv(sessions: Sequence[SessionRecord], zone: tzinfo) -> str:
+    """One row per session; local times with their UTC offset; `;` joins exercise ids."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for session in sessions:
+        hurt = [
+            e.exercise_id for e in session.exercises if e.status is ExerciseStatus.STOPPED_FOR_PAIN
+        ]
+        writer.writerow(
+            [
+                _iso(session.started, zone),
+                _iso(session.ended, zone) or "",
+                session.routine,
+                round(session.duration_seconds),
+                session.outcome.value,
+                _pain(session.pain_before).replace(NONE, ""),
+                _pain(session.pain_after).replace(NONE, ""),
+                session.exercises_planned,
+                _count(session, ExerciseStatus.DONE),
+                _count(session, ExerciseStatus.SKIPPED),
+                len(hurt),
+                ";".join(hurt),
+                session.routine_hash,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def history_json(sessions: Sequence[SessionRecord], zone: tzinfo) -> dict[str, Any]:
+    """Stable JSON (format 1, documented in docs/json-output.md)."""
+    return {
+        "format": JSON_FORMAT,
+        "time_zone": zone_name(zone),
+        "sessions": [
+            {
+                "started": _iso(session.started, zone),
+                "ended": _iso(session.ended, zone),
+                "routine": session.routine,
+                "routine_sha256": session.routine_hash,
+                "duration_seconds": round(session.duration_seconds),
+                "outcome": session.outcome.value,
+                "pain_before": session.pain_before,
+                "pain_after": session.pain_after,
+                "exercises_planned": session.exercises_planned,
+                "exercises": [
+                    {
+                        "position": exercise.position + 1,
+                        "id": exercise.exercise_id,
+                        "name": exercise.name,
+                        "status": exercise.status.value,
+                        "started": _iso(exercise.started, zone),
+                        "ended": _iso(exercise.ended, zone),
+                        "reps_done": exercise.reps_done,
+                        "holds_done": exercise.holds_done,
+                        "holds_planned": exercise.holds_planned,
+                        "sides_done": list(exercise.sides_done),
+                    }
+                    for exercise in session.exercises
+                ],
+            }
+            for session in sessions
+        ],
+    }
+
+
+# -- stats ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatsView:
+    """Everything `backpain stats` shows, computed by `stats.py`."""
+
+    weeks: list[WeekCount]
+    streaks: Streaks
+    adherence: list[tuple[Adherence, Adherence]]  # this week, the weeks before
+    pain: list[DayPain]
+    sparkline: list[DayPain]  # a longer pain window, one character a day
+    change: PainChange
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _scaled(value: int, largest: int) -> int:
+    if largest <= BAR_WIDTH:
+        return value
+    return round(value * BAR_WIDTH / largest)
+
+
+def sparkline(days: Sequence[DayPain]) -> str:
+    """One character a day on a fixed 0–10 scale; a space for a day without a check-in."""
+    marks = []
+    for day in days:
+        if day.mean is None:
+            marks.append(" ")
+        else:
+            marks.append(SPARKS[min(len(SPARKS) - 1, round(day.mean / 10 * (len(SPARKS) - 1)))])
+    return "".join(marks)
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.1f}" if value else "0.0"
+
+
+def stats_text(view: StatsView, *, styled: bool) -> str:
+    lines: list[str] = []
+    this_week = view.weeks[-1]
+    lines.append(
+        _bold(f"This week (from {_day(this_week.start)}):", styled)
+        + f" {_plural(this_week.total, 'session')}, {this_week.completed} completed, "
+        f"{this_week.partial} partial"
+    )
+    streak = f"Streak: {_plural(view.streaks.current, 'day')}"
+    if view.streaks.longest_end is not None:
+        streak += (
+            f"; longest {_plural(view.streaks.longest, 'day')}"
+            f" (to {view.streaks.longest_end.isoformat()})"
+        )
+    lines.append(streak)
+
+    lines.append("")
+    lines.append(_bold("Adherence", styled))
+    if not view.adherence:
+        lines.append("  No routine played in the last 4 weeks has a frequency.")
+    for now, before in view.adherence:
+        lines.append(
+            f"  {now.routine} ({now.frequency}): {now.done} of {now.target} this week, "
+            f"{now.due_so_far} due so far; the {before.days // 7} weeks before: "
+            f"{before.done} of {before.target} ({before.percent} %)"
+        )
+
+    lines.append("")
+    lines.append(_bold("Sessions per week (completed + partial)", styled))
+    largest = max(week.total for week in view.weeks)
+    for week in view.weeks:
+        label = f"  week of {week.start.isoformat()}  {week.completed:3d} + {week.partial:<3d}"
+        bar = _bar(_scaled(week.completed, largest), styled)
+        bar += ("░" if styled else ".") * (
+            _scaled(week.total, largest) - _scaled(week.completed, largest)
+        )
+        lines.append(f"{label} {bar}".rstrip())
+
+    lines.append("")
+    lines.append(
+        _bold(f"Pain, last {len(view.pain)} days", styled)
+        + " (0 none to 10 worst; the mean of each day's check-ins)"
+    )
+    rated = [day for day in view.pain if day.mean is not None]
+    if not rated:
+        lines.append("  No pain check-ins in these days.")
+    else:
+        for day in view.pain:
+            if day.mean is None:
+                lines.append(f"  {_day(day.day)}     {NONE}")
+            else:
+                bar = _bar(round(day.mean * 2), styled)
+                lines.append(f"  {_day(day.day)}  {day.mean:4.1f}  {bar}".rstrip())
+    if styled and any(day.mean is not None for day in view.sparkline):
+        lines.append(f"  last {len(view.sparkline)} days: ▕{sparkline(view.sparkline)}▏")
+    label = f"Average change per session, last {len(view.pain)} days:"
+    if view.change.mean is None:
+        lines.append(f"{label} no session with both check-ins.")
+    else:
+        lines.append(
+            f"{label} {_signed(view.change.mean)} "
+            f"(over {_plural(view.change.sessions, 'session')} with both check-ins; "
+            "negative is less pain)"
+        )
+    return "\n".join(lines)
+
+
+# -- today ------------------------------------------------------------------------
+
+
+def today_text(
+    dues: Sequence[Due], today: date, *, without_frequency: Sequence[str] = (), styled: bool
+) -> str:
+    lines = [_bold(f"Today, {_day(today)}", styled)]
+    lines.extend(f"  {name}: no frequency set, so nothing is due" for name in without_frequency)
+    if not dues and not without_frequency:
+        lines.append(
+            "No routine with a frequency was played in the last 4 weeks; "
+            "name one, e.g. `backpain today upper-back`."
+        )
+        return "\n".join(lines)
+    if not dues:
+        return "\n".join(lines)
+    rows = []
+    for due in dues:
+        if due.frequency.period.value == "week":
+            progress = f"{due.done_this_week} of {due.frequency.times} this week"
+        else:
+            progress = f"{due.done} of {due.due} done"
+        state = "done" if due.satisfied else f"{due.left} to go"
+        rows.append([due.routine, str(due.frequency), progress, state])
+    lines.extend("  " + line for line in _columns(rows, styled=False))
+    left = sum(due.left for due in dues)
+    lines.append(
+        "All done for today." if left == 0 else f"{_plural(left, 'session')} still due today."
+    )
+    return "\n".join(lines)

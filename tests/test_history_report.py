@@ -1,0 +1,165 @@
+"""Terminal (styled) rendering of the history outputs, and the local time zone."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from backpain_cli.history_report import (
+    StatsView,
+    history_table,
+    sparkline,
+    stats_text,
+    today_text,
+)
+from backpain_cli.local_zone import SystemZone, local_zone, zone_name
+from backpain_cli.model import Frequency, Period
+from backpain_cli.records import Outcome, SessionRecord
+from backpain_cli.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
+
+BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+def test_sparkline_on_a_fixed_scale_with_gaps() -> None:
+    days = [DayPain(date(2026, 11, d), mean, 1) for d, mean in enumerate([0, 5, None, 10], 1)]
+    assert sparkline(days) == "▁▅ █"
+
+
+def test_styled_table_has_a_bold_header_and_a_rule() -> None:
+    started = datetime(2026, 11, 4, 7, 0, tzinfo=timezone.utc)
+    session = SessionRecord(
+        1, "upper-back", "h", started, started + timedelta(minutes=5), Outcome.PARTIAL, 5
+    )
+    text = history_table([session], timezone.utc, total=1, styled=True)
+    assert text.splitlines() == [
+        f"{BOLD}Date                  Routine     Time  Result   Exercises    Pain{RESET}",
+        f"{DIM}────────────────────  ──────────  ────  ───────  ───────────  ────{RESET}",
+        "2026-11-04 Wed 07:00  upper-back  5:00  partial  0 of 5 done  –",
+    ]
+
+
+def test_styled_stats_use_blocks_and_add_a_30_day_sparkline() -> None:
+    twice = Frequency(2, Period.DAY)
+    pain = [DayPain(date(2026, 11, 3), 4.0, 2), DayPain(date(2026, 11, 4), None, 0)]
+    view = StatsView(
+        weeks=[WeekCount(date(2026, 10, 26), 40, 0), WeekCount(date(2026, 11, 2), 3, 2)],
+        streaks=Streaks(0, 0, None),
+        adherence=[
+            (
+                Adherence("upper-back", twice, date(2026, 11, 2), 7, 3, 14, 6),
+                Adherence("upper-back", twice, date(2026, 10, 5), 28, 0, 56, 56),
+            )
+        ],
+        pain=pain,
+        sparkline=pain,
+        change=PainChange(0.0, 1),
+    )
+    lines = stats_text(view, styled=True).splitlines()
+    assert lines[0] == (
+        f"{BOLD}This week (from Mon 2026-11-02):{RESET} 5 sessions, 3 completed, 2 partial"
+    )
+    assert lines[1] == "Streak: 0 days"
+    # Bars longer than 30 are scaled down; partial sessions are light blocks.
+    assert lines[7] == "  week of 2026-10-26   40 + 0   " + "█" * 30
+    assert lines[8] == "  week of 2026-11-02    3 + 2   ██░░"
+    assert lines[11] == "  Tue 2026-11-03   4.0  ████████"
+    assert lines[13] == "  last 2 days: ▕▄ ▏"
+    assert lines[14].startswith("Average change per session, last 2 days: 0.0 (over 1 session ")
+
+
+def test_today_text_styled_title() -> None:
+    due = Due("upper-back", Frequency(1, Period.DAY), 1, 1, 1)
+    assert today_text([due], date(2026, 11, 4), styled=True) == (
+        f"{BOLD}Today, Wed 2026-11-04{RESET}\n  upper-back  1 per day  1 of 1 done  done\n"
+        "All done for today."
+    )
+
+
+# -- time zones -------------------------------------------------------------------
+
+
+def test_tz_names_a_zone(tmp_path: Path) -> None:
+    zone = local_zone({"TZ": ":America/New_York"}, localtime=tmp_path / "none")
+    assert zone == ZoneInfo("America/New_York")
+    assert zone_name(zone) == "America/New_York"
+
+
+def test_the_system_link_names_the_zone(tmp_path: Path) -> None:
+    link = tmp_path / "localtime"
+    target = tmp_path / "usr" / "share" / "zoneinfo" / "Europe" / "Berlin"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"")
+    link.symlink_to(target)
+    assert local_zone({}, localtime=link) == ZoneInfo("Europe/Berlin")
+
+
+def test_an_unnamed_system_zone_file_is_read(tmp_path: Path) -> None:
+    copy = tmp_path / "localtime"
+    copy.write_bytes(_zone_file("Europe/Berlin").read_bytes())
+    zone = local_zone({}, localtime=copy)
+    summer = datetime(2026, 7, 1, 12, tzinfo=timezone.utc).astimezone(zone)
+    assert summer.utcoffset() == timedelta(hours=2)
+    assert zone_name(zone) == "localtime"
+
+
+def _zone_file(key: str) -> Path:
+    import zoneinfo
+
+    for root in zoneinfo.TZPATH:
+        candidate = Path(root) / key
+        if candidate.is_file():
+            return candidate
+    pytest.skip("no system zone database")
+
+
+def test_a_broken_system_zone_file_falls_back_to_the_c_library(tmp_path: Path) -> None:
+    junk = tmp_path / "localtime"
+    junk.write_bytes(b"not a zone file")
+    assert isinstance(local_zone({}, localtime=junk), SystemZone)
+    assert isinstance(local_zone({"TZ": "Nowhere/Special"}, localtime=junk), SystemZone)
+    assert isinstance(local_zone({}, localtime=tmp_path / "missing"), SystemZone)
+
+
+def test_utc_is_named() -> None:
+    assert zone_name(timezone.utc) == "UTC"
+    assert zone_name(SystemZone()) == "local"
+
+
+@pytest.fixture
+def berlin_c_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(time, "tzset"):  # pragma: no cover - Windows
+        pytest.skip("time.tzset is POSIX")
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("berlin_c_library")
+def test_the_c_library_zone_follows_dst() -> None:
+    zone = SystemZone()
+    winter = datetime(2026, 1, 15, 12, tzinfo=timezone.utc).astimezone(zone)
+    summer = datetime(2026, 7, 15, 12, tzinfo=timezone.utc).astimezone(zone)
+    assert (winter.hour, summer.hour) == (13, 14)
+    assert summer.utcoffset() == timedelta(hours=2)
+    assert zone.dst(datetime(2026, 7, 15, 12)) == timedelta(hours=1)
+    assert zone.dst(datetime(2026, 1, 15, 12)) == timedelta(0)
+    assert zone.tzname(datetime(2026, 7, 15, 12)) == "CEST"
+    assert zone.utcoffset(None) in (timedelta(hours=1), timedelta(hours=2))
+    assert repr(zone) == "SystemZone()"
+    # Late on the last Saturday of summer time is still that Saturday.
+    late = datetime(2026, 10, 24, 21, 30, tzinfo=timezone.utc).astimezone(zone)
+    assert late.date() == date(2026, 10, 24)
+
+
+def test_a_system_link_outside_a_zone_database(tmp_path: Path) -> None:
+    junk = tmp_path / "elsewhere"
+    junk.write_bytes(b"not a zone file")
+    link = tmp_path / "localtime"
+    link.symlink_to(junk)
+    assert isinstance(local_zone({}, localtime=link), SystemZone)
