@@ -17,6 +17,7 @@ from backpain_cli import __version__
 
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
+    from pathlib import Path
 
     from rich.console import Console
 
@@ -230,7 +231,7 @@ def validate(files: tuple[str, ...]) -> None:
         try:
             if Path(file).name == EXERCISES_FILE:
                 ids = load_exercises_file(Path(file), library=library)
-                click.echo(f"{file}: ok (exercise library, {len(ids)} exercises)")
+                click.echo(f"{file}: ok (exercise library, {_exercises(len(ids))})")
                 continue
             routine = load_routine(Path(file), library=library)
         except RoutineError as error:
@@ -316,6 +317,207 @@ def config_path() -> None:
       $EDITOR "$(backpain config path)"
     """
     click.echo(str(locations().config_file))
+
+
+@cli.command("new")
+@click.argument("name")
+@click.option(
+    "--from",
+    "source",
+    metavar="ROUTINE",
+    help="Copy this routine (a name or a path) instead of writing the template.",
+)
+@click.option("--force", is_flag=True, help="Replace a routine of yours that has this name.")
+def new_command(name: str, source: str | None, force: bool) -> None:
+    """Write a new routine into your routine folder and print its path.
+
+    Without --from it is a commented template that plays as it is: change it
+    to suit you. With --from it is a copy of another routine, e.g. a built-in
+    one whose doses you want to change. An existing routine of yours is only
+    replaced with --force.
+
+    \b
+    Examples:
+      backpain new my-back
+      backpain new my-desk --from upper-back-chair
+      backpain new my-back --force
+    """
+    from backpain_cli.template import check_name, copied_routine, routine_template
+
+    problem = check_name(name)
+    if problem:
+        _fail(problem)
+    where = locations()
+    path = _user_routine_path(name) or where.user_routines / f"{name}.yaml"
+    if path.exists() and not force:
+        _fail(
+            f"{path} already exists; `backpain edit {name}` changes it, "
+            "or add --force to replace it"
+        )
+    if source is None:
+        text = routine_template(name)
+    else:
+        from backpain_cli.catalogue import Origin
+        from backpain_cli.loader import read_routine_text
+
+        routine_file, _ = load(source)  # only a routine that loads is worth copying
+        origin = (
+            f"the built-in routine '{routine_file.name}'"
+            if routine_file.origin is Origin.BUILTIN
+            else str(routine_file.path)
+        )
+        text = copied_routine(read_routine_text(routine_file.path), name=name, origin=origin)
+    _write_file(path, text)
+    click.echo(str(path))
+    if (where.builtin_routines / f"{name}.yaml").is_file():
+        click.echo(
+            f"note: it replaces the built-in routine '{name}' for you; "
+            "delete the file to get the built-in one back",
+            err=True,
+        )
+    click.echo(
+        f"Change it with `backpain edit {name}`, play it with `backpain start {name}`.", err=True
+    )
+
+
+@cli.command("edit")
+@click.argument("name")
+def edit_command(name: str) -> None:
+    """Open a routine of yours in your editor and check it when you save.
+
+    The editor is $VISUAL or $EDITOR, else `editor`, `nano` or `vi` (Notepad on
+    Windows). When the saved file has problems they are shown and you can open
+    it again to fix them. NAME is one of your routines, `exercises` for your
+    exercises.yaml, or a path to a routine file.
+
+    \b
+    Examples:
+      backpain edit my-back
+      EDITOR="code --wait" backpain edit my-back
+      backpain edit ./for-a-patient.yaml
+    """
+    import shutil
+
+    from backpain_cli.editor import editor_command
+
+    path = _editable_path(name)
+    command = editor_command(os.environ, windows=os.name == "nt", which=shutil.which)
+    while True:
+        _run_editor(command, path)
+        problems = _check_routine_file(path)
+        if problems is None:
+            return
+        click.echo(problems, err=True)
+        if not interactive():
+            _fail(f"{path} has problems (above); it is kept as you saved it")
+        if not click.confirm("Open it again to fix them?", default=True, err=True):
+            _fail(f"{path} is kept as you saved it; `backpain validate {path}` checks it again")
+
+
+def interactive() -> bool:
+    """Whether a person is there to answer a question (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+def _user_routine_path(name: str) -> Path | None:
+    folder = locations().user_routines
+    for suffix in (".yaml", ".yml"):
+        if (folder / f"{name}{suffix}").is_file():
+            return folder / f"{name}{suffix}"
+    return None
+
+
+def _editable_path(name: str) -> Path:
+    from pathlib import Path
+
+    from backpain_cli.catalogue import find_routine_files, looks_like_path
+    from backpain_cli.library import EXERCISES_FILE
+    from backpain_cli.loader import did_you_mean
+    from backpain_cli.template import check_name
+
+    where = locations()
+    if looks_like_path(name):
+        path = Path(name).expanduser()
+        if not path.is_file():
+            _fail(f"{name}: no such file; `backpain new NAME` writes a new routine")
+        return path
+    if name == EXERCISES_FILE.rsplit(".", 1)[0]:
+        library = where.user_routines / EXERCISES_FILE
+        if not library.is_file():
+            _fail(
+                f"you have no exercise library yet ({library}); write one as described "
+                'in docs/routine-format.md, "Reusing exercises"'
+            )
+        return library
+    problem = check_name(name)
+    if problem:
+        _fail(problem)
+    yours = _user_routine_path(name)
+    if yours is not None:
+        return yours
+    if (where.builtin_routines / f"{name}.yaml").is_file():
+        _fail(
+            f"'{name}' is a built-in routine; make your own copy first: "
+            f"backpain new {name} --from {name}"
+        )
+    names = [f.name for f in find_routine_files(where) if f.path.parent == where.user_routines]
+    _fail(
+        f"you have no routine called '{name}'{did_you_mean(name, names)}; "
+        f"`backpain new {name}` writes one"
+    )
+
+
+def _run_editor(command: list[str], path: Path) -> None:
+    import subprocess
+
+    from backpain_cli.editor import EditorError
+
+    try:
+        status = subprocess.run([*command, str(path)], check=False).returncode
+    except OSError as error:
+        raise EditorError(f"could not run the editor '{command[0]}': {error.strerror}") from None
+    if status != 0:
+        raise EditorError(
+            f"the editor '{command[0]}' exited with status {status}; {path} was not checked "
+            f"(`backpain validate {path}` checks it)"
+        )
+
+
+def _check_routine_file(path: Path) -> str | None:
+    """None (after saying it is fine) when the file is valid, else its problems."""
+    from backpain_cli.errors import RoutineError
+    from backpain_cli.library import EXERCISES_FILE
+    from backpain_cli.loader import load_exercises_file, load_routine
+
+    try:
+        if path.name == EXERCISES_FILE:
+            ids = load_exercises_file(path, library=exercise_library())
+            click.echo(f"{path}: ok (exercise library, {_exercises(len(ids))})")
+        else:
+            routine = load_routine(path, library=exercise_library())
+            click.echo(f"{path}: ok ({routine.name}, {_exercises(len(routine.exercises))})")
+    except RoutineError as error:
+        return str(error)
+    return None
+
+
+def _exercises(count: int) -> str:
+    return f"{count} exercise{'s' if count != 1 else ''}"
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write through a temporary file, so a crash never leaves half a routine."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except OSError as error:
+        _fail(f"cannot write {path}: {error.strerror or error}")
 
 
 # --- the player (issue 4) ------------------------------------------------------------
