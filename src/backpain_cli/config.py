@@ -144,7 +144,7 @@ def parse_config(text: str, shown: str, *, base_dir: Path) -> dict[str, object]:
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(_syntax_error(str(error), shown)) from None
+        raise ConfigError(_syntax_error(str(error), shown, text)) from None
     problems: list[Problem] = []
     settings: dict[str, object] = {}
     for key, value in table.items():
@@ -165,13 +165,17 @@ def parse_config(text: str, shown: str, *, base_dir: Path) -> dict[str, object]:
     return settings
 
 
-def _syntax_error(message: str, shown: str) -> str:
+def _syntax_error(message: str, shown: str, text: str) -> str:
     """`path:line:column: invalid TOML: what`, from tomllib's `what (at line L, column C)`."""
     found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     if found:
         what = message[: found.start()]
         return f"{shown}:{found.group(1)}:{found.group(2)}: invalid TOML: {what}"
-    return f"{shown}: invalid TOML: {message}"
+    found = re.search(r"\s*\(at end of document\)$", message)
+    if found:
+        line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        return f"{shown}:{line}: invalid TOML: {message[: found.start()]} at the end of the file"
+    return f"{shown}: invalid TOML: {message}"  # pragma: no cover - tomllib says where
 
 
 def _position(text: str, key: str) -> tuple[int | None, int | None]:
@@ -278,7 +282,7 @@ def check_chime(path: Path) -> Path:
         raise ConfigError(f"chime {shown}: cannot be read ({error.strerror})") from None
     except (wave.Error, EOFError) as error:
         raise ConfigError(
-            f"chime {shown}: is not a WAV file ({error or 'too short'}); "
+            f"chime {shown}: is not a WAV file ({str(error) or 'too short'}); "
             "use a .wav file (PCM), e.g. one exported from Audacity"
         ) from None
     if frames == 0:
