@@ -153,8 +153,8 @@ def show(routine: str, as_json: bool) -> None:
 def exercises(name: str | None) -> None:
     """List exercises, or show one exercise in full.
 
-    NAME may be a routine (list only its exercises) or an exercise id (show its
-    steps, cues and caution).
+    NAME may be a routine name or path (list only its exercises) or an exercise
+    id (show its steps, cues and caution).
 
     \b
     Examples:
@@ -162,10 +162,14 @@ def exercises(name: str | None) -> None:
       backpain exercises upper-back
       backpain exercises scapular-squeeze
     """
+    from backpain_cli.catalogue import looks_like_path
     from backpain_cli.report import exercise_detail, exercise_list
 
     console = make_console()
     plain = is_plain(console)
+    if name is not None and looks_like_path(name):
+        console.print(exercise_list([load(name)[1]], plain=plain))
+        return
     routines = _all_routines()
     if name is None:
         console.print(exercise_list(routines, plain=plain))
@@ -183,7 +187,8 @@ def exercises(name: str | None) -> None:
     from backpain_cli.loader import did_you_mean
 
     known = [r.name for r in routines] + [e.id for r in routines for e in r.exercises]
-    _fail(f"no routine or exercise called '{name}'{did_you_mean(name, sorted(set(known)))}")
+    hint = did_you_mean(name, sorted(set(known)))
+    _fail(f"no routine or exercise called '{name}'{hint}; `backpain exercises` lists them all")
 
 
 def _all_routines() -> list[Routine]:
@@ -238,9 +243,12 @@ def validate(files: tuple[str, ...]) -> None:
             failed += 1
             click.echo(str(error), err=True)
         else:
-            click.echo(f"{file}: ok ({routine.name}, {len(routine.exercises)} exercises)")
+            count = len(routine.exercises)
+            click.echo(f"{file}: ok ({routine.name}, {count} exercise{'s' if count > 1 else ''})")
     if failed:
-        click.echo(f"{failed} of {len(files)} file(s) with problems", err=True)
+        click.echo(
+            f"{failed} of {len(files)} file{'s' if len(files) > 1 else ''} with problems", err=True
+        )
         sys.exit(2)
 
 
