@@ -66,7 +66,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             position INTEGER NOT NULL,
             exercise_id TEXT NOT NULL,
             name TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('done', 'skipped', 'stopped-for-pain')),
+            status TEXT NOT NULL
+                CHECK (status IN ('done', 'skipped', 'stopped-for-pain', 'stopped')),
             started_at TEXT NOT NULL,
             ended_at TEXT NOT NULL,
             holds_done INTEGER NOT NULL DEFAULT 0,
@@ -216,8 +217,13 @@ class History:
         return cursor.lastrowid
 
     def record_exercise(self, session_id: int, record: ExerciseRecord) -> None:
-        """Commit one finished exercise (done, skipped or stopped for pain)."""
+        """Commit one exercise as it was left. Leaving the same exercise again (after
+        going back into it) replaces its record: the last one counts."""
         with self._write() as db:
+            db.execute(
+                "DELETE FROM session_exercises WHERE session_id = ? AND position = ?",
+                (session_id, record.position),
+            )
             db.execute(_INSERT_EXERCISE, _exercise_row(session_id, record))
             db.execute(
                 "UPDATE sessions SET updated_at = ? WHERE id = ?",

@@ -15,9 +15,10 @@ from backpain_cli.model import Frequency
 
 
 class ExerciseStatus(enum.Enum):
-    DONE = "done"
-    SKIPPED = "skipped"
-    STOPPED_FOR_PAIN = "stopped-for-pain"
+    DONE = "done"  # left forwards with at least one hold run to its end
+    SKIPPED = "skipped"  # skipped, or left before any hold ended
+    STOPPED_FOR_PAIN = "stopped-for-pain"  # the person pressed `p`: this hurts
+    STOPPED = "stopped"  # the player was quit during this exercise
 
 
 class Outcome(enum.Enum):

@@ -1,0 +1,187 @@
+"""The history listener: turns the player's events into history rows as they happen.
+
+A session row is written when the player starts; each exercise is committed the moment
+it is left (done, skipped, stopped because it hurt, or stopped by quitting), and the
+end is written when the routine finishes or is quit. So a killed terminal or a power
+cut loses at most the exercise in progress, and the session shows as partial.
+
+Recording never stops the player: a failed write (a full disk, a database locked for
+too long) is reported once through `warn` and recording stops for this session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+
+from backpain_cli.engine import (
+    EndReason,
+    Event,
+    ExerciseFinished,
+    ExerciseResult,
+    ExerciseSkipped,
+    Finished,
+    Outcome,
+    Quit,
+    SegmentEnded,
+    SegmentStarted,
+    Started,
+)
+from backpain_cli.errors import HistoryError
+from backpain_cli.history import History, SessionStart
+from backpain_cli.model import Routine
+from backpain_cli.records import ExerciseRecord, ExerciseStatus
+from backpain_cli.records import Outcome as SessionOutcome
+from backpain_cli.timeline import SegmentKind
+
+WallClock = Callable[[], datetime]
+"""The real time (aware), for the records; the player's clock may run faster."""
+
+
+def routine_hash(content: bytes) -> str:
+    """sha256 of a routine file's bytes: which version of the routine was played."""
+    return hashlib.sha256(content).hexdigest()
+
+
+class Recorder:
+    """A player listener that records one session into `history`."""
+
+    def __init__(
+        self,
+        history: History,
+        *,
+        routine: Routine,
+        content_hash: str,
+        wall_clock: WallClock,
+        warn: Callable[[str], None],
+        pain_before: int | None = None,
+    ) -> None:
+        self.history = history
+        self.routine = routine
+        self.content_hash = content_hash
+        self.pain_before = pain_before
+        self._now = wall_clock
+        self._warn = warn
+        self.session_id: int | None = None
+        self.failed = False
+        self._hurt: set[int] = set()  # exercises stopped because they hurt
+        self._entered: dict[int, datetime] = {}  # exercise index -> when it was entered
+        self._current: int | None = None
+        self._held: dict[int, set[tuple[int, int, str]]] = {}  # completed (set, rep, side)
+        self._done_any = False
+        self._left_out = False  # `--from` left exercises out: not a whole session
+
+    # -- what the CLI tells it --------------------------------------------------------
+
+    def mark_hurt(self, exercise_index: int) -> None:
+        """The exercise being left next stops because it hurts (the `p` key)."""
+        self._hurt.add(exercise_index)
+
+    def record_pain_after(self, pain: int | None) -> None:
+        if pain is not None and self.session_id is not None:
+            self._safely(lambda: self.history.record_pain_after(self._session(), pain))
+
+    # -- events -----------------------------------------------------------------------
+
+    def handle(self, event: Event) -> None:
+        if self.failed:
+            return
+        if isinstance(event, Started):
+            self._start(event)
+        elif isinstance(event, SegmentStarted):
+            index = event.segment.exercise_index
+            if index != self._current:  # entered (again: going back keeps what was held)
+                self._current = index
+                self._entered.setdefault(index, self._now())
+                self._held.setdefault(index, set())
+        elif isinstance(event, SegmentEnded):
+            segment = event.segment
+            if event.reason is EndReason.COMPLETED and segment.kind is SegmentKind.HOLD:
+                side = segment.side.value if segment.side else ""
+                self._held.setdefault(segment.exercise_index, set()).add(
+                    (segment.set, segment.rep, side)
+                )
+        elif isinstance(event, (ExerciseFinished, ExerciseSkipped)):
+            self._exercise(event.result)
+            self._current = None
+        elif isinstance(event, Finished):
+            whole = self._done_any and not self._left_out
+            self._end(SessionOutcome.COMPLETED if whole else SessionOutcome.PARTIAL)
+        elif isinstance(event, Quit):
+            for result in event.summary.results:
+                if result.outcome is Outcome.STOPPED:
+                    self._exercise(result, stopped=True)
+            self._end(SessionOutcome.PARTIAL)
+
+    # -- internals --------------------------------------------------------------------
+
+    def _start(self, event: Started) -> None:
+        timeline = event.status.timeline
+        played = {segment.exercise_index for segment in timeline.segments}
+        self._left_out = len(played) < len(self.routine.exercises)
+        start = SessionStart(
+            routine=self.routine.name,
+            routine_hash=self.content_hash,
+            started=self._now(),
+            exercises_planned=len(self.routine.exercises),
+            pain_before=self.pain_before,
+            frequency=self.routine.frequency,
+        )
+
+        def begin() -> None:
+            self.session_id = self.history.begin_session(start)
+
+        self._safely(begin)
+
+    def _session(self) -> int:
+        assert self.session_id is not None
+        return self.session_id
+
+    def _exercise(self, result: ExerciseResult, *, stopped: bool = False) -> None:
+        index = result.exercise_index
+        if index in self._hurt:
+            status = ExerciseStatus.STOPPED_FOR_PAIN
+        elif stopped:
+            status = ExerciseStatus.STOPPED
+        elif result.outcome is Outcome.DONE:
+            status = ExerciseStatus.DONE
+            self._done_any = True
+        else:
+            status = ExerciseStatus.SKIPPED
+        self._hurt.discard(index)
+        held = self._held.get(index, set())
+        sides = tuple(side.value for side in result.exercise.sides)
+        reps = {(set_, rep) for set_, rep, _ in held}
+        reps_done = sum(
+            1 for set_, rep in reps if all((set_, rep, side) in held for side in (sides or ("",)))
+        )
+        now = self._now()
+        record = ExerciseRecord(
+            position=index,
+            exercise_id=result.exercise.id,
+            name=result.exercise.name,
+            status=status,
+            started=self._entered.get(index, now),
+            ended=now,
+            reps_done=reps_done,
+            holds_done=result.holds_done,
+            holds_planned=result.holds_total,
+            sides_done=tuple(side for side in sides if any(h[2] == side for h in held)),
+        )
+        self._safely(lambda: self.history.record_exercise(self._session(), record))
+
+    def _end(self, outcome: SessionOutcome) -> None:
+        ended = self._now()
+        self._safely(
+            lambda: self.history.end_session(self._session(), ended=ended, outcome=outcome)
+        )
+
+    def _safely(self, write: Callable[[], None]) -> None:
+        if self.failed:
+            return
+        try:
+            write()
+        except HistoryError as error:
+            self.failed = True
+            self._warn(f"history: recording stopped: {error}")
