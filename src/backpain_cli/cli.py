@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import click
 
@@ -529,6 +529,221 @@ def _write_file(path: Path, text: str) -> None:
 
 
 # --- the player (issue 4) ------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from backpain_cli.engine import Listener, Summary
+    from backpain_cli.sound import Chime
+
+
+class PlayerOptions(NamedTuple):
+    """How `backpain start` plays a routine (options and, later, config defaults)."""
+
+    from_exercise: str | None = None  # exercise id or 1-based number
+    sound: bool = True
+    plain: bool = False  # also automatic off a terminal and with TERM=dumb
+    speed: float = 1.0  # clock factor: previews, demos and tests
+    prepare: bool = True
+
+
+@cli.command()
+@click.argument("routine")
+@click.option(
+    "--from",
+    "from_exercise",
+    metavar="EXERCISE",
+    help="Start at this exercise: its id (see `backpain show`) or its number.",
+)
+@click.option("--no-sound", is_flag=True, help="No chime, no bell, no notice about sound.")
+@click.option(
+    "--plain",
+    is_flag=True,
+    help="One line per step instead of the full screen (automatic when output is not a "
+    "terminal or TERM=dumb); for screen readers, logs and pipes.",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.01, max=1000),
+    default=1.0,
+    show_default=True,
+    metavar="FACTOR",
+    help="Run the clock FACTOR times faster: for previews, demos and tests.",
+)
+@click.option("--no-prepare", is_flag=True, help="Skip the get-into-position countdowns.")
+def start(
+    routine: str,
+    from_exercise: str | None,
+    no_sound: bool,
+    plain: bool,
+    speed: float,
+    no_prepare: bool,
+) -> None:
+    """Play a routine: what to do, which side, how long is left, what comes next.
+
+    ROUTINE is a routine name or a path to a routine file. A chime marks the end of
+    each set and a gentler sound the end of the routine; without an audio player the
+    terminal bell stands in.
+
+    \b
+    Keys:
+      space     pause / resume          s        skip this exercise
+      n  →      next step               m        sound off / on
+      b  ←      restart step (twice:    q Ctrl-C quit, with a summary
+                previous)               ?        help on screen
+
+    \b
+    Examples:
+      backpain start upper-back
+      backpain start upper-back --from thoracic-rotation --no-prepare
+      backpain start upper-back --plain --speed 60 | cat     # a quick preview
+    """
+    _, loaded = load(routine)
+    options = PlayerOptions(from_exercise, not no_sound, plain, speed, not no_prepare)
+    listeners: list[Listener] = []  # history and speech listeners join here
+    try:
+        play(loaded, options, listeners=listeners)
+    except BrokenPipeError:  # `| head`: stop quietly, like other command-line tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+
+
+def play(
+    routine: Routine, options: PlayerOptions, *, listeners: Sequence[Listener] = ()
+) -> Summary:
+    """Play `routine` on the real terminal, clock and sound; print and return the summary.
+
+    The display and sound listeners come first, then `listeners` (history, speech...).
+    """
+    import time
+
+    from backpain_cli.engine import Player
+    from backpain_cli.keys import KeyReader
+    from backpain_cli.timeline import build_timeline
+
+    start_at = _exercise_number(routine, options.from_exercise)
+    timeline = build_timeline(routine, prepare=options.prepare, start_at=start_at)
+    speed = options.speed
+    plain = options.plain or not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
+
+    def clock() -> float:
+        return time.monotonic() * speed
+
+    chime: Chime | None = None
+    try:
+        with KeyReader(_stdin_fd()) as keys:
+
+            def wait(timeout: float | None) -> Sequence[str]:
+                return keys.read(None if timeout is None else timeout / speed)
+
+            if plain:
+                from backpain_cli.display import PlainLog
+
+                log = PlainLog(
+                    click.echo,
+                    keys=keys.is_terminal,
+                    note=lambda line: click.echo(line, err=True),  # keeps stdout for the log
+                )
+                chime = _make_chime(options.sound, log.notice)
+                player = Player(timeline, clock=clock, listeners=[log, *_sound(chime), *listeners])
+                summary = player.run(wait)
+                console = make_console(plain=True)
+            else:
+                from rich.live import Live
+                from rich.text import Text
+
+                from backpain_cli.display import LiveScreen
+
+                console = _live_console()
+                with Live(
+                    Text(""),
+                    console=console,
+                    screen=True,
+                    auto_refresh=False,  # drawn only when the picture changes
+                    redirect_stdout=False,
+                    redirect_stderr=False,
+                ) as live:
+                    screen = LiveScreen(
+                        lambda frame: live.update(frame, refresh=True), clock=time.monotonic
+                    )
+                    chime = _make_chime(options.sound, screen.notice)
+                    player = Player(
+                        timeline, clock=clock, listeners=[screen, *_sound(chime), *listeners]
+                    )
+                    summary = player.run(wait)
+        from backpain_cli.display import summary_view
+
+        console.print(summary_view(summary))
+        chime.close(0 if summary.quit else 2.5)  # let the end sound ring out
+        return summary
+    finally:
+        if chime is not None:
+            chime.close(0)
+
+
+def _exercise_number(routine: Routine, reference: str | None) -> int:
+    """0-based index of the `--from` exercise (id or 1-based number)."""
+    if reference is None:
+        return 0
+    count = len(routine.exercises)
+    if reference.isdigit():
+        if 1 <= int(reference) <= count:
+            return int(reference) - 1
+        _fail(f"--from {reference}: {routine.name} has exercises 1 to {count}")
+    index = routine.exercise_index(reference)
+    if index is not None:
+        return index
+    from backpain_cli.loader import did_you_mean
+
+    ids = [exercise.id for exercise in routine.exercises]
+    hint = did_you_mean(reference, ids) or f"; its exercises: {', '.join(ids)}"
+    _fail(f"--from {reference}: no such exercise in {routine.name}{hint}")
+
+
+def _stdin_fd() -> int | None:
+    try:
+        return sys.stdin.fileno()
+    except (AttributeError, ValueError, OSError):  # no stdin, or a test's stand-in
+        return None
+
+
+def _live_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False)  # rich itself honours NO_COLOR
+
+
+def _make_chime(sound: bool, notify: Callable[[str], None]) -> Chime:
+    import contextlib
+
+    from backpain_cli.sound import (
+        NO_AUDIO_NO_BELL_NOTICE,
+        NO_AUDIO_NOTICE,
+        AudioChime,
+        BellChime,
+        SilentChime,
+        bundled_sounds,
+    )
+
+    if not sound:
+        return SilentChime()
+    bell_fd = next((s.fileno() for s in (sys.stdout, sys.stderr) if s.isatty()), None)
+
+    def bell() -> None:
+        if bell_fd is not None:  # never a BEL byte into a pipe or a file
+            with contextlib.suppress(OSError):
+                os.write(bell_fd, b"\a")
+
+    notice = NO_AUDIO_NOTICE if bell_fd is not None else NO_AUDIO_NO_BELL_NOTICE
+    chime = AudioChime(bundled_sounds(), fallback=BellChime(bell), notify=notify, notice=notice)
+    return chime.start()
+
+
+def _sound(chime: Chime) -> list[Listener]:
+    from backpain_cli.sound import SoundCues
+
+    return [SoundCues(chime)]
 
 
 # --- history (issue 5) ---------------------------------------------------------------

@@ -33,6 +33,7 @@ from backpain_cli.engine import Cue, CueKind, EndReason, Event, MuteChanged, Qui
 SOUNDS_DIR = Path(__file__).parent / "sounds"
 
 NO_AUDIO_NOTICE = "sound: no audio player found; using the terminal bell (--no-sound: silence)"
+NO_AUDIO_NO_BELL_NOTICE = "sound: no audio player found and no terminal for a bell; no sound"
 
 
 class SoundName(enum.Enum):
@@ -161,12 +162,14 @@ class AudioChime:
         notify: Callable[[str], None],
         load: Callable[[], PlayFile | None] = load_playsound,
         poll: float = 0.02,
+        notice: str = NO_AUDIO_NOTICE,
     ) -> None:
         self._files = dict(files)
         self._fallback = fallback
         self._notify = notify
         self._load = load
         self._poll = poll
+        self._notice = notice
         self._requests: queue.SimpleQueue[_Request] = queue.SimpleQueue()
         self._handles: list[SoundHandle] = []
         self._play: PlayFile | None = None
@@ -230,7 +233,7 @@ class AudioChime:
     def _fail(self) -> None:
         if not self._failed:
             self._failed = True
-            self._notify(NO_AUDIO_NOTICE)
+            self._notify(self._notice)
 
     def _stop_all(self) -> None:
         for handle in self._handles:
