@@ -87,6 +87,47 @@ def exercise_library() -> ExerciseLibrary:
     return ExerciseLibrary((where.user_routines, where.builtin_routines))
 
 
+# Shell completion (`backpain completion`): cheap, and silent whatever goes wrong.
+
+
+def _complete(incomplete: str, *, routines: bool, exercises: bool, own: bool = False) -> list[Any]:
+    from click.shell_completion import CompletionItem
+
+    from backpain_cli import completion
+
+    if completion.looks_like_path(incomplete):
+        return [CompletionItem(incomplete, type="file")]
+    try:
+        where = locations()
+        folders = (where.user_routines,) if own else (where.user_routines, where.builtin_routines)
+        names: list[str] = []
+        if routines:
+            names += completion.routine_names(folders)
+        if own and (where.user_routines / "exercises.yaml").is_file():
+            names.append("exercises")
+        if exercises:
+            names += completion.exercise_ids(folders)
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [CompletionItem(name) for name in completion.matching(dict.fromkeys(names), incomplete)]
+
+
+def complete_routines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete(incomplete, routines=True, exercises=False)
+
+
+def complete_own_routines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete(incomplete, routines=True, exercises=False, own=True)
+
+
+def complete_exercises(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete(incomplete, routines=False, exercises=True)
+
+
+def complete_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete(incomplete, routines=True, exercises=True)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="backpain")
 def cli() -> None:
@@ -120,7 +161,7 @@ def list_command() -> None:
 
 
 @cli.command()
-@click.argument("routine")
+@click.argument("routine", shell_complete=complete_routines)
 @click.option(
     "--json", "as_json", is_flag=True, help="Print stable JSON (see docs/json-output.md)."
 )
@@ -149,7 +190,7 @@ def show(routine: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=complete_names)
 def exercises(name: str | None) -> None:
     """List exercises, or show one exercise in full.
 
@@ -333,6 +374,7 @@ def config_path() -> None:
     "--from",
     "source",
     metavar="ROUTINE",
+    shell_complete=complete_routines,
     help="Copy this routine (a name or a path) instead of writing the template.",
 )
 @click.option("--force", is_flag=True, help="Replace a routine of yours that has this name.")
@@ -389,7 +431,7 @@ def new_command(name: str, source: str | None, force: bool) -> None:
 
 
 @cli.command("edit")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_own_routines)
 def edit_command(name: str) -> None:
     """Open a routine of yours in your editor and check it when you save.
 
@@ -507,6 +549,29 @@ def _check_routine_file(path: Path) -> str | None:
     except RoutineError as error:
         return str(error)
     return None
+
+
+@cli.command("completion")
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]), metavar="SHELL")
+def completion_command(shell: str) -> None:
+    """Print the shell completion script for bash, zsh or fish.
+
+    It completes commands, options, routine names and exercise ids.
+
+    \b
+    Install it once, then open a new shell:
+      bash:  backpain completion bash > ~/.local/share/bash-completion/completions/backpain
+      zsh:   backpain completion zsh > ~/.zfunc/_backpain
+             (with fpath+=~/.zfunc before compinit in ~/.zshrc)
+      fish:  backpain completion fish > ~/.config/fish/completions/backpain.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    from backpain_cli.completion import COMPLETE_VAR, PROG_NAME
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # click knows every shell the Choice allows
+    click.echo(completer(cli, {}, PROG_NAME, COMPLETE_VAR).source())
 
 
 def _exercises(count: int) -> str:

@@ -1,0 +1,59 @@
+"""Shell completion: the scripts (click's) and cheap candidate lists for them.
+
+Completion runs on every Tab press, so nothing here parses YAML: routine names are file
+names, and exercise ids are picked out of the files' `id:` and `use:` lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+SHELLS = ("bash", "zsh", "fish")
+PROG_NAME = "backpain"
+COMPLETE_VAR = "_BACKPAIN_COMPLETE"  # what click reads for `backpain`
+
+_SUFFIXES = (".yaml", ".yml")
+_LIBRARY = "exercises.yaml"
+_MAX_BYTES = 256 * 1024  # a routine is far smaller; never read a huge file on Tab
+_ID_LINE = re.compile(
+    r"(?:^|[{,])[ \t]*(?:-[ \t]+)?(?:id|use)[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9/-]{0,129})",
+    re.MULTILINE,
+)
+
+
+def _yaml_files(folders: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for folder in folders:
+        try:
+            found.extend(sorted(p for p in folder.iterdir() if p.suffix in _SUFFIXES))
+        except OSError:
+            continue
+    return found
+
+
+def routine_names(folders: Iterable[Path]) -> list[str]:
+    """Routine names in the folders (file names without .yaml), sorted, each once."""
+    return sorted({path.stem for path in _yaml_files(folders) if path.name != _LIBRARY})
+
+
+def exercise_ids(folders: Iterable[Path]) -> list[str]:
+    """Exercise ids defined or used in the folders' routine and exercises files."""
+    ids: set[str] = set()
+    for path in _yaml_files(folders):
+        try:
+            with path.open("rb") as handle:
+                text = handle.read(_MAX_BYTES).decode("utf-8", "replace")
+        except OSError:
+            continue
+        ids.update(match.rsplit("/", 1)[-1] for match in _ID_LINE.findall(text))
+    return sorted(ids)
+
+
+def matching(candidates: Iterable[str], incomplete: str) -> list[str]:
+    return [candidate for candidate in candidates if candidate.startswith(incomplete)]
+
+
+def looks_like_path(incomplete: str) -> bool:
+    return incomplete.startswith((".", "/", "~")) or "/" in incomplete or "\\" in incomplete
