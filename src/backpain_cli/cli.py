@@ -598,7 +598,8 @@ def _write_file(path: Path, text: str) -> None:
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from backpain_cli.engine import Listener, Summary
+    from backpain_cli.display import NoticeLine
+    from backpain_cli.engine import Binding, Listener, Summary, Wait
     from backpain_cli.sound import Chime
 
 
@@ -675,15 +676,29 @@ def start(
 
 
 def play(
-    routine: Routine, options: PlayerOptions, *, listeners: Sequence[Listener] = ()
+    routine: Routine,
+    options: PlayerOptions,
+    *,
+    listeners: Sequence[Listener] = (),
+    bindings: Sequence[Binding] | None = None,
+    wrap_wait: Callable[[Wait], Wait] | None = None,
+    notice_line: NoticeLine | None = None,
 ) -> Summary:
     """Play `routine` on the real terminal, clock and sound; print and return the summary.
 
-    The display and sound listeners come first, then `listeners` (history, speech...).
+    Listeners, in order: sound, then `listeners` (history, speech...), then the display
+    (last, so it draws what the others just did). `bindings` replaces the key table
+    (default `engine.BINDINGS`), `wrap_wait` wraps the key wait, and messages put on
+    `notice_line` show under the countdown (or as a line with --plain). E.g. the `p` key:
+
+        line = NoticeLine()
+        pain = PainKeys(show=line.show, clear=line.clear, recorder=recorder)
+        play(routine, options, listeners=[recorder, pain],
+             bindings=pain.bindings(BINDINGS), wrap_wait=pain.wait, notice_line=line)
     """
     import time
 
-    from backpain_cli.engine import Player
+    from backpain_cli.engine import BINDINGS, Player
     from backpain_cli.keys import KeyReader
     from backpain_cli.timeline import build_timeline
 
@@ -692,6 +707,8 @@ def play(
     speed = options.speed
     plain = options.plain or not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
 
+    keys_table = BINDINGS if bindings is None else bindings
+
     def clock() -> float:
         return time.monotonic() * speed
 
@@ -699,20 +716,23 @@ def play(
     try:
         with KeyReader(_stdin_fd()) as keys:
 
-            def wait(timeout: float | None) -> Sequence[str]:
+            def read_keys(timeout: float | None) -> Sequence[str]:
                 return keys.read(None if timeout is None else timeout / speed)
 
+            wait = read_keys if wrap_wait is None else wrap_wait(read_keys)
             if plain:
                 from backpain_cli.display import PlainLog
 
                 log = PlainLog(
                     click.echo,
+                    bindings=keys_table,
                     keys=keys.is_terminal,
                     note=lambda line: click.echo(line, err=True),  # keeps stdout for the log
+                    notice_line=notice_line,
                 )
                 chime = _make_chime(options.sound, log.notice)
-                player = Player(timeline, clock=clock, listeners=[log, *_sound(chime), *listeners])
-                summary = player.run(wait)
+                everyone = [*_sound(chime), *listeners, log]
+                summary = Player(timeline, clock=clock, listeners=everyone).run(wait, keys_table)
                 console = make_console(plain=True)
             else:
                 from rich.live import Live
@@ -730,13 +750,15 @@ def play(
                     redirect_stderr=False,
                 ) as live:
                     screen = LiveScreen(
-                        lambda frame: live.update(frame, refresh=True), clock=time.monotonic
+                        lambda frame: live.update(frame, refresh=True),
+                        clock=time.monotonic,
+                        bindings=keys_table,
+                        notice_line=notice_line,
                     )
                     chime = _make_chime(options.sound, screen.notice)
-                    player = Player(
-                        timeline, clock=clock, listeners=[screen, *_sound(chime), *listeners]
-                    )
-                    summary = player.run(wait)
+                    everyone = [*_sound(chime), *listeners, screen]
+                    player = Player(timeline, clock=clock, listeners=everyone)
+                    summary = player.run(wait, keys_table)
         from backpain_cli.display import summary_view
 
         console.print(summary_view(summary))

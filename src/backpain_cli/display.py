@@ -389,13 +389,32 @@ class PlayerScreen:
         return Text(text, style="reverse", no_wrap=True, overflow="ellipsis")
 
 
+class NoticeLine:
+    """A message line under the countdown that any listener may `show` and `clear` (e.g.
+    "this hurt last time"); it stays until cleared. Both displays read it on every draw.
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def show(self, message: str) -> None:
+        self.text = message
+
+    def clear(self) -> None:
+        self.text = ""
+
+
 class LiveScreen:
     """Engine listener: draws a `PlayerScreen` through `update` when the picture changes.
 
     Ticks are drawn at most every `min_interval` seconds of `clock` (real time: at
     `--speed 60` a second of countdown passes 60 times a second). Everything else is
-    drawn at once. `notice` may be called from another thread; it shows from the next
-    draw until the next step starts.
+    drawn at once. Put it last among the listeners so that it draws what the others
+    have just done (e.g. a message they put on the `notice_line`).
+
+    `notice` is for one-off messages (e.g. "no audio player") and may be called from
+    another thread: the message shows from the next draw until the next step starts.
+    A message on `notice_line` comes first.
     """
 
     def __init__(
@@ -404,15 +423,17 @@ class LiveScreen:
         *,
         clock: Callable[[], float],
         bindings: Sequence[Binding] = BINDINGS,
+        notice_line: NoticeLine | None = None,
         min_interval: float = 0.25,
     ) -> None:
         self._update = update
         self._clock = clock
         self._bindings = bindings
+        self.notice_line = notice_line or NoticeLine()
         self._min_interval = min_interval
         self._last = -math.inf
         self._notice = ""
-        self._noticed = ""  # the notice as last drawn
+        self._noticed = ""  # the one-off notice as last drawn
         self.status: Status | None = None
 
     def notice(self, message: str) -> None:
@@ -428,11 +449,11 @@ class LiveScreen:
         if isinstance(event, Tick) and now - self._last < self._min_interval:
             return
         if isinstance(event, SegmentStarted) and self._noticed:
-            self._notice = self._noticed = ""  # a notice stays for the rest of one step
+            self._notice = self._noticed = ""  # a one-off notice stays for one step
         self._last = now
         self.status = event.status
-        notice = self._notice
-        self._noticed = notice
+        self._noticed = self._notice
+        notice = self.notice_line.text or self._notice
         self._update(PlayerScreen(event.status, notice=notice, bindings=self._bindings))
 
 
@@ -515,8 +536,10 @@ def plain_lines(
 class PlainLog:
     """Engine listener for `--plain`: writes `plain_lines` through `write` (one call a line).
 
-    `notice` may be called from another thread; the message goes to `note` (default:
-    `write`) before the next event's lines, from the player's thread.
+    `notice` is for one-off messages and may be called from another thread; the message
+    goes to `note` (default: `write`) before the next event's lines, from the player's
+    thread. A new message on `notice_line` is written (through `write`) after the
+    event's lines: put this listener last, like the live screen.
     """
 
     def __init__(
@@ -526,12 +549,15 @@ class PlainLog:
         bindings: Sequence[Binding] = BINDINGS,
         keys: bool = True,
         note: Callable[[str], None] | None = None,
+        notice_line: NoticeLine | None = None,
     ) -> None:
         self._write = write
         self._note = note or write
         self._bindings = bindings
         self._keys = keys
+        self.notice_line = notice_line or NoticeLine()
         self._notices: list[str] = []
+        self._line = ""  # the notice line as last written
 
     def notice(self, message: str) -> None:
         self._notices.append(message)
@@ -541,6 +567,11 @@ class PlainLog:
             self._note(self._notices.pop(0))
         for line in plain_lines(event, bindings=self._bindings, keys=self._keys):
             self._write(line)
+        text = self.notice_line.text
+        if text != self._line:
+            self._line = text
+            if text:
+                self._write(f"{stamp(event.status.elapsed)} {text}")
 
 
 # -- the end summary -------------------------------------------------------------------
