@@ -165,18 +165,37 @@ def list_command() -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print stable JSON (see docs/json-output.md)."
 )
-def show(routine: str, as_json: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "html", "json"]),
+    default=None,
+    help="text (the default), a printable handout in markdown or html, or json (as --json).",
+)
+def show(routine: str, as_json: bool, output_format: str | None) -> None:
     """Print a routine's summary: exercises, doses, rests, total time, cautions.
 
-    ROUTINE is a routine name or a path to a routine file.
+    ROUTINE is a routine name or a path to a routine file. `--format markdown`
+    or `--format html` makes a handout to print: every exercise with its steps,
+    dose, rests and cautions, the source, the disclaimer and a log to fill in.
 
     \b
     Examples:
       backpain show upper-back
       backpain show ./my-routine.yaml --json
+      backpain show upper-back --format html > upper-back.html
+      backpain show upper-back-chair --format markdown > handout.md
     """
+    if as_json and output_format not in (None, "json"):
+        _fail(f"--json and --format {output_format} ask for different things; give one of them")
     _, loaded = load(routine)
-    if as_json:
+    if output_format in ("markdown", "html"):
+        from backpain_cli.handout import html_handout, markdown_handout
+
+        render = markdown_handout if output_format == "markdown" else html_handout
+        click.echo(render(loaded), nl=False)
+        return
+    if as_json or output_format == "json":
         import json
 
         from backpain_cli.report import routine_json

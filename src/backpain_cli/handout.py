@@ -1,0 +1,216 @@
+"""Printable handouts of a routine, like a physical therapist's worksheet: Markdown, HTML.
+
+Each exercise with its numbered steps, dose, rests, cautions; then the source, the
+disclaimer and a log to fill in by hand. Pure functions of the routine: the totals come
+from the same timeline the player walks, and every piece of text from the routine file
+is escaped, so a routine cannot inject markup into the page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from backpain_cli.model import Exercise, Routine, Side, format_duration
+from backpain_cli.timeline import build_timeline
+
+LOG_ROWS = 7  # a week of sessions on paper
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&])")
+_MARKDOWN_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=>])")
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
+
+
+def _seconds(count: int) -> str:
+    return f"{count} second" + ("" if count == 1 else "s")
+
+
+def dose_words(exercise: Exercise) -> str:
+    """`Hold 30 seconds, 3 times on each side, alternating sides.` and the like."""
+    text = f"Hold {_seconds(exercise.hold)}, {_times(exercise.reps)}"
+    if exercise.sides == (Side.LEFT, Side.RIGHT) or exercise.sides == (Side.RIGHT, Side.LEFT):
+        first = exercise.sides[0].value
+        text += f" on each side, alternating sides (starting {first})"
+    elif exercise.sides:
+        text += f" on the {exercise.sides[0].value} side"
+    if exercise.sets > 1:
+        text += f"; {exercise.sets} sets"
+    return text + "."
+
+
+def rest_words(exercise: Exercise) -> str:
+    """`10 seconds between reps, 30 seconds between sets`, or `none`."""
+    parts = []
+    if exercise.reps * max(1, len(exercise.sides)) > 1 and exercise.rest:
+        between = "reps and sides" if exercise.sides else "reps"
+        parts.append(f"{_seconds(exercise.rest)} between {between}")
+    if exercise.sets > 1 and exercise.set_rest:
+        parts.append(f"{_seconds(exercise.set_rest)} between sets")
+    return ", ".join(parts) or "none"
+
+
+def _facts(routine: Routine, total: int) -> list[tuple[str, str]]:
+    facts = [("Total time", f"about {format_duration(total)} (minutes:seconds)")]
+    if routine.frequency:
+        facts.append(("How often", str(routine.frequency)))
+    facts.append(("Equipment", ", ".join(routine.equipment) or "none"))
+    return facts
+
+
+# -- Markdown --------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Text with Markdown's special characters escaped, and never a list or quote."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
+
+
+def markdown_handout(routine: Routine) -> str:
+    timeline = build_timeline(routine)
+    lines = [f"# {_md(routine.title)}", ""]
+    if routine.summary:
+        lines += [_md(routine.summary), ""]
+    for label, value in _facts(routine, timeline.total):
+        lines.append(f"- **{label}:** {_md(value)}")
+    lines += ["", f"> **Important:** {_md(routine.disclaimer)}", ""]
+    for index, exercise in enumerate(routine.exercises):
+        lines += [f"## {index + 1}. {_md(exercise.name)}", ""]
+        if exercise.position:
+            lines.append(f"- **Position:** {_md(exercise.position)}")
+        if exercise.equipment:
+            lines.append(f"- **Equipment:** {_md(', '.join(exercise.equipment))}")
+        lines.append(f"- **Dose:** {_md(dose_words(exercise))}")
+        lines.append(f"- **Rest:** {_md(rest_words(exercise))}")
+        lines.append(f"- **Time:** {format_duration(timeline.exercise_total(index))}")
+        lines += ["", "**How to do it:**", ""]
+        lines += [f"{n}. {_md(step)}" for n, step in enumerate(exercise.instructions, 1)]
+        if exercise.cues:
+            lines += ["", "**Remember:**", ""]
+            lines += [f"- {_md(cue)}" for cue in exercise.cues]
+        if exercise.caution:
+            lines += ["", f"> **Caution:** {_md(exercise.caution)}"]
+        lines.append("")
+    if routine.source:
+        lines += ["## Source", "", _md(routine.source), ""]
+    lines += [
+        "## My log",
+        "",
+        "| Date | Done | Pain before (0-10) | Pain after (0-10) | Notes |",
+        "| --- | --- | --- | --- | --- |",
+        *["|  | [ ] |  |  |  |"] * LOG_ROWS,
+        "",
+        f"*{_md(routine.disclaimer)}*",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# -- HTML ------------------------------------------------------------------------------
+
+PRINT_STYLE = """\
+body { font: 12pt/1.45 Georgia, "Times New Roman", serif; color: #111; max-width: 46em;
+  margin: 2em auto; padding: 0 1em; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin: 1.4em 0 0.4em; border-bottom: 1px solid #999; }
+dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; }
+dl.facts dt { font-weight: bold; }
+dl.facts dd { margin: 0; }
+.important, .caution { border-left: 4px solid #b00; padding: 0.3em 0.8em; background: #fff4f4; }
+.caution { border-color: #c60; background: #fff8ee; }
+section.exercise { break-inside: avoid; page-break-inside: avoid; }
+ol.steps li { margin-bottom: 0.2em; }
+table.log { border-collapse: collapse; width: 100%; }
+table.log th, table.log td { border: 1px solid #666; padding: 0.5em; text-align: left; }
+table.log td { height: 1.4em; }
+footer { margin-top: 2em; font-style: italic; }
+@page { margin: 1.5cm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  .important, .caution { background: none; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  section.log { break-before: page; page-break-before: always; }
+}
+"""
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def html_handout(routine: Routine) -> str:
+    """A self-contained HTML page (no scripts, no external files) with print styles."""
+    timeline = build_timeline(routine)
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(routine.title)}</title>",
+        f"<style>\n{PRINT_STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{_h(routine.title)}</h1>",
+    ]
+    if routine.summary:
+        out.append(f"<p>{_h(routine.summary)}</p>")
+    out.append('<dl class="facts">')
+    for label, value in _facts(routine, timeline.total):
+        out.append(f"<dt>{_h(label)}</dt><dd>{_h(value)}</dd>")
+    out += [
+        "</dl>",
+        f'<p class="important"><strong>Important:</strong> {_h(routine.disclaimer)}</p>',
+        "</header>",
+        "<main>",
+    ]
+    for index, exercise in enumerate(routine.exercises):
+        out += [
+            f'<section class="exercise" id="{_h(exercise.id)}">',
+            f"<h2>{index + 1}. {_h(exercise.name)}</h2>",
+            '<dl class="facts">',
+        ]
+        if exercise.position:
+            out.append(f"<dt>Position</dt><dd>{_h(exercise.position)}</dd>")
+        if exercise.equipment:
+            out.append(f"<dt>Equipment</dt><dd>{_h(', '.join(exercise.equipment))}</dd>")
+        out += [
+            f"<dt>Dose</dt><dd>{_h(dose_words(exercise))}</dd>",
+            f"<dt>Rest</dt><dd>{_h(rest_words(exercise))}</dd>",
+            f"<dt>Time</dt><dd>{format_duration(timeline.exercise_total(index))}</dd>",
+            "</dl>",
+            "<h3>How to do it</h3>",
+            '<ol class="steps">',
+            *[f"<li>{_h(step)}</li>" for step in exercise.instructions],
+            "</ol>",
+        ]
+        if exercise.cues:
+            out += ["<h3>Remember</h3>", "<ul>"]
+            out += [f"<li>{_h(cue)}</li>" for cue in exercise.cues]
+            out.append("</ul>")
+        if exercise.caution:
+            out.append(f'<p class="caution"><strong>Caution:</strong> {_h(exercise.caution)}</p>')
+        out.append("</section>")
+    out.append("</main>")
+    if routine.source:
+        out += ["<section>", "<h2>Source</h2>", f"<p>{_h(routine.source)}</p>", "</section>"]
+    out += [
+        '<section class="log">',
+        "<h2>My log</h2>",
+        '<table class="log">',
+        "<thead><tr><th>Date</th><th>Done</th><th>Pain before (0-10)</th>"
+        "<th>Pain after (0-10)</th><th>Notes</th></tr></thead>",
+        "<tbody>",
+        *["<tr><td></td><td>&#9744;</td><td></td><td></td><td></td></tr>"] * LOG_ROWS,
+        "</tbody>",
+        "</table>",
+        "</section>",
+        f"<footer>{_h(routine.disclaimer)}</footer>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(out)
