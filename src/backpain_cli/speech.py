@@ -1,0 +1,268 @@
+"""Spoken cues (`--voice`): what to say at each step, and a speaker that never blocks.
+
+The 3-2-1 before an exercise is left to the sound ticks: spoken numbers would cut off
+the phrase that names the exercise.
+
+The phrases come from the player's events: "Rhomboid stretch, left side, hold 30
+seconds", "rest", "switch sides", "10 seconds left". A phrase is spoken by the platform's
+speech command (espeak-ng, espeak or spd-say on Linux, say on macOS) in a background
+process; a new phrase cuts off one still being spoken, so speech never falls behind the
+timer. Without a speech command it says so once and the routine goes on in silence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from backpain_cli.engine import (
+    Event,
+    Finished,
+    MuteChanged,
+    Paused,
+    Quit,
+    Resumed,
+    SegmentStarted,
+    Tick,
+)
+from backpain_cli.timeline import Segment, SegmentKind
+
+WARN_AT = 10  # "10 seconds left" in holds longer than `WARN_MIN_HOLD`
+WARN_MIN_HOLD = 20
+
+NO_SPEECH_NOTICE = (
+    "Spoken cues need a speech program (espeak-ng, espeak or spd-say on Linux, say on "
+    "macOS); none was found, so the cues are shown only."
+)
+SPEECH_FAILED_NOTICE = "Spoken cues stopped: the speech program could not be run."
+
+
+class Speaker(Protocol):
+    def say(self, text: str) -> None:
+        """Start saying `text` at once, cutting off anything still being said."""
+
+    def stop(self) -> None:
+        """Stop speaking now."""
+
+    def close(self, timeout: float) -> None:
+        """Let the last phrase finish (at most `timeout` seconds), then stop."""
+
+
+class SilentSpeaker:
+    def say(self, text: str) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def close(self, timeout: float) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class SpeechProgram:
+    """A speech command: `argv + [text]` speaks; `cancel` (if any) silences a daemon."""
+
+    name: str
+    argv: tuple[str, ...]
+    cancel: tuple[str, ...] = ()
+
+
+def find_speech_program(
+    *, platform: str, which: Callable[[str], str | None]
+) -> SpeechProgram | None:
+    """The first speech command installed: `say` on macOS; espeak-ng, espeak, spd-say else."""
+    if platform == "darwin":
+        candidates: Sequence[tuple[str, tuple[str, ...], tuple[str, ...]]] = (
+            ("say", ("-r", "190"), ()),
+        )
+    else:
+        candidates = (
+            ("espeak-ng", ("-s", "160"), ()),
+            ("espeak", ("-s", "160"), ()),
+            # speech-dispatcher speaks from a daemon: -w waits, so one phrase at a time,
+            # and `spd-say -C` cancels what it is saying.
+            ("spd-say", ("-w",), ("-C",)),
+        )
+    for name, options, cancel in candidates:
+        path = which(name)
+        if path is not None:
+            return SpeechProgram(name, (path, *options), (path, *cancel) if cancel else ())
+    return None
+
+
+class _Process(Protocol):
+    def poll(self) -> int | None: ...
+    def terminate(self) -> None: ...
+    def kill(self) -> None: ...
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
+Spawn = Callable[[Sequence[str]], _Process]
+
+
+def _spawn(argv: Sequence[str]) -> _Process:
+    # No stdin (it must not steal the player's keys), no output (it would garble the
+    # screen), and its own session (Ctrl-C is the player's to handle).
+    return subprocess.Popen(
+        list(argv),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+class CommandSpeaker:
+    """Speaks through a speech program in a background process; never waits for it."""
+
+    def __init__(
+        self,
+        program: SpeechProgram,
+        *,
+        notify: Callable[[str], None],
+        spawn: Spawn = _spawn,
+    ) -> None:
+        self.program = program
+        self._notify = notify
+        self._spawn = spawn
+        self._process: _Process | None = None
+        self._broken = False
+
+    def say(self, text: str) -> None:
+        if self._broken:
+            return
+        self.stop()
+        words = " ".join(text.split()).lstrip("-")  # never an option to the program
+        if not words:
+            return
+        try:
+            self._process = self._spawn([*self.program.argv, words])
+        except OSError:
+            self._broken = True
+            self._notify(SPEECH_FAILED_NOTICE)
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()  # asks; never waits
+            if self.program.cancel:
+                self._run_quietly(self.program.cancel)
+
+    def close(self, timeout: float) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            if self.program.cancel:
+                self._run_quietly(self.program.cancel)
+
+    def _run_quietly(self, argv: Sequence[str]) -> None:
+        with contextlib.suppress(OSError):
+            self._spawn(argv)
+
+
+def make_speaker(
+    *,
+    platform: str,
+    which: Callable[[str], str | None],
+    notify: Callable[[str], None],
+    spawn: Spawn = _spawn,
+) -> Speaker:
+    """A speaker for this machine, or a silent one after saying (once) why."""
+    program = find_speech_program(platform=platform, which=which)
+    if program is None:
+        notify(NO_SPEECH_NOTICE)
+        return SilentSpeaker()
+    return CommandSpeaker(program, notify=notify, spawn=spawn)
+
+
+# -- what to say ---------------------------------------------------------------------------
+
+
+def spoken_duration(seconds: int) -> str:
+    """`30 seconds`, `1 second`, `1 minute`, `2 minutes 5 seconds`."""
+    minutes, secs = divmod(seconds, 60)
+    parts = []
+    if minutes:
+        parts.append(f"{minutes} minute" + ("" if minutes == 1 else "s"))
+    if secs or not minutes:
+        parts.append(f"{secs} second" + ("" if secs == 1 else "s"))
+    return " ".join(parts)
+
+
+def segment_phrase(segment: Segment, *, upcoming_side_differs: bool, first_hold: bool) -> str:
+    """What to say when a segment starts."""
+    exercise = segment.exercise
+    if segment.kind is SegmentKind.PREPARE:
+        return f"Get ready: {exercise.name}"
+    if segment.kind is SegmentKind.HOLD:
+        side = f"{segment.side.value} side, " if segment.side else ""
+        if first_hold:
+            return f"{exercise.name}, {side}hold {spoken_duration(segment.duration)}"
+        hold = f"{side}hold"
+        hold = hold[0].upper() + hold[1:]
+        first_side = exercise.sides[0] if exercise.sides else None
+        if segment.set > 1 and segment.rep == 1 and segment.side is first_side:
+            return f"Set {segment.set} of {exercise.sets}. {hold}"
+        return hold
+    if segment.kind is SegmentKind.SET_REST:
+        switch = " Then switch sides." if upcoming_side_differs else ""
+        return f"Set {segment.set} done. Rest {spoken_duration(segment.duration)}.{switch}"
+    return "Switch sides" if upcoming_side_differs else "Rest"
+
+
+class SpeechCues:
+    """Engine listener: speaks each step; pause, mute and quit silence it."""
+
+    def __init__(self, speaker: Speaker) -> None:
+        self.speaker = speaker
+
+    def handle(self, event: Event) -> None:
+        status = event.status
+        if isinstance(event, Quit) or (isinstance(event, MuteChanged) and status.muted):
+            self.speaker.stop()
+            return
+        if status.muted:
+            return
+        phrase = self._phrase(event)
+        if phrase:
+            self.speaker.say(phrase)
+
+    def _phrase(self, event: Event) -> str | None:
+        status = event.status
+        if isinstance(event, SegmentStarted):
+            segment = event.segment
+            segments = status.timeline.segments
+            first_hold = segment.kind is SegmentKind.HOLD and not any(
+                earlier.kind is SegmentKind.HOLD
+                and earlier.exercise_index == segment.exercise_index
+                for earlier in segments[: event.index]
+            )
+            upcoming = status.upcoming_side
+            differs = segment.side is not None and upcoming is not None and upcoming != segment.side
+            return segment_phrase(segment, upcoming_side_differs=differs, first_hold=first_hold)
+        if isinstance(event, Tick):
+            current = status.segment
+            if (
+                current is not None
+                and current.kind is SegmentKind.HOLD
+                and current.duration >= WARN_MIN_HOLD
+                and status.shown_remaining == WARN_AT
+                and not status.paused
+            ):
+                return f"{WARN_AT} seconds left"
+            return None
+        if isinstance(event, Paused):
+            return "Paused"
+        if isinstance(event, Resumed):
+            return "Go on"
+        if isinstance(event, Finished):
+            return "Routine complete. Well done."
+        return None

@@ -1,0 +1,353 @@
+"""Spoken cues: phrases from the player's events, a speaker that never blocks, real espeak-ng."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import wave
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from backpain_cli.engine import Player
+from backpain_cli.model import Exercise, Routine, Side
+from backpain_cli.speech import (
+    NO_SPEECH_NOTICE,
+    SPEECH_FAILED_NOTICE,
+    CommandSpeaker,
+    SilentSpeaker,
+    SpeechCues,
+    SpeechProgram,
+    find_speech_program,
+    make_speaker,
+    spoken_duration,
+)
+from backpain_cli.timeline import build_timeline
+
+STRETCH = Exercise(
+    id="rhomboid",
+    name="Rhomboid stretch",
+    instructions=("Round your back.",),
+    hold=30,
+    reps=2,
+    sides=(Side.LEFT, Side.RIGHT),
+    rest=5,
+    prepare=3,
+)
+SQUEEZE = Exercise(
+    id="squeeze",
+    name="Scapular squeeze",
+    instructions=("Squeeze.",),
+    hold=3,
+    reps=2,
+    sets=2,
+    rest=2,
+    set_rest=4,
+    prepare=0,
+)
+ROUTINE = Routine(name="r", title="R", exercises=(STRETCH, SQUEEZE))
+
+
+class FakeTime:
+    def __init__(self, keys: Sequence[tuple[float, str]] = ()) -> None:
+        self.now = 0.0
+        self.keys = list(keys)
+
+    def clock(self) -> float:
+        return self.now
+
+    def wait(self, timeout: float | None) -> list[str]:
+        if self.keys and (timeout is None or self.keys[0][0] <= self.now + timeout):
+            at, key = self.keys.pop(0)
+            self.now = max(self.now, at)
+            return [key]
+        assert timeout is not None
+        self.now += timeout
+        return []
+
+
+class FakeSpeaker:
+    def __init__(self, time: FakeTime) -> None:
+        self.time = time
+        self.said: list[str] = []
+
+    def say(self, text: str) -> None:
+        self.said.append(f"{self.time.now:g} {text}")
+
+    def stop(self) -> None:
+        self.said.append(f"{self.time.now:g} (stop)")
+
+    def close(self, timeout: float) -> None:
+        self.said.append("(close)")
+
+
+def _play(keys: Sequence[tuple[float, str]] = (), routine: Routine = ROUTINE) -> list[str]:
+    clock = FakeTime(keys)
+    speaker = FakeSpeaker(clock)
+    player = Player(build_timeline(routine), clock=clock.clock, listeners=[SpeechCues(speaker)])
+    player.run(clock.wait)
+    return speaker.said
+
+
+def test_the_phrases_of_a_whole_routine() -> None:
+    assert _play() == [
+        "0 Get ready: Rhomboid stretch",
+        "3 Rhomboid stretch, left side, hold 30 seconds",
+        "23 10 seconds left",
+        "33 Switch sides",
+        "38 Right side, hold",
+        "58 10 seconds left",
+        "68 Switch sides",
+        "73 Left side, hold",
+        "93 10 seconds left",
+        "103 Switch sides",
+        "108 Right side, hold",
+        "128 10 seconds left",
+        "138 Scapular squeeze, hold 3 seconds",
+        "141 Rest",
+        "143 Hold",
+        "146 Set 1 done. Rest 4 seconds.",
+        "150 Set 2 of 2. Hold",
+        "153 Rest",
+        "155 Hold",
+        "158 Routine complete. Well done.",
+    ]
+
+
+def test_pause_mute_skip_and_quit() -> None:
+    said = _play([(10, "space"), (12, "space"), (14, "m"), (26, "m"), (27, "s"), (31, "q")])
+    assert said == [
+        "0 Get ready: Rhomboid stretch",
+        "3 Rhomboid stretch, left side, hold 30 seconds",
+        "10 Paused",
+        "12 Go on",
+        "14 (stop)",  # muted until 26: "10 seconds left" (at 25) is not said
+        "27 Scapular squeeze, hold 3 seconds",  # skipped on to the next exercise
+        "30 Rest",
+        "31 (stop)",
+    ]
+
+
+def test_quit_stops_speaking() -> None:
+    said = _play([(5, "q")])
+    assert said == [
+        "0 Get ready: Rhomboid stretch",
+        "3 Rhomboid stretch, left side, hold 30 seconds",
+        "5 (stop)",
+    ]
+
+
+def test_set_rest_before_a_side_switch_says_so() -> None:
+    sided_sets = Exercise(
+        id="turn",
+        name="Turn",
+        instructions=("Turn.",),
+        hold=2,
+        reps=1,
+        sets=2,
+        sides=(Side.LEFT, Side.RIGHT),
+        rest=0,
+        set_rest=3,
+        prepare=0,
+    )
+    assert _play(routine=Routine("t", "T", (sided_sets,))) == [
+        "0 Turn, left side, hold 2 seconds",
+        "2 Right side, hold",
+        "4 Set 1 done. Rest 3 seconds. Then switch sides.",
+        "7 Set 2 of 2. Left side, hold",
+        "9 Right side, hold",
+        "11 Routine complete. Well done.",
+    ]
+
+
+def test_spoken_duration() -> None:
+    assert spoken_duration(1) == "1 second"
+    assert spoken_duration(30) == "30 seconds"
+    assert spoken_duration(60) == "1 minute"
+    assert spoken_duration(125) == "2 minutes 5 seconds"
+    assert spoken_duration(61) == "1 minute 1 second"
+
+
+# -- finding and running the speech program -------------------------------------------
+
+
+def _which(found: set[str]):  # type: ignore[no-untyped-def]
+    return lambda name: f"/usr/bin/{name}" if name in found else None
+
+
+def test_find_speech_program() -> None:
+    everything = _which({"espeak-ng", "espeak", "spd-say", "say"})
+    assert find_speech_program(platform="linux", which=everything) == SpeechProgram(
+        "espeak-ng", ("/usr/bin/espeak-ng", "-s", "160")
+    )
+    assert find_speech_program(platform="linux", which=_which({"espeak", "spd-say"})) == (
+        SpeechProgram("espeak", ("/usr/bin/espeak", "-s", "160"))
+    )
+    assert find_speech_program(platform="linux", which=_which({"spd-say"})) == SpeechProgram(
+        "spd-say", ("/usr/bin/spd-say", "-w"), ("/usr/bin/spd-say", "-C")
+    )
+    assert find_speech_program(platform="darwin", which=everything) == SpeechProgram(
+        "say", ("/usr/bin/say", "-r", "190")
+    )
+    assert find_speech_program(platform="linux", which=_which({"say"})) is None
+    assert find_speech_program(platform="darwin", which=_which({"espeak-ng"})) is None
+
+
+class FakeProcess:
+    def __init__(self, argv: Sequence[str], log: list[str], *, finishes: bool = False) -> None:
+        self.argv = list(argv)
+        self.log = log
+        self.finished = finishes
+
+    def poll(self) -> int | None:
+        return 0 if self.finished else None
+
+    def terminate(self) -> None:
+        self.log.append(f"terminate {self.argv[-1]}")
+        self.finished = True
+
+    def kill(self) -> None:
+        self.log.append(f"kill {self.argv[-1]}")
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.log.append(f"wait {timeout}")
+        if not self.finished:
+            raise subprocess.TimeoutExpired(self.argv, timeout or 0)
+        return 0
+
+
+def test_a_new_phrase_cuts_off_the_old_one() -> None:
+    log: list[str] = []
+    spawned: list[FakeProcess] = []
+
+    def spawn(argv: Sequence[str]) -> FakeProcess:
+        log.append("spawn " + " ".join(argv))
+        spawned.append(FakeProcess(argv, log))
+        return spawned[-1]
+
+    notices: list[str] = []
+    speaker = CommandSpeaker(
+        SpeechProgram("espeak-ng", ("espeak-ng",)), notify=notices.append, spawn=spawn
+    )
+    speaker.say("Rest")
+    speaker.say("  Switch   sides ")
+    spawned[-1].finished = True
+    speaker.say("--hold")  # never taken for an option
+    speaker.say("")
+    speaker.stop()
+    assert log == [
+        "spawn espeak-ng Rest",
+        "terminate Rest",
+        "spawn espeak-ng Switch sides",
+        "spawn espeak-ng hold",
+        "terminate hold",
+    ]
+    assert notices == []
+
+
+def test_close_lets_the_last_phrase_finish_or_kills_it() -> None:
+    log: list[str] = []
+
+    def spawn(argv: Sequence[str]) -> FakeProcess:
+        return FakeProcess(argv, log, finishes=argv[-1] == "done")
+
+    program = SpeechProgram("spd-say", ("spd-say", "-w"), ("spd-say", "-C"))
+    speaker = CommandSpeaker(program, notify=print, spawn=spawn)
+    speaker.close(1.0)  # nothing said: nothing to do
+    speaker.say("done")
+    speaker.close(2.5)
+    speaker.say("Routine complete")
+    speaker.close(2.5)
+    assert log == ["wait 2.5", "wait 2.5", "kill Routine complete"]
+    plain = CommandSpeaker(SpeechProgram("say", ("say",)), notify=print, spawn=spawn)
+    plain.say("Well done")
+    plain.close(1)
+    assert log[-2:] == ["wait 1", "kill Well done"]
+
+
+def test_stop_cancels_a_speech_daemon() -> None:
+    calls: list[list[str]] = []
+
+    def spawn(argv: Sequence[str]) -> FakeProcess:
+        calls.append(list(argv))
+        if argv[-1] == "-C":
+            raise OSError("gone")  # a failing cancel is ignored
+        return FakeProcess(argv, [])
+
+    program = SpeechProgram("spd-say", ("spd-say", "-w"), ("spd-say", "-C"))
+    speaker = CommandSpeaker(program, notify=print, spawn=spawn)
+    speaker.say("Rest")
+    speaker.stop()
+    assert calls == [["spd-say", "-w", "Rest"], ["spd-say", "-C"]]
+
+
+def test_a_program_that_cannot_run_is_reported_once() -> None:
+    notices: list[str] = []
+
+    def spawn(argv: Sequence[str]) -> FakeProcess:
+        raise PermissionError("no")
+
+    speaker = CommandSpeaker(SpeechProgram("say", ("say",)), notify=notices.append, spawn=spawn)
+    speaker.say("one")
+    speaker.say("two")
+    assert notices == [SPEECH_FAILED_NOTICE]
+
+
+def test_make_speaker_says_once_when_there_is_no_speech_program() -> None:
+    notices: list[str] = []
+    speaker = make_speaker(platform="linux", which=_which(set()), notify=notices.append)
+    assert isinstance(speaker, SilentSpeaker)
+    speaker.say("x")
+    speaker.stop()
+    speaker.close(1)
+    assert notices == [NO_SPEECH_NOTICE]
+    found = make_speaker(platform="linux", which=_which({"espeak-ng"}), notify=notices.append)
+    assert isinstance(found, CommandSpeaker)
+    assert notices == [NO_SPEECH_NOTICE]
+
+
+# -- the real thing -------------------------------------------------------------------
+
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None,
+    reason="espeak-ng is not installed (apt-get install espeak-ng); .ci/run installs it as root",
+)
+
+
+@needs_espeak
+def test_espeak_ng_speaks_a_phrase_of_plausible_length(tmp_path: Path) -> None:
+    """espeak-ng writes the phrase to a WAV file: it must hold a few seconds of speech."""
+    phrase = "Rhomboid stretch, left side, hold 30 seconds"
+    out = tmp_path / "phrase.wav"
+    subprocess.run(["espeak-ng", "-s", "160", "-w", str(out), phrase], check=True, timeout=30)
+    with wave.open(str(out), "rb") as sound:
+        seconds = sound.getnframes() / sound.getframerate()
+        width = sound.getsampwidth()
+        frames = sound.readframes(sound.getnframes())
+    # About 2.5 words a second at 160 words a minute: 7 words take 2 to 5 seconds.
+    assert 1.5 < seconds < 6.0, seconds
+    assert width == 2
+    samples = memoryview(frames).cast("h")
+    loud = sum(1 for sample in samples if abs(sample) > 1000)
+    assert loud > len(samples) * 0.05, "the file is (nearly) silent"
+    short = tmp_path / "rest.wav"
+    subprocess.run(["espeak-ng", "-s", "160", "-w", str(short), "Rest"], check=True, timeout=30)
+    with wave.open(str(short), "rb") as sound:
+        assert sound.getnframes() / sound.getframerate() < seconds / 2
+
+
+@needs_espeak
+def test_the_real_speaker_never_blocks() -> None:
+    program = find_speech_program(platform="linux", which=shutil.which)
+    assert program is not None
+    notices: list[str] = []
+    speaker = CommandSpeaker(program, notify=notices.append)
+    started = time.monotonic()
+    for phrase in ("Rhomboid stretch, left side, hold 30 seconds", "Rest", "Switch sides"):
+        speaker.say(phrase)
+    took = time.monotonic() - started
+    speaker.close(5)
+    assert took < 0.5, took  # three phrases of seconds each, started in well under a second
+    assert notices == []
