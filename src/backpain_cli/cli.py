@@ -206,6 +206,9 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
 
     console = make_console()
     console.print(routine_summary(loaded, plain=is_plain(console)))
+    note = hurt_last_time_note(loaded)  # history (issue 5)
+    if note:
+        console.print(note, style="" if is_plain(console) else "yellow")
 
 
 @cli.command()
@@ -630,6 +633,8 @@ class PlayerOptions(NamedTuple):
     plain: bool = False  # also automatic off a terminal and with TERM=dumb
     speed: float = 1.0  # clock factor: previews, demos and tests
     prepare: bool = True
+    check_in: bool = True  # ask "Pain now, 0-10?" before and after (on a terminal only)
+    history: bool = True  # record the session
 
 
 @cli.command()
@@ -656,6 +661,13 @@ class PlayerOptions(NamedTuple):
     help="Run the clock FACTOR times faster: for previews, demos and tests.",
 )
 @click.option("--no-prepare", is_flag=True, help="Skip the get-into-position countdowns.")
+@click.option(
+    "--check-in/--no-check-in",
+    default=None,
+    help='Ask "Pain now, 0-10?" before the first and after the last exercise (default: '
+    "on; only ever asked at a terminal).",
+)
+@click.option("--no-history", is_flag=True, help="Do not record this session.")
 def start(
     routine: str,
     from_exercise: str | None,
@@ -663,6 +675,8 @@ def start(
     plain: bool,
     speed: float,
     no_prepare: bool,
+    check_in: bool | None,
+    no_history: bool,
 ) -> None:
     """Play a routine: what to do, which side, how long is left, what comes next.
 
@@ -674,8 +688,9 @@ def start(
     Keys:
       space     pause / resume          s        skip this exercise
       n  →      next step               m        sound off / on
-      b  ←      restart step (twice:    q Ctrl-C quit, with a summary
-                previous)               ?        help on screen
+      b  ←      restart step (twice:    p        this hurts: stop this exercise
+                previous)               q Ctrl-C quit, with a summary
+                                        ?        help on screen
 
     \b
     Examples:
@@ -683,15 +698,34 @@ def start(
       backpain start upper-back --from thoracic-rotation --no-prepare
       backpain start upper-back --plain --speed 60 | cat     # a quick preview
     """
-    _, loaded = load(routine)
-    options = PlayerOptions(from_exercise, not no_sound, plain, speed, not no_prepare)
-    listeners: list[Listener] = []  # history and speech listeners join here
+    routine_file, loaded = load(routine)
+    options = PlayerOptions(
+        from_exercise,
+        not no_sound,
+        plain,
+        speed,
+        not no_prepare,
+        check_in=True if check_in is None else check_in,  # None: not given (config later)
+        history=not no_history,
+    )
+    tracking = SessionTracking(routine_file, loaded, options)  # history (issue 5)
+    listeners: list[Listener] = [*tracking.listeners]  # speech listeners join here
     try:
-        play(loaded, options, listeners=listeners)
+        summary = play(
+            loaded,
+            options,
+            listeners=listeners,
+            bindings=tracking.bindings,
+            wrap_wait=tracking.wait,
+            notice_line=tracking.notice_line,
+        )
+        tracking.after(summary)
     except BrokenPipeError:  # `| head`: stop quietly, like other command-line tools
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
+    finally:
+        tracking.close()
 
 
 def play(
@@ -1096,6 +1130,133 @@ def today_command(routines: tuple[str, ...]) -> None:
     click.echo(today_text(dues, today, without_frequency=unplanned, styled=_styled_output()))
     if not all(due.satisfied for due in dues):
         sys.exit(1)
+
+
+# The player's side of history (issue 5): the session record, the pain check-ins and
+# the `p` key, wired around `play` by `start`.
+
+
+def _can_ask() -> bool:
+    """Questions need a person at a terminal: never in a pipe, a file or a script."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _ask_pain() -> int | None:
+    """Pain now, 0–10? One key; Enter or Esc skips. Ctrl-C raises CheckInCancelled."""
+    from backpain_cli.check_in import ask_pain
+    from backpain_cli.keys import KeyReader
+
+    def write(text: str) -> None:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+
+    with KeyReader(_stdin_fd()) as keys:
+        return ask_pain(keys.read, write)
+
+
+class SessionTracking:
+    """History and pain tracking around one `backpain start`.
+
+    Opening refuses a damaged or foreign history (HistoryError, exit 2, before anything
+    starts) and warns when history cannot be written here (the routine still runs).
+    """
+
+    def __init__(self, routine_file: RoutineFile, routine: Routine, options: PlayerOptions) -> None:
+        from backpain_cli.display import NoticeLine
+        from backpain_cli.engine import BINDINGS
+        from backpain_cli.history import open_for_recording
+        from backpain_cli.pain import PainKeys
+        from backpain_cli.recorder import Recorder, routine_hash
+
+        self.store: History | None = None
+        self.warnings: list[str] = []
+        hurt: list[str] = []
+        if options.history:
+            self.store, warning = open_for_recording(locations().history_file)
+            if warning:
+                click.echo(f"backpain: {warning}", err=True)
+        if self.store is not None:
+            hurt = [
+                exercise_id
+                for exercise_id in self.store.hurt_last_time(routine.name)
+                if routine.exercise_index(exercise_id) is not None
+            ]
+        self.ask = options.check_in and _can_ask()
+        pain_before = self._ask() if self.ask else None
+        self.notice_line = NoticeLine()
+        self.recorder: Recorder | None = None
+        if self.store is not None:
+            self.recorder = Recorder(
+                self.store,
+                routine=routine,
+                content_hash=routine_hash(routine_file.path.read_bytes()),
+                wall_clock=utc_now,
+                warn=self._warn,
+                pain_before=pain_before,
+            )
+        self.pain = PainKeys(
+            show=self.notice_line.show,
+            clear=self.notice_line.clear,
+            recorder=self.recorder,
+            hurt_last_time=hurt,
+        )
+        self.bindings = self.pain.bindings(BINDINGS)
+        self.wait = self.pain.wait
+        self.listeners: list[Listener] = [self.pain]
+        if self.recorder is not None:
+            self.listeners.insert(0, self.recorder)
+
+    def _ask(self, *, before: bool = True) -> int | None:
+        from backpain_cli.check_in import CheckInCancelled
+
+        try:
+            return _ask_pain()
+        except CheckInCancelled:
+            if before:  # Ctrl-C before the routine: nothing starts
+                self.close()
+                sys.exit(130)
+            return None
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        self.notice_line.show(message)
+
+    def after(self, summary: Summary) -> None:
+        """The check-in after the last exercise (not after quitting), and any warning."""
+        if self.ask and not summary.quit:
+            pain_after = self._ask(before=False)
+            if self.recorder is not None:
+                self.recorder.record_pain_after(pain_after)
+        for message in self.warnings:
+            click.echo(f"backpain: {message}", err=True)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+
+def hurt_last_time_note(routine: Routine) -> str:
+    """For `show`: the routine's exercises that hurt the last time they were played."""
+    from backpain_cli.errors import HistoryError
+    from backpain_cli.history import open_for_reading
+
+    try:
+        store = open_for_reading(locations().history_file)
+    except HistoryError:  # `backpain history` reports it; `show` still shows the routine
+        return ""
+    if store is None:
+        return ""
+    with store:
+        hurt = store.hurt_last_time(routine.name)
+    found = sorted(i for i in map(routine.exercise_index, hurt) if i is not None)
+    names = [routine.exercises[i].name for i in found]
+    if not names:
+        return ""
+    return (
+        f"Hurt last time: {', '.join(names)}. `backpain start {routine.name}` flags "
+        f"{'it' if len(names) == 1 else 'them'}; press s to skip."
+    )
 
 
 def main(prog_name: str | None = None) -> None:

@@ -211,8 +211,8 @@ class PlayerScreen:
         top.extend(self._side(segment, width=width, tall=height >= 30))
         top.extend([_line(self._detail(segment), "bold"), *blank])
         bottom = [*blank, _line(next_text(status), "bold")]
-        if self.notice:
-            bottom.append(_line(self.notice, "dim"))
+        if self.notice:  # a notice may have a few lines (e.g. the advice after `p`)
+            bottom.extend(_line(line, "dim") for line in self.notice.splitlines())
         bottom.append(self._keys(width))
         body = self._help() if status.help else self._body(segment, width, console)
 

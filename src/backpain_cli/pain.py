@@ -20,8 +20,9 @@ from backpain_cli.engine import Binding, Event, Player, SegmentStarted, Wait
 from backpain_cli.recorder import Recorder
 
 ADVICE = (
-    "Stopped: {name}. If anything is painful or doesn't feel right, stop and contact "
-    "your healthcare provider. Press any key to go on to the next exercise (q quits)."
+    "Stopped: {name}.\n"
+    "If anything is painful or doesn't feel right, contact your healthcare provider.\n"
+    "Press any key to go on to the next exercise (q quits)."
 )
 FLAG = "{name} hurt last time: press s to skip it."
 QUITS = ("q", "ctrl-c")

@@ -1,0 +1,396 @@
+"""Every `backpain start` is recorded: through the command, in real processes killed with
+SIGKILL mid-routine, two players at once, and the pain check-ins in a real terminal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backpain_cli.cli import cli
+from backpain_cli.history import open_for_reading
+from backpain_cli.recorder import routine_hash
+from backpain_cli.records import ExerciseStatus, Outcome, SessionRecord
+
+TINY = """\
+version: 1
+name: tiny
+title: Tiny routine
+frequency: 2 per day
+defaults: {prepare: 1, rest: 1, set_rest: 1}
+exercises:
+  - id: squeeze
+    name: Squeeze
+    hold: 2
+    reps: 2
+    instructions: [Squeeze.]
+  - id: rotation
+    name: Rotation
+    hold: 2
+    reps: 1
+    sides: [left, right]
+    instructions: [Turn.]
+  - id: ball
+    name: Ball
+    hold: 3
+    instructions: [Lean.]
+"""
+# A slow routine for the kill test: 3 exercises of 60 s holds; at --speed 60 each takes
+# about a second, so a kill after ~1.5 s lands in the second exercise.
+SLOW = """\
+version: 1
+name: slow
+title: Slow routine
+defaults: {prepare: 1, rest: 1}
+exercises:
+  - {id: first, name: First, hold: 60, instructions: [One.]}
+  - {id: second, name: Second, hold: 60, instructions: [Two.]}
+  - {id: third, name: Third, hold: 60, instructions: [Three.]}
+"""
+BACKPAIN = [sys.executable, "-m", "backpain_cli"]
+
+
+@pytest.fixture
+def tiny(user_routines: Path) -> Path:
+    path = user_routines / "tiny.yaml"
+    path.write_text(TINY)
+    return path
+
+
+def execute(home: Path, sql: str) -> None:
+    connection = sqlite3.connect(home / "history.sqlite3")
+    connection.execute(sql)
+    connection.commit()
+    connection.close()
+
+
+def sessions(home: Path) -> list[SessionRecord]:
+    history = open_for_reading(home / "history.sqlite3")
+    assert history is not None
+    with history:
+        return history.sessions(with_exercises=True)
+
+
+def test_start_records_the_session(runner: CliRunner, home: Path, tiny: Path) -> None:
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"])
+    assert result.exit_code == 0, result.output
+    [session] = sessions(home)
+    assert session.routine == "tiny"
+    assert session.routine_hash == routine_hash(tiny.read_bytes())
+    assert session.outcome is Outcome.COMPLETED
+    assert (session.pain_before, session.pain_after) == (None, None)  # no terminal: no question
+    assert [e.exercise_id for e in session.exercises] == ["squeeze", "rotation", "ball"]
+    assert session.exercises[1].sides_done == ("left", "right")
+    assert "Pain now" not in result.output
+    code = runner.invoke(cli, ["today", "tiny"]).exit_code
+    assert code == 1  # one of two done
+
+
+def test_no_history_records_nothing(runner: CliRunner, home: Path, tiny: Path) -> None:
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-history"])
+    assert result.exit_code == 0
+    assert not (home / "history.sqlite3").exists()
+
+
+def test_a_damaged_history_stops_start_before_it_plays(
+    runner: CliRunner, home: Path, tiny: Path
+) -> None:
+    path = home / "history.sqlite3"
+    path.write_bytes(b"garbage" * 200)
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        f"backpain: {path}: the history database is damaged (file is not a database). "
+        "It was left untouched"
+    )
+    assert "or use --no-history." in result.output
+    assert "Squeeze" not in result.output
+    assert path.read_bytes() == b"garbage" * 200
+    ok = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-history"])
+    assert ok.exit_code == 0
+
+
+def test_history_that_cannot_be_written_is_a_warning(
+    runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = home / "data-is-a-file"
+    blocker.write_text("")
+    from backpain_cli import locations as locations_module
+
+    real = locations_module.locations_from_environment
+
+    def moved(environ: object) -> object:
+        found = real(environ)  # type: ignore[arg-type]
+        return type(found)(found.config_dir, blocker / "data", found.builtin_routines)
+
+    monkeypatch.setattr(locations_module, "locations_from_environment", moved)
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"])
+    assert result.exit_code == 0
+    assert f"backpain: history is off: cannot create {blocker / 'data'} (" in result.output
+    assert "Finished: Tiny routine" in result.output
+
+
+def test_a_failure_during_the_session_is_reported_at_the_end(
+    runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli.errors import HistoryError
+    from backpain_cli.history import History
+
+    def broken(*_: object, **__: object) -> None:
+        raise HistoryError("disk full")
+
+    monkeypatch.setattr(History, "record_exercise", broken)
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"])
+    assert result.exit_code == 0
+    assert result.output.count("history: recording stopped: disk full") == 2  # line + end
+    assert result.output.endswith("backpain: history: recording stopped: disk full\n")
+
+
+def test_show_flags_exercises_that_hurt_last_time(
+    runner: CliRunner, home: Path, tiny: Path
+) -> None:
+    assert "Hurt last time" not in runner.invoke(cli, ["show", "tiny"]).output
+    runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
+    assert "Hurt last time" not in runner.invoke(cli, ["show", "tiny"]).output
+    execute(
+        home,
+        "UPDATE session_exercises SET status = 'stopped-for-pain' "
+        "WHERE exercise_id IN ('squeeze', 'ball')",
+    )
+    output = runner.invoke(cli, ["show", "tiny"]).output
+    assert output.endswith(
+        "Hurt last time: Squeeze, Ball. `backpain start tiny` flags them; press s to skip.\n"
+    )
+    execute(home, "UPDATE session_exercises SET status = 'done' WHERE exercise_id = 'ball'")
+    output = runner.invoke(cli, ["show", "tiny"]).output
+    assert output.endswith(
+        "Hurt last time: Squeeze. `backpain start tiny` flags it; press s to skip.\n"
+    )
+    (home / "history.sqlite3").write_bytes(b"damaged" * 100)
+    assert runner.invoke(cli, ["show", "tiny"]).exit_code == 0  # still shows the routine
+
+
+# -- real processes ---------------------------------------------------------------
+
+
+def _environment(home: Path) -> dict[str, str]:
+    env = dict(os.environ, BACKPAIN_HOME=str(home), TERM="dumb")
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def test_sigkill_mid_routine_keeps_the_finished_exercises(home: Path, user_routines: Path) -> None:
+    (user_routines / "slow.yaml").write_text(SLOW)
+    player = subprocess.Popen(
+        [*BACKPAIN, "start", "slow", "--plain", "--speed", "60", "--no-sound"],
+        env=_environment(home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert player.stdout is not None
+    for line in player.stdout:  # wait until the player is inside the second exercise
+        if "Second — hold 60 s" in line:
+            break
+    else:  # pragma: no cover - the player ended early
+        pytest.fail("the player never reached the second exercise")
+    player.send_signal(signal.SIGKILL)
+    player.wait(timeout=10)
+    assert player.returncode == -signal.SIGKILL
+    [session] = sessions(home)
+    assert session.outcome is Outcome.PARTIAL
+    assert session.ended is None
+    assert [(e.exercise_id, e.status) for e in session.exercises] == [
+        ("first", ExerciseStatus.DONE)
+    ]
+    assert session.duration_seconds > 0
+    code = subprocess.run(
+        [*BACKPAIN, "history", "--csv"], env=_environment(home), capture_output=True, text=True
+    )
+    assert ",slow," in code.stdout and ",partial," in code.stdout
+
+
+def test_two_players_at_once_both_record(home: Path, tiny: Path) -> None:
+    players = [
+        subprocess.Popen(
+            [*BACKPAIN, "start", "tiny", "--plain", "--speed", "10", "--no-sound"],
+            env=_environment(home),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [player.communicate(timeout=60) for player in players]
+    assert [player.returncode for player in players] == [0, 0], results
+    recorded = sessions(home)
+    assert len(recorded) == 2
+    assert all(s.outcome is Outcome.COMPLETED and len(s.exercises) == 3 for s in recorded)
+    # They really overlapped.
+    first, second = recorded
+    assert second.started < first.ended  # type: ignore[operator]
+
+
+# -- a real terminal --------------------------------------------------------------
+
+
+def test_check_ins_and_the_p_key_in_a_terminal(home: Path, tiny: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(
+        BACKPAIN[0],
+        [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--no-sound"],
+        env=_environment(home),
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(24, 80),
+    )
+    child.expect_exact("Pain now, 0–10?")
+    child.send("1")
+    child.send("0")
+    child.expect_exact("10\r\n")
+    child.expect_exact("Squeeze — hold 2 s")
+    child.send("p")
+    child.expect_exact("paused — press space to resume")
+    child.expect_exact("Stopped: Squeeze.")
+    child.expect_exact("Press any key to go on to the next exercise (q quits).")
+    time.sleep(0.5)  # waits for a key: nothing moves
+    assert "Rotation — LEFT side" not in child.before
+    child.send("x")
+    child.expect_exact("Rotation — LEFT side — hold 2 s")
+    child.expect_exact("Pain now, 0–10?")
+    child.send("3")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    [session] = sessions(home)
+    assert (session.pain_before, session.pain_after) == (10, 3)
+    assert [e.status for e in session.exercises] == [
+        ExerciseStatus.STOPPED_FOR_PAIN,
+        ExerciseStatus.DONE,
+        ExerciseStatus.DONE,
+    ]
+    assert session.outcome is Outcome.COMPLETED
+
+    # The next start flags it, and no check-in with --no-check-in.
+    child = pexpect.spawn(
+        BACKPAIN[0],
+        [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--no-check-in"],
+        env=_environment(home),
+        encoding="utf-8",
+        timeout=20,
+    )
+    child.expect_exact("Squeeze hurt last time: press s to skip it.")
+    child.send("s")
+    child.expect_exact("skipped: Squeeze")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Pain now" not in child.before
+    latest = sessions(home)[-1]
+    assert latest.exercises[0].status is ExerciseStatus.SKIPPED
+    assert latest.pain_before is None
+
+
+def test_ctrl_c_at_the_first_check_in_starts_nothing(home: Path, tiny: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    child = pexpect.spawn(
+        BACKPAIN[0],
+        [*BACKPAIN[1:], "start", "tiny", "--speed", "4"],
+        env=_environment(home),
+        encoding="utf-8",
+        timeout=20,
+    )
+    child.expect_exact("Pain now, 0–10?")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert sessions(home) == []
+
+
+# -- the check-in wiring, in process ----------------------------------------------
+
+
+def test_check_ins_are_recorded(
+    runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli import cli as cli_module
+
+    answers = iter([6, 4])
+    monkeypatch.setattr(cli_module, "_can_ask", lambda: True)
+    monkeypatch.setattr(cli_module, "_ask_pain", lambda: next(answers))
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"])
+    assert result.exit_code == 0
+    [session] = sessions(home)
+    assert (session.pain_before, session.pain_after) == (6, 4)
+
+
+def test_no_check_in_after_quitting_and_none_with_the_option(
+    runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli import cli as cli_module
+
+    asked: list[str] = []
+    monkeypatch.setattr(cli_module, "_can_ask", lambda: True)
+    monkeypatch.setattr(cli_module, "_ask_pain", lambda: asked.append("asked") or 5)
+    args = ["start", "tiny", "--plain", "--speed", "1000", "--no-check-in"]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert asked == []
+    assert sessions(home)[0].pain_before is None
+    args = ["start", "tiny", "--plain", "--speed", "1000", "--no-history"]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert asked == ["asked", "asked"]  # asked, though nothing is recorded
+    assert len(sessions(home)) == 1
+
+
+def test_ctrl_c_at_the_questions(
+    runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli import cli as cli_module
+    from backpain_cli.check_in import CheckInCancelled
+
+    def cancel() -> int:
+        raise CheckInCancelled
+
+    monkeypatch.setattr(cli_module, "_can_ask", lambda: True)
+    monkeypatch.setattr(cli_module, "_ask_pain", cancel)
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
+    assert result.exit_code == 130
+    assert sessions(home) == []  # nothing started
+    answers = iter([2])
+
+    def once() -> int:
+        for answer in answers:
+            return answer
+        raise CheckInCancelled
+
+    monkeypatch.setattr(cli_module, "_ask_pain", once)
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
+    assert result.exit_code == 0
+    [session] = sessions(home)
+    assert (session.pain_before, session.pain_after) == (2, None)
+
+
+def test_the_question_reads_one_key_from_the_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli import cli as cli_module
+
+    controller, terminal = os.openpty()
+    try:
+        monkeypatch.setattr(cli_module, "_stdin_fd", lambda: terminal)
+        os.write(controller, b"7")
+        assert cli_module._ask_pain() == 7
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert capsys.readouterr().out == "Pain now, 0–10? (0 none, 10 worst; Enter skips) 7\n"
+    assert cli_module._can_ask() is False  # pytest's stdin is no terminal
