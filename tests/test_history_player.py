@@ -266,6 +266,7 @@ def test_check_ins_and_the_p_key_in_a_terminal(home: Path, tiny: Path) -> None:
     assert "Rotation — LEFT side" not in child.before
     child.send("x")
     child.expect_exact("Rotation — LEFT side — hold 2 s")
+    child.expect_exact("Stopped because it hurt: Squeeze. Next time it is flagged; s skips it.")
     child.expect_exact("Pain now, 0–10?")
     child.send("3")
     child.expect(pexpect.EOF)
@@ -394,3 +395,27 @@ def test_the_question_reads_one_key_from_the_terminal(
         os.close(terminal)
     assert capsys.readouterr().out == "Pain now, 0–10? (0 none, 10 worst; Enter skips) 7\n"
     assert cli_module._can_ask() is False  # pytest's stdin is no terminal
+
+
+@pytest.mark.parametrize(
+    ("history", "line"),
+    [
+        (True, "Stopped because it hurt: Squeeze. Next time it is flagged; s skips it.\n"),
+        (False, "Stopped because it hurt: Squeeze.\n"),
+    ],
+)
+def test_the_end_names_what_hurt(
+    tiny: Path, capsys: pytest.CaptureFixture[str], history: bool, line: str
+) -> None:
+    from types import SimpleNamespace
+
+    from backpain_cli import cli as cli_module
+
+    routine_file, routine = cli_module.load("tiny")
+    options = cli_module.PlayerOptions(check_in=False, history=history)
+    tracking = cli_module.SessionTracking(routine_file, routine, options)
+    tracking.pain.stopped.extend(["Squeeze", "Squeeze"])
+    tracking.after(SimpleNamespace(quit=True))  # type: ignore[arg-type]
+    tracking.close()
+    tracking.close()  # twice is harmless
+    assert capsys.readouterr().out == line

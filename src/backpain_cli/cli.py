@@ -1223,6 +1223,10 @@ class SessionTracking:
 
     def after(self, summary: Summary) -> None:
         """The check-in after the last exercise (not after quitting), and any warning."""
+        if self.pain.stopped:
+            names = ", ".join(dict.fromkeys(self.pain.stopped))
+            flagged = " Next time it is flagged; s skips it." if self.recorder else ""
+            click.echo(f"Stopped because it hurt: {names}.{flagged}")
         if self.ask and not summary.quit:
             pain_after = self._ask(before=False)
             if self.recorder is not None:
