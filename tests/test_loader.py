@@ -486,6 +486,22 @@ SYNTAX = {
             "start any token",
         },
     ),
+    "an escape past the last Unicode character (PyYAML raised ValueError)": (
+        'version: 1\ntitle: "a\\U00110000"\n',
+        {
+            "_CLoader": "r.yaml:2:12: invalid YAML: found invalid Unicode character escape code",
+            "_PythonLoader": "r.yaml:2:10: invalid YAML: an escape code beyond the last Unicode "
+            "character",
+        },
+    ),
+    "an escape for half a character": (
+        BASE.replace("Test routine", '"Test \\ud83d"'),
+        {
+            "_CLoader": "r.yaml:2:16: invalid YAML: found invalid Unicode character escape code",
+            "_PythonLoader": "r.yaml:2:8: title: has an escape for half a character "
+            "(\\ud800-\\udfff); write the character itself",
+        },
+    ),
     "5000 open brackets": (
         "[" * 5000,
         {

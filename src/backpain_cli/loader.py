@@ -63,6 +63,8 @@ _NOT_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _DECIMAL = re.compile(r"[-+]?[0-9]+")
+_BEYOND_UNICODE = re.compile(r"\\U0*(?:[2-9a-fA-F][0-9a-fA-F]{5}|1[1-9a-fA-F][0-9a-fA-F]{4})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _StrictComposer(Composer):
@@ -167,17 +169,9 @@ def compose(text: str, shown: str, *, loader: type | None = None) -> Node:
         raise RoutineError(Problem(shown, _EMPTY))
     bad = _NOT_PRINTABLE.search(text)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - text.rfind("\n", 0, bad.start())
         code = f"U+{ord(bad.group()):04X}"
-        raise RoutineError(
-            Problem(
-                shown,
-                f"contains a control character ({code}) that YAML does not allow",
-                line,
-                column,
-            )
-        )
+        message = f"contains a control character ({code}) that YAML does not allow"
+        raise RoutineError(Problem(shown, message, *_line_column(text, bad.start())))
     try:
         node = yaml.compose(text, Loader=loader or YAML_LOADERS[0])
     except yaml.MarkedYAMLError as error:
@@ -190,9 +184,20 @@ def compose(text: str, shown: str, *, loader: type | None = None) -> Node:
         raise RoutineError(Problem(shown, message, mark.line + 1, mark.column + 1)) from None
     except yaml.YAMLError as error:  # pragma: no cover - the checks above pre-empt these
         raise RoutineError(Problem(shown, f"invalid YAML: {error}")) from None
+    except ValueError:
+        # PyYAML's own scanner (not libyaml) fails on "\U00110000": past the last character.
+        escape = _BEYOND_UNICODE.search(text)
+        where = _line_column(text, escape.start()) if escape else (None, None)
+        message = "invalid YAML: an escape code beyond the last Unicode character"
+        raise RoutineError(Problem(shown, message, *where)) from None
     if node is None:
         raise RoutineError(Problem(shown, _EMPTY))
     return node
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character of `text`."""
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
 
 
 def load_routine(
@@ -390,6 +395,13 @@ class _Checker:
         text = " ".join(node.value.split())
         if not text:
             self.report(node, key_path, "must not be empty")
+            return None
+        if _SURROGATE.search(text):  # "\ud83d" escapes: PyYAML's own scanner lets them by
+            self.report(
+                node,
+                key_path,
+                "has an escape for half a character (\\ud800-\\udfff); write the character itself",
+            )
             return None
         if len(text) > spec.max_length:
             self.report(
