@@ -24,6 +24,7 @@ editor's schema check never gets that far, and the loader's own message is check
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,17 @@ import yaml
 
 from backpain_cli.errors import RoutineError
 from backpain_cli.loader import YAML_LOADERS, load_routine
-from backpain_cli.routine_format import DEFAULTS_KEYS, EXERCISE_KEYS, ROUTINE_KEYS
+from backpain_cli.model import format_duration
+from backpain_cli.routine_format import (
+    DEFAULTS_KEYS,
+    EXERCISE_KEYS,
+    LIBRARY_KEYS,
+    ROUTINE_KEYS,
+    USE_KEYS,
+    Key,
+)
 from backpain_cli.schema import routine_schema
+from backpain_cli.timeline import build_timeline
 
 TESTS = Path(__file__).resolve().parent
 ROUTINES = TESTS.parent / "routines"
@@ -132,3 +142,140 @@ def test_every_key_of_the_format_is_in_the_schema() -> None:
     hold = schema["$defs"]["exercise"]["properties"]["hold"]
     assert (hold["type"], hold["minimum"], hold["maximum"]) == ("integer", 1, 600)
     assert hold["description"] == "How long each rep is held. Unit: seconds."
+
+
+# -- docs/routine-format.md: its key tables are generated from routine_format ------------
+#
+# The tables between `<!-- table: NAME -->` and `<!-- /table -->` are what `key_table`
+# makes of routine_format; after changing the format, regenerate them with
+#   BACKPAIN_UPDATE_DOCS=1 pytest tests/test_schema.py -k docs
+
+FORMAT_DOC = TESTS.parent / "docs" / "routine-format.md"
+TABLES = {
+    "routine": ROUTINE_KEYS,
+    "exercise": EXERCISE_KEYS,
+    "defaults": DEFAULTS_KEYS,
+    "use": {key: USE_KEYS[key] for key in ("use", "id")},
+    "library": LIBRARY_KEYS,
+}
+_TYPES = {
+    "int": "whole number",
+    "version": "whole number",
+    "text": "text",
+    "slug": "id",
+    "frequency": "text",
+    "texts": "list of text",
+    "sides": "list of sides",
+    "map": "mapping",
+    "list": "list of exercises",
+    "use": "reference",
+}
+_SPECIAL_DEFAULTS = {
+    ("routine", "name"): "the file name",
+    ("routine", "disclaimer"): "the standard disclaimer",
+    ("exercise", "hold"): "from `defaults`",
+    ("routine", "frequency"): "none",
+    ("use", "id"): "the id it uses",
+}
+
+
+def _range(spec: Key) -> str:
+    if spec.kind == "int":
+        return f"{spec.minimum}–{spec.maximum}"
+    if spec.kind == "version":
+        return "1"
+    if spec.kind == "text":
+        return f"1–{spec.max_length} characters"
+    if spec.kind == "slug":
+        return "1–64 of `a-z`, `0-9`, `-`; not starting with `-`"
+    if spec.kind == "frequency":
+        return "`N per day` or `N per week`, N 1–10"
+    if spec.kind == "texts":
+        return (
+            f"{1 if spec.required else 0}–{spec.max_items} items of 1–{spec.max_length} characters"
+        )
+    if spec.kind == "sides":
+        return "`left`, `right`, each at most once"
+    if spec.kind == "map":
+        return "the keys in *Defaults*"
+    if spec.kind == "list":
+        return f"1–{spec.max_items} items"
+    assert spec.kind == "use", spec.kind
+    return "`ID` or `ROUTINE/ID`"
+
+
+def _default(table: str, name: str, spec: Key) -> str:
+    if (table, name) in _SPECIAL_DEFAULTS:
+        return _SPECIAL_DEFAULTS[table, name]
+    if spec.required or spec.default is None:
+        return "—"
+    if spec.default == []:
+        return "`[]`"
+    if spec.default == "":
+        return "none"
+    return str(spec.default)
+
+
+def key_table(table: str, keys: dict[str, Key]) -> str:
+    rows = [
+        "| Key | Type | Unit | Default | Allowed | Required | What it is |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, spec in keys.items():
+        cells = [
+            f"`{name}`",
+            _TYPES[spec.kind],
+            spec.unit or "—",
+            _default(table, name, spec),
+            _range(spec),
+            "unless in `defaults`"
+            if (table, name) == ("exercise", "hold")
+            else ("yes" if spec.required else "no"),
+            spec.description,
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def test_docs_key_tables_are_generated_from_the_format() -> None:
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    updated = text
+    for table, keys in TABLES.items():
+        pattern = re.compile(rf"(<!-- table: {table} -->\n)(.*?)(\n<!-- /table -->)", re.S)
+        assert pattern.search(updated), f"no table `{table}` in {FORMAT_DOC.name}"
+        generated = key_table(table, keys)
+        updated = pattern.sub(lambda m, new=generated: m[1] + new + m[3], updated)
+    if updated != text and os.environ.get("BACKPAIN_UPDATE_DOCS"):
+        FORMAT_DOC.write_text(updated, encoding="utf-8")
+        text = updated
+    assert text == updated, "docs/routine-format.md is out of date: see the comment above"
+
+
+def test_docs_mention_every_key() -> None:
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    every = {*ROUTINE_KEYS, *EXERCISE_KEYS, *DEFAULTS_KEYS, *USE_KEYS, *LIBRARY_KEYS}
+    assert [key for key in sorted(every) if f"`{key}`" not in text] == []
+
+
+def test_use_entries_take_every_exercise_key_but_the_steps() -> None:
+    """What docs/routine-format.md says of `use` entries in words."""
+    assert set(USE_KEYS) == {"use"} | (set(EXERCISE_KEYS) - {"instructions"})
+    assert all(not spec.required for key, spec in USE_KEYS.items() if key != "use")
+
+
+def test_docs_example_is_a_valid_routine(tmp_path: Path) -> None:
+    """The complete example in the docs loads, and uses every routine and exercise key."""
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    example = re.search(r"<!-- example -->\n```yaml\n(.*?)```", text, re.S)
+    assert example, "no complete example in docs/routine-format.md"
+    path = tmp_path / "desk-break.yaml"
+    path.write_text(example[1], encoding="utf-8")
+    routine = load_routine(path)
+    data = yaml.safe_load(example[1])
+    assert set(data) == set(ROUTINE_KEYS)
+    assert set().union(*data["exercises"]) == set(EXERCISE_KEYS)
+    assert set(data["defaults"]) == set(DEFAULTS_KEYS)
+    assert routine.name == "desk-break"
+    total = build_timeline(routine).total
+    assert total == 179 + 235
+    assert f"prints this as a {format_duration(total)} routine" in text
