@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -641,3 +642,28 @@ def test_rich_renderings_on_a_terminal(desk: Path, tmp_path: Path) -> None:
 
     routines = render(routine_list([RoutineFile("desk", desk, Origin.PATH)], plain=False))
     assert "desk   Desk break " in routines
+
+
+# -- docs/json-output.md ------------------------------------------------------------------
+
+JSON_DOC = Path(__file__).resolve().parents[1] / "docs" / "json-output.md"
+
+
+def test_json_doc_documents_every_key_in_order(runner: CliRunner, desk: Path) -> None:
+    shown = json.loads(ok(run(runner, "show", str(desk), "--json")))
+    doc = JSON_DOC.read_text(encoding="utf-8")
+
+    def documented(heading: str) -> list[str]:
+        section = doc.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+        return re.findall(r"^\| `(\w+)` \|", section, re.M)
+
+    assert documented("The routine") == list(shown)
+    assert documented("Each exercise") == list(shown["exercises"][0])
+    assert documented("Each segment") == list(shown["segments"][0])
+
+
+def test_json_doc_example_is_real_output(runner: CliRunner, desk: Path) -> None:
+    doc = JSON_DOC.read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", doc, re.S)
+    assert example
+    assert json.loads(example[1]) == json.loads(ok(run(runner, "show", str(desk), "--json")))
