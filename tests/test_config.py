@@ -299,16 +299,16 @@ def test_check_chime(tmp_path: Path) -> None:
     assert check_chime(good) == good
     with pytest.raises(ConfigError) as caught:
         check_chime(tmp_path / "missing.wav")
-    assert str(caught.value) == f"chime {tmp_path / 'missing.wav'}: no such file"
+    assert str(caught.value) == f"{tmp_path / 'missing.wav'}: no such file"
     with pytest.raises(ConfigError) as caught:
         check_chime(tmp_path)
-    assert str(caught.value) == f"chime {tmp_path}: is a folder, not a WAV file"
+    assert str(caught.value) == f"{tmp_path}: is a folder, not a WAV file"
     text = tmp_path / "ding.mp3"
     text.write_bytes(b"ID3" + b"\x00" * 100)
     with pytest.raises(ConfigError) as caught:
         check_chime(text)
     assert str(caught.value) == (
-        f"chime {text}: is not a WAV file (file does not start with RIFF id); use a .wav file "
+        f"{text}: is not a WAV file (file does not start with RIFF id); use a .wav file "
         "(PCM), e.g. one exported from Audacity"
     )
     short = tmp_path / "short.wav"
@@ -334,4 +334,4 @@ def test_check_chime_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(builtins, "open", refuse)
     with pytest.raises(ConfigError) as caught:
         check_chime(path)
-    assert str(caught.value) == f"chime {path}: cannot be read (Permission denied)"
+    assert str(caught.value) == f"{path}: cannot be read (Permission denied)"

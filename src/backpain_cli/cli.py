@@ -342,6 +342,57 @@ def load_settings(**command_line: object) -> Settings:
     return effective_settings(read_config(locations().config_file), command_line)
 
 
+def start_settings(**command_line: object) -> Settings:
+    """`load_settings` for `backpain start`; a chime file is checked before anything plays."""
+    from backpain_cli.config import Origin, check_chime
+    from backpain_cli.errors import ConfigError
+
+    settings = load_settings(**command_line)
+    if settings.chime is not None:
+        try:
+            check_chime(settings.chime)
+        except ConfigError as error:
+            given = settings.origin("chime") is Origin.COMMAND_LINE
+            where = "--chime" if given else f"chime in {locations().config_file}"
+            raise ConfigError(f"{where}: {error}") from None
+    return settings
+
+
+def load_for_start(reference: str | None, settings: Settings) -> tuple[RoutineFile, Routine]:
+    """The routine to play: the one named, else the config's default_routine; with the
+    prepare setting (seconds for every exercise) applied."""
+    from backpain_cli.config import with_prepare
+    from backpain_cli.errors import RoutineError
+
+    if reference is not None:
+        routine_file, routine = load(reference)
+    elif settings.default_routine is None:
+        _fail(
+            "which routine? e.g. `backpain start upper-back` (`backpain list` shows them all), "
+            "or set default_routine in the config file (`backpain config path`)"
+        )
+    else:
+        try:
+            routine_file, routine = load(settings.default_routine)
+        except RoutineError as error:
+            _fail(f"default_routine in {locations().config_file}: {error}")
+    if settings.prepare_seconds:
+        routine = with_prepare(routine, settings.prepare_seconds)
+    return routine_file, routine
+
+
+def make_speech(voice: bool, notify: Callable[[str], None]) -> list[Listener]:
+    """The spoken-cue listener for --voice (none without it)."""
+    if not voice:
+        return []
+    import shutil
+
+    from backpain_cli.speech import SpeechCues, make_speaker
+
+    speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
+    return [SpeechCues(speaker)]
+
+
 @cli.group("config", invoke_without_command=True)
 @click.pass_context
 def config_command(ctx: click.Context) -> None:
@@ -581,7 +632,7 @@ def completion_command(shell: str) -> None:
     It completes commands, options, routine names and exercise ids.
 
     \b
-    Install it once, then open a new shell:
+    Examples (install it once, then open a new shell):
       bash:  backpain completion bash > ~/.local/share/bash-completion/completions/backpain
       zsh:   backpain completion zsh > ~/.zfunc/_backpain
              (with fpath+=~/.zfunc before compinit in ~/.zshrc)
@@ -635,20 +686,38 @@ class PlayerOptions(NamedTuple):
     prepare: bool = True
     check_in: bool = True  # ask "Pain now, 0-10?" before and after (on a terminal only)
     history: bool = True  # record the session
+    voice: bool = False  # spoken cues
+    chime: Path | None = None  # a WAV file instead of the bundled set-end chime
 
 
 @cli.command()
-@click.argument("routine")
+@click.argument("routine", required=False, shell_complete=complete_routines)
 @click.option(
     "--from",
     "from_exercise",
     metavar="EXERCISE",
+    shell_complete=complete_exercises,
     help="Start at this exercise: its id (see `backpain show`) or its number.",
 )
-@click.option("--no-sound", is_flag=True, help="No chime, no bell, no notice about sound.")
 @click.option(
-    "--plain",
-    is_flag=True,
+    "--sound/--no-sound",
+    default=None,
+    help="Chime when a set ends (default: on). --no-sound: no chime, no bell, no notice "
+    "about sound.",
+)
+@click.option(
+    "--chime",
+    metavar="WAV",
+    help="Play this WAV file as the set-end chime instead of the built-in one.",
+)
+@click.option(
+    "--voice/--no-voice",
+    default=None,
+    help="Speak the cues (espeak-ng, espeak or spd-say on Linux, say on macOS).",
+)
+@click.option(
+    "--plain/--no-plain",
+    default=None,
     help="One line per step instead of the full screen (automatic when output is not a "
     "terminal or TERM=dumb); for screen readers, logs and pipes.",
 )
@@ -660,7 +729,11 @@ class PlayerOptions(NamedTuple):
     metavar="FACTOR",
     help="Run the clock FACTOR times faster: for previews, demos and tests.",
 )
-@click.option("--no-prepare", is_flag=True, help="Skip the get-into-position countdowns.")
+@click.option(
+    "--prepare/--no-prepare",
+    default=None,
+    help="--no-prepare skips the get-into-position countdowns.",
+)
 @click.option(
     "--check-in/--no-check-in",
     default=None,
@@ -669,20 +742,23 @@ class PlayerOptions(NamedTuple):
 )
 @click.option("--no-history", is_flag=True, help="Do not record this session.")
 def start(
-    routine: str,
+    routine: str | None,
     from_exercise: str | None,
-    no_sound: bool,
-    plain: bool,
+    sound: bool | None,
+    chime: str | None,
+    voice: bool | None,
+    plain: bool | None,
     speed: float,
-    no_prepare: bool,
+    prepare: bool | None,
     check_in: bool | None,
     no_history: bool,
 ) -> None:
     """Play a routine: what to do, which side, how long is left, what comes next.
 
-    ROUTINE is a routine name or a path to a routine file. A chime marks the end of
-    each set and a gentler sound the end of the routine; without an audio player the
-    terminal bell stands in.
+    ROUTINE is a routine name or a path to a routine file (default: default_routine
+    in the config file). A chime marks the end of each set and a gentler sound the end
+    of the routine; without an audio player the terminal bell stands in. Options
+    given here beat the config file (`backpain config`).
 
     \b
     Keys:
@@ -697,16 +773,29 @@ def start(
       backpain start upper-back
       backpain start upper-back --from thoracic-rotation --no-prepare
       backpain start upper-back --plain --speed 60 | cat     # a quick preview
+      backpain start upper-back-chair --voice --chime ~/sounds/bell.wav
     """
-    routine_file, loaded = load(routine)
+    from pathlib import Path
+
+    settings = start_settings(  # None: not given, the config file or the default decides
+        sound=sound,
+        chime=Path(chime).expanduser() if chime else None,
+        voice=voice,
+        plain=plain,
+        prepare=prepare,
+        check_in=check_in,
+    )
+    routine_file, loaded = load_for_start(routine, settings)
     options = PlayerOptions(
         from_exercise,
-        not no_sound,
-        plain,
+        settings.sound,
+        settings.plain,
         speed,
-        not no_prepare,
-        check_in=True if check_in is None else check_in,  # None: not given (config later)
+        settings.prepare_enabled,
+        check_in=settings.check_in,
         history=not no_history,
+        voice=settings.voice,
+        chime=settings.chime,
     )
     tracking = SessionTracking(routine_file, loaded, options)  # history (issue 5)
     listeners: list[Listener] = [*tracking.listeners]  # speech listeners join here
@@ -783,8 +872,9 @@ def play(
                     note=lambda line: click.echo(line, err=True),  # keeps stdout for the log
                     notice_line=notice_line,
                 )
-                chime = _make_chime(options.sound, log.notice)
-                everyone = [*_sound(chime), *listeners, log]
+                chime = _make_chime(options.sound, log.notice, options.chime)
+                speech = make_speech(options.voice, log.notice)
+                everyone = [*_sound(chime), *speech, *listeners, log]
                 summary = Player(timeline, clock=clock, listeners=everyone).run(wait, keys_table)
                 console = make_console(plain=True)
             else:
@@ -808,8 +898,9 @@ def play(
                         bindings=keys_table,
                         notice_line=notice_line,
                     )
-                    chime = _make_chime(options.sound, screen.notice)
-                    everyone = [*_sound(chime), *listeners, screen]
+                    chime = _make_chime(options.sound, screen.notice, options.chime)
+                    speech = make_speech(options.voice, screen.notice)
+                    everyone = [*_sound(chime), *speech, *listeners, screen]
                     player = Player(timeline, clock=clock, listeners=everyone)
                     summary = player.run(wait, keys_table)
         from backpain_cli.display import summary_view
@@ -854,7 +945,9 @@ def _live_console() -> Console:
     return Console(highlight=False, emoji=False)  # rich itself honours NO_COLOR
 
 
-def _make_chime(sound: bool, notify: Callable[[str], None]) -> Chime:
+def _make_chime(
+    sound: bool, notify: Callable[[str], None], chime_file: Path | None = None
+) -> Chime:
     import contextlib
 
     from backpain_cli.sound import (
@@ -863,6 +956,7 @@ def _make_chime(sound: bool, notify: Callable[[str], None]) -> Chime:
         AudioChime,
         BellChime,
         SilentChime,
+        SoundName,
         bundled_sounds,
     )
 
@@ -876,7 +970,10 @@ def _make_chime(sound: bool, notify: Callable[[str], None]) -> Chime:
                 os.write(bell_fd, b"\a")
 
     notice = NO_AUDIO_NOTICE if bell_fd is not None else NO_AUDIO_NO_BELL_NOTICE
-    chime = AudioChime(bundled_sounds(), fallback=BellChime(bell), notify=notify, notice=notice)
+    sounds = bundled_sounds()
+    if chime_file is not None:  # checked by `start_settings` before the routine starts
+        sounds[SoundName.CHIME] = chime_file
+    chime = AudioChime(sounds, fallback=BellChime(bell), notify=notify, notice=notice)
     return chime.start()
 
 

@@ -267,24 +267,25 @@ def with_prepare(routine: Routine, seconds: int) -> Routine:
 
 
 def check_chime(path: Path) -> Path:
-    """The chime file if it is a readable WAV file, else a ConfigError saying why."""
+    """The chime file if it is a readable WAV file, else a ConfigError saying why (the
+    caller says where the path came from)."""
     import wave
 
     shown = str(path)
     if path.is_dir():
-        raise ConfigError(f"chime {shown}: is a folder, not a WAV file")
+        raise ConfigError(f"{shown}: is a folder, not a WAV file")
     try:
         with wave.open(str(path), "rb") as sound:
             frames = sound.getnframes()
     except FileNotFoundError:
-        raise ConfigError(f"chime {shown}: no such file") from None
+        raise ConfigError(f"{shown}: no such file") from None
     except OSError as error:
-        raise ConfigError(f"chime {shown}: cannot be read ({error.strerror})") from None
+        raise ConfigError(f"{shown}: cannot be read ({error.strerror})") from None
     except (wave.Error, EOFError) as error:
         raise ConfigError(
-            f"chime {shown}: is not a WAV file ({str(error) or 'too short'}); "
+            f"{shown}: is not a WAV file ({str(error) or 'too short'}); "
             "use a .wav file (PCM), e.g. one exported from Audacity"
         ) from None
     if frames == 0:
-        raise ConfigError(f"chime {shown}: the WAV file holds no sound")
+        raise ConfigError(f"{shown}: the WAV file holds no sound")
     return path
