@@ -552,12 +552,13 @@ class _Checker:
     ) -> Exercise | None:
         """The exercise from an entry's resolved keys, doses filled in from the defaults."""
         if "hold" not in values and "hold" not in self.default_keys:
-            if entry.use_node is not None:
-                self.report(
-                    entry.node,
-                    _join(entry.key_path, "hold"),
-                    "is required but missing (here, in the exercise it uses or in defaults)",
-                )
+            # Only a `use` entry gets here: an exercise written out without a hold was
+            # reported (and left unusable) when its keys were checked.
+            self.report(
+                entry.node,
+                _join(entry.key_path, "hold"),
+                "is required but missing (here, in the exercise it uses or in defaults)",
+            )
             return None
         if "hold" not in values and "hold" not in defaults:
             return None  # the default hold has a problem of its own
