@@ -426,3 +426,15 @@ def test_edit_exercises_without_a_library(runner: CliRunner, user_routines: Path
 
 def test_interactive_is_false_under_the_test_runner() -> None:
     assert cli_module.interactive() is False
+
+
+def test_the_template_plays_to_the_end(runner: CliRunner, user_routines: Path) -> None:
+    assert runner.invoke(cli, ["new", "my-back"]).exit_code == 0
+    result = runner.invoke(
+        cli, ["start", "my-back", "--plain", "--speed", "1000", "--no-sound", "--no-history"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "My back — 2 exercises, 3:17"
+    assert any("Rhomboid stretch (my way) — hold 30 s — rep 1 of 3" in line for line in lines)
+    assert any("Scapular squeeze — hold 5 s — rep 10 of 10" in line for line in lines)
