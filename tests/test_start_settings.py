@@ -254,3 +254,20 @@ def test_start_completes_routines_and_exercises(runner: CliRunner) -> None:
 def test_player_options_default_to_no_voice_and_the_bundled_chime() -> None:
     options = cli_module.PlayerOptions()
     assert (options.voice, options.chime) == (False, None)
+
+
+def test_notices_at_the_same_time_are_shown_together() -> None:
+    shown: list[str] = []
+    now = [0.0]
+    notify = cli_module.merged_notices(shown.append, clock=lambda: now[0], window=3.0)
+    notify("voice: none")
+    now[0] = 0.1
+    notify("sound: none")
+    now[0] = 10.0
+    notify("voice: failed")
+    assert shown == ["voice: none", "voice: none\nsound: none", "voice: failed"]
+
+
+def test_the_no_speech_notice_fits_the_screen() -> None:
+    assert len(speech.NO_SPEECH_NOTICE) <= 80
+    assert len(speech.SPEECH_FAILED_NOTICE) <= 80

@@ -381,6 +381,29 @@ def load_for_start(reference: str | None, settings: Settings) -> tuple[RoutineFi
     return routine_file, routine
 
 
+def merged_notices(
+    show: Callable[[str], None], *, clock: Callable[[], float] | None = None, window: float = 3.0
+) -> Callable[[str], None]:
+    """A notify that shows the notices of the last `window` seconds together: the screen
+    keeps one notice, and sound and speech may both have one as the routine starts
+    (sound's from its own thread)."""
+    import threading
+    import time
+
+    now = clock or time.monotonic
+    recent: list[tuple[float, str]] = []
+    lock = threading.Lock()
+
+    def notify(message: str) -> None:
+        with lock:
+            at = now()
+            recent[:] = [(when, text) for when, text in recent if at - when < window]
+            recent.append((at, message))
+            show("\n".join(text for _, text in recent))
+
+    return notify
+
+
 def make_speech(voice: bool, notify: Callable[[str], None]) -> list[Listener]:
     """The spoken-cue listener for --voice (none without it)."""
     if not voice:
@@ -898,8 +921,9 @@ def play(
                         bindings=keys_table,
                         notice_line=notice_line,
                     )
-                    chime = _make_chime(options.sound, screen.notice, options.chime)
-                    speech = make_speech(options.voice, screen.notice)
+                    notify = merged_notices(screen.notice)  # sound's and speech's at once
+                    chime = _make_chime(options.sound, notify, options.chime)
+                    speech = make_speech(options.voice, notify)
                     everyone = [*_sound(chime), *speech, *listeners, screen]
                     player = Player(timeline, clock=clock, listeners=everyone)
                     summary = player.run(wait, keys_table)

@@ -33,11 +33,9 @@ from backpain_cli.timeline import Segment, SegmentKind
 WARN_AT = 10  # "10 seconds left" in holds longer than `WARN_MIN_HOLD`
 WARN_MIN_HOLD = 20
 
-NO_SPEECH_NOTICE = (
-    "Spoken cues need a speech program (espeak-ng, espeak or spd-say on Linux, say on "
-    "macOS); none was found, so the cues are shown only."
-)
-SPEECH_FAILED_NOTICE = "Spoken cues stopped: the speech program could not be run."
+# One line each at 80 columns, like the sound notices.
+NO_SPEECH_NOTICE = "voice: no speech program (espeak-ng, espeak, spd-say, say); cues shown only"
+SPEECH_FAILED_NOTICE = "voice: the speech program could not be run; cues shown only"
 
 
 class Speaker(Protocol):
