@@ -225,14 +225,35 @@ def test_a_user_library_overrides_the_built_in_one(user_routines: Path) -> None:
 def test_a_broken_library_is_named_not_silently_skipped(user_routines: Path) -> None:
     broken = _write(user_routines, "exercises.yaml", "version: 1\nexercises: 3\n")
     library = ExerciseLibrary((user_routines, BUILTIN_ROUTINES))
-    assert _problems(HEAD + "exercises:\n  - use: scapular-squeeze\n", library) == [
+    text = HEAD + "exercises:\n  - use: scapular-squeeze\n  - use: thoracic-rotation\n"
+    # Once, at the first entry that needs it, then the file's own problems.
+    assert _problems(text, library) == [
         f"mine.yaml:4:10: exercises[0].use: cannot look up 'scapular-squeeze': {broken} has "
-        f"problems; run `backpain validate {broken}`"
+        "problems (listed below)",
+        f"{broken}:2:12: exercises: must be a list, got a whole number '3'",
     ]
-    _write(user_routines, "bad.yaml", "version: 2\n")
+    bad = _write(user_routines, "bad.yaml", "version: 2\n")
     assert _problems(HEAD + "exercises:\n  - use: bad/x\n", library) == [
-        f"mine.yaml:4:10: exercises[0].use: cannot look up 'bad/x': {user_routines / 'bad.yaml'} "
-        f"has problems; run `backpain validate {user_routines / 'bad.yaml'}`"
+        f"mine.yaml:4:10: exercises[0].use: cannot look up 'bad/x': {bad} has problems "
+        "(listed below)",
+        f"{bad}:1:1: title: is required but missing",
+        f"{bad}:1:1: exercises: is required but missing",
+        f"{bad}:1:10: version: unsupported format version 2; use 1",
+    ]
+
+
+def test_a_broken_routine_using_itself_lists_its_problems_once(user_routines: Path) -> None:
+    mine = _write(
+        user_routines,
+        "mine.yaml",
+        HEAD + "exercises:\n  - {id: a, use: mine/b}\n  - {id: b, name: B, hold: 0, "
+        "instructions: [x]}\n",
+    )
+    library = ExerciseLibrary((user_routines,))
+    with pytest.raises(RoutineError) as caught:
+        load_routine(mine, library=library)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{mine}:5:28: exercises[1].hold: must be between 1 and 600 seconds, got 0"
     ]
 
 

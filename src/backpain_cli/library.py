@@ -115,11 +115,18 @@ def builtin_library() -> ExerciseLibrary:
 class _Unresolved(Exception):
     """A reference that cannot be followed, located at the entry whose `use` fails."""
 
-    def __init__(self, file: DefinitionFile, entry: Entry, message: str | None) -> None:
+    def __init__(
+        self,
+        file: DefinitionFile,
+        entry: Entry,
+        message: str | None,
+        broken: DefinitionFile | None = None,
+    ) -> None:
         super().__init__(message)
         self.file = file
         self.entry = entry
         self.message = message  # None: the problem is reported elsewhere
+        self.broken = broken  # a file with problems that the lookup had to read
 
     def problem(self) -> Problem:
         assert self.message is not None
@@ -142,18 +149,28 @@ class ReferenceResolver:
         self.library = library
         self.current = current
         self._done: dict[tuple[str, str], dict[str, Any]] = {}
+        self.broken: dict[str, DefinitionFile] = {}  # other files with problems, by source
 
     def resolve(self, entry: Entry) -> tuple[dict[str, Any] | None, Problem | None]:
         """The entry's keys with its reference followed, or None and the problem to report.
 
         The problem is None when it is reported elsewhere: at another entry of this
-        file, or in the entry's own checks.
+        file, or in the entry's own checks. A lookup that needs another file with
+        problems is reported once per file, at the first entry that needs it; the
+        file's own problems are in `broken` for the caller to list.
         """
         if entry.values is None:
             return None, None
         try:
             return self._follow(self.current, entry, ()), None
         except _Unresolved as failure:
+            broken = failure.broken
+            if broken is not None:
+                if broken.source in self.broken or broken.source == self.current.source:
+                    return None, None
+                self.broken[broken.source] = broken
+                message = f"cannot look up '{entry.values['use']}': {broken.shown} has problems"
+                return None, _problem_at(self.current, entry, message + " (listed below)")
             if failure.message is None:
                 return None, None
             if failure.file.source == self.current.source:
@@ -228,12 +245,7 @@ class ReferenceResolver:
 
 def _check_usable(other: DefinitionFile, file: DefinitionFile, entry: Entry, ref: str) -> None:
     if other.problems:
-        raise _Unresolved(
-            file,
-            entry,
-            f"cannot look up '{ref}': {other.shown} has problems; "
-            f"run `backpain validate {other.shown}`",
-        )
+        raise _Unresolved(file, entry, None, broken=other)
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:

@@ -235,7 +235,7 @@ def parse_routine(
     routine = checker.routine(node, default_name)
     if checker.problems:
         # Report in reading order, whatever order the checks ran in.
-        raise RoutineError(sorted(checker.problems, key=lambda p: (p.line or 0, p.column or 0)))
+        raise RoutineError(_in_reading_order(checker.problems, shown))
     assert routine is not None
     return routine
 
@@ -476,6 +476,8 @@ class _Checker:
             exercise = self.exercise(entry, values, defaults) if values is not None else None
             if exercise is not None:
                 exercises.append(exercise)
+        for broken in resolver.broken.values():  # the files it needed, with their problems
+            self.problems.extend(broken.problems)
         return exercises
 
     def entries(self, node: Node, spec: Key) -> list[Entry] | None:
@@ -627,9 +629,16 @@ def load_exercises_file(path: Path, *, library: ExerciseLibrary | None = None) -
         _, problem = resolver.resolve(entry)
         if problem is not None:
             problems.append(problem)
+    for broken in resolver.broken.values():
+        problems.extend(broken.problems)
     if problems:
-        raise RoutineError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+        raise RoutineError(_in_reading_order(problems, file.shown))
     return file.ids()
+
+
+def _in_reading_order(problems: list[Problem], shown: str) -> list[Problem]:
+    """This file's problems by position, then those of the files it uses (in order)."""
+    return sorted(problems, key=lambda p: (p.path != shown, p.line or 0, p.column or 0))
 
 
 def _join(key_path: str, key: str) -> str:
