@@ -410,3 +410,17 @@ def test_the_json_schema_accepts_use_entries_and_refuses_changed_steps() -> None
     }
     assert not validator.is_valid(no_hold)
     assert validator.is_valid({**no_hold, "exercises": [{"use": "upper-back/scapular-squeeze"}]})
+
+
+def test_a_library_that_needs_a_broken_routine(user_routines: Path) -> None:
+    bad = _write(user_routines, "bad.yaml", "version: 1\ntitle: Bad\n")
+    library_file = _write(
+        user_routines, "exercises.yaml", "version: 1\nexercises:\n  - use: bad/x\n"
+    )
+    with pytest.raises(RoutineError) as caught:
+        load_exercises_file(library_file, library=ExerciseLibrary((user_routines,)))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{library_file}:3:10: exercises[0].use: cannot look up 'bad/x': {bad} has problems "
+        "(listed below)",
+        f"{bad}:1:1: exercises: is required but missing",
+    ]
