@@ -32,10 +32,12 @@ from backpain_cli.engine import (
     Binding,
     Event,
     ExerciseSkipped,
+    Finished,
     HelpToggled,
     MuteChanged,
     Outcome,
     Paused,
+    Quit,
     Redraw,
     Resumed,
     SegmentStarted,
@@ -214,7 +216,11 @@ class PlayerScreen:
         if self.notice:  # a notice may have a few lines (e.g. the advice after `p`)
             bottom.extend(_line(line, "dim") for line in self.notice.splitlines())
         bottom.append(self._keys(width))
-        body = self._help() if status.help else self._body(segment, width, console)
+        body = [
+            wrapped
+            for line in (self._help() if status.help else self._body(segment))
+            for wrapped in line.wrap(console, width)
+        ]
 
         # Getting ready (or with help shown), the words come first; during a hold, the
         # countdown does. On a small screen the countdown wins over the words.
@@ -234,7 +240,7 @@ class PlayerScreen:
                 for line in big_digits(text, scale)
             ]
         else:
-            digits = [Text(text, style="bold", justify="center")]
+            digits = [Text(text, style="bold", justify="center", no_wrap=True)]
         middle = [*digits, self._bar(segment, width)]
         room = height - len(top) - len(middle) - len(bottom)
         if room < len(body):
@@ -247,7 +253,7 @@ class PlayerScreen:
         """Tiny terminals: the most important lines that fit, in their usual order."""
         status = self.status
         if segment is None:
-            rows = [(0, _line("Done.", "bold")), (1, self._keys(width))]
+            rows = [(0, _line("Done.", "bold"))]
         else:
             count = f"{status.shown_remaining} s  " + ("PAUSED" if status.paused else "")
             if segment.kind is SegmentKind.HOLD:
@@ -282,6 +288,12 @@ class PlayerScreen:
         return header
 
     def _heading(self, segment: Segment) -> Text:
+        heading = self._heading_text(segment)
+        heading.no_wrap = True
+        heading.overflow = "ellipsis"
+        return heading
+
+    def _heading_text(self, segment: Segment) -> Text:
         exercise = segment.exercise
         style = _KIND_STYLE[segment.kind]
         if segment.kind is SegmentKind.PREPARE:
@@ -343,7 +355,11 @@ class PlayerScreen:
     def _bar(self, segment: Segment, width: int) -> Text:
         if self.status.paused:
             return Text(
-                " PAUSED — press space to resume ", style="bold reverse yellow", justify="center"
+                " PAUSED — press space to resume ",
+                style="bold reverse yellow",
+                justify="center",
+                no_wrap=True,
+                overflow="ellipsis",
             )
         size = max(width - 2, 1)
         done = round(size * (1 - self.status.remaining / segment.duration))
@@ -352,7 +368,7 @@ class PlayerScreen:
         bar.append("░" * (size - done), style="dim")
         return bar
 
-    def _body(self, segment: Segment, width: int, console: Console) -> list[Text]:
+    def _body(self, segment: Segment) -> list[Text]:
         exercise = segment.exercise
         lines: list[Text] = []
         if segment.kind is SegmentKind.HOLD:
@@ -369,10 +385,7 @@ class PlayerScreen:
         else:
             lines.append(Text("Relax and breathe.", style="italic"))
             steps = []
-        wrapped: list[Text] = []
-        for line in [*lines, *steps]:
-            wrapped.extend(line.wrap(console, max(width, 1)))
-        return wrapped
+        return [*lines, *steps]
 
     def _help(self) -> list[Text]:
         lines = [Text("Keys", style="bold")]
@@ -528,6 +541,10 @@ def plain_lines(
         return [f"{at} skipped: {event.result.exercise.name}"]
     if isinstance(event, MuteChanged):
         return [f"{at} sound {'off' if status.muted else 'on'}"]
+    if isinstance(event, Finished):
+        return [f"{at} finished"]
+    if isinstance(event, Quit):
+        return [f"{at} stopped"]
     if isinstance(event, HelpToggled) and status.help:
         return [f"        {b.label}: {b.help}" for b in bindings if b.label]
     return []
