@@ -53,7 +53,9 @@ def commands() -> list[tuple[str, list[str]]]:
         ),
         ("backpain list", [str(backpain), "list"]),
     ]
-    termdown = shutil.which("termdown")
+    termdown = shutil.which(
+        "termdown", path=f"{Path(python).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    )
     if termdown:
         found_commands.append(("termdown --help", [termdown, "--help"]))
     return found_commands

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -22,8 +21,13 @@ if TYPE_CHECKING:
 
 
 def _table(*columns: str, plain: bool) -> Table:
+    lines = None
+    if not plain:  # plain output has no lines (and skips importing them)
+        from rich import box
+
+        lines = box.SIMPLE_HEAD
     table = Table(
-        box=None if plain else box.SIMPLE_HEAD,
+        box=lines,
         show_edge=False,
         pad_edge=False,
         header_style="" if plain else "bold",
