@@ -207,3 +207,14 @@ def test_plain_through_a_pipe(shell: Shell, routine: Path) -> None:
     assert "\x07" not in output  # nor bells
     assert output.endswith("status=0")
     assert shell.modes() == before
+
+
+def test_plain_into_a_pipe_that_closes_early(shell: Shell, routine: Path) -> None:
+    output = shell.run(
+        player(
+            routine,
+            "--speed 20 2>/tmp/stderr-$$ | head -1; echo status=${PIPESTATUS[0]}; "
+            "cat /tmp/stderr-$$; rm /tmp/stderr-$$",
+        )
+    )
+    assert output.split("\n") == ["Tiny test routine — 2 exercises, 0:18", "status=0"]

@@ -898,8 +898,8 @@ def play(
                 chime = _make_chime(options.sound, log.notice, options.chime)
                 speech = make_speech(options.voice, log.notice)
                 everyone = [*_sound(chime), *speech, *listeners, log]
+                console = make_console(plain=True)  # rich loads now, not when the routine ends
                 summary = Player(timeline, clock=clock, listeners=everyone).run(wait, keys_table)
-                console = make_console(plain=True)
             else:
                 from rich.live import Live
                 from rich.text import Text
