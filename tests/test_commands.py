@@ -667,3 +667,15 @@ def test_json_doc_example_is_real_output(runner: CliRunner, desk: Path) -> None:
     example = re.search(r"```json\n(.*?)```", doc, re.S)
     assert example
     assert json.loads(example[1]) == json.loads(ok(run(runner, "show", str(desk), "--json")))
+
+
+def test_python_m_entry_point_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["backpain_cli", "--version"])
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_module("backpain_cli", run_name="__main__", alter_sys=True)
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"backpain, version {__version__}\n"
