@@ -56,6 +56,16 @@ def _plain_table(table: Table, *, plain: bool) -> RenderableType:
     return _Trimmed(table) if plain else table
 
 
+def _hanging(rows: list[tuple[str, str]], *, plain: bool) -> RenderableType:
+    """Label-and-text rows whose text wraps under itself, not under the label."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for label, text in rows:
+        grid.add_row(label, text)
+    return _plain_table(grid, plain=plain)
+
+
 def _list(items: tuple[str, ...] | list[str]) -> str:
     return ", ".join(items) if items else "none"
 
@@ -122,7 +132,7 @@ def exercise_list(routines: list[Routine], *, plain: bool) -> RenderableType:
 
 def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> RenderableType:
     bold = "" if plain else "bold"
-    lines = [Text(exercise.name, style=bold), Text(f"id: {exercise.id}")]
+    lines: list[RenderableType] = [Text(exercise.name, style=bold), Text(f"id: {exercise.id}")]
     if exercise.position:
         lines.append(Text(f"Position:  {exercise.position}"))
     lines.append(Text(f"Dose:      {exercise.dose}"))
@@ -131,11 +141,12 @@ def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> 
     lines.append(Text(f"Routines:  {', '.join(routines)}"))
     lines.append(Text(""))
     lines.append(Text("How to do it:", style=bold))
-    lines.extend(Text(f"  {n}. {step}") for n, step in enumerate(exercise.instructions, 1))
+    steps = [(f"  {n}.", step) for n, step in enumerate(exercise.instructions, 1)]
+    lines.append(_hanging(steps, plain=plain))
     if exercise.cues:
         lines.append(Text(""))
         lines.append(Text("Cues:", style=bold))
-        lines.extend(Text(f"  - {cue}") for cue in exercise.cues)
+        lines.append(_hanging([("  -", cue) for cue in exercise.cues], plain=plain))
     if exercise.caution:
         lines.append(Text(""))
         lines.append(Text(f"Caution: {exercise.caution}", style="" if plain else "yellow"))
@@ -160,14 +171,14 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
     parts: list[RenderableType] = [Text(f"{routine.title} ({routine.name})", style=bold)]
     if routine.summary:
         parts.append(Text(routine.summary))
-    facts = [f"Total time: {format_duration(timeline.total)}"]
+    facts = [("Total time:", format_duration(timeline.total))]
     if routine.frequency:
-        facts.append(f"Frequency:  {routine.frequency}")
-    facts.append(f"Equipment:  {_list(routine.equipment)}")
+        facts.append(("Frequency:", str(routine.frequency)))
+    facts.append(("Equipment:", _list(routine.equipment)))
     if routine.source:
-        facts.append(f"Source:     {routine.source}")
+        facts.append(("Source:", routine.source))
     parts.append(Text(""))
-    parts.extend(Text(fact) for fact in facts)
+    parts.append(_hanging(facts, plain=plain))
     parts.append(Text(""))
     table = _table("#", "Exercise", "Dose", "Rest", "Time", plain=plain)
     for index, exercise in enumerate(routine.exercises):
@@ -182,7 +193,7 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
     if routine.cautions:
         parts.append(Text(""))
         parts.append(Text("Cautions:", style=bold))
-        parts.extend(Text(f"  - {caution}") for caution in routine.cautions)
+        parts.append(_hanging([("  -", caution) for caution in routine.cautions], plain=plain))
     parts.append(Text(""))
     parts.append(Text(routine.disclaimer, style="" if plain else "italic"))
     return Group(*parts)
