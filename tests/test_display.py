@@ -29,6 +29,7 @@ from backpain_cli.display import (
 )
 from backpain_cli.engine import (
     BINDINGS,
+    Binding,
     Cue,
     CueKind,
     Event,
@@ -379,13 +380,21 @@ class FakeTime:
         return []
 
 
-def plain_run(keys: Sequence[tuple[float, str]] = (), *, with_keys: bool = True) -> list[str]:
+PAIN = Binding(("p",), "p", "hurts", "this hurts", Player.stop_for_pain)
+
+
+def plain_run(
+    keys: Sequence[tuple[float, str]] = (),
+    *,
+    with_keys: bool = True,
+    bindings: Sequence[Binding] = BINDINGS,
+) -> list[str]:
     time = FakeTime(keys)
     lines: list[str] = []
     log = PlainLog(lines.append, keys=with_keys, note=lambda text: lines.append(f"NOTE {text}"))
     player = Player(TIMELINE, clock=time.clock, listeners=[log])
     log.notice("sound: none")
-    player.run(time.wait)
+    player.run(time.wait, bindings)
     return lines
 
 
@@ -479,10 +488,10 @@ def test_plain_lines_leave_out_short_ticks_and_other_events() -> None:
 # -- the summary -----------------------------------------------------------------------
 
 
-def summary_text(summary: Summary) -> str:
-    console = Console(width=100, color_system=None, file=io.StringIO())
+def summary_text(summary: Summary, *, width: int = 100, hurt_flagged: bool = False) -> str:
+    console = Console(width=width, color_system=None, file=io.StringIO())
     with console.capture() as capture:
-        console.print(summary_view(summary))
+        console.print(summary_view(summary, hurt_flagged=hurt_flagged))
     return "\n".join(line.rstrip() for line in capture.get().rstrip("\n").split("\n"))
 
 
@@ -512,6 +521,58 @@ def test_summary_of_a_stopped_routine() -> None:
     assert summary_text(summary).split("\n")[0] == "Stopped: Demo routine"
     assert "0 done, 1 stopped, 1 not reached · time 0:40" in summary_text(summary)
     assert "paused" not in summary_text(summary)
+
+
+def test_summary_of_an_exercise_that_hurt() -> None:
+    results = (
+        ExerciseResult(0, STRETCH, Outcome.HURT, 1, 2),
+        ExerciseResult(1, ROTATION, Outcome.DONE, 4, 4),
+    )
+    summary = Summary(TIMELINE, results, active_seconds=95, paused_seconds=20, quit=False)
+    assert summary_text(summary, hurt_flagged=True) == "\n".join(
+        [
+            "Finished: Demo routine",
+            "  hurt        Rhomboid stretch (long sitting)  1 of 2 holds",
+            "  done        Thoracic rotation                4 of 4 holds",
+            "1 done, 1 hurt · time 1:35 (paused 0:20)",
+            "Stopped because it hurt: Rhomboid stretch (long sitting). Next time it is flagged; s "
+            "skips it.",
+            AFTERCARE,
+        ]
+    )
+    # At 80 columns the note wraps between words; without history nothing is flagged.
+    assert summary_text(summary, width=80, hurt_flagged=True).split("\n")[4:6] == [
+        "Stopped because it hurt: Rhomboid stretch (long sitting). Next time it is",
+        "flagged; s skips it.",
+    ]
+    assert summary_text(summary).split("\n")[4] == (
+        "Stopped because it hurt: Rhomboid stretch (long sitting)."
+    )
+
+
+def test_summary_of_two_exercises_that_hurt() -> None:
+    results = (
+        ExerciseResult(0, STRETCH, Outcome.HURT, 0, 2),
+        ExerciseResult(1, ROTATION, Outcome.HURT, 0, 4),
+    )
+    summary = Summary(TIMELINE, results, active_seconds=9, paused_seconds=0, quit=False)
+    lines = summary_text(summary, width=200, hurt_flagged=True).split("\n")
+    assert lines[3] == "0 done, 2 hurt · time 0:09"
+    assert lines[4] == (
+        "Stopped because they hurt: Rhomboid stretch (long sitting), Thoracic rotation. "
+        "Next time they are flagged; s skips them."
+    )
+
+
+def test_plain_log_of_p() -> None:
+    lines = plain_run(keys=[(2.0, "p")], bindings=(*BINDINGS, PAIN))
+    assert lines[5:10] == [
+        "        2. Reach forward and hold on to your legs or feet.",
+        "        Caution: Stop if you feel pain.",
+        "[00:02] stopped because it hurt: Rhomboid stretch (long sitting)",
+        "[00:02] Thoracic rotation — LEFT side — hold 20 s — rep 1 of 1, set 1 of 2",
+        "[00:12] 10 s left",
+    ]
 
 
 def test_events_carry_the_status() -> None:

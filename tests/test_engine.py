@@ -13,6 +13,7 @@ from backpain_cli.engine import (
     EndReason,
     Event,
     ExerciseFinished,
+    ExerciseHurt,
     ExerciseSkipped,
     Finished,
     HelpToggled,
@@ -102,7 +103,7 @@ def describe(event: Event) -> str:
         return f"cue {event.kind.value}"
     if isinstance(event, Tick):
         return f"tick {status.shown_remaining}"
-    if isinstance(event, (ExerciseFinished, ExerciseSkipped)):
+    if isinstance(event, (ExerciseFinished, ExerciseSkipped, ExerciseHurt)):
         result = event.result
         return (
             f"{result.outcome.value} {result.exercise.id} {result.holds_done}/{result.holds_total}"
@@ -431,6 +432,58 @@ def test_skip_exercise_from_prepare_hold_rest_and_set_rest() -> None:
         ], kind
         assert summary.results[0].outcome is Outcome.SKIPPED
         assert summary.results[1].outcome is Outcome.DONE
+
+
+HURTS = (*BINDINGS, Binding(("p",), "p", "hurts", "this hurts", Player.stop_for_pain))
+
+
+def test_stop_for_pain_from_prepare_hold_rest_and_set_rest() -> None:
+    for at, kind in [(1.0, "prepare"), (3.0, "hold"), (5.5, "rest"), (18.0, "set_rest")]:
+        recorder, summary, _ = play(keys=[(at, "p")], bindings=HURTS)
+        index = next(i for i, line in enumerate(recorder.lines) if line.endswith(" hurt"))
+        stamp = f"{at:g}"
+        assert recorder.lines[index + 1 : index + 3] == [
+            f"{stamp} hurt rotation {summary.results[0].holds_done}/8",
+            f"{stamp} start squeeze prepare",
+        ], kind
+        hurt = [e for e in recorder.events if isinstance(e, ExerciseHurt)]
+        assert [e.result for e in hurt] == [summary.results[0]]
+        assert [r.outcome for r in summary.results] == [
+            Outcome.HURT,
+            Outcome.DONE,
+            Outcome.DONE,
+        ]
+        assert summary.count(Outcome.HURT) == 1
+        assert not summary.quit
+
+
+def test_stop_for_pain_in_the_last_exercise_finishes_the_routine() -> None:
+    recorder, summary, _ = play(keys=[(46.0, "p")], bindings=HURTS)
+    assert recorder.lines[-5:] == [
+        "45 start ball hold r1s1",
+        "46 end 21 hurt",
+        "46 hurt ball 0/1",
+        "46 cue routine_end",
+        "46 finished",
+    ]
+    assert summary.results[2].outcome is Outcome.HURT
+
+
+def test_going_back_into_an_exercise_that_hurt_and_finishing_it_counts_as_done() -> None:
+    # p in the first rotation hold, then b at once: back into rotation's last hold, which
+    # runs to its end this time.
+    recorder, summary, _ = play(keys=[(3.0, "p"), (3.5, "b")], bindings=HURTS)
+    assert recorder.lines[6:14] == [
+        "3 end 1 hurt",
+        "3 hurt rotation 0/8",
+        "3 start squeeze prepare",
+        "3.5 end 16 back",
+        "3.5 start rotation hold r2s2 right",
+        "6.5 end 15 completed",
+        "6.5 cue set_end",
+        "6.5 done rotation 1/8",  # the last outcome counts
+    ]
+    assert summary.results[0].outcome is Outcome.DONE
 
 
 def test_skip_the_last_exercise_finishes_the_routine() -> None:

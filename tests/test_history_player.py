@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -266,6 +267,8 @@ def test_check_ins_and_the_p_key_in_a_terminal(home: Path, tiny: Path) -> None:
     assert "Rotation — LEFT side" not in child.before
     child.send("x")
     child.expect_exact("Rotation — LEFT side — hold 2 s")
+    child.expect_exact("  hurt        Squeeze   0 of 2 holds")  # the summary
+    child.expect_exact("2 done, 1 hurt · time ")
     child.expect_exact("Stopped because it hurt: Squeeze. Next time it is flagged; s skips it.")
     child.expect_exact("Pain now, 0–10?")
     child.send("3")
@@ -397,25 +400,31 @@ def test_the_question_reads_one_key_from_the_terminal(
     assert cli_module._can_ask() is False  # pytest's stdin is no terminal
 
 
-@pytest.mark.parametrize(
-    ("history", "line"),
-    [
-        (True, "Stopped because it hurt: Squeeze. Next time it is flagged; s skips it.\n"),
-        (False, "Stopped because it hurt: Squeeze.\n"),
-    ],
-)
-def test_the_end_names_what_hurt(
-    tiny: Path, capsys: pytest.CaptureFixture[str], history: bool, line: str
+@pytest.mark.parametrize("history", [True, False])
+def test_the_summary_says_what_hurt_is_flagged_only_with_history(
+    runner: CliRunner, tiny: Path, monkeypatch: pytest.MonkeyPatch, history: bool
 ) -> None:
-    from types import SimpleNamespace
+    from backpain_cli import cli as cli_module
 
+    seen: dict[str, object] = {}
+    real_play = cli_module.play
+
+    def play(*args: Any, **kwargs: Any) -> Any:
+        seen.update(kwargs)
+        return real_play(*args, **kwargs)
+
+    monkeypatch.setattr(cli_module, "play", play)
+    args = ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"]
+    result = runner.invoke(cli, args if history else [*args, "--no-history"])
+    assert result.exit_code == 0
+    assert seen["hurt_flagged"] is history
+    assert "Stopped because" not in result.output  # nothing hurt
+
+
+def test_closing_the_tracking_twice_is_harmless(tiny: Path) -> None:
     from backpain_cli import cli as cli_module
 
     routine_file, routine = cli_module.load("tiny")
-    options = cli_module.PlayerOptions(check_in=False, history=history)
-    tracking = cli_module.SessionTracking(routine_file, routine, options)
-    tracking.pain.stopped.extend(["Squeeze", "Squeeze"])
-    tracking.after(SimpleNamespace(quit=True))  # type: ignore[arg-type]
+    tracking = cli_module.SessionTracking(routine_file, routine, cli_module.PlayerOptions())
     tracking.close()
-    tracking.close()  # twice is harmless
-    assert capsys.readouterr().out == line
+    tracking.close()

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from backpain_cli.check_in import QUESTION, CheckInCancelled, ask_pain
-from backpain_cli.engine import BINDINGS, Player
+from backpain_cli.engine import BINDINGS, Player, Summary
+from backpain_cli.engine import Outcome as Result
 from backpain_cli.errors import HistoryError
 from backpain_cli.history import History, open_for_recording
 from backpain_cli.model import Exercise, Frequency, Period, Routine, Side
@@ -80,6 +81,7 @@ def play(
     start_at: int = 0,
     hurt_last_time: Sequence[str] = (),
     warnings: list[str] | None = None,
+    summaries: list[Summary] | None = None,
 ) -> tuple[Recorder, PainKeys, list[str]]:
     time = FakeTime(keys)
     recorder = Recorder(
@@ -94,12 +96,13 @@ def play(
     pain = PainKeys(
         show=said.append,
         clear=lambda: said.append("<clear>"),
-        recorder=recorder,
         hurt_last_time=hurt_last_time,
     )
     timeline = build_timeline(ROUTINE, start_at=start_at)
     player = Player(timeline, clock=time.clock, listeners=[pain, recorder])
-    player.run(pain.wait(time.wait), pain.bindings(BINDINGS))
+    summary = player.run(pain.wait(time.wait), pain.bindings(BINDINGS))
+    if summaries is not None:
+        summaries.append(summary)
     return recorder, pain, said
 
 
@@ -201,9 +204,11 @@ def test_going_back_into_an_exercise_keeps_one_record_for_it(history: History) -
 
 
 def test_p_stops_the_exercise_shows_the_advice_and_waits_for_a_key(history: History) -> None:
-    _, pain, said = play(history, [(8.0, "p"), (50.0, "x")])
+    summaries: list[Summary] = []
+    _, _, said = play(history, [(8.0, "p"), (50.0, "x")], summaries=summaries)
     assert said == [ADVICE.format(name="Rotation"), "<clear>"]
-    assert pain.stopped == ["Rotation"]
+    [summary] = summaries
+    assert [r.outcome for r in summary.results] == [Result.HURT, Result.DONE, Result.DONE]
     session = only_session(history)
     statuses = [e.status for e in session.exercises]
     assert statuses == [ExerciseStatus.STOPPED_FOR_PAIN, ExerciseStatus.DONE, ExerciseStatus.DONE]
@@ -218,8 +223,14 @@ def test_p_stops_the_exercise_shows_the_advice_and_waits_for_a_key(history: Hist
 
 
 def test_q_still_quits_after_p(history: History) -> None:
-    _, pain, said = play(history, [(8.0, "p"), (9.0, "q")])
+    summaries: list[Summary] = []
+    _, pain, said = play(history, [(8.0, "p"), (9.0, "q")], summaries=summaries)
     assert pain.holding is False
+    assert [r.outcome for r in summaries[0].results] == [
+        Result.HURT,
+        Result.STOPPED,
+        Result.NOT_REACHED,
+    ]
     session = only_session(history)
     assert session.outcome is Outcome.PARTIAL
     assert [e.status for e in session.exercises] == [
@@ -372,6 +383,8 @@ def test_p_after_the_end_does_nothing() -> None:
     said: list[str] = []
     pain = PainKeys(show=said.append, clear=lambda: None)
     player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[pain])
-    player.run(time.wait)
+    summary = player.run(time.wait)
     pain.stop(player)
-    assert pain.stopped == []
+    assert said == []
+    assert player.summary is summary
+    assert summary.count(Result.HURT) == 0

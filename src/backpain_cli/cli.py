@@ -830,6 +830,7 @@ def start(
             bindings=tracking.bindings,
             wrap_wait=tracking.wait,
             notice_line=tracking.notice_line,
+            hurt_flagged=tracking.recorder is not None,
         )
         tracking.after(summary)
     except BrokenPipeError:  # `| head`: stop quietly, like other command-line tools
@@ -848,16 +849,18 @@ def play(
     bindings: Sequence[Binding] | None = None,
     wrap_wait: Callable[[Wait], Wait] | None = None,
     notice_line: NoticeLine | None = None,
+    hurt_flagged: bool = False,
 ) -> Summary:
     """Play `routine` on the real terminal, clock and sound; print and return the summary.
 
     Listeners, in order: sound, then `listeners` (history, speech...), then the display
     (last, so it draws what the others just did). `bindings` replaces the key table
     (default `engine.BINDINGS`), `wrap_wait` wraps the key wait, and messages put on
-    `notice_line` show under the countdown (or as a line with --plain). E.g. the `p` key:
+    `notice_line` show under the countdown (or as a line with --plain); `hurt_flagged`
+    tells the summary that exercises that hurt are flagged next time. E.g. the `p` key:
 
         line = NoticeLine()
-        pain = PainKeys(show=line.show, clear=line.clear, recorder=recorder)
+        pain = PainKeys(show=line.show, clear=line.clear)
         play(routine, options, listeners=[recorder, pain],
              bindings=pain.bindings(BINDINGS), wrap_wait=pain.wait, notice_line=line)
     """
@@ -929,7 +932,7 @@ def play(
                     summary = player.run(wait, keys_table)
         from backpain_cli.display import summary_view
 
-        console.print(summary_view(summary))
+        console.print(summary_view(summary, hurt_flagged=hurt_flagged))
         chime.close(0 if summary.quit else 2.5)  # let the end sound ring out
         return summary
     finally:
@@ -1318,7 +1321,6 @@ class SessionTracking:
         self.pain = PainKeys(
             show=self.notice_line.show,
             clear=self.notice_line.clear,
-            recorder=self.recorder,
             hurt_last_time=hurt,
         )
         self.bindings = self.pain.bindings(BINDINGS)
@@ -1344,10 +1346,6 @@ class SessionTracking:
 
     def after(self, summary: Summary) -> None:
         """The check-in after the last exercise (not after quitting), and any warning."""
-        if self.pain.stopped:
-            names = ", ".join(dict.fromkeys(self.pain.stopped))
-            flagged = " Next time it is flagged; s skips it." if self.recorder else ""
-            click.echo(f"Stopped because it hurt: {names}.{flagged}")
         if self.ask and not summary.quit:
             pain_after = self._ask(before=False)
             if self.recorder is not None:

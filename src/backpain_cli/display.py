@@ -7,7 +7,9 @@
   what it shows changes, at most ~4 times a second while the countdown runs.
 - `PlainLog` is the engine listener for `--plain`, pipes and screen readers: one line per
   event, e.g. ``[00:35] Rhomboid stretch (long sitting) — hold 30 s — rep 1 of 3``.
-- `summary_view` is the end summary, with the after-care line.
+- `summary_view` is the end summary: what happened to each exercise (done, skipped,
+  hurt, stopped, not reached), the time, what happens to exercises that hurt, and the
+  after-care line.
 
 No terminal access here: the CLI owns the console, `Live` and the output stream.
 """
@@ -31,6 +33,7 @@ from backpain_cli.engine import (
     BINDINGS,
     Binding,
     Event,
+    ExerciseHurt,
     ExerciseSkipped,
     Finished,
     HelpToggled,
@@ -539,6 +542,8 @@ def plain_lines(
         return [f"{at} resumed"]
     if isinstance(event, ExerciseSkipped):
         return [f"{at} skipped: {event.result.exercise.name}"]
+    if isinstance(event, ExerciseHurt):
+        return [f"{at} stopped because it hurt: {event.result.exercise.name}"]
     if isinstance(event, MuteChanged):
         return [f"{at} sound {'off' if status.muted else 'on'}"]
     if isinstance(event, Finished):
@@ -596,13 +601,29 @@ class PlainLog:
 _OUTCOME_STYLE = {
     Outcome.DONE: "green",
     Outcome.SKIPPED: "yellow",
+    Outcome.HURT: "bold red",
     Outcome.STOPPED: "yellow",
     Outcome.NOT_REACHED: "dim",
 }
 
 
-def summary_view(summary: Summary) -> RenderableType:
-    """Exercises done and skipped, time spent, and the after-care line."""
+def hurt_note(names: Sequence[str], *, flagged: bool) -> str:
+    """What the summary says about the exercises stopped because they hurt."""
+    one = len(names) == 1
+    text = f"Stopped because {'it' if one else 'they'} hurt: {', '.join(names)}."
+    if flagged and one:
+        text += " Next time it is flagged; s skips it."
+    elif flagged:
+        text += " Next time they are flagged; s skips them."
+    return text
+
+
+def summary_view(summary: Summary, *, hurt_flagged: bool = False) -> RenderableType:
+    """Exercises done, skipped and hurt, time spent, and the after-care line.
+
+    `hurt_flagged`: exercises that hurt are remembered (history is on), so the note
+    about them says they will be flagged next time.
+    """
     routine = summary.timeline.routine
     lines = [
         Text.assemble(
@@ -621,12 +642,15 @@ def summary_view(summary: Summary) -> RenderableType:
             )
         )
     counts = [f"{summary.count(Outcome.DONE)} done"]
-    for outcome in (Outcome.SKIPPED, Outcome.STOPPED, Outcome.NOT_REACHED):
+    for outcome in (Outcome.SKIPPED, Outcome.HURT, Outcome.STOPPED, Outcome.NOT_REACHED):
         if summary.count(outcome):
             counts.append(f"{summary.count(outcome)} {outcome.value}")
     facts = f"{', '.join(counts)} · time {format_duration(summary.active_seconds)}"
     if summary.paused_seconds >= 1:
         facts += f" (paused {format_duration(summary.paused_seconds)})"
     lines.append(Text(facts))
+    hurt = [r.exercise.name for r in summary.results if r.outcome is Outcome.HURT]
+    if hurt:
+        lines.append(Text(hurt_note(hurt, flagged=hurt_flagged), style="bold"))
     lines.append(Text(AFTERCARE, style="italic"))
     return Group(*lines)

@@ -20,20 +20,23 @@ Events, in the order a routine produces them::
                                 SET_END, ROUTINE_END: what sound and speech announce
       Paused / Resumed          the clock truly stops; remaining time is kept exactly
       MuteChanged, HelpToggled, Redraw
-    SegmentEnded(index, segment, reason)   reason: COMPLETED, NEXT, BACK, SKIP_EXERCISE, QUIT
-    ExerciseFinished / ExerciseSkipped     when an exercise is left forwards
+    SegmentEnded(index, segment, reason)   reason: COMPLETED, NEXT, BACK, SKIP_EXERCISE,
+                                           HURT, QUIT
+    ExerciseFinished / ExerciseSkipped / ExerciseHurt    when an exercise is left forwards
     Finished(summary) or Quit(summary)     exactly one, last
 
 Cues are only emitted for segments that run to their end (nothing chimes when you skip),
-except ROUTINE_END, which always closes a finished routine. An exercise counts as
-skipped when it is left with `skip_exercise` or when none of its holds ran to the end;
-going back into an exercise and leaving it again emits its outcome again (the last one
-counts, as in `Summary`).
+except ROUTINE_END, which always closes a finished routine. An exercise counts as hurt
+when it is left with `stop_for_pain` (the person said "this hurts"), as skipped when it
+is left with `skip_exercise` or when none of its holds ran to the end; going back into an
+exercise and leaving it again emits its outcome again (the last one counts, as in
+`Summary`).
 
-Commands are `Player` methods (`toggle_pause`, `next`, `back`, `skip_exercise`, `quit`,
-`toggle_mute`, `toggle_help`, `redraw`); `BINDINGS` is the one table that maps key names
-(as `keys.KeyReader` reports them) to commands, and the display's key line and help are
-drawn from it. Add a key by passing ``bindings=BINDINGS + (Binding(...),)`` to `run`.
+Commands are `Player` methods (`toggle_pause`, `next`, `back`, `skip_exercise`,
+`stop_for_pain`, `quit`, `toggle_mute`, `toggle_help`, `redraw`); `BINDINGS` is the one
+table that maps key names (as `keys.KeyReader` reports them) to commands, and the
+display's key line and help are drawn from it. Add a key by passing
+``bindings=BINDINGS + (Binding(...),)`` to `run`.
 
 Timing: a segment's deadline is where the previous one ended plus its duration (plus any
 time spent paused), so late wake-ups never add up; a command (next, back, skip) starts
@@ -71,6 +74,7 @@ class EndReason(enum.Enum):
     NEXT = "next"
     BACK = "back"
     SKIP_EXERCISE = "skip_exercise"
+    HURT = "hurt"  # the exercise was stopped because it hurts
     QUIT = "quit"
 
 
@@ -85,6 +89,7 @@ class CueKind(enum.Enum):
 class Outcome(enum.Enum):
     DONE = "done"
     SKIPPED = "skipped"
+    HURT = "hurt"  # stopped because it hurt (`stop_for_pain`)
     STOPPED = "stopped"  # quit during this exercise
     NOT_REACHED = "not reached"
 
@@ -224,6 +229,13 @@ class ExerciseFinished(Event):
 
 @dataclass(frozen=True)
 class ExerciseSkipped(Event):
+    result: ExerciseResult
+
+
+@dataclass(frozen=True)
+class ExerciseHurt(Event):
+    """The exercise was stopped because it hurt (`Player.stop_for_pain`)."""
+
     result: ExerciseResult
 
 
@@ -404,11 +416,11 @@ class Player:
 
     def skip_exercise(self) -> None:
         """Leave the current exercise (counted as skipped) for the next one."""
-        self.advance()
-        if self.active:
-            exercise_index = self.timeline.segments[self._index].exercise_index
-            target = self.timeline.first_of_exercise(exercise_index + 1)
-            self._leave(EndReason.SKIP_EXERCISE, target, self._now())
+        self._leave_exercise(EndReason.SKIP_EXERCISE)
+
+    def stop_for_pain(self) -> None:
+        """This hurts: leave the current exercise (counted as hurt) for the next one."""
+        self._leave_exercise(EndReason.HURT)
 
     def quit(self) -> None:
         self.advance()
@@ -456,6 +468,13 @@ class Player:
             self._emit(Cue, kind=CueKind.SIDE_SWITCH)
         self._countdown_cue(self._shown)
 
+    def _leave_exercise(self, reason: EndReason) -> None:
+        self.advance()
+        if self.active:
+            exercise_index = self.timeline.segments[self._index].exercise_index
+            target = self.timeline.first_of_exercise(exercise_index + 1)
+            self._leave(reason, target, self._now())
+
     def _leave(self, reason: EndReason, target: int, at: float) -> None:
         """End the current segment for `reason` and enter segment `target` (or finish)."""
         segments = self.timeline.segments
@@ -468,15 +487,20 @@ class Player:
             if segment.kind is SegmentKind.HOLD and not last:
                 self._emit(Cue, kind=CueKind.SET_END if segment.ends_set else CueKind.REP_END)
         if target > index and (last or segments[target].exercise_index != segment.exercise_index):
-            self._exercise_left(segment.exercise_index, skipped=reason is EndReason.SKIP_EXERCISE)
+            self._exercise_left(segment.exercise_index, reason)
         if last:
             self._finish()
         else:
             self._enter(target, at)
 
-    def _exercise_left(self, exercise_index: int, *, skipped: bool) -> None:
+    def _exercise_left(self, exercise_index: int, reason: EndReason) -> None:
         done, total = self._holds(exercise_index)
-        outcome = Outcome.SKIPPED if skipped or done == 0 else Outcome.DONE
+        if reason is EndReason.HURT:
+            outcome = Outcome.HURT
+        elif reason is EndReason.SKIP_EXERCISE or done == 0:
+            outcome = Outcome.SKIPPED
+        else:
+            outcome = Outcome.DONE
         self._outcomes[exercise_index] = outcome
         result = ExerciseResult(
             exercise_index,
@@ -485,7 +509,11 @@ class Player:
             done,
             total,
         )
-        self._emit(ExerciseFinished if outcome is Outcome.DONE else ExerciseSkipped, result=result)
+        events: dict[Outcome, type[Event]] = {
+            Outcome.DONE: ExerciseFinished,
+            Outcome.HURT: ExerciseHurt,
+        }
+        self._emit(events.get(outcome, ExerciseSkipped), result=result)
 
     def _finish(self) -> None:
         self._index = len(self.timeline.segments)

@@ -1,6 +1,7 @@
 """The `p` key ("this hurts") and the flags on exercises that hurt last time.
 
-`p` during any exercise stops it: the exercise is recorded as stopped for pain, the
+`p` during any exercise stops it (`Player.stop_for_pain`: the exercise's outcome is
+"hurt", which the history records as stopped for pain and the summary shows), the
 player moves to the next exercise and pauses there with the source's advice on screen,
 and goes on only when the person presses a key (`q` still quits).
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 
 from backpain_cli.engine import Binding, Event, Player, SegmentStarted, Wait
-from backpain_cli.recorder import Recorder
 
 ADVICE = (
     "Stopped: {name}.\n"
@@ -35,15 +35,12 @@ class PainKeys:
         *,
         show: Callable[[str], None],
         clear: Callable[[], None],
-        recorder: Recorder | None = None,
         hurt_last_time: Collection[str] = (),
     ) -> None:
         self._show = show
         self._clear = clear
-        self.recorder = recorder
         self.hurt_last_time = frozenset(hurt_last_time)
         self.holding = False  # stopped for pain, waiting for a key
-        self.stopped: list[str] = []  # names of the exercises stopped for pain
         self._current: int | None = None  # exercise index
         self._flag = ""  # the flag of the current exercise, if it hurt last time
         self._shown = False  # a message is on screen
@@ -64,10 +61,7 @@ class PainKeys:
         segment = player.status().segment
         if segment is None:
             return
-        if self.recorder is not None:
-            self.recorder.mark_hurt(segment.exercise_index)
-        self.stopped.append(segment.exercise.name)
-        player.skip_exercise()
+        player.stop_for_pain()
         if player.active:
             self.holding = True
             self._say(ADVICE.format(name=segment.exercise.name))

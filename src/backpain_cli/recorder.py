@@ -19,6 +19,7 @@ from backpain_cli.engine import (
     EndReason,
     Event,
     ExerciseFinished,
+    ExerciseHurt,
     ExerciseResult,
     ExerciseSkipped,
     Finished,
@@ -65,7 +66,6 @@ class Recorder:
         self._warn = warn
         self.session_id: int | None = None
         self.failed = False
-        self._hurt: set[int] = set()  # exercises stopped because they hurt
         self._entered: dict[int, datetime] = {}  # exercise index -> when it was entered
         self._current: int | None = None
         self._held: dict[int, set[tuple[int, int, str]]] = {}  # completed (set, rep, side)
@@ -73,10 +73,6 @@ class Recorder:
         self._left_out = False  # `--from` left exercises out: not a whole session
 
     # -- what the CLI tells it --------------------------------------------------------
-
-    def mark_hurt(self, exercise_index: int) -> None:
-        """The exercise being left next stops because it hurts (the `p` key)."""
-        self._hurt.add(exercise_index)
 
     def record_pain_after(self, pain: int | None) -> None:
         if pain is not None and self.session_id is not None:
@@ -102,7 +98,7 @@ class Recorder:
                 self._held.setdefault(segment.exercise_index, set()).add(
                     (segment.set, segment.rep, side)
                 )
-        elif isinstance(event, (ExerciseFinished, ExerciseSkipped)):
+        elif isinstance(event, (ExerciseFinished, ExerciseSkipped, ExerciseHurt)):
             self._exercise(event.result)
             self._current = None
         elif isinstance(event, Finished):
@@ -140,7 +136,7 @@ class Recorder:
 
     def _exercise(self, result: ExerciseResult, *, stopped: bool = False) -> None:
         index = result.exercise_index
-        if index in self._hurt:
+        if result.outcome is Outcome.HURT:
             status = ExerciseStatus.STOPPED_FOR_PAIN
         elif stopped:
             status = ExerciseStatus.STOPPED
@@ -149,7 +145,6 @@ class Recorder:
             self._done_any = True
         else:
             status = ExerciseStatus.SKIPPED
-        self._hurt.discard(index)
         held = self._held.get(index, set())
         sides = tuple(side.value for side in result.exercise.sides)
         reps = {(set_, rep) for set_, rep, _ in held}
