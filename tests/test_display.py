@@ -174,7 +174,7 @@ def test_a_hold_at_80x24() -> None:
             "",
             "",
             "",
-            "Next: rep 2 of 2",
+            "Next: hold 30 s · rep 2 of 2",
             "space pause  n next  b back  s skip  m mute  q quit  ? help",
         ]
     )
@@ -190,7 +190,7 @@ def test_a_rest_before_the_other_side_at_80x24() -> None:
     assert lines[3].startswith(" " * 50)
     assert lines[4] == "rep 1 of 1 done (left)"
     assert "Relax and breathe." in lines
-    assert lines[-2] == "Next: rep 1 of 1 · set 1 of 2 · RIGHT side"
+    assert lines[-2] == "Next: hold 20 s · rep 1 of 1 · set 1 of 2 · RIGHT side"
 
 
 def test_sides_are_unmistakable() -> None:
@@ -210,7 +210,7 @@ def test_prepare_shows_every_step_and_the_caution() -> None:
     assert "long sitting · 30 s × 2" in text
     assert "1. Sit on the floor with your legs straight out in front of you." in text
     assert "Caution: Stop if you feel pain." in text
-    assert "Next: rep 1 of 2" in text
+    assert "Next: hold 30 s · rep 1 of 2" in text
     prepared = Exercise(**{**ROTATION.__dict__, "prepare": 5})
     equipment = Status(
         build_timeline(Routine(name="r", title="R", exercises=(prepared,))),
@@ -251,7 +251,7 @@ def test_small_terminals_degrade_but_keep_the_countdown_and_keys() -> None:
         "◀◀  LEFT SIDE",
         "17 s    rep 1 of 1 · set 1 of…",
         " ████░░░░░░░░░░░░░░░░░░░░░░░░",
-        "Next: rep 1 of 1 · set 1 of 2…",
+        "Next: hold 20 s · rep 1 of 1 …",
         "",
         "",
         "space n b s m q ?",
@@ -289,18 +289,38 @@ def test_every_size_gets_exactly_its_lines(
 
 
 def test_next_text() -> None:
+    # Getting ready: the first hold.
+    assert next_text(status_at(0, 3)) == "Next: hold 30 s · rep 1 of 2"
+    # A hold and the rest after it: the next hold.
+    first_stretch = index_of(SegmentKind.HOLD, "stretch")
+    assert next_text(status_at(first_stretch, 3)) == "Next: hold 30 s · rep 2 of 2"
+    assert next_text(status_at(first_stretch + 1, 3)) == "Next: hold 30 s · rep 2 of 2"
+    # The last hold of an exercise: the next exercise, and its first side.
     last_stretch = index_of(SegmentKind.HOLD, "stretch", nth=1)
-    assert next_text(status_at(last_stretch, 3)) == "Next: Thoracic rotation (left)"
-    assert next_text(status_at(len(TIMELINE.segments) - 1, 3)) == (
-        "Next: done — that was the last one"
+    assert next_text(status_at(last_stretch, 3)) == "Next: Thoracic rotation (left side)"
+    # Sides and sets.
+    first_rotation = index_of(SegmentKind.HOLD, "rotation")
+    assert next_text(status_at(first_rotation, 3)) == (
+        "Next: hold 20 s · rep 1 of 1 · set 1 of 2 · RIGHT side"
     )
-    assert next_text(status_at(0, 3)) == "Next: rep 1 of 2"
-    prepared = build_timeline(Routine(name="r", title="R", exercises=(STRETCH, ROTATION)))
+    set_rest = index_of(SegmentKind.SET_REST, "rotation")
+    assert next_text(status_at(set_rest, 3)) == (
+        "Next: hold 20 s · rep 1 of 1 · set 2 of 2 · LEFT side"
+    )
+    # The last hold of the routine, and after the end.
+    assert next_text(status_at(len(TIMELINE.segments) - 1, 3)) == "Next: finish"
+    over = Status(TIMELINE, index=len(TIMELINE.segments), remaining=0, elapsed=200)
+    assert next_text(over) == "Next: finish"
+    # An exercise without sides after another one.
     both = Routine(name="r", title="R", exercises=(STRETCH, STRETCH))
     timeline = build_timeline(both)
     before_prepare = Status(timeline, index=len(timeline.segments) // 2 - 1, remaining=1, elapsed=0)
     assert next_text(before_prepare) == "Next: Rhomboid stretch (long sitting)"
-    assert prepared.segments
+    # Without prepare countdowns the next exercise starts with its hold: still its name.
+    unprepared = build_timeline(ROUTINE, prepare=False)
+    last = max(i for i, s in enumerate(unprepared.segments) if s.exercise.id == "stretch")
+    status = Status(unprepared, index=last, remaining=1, elapsed=0)
+    assert next_text(status) == "Next: Thoracic rotation (left side)"
 
 
 def test_key_line() -> None:
@@ -410,7 +430,7 @@ def test_plain_log_of_a_whole_routine() -> None:
         "[00:05] Rhomboid stretch (long sitting) — hold 30 s — rep 1 of 2",
         "[00:15] 20 s left",
         "[00:25] 10 s left",
-        "[00:35] rest 10 s",
+        "[00:35] rest 10 s — next: hold 30 s · rep 2 of 2",
         "[00:45] Rhomboid stretch (long sitting) — hold 30 s — rep 2 of 2",
         "[00:50] paused — press space to resume",
         "[00:50] resumed",
@@ -426,14 +446,15 @@ def test_plain_log_of_a_whole_routine() -> None:
         "[01:05] 10 s left",
         "[01:15] Thoracic rotation — LEFT side — hold 20 s — rep 1 of 1, set 1 of 2",
         "[01:25] 10 s left",
-        "[01:35] rest 5 s — next: switch to the RIGHT side",
+        "[01:35] rest 5 s — switch sides — next: hold 20 s · rep 1 of 1 · set 1 of 2 · RIGHT side",
         "[01:40] Thoracic rotation — RIGHT side — hold 20 s — rep 1 of 1, set 1 of 2",
         "[01:50] 10 s left",
-        "[02:00] set rest 15 s — set 1 of 2 done — next: switch to the LEFT side",
+        "[02:00] set rest 15 s — set 1 of 2 done — switch sides — next: hold 20 s · rep 1 of 1 · "
+        "set 2 of 2 · LEFT side",
         "[02:05] 10 s left",
         "[02:15] Thoracic rotation — LEFT side — hold 20 s — rep 1 of 1, set 2 of 2",
         "[02:25] 10 s left",
-        "[02:35] rest 5 s — next: switch to the RIGHT side",
+        "[02:35] rest 5 s — switch sides — next: hold 20 s · rep 1 of 1 · set 2 of 2 · RIGHT side",
         "[02:40] Thoracic rotation — RIGHT side — hold 20 s — rep 1 of 1, set 2 of 2",
         "[02:50] 10 s left",
         "[03:00] finished",

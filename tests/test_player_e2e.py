@@ -200,7 +200,7 @@ def test_plain_through_a_pipe(shell: Shell, routine: Path) -> None:
         "        1. Turn slowly.",
     ]
     assert "[00:01] Turn — LEFT side — hold 3 s — rep 1 of 2" in output
-    assert "[00:04] rest 1 s — next: switch to the RIGHT side" in output
+    assert "[00:04] rest 1 s — switch sides — next: hold 3 s · rep 1 of 2 · RIGHT side" in output
     assert "[00:18] finished" in output
     assert "Finished: Tiny test routine" in output
     assert "\x1b" not in output  # no escape sequences into a pipe

@@ -141,19 +141,30 @@ def _switching(status: Status) -> Side | None:
     return None
 
 
-def next_text(status: Status) -> str:
-    """`Next: Thoracic rotation (left)`, `Next: rep 2 of 3 · RIGHT side`, `Next: done`."""
+def next_words(status: Status) -> str:
+    """What comes after the current step, readable at a glance from across the room.
+
+    Within an exercise, the next hold: `hold 30 s · rep 2 of 3` (with `· set 2 of 2`
+    and `· RIGHT side` where they apply). After its last hold, the next exercise:
+    `Thoracic rotation (left side)`. After the last hold of the routine: `finish`.
+    Rests are left out: they come between the holds by themselves.
+    """
     segment = status.segment
     upcoming = status.upcoming
     if upcoming is None or segment is None:
-        return "Next: done — that was the last one"
+        return "finish"
     if upcoming.exercise_index != segment.exercise_index or upcoming.kind is SegmentKind.PREPARE:
         side = status.upcoming_side if upcoming.kind is SegmentKind.PREPARE else upcoming.side
-        return f"Next: {upcoming.exercise.name}" + (f" ({side.value})" if side else "")
-    text = f"Next: {_rep_text(upcoming)}"
+        return upcoming.exercise.name + (f" ({side.value} side)" if side else "")
+    text = f"hold {upcoming.duration} s · {_rep_text(upcoming)}"
     if upcoming.side is not None:
         text += f" · {side_word(upcoming.side)} side"
     return text
+
+
+def next_text(status: Status) -> str:
+    """The live screen's Next line, e.g. `Next: hold 30 s · rep 2 of 3`, `Next: finish`."""
+    return f"Next: {next_words(status)}"
 
 
 def progress_text(status: Status) -> str:
@@ -498,8 +509,8 @@ def segment_line(segment: Segment, status: Status) -> list[str]:
             f"{at} {exercise.name}{side} — hold {segment.duration} s — "
             f"rep {segment.rep} of {exercise.reps}{sets}"
         ]
-    switch = _switching(status)
-    after = f" — next: switch to the {side_word(switch)} side" if switch else ""
+    after = " — switch sides" if _switching(status) else ""
+    after += f" — next: {next_words(status)}"
     if segment.kind is SegmentKind.SET_REST:
         return [
             f"{at} set rest {segment.duration} s — set {segment.set} of {exercise.sets} done{after}"
