@@ -5,13 +5,23 @@ from __future__ import annotations
 import os
 import pty
 import signal
+import sys
 import termios
 import threading
+import types
 from collections.abc import Iterator
 
 import pytest
 
-from backpain_cli.keys import KeyReader, _incomplete, decode
+from backpain_cli.keys import (
+    KeyReader,
+    WindowsKeyReader,
+    _incomplete,
+    decode,
+    decode_windows,
+    key_reader,
+    windows_console,
+)
 
 
 @pytest.fixture
@@ -211,3 +221,180 @@ def test_a_read_error_ends_terminal_input(
         monkeypatch.setattr(os, "read", failing_read)
         assert keys.read(1) == []
         assert not keys.is_terminal
+
+
+# -- Windows (msvcrt), with a fake msvcrt module -----------------------------------------
+
+
+class FakeConsole:
+    """What `msvcrt` offers: `kbhit` and `getwch` over the characters typed so far."""
+
+    def __init__(self) -> None:
+        self.typed = ""
+
+    def kbhit(self) -> bool:
+        return bool(self.typed)
+
+    def getwch(self) -> str:
+        char, self.typed = self.typed[0], self.typed[1:]
+        return char
+
+
+class FakeWait:
+    """A clock that moves only by the reader's sleeps; `then` types keys after a sleep."""
+
+    def __init__(self, console: FakeConsole) -> None:
+        self.console = console
+        self.now = 0.0
+        self.sleeps: list[float] = []
+        self.then: dict[int, str] = {}  # after this many sleeps: type this
+        self.columns = 80
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+        self.console.typed += self.then.pop(len(self.sleeps), "")
+
+    def size(self) -> tuple[int, int]:
+        return self.columns, 24
+
+
+@pytest.fixture
+def msvcrt(monkeypatch: pytest.MonkeyPatch) -> FakeConsole:
+    console = FakeConsole()
+    module = types.ModuleType("msvcrt")
+    module.kbhit = console.kbhit  # type: ignore[attr-defined]
+    module.getwch = console.getwch  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "msvcrt", module)
+    return console
+
+
+def windows_reader(
+    fd: int | None, console: FakeConsole, *, handle_signals: bool = False
+) -> tuple[WindowsKeyReader, FakeWait]:
+    wait = FakeWait(console)
+    reader = WindowsKeyReader(
+        fd, handle_signals=handle_signals, clock=wait.clock, sleep=wait.sleep, size=wait.size
+    )
+    return reader, wait
+
+
+@pytest.mark.parametrize(
+    ("chars", "keys"),
+    [
+        ("n", ["n"]),
+        (" ", ["space"]),
+        ("nq?", ["n", "q", "?"]),
+        ("\xe0H\xe0P\xe0M\xe0K", ["up", "down", "right", "left"]),
+        ("\x00H\x00K", ["up", "left"]),  # the number pad's arrows
+        ("\x00;x", ["x"]),  # F1: other special keys are dropped
+        ("\xe0", []),  # a prefix without its code
+        ("\x1b", ["escape"]),
+        ("\r\t\x08\x03\x1a", ["enter", "tab", "backspace", "ctrl-c", "ctrl-z"]),
+        ("\x01", []),
+        ("é", ["é"]),
+    ],
+)
+def test_decode_windows(chars: str, keys: list[str]) -> None:
+    assert decode_windows(chars) == keys
+
+
+def test_windows_keys_arrive_without_waiting(
+    terminal: tuple[int, int], msvcrt: FakeConsole
+) -> None:
+    _, slave = terminal
+    reader, wait = windows_reader(slave, msvcrt)
+    with reader as keys:
+        assert keys.is_terminal
+        msvcrt.typed = "n \xe0M"
+        assert keys.read(1) == ["n", "space", "right"]
+        assert keys.read(0) == []
+    assert wait.sleeps == []
+    assert not reader.is_terminal
+
+
+def test_windows_waits_by_polling_until_a_key_or_the_time_out(
+    terminal: tuple[int, int], msvcrt: FakeConsole
+) -> None:
+    _, slave = terminal
+    reader, wait = windows_reader(slave, msvcrt)
+    with reader as keys:
+        wait.then[3] = "q"
+        assert keys.read(None) == ["q"]
+        assert wait.sleeps == [0.02, 0.02, 0.02]
+        wait.sleeps.clear()
+        assert keys.read(0.05) == []
+        assert wait.sleeps == [0.02, 0.02, 0.01]
+
+
+def test_windows_resize_becomes_a_key(terminal: tuple[int, int], msvcrt: FakeConsole) -> None:
+    _, slave = terminal
+    reader, wait = windows_reader(slave, msvcrt)
+    with reader as keys:
+        wait.columns = 120
+        assert keys.read(0) == ["resize"]
+        assert keys.read(0) == []
+
+
+def test_windows_without_a_console_only_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "msvcrt", raising=False)  # never loaded
+    reader, wait = windows_reader(None, FakeConsole())
+    with reader as keys:
+        assert not keys.is_terminal
+        assert keys.read(0.03) == []
+    assert wait.sleeps == [0.02, 0.01]
+
+
+def test_windows_ctrl_c_and_exit_signals(terminal: tuple[int, int], msvcrt: FakeConsole) -> None:
+    _, slave = terminal
+    previous = signal.getsignal(signal.SIGTERM)
+    reader, _ = windows_reader(slave, msvcrt, handle_signals=True)
+    with reader as keys:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert keys.read(1) == ["ctrl-c"]
+        with pytest.raises(SystemExit) as exit_info:
+            os.kill(os.getpid(), signal.SIGTERM)
+        assert exit_info.value.code == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGTERM) == previous
+
+
+def test_windows_setup_failure_leaves_the_signals_alone(terminal: tuple[int, int]) -> None:
+    _, slave = terminal
+
+    def missing() -> FakeConsole:
+        raise ModuleNotFoundError("No module named 'msvcrt'")
+
+    reader = WindowsKeyReader(slave, console=missing)
+    with pytest.raises(ModuleNotFoundError):
+        reader.__enter__()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_the_platform_picks_the_reader(msvcrt: FakeConsole) -> None:
+    assert isinstance(key_reader(None, platform="win32"), WindowsKeyReader)
+    assert isinstance(key_reader(None, platform="linux"), KeyReader)
+    assert isinstance(key_reader(None, platform="darwin"), KeyReader)
+    assert isinstance(key_reader(None), KeyReader)  # these tests run on POSIX
+    assert windows_console() is sys.modules["msvcrt"]
+
+
+def test_windows_ctrl_break_exits(
+    terminal: tuple[int, int], msvcrt: FakeConsole, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, slave = terminal
+    monkeypatch.setattr(signal, "SIGBREAK", signal.SIGUSR1, raising=False)  # stands in
+    reader, _ = windows_reader(slave, msvcrt, handle_signals=True)
+    with pytest.raises(SystemExit) as exit_info, reader:
+        os.kill(os.getpid(), signal.SIGUSR1)
+    assert exit_info.value.code == 128 + signal.SIGUSR1
+    assert signal.getsignal(signal.SIGUSR1) == signal.SIG_DFL
+
+
+def test_windows_reads_the_console_size(terminal: tuple[int, int], msvcrt: FakeConsole) -> None:
+    _, slave = terminal
+    with WindowsKeyReader(slave, handle_signals=False) as keys:  # the real size, once
+        assert keys.read(0) == []

@@ -867,7 +867,7 @@ def play(
     import time
 
     from backpain_cli.engine import BINDINGS, Player
-    from backpain_cli.keys import KeyReader
+    from backpain_cli.keys import key_reader
     from backpain_cli.timeline import build_timeline
 
     start_at = _exercise_number(routine, options.from_exercise)
@@ -882,7 +882,7 @@ def play(
 
     chime: Chime | None = None
     try:
-        with KeyReader(_stdin_fd()) as keys:
+        with key_reader(_stdin_fd()) as keys:
 
             def read_keys(timeout: float | None) -> Sequence[str]:
                 return keys.read(None if timeout is None else timeout / speed)
@@ -1268,13 +1268,13 @@ def _can_ask() -> bool:
 def _ask_pain() -> int | None:
     """Pain now, 0–10? One key; Enter or Esc skips. Ctrl-C raises CheckInCancelled."""
     from backpain_cli.check_in import ask_pain
-    from backpain_cli.keys import KeyReader
+    from backpain_cli.keys import key_reader
 
     def write(text: str) -> None:
         click.echo(text, nl=False)
         sys.stdout.flush()
 
-    with KeyReader(_stdin_fd()) as keys:
+    with key_reader(_stdin_fd()) as keys:
         return ask_pain(keys.read, write)
 
 

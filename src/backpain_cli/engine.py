@@ -34,7 +34,7 @@ exercise and leaving it again emits its outcome again (the last one counts, as i
 
 Commands are `Player` methods (`toggle_pause`, `next`, `back`, `skip_exercise`,
 `stop_for_pain`, `quit`, `toggle_mute`, `toggle_help`, `redraw`); `BINDINGS` is the one
-table that maps key names (as `keys.KeyReader` reports them) to commands, and the
+table that maps key names (as `keys.key_reader` reports them) to commands, and the
 display's key line and help are drawn from it. Add a key by passing
 ``bindings=BINDINGS + (Binding(...),)`` to `run`.
 

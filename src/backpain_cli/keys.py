@@ -1,6 +1,11 @@
-"""Single key presses without Enter, read without blocking the timer (POSIX).
+"""Single key presses without Enter, read without blocking the timer.
 
-`KeyReader` is a context manager around the player. While it is open:
+`key_reader(fd)` is the one place that picks the reader for this platform: `KeyReader`
+on POSIX (termios cbreak + select), `WindowsKeyReader` on Windows (msvcrt). Both have
+the `Keys` interface: a context manager with `is_terminal` and `read(timeout)`, which
+returns key names.
+
+`KeyReader` (POSIX) is a context manager around the player. While it is open:
 
 - the terminal on `fd` (when it is one) is in cbreak mode: keys arrive at once, not
   echoed; Ctrl-Z is disabled (a suspended timer would leave the screen in a mess; space
@@ -17,6 +22,12 @@
 handlers, and reads with `os.read` (buffered `sys.stdin.read(1)` would leave keys
 stranded in Python's buffer where `select` cannot see them).
 
+`WindowsKeyReader` polls `msvcrt.kbhit` every few hundredths of a second while it waits
+and reads with `msvcrt.getwch` (no echo, no Enter; the console needs no mode change).
+Arrows and other special keys arrive as two characters, ``"\\xe0"`` or ``"\\x00"`` and a
+code. Ctrl-C (SIGINT) becomes the key ``"ctrl-c"`` as on POSIX; SIGTERM and Ctrl-Break
+(SIGBREAK) raise `SystemExit`; a change of the console's size becomes ``"resize"``.
+
 Key names: single characters as typed (``"n"``, ``"?"``), and ``space``, ``enter``,
 ``tab``, ``escape``, ``backspace``, ``up``, ``down``, ``right``, ``left``, ``ctrl-c``,
 ``ctrl-z``, ``resize``.
@@ -24,12 +35,18 @@ Key names: single characters as typed (``"n"``, ``"?"``), and ``space``, ``enter
 
 from __future__ import annotations
 
+import abc
 import contextlib
+import importlib
 import os
 import select
+import shutil
 import signal
+import sys
+import time
+from collections.abc import Callable
 from types import FrameType, TracebackType
-from typing import Any
+from typing import Any, Protocol, cast
 
 _NAMES = {
     " ": "space",
@@ -44,6 +61,34 @@ _NAMES = {
 _ARROWS = {"A": "up", "B": "down", "C": "right", "D": "left"}
 _PIPE_KEYS = {ord("c"): "ctrl-c", ord("r"): "resize"}
 _ESCAPE_WAIT = 0.03  # seconds to wait for the rest of a split escape sequence
+_WINDOWS_PREFIXES = ("\x00", "\xe0")  # msvcrt.getwch: a special key's code follows
+_WINDOWS_SPECIAL = {"H": "up", "P": "down", "M": "right", "K": "left"}
+_POLL = 0.02  # seconds between looks at the Windows console while waiting
+
+
+class Keys(Protocol):
+    """What the player needs of a key reader, on any platform."""
+
+    @property
+    def is_terminal(self) -> bool: ...
+
+    def read(self, timeout: float | None) -> list[str]: ...
+
+    def __enter__(self) -> Keys: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
+def key_reader(fd: int | None, *, platform: str = sys.platform) -> Keys:
+    """The key reader for this platform, reading terminal `fd` (None: signals only)."""
+    if platform == "win32":
+        return WindowsKeyReader(fd)
+    return KeyReader(fd)
 
 
 def decode(data: bytes) -> list[str]:
@@ -85,16 +130,44 @@ def _incomplete(data: bytes) -> bool:
     return not any(0x40 <= byte <= 0x7E for byte in tail[1:])
 
 
-class KeyReader:
+class _Signals(abc.ABC):
+    """The signal handling both readers share: SIGINT is a key, ending signals exit."""
+
+    def __init__(self, *, handle_signals: bool) -> None:
+        self._handle_signals = handle_signals
+        self._saved_handlers: dict[int, Any] = {}
+        self._interrupt_pending = False  # a Ctrl-C not read yet
+
+    def _install(self, signum: int, handler: Any) -> None:
+        self._saved_handlers[signum] = signal.signal(signum, handler)
+
+    def _restore_handlers(self) -> None:
+        for signum, handler in self._saved_handlers.items():
+            signal.signal(signum, handler)
+        self._saved_handlers = {}
+
+    def _exit(self, signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        if self._interrupt_pending:
+            raise KeyboardInterrupt
+        self._interrupt_pending = True
+        self._wake_ctrl_c()
+
+    @abc.abstractmethod
+    def _wake_ctrl_c(self) -> None:
+        """Have the next `read` return the key "ctrl-c" (called from a signal handler)."""
+
+
+class KeyReader(_Signals):
     """Keys from terminal `fd` (None or not a terminal: only signals), see module docs."""
 
     def __init__(self, fd: int | None, *, handle_signals: bool = True) -> None:
+        super().__init__(handle_signals=handle_signals)
         self._fd = fd if fd is not None and os.isatty(fd) else None
-        self._handle_signals = handle_signals
         self._saved_modes: list[Any] | None = None
-        self._saved_handlers: dict[int, Any] = {}
         self._pipe: tuple[int, int] | None = None
-        self._interrupt_pending = False
 
     @property
     def is_terminal(self) -> bool:
@@ -131,9 +204,7 @@ class KeyReader:
             with contextlib.suppress(termios.error, OSError):  # the terminal is gone (SIGHUP)
                 termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved_modes)
             self._saved_modes = None
-        for signum, handler in self._saved_handlers.items():
-            signal.signal(signum, handler)
-        self._saved_handlers = {}
+        self._restore_handlers()
         if self._pipe is not None:
             for end in self._pipe:
                 os.close(end)
@@ -187,22 +258,150 @@ class KeyReader:
         cc[termios.VSUSP] = disabled if isinstance(cc[termios.VSUSP], int) else bytes([disabled])
         termios.tcsetattr(fd, termios.TCSANOW, new)
 
-    def _install(self, signum: int, handler: Any) -> None:
-        self._saved_handlers[signum] = signal.signal(signum, handler)
-
     def _wake(self, byte: bytes) -> None:
         if self._pipe is not None:
             with contextlib.suppress(BlockingIOError):  # full of wake-ups already
                 os.write(self._pipe[1], byte)
 
-    def _exit(self, signum: int, frame: FrameType | None) -> None:
-        raise SystemExit(128 + signum)
-
-    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
-        if self._interrupt_pending:
-            raise KeyboardInterrupt
-        self._interrupt_pending = True
+    def _wake_ctrl_c(self) -> None:
         self._wake(b"c")
 
     def _resized(self, signum: int, frame: FrameType | None) -> None:
         self._wake(b"r")
+
+
+# -- Windows ---------------------------------------------------------------------------
+
+
+class Console(Protocol):
+    """The part of Windows' `msvcrt` module used here (typed, so mypy checks this code
+    on any platform; tests pass a fake)."""
+
+    def kbhit(self) -> bool: ...
+
+    def getwch(self) -> str: ...
+
+
+def windows_console() -> Console:
+    """The real `msvcrt` module (Windows only)."""
+    return cast(Console, importlib.import_module("msvcrt"))
+
+
+def _console_size() -> tuple[int, int]:
+    size = shutil.get_terminal_size()
+    return size.columns, size.lines
+
+
+def decode_windows(chars: str) -> list[str]:
+    """Key names for what `msvcrt.getwch` returned; unknown special keys are dropped."""
+    keys: list[str] = []
+    i = 0
+    while i < len(chars):
+        char = chars[i]
+        if char in _WINDOWS_PREFIXES:
+            code = chars[i + 1 : i + 2]
+            if code in _WINDOWS_SPECIAL:
+                keys.append(_WINDOWS_SPECIAL[code])
+            i += 2
+            continue
+        if char == "\x1b":
+            keys.append("escape")
+        elif char in _NAMES:
+            keys.append(_NAMES[char])
+        elif char.isprintable():
+            keys.append(char)
+        i += 1
+    return keys
+
+
+class WindowsKeyReader(_Signals):
+    """Keys from the Windows console (when `fd` is a terminal), see module docs.
+
+    `console` (default: `msvcrt`, loaded on entering), `clock`, `sleep` and `size` are
+    for tests.
+    """
+
+    def __init__(
+        self,
+        fd: int | None,
+        *,
+        handle_signals: bool = True,
+        console: Callable[[], Console] = windows_console,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        size: Callable[[], tuple[int, int]] = _console_size,
+    ) -> None:
+        super().__init__(handle_signals=handle_signals)
+        self._terminal = fd is not None and os.isatty(fd)
+        self._load_console = console
+        self._console: Console | None = None
+        self._clock = clock
+        self._sleep = sleep
+        self._size = size
+        self._last_size: tuple[int, int] | None = None
+        self._pending: list[str] = []  # keys from signal handlers
+
+    @property
+    def is_terminal(self) -> bool:
+        return self._console is not None
+
+    def __enter__(self) -> WindowsKeyReader:
+        try:
+            if self._terminal:
+                self._console = self._load_console()
+                self._last_size = self._size()
+            if self._handle_signals:
+                self._install(signal.SIGINT, self._interrupt)
+                self._install(signal.SIGTERM, self._exit)
+                sigbreak = getattr(signal, "SIGBREAK", None)  # Ctrl-Break, Windows only
+                if sigbreak is not None:
+                    self._install(sigbreak, self._exit)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._restore_handlers()
+        self._console = None
+        self._pending = []
+
+    def read(self, timeout: float | None) -> list[str]:
+        """Keys pressed within `timeout` seconds (None: wait for one); [] on time-out."""
+        deadline = None if timeout is None else self._clock() + timeout
+        while True:
+            keys = self._keys()
+            if keys:
+                return keys
+            now = self._clock()
+            if deadline is not None and now >= deadline:
+                return []
+            self._sleep(_POLL if deadline is None else min(_POLL, deadline - now))
+
+    # -- internals -------------------------------------------------------------------
+
+    def _keys(self) -> list[str]:
+        keys, self._pending = self._pending, []
+        if keys:
+            self._interrupt_pending = False
+        console = self._console
+        if console is not None:
+            chars = ""
+            while console.kbhit():
+                chars += console.getwch()
+                if chars[-1] in _WINDOWS_PREFIXES:
+                    chars += console.getwch()  # the code of a special key
+            keys.extend(decode_windows(chars))
+            size = self._size()
+            if size != self._last_size:
+                self._last_size = size
+                keys.append("resize")
+        return keys
+
+    def _wake_ctrl_c(self) -> None:
+        self._pending.append("ctrl-c")
