@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from backpain_cli.keys import (
+    STUCK_AFTER,
     KeyReader,
     WindowsKeyReader,
     _incomplete,
@@ -104,15 +105,21 @@ def test_modes_restored_after_an_exception(terminal: tuple[int, int]) -> None:
     assert termios.tcgetattr(slave) == before
 
 
-def test_ctrl_c_becomes_a_key_and_twice_interrupts(terminal: tuple[int, int]) -> None:
+def test_ctrl_c_is_a_key_however_fast_it_comes_again(terminal: tuple[int, int]) -> None:
     _, slave = terminal
     before = termios.tcgetattr(slave)
-    with KeyReader(slave) as keys:
+    now = [0.0]
+    with KeyReader(slave, clock=lambda: now[0]) as keys:
         os.kill(os.getpid(), signal.SIGINT)
         assert keys.read(1) == ["ctrl-c"]
         os.kill(os.getpid(), signal.SIGINT)
+        now[0] += STUCK_AFTER - 0.1
+        os.kill(os.getpid(), signal.SIGINT)  # the first was not read yet: no exception
+        assert keys.read(1) == ["ctrl-c", "ctrl-c"]
+        os.kill(os.getpid(), signal.SIGINT)
+        now[0] += STUCK_AFTER  # ... and nobody reads it: the program is stuck
         with pytest.raises(KeyboardInterrupt):
-            os.kill(os.getpid(), signal.SIGINT)  # the first was not read yet
+            os.kill(os.getpid(), signal.SIGINT)
     assert termios.tcgetattr(slave) == before
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
@@ -351,10 +358,17 @@ def test_windows_without_a_console_only_waits(monkeypatch: pytest.MonkeyPatch) -
 def test_windows_ctrl_c_and_exit_signals(terminal: tuple[int, int], msvcrt: FakeConsole) -> None:
     _, slave = terminal
     previous = signal.getsignal(signal.SIGTERM)
-    reader, _ = windows_reader(slave, msvcrt, handle_signals=True)
+    reader, wait = windows_reader(slave, msvcrt, handle_signals=True)
     with reader as keys:
         os.kill(os.getpid(), signal.SIGINT)
         assert keys.read(1) == ["ctrl-c"]
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)  # again before it was read: a key too
+        assert keys.read(1) == ["ctrl-c", "ctrl-c"]
+        os.kill(os.getpid(), signal.SIGINT)
+        wait.now += STUCK_AFTER
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
         with pytest.raises(SystemExit) as exit_info:
             os.kill(os.getpid(), signal.SIGTERM)
         assert exit_info.value.code == 128 + signal.SIGTERM

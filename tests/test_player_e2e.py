@@ -173,6 +173,21 @@ def test_ctrl_c_quits_with_a_summary(shell: Shell, routine: Path) -> None:
     assert shell.modes() == before
 
 
+def test_ctrl_c_again_and_again_quits_like_once(shell: Shell, routine: Path) -> None:
+    before = shell.modes()
+    child = shell.child
+    child.sendline(player(routine, ""))
+    child.expect_exact("Get ready: ")
+    child.send("\x03\x03\x03")  # three Ctrl-Cs in one go
+    child.expect_exact(PROMPT)
+    output = plain(child.before)
+    assert "Stopped: Tiny test routine" in output
+    assert "Aborted" not in output
+    assert "Traceback" not in output
+    assert shell.run("echo $?") == "0"
+    assert shell.modes() == before
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_kill_restores_the_terminal(shell: Shell, routine: Path, signum: int) -> None:
     before = shell.modes()

@@ -695,7 +695,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from backpain_cli.display import NoticeLine
-    from backpain_cli.engine import Binding, Listener, Summary, Wait
+    from backpain_cli.engine import Binding, Listener, Player, Summary, Wait
     from backpain_cli.sound import Chime
 
 
@@ -800,29 +800,31 @@ def start(
     """
     from pathlib import Path
 
-    settings = start_settings(  # None: not given, the config file or the default decides
-        sound=sound,
-        chime=Path(chime).expanduser() if chime else None,
-        voice=voice,
-        plain=plain,
-        prepare=prepare,
-        check_in=check_in,
-    )
-    routine_file, loaded = load_for_start(routine, settings)
-    options = PlayerOptions(
-        from_exercise,
-        settings.sound,
-        settings.plain,
-        speed,
-        settings.prepare_enabled,
-        check_in=settings.check_in,
-        history=not no_history,
-        voice=settings.voice,
-        chime=settings.chime,
-    )
-    tracking = SessionTracking(routine_file, loaded, options)  # history (issue 5)
-    listeners: list[Listener] = [*tracking.listeners]  # speech listeners join here
+    tracking: SessionTracking | None = None
+    summary: Summary | None = None
     try:
+        settings = start_settings(  # None: not given, the config file or the default decides
+            sound=sound,
+            chime=Path(chime).expanduser() if chime else None,
+            voice=voice,
+            plain=plain,
+            prepare=prepare,
+            check_in=check_in,
+        )
+        routine_file, loaded = load_for_start(routine, settings)
+        options = PlayerOptions(
+            from_exercise,
+            settings.sound,
+            settings.plain,
+            speed,
+            settings.prepare_enabled,
+            check_in=settings.check_in,
+            history=not no_history,
+            voice=settings.voice,
+            chime=settings.chime,
+        )
+        tracking = SessionTracking(routine_file, loaded, options)  # history (issue 5)
+        listeners: list[Listener] = [*tracking.listeners]  # speech listeners join here
         summary = play(
             loaded,
             options,
@@ -833,12 +835,16 @@ def start(
             hurt_flagged=tracking.recorder is not None,
         )
         tracking.after(summary)
+    except KeyboardInterrupt:  # Ctrl-C outside the player's own keys: calm, no "Aborted!"
+        click.echo(err=True)
+        sys.exit(0 if summary is not None else 130)  # 130: nothing was played
     except BrokenPipeError:  # `| head`: stop quietly, like other command-line tools
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
     finally:
-        tracking.close()
+        if tracking is not None:
+            tracking.close()
 
 
 def play(
@@ -902,7 +908,8 @@ def play(
                 speech = make_speech(options.voice, log.notice)
                 everyone = [*_sound(chime), *speech, *listeners, log]
                 console = make_console(plain=True)  # rich loads now, not when the routine ends
-                summary = Player(timeline, clock=clock, listeners=everyone).run(wait, keys_table)
+                player = Player(timeline, clock=clock, listeners=everyone)
+                summary = _run_calmly(player, wait, keys_table)
             else:
                 from rich.live import Live
                 from rich.text import Text
@@ -929,15 +936,29 @@ def play(
                     speech = make_speech(options.voice, notify)
                     everyone = [*_sound(chime), *speech, *listeners, screen]
                     player = Player(timeline, clock=clock, listeners=everyone)
-                    summary = player.run(wait, keys_table)
-        from backpain_cli.display import summary_view
+                    summary = _run_calmly(player, wait, keys_table)
+            # The key reader is still open: a Ctrl-C while the summary is printed (or the
+            # end sound rings out) is a key nobody reads, not an "Aborted!".
+            from backpain_cli.display import summary_view
 
-        console.print(summary_view(summary, hurt_flagged=hurt_flagged))
-        chime.close(0 if summary.quit else 2.5)  # let the end sound ring out
+            console.print(summary_view(summary, hurt_flagged=hurt_flagged))
+            chime.close(0 if summary.quit else 2.5)  # let the end sound ring out
         return summary
     finally:
         if chime is not None:
             chime.close(0)
+
+
+def _run_calmly(player: Player, wait: Wait, bindings: Sequence[Binding]) -> Summary:
+    """Play to the end; a Ctrl-C that interrupted whatever was running (KeyboardInterrupt:
+    see `keys.STUCK_AFTER`) ends the routine like `q`, with a summary."""
+    try:
+        return player.run(wait, bindings)
+    except KeyboardInterrupt:
+        player.quit()
+        if player.summary is None:  # interrupted before it began: nothing to sum up
+            raise
+        return player.summary
 
 
 def _exercise_number(routine: Routine, reference: str | None) -> int:
@@ -1116,7 +1137,7 @@ def history_command(
     sessions = []
     total = 0
     if store is not None:
-        with store:
+        with store, store.snapshot():
             sessions = store.sessions(
                 since=start, routine=routine_name, limit=limit or None, with_exercises=True
             )
@@ -1178,7 +1199,7 @@ def stats_command(weeks: int, days: int) -> None:
         return
     # Whole records only for the weeks and days shown; start times for streaks.
     window = now - timedelta(days=max(7 * weeks, days, 7 * 5, 30) + 8)
-    with store:
+    with store, store.snapshot():
         starts = store.completed_starts()
         sessions = store.sessions(since=window)
         recorded = store.frequencies()
@@ -1239,7 +1260,7 @@ def today_command(routines: tuple[str, ...]) -> None:
     sessions = []
     recorded: dict[str, Frequency | None] = {}
     if store is not None:
-        with store:
+        with store, store.snapshot():
             sessions = store.sessions(since=now - timedelta(days=stats.DAYS_IN_USE + 8))
             recorded = store.frequencies()
     names = list(routines) or stats.routines_in_use(sessions, now=now)

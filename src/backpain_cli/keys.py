@@ -14,8 +14,10 @@ returns key names.
 - SIGTERM and SIGHUP raise `SystemExit(128 + signal)`: without a handler Python would
   die without running `finally` blocks and leave the terminal in cbreak mode and the
   cursor hidden.
-- Ctrl-C (SIGINT) becomes the key ``"ctrl-c"``, delivered by `read` like any other key;
-  a second Ctrl-C before that one was read raises `KeyboardInterrupt`.
+- Ctrl-C (SIGINT) becomes the key ``"ctrl-c"``, delivered by `read` like any other key,
+  however fast it is pressed again (the player quits calmly on the first). Only when a
+  Ctrl-C has gone unread for `STUCK_AFTER` seconds (the program is stuck somewhere) does
+  the next one raise `KeyboardInterrupt`, to get out; the CLI ends that calmly too.
 - A terminal resize (SIGWINCH) becomes the key ``"resize"``.
 
 `read(timeout)` waits with `select` on the terminal and a self-pipe written by the signal
@@ -64,6 +66,8 @@ _ESCAPE_WAIT = 0.03  # seconds to wait for the rest of a split escape sequence
 _WINDOWS_PREFIXES = ("\x00", "\xe0")  # msvcrt.getwch: a special key's code follows
 _WINDOWS_SPECIAL = {"H": "up", "P": "down", "M": "right", "K": "left"}
 _POLL = 0.02  # seconds between looks at the Windows console while waiting
+STUCK_AFTER = 2.0
+"""Seconds a Ctrl-C may go unread before another one raises `KeyboardInterrupt`."""
 
 
 class Keys(Protocol):
@@ -133,10 +137,11 @@ def _incomplete(data: bytes) -> bool:
 class _Signals(abc.ABC):
     """The signal handling both readers share: SIGINT is a key, ending signals exit."""
 
-    def __init__(self, *, handle_signals: bool) -> None:
+    def __init__(self, *, handle_signals: bool, clock: Callable[[], float]) -> None:
         self._handle_signals = handle_signals
+        self._clock = clock
         self._saved_handlers: dict[int, Any] = {}
-        self._interrupt_pending = False  # a Ctrl-C not read yet
+        self._interrupted_at: float | None = None  # when the oldest unread Ctrl-C came
 
     def _install(self, signum: int, handler: Any) -> None:
         self._saved_handlers[signum] = signal.signal(signum, handler)
@@ -150,10 +155,15 @@ class _Signals(abc.ABC):
         raise SystemExit(128 + signum)
 
     def _interrupt(self, signum: int, frame: FrameType | None) -> None:
-        if self._interrupt_pending:
-            raise KeyboardInterrupt
-        self._interrupt_pending = True
+        now = self._clock()
+        if self._interrupted_at is None:
+            self._interrupted_at = now
+        elif now - self._interrupted_at >= STUCK_AFTER:
+            raise KeyboardInterrupt  # nobody has read the last one: stuck, get out
         self._wake_ctrl_c()
+
+    def _interrupts_read(self) -> None:
+        self._interrupted_at = None
 
     @abc.abstractmethod
     def _wake_ctrl_c(self) -> None:
@@ -163,8 +173,14 @@ class _Signals(abc.ABC):
 class KeyReader(_Signals):
     """Keys from terminal `fd` (None or not a terminal: only signals), see module docs."""
 
-    def __init__(self, fd: int | None, *, handle_signals: bool = True) -> None:
-        super().__init__(handle_signals=handle_signals)
+    def __init__(
+        self,
+        fd: int | None,
+        *,
+        handle_signals: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(handle_signals=handle_signals, clock=clock)
         self._fd = fd if fd is not None and os.isatty(fd) else None
         self._saved_modes: list[Any] | None = None
         self._pipe: tuple[int, int] | None = None
@@ -220,7 +236,7 @@ class KeyReader(_Signals):
         if pipe in ready:
             for byte in os.read(pipe, 64):
                 keys.append(_PIPE_KEYS[byte])
-            self._interrupt_pending = False
+            self._interrupts_read()
         if self._fd is not None and self._fd in ready:
             keys.extend(decode(self._read_terminal(self._fd)))
         return keys
@@ -317,8 +333,8 @@ def decode_windows(chars: str) -> list[str]:
 class WindowsKeyReader(_Signals):
     """Keys from the Windows console (when `fd` is a terminal), see module docs.
 
-    `console` (default: `msvcrt`, loaded on entering), `clock`, `sleep` and `size` are
-    for tests.
+    `console` (default: `msvcrt`, loaded on entering), `clock` (also for `STUCK_AFTER`),
+    `sleep` and `size` are for tests.
     """
 
     def __init__(
@@ -331,11 +347,10 @@ class WindowsKeyReader(_Signals):
         sleep: Callable[[float], None] = time.sleep,
         size: Callable[[], tuple[int, int]] = _console_size,
     ) -> None:
-        super().__init__(handle_signals=handle_signals)
+        super().__init__(handle_signals=handle_signals, clock=clock)
         self._terminal = fd is not None and os.isatty(fd)
         self._load_console = console
         self._console: Console | None = None
-        self._clock = clock
         self._sleep = sleep
         self._size = size
         self._last_size: tuple[int, int] | None = None
@@ -388,7 +403,7 @@ class WindowsKeyReader(_Signals):
     def _keys(self) -> list[str]:
         keys, self._pending = self._pending, []
         if keys:
-            self._interrupt_pending = False
+            self._interrupts_read()
         console = self._console
         if console is not None:
             chars = ""
