@@ -12,6 +12,11 @@ Reliability rules, each with a test:
   (two terminals) record at the same time. `synchronous=FULL` makes each commit
   survive a power cut, and each finished exercise is its own commit, so a killed
   player loses at most the exercise in progress.
+- Two processes may open a new file at the same moment (two players, or `history`
+  while a player starts): the checks read the file in one snapshot, the switch to WAL
+  is retried while the other holds the lock (SQLite refuses it at once, without
+  waiting, when both hold a read lock), and the version is checked again under the
+  write lock before any migration.
 - A data folder that is missing and cannot be made, or is read-only, is not an error
   for the player: `open_for_recording` returns a warning instead and the routine runs
   without history.
@@ -23,6 +28,7 @@ text and stay readable in the `sqlite3` shell).
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -41,6 +47,7 @@ from backpain_cli.records import (
 
 APPLICATION_ID = int.from_bytes(b"BkPn", "big")  # marks a backpain history file
 BUSY_TIMEOUT_MS = 10_000
+WAL_RETRY_MS = 10  # the switch to WAL is retried this often, for BUSY_TIMEOUT_MS
 RECENT_SESSIONS_FOR_FLAGS = 20
 
 # Each step takes the schema from version N to N+1; index 0 creates version 1.
@@ -185,14 +192,17 @@ class History:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One short write transaction, taken at once so two writers queue, not deadlock."""
-        with self._guard():
-            self._connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._connection
-            except BaseException:
-                self._connection.execute("ROLLBACK")
-                raise
-            self._connection.execute("COMMIT")
+        with self._guard(), _transaction(self._connection, "BEGIN IMMEDIATE"):
+            yield self._connection
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the history, even while a player writes."""
+        if self._connection.in_transaction:  # already inside one
+            yield
+            return
+        with self._guard(), _transaction(self._connection):
+            yield
 
     # -- writing -----------------------------------------------------------------
 
@@ -321,7 +331,7 @@ class History:
         if limit is not None:
             sql += " LIMIT ?"
             arguments.append(limit)
-        with self._guard():
+        with self.snapshot():  # the exercises of exactly these sessions
             rows = self._connection.execute(sql, arguments).fetchall()
             exercises = self._exercises([row[0] for row in rows]) if with_exercises else {}
         rows.reverse()
@@ -441,7 +451,11 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
 
 
 def _check_ours(path: Path, connection: sqlite3.Connection) -> int:
-    """The file's schema version (0: a new, empty database); refuse anything else."""
+    """The file's schema version (0: a new, empty database); refuse anything else.
+
+    Call it inside a transaction: its three reads must see one state of the file, not a
+    mix from before and after another process created the schema.
+    """
     application_id = connection.execute("PRAGMA application_id").fetchone()[0]
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if application_id == APPLICATION_ID:
@@ -461,24 +475,78 @@ def _check_ours(path: Path, connection: sqlite3.Connection) -> int:
     )
 
 
+@contextmanager
+def _transaction(connection: sqlite3.Connection, begin: str = "BEGIN") -> Iterator[None]:
+    connection.execute(begin)
+    try:
+        yield
+    except BaseException:
+        if connection.in_transaction:  # some errors end the transaction themselves
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _apply_migrations(connection: sqlite3.Connection, version: int, target: int) -> None:
+    for step in range(version, target):
+        for statement in MIGRATIONS[step]:
+            connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {step + 1}")
+
+
 def migrate(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
     """Bring the schema forward to `target`, one step per version, in one transaction.
 
     Safe against a second process migrating at the same moment: the version is read
     again under the write lock.
     """
+    with _transaction(connection, "BEGIN IMMEDIATE"):
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        _apply_migrations(connection, version, target)
+    return max(version, target)
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    name = getattr(error, "sqlite_errorname", "")  # Python 3.11+
+    return name.startswith("SQLITE_BUSY") or "database is locked" in str(error).lower()
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL (it stays so). Two processes switching a new file at the
+    same moment both hold a read lock and want the exclusive one: SQLite answers one of
+    them SQLITE_BUSY at once, without the busy timeout (waiting would deadlock), so
+    that one waits here until the other is done, as long as the busy timeout."""
+    waited_ms = 0
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or waited_ms >= BUSY_TIMEOUT_MS:
+                raise
+        _pause(WAL_RETRY_MS / 1000)
+        waited_ms += WAL_RETRY_MS
+
+
+def _bring_up_to_date(path: Path, connection: sqlite3.Connection) -> None:
+    """Under the write lock: check the file again (another process may have created or
+    migrated it since the first look), migrate it, and fail now, not at the first
+    exercise, when it cannot be written."""
     connection.execute("BEGIN IMMEDIATE")
     try:
-        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-        for step in range(version, target):
-            for statement in MIGRATIONS[step]:
-                connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {step + 1}")
+        version = _check_ours(path, connection)
+        _apply_migrations(connection, version, SCHEMA_VERSION)
+        if version == SCHEMA_VERSION:  # nothing to do: prove the file takes a write
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
         raise
-    connection.execute("COMMIT")
-    return max(version, target)
+    connection.execute("ROLLBACK" if version == SCHEMA_VERSION else "COMMIT")
 
 
 def _open(path: Path, *, read_only: bool) -> History:
@@ -489,15 +557,13 @@ def _open(path: Path, *, read_only: bool) -> History:
     try:
         with _sqlite_errors(path):
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            version = _check_ours(path, connection)
+            with _transaction(connection):  # nothing is changed before this check
+                version = _check_ours(path, connection)
             if not read_only:
-                connection.execute("PRAGMA journal_mode = WAL")
+                _use_wal(connection)
                 connection.execute("PRAGMA synchronous = FULL")
                 connection.execute("PRAGMA foreign_keys = ON")
-                if version < SCHEMA_VERSION:
-                    migrate(connection)
-                else:
-                    _check_writable(connection, version)
+                _bring_up_to_date(path, connection)
             elif version < SCHEMA_VERSION:
                 raise HistoryError(
                     f"{path}: the history database needs upgrading to schema version "
@@ -507,15 +573,6 @@ def _open(path: Path, *, read_only: bool) -> History:
         connection.close()
         raise
     return History(path, connection)
-
-
-def _check_writable(connection: sqlite3.Connection, version: int) -> None:
-    """Fail now, not at the first exercise, when the file cannot be written."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        connection.execute(f"PRAGMA user_version = {version}")
-    finally:
-        connection.execute("ROLLBACK")
 
 
 def _unavailable(error: sqlite3.Error) -> bool:
