@@ -3,10 +3,13 @@ read-only and missing folders, concurrent writers, and reading back what was wri
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -257,13 +260,69 @@ def test_a_read_only_database_turns_recording_off_but_still_reads(
     assert len(reader.sessions()) == 1
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
-def test_a_read_only_file_for_real(db: Path) -> None:  # pragma: no cover - not as root
-    recording(db).close()
-    db.chmod(0o444)
-    history, warning = open_for_recording(db)
-    assert history is None
-    assert warning is not None
+# Opens the history for recording in a process of its own and prints what came back.
+# Started as root, it first becomes the user in argv[2:] (uid, gid): root may write any
+# file, so only another user can meet a file it may not write. Everything is imported
+# before, as that user may not be able to read the Python installation (/root/.pyenv).
+OPEN_AS_USER = """
+import json, os, sys
+from pathlib import Path
+from backpain_cli.history import open_for_recording
+if len(sys.argv) > 2:
+    uid, gid = map(int, sys.argv[2:])
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+history, warning = open_for_recording(Path(sys.argv[1]))
+print(json.dumps({"recording": history is not None, "warning": warning, "uid": os.geteuid()}))
+"""
+
+
+def _nobody() -> tuple[int, int]:
+    import pwd
+
+    try:
+        entry = pwd.getpwnam("nobody")
+    except KeyError:  # pragma: no cover - every Linux and macOS has nobody
+        return 65534, 65534
+    return entry.pw_uid, entry.pw_gid
+
+
+def test_a_read_only_file_for_real(tmp_path: Path) -> None:
+    """A history file its owner may not write (chmod 444), in a folder the owner may
+    write: recording is off, with a warning, and the file is left as it was."""
+    as_root = os.geteuid() == 0
+    folder = tmp_path / "data"
+    user: list[str] = []
+    if as_root:  # pytest's own temporary folders are root's alone (mode 700)
+        folder = Path(tempfile.mkdtemp(prefix="backpain-read-only-"))
+        uid, gid = _nobody()
+        user = [str(uid), str(gid)]
+    try:
+        db = folder / "history.sqlite3"
+        with recording(db) as history:
+            history.begin_session(start())
+        content = db.read_bytes()
+        if as_root:
+            os.chown(folder, uid, gid)
+            os.chown(db, uid, gid)
+        db.chmod(0o444)
+        found = subprocess.run(
+            [sys.executable, "-c", OPEN_AS_USER, str(db), *user],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(found.stdout)
+        assert result["recording"] is False
+        assert result["warning"] == (
+            f"history is off: cannot write {db} (attempt to write a readonly database)"
+        )
+        assert result["uid"] != 0
+        assert db.read_bytes() == content
+    finally:
+        if as_root:
+            shutil.rmtree(folder)
 
 
 def test_a_read_only_old_database_cannot_be_read_until_upgraded(
