@@ -17,7 +17,12 @@ from backpain_cli.catalogue import (
     resolve_routine,
 )
 from backpain_cli.errors import RoutineError, RoutineNotFound
-from backpain_cli.locations import Locations, builtin_routines_dir, locations_from_environment
+from backpain_cli.locations import (
+    Locations,
+    builtin_routines_dir,
+    locations_from_environment,
+    xdg_folders,
+)
 
 TEXT = "version: 1\ntitle: T\nexercises: [{id: a, name: A, hold: 1, instructions: [x]}]\n"
 
@@ -177,6 +182,53 @@ def test_platform_folders_without_backpain_home(
     assert where.data_dir == Path(platformdirs.user_data_dir("backpain", appauthor=False))
     if sys.platform.startswith("linux"):
         assert where.user_routines == tmp_path / "xdg-config" / "backpain" / "routines"
+
+
+# (HOME, XDG_CONFIG_HOME, XDG_DATA_HOME); None: not set.
+ENVIRONMENTS = [
+    ("/home/ann", None, None),
+    ("/home/ann/", "", "  "),
+    ("/", None, None),
+    ("/home/ann", "/etc/xdg-ann/", "/srv/data"),
+    (None, "/cfg", "/data"),
+    ("relative/home", "/cfg", "/data"),
+    ("/home/ann", "relative", None),  # platformdirs decides (its versions differ here)
+    (None, None, None),
+    ("relative/home", None, None),
+]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
+@pytest.mark.parametrize(("home_dir", "config", "data"), ENVIRONMENTS)
+def test_platform_folders_are_platformdirs_answer(
+    monkeypatch: pytest.MonkeyPatch, home_dir: str | None, config: str | None, data: str | None
+) -> None:
+    import platformdirs
+
+    for name, value in (("HOME", home_dir), ("XDG_CONFIG_HOME", config), ("XDG_DATA_HOME", data)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BACKPAIN_HOME")
+    where = locations_from_environment(os.environ)
+    assert where.config_dir == Path(platformdirs.user_config_dir("backpain", appauthor=False))
+    assert where.data_dir == Path(platformdirs.user_data_dir("backpain", appauthor=False))
+
+
+def test_plain_linux_folders_need_no_platformdirs() -> None:
+    environ = {"HOME": "/home/ann", "XDG_DATA_HOME": "/srv/data"}
+    assert xdg_folders(environ, "linux") == ("/home/ann/.config/backpain", "/srv/data/backpain")
+    assert xdg_folders({"XDG_CONFIG_HOME": "/c", "XDG_DATA_HOME": "/d"}, "linux") == (
+        "/c/backpain",
+        "/d/backpain",
+    )
+    for platform in ("darwin", "win32", "freebsd14", "ios"):
+        assert xdg_folders(environ, platform) is None
+    assert xdg_folders({**environ, "ANDROID_DATA": "/data"}, "linux") is None
+    assert xdg_folders({"HOME": "home/ann"}, "linux") is None
+    assert xdg_folders({}, "linux") is None
+    assert xdg_folders({**environ, "XDG_CONFIG_HOME": "cfg"}, "linux") is None
 
 
 def test_builtin_routines_of_a_checkout() -> None:

@@ -3,19 +3,29 @@
 `BACKPAIN_HOME` puts everything in one folder (tests, portable setups); otherwise the
 platform's config and data folders are used. The environment is passed in, never read
 here, so tests can build any layout.
+
+The platform folders come from `platformdirs`, except in the common Linux case, which
+is answered here: importing `platformdirs` costs every command about 5 ms (its Unix
+module imports `tempfile` and `shutil`), more than everything else `backpain list`
+adds to its own imports. That case is the XDG rule that every platformdirs 4.x applies
+alike (an absolute `$XDG_CONFIG_HOME`, else `$HOME/.config`; the same for data with
+`$XDG_DATA_HOME` and `$HOME/.local/share`); a test holds it to platformdirs' answer.
+Anything less plain (no or a relative `HOME`, a relative XDG variable, Android, other
+systems) is left to platformdirs.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 APP_NAME = "backpain"
 
 
-@dataclass(frozen=True)
-class Locations:
+class Locations(NamedTuple):
     config_dir: Path
     data_dir: Path
     builtin_routines: Path
@@ -46,10 +56,36 @@ def locations_from_environment(environ: Mapping[str, str]) -> Locations:
     if home:
         root = Path(home).expanduser()
         return Locations(root, root, builtin_routines_dir())
-    import platformdirs
+    found = xdg_folders(environ, sys.platform)
+    if found is None:
+        import platformdirs
 
-    return Locations(
-        Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
-        Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
-        builtin_routines_dir(),
-    )
+        found = (
+            platformdirs.user_config_dir(APP_NAME, appauthor=False),
+            platformdirs.user_data_dir(APP_NAME, appauthor=False),
+        )
+    return Locations(Path(found[0]), Path(found[1]), builtin_routines_dir())
+
+
+def xdg_folders(environ: Mapping[str, str], platform: str) -> tuple[str, str] | None:
+    """The config and data folders on plain Linux, as platformdirs finds them; None
+    where platformdirs should decide."""
+    if platform != "linux" or hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in environ:
+        return None
+    config = _xdg_folder(environ, "XDG_CONFIG_HOME", ".config")
+    data = _xdg_folder(environ, "XDG_DATA_HOME", ".local/share")
+    if config is None or data is None:
+        return None
+    return os.path.join(config, APP_NAME), os.path.join(data, APP_NAME)
+
+
+def _xdg_folder(environ: Mapping[str, str], variable: str, under_home: str) -> str | None:
+    value = environ.get(variable, "")
+    if value.startswith("/"):
+        return value
+    if value.strip():  # relative: ignored by the XDG spec, used by older platformdirs
+        return None
+    home = environ.get("HOME", "")
+    if not home.startswith("/"):  # missing or relative: platformdirs asks the system
+        return None
+    return home.rstrip("/") + "/" + under_home
