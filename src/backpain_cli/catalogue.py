@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from backpain_cli.errors import Problem, RoutineNotFound
 from backpain_cli.library import EXERCISES_FILE
@@ -26,8 +26,7 @@ class Origin(enum.Enum):
     PATH = "path"
 
 
-@dataclass(frozen=True)
-class RoutineFile:
+class RoutineFile(NamedTuple):
     name: str
     path: Path
     origin: Origin

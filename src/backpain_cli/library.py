@@ -12,7 +12,6 @@ The loader parses files; this module only follows references between parsed entr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,25 +22,46 @@ from backpain_cli.errors import Problem
 EXERCISES_FILE = "exercises.yaml"
 
 
-@dataclass
+# Plain classes rather than dataclasses: these are working state, never compared or
+# printed, and a dataclass compiles its methods on every start-up (`backpain list`).
+
+
 class Entry:
     """One item of an `exercises` list, checked but not yet resolved."""
 
-    node: Node
-    key_path: str  # e.g. exercises[2]
-    values: dict[str, Any] | None  # checked keys as written; None when the entry has problems
-    use_node: Node | None = None  # the value node of `use`, for positions
-    id: str | None = None  # its own id or the used one's, even when other keys have problems
+    __slots__ = ("id", "key_path", "node", "use_node", "values")
+
+    def __init__(
+        self,
+        node: Node,
+        key_path: str,
+        values: dict[str, Any] | None,
+        use_node: Node | None = None,
+        id: str | None = None,
+    ) -> None:
+        self.node = node
+        self.key_path = key_path  # e.g. exercises[2]
+        self.values = values  # checked keys as written; None when the entry has problems
+        self.use_node = use_node  # the value node of `use`, for positions
+        self.id = id  # its own id or the used one's, even when other keys have problems
 
 
-@dataclass
 class DefinitionFile:
     """The exercise entries of one file (a routine or an exercises file)."""
 
-    source: str  # identity for cycle detection: the resolved path, or the name shown
-    shown: str  # as printed in messages
-    entries: list[Entry]
-    problems: list[Problem] = field(default_factory=list)
+    __slots__ = ("entries", "problems", "shown", "source")
+
+    def __init__(
+        self,
+        source: str,
+        shown: str,
+        entries: list[Entry],
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.source = source  # identity for cycle detection: the resolved path, or the name
+        self.shown = shown  # as printed in messages
+        self.entries = entries
+        self.problems = problems if problems is not None else []
 
     def find(self, exercise_id: str, *, skip: tuple[str, str] | None = None) -> Entry | None:
         """The entry with that id, other than the one `skip` (source, key path) names."""

@@ -6,7 +6,7 @@ docs, so they cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
@@ -15,9 +15,12 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 FREQUENCY_PATTERN = r"^([1-9]|10) per (day|week)$"
 
 
-@dataclass(frozen=True)
-class Key:
-    """One key of a mapping in a routine file."""
+class Key(NamedTuple):
+    """One key of a mapping in a routine file.
+
+    A NamedTuple, not a dataclass: the values are the same, and defining it costs a
+    fraction (dataclasses compile their methods on every start-up).
+    """
 
     kind: str  # "int", "text", "slug", "texts", "sides", "frequency", "version", "map", "list"
     description: str
@@ -102,7 +105,7 @@ USE_KEYS: dict[str, Key] = {
     ),
     "id": Key("slug", "Id of this exercise; defaults to the id of the one it uses."),
     **{
-        name: Key(**{**spec.__dict__, "required": False})
+        name: spec._replace(required=False)
         for name, spec in EXERCISE_KEYS.items()
         if name not in ("id", "instructions")
     },
