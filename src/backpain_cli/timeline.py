@@ -7,7 +7,7 @@ printed total and the time actually spent can never disagree.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from backpain_cli.model import Exercise, Routine, Side
 
@@ -56,8 +56,10 @@ class Timeline:
         return len(self.segments)
 
 
-def _exercise_segments(exercise: Exercise, index: int, *, prepare: bool) -> list[Segment]:
-    """Segments of one exercise, with start offsets relative to the exercise."""
+def _exercise_segments(
+    exercise: Exercise, index: int, *, prepare: bool, offset: int
+) -> list[Segment]:
+    """Segments of one exercise, the first starting at `offset`."""
     parts: list[tuple[SegmentKind, int, int, int, Side | None, bool]] = []
     if prepare and exercise.prepare > 0:
         parts.append((SegmentKind.PREPARE, exercise.prepare, 0, 0, None, False))
@@ -74,7 +76,6 @@ def _exercise_segments(exercise: Exercise, index: int, *, prepare: bool) -> list
                         (SegmentKind.SET_REST, exercise.set_rest, rep, set_number, side, False)
                     )
     segments: list[Segment] = []
-    offset = 0
     for kind, duration, rep, set_number, side, ends_set in parts:
         if duration <= 0:  # a zero rest is no segment at all
             continue
@@ -91,11 +92,9 @@ def build_timeline(routine: Routine, *, prepare: bool = True, start_at: int = 0)
     `prepare=False` drops the get-into-position countdowns (`--no-prepare`).
     """
     segments: list[Segment] = []
-    offset = 0
     for index, exercise in enumerate(routine.exercises):
         if index < start_at:
             continue
-        for segment in _exercise_segments(exercise, index, prepare=prepare):
-            segments.append(replace(segment, start=segment.start + offset))
         offset = segments[-1].end if segments else 0
+        segments += _exercise_segments(exercise, index, prepare=prepare, offset=offset)
     return Timeline(routine, tuple(segments))
