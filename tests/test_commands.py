@@ -622,6 +622,39 @@ def test_make_console_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     assert is_plain(make_console())
 
 
+BRACKETS = """\
+version: 1
+title: Back [/x] and [bold]stretch[/bold]
+exercises:
+  - id: press
+    name: Press [/b]
+    hold: 5
+    instructions: ["Press [space]."]
+    equipment: ["[red]ball"]
+"""
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["plain", "terminal"])
+def test_square_brackets_in_a_routine_are_text(
+    runner: CliRunner, user_routines: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool
+) -> None:
+    # Rich reads brackets as markup: "[bold]" styled the text, "[/x]" was a traceback.
+    if terminal:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        monkeypatch.setenv("COLUMNS", "200")
+    (user_routines / "brackets.yaml").write_text(BRACKETS)
+    for args, expected in (
+        (["list"], "Back [/x] and [bold]stretch[/bold]"),
+        (["exercises", "brackets"], "Press [/b]"),
+        (["exercises", "press"], "Press [space]."),
+        (["show", "brackets"], "Equipment:  [red]ball"),
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert expected in click.unstyle(result.output)
+        assert ("\x1b[" in result.output) is terminal
+
+
 def render(renderable: object) -> str:
     out = io.StringIO()
     Console(file=out, width=120, force_terminal=True, color_system=None).print(renderable)

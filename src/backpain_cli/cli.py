@@ -53,14 +53,20 @@ def locations() -> Locations:
 
 
 def make_console(*, plain: bool = False, stderr: bool = False) -> Console:
-    """A rich console; plain (no colour, no markup styling) off a terminal or when asked."""
+    """A rich console; plain (no colour, no markup styling) off a terminal or when asked.
+
+    Text is printed as written: with `markup=False`, square brackets in a routine (a
+    title "Stretch [phase 1]", a name "A [/b]") are text, not rich styles or errors.
+    """
     from rich.console import Console
 
-    console = Console(stderr=stderr, highlight=False, emoji=False)
+    console = Console(stderr=stderr, highlight=False, emoji=False, markup=False)
     if plain or is_plain(console):
         # Off a terminal nothing is wrapped: lines stay whole for grep, files and
         # screen readers, and tables take only the width they need.
-        return Console(stderr=stderr, highlight=False, emoji=False, no_color=True, width=1000)
+        return Console(
+            stderr=stderr, highlight=False, emoji=False, markup=False, no_color=True, width=1000
+        )
     return console
 
 
