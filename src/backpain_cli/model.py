@@ -34,6 +34,8 @@ class Frequency:
 
 @dataclass(frozen=True)
 class Exercise:
+    """One exercise of a routine, its dose in seconds and counts."""
+
     id: str
     name: str
     instructions: tuple[str, ...]
@@ -64,6 +66,8 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Routine:
+    """A routine: its exercises in order, and what is shown about it."""
+
     name: str
     title: str
     exercises: tuple[Exercise, ...]

@@ -7,7 +7,7 @@ printed total and the time actually spent can never disagree.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from backpain_cli.model import Exercise, Routine, Side
 
@@ -19,8 +19,7 @@ class SegmentKind(enum.Enum):
     SET_REST = "set_rest"  # between sets of the same exercise
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     kind: SegmentKind
     duration: int  # seconds
     start: int  # seconds from the start of the routine
@@ -36,8 +35,7 @@ class Segment:
         return self.start + self.duration
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     routine: Routine
     segments: tuple[Segment, ...]
 
