@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from backpain_cli.errors import Problem, RoutineError
 from backpain_cli.loader import YAML_LOADERS, did_you_mean, load_routine, parse_routine
@@ -664,3 +666,98 @@ def test_control_characters_are_exactly_the_ones_yaml_refuses() -> None:
         assert bool(_forbidden_character(f"ok{char}")) == bool(
             yaml.reader.Reader.NON_PRINTABLE.search(char)
         ), hex(code)
+
+
+# -- the composer ----------------------------------------------------------------------
+
+COMPOSER_TEXTS = [
+    "title: plain\nexercises:\n  - {id: a, hold: 30, sides: [left, right]}\n",
+    "a: &first 1\nb: &second [x, {y: z}]\n",  # anchors without aliases are allowed
+    "a: &same 1\nb: &same 2\n",  # a duplicate anchor is PyYAML's error
+    "a: &same [&same 1]\n",
+    "a: !!str 12\nb: ! 12\nc: !custom x\nd: !!python/name:os.system\n",
+    "a:\nb: ~\nc: ''\nd: \"x\"\ne: |\n  block\nf: >\n  folded\n",
+    "- [1, [2, [3]]]\n- {a: {b: {c: d}}}\n- ? complex key\n  : value\n",
+    "? [a, b]\n: c\n",
+    "a: !!map {b: 1}\nc: !!seq [1]\nd: !custom {e: f}\n",
+    "a: 1\n---\nb: 2\n",  # a second document
+    "a: [1, 2\n",  # a parse error
+    "[]",
+    "{}",
+    "scalar",
+]
+
+
+def _tree(node: Any) -> Any:
+    """Everything a node holds, as comparable values."""
+    marks = tuple((m.index, m.line, m.column) for m in (node.start_mark, node.end_mark))
+    if isinstance(node, yaml.MappingNode):
+        pairs = [(_tree(key), _tree(value)) for key, value in node.value]
+        return ("map", node.tag, marks, node.flow_style, pairs)
+    if isinstance(node, yaml.SequenceNode):
+        items = [_tree(item) for item in node.value]
+        return ("seq", node.tag, marks, node.flow_style, items)
+    return ("scalar", node.tag, marks, node.style, node.value)
+
+
+def _compose(text: str, loader: type) -> Any:
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except yaml.YAMLError as error:
+        return f"{type(error).__name__}: {error}"
+    return None if node is None else _tree(node)
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize(
+    "text",
+    COMPOSER_TEXTS
+    + [path.read_text() for path in sorted((Path(__file__).parents[1] / "routines").glob("*.yaml"))]
+    + [
+        path.read_text("utf-8", errors="replace")
+        for path in sorted((Path(__file__).parent / "invalid").glob("*.yaml"))
+        if path.stem not in ("alias", "alias-bomb", "deep-nesting")  # refused on purpose
+    ],
+)
+def test_the_strict_composer_builds_what_pyyaml_builds(loader: type, text: str) -> None:
+    """Apart from refusing aliases and deep nesting, the lean composer makes the very
+    nodes (tags, values, marks, styles) and errors of PyYAML's own, on the same parser."""
+    from yaml.composer import Composer
+    from yaml.resolver import Resolver
+
+    stock: type
+    if loader.__name__ == "_CLoader":
+        from yaml._yaml import CParser
+
+        class CStock(Composer, CParser, Resolver):  # type: ignore[misc]
+            def __init__(self, stream: str) -> None:
+                CParser.__init__(self, stream)
+                Composer.__init__(self)
+                Resolver.__init__(self)
+
+        stock = CStock
+    else:
+        from yaml.parser import Parser
+        from yaml.reader import Reader
+        from yaml.scanner import Scanner
+
+        class PythonStock(Reader, Scanner, Parser, Composer, Resolver):  # type: ignore[misc]
+            def __init__(self, stream: str) -> None:
+                Reader.__init__(self, stream)
+                Scanner.__init__(self)
+                Parser.__init__(self)
+                Composer.__init__(self)
+                Resolver.__init__(self)
+
+        stock = PythonStock
+    assert _compose(text, loader) == _compose(text, stock)
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+def test_the_strict_composer_honours_path_resolvers(loader: type) -> None:
+    # None are registered by backpain; but PyYAML lets any code add them to a loader.
+    tagged = type("Tagged", (loader,), {})
+    yaml.add_path_resolver("!picked", ["exercises", 0], str, Loader=tagged)
+    node = yaml.compose("exercises: [first, second]\n", Loader=tagged)
+    assert node is not None
+    assert [item.tag for item in node.value[0][1].value] == ["!picked", "tag:yaml.org,2002:str"]
