@@ -29,7 +29,13 @@ from backpain_cli.history import (
     open_for_recording,
     utc_text,
 )
-from backpain_cli.records import ExerciseRecord, ExerciseStatus, Outcome
+from backpain_cli.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    ExerciseTally,
+    Outcome,
+    tally,
+)
 
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)
 
@@ -189,6 +195,33 @@ def test_many_sessions_read_with_their_exercises_in_chunks(db: Path) -> None:
         records = history.sessions(with_exercises=True)
     assert len(records) == 520
     assert all(len(record.exercises) == 1 for record in records)
+
+
+def test_tallies_count_what_the_exercise_records_hold(db: Path) -> None:
+    done, skipped = ExerciseStatus.DONE, ExerciseStatus.SKIPPED
+    hurt, stopped = ExerciseStatus.STOPPED_FOR_PAIN, ExerciseStatus.STOPPED
+    with recording(db) as history:
+        mixed = history.begin_session(start())
+        for position, status in enumerate([hurt, hurt, skipped, hurt, done, stopped]):
+            history.record_exercise(mixed, exercise(position, status, exercise_id=f"e{position}"))
+        history.record_exercise(mixed, exercise(0, done, exercise_id="e0"))  # went back: done
+        history.record_exercise(mixed, exercise(1, hurt, exercise_id="e1"))  # hurt again, later
+        empty = history.begin_session(start(when=T0 + timedelta(hours=1)))
+        for number in range(600):  # more than one chunk of ids
+            other = history.begin_session(start(when=T0 + timedelta(days=1, minutes=number)))
+            history.record_exercise(other, exercise(0, skipped if number % 2 else hurt))
+        records = history.sessions(with_exercises=True)
+        tallies = history.tallies([record.id for record in records])
+    assert tallies[mixed] == ExerciseTally(done=2, skipped=1, stopped_for_pain=("e3", "e1"))
+    assert empty not in tallies
+    assert {tally(record.exercises) for record in records} == {
+        ExerciseTally(2, 1, ("e3", "e1")),
+        ExerciseTally(),
+        ExerciseTally(0, 1, ()),
+        ExerciseTally(0, 0, ("exercise-0",)),
+    }
+    for record in records:
+        assert tallies.get(record.id, ExerciseTally()) == tally(record.exercises)
 
 
 # -- the file itself --------------------------------------------------------------

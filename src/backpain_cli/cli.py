@@ -1141,12 +1141,15 @@ def history_command(
         limit = 0 if machine else 20
     store = _read_history()
     sessions = []
+    tallies = {}
     total = 0
     if store is not None:
         with store, store.snapshot():
             sessions = store.sessions(
-                since=start, routine=routine_name, limit=limit or None, with_exercises=True
+                since=start, routine=routine_name, limit=limit or None, with_exercises=as_json
             )
+            # The table and CSV show counts only: SQLite counts them (fast over years).
+            tallies = {} if as_json else store.tallies([session.id for session in sessions])
             total = store.count(since=start, routine=routine_name) if not machine else 0
     from backpain_cli import history_report
 
@@ -1156,12 +1159,14 @@ def history_command(
         document = history_report.history_json(sessions, zone)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif as_csv:
-        click.echo(history_report.history_csv(sessions, zone), nl=False)
+        click.echo(history_report.history_csv(sessions, zone, tallies), nl=False)
     elif not sessions and (since or routine_name) and store is not None:
         click.echo("No sessions match.")
     else:
         click.echo(
-            history_report.history_table(sessions, zone, total=total, styled=_styled_output())
+            history_report.history_table(
+                sessions, zone, total=total, styled=_styled_output(), tallies=tallies
+            )
         )
 
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
 from backpain_cli.local_zone import zone_name
 from backpain_cli.model import format_duration
-from backpain_cli.records import ExerciseStatus, SessionRecord
+from backpain_cli.records import ExerciseTally, SessionRecord, tally
 from backpain_cli.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
 
 NONE = "–"
@@ -45,7 +45,7 @@ def _local(moment: datetime, zone: tzinfo) -> datetime:
 
 
 def _iso(moment: datetime | None, zone: tzinfo) -> str | None:
-    return _local(moment, zone).isoformat() if moment is not None else None
+    return moment.astimezone(zone).isoformat(timespec="seconds") if moment is not None else None
 
 
 def _day(day: date) -> str:
@@ -62,16 +62,20 @@ def pain_text(session: SessionRecord) -> str:
     return f"{_pain(session.pain_before)} → {_pain(session.pain_after)}"
 
 
-def _count(session: SessionRecord, status: ExerciseStatus) -> int:
-    return sum(1 for exercise in session.exercises if exercise.status is status)
+def _tallies(
+    sessions: Sequence[SessionRecord], tallies: Mapping[int, ExerciseTally] | None
+) -> list[ExerciseTally]:
+    """Each session's tally: from `tallies` (counted by the store) where given, else
+    from the session's own exercise records."""
+    if tallies is None:
+        return [tally(session.exercises) for session in sessions]
+    return [tallies.get(session.id, ExerciseTally()) for session in sessions]
 
 
-def exercises_text(session: SessionRecord) -> str:
-    done = _count(session, ExerciseStatus.DONE)
-    text = f"{done} of {session.exercises_planned} done"
-    hurt = _count(session, ExerciseStatus.STOPPED_FOR_PAIN)
-    if hurt:
-        text += f", {hurt} hurt"
+def exercises_text(session: SessionRecord, counted: ExerciseTally) -> str:
+    text = f"{counted.done} of {session.exercises_planned} done"
+    if counted.stopped_for_pain:
+        text += f", {len(counted.stopped_for_pain)} hurt"
     return text
 
 
@@ -92,20 +96,27 @@ def _columns(rows: list[list[str]], *, styled: bool) -> list[str]:
 
 
 def history_table(
-    sessions: Sequence[SessionRecord], zone: tzinfo, *, total: int, styled: bool
+    sessions: Sequence[SessionRecord],
+    zone: tzinfo,
+    *,
+    total: int,
+    styled: bool,
+    tallies: Mapping[int, ExerciseTally] | None = None,
 ) -> str:
-    """Sessions oldest first (the latest next to the prompt), with a note when cut."""
+    """Sessions oldest first (the latest next to the prompt), with a note when cut.
+
+    `tallies` by session id (`History.tallies`) stand in for the sessions' exercises."""
     if not sessions:
         return "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
     rows = [["Date", "Routine", "Time", "Result", "Exercises", "Pain"]]
-    for session in sessions:
+    for session, counted in zip(sessions, _tallies(sessions, tallies), strict=True):
         rows.append(
             [
                 f"{_local(session.started, zone):%Y-%m-%d %a %H:%M}",
                 session.routine,
                 format_duration(session.duration_seconds),
                 session.outcome.value,
-                exercises_text(session),
+                exercises_text(session, counted),
                 pain_text(session),
             ]
         )
@@ -136,15 +147,19 @@ CSV_COLUMNS = (
 )
 
 
-def history_csv(sessions: Sequence[SessionRecord], zone: tzinfo) -> str:
-    """One row per session; local times with their UTC offset; `;` joins exercise ids."""
+def history_csv(
+    sessions: Sequence[SessionRecord],
+    zone: tzinfo,
+    tallies: Mapping[int, ExerciseTally] | None = None,
+) -> str:
+    """One row per session; local times with their UTC offset; `;` joins exercise ids.
+
+    `tallies` by session id (`History.tallies`) stand in for the sessions' exercises."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for session in sessions:
-        hurt = [
-            e.exercise_id for e in session.exercises if e.status is ExerciseStatus.STOPPED_FOR_PAIN
-        ]
+    for session, counted in zip(sessions, _tallies(sessions, tallies), strict=True):
+        hurt = counted.stopped_for_pain
         writer.writerow(
             [
                 _iso(session.started, zone),
@@ -155,8 +170,8 @@ def history_csv(sessions: Sequence[SessionRecord], zone: tzinfo) -> str:
                 _pain(session.pain_before).replace(NONE, ""),
                 _pain(session.pain_after).replace(NONE, ""),
                 session.exercises_planned,
-                _count(session, ExerciseStatus.DONE),
-                _count(session, ExerciseStatus.SKIPPED),
+                counted.done,
+                counted.skipped,
                 len(hurt),
                 ";".join(hurt),
                 session.routine_hash,

@@ -8,8 +8,10 @@ are turned into local time only when shown.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from backpain_cli.model import Frequency
 
@@ -83,3 +85,24 @@ class SessionRecord:
         if self.pain_before is None or self.pain_after is None:
             return None
         return self.pain_after - self.pain_before
+
+
+class ExerciseTally(NamedTuple):
+    """How a session's exercises ended, counted: all the history table and CSV show."""
+
+    done: int = 0
+    skipped: int = 0
+    stopped_for_pain: tuple[str, ...] = ()  # exercise ids, in the order they were recorded
+
+
+def tally(exercises: Iterable[ExerciseRecord]) -> ExerciseTally:
+    statuses = [(exercise.status, exercise.exercise_id) for exercise in exercises]
+    return ExerciseTally(
+        done=sum(status is ExerciseStatus.DONE for status, _ in statuses),
+        skipped=sum(status is ExerciseStatus.SKIPPED for status, _ in statuses),
+        stopped_for_pain=tuple(
+            exercise_id
+            for status, exercise_id in statuses
+            if status is ExerciseStatus.STOPPED_FOR_PAIN
+        ),
+    )
