@@ -471,3 +471,22 @@ def test_the_real_clock_and_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     assert abs(moment - datetime.now(timezone.utc)) < timedelta(seconds=5)
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     assert cli_module.user_zone() == ZoneInfo("Asia/Tokyo")
+
+
+def test_today_reads_the_exercise_library_once(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli import loader
+
+    real = loader.read_definitions
+    read: list[str] = []
+
+    def counted(path: Path, *, routine: bool) -> object:
+        read.append(path.name)
+        return real(path, routine=routine)
+
+    monkeypatch.setattr(loader, "read_definitions", counted)
+    names = ["upper-back", "upper-back-chair", "upper-back-gentle"]
+    result = runner.invoke(cli, ["today", *names])
+    assert result.exit_code in (0, 1), result.output
+    assert read == ["exercises.yaml"]  # not once per routine, nor again for the frequencies

@@ -74,13 +74,15 @@ def is_plain(console: Console) -> bool:
     return not console.is_terminal or console.no_color or os.environ.get("TERM") == "dumb"
 
 
-def load(reference: str) -> tuple[RoutineFile, Routine]:
+def load(reference: str, *, library: ExerciseLibrary | None = None) -> tuple[RoutineFile, Routine]:
+    """The routine a name or path means. A command that loads several routines passes
+    one `library`, so the shared exercise files are read once, not once per routine."""
     from backpain_cli.catalogue import resolve_routine
     from backpain_cli.loader import load_routine
 
     routine_file = resolve_routine(reference, locations())
     routine = load_routine(
-        routine_file.path, default_name=routine_file.name, library=exercise_library()
+        routine_file.path, default_name=routine_file.name, library=library or exercise_library()
     )
     return routine_file, routine
 
@@ -1087,19 +1089,22 @@ def _since(value: str | None, zone: tzinfo) -> datetime | None:
 
 
 def _frequencies(
-    names: list[str], recorded: dict[str, Frequency | None]
+    names: list[str],
+    recorded: dict[str, Frequency | None],
+    library: ExerciseLibrary | None = None,
 ) -> list[tuple[str, Frequency | None]]:
     """Each routine's frequency: as recorded with its latest session, else from its file
     (routines that no longer load are left out)."""
     from backpain_cli.errors import BackpainError
 
     found = []
+    library = library or exercise_library()
     for name in names:
         if name in recorded:
             found.append((name, recorded[name]))
             continue
         try:
-            _, routine = load(name)
+            _, routine = load(name, library=library)
         except BackpainError:
             continue
         found.append((name, routine.frequency))
@@ -1264,9 +1269,9 @@ def today_command(routines: tuple[str, ...]) -> None:
 
     zone = user_zone()
     now = utc_now()
-    if routines:
-        for name in routines:
-            load(name)  # an unknown routine is an error, not "nothing due"
+    library = exercise_library()
+    for name in routines:
+        load(name, library=library)  # an unknown routine is an error, not "nothing due"
     store = _read_history()
     sessions = []
     recorded: dict[str, Frequency | None] = {}
@@ -1275,7 +1280,7 @@ def today_command(routines: tuple[str, ...]) -> None:
             sessions = store.sessions(since=now - timedelta(days=stats.DAYS_IN_USE + 8))
             recorded = store.frequencies()
     names = list(routines) or stats.routines_in_use(sessions, now=now)
-    frequencies = _frequencies(names, {} if routines else recorded)
+    frequencies = _frequencies(names, {} if routines else recorded, library)
     dues = [
         stats.due_today(name, frequency, sessions, now=now, zone=zone)
         for name, frequency in frequencies
