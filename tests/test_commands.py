@@ -712,3 +712,19 @@ def test_python_m_entry_point_in_process(
         runpy.run_module("backpain_cli", run_name="__main__", alter_sys=True)
     assert exited.value.code == 0
     assert capsys.readouterr().out == f"backpain, version {__version__}\n"
+
+
+def test_ctrl_c_while_importing_exits_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backpain_cli import __main__ as entry
+
+    real_import = __import__
+
+    def interrupted(name: str, *args: object, **kwargs: object) -> object:
+        if name == "backpain_cli.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("builtins.__import__", interrupted)
+    with pytest.raises(SystemExit) as exited:
+        entry.run()
+    assert exited.value.code == 130

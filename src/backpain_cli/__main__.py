@@ -1,6 +1,16 @@
-"""`python -m backpain_cli` behaves exactly like the `backpain` command."""
+"""The `backpain` command's entry point; `python -m backpain_cli` behaves exactly the same."""
 
-from backpain_cli.cli import main
+import sys
+
+
+def run() -> None:
+    """Start the CLI; a Ctrl-C while Python is still importing it exits quietly (130)."""
+    try:
+        from backpain_cli.cli import main
+    except KeyboardInterrupt:
+        sys.exit(130)
+    main(prog_name="backpain")
+
 
 if __name__ == "__main__":
-    main(prog_name="backpain")
+    run()
