@@ -440,6 +440,6 @@ def test_closing_the_tracking_twice_is_harmless(tiny: Path) -> None:
     from backpain_cli import cli as cli_module
 
     routine_file, routine = cli_module.load("tiny")
-    tracking = cli_module.SessionTracking(routine_file, routine, cli_module.PlayerOptions())
+    tracking = cli_module.track_session(routine_file, routine, cli_module.PlayerOptions())
     tracking.close()
     tracking.close()

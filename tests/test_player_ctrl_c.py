@@ -15,12 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from backpain_cli import keys as keys_module
-from backpain_cli.cli import SessionTracking, _run_calmly, cli
+from backpain_cli.cli import _run_calmly, cli
 from backpain_cli.engine import BINDINGS, Outcome, Player
 from backpain_cli.history import open_for_reading
 from backpain_cli.model import Exercise, Routine
 from backpain_cli.records import ExerciseStatus
 from backpain_cli.records import Outcome as SessionOutcome
+from backpain_cli.session import SessionTracking
 from backpain_cli.timeline import build_timeline
 
 TINY = """\

@@ -99,25 +99,9 @@ def exercise_library() -> ExerciseLibrary:
 
 
 def _complete(incomplete: str, *, routines: bool, exercises: bool, own: bool = False) -> list[Any]:
-    from click.shell_completion import CompletionItem
+    from backpain_cli.completion import complete
 
-    from backpain_cli import completion
-
-    if completion.looks_like_path(incomplete):
-        return [CompletionItem(incomplete, type="file")]
-    try:
-        where = locations()
-        folders = (where.user_routines,) if own else (where.user_routines, where.builtin_routines)
-        names: list[str] = []
-        if routines:
-            names += completion.routine_names(folders)
-        if own and (where.user_routines / "exercises.yaml").is_file():
-            names.append("exercises")
-        if exercises:
-            names += completion.exercise_ids(folders)
-    except Exception:  # completion must never print a traceback into the shell
-        return []
-    return [CompletionItem(name) for name in completion.matching(dict.fromkeys(names), incomplete)]
+    return complete(incomplete, locations, routines=routines, exercises=exercises, own=own)
 
 
 def complete_routines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -214,7 +198,9 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
 
     console = make_console()
     console.print(routine_summary(loaded, plain=is_plain(console)))
-    note = hurt_last_time_note(loaded)  # history (issue 5)
+    from backpain_cli.session import hurt_last_time_note
+
+    note = hurt_last_time_note(loaded, locations().history_file)  # history (issue 5)
     if note:
         console.print(note, style="" if is_plain(console) else "yellow")
 
@@ -298,24 +284,16 @@ def validate(files: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from backpain_cli.errors import RoutineError
-    from backpain_cli.library import EXERCISES_FILE
-    from backpain_cli.loader import load_exercises_file, load_routine
+    from backpain_cli.loader import check_file
 
     failed = 0
     library = exercise_library()
     for file in files:
         try:
-            if Path(file).name == EXERCISES_FILE:
-                ids = load_exercises_file(Path(file), library=library)
-                click.echo(f"{file}: ok (exercise library, {_exercises(len(ids))})")
-                continue
-            routine = load_routine(Path(file), library=library)
+            click.echo(f"{file}: ok ({check_file(Path(file), library=library)})")
         except RoutineError as error:
             failed += 1
             click.echo(str(error), err=True)
-        else:
-            count = len(routine.exercises)
-            click.echo(f"{file}: ok ({routine.name}, {count} exercise{'s' if count > 1 else ''})")
     if failed:
         click.echo(
             f"{failed} of {len(files)} file{'s' if len(files) > 1 else ''} with problems", err=True
@@ -496,13 +474,14 @@ def new_command(name: str, source: str | None, force: bool) -> None:
       backpain new my-desk --from upper-back-chair
       backpain new my-back --force
     """
+    from backpain_cli.editor import own_routine_path, write_file
     from backpain_cli.template import check_name, copied_routine, routine_template
 
     problem = check_name(name)
     if problem:
         _fail(problem)
     where = locations()
-    path = _user_routine_path(name) or where.user_routines / f"{name}.yaml"
+    path = own_routine_path(where.user_routines, name) or where.user_routines / f"{name}.yaml"
     if path.exists() and not force:
         _fail(
             f"{path} already exists; `backpain edit {name}` changes it, "
@@ -521,7 +500,7 @@ def new_command(name: str, source: str | None, force: bool) -> None:
             else str(routine_file.path)
         )
         text = copied_routine(read_routine_text(routine_file.path), name=name, origin=origin)
-    _write_file(path, text)
+    write_file(path, text)
     click.echo(str(path))
     if (where.builtin_routines / f"{name}.yaml").is_file():
         click.echo(
@@ -552,16 +531,19 @@ def edit_command(name: str) -> None:
     """
     import shutil
 
-    from backpain_cli.editor import editor_command
+    from backpain_cli.editor import editable_path, editor_command, run_editor
+    from backpain_cli.errors import RoutineError
+    from backpain_cli.loader import check_file
 
-    path = _editable_path(name)
+    path = editable_path(name, locations())
     command = editor_command(os.environ, windows=os.name == "nt", which=shutil.which)
     while True:
-        _run_editor(command, path)
-        problems = _check_routine_file(path)
-        if problems is None:
+        run_editor(command, path)
+        try:
+            click.echo(f"{path}: ok ({check_file(path, library=exercise_library())})")
             return
-        click.echo(problems, err=True)
+        except RoutineError as error:
+            click.echo(str(error), err=True)
         if not interactive():
             _fail(f"{path} has problems (above); it is kept as you saved it")
         if not click.confirm("Open it again to fix them?", default=True, err=True):
@@ -571,88 +553,6 @@ def edit_command(name: str) -> None:
 def interactive() -> bool:
     """Whether a person is there to answer a question (tests replace this)."""
     return sys.stdin.isatty()
-
-
-def _user_routine_path(name: str) -> Path | None:
-    folder = locations().user_routines
-    for suffix in (".yaml", ".yml"):
-        if (folder / f"{name}{suffix}").is_file():
-            return folder / f"{name}{suffix}"
-    return None
-
-
-def _editable_path(name: str) -> Path:
-    from pathlib import Path
-
-    from backpain_cli.catalogue import find_routine_files, looks_like_path
-    from backpain_cli.library import EXERCISES_FILE
-    from backpain_cli.loader import did_you_mean
-    from backpain_cli.template import check_name
-
-    where = locations()
-    if looks_like_path(name):
-        path = Path(name).expanduser()
-        if not path.is_file():
-            _fail(f"{name}: no such file; `backpain new NAME` writes a new routine")
-        return path
-    if name == EXERCISES_FILE.rsplit(".", 1)[0]:
-        library = where.user_routines / EXERCISES_FILE
-        if not library.is_file():
-            _fail(
-                f"you have no exercise library yet ({library}); write one as described "
-                'in docs/routine-format.md, "Reusing exercises"'
-            )
-        return library
-    problem = check_name(name)
-    if problem:
-        _fail(problem)
-    yours = _user_routine_path(name)
-    if yours is not None:
-        return yours
-    if (where.builtin_routines / f"{name}.yaml").is_file():
-        _fail(
-            f"'{name}' is a built-in routine; make your own copy first: "
-            f"backpain new {name} --from {name}"
-        )
-    names = [f.name for f in find_routine_files(where) if f.path.parent == where.user_routines]
-    _fail(
-        f"you have no routine called '{name}'{did_you_mean(name, names)}; "
-        f"`backpain new {name}` writes one"
-    )
-
-
-def _run_editor(command: list[str], path: Path) -> None:
-    import subprocess
-
-    from backpain_cli.editor import EditorError
-
-    try:
-        status = subprocess.run([*command, str(path)], check=False).returncode
-    except OSError as error:
-        raise EditorError(f"could not run the editor '{command[0]}': {error.strerror}") from None
-    if status != 0:
-        raise EditorError(
-            f"the editor '{command[0]}' exited with status {status}; {path} was not checked "
-            f"(`backpain validate {path}` checks it)"
-        )
-
-
-def _check_routine_file(path: Path) -> str | None:
-    """None (after saying it is fine) when the file is valid, else its problems."""
-    from backpain_cli.errors import RoutineError
-    from backpain_cli.library import EXERCISES_FILE
-    from backpain_cli.loader import load_exercises_file, load_routine
-
-    try:
-        if path.name == EXERCISES_FILE:
-            ids = load_exercises_file(path, library=exercise_library())
-            click.echo(f"{path}: ok (exercise library, {_exercises(len(ids))})")
-        else:
-            routine = load_routine(path, library=exercise_library())
-            click.echo(f"{path}: ok ({routine.name}, {_exercises(len(routine.exercises))})")
-    except RoutineError as error:
-        return str(error)
-    return None
 
 
 @cli.command("completion")
@@ -678,25 +578,6 @@ def completion_command(shell: str) -> None:
     click.echo(completer(cli, {}, PROG_NAME, COMPLETE_VAR).source())
 
 
-def _exercises(count: int) -> str:
-    return f"{count} exercise{'s' if count != 1 else ''}"
-
-
-def _write_file(path: Path, text: str) -> None:
-    """Write through a temporary file, so a crash never leaves half a routine."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
-        ) as handle:
-            handle.write(text)
-        os.replace(handle.name, path)
-    except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}")
-
-
 # --- the player (issue 4) ------------------------------------------------------------
 
 if TYPE_CHECKING:
@@ -704,6 +585,7 @@ if TYPE_CHECKING:
 
     from backpain_cli.display import NoticeLine
     from backpain_cli.engine import Binding, Listener, Player, Summary, Wait
+    from backpain_cli.session import SessionTracking
     from backpain_cli.sound import Chime
 
 
@@ -808,6 +690,8 @@ def start(
     """
     from pathlib import Path
 
+    from backpain_cli.check_in import CheckInCancelled
+
     tracking: SessionTracking | None = None
     summary: Summary | None = None
     try:
@@ -831,7 +715,7 @@ def start(
             voice=settings.voice,
             chime=settings.chime,
         )
-        tracking = SessionTracking(routine_file, loaded, options)  # history (issue 5)
+        tracking = track_session(routine_file, loaded, options)  # history (issue 5)
         listeners: list[Listener] = [*tracking.listeners]  # speech listeners join here
         summary = play(
             loaded,
@@ -843,6 +727,8 @@ def start(
             hurt_flagged=tracking.recorder is not None,
         )
         tracking.after(summary)
+    except CheckInCancelled:  # Ctrl-C at the question before the routine: nothing starts
+        sys.exit(130)
     except KeyboardInterrupt:  # Ctrl-C outside the player's own keys: calm, no "Aborted!"
         click.echo(err=True)
         sys.exit(0 if summary is not None else 130)  # 130: nothing was played
@@ -1315,107 +1201,23 @@ def _ask_pain() -> int | None:
         return ask_pain(keys.read, write)
 
 
-class SessionTracking:
-    """History and pain tracking around one `backpain start`.
+def track_session(
+    routine_file: RoutineFile, routine: Routine, options: PlayerOptions
+) -> SessionTracking:
+    """The history and pain check-ins of one `backpain start`, on the real history file,
+    terminal and clock."""
+    from backpain_cli.session import SessionTracking
 
-    Opening refuses a damaged or foreign history (HistoryError, exit 2, before anything
-    starts) and warns when history cannot be written here (the routine still runs).
-    """
+    def report(message: str) -> None:
+        click.echo(f"backpain: {message}", err=True)
 
-    def __init__(self, routine_file: RoutineFile, routine: Routine, options: PlayerOptions) -> None:
-        from backpain_cli.display import NoticeLine
-        from backpain_cli.engine import BINDINGS
-        from backpain_cli.history import open_for_recording
-        from backpain_cli.pain import PainKeys
-        from backpain_cli.recorder import Recorder, routine_hash
-
-        self.store: History | None = None
-        self.warnings: list[str] = []
-        hurt: list[str] = []
-        if options.history:
-            self.store, warning = open_for_recording(locations().history_file)
-            if warning:
-                click.echo(f"backpain: {warning}", err=True)
-        if self.store is not None:
-            hurt = [
-                exercise_id
-                for exercise_id in self.store.hurt_last_time(routine.name)
-                if routine.exercise_index(exercise_id) is not None
-            ]
-        self.ask = options.check_in and _can_ask()
-        pain_before = self._ask() if self.ask else None
-        self.notice_line = NoticeLine()
-        self.recorder: Recorder | None = None
-        if self.store is not None:
-            self.recorder = Recorder(
-                self.store,
-                routine=routine,
-                content_hash=routine_hash(routine_file.path.read_bytes()),
-                wall_clock=utc_now,
-                warn=self._warn,
-                pain_before=pain_before,
-            )
-        self.pain = PainKeys(
-            show=self.notice_line.show,
-            clear=self.notice_line.clear,
-            hurt_last_time=hurt,
-        )
-        self.bindings = self.pain.bindings(BINDINGS)
-        self.wait = self.pain.wait
-        self.listeners: list[Listener] = [self.pain]
-        if self.recorder is not None:
-            self.listeners.insert(0, self.recorder)
-
-    def _ask(self, *, before: bool = True) -> int | None:
-        from backpain_cli.check_in import CheckInCancelled
-
-        try:
-            return _ask_pain()
-        except CheckInCancelled:
-            if before:  # Ctrl-C before the routine: nothing starts
-                self.close()
-                sys.exit(130)
-            return None
-
-    def _warn(self, message: str) -> None:
-        self.warnings.append(message)
-        self.notice_line.show(message)
-
-    def after(self, summary: Summary) -> None:
-        """The check-in after the last exercise (not after quitting), and any warning."""
-        if self.ask and not summary.quit:
-            pain_after = self._ask(before=False)
-            if self.recorder is not None:
-                self.recorder.record_pain_after(pain_after)
-        for message in self.warnings:
-            click.echo(f"backpain: {message}", err=True)
-
-    def close(self) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-
-
-def hurt_last_time_note(routine: Routine) -> str:
-    """For `show`: the routine's exercises that hurt the last time they were played."""
-    from backpain_cli.errors import HistoryError
-    from backpain_cli.history import open_for_reading
-
-    try:
-        store = open_for_reading(locations().history_file)
-    except HistoryError:  # `backpain history` reports it; `show` still shows the routine
-        return ""
-    if store is None:
-        return ""
-    with store:
-        hurt = store.hurt_last_time(routine.name)
-    found = sorted(i for i in map(routine.exercise_index, hurt) if i is not None)
-    names = [routine.exercises[i].name for i in found]
-    if not names:
-        return ""
-    return (
-        f"Hurt last time: {', '.join(names)}. `backpain start {routine.name}` flags "
-        f"{'it' if len(names) == 1 else 'them'}; press s to skip."
+    return SessionTracking(
+        routine_file,
+        routine,
+        history_file=locations().history_file if options.history else None,
+        ask_pain=_ask_pain if options.check_in and _can_ask() else None,
+        wall_clock=utc_now,
+        report=report,
     )
 
 

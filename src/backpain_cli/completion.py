@@ -7,8 +7,14 @@ names, and exercise ids are picked out of the files' `id:` and `use:` lines.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+    from backpain_cli.locations import Locations
 
 SHELLS = ("bash", "zsh", "fish")
 PROG_NAME = "backpain"
@@ -57,3 +63,33 @@ def matching(candidates: Iterable[str], incomplete: str) -> list[str]:
 
 def looks_like_path(incomplete: str) -> bool:
     return incomplete.startswith((".", "/", "~")) or "/" in incomplete or "\\" in incomplete
+
+
+def complete(
+    incomplete: str,
+    locations: Callable[[], Locations],
+    *,
+    routines: bool,
+    exercises: bool,
+    own: bool = False,
+) -> list[CompletionItem]:
+    """Candidates for a routine or exercise argument: routine names (only the user's with
+    `own`, plus `exercises` for their library), exercise ids, or a file path; none (never
+    a traceback into the shell) when anything goes wrong."""
+    from click.shell_completion import CompletionItem
+
+    if looks_like_path(incomplete):
+        return [CompletionItem(incomplete, type="file")]
+    try:
+        where = locations()
+        folders = (where.user_routines,) if own else (where.user_routines, where.builtin_routines)
+        names: list[str] = []
+        if routines:
+            names += routine_names(folders)
+        if own and (where.user_routines / _LIBRARY).is_file():
+            names.append("exercises")
+        if exercises:
+            names += exercise_ids(folders)
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [CompletionItem(name) for name in matching(dict.fromkeys(names), incomplete)]

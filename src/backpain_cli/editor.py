@@ -1,15 +1,23 @@
-"""Which text editor `backpain edit` runs: $VISUAL, then $EDITOR, then a sensible fallback.
+"""Your own routine files for `backpain new` and `backpain edit`: which file a name means,
+writing one safely, which text editor opens it ($VISUAL, then $EDITOR, then a sensible
+fallback) and running it.
 
-The environment, the platform and the program lookup are passed in, so tests can fake
-any of them; running the editor is left to the caller.
+The environment, the platform, the program lookup and the folders are passed in, so
+tests can fake any of them; nothing here reads the environment.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backpain_cli.errors import BackpainError
+
+if TYPE_CHECKING:
+    from backpain_cli.locations import Locations
 
 POSIX_FALLBACKS = ("editor", "nano", "vi")
 WINDOWS_FALLBACKS = ("notepad",)
@@ -51,3 +59,80 @@ def editor_command(
     raise EditorError(
         "no text editor found: set $EDITOR to the one you use, e.g. export EDITOR=nano"
     )
+
+
+def run_editor(command: list[str], path: Path) -> None:
+    """Run the editor on PATH and wait; EditorError when it cannot run or fails."""
+    import subprocess
+
+    try:
+        status = subprocess.run([*command, str(path)], check=False).returncode
+    except OSError as error:
+        raise EditorError(f"could not run the editor '{command[0]}': {error.strerror}") from None
+    if status != 0:
+        raise EditorError(
+            f"the editor '{command[0]}' exited with status {status}; {path} was not checked "
+            f"(`backpain validate {path}` checks it)"
+        )
+
+
+def own_routine_path(folder: Path, name: str) -> Path | None:
+    """The user's routine file called NAME in FOLDER (.yaml, else .yml), if there is one."""
+    for suffix in (".yaml", ".yml"):
+        if (folder / f"{name}{suffix}").is_file():
+            return folder / f"{name}{suffix}"
+    return None
+
+
+def editable_path(name: str, where: Locations) -> Path:
+    """The file `backpain edit NAME` opens: a path, `exercises` (the user's exercise
+    library), or one of the user's own routines; BackpainError saying what to do else."""
+    from backpain_cli.catalogue import find_routine_files, looks_like_path
+    from backpain_cli.library import EXERCISES_FILE
+    from backpain_cli.loader import did_you_mean
+    from backpain_cli.template import check_name
+
+    if looks_like_path(name):
+        path = Path(name).expanduser()
+        if not path.is_file():
+            raise BackpainError(f"{name}: no such file; `backpain new NAME` writes a new routine")
+        return path
+    if name == EXERCISES_FILE.rsplit(".", 1)[0]:
+        library = where.user_routines / EXERCISES_FILE
+        if not library.is_file():
+            raise BackpainError(
+                f"you have no exercise library yet ({library}); write one as described "
+                'in docs/routine-format.md, "Reusing exercises"'
+            )
+        return library
+    problem = check_name(name)
+    if problem:
+        raise BackpainError(problem)
+    yours = own_routine_path(where.user_routines, name)
+    if yours is not None:
+        return yours
+    if (where.builtin_routines / f"{name}.yaml").is_file():
+        raise BackpainError(
+            f"'{name}' is a built-in routine; make your own copy first: "
+            f"backpain new {name} --from {name}"
+        )
+    names = [f.name for f in find_routine_files(where) if f.path.parent == where.user_routines]
+    raise BackpainError(
+        f"you have no routine called '{name}'{did_you_mean(name, names)}; "
+        f"`backpain new {name}` writes one"
+    )
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write through a temporary file, so a crash never leaves half a routine."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except OSError as error:
+        raise BackpainError(f"cannot write {path}: {error.strerror or error}") from None

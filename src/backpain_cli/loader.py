@@ -29,6 +29,7 @@ from yaml.scanner import Scanner
 
 from backpain_cli.errors import Problem, RoutineError
 from backpain_cli.library import (
+    EXERCISES_FILE,
     DefinitionFile,
     Entry,
     ExerciseLibrary,
@@ -716,6 +717,21 @@ def load_exercises_file(path: Path, *, library: ExerciseLibrary | None = None) -
     if problems:
         raise RoutineError(_in_reading_order(problems, file.shown))
     return file.ids()
+
+
+def check_file(path: Path, *, library: ExerciseLibrary | None = None) -> str:
+    """Check a routine file, or an exercise library (exercises.yaml), for `validate` and
+    `edit`: what it holds ('upper-back, 5 exercises'; 'exercise library, 3 exercises'),
+    or RoutineError with every problem."""
+    if path.name == EXERCISES_FILE:
+        ids = load_exercises_file(path, library=library)
+        return f"exercise library, {_exercises(len(ids))}"
+    routine = load_routine(path, library=library)
+    return f"{routine.name}, {_exercises(len(routine.exercises))}"
+
+
+def _exercises(count: int) -> str:
+    return f"{count} exercise{'s' if count != 1 else ''}"
 
 
 def _in_reading_order(problems: list[Problem], shown: str) -> list[Problem]:
