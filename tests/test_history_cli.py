@@ -490,3 +490,29 @@ def test_today_reads_the_exercise_library_once(
     result = runner.invoke(cli, ["today", *names])
     assert result.exit_code in (0, 1), result.output
     assert read == ["exercises.yaml"]  # not once per routine, nor again for the frequencies
+
+
+@pytest.mark.parametrize("command", ["stats", "today"])
+def test_stats_and_today_need_no_routine_files_when_frequencies_are_recorded(
+    recorded: Path, command: str
+) -> None:
+    """Start-up: with every frequency stored in the history, YAML is never imported."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from backpain_cli.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('yaml' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stderr.strip().splitlines()[-1] == "False"

@@ -984,11 +984,12 @@ def _frequencies(
     from backpain_cli.errors import BackpainError
 
     found = []
-    library = library or exercise_library()
     for name in names:
         if name in recorded:
             found.append((name, recorded[name]))
             continue
+        # Only routines never recorded with a frequency need their files (and YAML).
+        library = library or exercise_library()
         try:
             _, routine = load(name, library=library)
         except BackpainError:
@@ -1155,7 +1156,7 @@ def today_command(routines: tuple[str, ...]) -> None:
 
     zone = user_zone()
     now = utc_now()
-    library = exercise_library()
+    library = exercise_library() if routines else None
     for name in routines:
         load(name, library=library)  # an unknown routine is an error, not "nothing due"
     store = _read_history()
