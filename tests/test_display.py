@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from fakes import FakeTime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -380,24 +381,6 @@ def test_live_screen_notices() -> None:
 
 
 # -- the plain log ---------------------------------------------------------------------
-
-
-class FakeTime:
-    def __init__(self, keys: Sequence[tuple[float, str]] = ()) -> None:
-        self.now = 0.0
-        self.keys = list(keys)
-
-    def clock(self) -> float:
-        return self.now
-
-    def wait(self, timeout: float | None) -> list[str]:
-        if self.keys and (timeout is None or self.keys[0][0] <= self.now + timeout):
-            at, key = self.keys.pop(0)
-            self.now = max(self.now, at)
-            return [key]
-        assert timeout is not None
-        self.now += timeout
-        return []
 
 
 PAIN = Binding(("p",), "p", "hurts", "this hurts", Player.stop_for_pain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from fakes import LAST, TINY, FakeTime
 
 from backpain_cli.engine import (
     BINDINGS,
@@ -35,43 +36,8 @@ from backpain_cli.engine import (
 from backpain_cli.model import Exercise, Routine, Side
 from backpain_cli.timeline import SegmentKind, Timeline, build_timeline
 
-SIDED = Exercise(
-    id="rotation",
-    name="Rotation",
-    instructions=("Turn.",),
-    hold=3,
-    reps=2,
-    sets=2,
-    sides=(Side.LEFT, Side.RIGHT),
-    rest=1,
-    set_rest=2,
-    prepare=2,
-)
-PLAIN = Exercise(id="squeeze", name="Squeeze", instructions=("Squeeze.",), hold=2, reps=2, rest=1)
-LAST = Exercise(id="ball", name="Ball", instructions=("Lean.",), hold=4, prepare=1)
-ROUTINE = Routine(name="tiny", title="Tiny", exercises=(SIDED, PLAIN, LAST))
-
-
-class FakeTime:
-    """A clock that only moves when the player waits; keys arrive at scripted times."""
-
-    def __init__(self, keys: Sequence[tuple[float, str]] = ()) -> None:
-        self.now = 100.0  # not zero: nothing may assume the clock starts at 0
-        self.keys = [(100.0 + at, key) for at, key in keys]
-        self.waits: list[float | None] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def wait(self, timeout: float | None) -> list[str]:
-        self.waits.append(timeout)
-        if self.keys and (timeout is None or self.keys[0][0] <= self.now + timeout):
-            at, key = self.keys.pop(0)
-            self.now = max(self.now, at)
-            return [key]
-        assert timeout is not None, "the player would wait forever"
-        self.now += timeout
-        return []
+ROUTINE = TINY
+START = 100.0  # the fake clock's start: nothing may assume the clock starts at 0
 
 
 class Recorder:
@@ -121,7 +87,7 @@ def play(
     timeline: Timeline | None = None,
     bindings: Sequence[Binding] | None = None,
 ) -> tuple[Recorder, Summary, FakeTime]:
-    time = FakeTime(keys)
+    time = FakeTime(keys, origin=START)
     recorder = Recorder(time, ticks=ticks)
     player = Player(timeline or build_timeline(routine), clock=time.clock, listeners=[recorder])
     summary = player.run(time.wait, bindings)
@@ -235,7 +201,7 @@ def test_ticks_once_per_shown_second_and_waits_never_accumulate() -> None:
 
 
 def test_late_wakeups_do_not_shift_later_deadlines() -> None:
-    time = FakeTime()
+    time = FakeTime(origin=START)
     recorder = Recorder(time)
     player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[recorder])
     player.start()
@@ -264,7 +230,7 @@ def test_pause_and_resume_keep_remaining_time_exactly() -> None:
 
 
 def test_no_ticks_and_no_timeouts_while_paused() -> None:
-    time = FakeTime()
+    time = FakeTime(origin=START)
     recorder = Recorder(time, ticks=True)
     player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[recorder])
     player.start()
@@ -316,7 +282,7 @@ def test_next_at_every_kind_of_segment() -> None:
 def test_next_through_a_set_rest_and_off_the_end() -> None:
     timeline = build_timeline(ROUTINE)
     set_rest = next(i for i, s in enumerate(timeline.segments) if s.kind is SegmentKind.SET_REST)
-    time = FakeTime()
+    time = FakeTime(origin=START)
     recorder = Recorder(time)
     player = Player(timeline, clock=time.clock, listeners=[recorder])
     player.start()
@@ -394,7 +360,7 @@ def test_back_restarts_then_goes_to_the_previous_hold_or_prepare() -> None:
 def test_back_early_in_a_set_rest_goes_to_the_hold_before_it() -> None:
     timeline = build_timeline(ROUTINE)
     set_rest = next(i for i, s in enumerate(timeline.segments) if s.kind is SegmentKind.SET_REST)
-    time = FakeTime()
+    time = FakeTime(origin=START)
     recorder = Recorder(time)
     player = Player(timeline, clock=time.clock, listeners=[recorder])
     player.start()
@@ -644,7 +610,7 @@ def test_the_key_table() -> None:
 
 
 def test_listeners_can_be_added_and_start_twice_is_harmless() -> None:
-    time = FakeTime()
+    time = FakeTime(origin=START)
     first = Recorder(time)
     second = Recorder(time)
     player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[first])

@@ -4,67 +4,34 @@ a fake clock, recording into a real history database."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import fakes
 import pytest
+from fakes import TINY
 
 from backpain_cli.check_in import QUESTION, CheckInCancelled, ask_pain
 from backpain_cli.engine import BINDINGS, Player, Summary
 from backpain_cli.engine import Outcome as Result
 from backpain_cli.errors import HistoryError
 from backpain_cli.history import History, open_for_recording
-from backpain_cli.model import Exercise, Frequency, Period, Routine, Side
+from backpain_cli.model import Frequency, Period
 from backpain_cli.pain import ADVICE, FLAG, PainKeys
 from backpain_cli.recorder import Recorder, routine_hash
 from backpain_cli.records import ExerciseStatus, Outcome, SessionRecord
 from backpain_cli.timeline import build_timeline
 
-SIDED = Exercise(
-    id="rotation",
-    name="Rotation",
-    instructions=("Turn.",),
-    hold=3,
-    reps=2,
-    sets=2,
-    sides=(Side.LEFT, Side.RIGHT),
-    rest=1,
-    set_rest=2,
-    prepare=2,
-)
-PLAIN = Exercise(id="squeeze", name="Squeeze", instructions=("Squeeze.",), hold=2, reps=2, rest=1)
-LAST = Exercise(id="ball", name="Ball", instructions=("Lean.",), hold=4, prepare=1)
-ROUTINE = Routine(
-    name="tiny",
-    title="Tiny",
-    exercises=(SIDED, PLAIN, LAST),
-    frequency=Frequency(2, Period.DAY),
-)
+ROUTINE = replace(TINY, frequency=Frequency(2, Period.DAY))
 T0 = datetime(2026, 11, 4, 7, 0, tzinfo=timezone.utc)
 
 
-class FakeTime:
-    """Routine time that moves only while the player waits; keys at scripted times. The
-    wall clock runs alongside it from T0."""
-
-    def __init__(self, keys: Sequence[tuple[float, str]] = ()) -> None:
-        self.now = 0.0
-        self.keys = list(keys)
-
-    def clock(self) -> float:
-        return self.now
+class FakeTime(fakes.FakeTime):
+    """The shared scripted clock, with a wall clock running alongside it from T0."""
 
     def wall(self) -> datetime:
         return T0 + timedelta(seconds=self.now)
-
-    def wait(self, timeout: float | None) -> list[str]:
-        if self.keys and (timeout is None or self.keys[0][0] <= self.now + timeout):
-            at, key = self.keys.pop(0)
-            self.now = max(self.now, at)
-            return [key]
-        assert timeout is not None, "the player would wait forever"
-        self.now += timeout
-        return []
 
 
 @pytest.fixture

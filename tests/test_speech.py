@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from fakes import FakeTime
 
 from backpain_cli.engine import Player
 from backpain_cli.model import Exercise, Routine, Side
@@ -48,24 +49,6 @@ SQUEEZE = Exercise(
     prepare=0,
 )
 ROUTINE = Routine(name="r", title="R", exercises=(STRETCH, SQUEEZE))
-
-
-class FakeTime:
-    def __init__(self, keys: Sequence[tuple[float, str]] = ()) -> None:
-        self.now = 0.0
-        self.keys = list(keys)
-
-    def clock(self) -> float:
-        return self.now
-
-    def wait(self, timeout: float | None) -> list[str]:
-        if self.keys and (timeout is None or self.keys[0][0] <= self.now + timeout):
-            at, key = self.keys.pop(0)
-            self.now = max(self.now, at)
-            return [key]
-        assert timeout is not None
-        self.now += timeout
-        return []
 
 
 class FakeSpeaker:
