@@ -107,10 +107,6 @@ _CORRUPT = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 _CORRUPT_TEXT = ("not a database", "malformed", "corrupt")
 
 
-class HistoryUnavailable(Exception):
-    """History cannot be written here (no data folder, read-only); the player goes on."""
-
-
 def utc_text(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("history times must be timezone-aware")
