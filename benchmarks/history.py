@@ -29,9 +29,9 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from backpain_cli.history import open_for_recording
-from backpain_cli.model import Frequency, Period
-from backpain_cli.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.store import open_for_recording
+from backpain_cli.routines.model import Frequency, Period
 
 GOAL = 2.0
 TWICE_A_DAY = Frequency(2, Period.DAY)

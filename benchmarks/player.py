@@ -140,8 +140,8 @@ def measure_cpu() -> None:
 
 def measure_drift(speed: float = 20.0) -> None:
     sys.path.insert(0, str(REPO / "src"))
-    from backpain_cli.loader import load_routine
-    from backpain_cli.timeline import build_timeline
+    from backpain_cli.routines.loader import load_routine
+    from backpain_cli.routines.timeline import build_timeline
 
     total = build_timeline(load_routine(REPO / "routines" / "upper-back.yaml")).total
     env = {**os.environ, "BACKPAIN_HOME": tempfile.mkdtemp()}

@@ -1,6 +1,6 @@
 """Generate the player's bundled sounds with nothing but the standard library.
 
-    python scripts/make_sounds.py            # writes src/backpain_cli/sounds/*.wav
+    python scripts/make_sounds.py            # writes src/backpain_cli/player/sounds/*.wav
 
 The output is deterministic (no randomness, fixed rounding), so running it again gives
 byte-identical files; the WAVs are committed so installs need no build step.
@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 RATE = 22050
-OUT = Path(__file__).resolve().parents[1] / "src" / "backpain_cli" / "sounds"
+OUT = Path(__file__).resolve().parents[1] / "src" / "backpain_cli" / "player" / "sounds"
 
 
 def bell(frequency: float, seconds: float, *, decay: float, attack: float = 0.005) -> list[float]:

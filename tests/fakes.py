@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from backpain_cli.model import Exercise, Routine, Side
+from backpain_cli.routines.model import Exercise, Routine, Side
 
 # Per-side with two sets, a plain one, and a last one with a single rep: every kind of
 # segment and every transition between them.

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from backpain_cli import cli as cli_module
 from backpain_cli.cli import cli
-from backpain_cli.editor import EditorError, editor_command
-from backpain_cli.loader import load_routine, parse_routine
-from backpain_cli.template import check_name, copied_routine, routine_template
-from backpain_cli.timeline import build_timeline
+from backpain_cli.cli.editor import EditorError, editor_command
+from backpain_cli.routines.loader import load_routine, parse_routine
+from backpain_cli.routines.template import check_name, copied_routine, routine_template
+from backpain_cli.routines.timeline import build_timeline
 
 BUILTIN_ROUTINES = Path(__file__).resolve().parents[1] / "routines"
 

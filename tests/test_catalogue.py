@@ -9,19 +9,19 @@ from pathlib import Path
 import pytest
 
 import backpain_cli.locations as locations_module
-from backpain_cli.catalogue import (
-    Origin,
-    RoutineFile,
-    find_routine_files,
-    looks_like_path,
-    resolve_routine,
-)
 from backpain_cli.errors import RoutineError, RoutineNotFound
 from backpain_cli.locations import (
     Locations,
     builtin_routines_dir,
     locations_from_environment,
     xdg_folders,
+)
+from backpain_cli.routines.catalogue import (
+    Origin,
+    RoutineFile,
+    find_routine_files,
+    looks_like_path,
+    resolve_routine,
 )
 
 TEXT = "version: 1\ntitle: T\nexercises: [{id: a, name: A, hold: 1, instructions: [x]}]\n"
@@ -237,6 +237,6 @@ def test_builtin_routines_of_a_checkout() -> None:
 
 def test_builtin_routines_inside_the_wheel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = tmp_path / "site-packages" / "backpain_cli"
-    (package / "routines").mkdir(parents=True)
+    (package / "builtin_routines").mkdir(parents=True)
     monkeypatch.setattr(locations_module, "__file__", str(package / "locations.py"))
-    assert builtin_routines_dir() == package / "routines"
+    assert builtin_routines_dir() == package / "builtin_routines"

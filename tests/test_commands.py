@@ -16,10 +16,15 @@ from rich.console import Console
 
 from backpain_cli import __version__
 from backpain_cli.cli import cli, is_plain, make_console
-from backpain_cli.loader import load_routine
-from backpain_cli.report import exercise_detail, exercise_list, routine_list, routine_summary
-from backpain_cli.schema import routine_schema
-from backpain_cli.timeline import build_timeline
+from backpain_cli.routines.loader import load_routine
+from backpain_cli.routines.schema import routine_schema
+from backpain_cli.routines.summary import (
+    exercise_detail,
+    exercise_list,
+    routine_list,
+    routine_summary,
+)
+from backpain_cli.routines.timeline import build_timeline
 
 DESK = """\
 version: 1
@@ -671,7 +676,7 @@ def test_rich_renderings_on_a_terminal(desk: Path, tmp_path: Path) -> None:
     assert "Exercise   Name      Position " in listing
     detail = render(exercise_detail(routine.exercises[0], ["desk"], plain=False))
     assert "Caution: Gently." in detail
-    from backpain_cli.catalogue import Origin, RoutineFile
+    from backpain_cli.routines.catalogue import Origin, RoutineFile
 
     routines = render(routine_list([RoutineFile("desk", desk, Origin.PATH)], plain=False))
     assert "desk   Desk break " in routines

@@ -12,8 +12,8 @@ import pytest
 from click.shell_completion import get_completion_class
 from click.testing import CliRunner
 
-from backpain_cli import completion
 from backpain_cli.cli import cli
+from backpain_cli.cli import completion as completion
 
 BUILTIN_ROUTINES = Path(__file__).resolve().parents[1] / "routines"
 BUILTIN_NAMES = ["upper-back", "upper-back-chair", "upper-back-gentle"]

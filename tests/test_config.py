@@ -20,7 +20,7 @@ from backpain_cli.config import (
     with_prepare,
 )
 from backpain_cli.errors import ConfigError
-from backpain_cli.model import Exercise, Routine
+from backpain_cli.routines.model import Exercise, Routine
 
 
 def _errors(text: str) -> str:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.screen import Screen
 
-from backpain_cli.display import (
+from backpain_cli.player.display import (
     AFTERCARE,
     LiveScreen,
     NoticeLine,
@@ -28,7 +28,7 @@ from backpain_cli.display import (
     stamp,
     summary_view,
 )
-from backpain_cli.engine import (
+from backpain_cli.player.engine import (
     BINDINGS,
     Binding,
     Cue,
@@ -45,8 +45,8 @@ from backpain_cli.engine import (
     Summary,
     Tick,
 )
-from backpain_cli.model import Exercise, Routine, Side
-from backpain_cli.timeline import SegmentKind, build_timeline
+from backpain_cli.routines.model import Exercise, Routine, Side
+from backpain_cli.routines.timeline import SegmentKind, build_timeline
 
 STRETCH = Exercise(
     id="stretch",

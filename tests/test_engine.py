@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 from fakes import LAST, TINY, FakeTime
 
-from backpain_cli.engine import (
+from backpain_cli.player.engine import (
     BINDINGS,
     Binding,
     Cue,
@@ -33,8 +33,8 @@ from backpain_cli.engine import (
     Tick,
     key_table,
 )
-from backpain_cli.model import Exercise, Routine, Side
-from backpain_cli.timeline import SegmentKind, Timeline, build_timeline
+from backpain_cli.routines.model import Exercise, Routine, Side
+from backpain_cli.routines.timeline import SegmentKind, Timeline, build_timeline
 
 ROUTINE = TINY
 START = 100.0  # the fake clock's start: nothing may assume the clock starts at 0

@@ -9,9 +9,15 @@ import pytest
 from click.testing import CliRunner
 
 from backpain_cli.cli import cli
-from backpain_cli.handout import PRINT_STYLE, dose_words, html_handout, markdown_handout, rest_words
-from backpain_cli.loader import load_routine, parse_routine
-from backpain_cli.model import Exercise, Side
+from backpain_cli.routines.handout import (
+    PRINT_STYLE,
+    dose_words,
+    html_handout,
+    markdown_handout,
+    rest_words,
+)
+from backpain_cli.routines.loader import load_routine, parse_routine
+from backpain_cli.routines.model import Exercise, Side
 
 BUILTIN_ROUTINES = Path(__file__).resolve().parents[1] / "routines"
 

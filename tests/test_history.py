@@ -16,9 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from backpain_cli import history as history_module
 from backpain_cli.errors import HistoryError
-from backpain_cli.history import (
+from backpain_cli.history import store as history_module
+from backpain_cli.history.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    ExerciseTally,
+    Outcome,
+    tally,
+)
+from backpain_cli.history.store import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -28,13 +35,6 @@ from backpain_cli.history import (
     open_for_reading,
     open_for_recording,
     utc_text,
-)
-from backpain_cli.records import (
-    ExerciseRecord,
-    ExerciseStatus,
-    ExerciseTally,
-    Outcome,
-    tally,
 )
 
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)
@@ -300,7 +300,7 @@ def test_a_read_only_database_turns_recording_off_but_still_reads(
 OPEN_AS_USER = """
 import json, os, sys
 from pathlib import Path
-from backpain_cli.history import open_for_recording
+from backpain_cli.history.store import open_for_recording
 if len(sys.argv) > 2:
     uid, gid = map(int, sys.argv[2:])
     os.setgroups([])
@@ -621,8 +621,8 @@ import sys
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from backpain_cli.history import SessionStart, open_for_recording
-from backpain_cli.records import ExerciseRecord, ExerciseStatus, Outcome
+from backpain_cli.history.store import SessionStart, open_for_recording
+from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome
 history, warning = open_for_recording(Path(sys.argv[1]))
 now = datetime.now(timezone.utc)
 for n in range(40):

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from backpain_cli import cli as cli_module
 from backpain_cli.cli import cli
-from backpain_cli.history import open_for_recording
-from backpain_cli.model import Frequency, Period
-from backpain_cli.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.store import open_for_recording
+from backpain_cli.routines.model import Frequency, Period
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 4, 12, 0, tzinfo=BERLIN)  # a Wednesday
@@ -476,7 +476,7 @@ def test_the_real_clock_and_zone(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_today_reads_the_exercise_library_once(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli import loader
+    from backpain_cli.routines import loader as loader
 
     real = loader.read_definitions
     read: list[str] = []

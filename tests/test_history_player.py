@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from backpain_cli.cli import cli
-from backpain_cli.history import open_for_reading
-from backpain_cli.recorder import routine_hash
-from backpain_cli.records import ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.recorder import routine_hash
+from backpain_cli.history.records import ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.store import open_for_reading
 
 TINY = """\
 version: 1
@@ -142,7 +142,7 @@ def test_a_failure_during_the_session_is_reported_at_the_end(
     runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from backpain_cli.errors import HistoryError
-    from backpain_cli.history import History
+    from backpain_cli.history.store import History
 
     def broken(*_: object, **__: object) -> None:
         raise HistoryError("disk full")
@@ -374,7 +374,7 @@ def test_ctrl_c_at_the_questions(
     runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from backpain_cli import cli as cli_module
-    from backpain_cli.check_in import CheckInCancelled
+    from backpain_cli.player.check_in import CheckInCancelled
 
     def cancel() -> int:
         raise CheckInCancelled

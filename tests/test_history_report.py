@@ -9,17 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backpain_cli.history_report import (
+from backpain_cli.history.records import Outcome, SessionRecord
+from backpain_cli.history.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
+from backpain_cli.history.views import (
     StatsView,
     history_table,
     sparkline,
     stats_text,
     today_text,
 )
-from backpain_cli.local_zone import SystemZone, local_zone, zone_name
-from backpain_cli.model import Frequency, Period
-from backpain_cli.records import Outcome, SessionRecord
-from backpain_cli.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
+from backpain_cli.history.zone import SystemZone, local_zone, zone_name
+from backpain_cli.routines.model import Frequency, Period
 
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from backpain_cli.keys import (
+from backpain_cli.player.keys import (
     STUCK_AFTER,
     KeyReader,
     WindowsKeyReader,

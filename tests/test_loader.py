@@ -11,8 +11,15 @@ import pytest
 import yaml
 
 from backpain_cli.errors import Problem, RoutineError
-from backpain_cli.loader import YAML_LOADERS, did_you_mean, load_routine, parse_routine
-from backpain_cli.model import DEFAULT_DISCLAIMER, Exercise, Frequency, Period, Routine, Side
+from backpain_cli.routines.loader import YAML_LOADERS, did_you_mean, load_routine, parse_routine
+from backpain_cli.routines.model import (
+    DEFAULT_DISCLAIMER,
+    Exercise,
+    Frequency,
+    Period,
+    Routine,
+    Side,
+)
 
 BASE = """\
 version: 1
@@ -657,7 +664,7 @@ def test_did_you_mean() -> None:
 def test_control_characters_are_exactly_the_ones_yaml_refuses() -> None:
     import yaml.reader
 
-    from backpain_cli.loader import _forbidden_character
+    from backpain_cli.routines.loader import _forbidden_character
 
     edges = [0, 8, 9, 10, 11, 12, 13, 14, 0x1F, 0x20, 0x7E, 0x7F, 0x84, 0x85, 0x86, 0x9F, 0xA0]
     edges += [0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10FFFF]

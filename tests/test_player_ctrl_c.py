@@ -14,15 +14,15 @@ from types import TracebackType
 import pytest
 from click.testing import CliRunner
 
-from backpain_cli import keys as keys_module
 from backpain_cli.cli import _run_calmly, cli
-from backpain_cli.engine import BINDINGS, Outcome, Player
-from backpain_cli.history import open_for_reading
-from backpain_cli.model import Exercise, Routine
-from backpain_cli.records import ExerciseStatus
-from backpain_cli.records import Outcome as SessionOutcome
-from backpain_cli.session import SessionTracking
-from backpain_cli.timeline import build_timeline
+from backpain_cli.history.records import ExerciseStatus
+from backpain_cli.history.records import Outcome as SessionOutcome
+from backpain_cli.history.store import open_for_reading
+from backpain_cli.player import keys as keys_module
+from backpain_cli.player.engine import BINDINGS, Outcome, Player
+from backpain_cli.player.session import SessionTracking
+from backpain_cli.routines.model import Exercise, Routine
+from backpain_cli.routines.timeline import build_timeline
 
 TINY = """\
 version: 1

@@ -24,12 +24,19 @@ from hypothesis import strategies as st
 
 from backpain_cli.cli import cli
 from backpain_cli.errors import RoutineError
-from backpain_cli.loader import YAML_LOADERS, load_routine, parse_routine
-from backpain_cli.model import DEFAULT_DISCLAIMER, Exercise, Frequency, Period, Routine, Side
-from backpain_cli.report import routine_json
-from backpain_cli.routine_format import DOSE_KEYS
-from backpain_cli.schema import routine_schema
-from backpain_cli.timeline import SegmentKind, build_timeline
+from backpain_cli.routines.format import DOSE_KEYS
+from backpain_cli.routines.loader import YAML_LOADERS, load_routine, parse_routine
+from backpain_cli.routines.model import (
+    DEFAULT_DISCLAIMER,
+    Exercise,
+    Frequency,
+    Period,
+    Routine,
+    Side,
+)
+from backpain_cli.routines.schema import routine_schema
+from backpain_cli.routines.summary import routine_json
+from backpain_cli.routines.timeline import SegmentKind, build_timeline
 
 FAST = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

@@ -12,16 +12,16 @@ import fakes
 import pytest
 from fakes import TINY
 
-from backpain_cli.check_in import QUESTION, CheckInCancelled, ask_pain
-from backpain_cli.engine import BINDINGS, Player, Summary
-from backpain_cli.engine import Outcome as Result
 from backpain_cli.errors import HistoryError
-from backpain_cli.history import History, open_for_recording
-from backpain_cli.model import Frequency, Period
-from backpain_cli.pain import ADVICE, FLAG, PainKeys
-from backpain_cli.recorder import Recorder, routine_hash
-from backpain_cli.records import ExerciseStatus, Outcome, SessionRecord
-from backpain_cli.timeline import build_timeline
+from backpain_cli.history.recorder import Recorder, routine_hash
+from backpain_cli.history.records import ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.store import History, open_for_recording
+from backpain_cli.player.check_in import QUESTION, CheckInCancelled, ask_pain
+from backpain_cli.player.engine import BINDINGS, Player, Summary
+from backpain_cli.player.engine import Outcome as Result
+from backpain_cli.player.pain import ADVICE, FLAG, PainKeys
+from backpain_cli.routines.model import Frequency, Period
+from backpain_cli.routines.timeline import build_timeline
 
 ROUTINE = replace(TINY, frequency=Frequency(2, Period.DAY))
 T0 = datetime(2026, 11, 4, 7, 0, tzinfo=timezone.utc)

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from backpain_cli.cli import cli
 from backpain_cli.errors import RoutineError
-from backpain_cli.library import ExerciseLibrary, builtin_library
-from backpain_cli.loader import load_exercises_file, load_routine, parse_routine
+from backpain_cli.routines.library import ExerciseLibrary, builtin_library
+from backpain_cli.routines.loader import load_exercises_file, load_routine, parse_routine
 
 BUILTIN_ROUTINES = Path(__file__).resolve().parents[1] / "routines"
 
@@ -392,7 +392,7 @@ def test_the_json_schema_accepts_use_entries_and_refuses_changed_steps() -> None
     import jsonschema
     import yaml
 
-    from backpain_cli.schema import routine_schema
+    from backpain_cli.routines.schema import routine_schema
 
     validator = jsonschema.Draft202012Validator(routine_schema())
     for path in BUILTIN_ROUTINES.glob("upper-back*.yaml"):

@@ -34,9 +34,7 @@ import pytest
 import yaml
 
 from backpain_cli.errors import RoutineError
-from backpain_cli.loader import YAML_LOADERS, load_routine
-from backpain_cli.model import format_duration
-from backpain_cli.routine_format import (
+from backpain_cli.routines.format import (
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
     LIBRARY_KEYS,
@@ -44,8 +42,10 @@ from backpain_cli.routine_format import (
     USE_KEYS,
     Key,
 )
-from backpain_cli.schema import routine_schema
-from backpain_cli.timeline import build_timeline
+from backpain_cli.routines.loader import YAML_LOADERS, load_routine
+from backpain_cli.routines.model import format_duration
+from backpain_cli.routines.schema import routine_schema
+from backpain_cli.routines.timeline import build_timeline
 
 TESTS = Path(__file__).resolve().parent
 ROUTINES = TESTS.parent / "routines"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from backpain_cli import sound
-from backpain_cli.engine import (
+from backpain_cli.player import sound as sound
+from backpain_cli.player.engine import (
     Cue,
     CueKind,
     EndReason,
@@ -23,8 +23,7 @@ from backpain_cli.engine import (
     Status,
     Summary,
 )
-from backpain_cli.model import Exercise, Routine
-from backpain_cli.sound import (
+from backpain_cli.player.sound import (
     CUE_SOUNDS,
     NO_AUDIO_NOTICE,
     AudioChime,
@@ -35,7 +34,8 @@ from backpain_cli.sound import (
     bundled_sounds,
     load_playsound,
 )
-from backpain_cli.timeline import build_timeline
+from backpain_cli.routines.model import Exercise, Routine
+from backpain_cli.routines.timeline import build_timeline
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -97,7 +97,7 @@ def test_the_committed_sounds_are_what_the_script_makes(
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    out = tmp_path / "src" / "backpain_cli" / "sounds"
+    out = tmp_path / "src" / "backpain_cli" / "player" / "sounds"
     monkeypatch.setattr(script, "OUT", out)
     assert script.main() == 0
     for name, path in bundled_sounds().items():
@@ -111,7 +111,7 @@ def test_the_committed_sounds_are_what_the_script_makes(
 def test_loading_playsound3_prints_nothing() -> None:
     # A fresh interpreter, so the import (and its backend probing) really happens.
     code = (
-        "from backpain_cli.sound import load_playsound; "
+        "from backpain_cli.player.sound import load_playsound; "
         "print('loaded' if load_playsound() else 'none')"
     )
     result = subprocess.run(

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from fakes import FakeTime
 
-from backpain_cli.engine import Player
-from backpain_cli.model import Exercise, Routine, Side
-from backpain_cli.speech import (
+from backpain_cli.player.engine import Player
+from backpain_cli.player.speech import (
     NO_SPEECH_NOTICE,
     SPEECH_FAILED_NOTICE,
     CommandSpeaker,
@@ -25,7 +24,8 @@ from backpain_cli.speech import (
     make_speaker,
     spoken_duration,
 )
-from backpain_cli.timeline import build_timeline
+from backpain_cli.routines.model import Exercise, Routine, Side
+from backpain_cli.routines.timeline import build_timeline
 
 STRETCH = Exercise(
     id="rhomboid",

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from backpain_cli import cli as cli_module
-from backpain_cli import speech
 from backpain_cli.cli import cli
+from backpain_cli.player import speech as speech
 
 TINY = """\
 version: 1
@@ -124,7 +124,7 @@ def test_prepare_from_config_and_command_line(
 def test_sound_from_config_and_command_line(
     runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli import sound
+    from backpain_cli.player import sound as sound
 
     made: list[str] = []
 
@@ -202,7 +202,7 @@ def test_a_missing_or_bad_chime_stops_start_before_it_plays(
 def test_the_chime_file_replaces_the_set_end_chime(
     runner: CliRunner, home: Path, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli import sound
+    from backpain_cli.player import sound as sound
 
     bell = _wav(tmp_path / "bell.wav")
     given: list[dict[sound.SoundName, Path]] = []

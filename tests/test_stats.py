@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backpain_cli.model import Frequency, Period
-from backpain_cli.records import Outcome, SessionRecord
-from backpain_cli.stats import (
+from backpain_cli.history.records import Outcome, SessionRecord
+from backpain_cli.history.stats import (
     DayPain,
     Streaks,
     WeekCount,
@@ -26,6 +25,7 @@ from backpain_cli.stats import (
     week_start,
     weekly_counts,
 )
+from backpain_cli.routines.model import Frequency, Period
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from backpain_cli.model import Exercise, Frequency, Period, Routine, Side, format_duration
-from backpain_cli.timeline import Segment, SegmentKind, Timeline, build_timeline
+from backpain_cli.routines.model import Exercise, Frequency, Period, Routine, Side, format_duration
+from backpain_cli.routines.timeline import Segment, SegmentKind, Timeline, build_timeline
 
 P, H, R, S = SegmentKind.PREPARE, SegmentKind.HOLD, SegmentKind.REST, SegmentKind.SET_REST
 L, RIGHT = Side.LEFT, Side.RIGHT

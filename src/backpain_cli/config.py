@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from backpain_cli.errors import ConfigError, Problem
-from backpain_cli.loader import did_you_mean
-from backpain_cli.model import Routine
-from backpain_cli.routine_format import DOSE_KEYS, SLUG_PATTERN
+from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
+from backpain_cli.routines.loader import did_you_mean
+from backpain_cli.routines.model import Routine
 
 if sys.version_info >= (3, 11):  # pragma: no cover - one branch per Python version
     import tomllib

@@ -45,7 +45,7 @@ class Locations(NamedTuple):
 
 def builtin_routines_dir() -> Path:
     """Routines shipped in the wheel, or the checkout's `routines/` in an editable install."""
-    packaged = Path(__file__).parent / "routines"
+    packaged = Path(__file__).parent / "builtin_routines"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "routines"

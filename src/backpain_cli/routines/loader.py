@@ -28,16 +28,7 @@ from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from backpain_cli.errors import Problem, RoutineError
-from backpain_cli.library import (
-    EXERCISES_FILE,
-    DefinitionFile,
-    Entry,
-    ExerciseLibrary,
-    ReferenceResolver,
-    builtin_library,
-)
-from backpain_cli.model import DEFAULT_DISCLAIMER, Exercise, Frequency, Period, Routine, Side
-from backpain_cli.routine_format import (
+from backpain_cli.routines.format import (
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
     FORMAT_VERSION,
@@ -50,6 +41,22 @@ from backpain_cli.routine_format import (
     USE_KEYS,
     USE_PATTERN,
     Key,
+)
+from backpain_cli.routines.library import (
+    EXERCISES_FILE,
+    DefinitionFile,
+    Entry,
+    ExerciseLibrary,
+    ReferenceResolver,
+    builtin_library,
+)
+from backpain_cli.routines.model import (
+    DEFAULT_DISCLAIMER,
+    Exercise,
+    Frequency,
+    Period,
+    Routine,
+    Side,
 )
 
 _INT_TAG = "tag:yaml.org,2002:int"

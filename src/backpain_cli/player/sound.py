@@ -28,7 +28,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from backpain_cli.engine import Cue, CueKind, EndReason, Event, MuteChanged, Quit, SegmentEnded
+from backpain_cli.player.engine import (
+    Cue,
+    CueKind,
+    EndReason,
+    Event,
+    MuteChanged,
+    Quit,
+    SegmentEnded,
+)
 
 SOUNDS_DIR = Path(__file__).parent / "sounds"
 

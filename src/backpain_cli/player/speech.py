@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from backpain_cli.engine import (
+from backpain_cli.player.engine import (
     Event,
     Finished,
     MuteChanged,
@@ -28,7 +28,7 @@ from backpain_cli.engine import (
     SegmentStarted,
     Tick,
 )
-from backpain_cli.timeline import Segment, SegmentKind
+from backpain_cli.routines.timeline import Segment, SegmentKind
 
 WARN_AT = 10  # "10 seconds left" in holds longer than `WARN_MIN_HOLD`
 WARN_MIN_HOLD = 20

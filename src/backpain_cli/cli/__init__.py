@@ -21,12 +21,12 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from backpain_cli.catalogue import RoutineFile
     from backpain_cli.config import Settings
-    from backpain_cli.history import History
-    from backpain_cli.library import ExerciseLibrary
+    from backpain_cli.history.store import History
     from backpain_cli.locations import Locations
-    from backpain_cli.model import Frequency, Routine
+    from backpain_cli.routines.catalogue import RoutineFile
+    from backpain_cli.routines.library import ExerciseLibrary
+    from backpain_cli.routines.model import Frequency, Routine
 
 
 class _Group(click.Group):
@@ -77,8 +77,8 @@ def is_plain(console: Console) -> bool:
 def load(reference: str, *, library: ExerciseLibrary | None = None) -> tuple[RoutineFile, Routine]:
     """The routine a name or path means. A command that loads several routines passes
     one `library`, so the shared exercise files are read once, not once per routine."""
-    from backpain_cli.catalogue import resolve_routine
-    from backpain_cli.loader import load_routine
+    from backpain_cli.routines.catalogue import resolve_routine
+    from backpain_cli.routines.loader import load_routine
 
     routine_file = resolve_routine(reference, locations())
     routine = load_routine(
@@ -89,7 +89,7 @@ def load(reference: str, *, library: ExerciseLibrary | None = None) -> tuple[Rou
 
 def exercise_library() -> ExerciseLibrary:
     """Where `use: ID` entries are looked up: the user's routine folder, then the built-ins."""
-    from backpain_cli.library import ExerciseLibrary
+    from backpain_cli.routines.library import ExerciseLibrary
 
     where = locations()
     return ExerciseLibrary((where.user_routines, where.builtin_routines))
@@ -99,7 +99,7 @@ def exercise_library() -> ExerciseLibrary:
 
 
 def _complete(incomplete: str, *, routines: bool, exercises: bool, own: bool = False) -> list[Any]:
-    from backpain_cli.completion import complete
+    from backpain_cli.cli.completion import complete
 
     return complete(incomplete, locations, routines=routines, exercises=exercises, own=own)
 
@@ -144,8 +144,8 @@ def list_command() -> None:
     Example:
       backpain list
     """
-    from backpain_cli.catalogue import find_routine_files
-    from backpain_cli.report import routine_list
+    from backpain_cli.routines.catalogue import find_routine_files
+    from backpain_cli.routines.summary import routine_list
 
     console = make_console()
     found = find_routine_files(locations())
@@ -182,7 +182,7 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
         _fail(f"--json and --format {output_format} ask for different things; give one of them")
     _, loaded = load(routine)
     if output_format in ("markdown", "html"):
-        from backpain_cli.handout import html_handout, markdown_handout
+        from backpain_cli.routines.handout import html_handout, markdown_handout
 
         render = markdown_handout if output_format == "markdown" else html_handout
         click.echo(render(loaded), nl=False)
@@ -190,15 +190,15 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
     if as_json or output_format == "json":
         import json
 
-        from backpain_cli.report import routine_json
+        from backpain_cli.routines.summary import routine_json
 
         click.echo(json.dumps(routine_json(loaded), indent=2, ensure_ascii=False))
         return
-    from backpain_cli.report import routine_summary
+    from backpain_cli.routines.summary import routine_summary
 
     console = make_console()
     console.print(routine_summary(loaded, plain=is_plain(console)))
-    from backpain_cli.session import hurt_last_time_note
+    from backpain_cli.player.session import hurt_last_time_note
 
     note = hurt_last_time_note(loaded, locations().history_file)  # history (issue 5)
     if note:
@@ -219,8 +219,8 @@ def exercises(name: str | None) -> None:
       backpain exercises upper-back
       backpain exercises scapular-squeeze
     """
-    from backpain_cli.catalogue import looks_like_path
-    from backpain_cli.report import exercise_detail, exercise_list
+    from backpain_cli.routines.catalogue import looks_like_path
+    from backpain_cli.routines.summary import exercise_detail, exercise_list
 
     console = make_console()
     plain = is_plain(console)
@@ -241,7 +241,7 @@ def exercises(name: str | None) -> None:
                 users = [r.name for r in routines if r.exercise_index(name) is not None]
                 console.print(exercise_detail(exercise, users, plain=plain))
                 return
-    from backpain_cli.loader import did_you_mean
+    from backpain_cli.routines.loader import did_you_mean
 
     known = [r.name for r in routines] + [e.id for r in routines for e in r.exercises]
     hint = did_you_mean(name, sorted(set(known)))
@@ -250,9 +250,9 @@ def exercises(name: str | None) -> None:
 
 def _all_routines() -> list[Routine]:
     """Every routine that loads; broken files are skipped (`backpain list` names them)."""
-    from backpain_cli.catalogue import find_routine_files
     from backpain_cli.errors import RoutineError
-    from backpain_cli.loader import load_routine
+    from backpain_cli.routines.catalogue import find_routine_files
+    from backpain_cli.routines.loader import load_routine
 
     routines = []
     library = exercise_library()
@@ -284,7 +284,7 @@ def validate(files: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from backpain_cli.errors import RoutineError
-    from backpain_cli.loader import check_file
+    from backpain_cli.routines.loader import check_file
 
     failed = 0
     library = exercise_library()
@@ -313,7 +313,7 @@ def schema() -> None:
     """
     import json
 
-    from backpain_cli.schema import routine_schema
+    from backpain_cli.routines.schema import routine_schema
 
     click.echo(json.dumps(routine_schema(), indent=2))
 
@@ -396,7 +396,7 @@ def make_speech(voice: bool, notify: Callable[[str], None]) -> list[Listener]:
         return []
     import shutil
 
-    from backpain_cli.speech import SpeechCues, make_speaker
+    from backpain_cli.player.speech import SpeechCues, make_speaker
 
     speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
     return [SpeechCues(speaker)]
@@ -474,8 +474,8 @@ def new_command(name: str, source: str | None, force: bool) -> None:
       backpain new my-desk --from upper-back-chair
       backpain new my-back --force
     """
-    from backpain_cli.editor import own_routine_path, write_file
-    from backpain_cli.template import check_name, copied_routine, routine_template
+    from backpain_cli.cli.editor import own_routine_path, write_file
+    from backpain_cli.routines.template import check_name, copied_routine, routine_template
 
     problem = check_name(name)
     if problem:
@@ -490,8 +490,8 @@ def new_command(name: str, source: str | None, force: bool) -> None:
     if source is None:
         text = routine_template(name)
     else:
-        from backpain_cli.catalogue import Origin
-        from backpain_cli.loader import read_routine_text
+        from backpain_cli.routines.catalogue import Origin
+        from backpain_cli.routines.loader import read_routine_text
 
         routine_file, _ = load(source)  # only a routine that loads is worth copying
         origin = (
@@ -531,9 +531,9 @@ def edit_command(name: str) -> None:
     """
     import shutil
 
-    from backpain_cli.editor import editable_path, editor_command, run_editor
+    from backpain_cli.cli.editor import editable_path, editor_command, run_editor
     from backpain_cli.errors import RoutineError
-    from backpain_cli.loader import check_file
+    from backpain_cli.routines.loader import check_file
 
     path = editable_path(name, locations())
     command = editor_command(os.environ, windows=os.name == "nt", which=shutil.which)
@@ -571,7 +571,7 @@ def completion_command(shell: str) -> None:
     """
     from click.shell_completion import get_completion_class
 
-    from backpain_cli.completion import COMPLETE_VAR, PROG_NAME
+    from backpain_cli.cli.completion import COMPLETE_VAR, PROG_NAME
 
     completer = get_completion_class(shell)
     assert completer is not None  # click knows every shell the Choice allows
@@ -583,10 +583,10 @@ def completion_command(shell: str) -> None:
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from backpain_cli.display import NoticeLine
-    from backpain_cli.engine import Binding, Listener, Player, Summary, Wait
-    from backpain_cli.session import SessionTracking
-    from backpain_cli.sound import Chime
+    from backpain_cli.player.display import NoticeLine
+    from backpain_cli.player.engine import Binding, Listener, Player, Summary, Wait
+    from backpain_cli.player.session import SessionTracking
+    from backpain_cli.player.sound import Chime
 
 
 class PlayerOptions(NamedTuple):
@@ -690,7 +690,7 @@ def start(
     """
     from pathlib import Path
 
-    from backpain_cli.check_in import CheckInCancelled
+    from backpain_cli.player.check_in import CheckInCancelled
 
     tracking: SessionTracking | None = None
     summary: Summary | None = None
@@ -766,9 +766,9 @@ def play(
     """
     import time
 
-    from backpain_cli.engine import BINDINGS, Player
-    from backpain_cli.keys import key_reader
-    from backpain_cli.timeline import build_timeline
+    from backpain_cli.player.engine import BINDINGS, Player
+    from backpain_cli.player.keys import key_reader
+    from backpain_cli.routines.timeline import build_timeline
 
     start_at = _exercise_number(routine, options.from_exercise)
     timeline = build_timeline(routine, prepare=options.prepare, start_at=start_at)
@@ -789,7 +789,7 @@ def play(
 
             wait = read_keys if wrap_wait is None else wrap_wait(read_keys)
             if plain:
-                from backpain_cli.display import PlainLog
+                from backpain_cli.player.display import PlainLog
 
                 log = PlainLog(
                     click.echo,
@@ -808,7 +808,7 @@ def play(
                 from rich.live import Live
                 from rich.text import Text
 
-                from backpain_cli.display import LiveScreen
+                from backpain_cli.player.display import LiveScreen
 
                 console = _live_console()
                 with Live(
@@ -833,7 +833,7 @@ def play(
                     summary = _run_calmly(player, wait, keys_table)
             # The key reader is still open: a Ctrl-C while the summary is printed (or the
             # end sound rings out) is a key nobody reads, not an "Aborted!".
-            from backpain_cli.display import summary_view
+            from backpain_cli.player.display import summary_view
 
             console.print(summary_view(summary, hurt_flagged=hurt_flagged))
             chime.close(0 if summary.quit else 2.5)  # let the end sound ring out
@@ -867,7 +867,7 @@ def _exercise_number(routine: Routine, reference: str | None) -> int:
     index = routine.exercise_index(reference)
     if index is not None:
         return index
-    from backpain_cli.loader import did_you_mean
+    from backpain_cli.routines.loader import did_you_mean
 
     ids = [exercise.id for exercise in routine.exercises]
     hint = did_you_mean(reference, ids) or f"; its exercises: {', '.join(ids)}"
@@ -892,7 +892,7 @@ def _make_chime(
 ) -> Chime:
     import contextlib
 
-    from backpain_cli.sound import (
+    from backpain_cli.player.sound import (
         NO_AUDIO_NO_BELL_NOTICE,
         NO_AUDIO_NOTICE,
         AudioChime,
@@ -920,7 +920,7 @@ def _make_chime(
 
 
 def _sound(chime: Chime) -> list[Listener]:
-    from backpain_cli.sound import SoundCues
+    from backpain_cli.player.sound import SoundCues
 
     return [SoundCues(chime)]
 
@@ -937,7 +937,7 @@ def utc_now() -> datetime:
 
 def user_zone() -> tzinfo:
     """The person's time zone: TZ, else the system's (history is stored in UTC)."""
-    from backpain_cli.local_zone import local_zone
+    from backpain_cli.history.zone import local_zone
 
     return local_zone(os.environ)
 
@@ -955,7 +955,7 @@ NOTHING_RECORDED = "No sessions recorded yet. Play a routine with `backpain star
 
 
 def _read_history() -> History | None:
-    from backpain_cli.history import open_for_reading
+    from backpain_cli.history.store import open_for_reading
 
     return open_for_reading(locations().history_file)
 
@@ -1043,7 +1043,7 @@ def history_command(
             # The table and CSV show counts only: SQLite counts them (fast over years).
             tallies = {} if as_json else store.tallies([session.id for session in sessions])
             total = store.count(since=start, routine=routine_name) if not machine else 0
-    from backpain_cli import history_report
+    from backpain_cli.history import views as history_report
 
     if as_json:
         import json
@@ -1091,8 +1091,8 @@ def stats_command(weeks: int, days: int) -> None:
     """
     from datetime import timedelta
 
-    from backpain_cli import stats
-    from backpain_cli.history_report import StatsView, stats_text
+    from backpain_cli.history import stats as stats
+    from backpain_cli.history.views import StatsView, stats_text
 
     zone = user_zone()
     now = utc_now()
@@ -1151,8 +1151,8 @@ def today_command(routines: tuple[str, ...]) -> None:
     """
     from datetime import timedelta
 
-    from backpain_cli import stats
-    from backpain_cli.history_report import today_text
+    from backpain_cli.history import stats as stats
+    from backpain_cli.history.views import today_text
 
     zone = user_zone()
     now = utc_now()
@@ -1191,8 +1191,8 @@ def _can_ask() -> bool:
 
 def _ask_pain() -> int | None:
     """Pain now, 0–10? One key; Enter or Esc skips. Ctrl-C raises CheckInCancelled."""
-    from backpain_cli.check_in import ask_pain
-    from backpain_cli.keys import key_reader
+    from backpain_cli.player.check_in import ask_pain
+    from backpain_cli.player.keys import key_reader
 
     def write(text: str) -> None:
         click.echo(text, nl=False)
@@ -1207,7 +1207,7 @@ def track_session(
 ) -> SessionTracking:
     """The history and pain check-ins of one `backpain start`, on the real history file,
     terminal and clock."""
-    from backpain_cli.session import SessionTracking
+    from backpain_cli.player.session import SessionTracking
 
     def report(message: str) -> None:
         click.echo(f"backpain: {message}", err=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple
 
-from backpain_cli.model import Exercise, Routine, Side
+from backpain_cli.routines.model import Exercise, Routine, Side
 
 
 class SegmentKind(enum.Enum):

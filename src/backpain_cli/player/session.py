@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from backpain_cli.catalogue import RoutineFile
-    from backpain_cli.engine import Listener, Summary
-    from backpain_cli.history import History
-    from backpain_cli.model import Routine
-    from backpain_cli.recorder import Recorder, WallClock
+    from backpain_cli.history.recorder import Recorder, WallClock
+    from backpain_cli.history.store import History
+    from backpain_cli.player.engine import Listener, Summary
+    from backpain_cli.routines.catalogue import RoutineFile
+    from backpain_cli.routines.model import Routine
 
 
 class SessionTracking:
@@ -39,11 +39,11 @@ class SessionTracking:
         wall_clock: WallClock,
         report: Callable[[str], None],
     ) -> None:
-        from backpain_cli.display import NoticeLine
-        from backpain_cli.engine import BINDINGS
-        from backpain_cli.history import open_for_recording
-        from backpain_cli.pain import PainKeys
-        from backpain_cli.recorder import Recorder, routine_hash
+        from backpain_cli.history.recorder import Recorder, routine_hash
+        from backpain_cli.history.store import open_for_recording
+        from backpain_cli.player.display import NoticeLine
+        from backpain_cli.player.engine import BINDINGS
+        from backpain_cli.player.pain import PainKeys
 
         self.store: History | None = None
         self.warnings: list[str] = []
@@ -85,7 +85,7 @@ class SessionTracking:
             self.listeners.insert(0, self.recorder)
 
     def _ask(self, *, before: bool = True) -> int | None:
-        from backpain_cli.check_in import CheckInCancelled
+        from backpain_cli.player.check_in import CheckInCancelled
 
         assert self._ask_pain is not None
         try:
@@ -118,7 +118,7 @@ class SessionTracking:
 def hurt_last_time_note(routine: Routine, history_file: Path) -> str:
     """For `show`: the routine's exercises that hurt the last time they were played."""
     from backpain_cli.errors import HistoryError
-    from backpain_cli.history import open_for_reading
+    from backpain_cli.history.store import open_for_reading
 
     try:
         store = open_for_reading(history_file)

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from backpain_cli.errors import Problem, RoutineNotFound
-from backpain_cli.library import EXERCISES_FILE
-from backpain_cli.loader import did_you_mean
 from backpain_cli.locations import Locations
-from backpain_cli.routine_format import SLUG_PATTERN
+from backpain_cli.routines.format import SLUG_PATTERN
+from backpain_cli.routines.library import EXERCISES_FILE
+from backpain_cli.routines.loader import did_you_mean
 
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 

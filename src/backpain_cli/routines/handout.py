@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from backpain_cli.model import Exercise, Routine, Side, format_duration
-from backpain_cli.timeline import build_timeline
+from backpain_cli.routines.model import Exercise, Routine, Side, format_duration
+from backpain_cli.routines.timeline import build_timeline
 
 LOG_ROWS = 7  # a week of sessions on paper
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&])")

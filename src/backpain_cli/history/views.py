@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from backpain_cli.local_zone import zone_name
-from backpain_cli.model import format_duration
-from backpain_cli.records import ExerciseTally, SessionRecord, tally
-from backpain_cli.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
+from backpain_cli.history.records import ExerciseTally, SessionRecord, tally
+from backpain_cli.history.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
+from backpain_cli.history.zone import zone_name
+from backpain_cli.routines.model import format_duration
 
 NONE = "–"
 SPARKS = "▁▂▃▄▅▆▇█"

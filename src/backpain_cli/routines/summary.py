@@ -10,14 +10,14 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from backpain_cli.model import Exercise, Routine, format_duration
-from backpain_cli.timeline import build_timeline
+from backpain_cli.routines.model import Exercise, Routine, format_duration
+from backpain_cli.routines.timeline import build_timeline
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
-    from backpain_cli.catalogue import RoutineFile
-    from backpain_cli.library import ExerciseLibrary
+    from backpain_cli.routines.catalogue import RoutineFile
+    from backpain_cli.routines.library import ExerciseLibrary
 
 
 def _table(*columns: str, plain: bool) -> Table:
@@ -73,9 +73,9 @@ def _list(items: tuple[str, ...] | list[str]) -> str:
 def routine_list(
     files: list[RoutineFile], *, plain: bool, library: ExerciseLibrary | None = None
 ) -> RenderableType:
-    from backpain_cli.catalogue import Origin
     from backpain_cli.errors import RoutineError
-    from backpain_cli.loader import load_routine
+    from backpain_cli.routines.catalogue import Origin
+    from backpain_cli.routines.loader import load_routine
 
     if not files:
         return Text("No routines found.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backpain_cli.routine_format import (
+from backpain_cli.routines.format import (
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
     FORMAT_VERSION,

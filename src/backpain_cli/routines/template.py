@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from backpain_cli.library import EXERCISES_FILE
-from backpain_cli.routine_format import SLUG_PATTERN
+from backpain_cli.routines.format import SLUG_PATTERN
+from backpain_cli.routines.library import EXERCISES_FILE
 
 RESERVED_NAMES = (EXERCISES_FILE.rsplit(".", 1)[0],)  # exercises.yaml is the exercise library
 

@@ -36,8 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from backpain_cli.errors import HistoryError
-from backpain_cli.model import Frequency, Period
-from backpain_cli.records import (
+from backpain_cli.history.records import (
     ExerciseRecord,
     ExerciseStatus,
     ExerciseTally,
@@ -45,6 +44,7 @@ from backpain_cli.records import (
     SessionRecord,
     check_pain,
 )
+from backpain_cli.routines.model import Frequency, Period
 
 APPLICATION_ID = int.from_bytes(b"BkPn", "big")  # marks a backpain history file
 BUSY_TIMEOUT_MS = 10_000

@@ -87,10 +87,10 @@ def own_routine_path(folder: Path, name: str) -> Path | None:
 def editable_path(name: str, where: Locations) -> Path:
     """The file `backpain edit NAME` opens: a path, `exercises` (the user's exercise
     library), or one of the user's own routines; BackpainError saying what to do else."""
-    from backpain_cli.catalogue import find_routine_files, looks_like_path
-    from backpain_cli.library import EXERCISES_FILE
-    from backpain_cli.loader import did_you_mean
-    from backpain_cli.template import check_name
+    from backpain_cli.routines.catalogue import find_routine_files, looks_like_path
+    from backpain_cli.routines.library import EXERCISES_FILE
+    from backpain_cli.routines.loader import did_you_mean
+    from backpain_cli.routines.template import check_name
 
     if looks_like_path(name):
         path = Path(name).expanduser()

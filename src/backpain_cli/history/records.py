@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from backpain_cli.model import Frequency
+from backpain_cli.routines.model import Frequency
 
 
 class ExerciseStatus(enum.Enum):

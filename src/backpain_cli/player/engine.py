@@ -51,8 +51,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from backpain_cli.model import Exercise, Side
-from backpain_cli.timeline import Segment, SegmentKind, Timeline
+from backpain_cli.routines.model import Exercise, Side
+from backpain_cli.routines.timeline import Segment, SegmentKind, Timeline
 
 Clock = Callable[[], float]
 """Monotonic time in routine seconds."""

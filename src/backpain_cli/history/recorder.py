@@ -15,7 +15,11 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
-from backpain_cli.engine import (
+from backpain_cli.errors import HistoryError
+from backpain_cli.history.records import ExerciseRecord, ExerciseStatus
+from backpain_cli.history.records import Outcome as SessionOutcome
+from backpain_cli.history.store import History, SessionStart
+from backpain_cli.player.engine import (
     EndReason,
     Event,
     ExerciseFinished,
@@ -29,12 +33,8 @@ from backpain_cli.engine import (
     SegmentStarted,
     Started,
 )
-from backpain_cli.errors import HistoryError
-from backpain_cli.history import History, SessionStart
-from backpain_cli.model import Routine
-from backpain_cli.records import ExerciseRecord, ExerciseStatus
-from backpain_cli.records import Outcome as SessionOutcome
-from backpain_cli.timeline import SegmentKind
+from backpain_cli.routines.model import Routine
+from backpain_cli.routines.timeline import SegmentKind
 
 WallClock = Callable[[], datetime]
 """The real time (aware), for the records; the player's clock may run faster."""

@@ -29,7 +29,7 @@ from rich.console import (
 )
 from rich.text import Text
 
-from backpain_cli.engine import (
+from backpain_cli.player.engine import (
     BINDINGS,
     Binding,
     Event,
@@ -49,8 +49,8 @@ from backpain_cli.engine import (
     Summary,
     Tick,
 )
-from backpain_cli.model import Side, format_duration
-from backpain_cli.timeline import Segment, SegmentKind
+from backpain_cli.routines.model import Side, format_duration
+from backpain_cli.routines.timeline import Segment, SegmentKind
 
 AFTERCARE = "If anything hurt, stop and talk to your healthcare provider."
 

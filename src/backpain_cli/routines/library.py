@@ -119,7 +119,7 @@ class ExerciseLibrary:
             if (path.name == EXERCISES_FILE and routine) or not path.is_file():
                 self._files[path] = None
             else:
-                from backpain_cli.loader import read_definitions
+                from backpain_cli.routines.loader import read_definitions
 
                 self._files[path] = read_definitions(path, routine=routine)
         return self._files[path]
@@ -269,6 +269,6 @@ def _check_usable(other: DefinitionFile, file: DefinitionFile, entry: Entry, ref
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
-    from backpain_cli.loader import did_you_mean
+    from backpain_cli.routines.loader import did_you_mean
 
     return did_you_mean(word, choices)

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from backpain_cli.model import Frequency, Period
-from backpain_cli.records import SessionRecord
+from backpain_cli.history.records import SessionRecord
+from backpain_cli.routines.model import Frequency, Period
 
 DAYS_IN_USE = 28  # a routine played within this many days is "in use" for `today`
 

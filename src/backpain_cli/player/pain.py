@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-from backpain_cli.engine import Binding, Event, Player, SegmentStarted, Wait
+from backpain_cli.player.engine import Binding, Event, Player, SegmentStarted, Wait
 
 ADVICE = (
     "Stopped: {name}.\n"
