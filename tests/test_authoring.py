@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from backpain_cli import cli as cli_module
 from backpain_cli.cli import cli
+from backpain_cli.cli import common as cli_module
 from backpain_cli.cli.editor import EditorError, editor_command
 from backpain_cli.routines.loader import load_routine, parse_routine
 from backpain_cli.routines.template import check_name, copied_routine, routine_template

@@ -15,7 +15,8 @@ from click.testing import CliRunner, Result
 from rich.console import Console
 
 from backpain_cli import __version__
-from backpain_cli.cli import cli, is_plain, make_console
+from backpain_cli.cli import cli
+from backpain_cli.console import is_plain, make_console
 from backpain_cli.routines.loader import load_routine
 from backpain_cli.routines.schema import routine_schema
 from backpain_cli.routines.summary import (

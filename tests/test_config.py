@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from backpain_cli.cli import cli, load_settings
+from backpain_cli.cli import cli
+from backpain_cli.cli.config import load_settings
 from backpain_cli.config import (
     Origin,
     Settings,

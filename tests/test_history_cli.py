@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from backpain_cli import cli as cli_module
 from backpain_cli.cli import cli
+from backpain_cli.cli import common as cli_module
 from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
 from backpain_cli.history.store import open_for_recording
 from backpain_cli.routines.model import Frequency, Period

@@ -341,11 +341,11 @@ def test_ctrl_c_at_the_first_check_in_starts_nothing(home: Path, tiny: Path) -> 
 def test_check_ins_are_recorded(
     runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli import cli as cli_module
+    from backpain_cli.cli import start as start_module
 
     answers = iter([6, 4])
-    monkeypatch.setattr(cli_module, "_can_ask", lambda: True)
-    monkeypatch.setattr(cli_module, "_ask_pain", lambda: next(answers))
+    monkeypatch.setattr(start_module, "can_ask", lambda: True)
+    monkeypatch.setattr(start_module, "ask_pain", lambda: next(answers))
     result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"])
     assert result.exit_code == 0
     [session] = sessions(home)
@@ -355,11 +355,11 @@ def test_check_ins_are_recorded(
 def test_no_check_in_after_quitting_and_none_with_the_option(
     runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli import cli as cli_module
+    from backpain_cli.cli import start as start_module
 
     asked: list[str] = []
-    monkeypatch.setattr(cli_module, "_can_ask", lambda: True)
-    monkeypatch.setattr(cli_module, "_ask_pain", lambda: asked.append("asked") or 5)
+    monkeypatch.setattr(start_module, "can_ask", lambda: True)
+    monkeypatch.setattr(start_module, "ask_pain", lambda: asked.append("asked") or 5)
     args = ["start", "tiny", "--plain", "--speed", "1000", "--no-check-in"]
     assert runner.invoke(cli, args).exit_code == 0
     assert asked == []
@@ -373,14 +373,14 @@ def test_no_check_in_after_quitting_and_none_with_the_option(
 def test_ctrl_c_at_the_questions(
     runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli import cli as cli_module
+    from backpain_cli.cli import start as start_module
     from backpain_cli.player.check_in import CheckInCancelled
 
     def cancel() -> int:
         raise CheckInCancelled
 
-    monkeypatch.setattr(cli_module, "_can_ask", lambda: True)
-    monkeypatch.setattr(cli_module, "_ask_pain", cancel)
+    monkeypatch.setattr(start_module, "can_ask", lambda: True)
+    monkeypatch.setattr(start_module, "ask_pain", cancel)
     result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
     assert result.exit_code == 130
     assert sessions(home) == []  # nothing started
@@ -391,7 +391,7 @@ def test_ctrl_c_at_the_questions(
             return answer
         raise CheckInCancelled
 
-    monkeypatch.setattr(cli_module, "_ask_pain", once)
+    monkeypatch.setattr(start_module, "ask_pain", once)
     result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
     assert result.exit_code == 0
     [session] = sessions(home)
@@ -401,34 +401,35 @@ def test_ctrl_c_at_the_questions(
 def test_the_question_reads_one_key_from_the_terminal(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli import cli as cli_module
+    from backpain_cli.cli import start as start_module
+    from backpain_cli.player import run as run_module
 
     controller, terminal = os.openpty()
     try:
-        monkeypatch.setattr(cli_module, "_stdin_fd", lambda: terminal)
+        monkeypatch.setattr(run_module, "stdin_fd", lambda: terminal)
         os.write(controller, b"7")
-        assert cli_module._ask_pain() == 7
+        assert start_module.ask_pain() == 7
     finally:
         os.close(controller)
         os.close(terminal)
     assert capsys.readouterr().out == "Pain now, 0–10? (0 none, 10 worst; Enter skips) 7\n"
-    assert cli_module._can_ask() is False  # pytest's stdin is no terminal
+    assert start_module.can_ask() is False  # pytest's stdin is no terminal
 
 
 @pytest.mark.parametrize("history", [True, False])
 def test_the_summary_says_what_hurt_is_flagged_only_with_history(
     runner: CliRunner, tiny: Path, monkeypatch: pytest.MonkeyPatch, history: bool
 ) -> None:
-    from backpain_cli import cli as cli_module
+    from backpain_cli.player import run as run_module
 
     seen: dict[str, object] = {}
-    real_play = cli_module.play
+    real_play = run_module.play
 
     def play(*args: Any, **kwargs: Any) -> Any:
         seen.update(kwargs)
         return real_play(*args, **kwargs)
 
-    monkeypatch.setattr(cli_module, "play", play)
+    monkeypatch.setattr(run_module, "play", play)
     args = ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"]
     result = runner.invoke(cli, args if history else [*args, "--no-history"])
     assert result.exit_code == 0
@@ -437,9 +438,11 @@ def test_the_summary_says_what_hurt_is_flagged_only_with_history(
 
 
 def test_closing_the_tracking_twice_is_harmless(tiny: Path) -> None:
-    from backpain_cli import cli as cli_module
+    from backpain_cli.cli import common
+    from backpain_cli.cli import start as start_module
+    from backpain_cli.player import run as run_module
 
-    routine_file, routine = cli_module.load("tiny")
-    tracking = cli_module.track_session(routine_file, routine, cli_module.PlayerOptions())
+    routine_file, routine = common.load("tiny")
+    tracking = start_module.track_session(routine_file, routine, run_module.PlayerOptions())
     tracking.close()
     tracking.close()

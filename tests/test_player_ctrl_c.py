@@ -14,12 +14,13 @@ from types import TracebackType
 import pytest
 from click.testing import CliRunner
 
-from backpain_cli.cli import _run_calmly, cli
+from backpain_cli.cli import cli
 from backpain_cli.history.records import ExerciseStatus
 from backpain_cli.history.records import Outcome as SessionOutcome
 from backpain_cli.history.store import open_for_reading
 from backpain_cli.player import keys as keys_module
 from backpain_cli.player.engine import BINDINGS, Outcome, Player
+from backpain_cli.player.run import _run_calmly
 from backpain_cli.player.session import SessionTracking
 from backpain_cli.routines.model import Exercise, Routine
 from backpain_cli.routines.timeline import build_timeline
@@ -116,7 +117,7 @@ def test_an_interrupt_before_the_routine_begins_is_quiet(
 def test_an_interrupt_while_loading_is_quiet(
     runner: CliRunner, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli import cli as cli_module
+    from backpain_cli.cli import start as cli_module
 
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from backpain_cli import cli as cli_module
 from backpain_cli.cli import cli
+from backpain_cli.player import run as run_module
 from backpain_cli.player import speech as speech
 
 TINY = """\
@@ -252,14 +252,14 @@ def test_start_completes_routines_and_exercises(runner: CliRunner) -> None:
 
 
 def test_player_options_default_to_no_voice_and_the_bundled_chime() -> None:
-    options = cli_module.PlayerOptions()
+    options = run_module.PlayerOptions()
     assert (options.voice, options.chime) == (False, None)
 
 
 def test_notices_at_the_same_time_are_shown_together() -> None:
     shown: list[str] = []
     now = [0.0]
-    notify = cli_module.merged_notices(shown.append, clock=lambda: now[0], window=3.0)
+    notify = run_module.merged_notices(shown.append, clock=lambda: now[0], window=3.0)
     notify("voice: none")
     now[0] = 0.1
     notify("sound: none")

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import click
+
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
@@ -93,3 +95,26 @@ def complete(
     except Exception:  # completion must never print a traceback into the shell
         return []
     return [CompletionItem(name) for name in matching(dict.fromkeys(names), incomplete)]
+
+
+@click.command("completion")
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]), metavar="SHELL")
+def completion_command(shell: str) -> None:
+    """Print the shell completion script for bash, zsh or fish.
+
+    It completes commands, options, routine names and exercise ids.
+
+    \b
+    Examples (install it once, then open a new shell):
+      bash:  backpain completion bash > ~/.local/share/bash-completion/completions/backpain
+      zsh:   backpain completion zsh > ~/.zfunc/_backpain
+             (with fpath+=~/.zfunc before compinit in ~/.zshrc)
+      fish:  backpain completion fish > ~/.config/fish/completions/backpain.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    from backpain_cli.cli import cli
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # click knows every shell the Choice allows
+    click.echo(completer(cli, {}, PROG_NAME, COMPLETE_VAR).source())

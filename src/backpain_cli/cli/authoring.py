@@ -1,0 +1,117 @@
+"""Your own routines: `backpain new` writes one, `backpain edit` opens and checks it."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from backpain_cli.cli import common
+from backpain_cli.cli.common import (
+    complete_own_routines,
+    complete_routines,
+    exercise_library,
+    fail,
+    load,
+    locations,
+)
+
+
+@click.command("new")
+@click.argument("name")
+@click.option(
+    "--from",
+    "source",
+    metavar="ROUTINE",
+    shell_complete=complete_routines,
+    help="Copy this routine (a name or a path) instead of writing the template.",
+)
+@click.option("--force", is_flag=True, help="Replace a routine of yours that has this name.")
+def new_command(name: str, source: str | None, force: bool) -> None:
+    """Write a new routine into your routine folder and print its path.
+
+    Without --from it is a commented template that plays as it is: change it
+    to suit you. With --from it is a copy of another routine, e.g. a built-in
+    one whose doses you want to change. An existing routine of yours is only
+    replaced with --force.
+
+    \b
+    Examples:
+      backpain new my-back
+      backpain new my-desk --from upper-back-chair
+      backpain new my-back --force
+    """
+    from backpain_cli.cli.editor import own_routine_path, write_file
+    from backpain_cli.routines.template import check_name, copied_routine, routine_template
+
+    problem = check_name(name)
+    if problem:
+        fail(problem)
+    where = locations()
+    path = own_routine_path(where.user_routines, name) or where.user_routines / f"{name}.yaml"
+    if path.exists() and not force:
+        fail(
+            f"{path} already exists; `backpain edit {name}` changes it, "
+            "or add --force to replace it"
+        )
+    if source is None:
+        text = routine_template(name)
+    else:
+        from backpain_cli.routines.catalogue import Origin
+        from backpain_cli.routines.loader import read_routine_text
+
+        routine_file, _ = load(source)  # only a routine that loads is worth copying
+        origin = (
+            f"the built-in routine '{routine_file.name}'"
+            if routine_file.origin is Origin.BUILTIN
+            else str(routine_file.path)
+        )
+        text = copied_routine(read_routine_text(routine_file.path), name=name, origin=origin)
+    write_file(path, text)
+    click.echo(str(path))
+    if (where.builtin_routines / f"{name}.yaml").is_file():
+        click.echo(
+            f"note: it replaces the built-in routine '{name}' for you; "
+            "delete the file to get the built-in one back",
+            err=True,
+        )
+    click.echo(
+        f"Change it with `backpain edit {name}`, play it with `backpain start {name}`.", err=True
+    )
+
+
+@click.command("edit")
+@click.argument("name", shell_complete=complete_own_routines)
+def edit_command(name: str) -> None:
+    """Open a routine of yours in your editor and check it when you save.
+
+    The editor is $VISUAL or $EDITOR, else `editor`, `nano` or `vi` (Notepad on
+    Windows). When the saved file has problems they are shown and you can open
+    it again to fix them. NAME is one of your routines, `exercises` for your
+    exercises.yaml, or a path to a routine file.
+
+    \b
+    Examples:
+      backpain edit my-back
+      EDITOR="code --wait" backpain edit my-back
+      backpain edit ./for-a-patient.yaml
+    """
+    import shutil
+
+    from backpain_cli.cli.editor import editable_path, editor_command, run_editor
+    from backpain_cli.errors import RoutineError
+    from backpain_cli.routines.loader import check_file
+
+    path = editable_path(name, locations())
+    command = editor_command(os.environ, windows=os.name == "nt", which=shutil.which)
+    while True:
+        run_editor(command, path)
+        try:
+            click.echo(f"{path}: ok ({check_file(path, library=exercise_library())})")
+            return
+        except RoutineError as error:
+            click.echo(str(error), err=True)
+        if not common.interactive():
+            fail(f"{path} has problems (above); it is kept as you saved it")
+        if not click.confirm("Open it again to fix them?", default=True, err=True):
+            fail(f"{path} is kept as you saved it; `backpain validate {path}` checks it again")

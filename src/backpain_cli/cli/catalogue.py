@@ -1,0 +1,204 @@
+"""The catalogue commands: `list`, `show`, `exercises`, `validate`, `schema`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from backpain_cli.cli.common import (
+    complete_names,
+    complete_routines,
+    exercise_library,
+    fail,
+    is_plain,
+    load,
+    locations,
+    make_console,
+)
+
+if TYPE_CHECKING:
+    from backpain_cli.routines.model import Routine
+
+
+@click.command("list")
+def list_command() -> None:
+    """List every routine: built-in ones and your own.
+
+    \b
+    Example:
+      backpain list
+    """
+    from backpain_cli.routines.catalogue import find_routine_files
+    from backpain_cli.routines.summary import routine_list
+
+    console = make_console()
+    found = find_routine_files(locations())
+    console.print(routine_list(found, plain=is_plain(console), library=exercise_library()))
+
+
+@click.command()
+@click.argument("routine", shell_complete=complete_routines)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print stable JSON (see docs/json-output.md)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "html", "json"]),
+    default=None,
+    help="text (the default), a printable handout in markdown or html, or json (as --json).",
+)
+def show(routine: str, as_json: bool, output_format: str | None) -> None:
+    """Print a routine's summary: exercises, doses, rests, total time, cautions.
+
+    ROUTINE is a routine name or a path to a routine file. `--format markdown`
+    or `--format html` makes a handout to print: every exercise with its steps,
+    dose, rests and cautions, the source, the disclaimer and a log to fill in.
+
+    \b
+    Examples:
+      backpain show upper-back
+      backpain show ./my-routine.yaml --json
+      backpain show upper-back --format html > upper-back.html
+      backpain show upper-back-chair --format markdown > handout.md
+    """
+    if as_json and output_format not in (None, "json"):
+        fail(f"--json and --format {output_format} ask for different things; give one of them")
+    _, loaded = load(routine)
+    if output_format in ("markdown", "html"):
+        from backpain_cli.routines.handout import html_handout, markdown_handout
+
+        render = markdown_handout if output_format == "markdown" else html_handout
+        click.echo(render(loaded), nl=False)
+        return
+    if as_json or output_format == "json":
+        import json
+
+        from backpain_cli.routines.summary import routine_json
+
+        click.echo(json.dumps(routine_json(loaded), indent=2, ensure_ascii=False))
+        return
+    from backpain_cli.routines.summary import routine_summary
+
+    console = make_console()
+    console.print(routine_summary(loaded, plain=is_plain(console)))
+    from backpain_cli.player.session import hurt_last_time_note
+
+    note = hurt_last_time_note(loaded, locations().history_file)  # history (issue 5)
+    if note:
+        console.print(note, style="" if is_plain(console) else "yellow")
+
+
+@click.command()
+@click.argument("name", required=False, shell_complete=complete_names)
+def exercises(name: str | None) -> None:
+    """List exercises, or show one exercise in full.
+
+    NAME may be a routine name or path (list only its exercises) or an exercise
+    id (show its steps, cues and caution).
+
+    \b
+    Examples:
+      backpain exercises
+      backpain exercises upper-back
+      backpain exercises scapular-squeeze
+    """
+    from backpain_cli.routines.catalogue import looks_like_path
+    from backpain_cli.routines.summary import exercise_detail, exercise_list
+
+    console = make_console()
+    plain = is_plain(console)
+    if name is not None and looks_like_path(name):
+        console.print(exercise_list([load(name)[1]], plain=plain))
+        return
+    routines = _all_routines()
+    if name is None:
+        console.print(exercise_list(routines, plain=plain))
+        return
+    chosen = [r for r in routines if r.name == name]
+    if chosen:
+        console.print(exercise_list(chosen, plain=plain))
+        return
+    for loaded in routines:
+        for exercise in loaded.exercises:
+            if exercise.id == name:
+                users = [r.name for r in routines if r.exercise_index(name) is not None]
+                console.print(exercise_detail(exercise, users, plain=plain))
+                return
+    from backpain_cli.routines.loader import did_you_mean
+
+    known = [r.name for r in routines] + [e.id for r in routines for e in r.exercises]
+    hint = did_you_mean(name, sorted(set(known)))
+    fail(f"no routine or exercise called '{name}'{hint}; `backpain exercises` lists them all")
+
+
+def _all_routines() -> list[Routine]:
+    """Every routine that loads; broken files are skipped (`backpain list` names them)."""
+    from backpain_cli.errors import RoutineError
+    from backpain_cli.routines.catalogue import find_routine_files
+    from backpain_cli.routines.loader import load_routine
+
+    routines = []
+    library = exercise_library()
+    for routine_file in find_routine_files(locations()):
+        try:
+            routines.append(
+                load_routine(routine_file.path, default_name=routine_file.name, library=library)
+            )
+        except RoutineError:
+            continue
+    return routines
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+def validate(files: tuple[str, ...]) -> None:
+    """Check routine files and report every problem at once.
+
+    Each problem is printed as `path:line:column: key.path: what is wrong`.
+    Exit status is 0 when every file is valid and 2 when any is not. A file
+    named exercises.yaml is checked as an exercise library (see `use` in
+    docs/routine-format.md).
+
+    \b
+    Examples:
+      backpain validate my-routine.yaml
+      backpain validate ~/.config/backpain/routines/*.yaml
+    """
+    from pathlib import Path
+
+    from backpain_cli.errors import RoutineError
+    from backpain_cli.routines.loader import check_file
+
+    failed = 0
+    library = exercise_library()
+    for file in files:
+        try:
+            click.echo(f"{file}: ok ({check_file(Path(file), library=library)})")
+        except RoutineError as error:
+            failed += 1
+            click.echo(str(error), err=True)
+    if failed:
+        click.echo(
+            f"{failed} of {len(files)} file{'s' if len(files) > 1 else ''} with problems", err=True
+        )
+        sys.exit(2)
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of the routine format, for editors.
+
+    \b
+    Example (YAML language server, VS Code and others):
+      backpain schema > ~/.config/backpain/routine.schema.json
+      # then put this first line in a routine file:
+      # yaml-language-server: $schema=~/.config/backpain/routine.schema.json
+    """
+    import json
+
+    from backpain_cli.routines.schema import routine_schema
+
+    click.echo(json.dumps(routine_schema(), indent=2))

@@ -1,0 +1,120 @@
+"""What every command shares: the real environment turned into values for the domain code.
+
+This is the only module that reads the environment (folders, the terminal, the clock,
+the time zone). "Plain or styled" is decided here, once: `styled_output` for the
+history views, `make_console` for rich output, `screen_output` for the live player.
+Start-up time matters, so nothing heavy is imported at module level.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+# Re-exported: the commands take everything they share from here.
+from backpain_cli.console import is_plain as is_plain
+from backpain_cli.console import make_console as make_console
+from backpain_cli.console import screen_output as screen_output
+from backpain_cli.console import styled_output as styled_output
+
+if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
+
+    from backpain_cli.history.store import History
+    from backpain_cli.locations import Locations
+    from backpain_cli.routines.catalogue import RoutineFile
+    from backpain_cli.routines.library import ExerciseLibrary
+    from backpain_cli.routines.model import Routine
+
+
+def fail(message: str) -> NoReturn:
+    """Stop the command with a user error: one message and exit status 2 (see `cli.Group`)."""
+    from backpain_cli.errors import BackpainError
+
+    raise BackpainError(message)
+
+
+def locations() -> Locations:
+    from backpain_cli.locations import locations_from_environment
+
+    return locations_from_environment(os.environ)
+
+
+def interactive() -> bool:
+    """Whether a person is there to answer a question (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+# --- routines ------------------------------------------------------------------------
+
+
+def load(reference: str, *, library: ExerciseLibrary | None = None) -> tuple[RoutineFile, Routine]:
+    """The routine a name or path means. A command that loads several routines passes
+    one `library`, so the shared exercise files are read once, not once per routine."""
+    from backpain_cli.routines.catalogue import resolve_routine
+    from backpain_cli.routines.loader import load_routine
+
+    routine_file = resolve_routine(reference, locations())
+    routine = load_routine(
+        routine_file.path, default_name=routine_file.name, library=library or exercise_library()
+    )
+    return routine_file, routine
+
+
+def exercise_library() -> ExerciseLibrary:
+    """Where `use: ID` entries are looked up: the user's routine folder, then the built-ins."""
+    from backpain_cli.routines.library import ExerciseLibrary
+
+    where = locations()
+    return ExerciseLibrary((where.user_routines, where.builtin_routines))
+
+
+# --- history -------------------------------------------------------------------------
+
+
+def utc_now() -> datetime:
+    """The real clock for the history commands (tests replace it)."""
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
+
+
+def user_zone() -> tzinfo:
+    """The person's time zone: TZ, else the system's (history is stored in UTC)."""
+    from backpain_cli.history.zone import local_zone
+
+    return local_zone(os.environ)
+
+
+def read_history() -> History | None:
+    from backpain_cli.history.store import open_for_reading
+
+    return open_for_reading(locations().history_file)
+
+
+# --- shell completion (`backpain completion`): cheap, and silent whatever goes wrong --
+
+
+def _complete(incomplete: str, *, routines: bool, exercises: bool, own: bool = False) -> list[Any]:
+    from backpain_cli.cli.completion import complete
+
+    return complete(incomplete, locations, routines=routines, exercises=exercises, own=own)
+
+
+def complete_routines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete(incomplete, routines=True, exercises=False)
+
+
+def complete_own_routines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete(incomplete, routines=True, exercises=False, own=True)
+
+
+def complete_exercises(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete(incomplete, routines=False, exercises=True)
+
+
+def complete_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _complete(incomplete, routines=True, exercises=True)

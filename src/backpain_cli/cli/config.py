@@ -1,0 +1,69 @@
+"""`backpain config`: the effective settings and where each comes from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from backpain_cli.cli.common import (
+    locations,
+)
+
+if TYPE_CHECKING:
+    from backpain_cli.config import Settings
+
+
+def load_settings(**command_line: object) -> Settings:
+    """Effective settings: command-line values (None: not given) over config over defaults."""
+    from backpain_cli.config import effective_settings, read_config
+
+    return effective_settings(read_config(locations().config_file), command_line)
+
+
+@click.group("config", invoke_without_command=True)
+@click.pass_context
+def config_command(ctx: click.Context) -> None:
+    """Print the effective settings and where each comes from.
+
+    Settings live in a TOML file (`backpain config path` prints where). Options
+    given to `backpain start` beat the file, which beats the defaults.
+
+    \b
+    Example config.toml:
+      sound = true
+      chime = "~/sounds/bell.wav"   # a WAV file instead of the built-in chime
+      prepare = 10                  # seconds; true = each routine's own; false = none
+      check_in = false              # no pain rating before and after
+      plain = false
+      voice = true                  # speak the cues
+      default_routine = "upper-back-chair"
+
+    \b
+    Examples:
+      backpain config
+      backpain config path
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from backpain_cli.config import settings_table
+
+    path = locations().config_file
+    rows = settings_table(load_settings())
+    state = "" if path.is_file() else " (not created yet: every setting is its default)"
+    click.echo(f"Config file: {path}{state}")
+    click.echo("")
+    widths = [max(len(row[i]) for row in [*rows, ("setting", "value", "from")]) for i in (0, 1)]
+    for name, value, origin in [("setting", "value", "from"), *rows]:
+        click.echo(f"{name:<{widths[0]}}  {value:<{widths[1]}}  {origin}")
+
+
+@config_command.command("path")
+def config_path() -> None:
+    """Print the config file's path (it need not exist yet).
+
+    \b
+    Example:
+      $EDITOR "$(backpain config path)"
+    """
+    click.echo(str(locations().config_file))

@@ -1,0 +1,204 @@
+"""The history commands: `history`, `stats`, `today`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from backpain_cli.cli import common
+from backpain_cli.cli.common import (
+    exercise_library,
+    load,
+    read_history,
+    styled_output,
+)
+
+if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
+
+    from backpain_cli.history.overview import RoutineFrequency
+    from backpain_cli.routines.library import ExerciseLibrary
+    from backpain_cli.routines.model import Frequency
+
+
+NOTHING_RECORDED = "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
+
+
+def _since(value: str | None, zone: tzinfo) -> datetime | None:
+    from datetime import date, datetime, time
+
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"'{value}' is not a date; write it as YYYY-MM-DD", param_hint="'--since'"
+        ) from None
+    return datetime.combine(day, time(), tzinfo=zone)
+
+
+def _frequency_lookup(library: ExerciseLibrary | None = None) -> RoutineFrequency:
+    """A routine's frequency from its file; the exercise library is read once, when first
+    needed (only routines never recorded with a frequency need their files)."""
+    from backpain_cli.errors import BackpainError
+
+    shared: list[ExerciseLibrary] = [library] if library is not None else []
+
+    def lookup(name: str) -> Frequency | None:
+        if not shared:
+            shared.append(exercise_library())
+        try:
+            _, routine = load(name, library=shared[0])
+        except BackpainError:
+            raise LookupError(name) from None
+        return routine.frequency
+
+    return lookup
+
+
+@click.command("history")
+@click.option("--since", metavar="DATE", help="Only sessions from this day on (YYYY-MM-DD).")
+@click.option("--routine", "routine_name", metavar="NAME", help="Only sessions of this routine.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help="Show the most recent N sessions; 0 for all. Default: 20 in the table, "
+    "all with --json or --csv.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print stable JSON with every exercise.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per session.")
+def history_command(
+    since: str | None, routine_name: str | None, limit: int | None, as_json: bool, as_csv: bool
+) -> None:
+    """Your recorded sessions: date, routine, time, result, exercises, pain before → after.
+
+    Every `backpain start` is recorded in a local database (nothing leaves your
+    computer). Times are shown in your time zone; CSV and JSON carry the UTC offset.
+
+    \b
+    Examples:
+      backpain history
+      backpain history --since 2026-11-01 --routine upper-back
+      backpain history --csv > sessions.csv      # to share with your therapist
+      backpain history --json --limit 10
+    """
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    zone = common.user_zone()
+    start = _since(since, zone)
+    machine = as_json or as_csv
+    if limit is None:
+        limit = 0 if machine else 20
+    store = read_history()
+    sessions = []
+    tallies = {}
+    total = 0
+    if store is not None:
+        with store, store.snapshot():
+            sessions = store.sessions(
+                since=start, routine=routine_name, limit=limit or None, with_exercises=as_json
+            )
+            # The table and CSV show counts only: SQLite counts them (fast over years).
+            tallies = {} if as_json else store.tallies([session.id for session in sessions])
+            total = store.count(since=start, routine=routine_name) if not machine else 0
+    from backpain_cli.history import views as history_report
+
+    if as_json:
+        import json
+
+        document = history_report.history_json(sessions, zone)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif as_csv:
+        click.echo(history_report.history_csv(sessions, zone, tallies), nl=False)
+    elif not sessions and (since or routine_name) and store is not None:
+        click.echo("No sessions match.")
+    else:
+        click.echo(
+            history_report.history_table(
+                sessions, zone, total=total, styled=styled_output(), tallies=tallies
+            )
+        )
+
+
+@click.command("stats")
+@click.option(
+    "--weeks",
+    type=click.IntRange(1, 520),
+    default=8,
+    show_default=True,
+    help="Weeks of session counts to show.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 366),
+    default=14,
+    show_default=True,
+    help="Days of the pain chart.",
+)
+def stats_command(weeks: int, days: int) -> None:
+    """Sessions per week, streaks, adherence to each routine's frequency, and the pain trend.
+
+    A session counts for streaks and adherence when it was completed. The pain
+    chart shows the mean of each day's check-ins (0 none, 10 worst) and the
+    average change from before to after a session.
+
+    \b
+    Examples:
+      backpain stats
+      backpain stats --weeks 12 --days 30
+    """
+    from backpain_cli.history.overview import stats_view
+    from backpain_cli.history.views import stats_text
+
+    store = read_history()
+    view = None
+    if store is not None:
+        view = stats_view(
+            store,
+            now=common.utc_now(),
+            zone=common.user_zone(),
+            weeks=weeks,
+            days=days,
+            lookup=_frequency_lookup(),
+        )
+    click.echo(NOTHING_RECORDED if view is None else stats_text(view, styled=styled_output()))
+
+
+@click.command("today")
+@click.argument("routines", nargs=-1, metavar="[ROUTINE]...")
+def today_command(routines: tuple[str, ...]) -> None:
+    """What is due today and what is done, for each routine with a frequency.
+
+    Without ROUTINE: every routine you played in the last 4 weeks. Exit status
+    0 when everything due today is done, 1 when not (for a shell prompt or a
+    reminder).
+
+    \b
+    Examples:
+      backpain today
+      backpain today upper-back
+      backpain today >/dev/null || echo "time for your back exercises"
+    """
+    from backpain_cli.history.overview import today
+    from backpain_cli.history.views import today_text
+
+    library = exercise_library() if routines else None
+    for name in routines:
+        load(name, library=library)  # an unknown routine is an error, not "nothing due"
+    due = today(
+        read_history(),
+        routines,
+        now=common.utc_now(),
+        zone=common.user_zone(),
+        lookup=_frequency_lookup(library),
+    )
+    click.echo(
+        today_text(
+            due.dues, due.day, without_frequency=due.without_frequency, styled=styled_output()
+        )
+    )
+    if not due.all_done:
+        sys.exit(1)

@@ -1,0 +1,254 @@
+"""`backpain start`: play a routine, with its history and pain check-ins around it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from backpain_cli.cli import common
+from backpain_cli.cli.common import (
+    complete_exercises,
+    complete_routines,
+    fail,
+    load,
+    locations,
+    screen_output,
+)
+from backpain_cli.player.run import PlayerOptions
+
+if TYPE_CHECKING:
+    from backpain_cli.config import Settings
+    from backpain_cli.player.engine import Summary
+    from backpain_cli.player.session import SessionTracking
+    from backpain_cli.routines.catalogue import RoutineFile
+    from backpain_cli.routines.model import Routine
+
+
+def load_settings(**command_line: object) -> Settings:
+    from backpain_cli.cli.config import load_settings as effective
+
+    return effective(**command_line)
+
+
+def start_settings(**command_line: object) -> Settings:
+    """`load_settings` for `backpain start`; a chime file is checked before anything plays."""
+    from backpain_cli.config import Origin, check_chime
+    from backpain_cli.errors import ConfigError
+
+    settings = load_settings(**command_line)
+    if settings.chime is not None:
+        try:
+            check_chime(settings.chime)
+        except ConfigError as error:
+            given = settings.origin("chime") is Origin.COMMAND_LINE
+            where = "--chime" if given else f"chime in {locations().config_file}"
+            raise ConfigError(f"{where}: {error}") from None
+    return settings
+
+
+def load_for_start(reference: str | None, settings: Settings) -> tuple[RoutineFile, Routine]:
+    """The routine to play: the one named, else the config's default_routine; with the
+    prepare setting (seconds for every exercise) applied."""
+    from backpain_cli.config import with_prepare
+    from backpain_cli.errors import RoutineError
+
+    if reference is not None:
+        routine_file, routine = load(reference)
+    elif settings.default_routine is None:
+        fail(
+            "which routine? e.g. `backpain start upper-back` (`backpain list` shows them all), "
+            "or set default_routine in the config file (`backpain config path`)"
+        )
+    else:
+        try:
+            routine_file, routine = load(settings.default_routine)
+        except RoutineError as error:
+            fail(f"default_routine in {locations().config_file}: {error}")
+    if settings.prepare_seconds:
+        routine = with_prepare(routine, settings.prepare_seconds)
+    return routine_file, routine
+
+
+@click.command()
+@click.argument("routine", required=False, shell_complete=complete_routines)
+@click.option(
+    "--from",
+    "from_exercise",
+    metavar="EXERCISE",
+    shell_complete=complete_exercises,
+    help="Start at this exercise: its id (see `backpain show`) or its number.",
+)
+@click.option(
+    "--sound/--no-sound",
+    default=None,
+    help="Chime when a set ends (default: on). --no-sound: no chime, no bell, no notice "
+    "about sound.",
+)
+@click.option(
+    "--chime",
+    metavar="WAV",
+    help="Play this WAV file as the set-end chime instead of the built-in one.",
+)
+@click.option(
+    "--voice/--no-voice",
+    default=None,
+    help="Speak the cues (espeak-ng, espeak or spd-say on Linux, say on macOS).",
+)
+@click.option(
+    "--plain/--no-plain",
+    default=None,
+    help="One line per step instead of the full screen (automatic when output is not a "
+    "terminal or TERM=dumb); for screen readers, logs and pipes.",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.01, max=1000),
+    default=1.0,
+    show_default=True,
+    metavar="FACTOR",
+    help="Run the clock FACTOR times faster: for previews, demos and tests.",
+)
+@click.option(
+    "--prepare/--no-prepare",
+    default=None,
+    help="--no-prepare skips the get-into-position countdowns.",
+)
+@click.option(
+    "--check-in/--no-check-in",
+    default=None,
+    help='Ask "Pain now, 0-10?" before the first and after the last exercise (default: '
+    "on; only ever asked at a terminal).",
+)
+@click.option("--no-history", is_flag=True, help="Do not record this session.")
+def start(
+    routine: str | None,
+    from_exercise: str | None,
+    sound: bool | None,
+    chime: str | None,
+    voice: bool | None,
+    plain: bool | None,
+    speed: float,
+    prepare: bool | None,
+    check_in: bool | None,
+    no_history: bool,
+) -> None:
+    """Play a routine: what to do, which side, how long is left, what comes next.
+
+    ROUTINE is a routine name or a path to a routine file (default: default_routine
+    in the config file). A chime marks the end of each set and a gentler sound the end
+    of the routine; without an audio player the terminal bell stands in. Options
+    given here beat the config file (`backpain config`).
+
+    \b
+    Keys:
+      space     pause / resume          s        skip this exercise
+      n  →      next step               m        sound off / on
+      b  ←      restart step (twice:    p        this hurts: stop this exercise
+                previous)               q Ctrl-C quit, with a summary
+                                        ?        help on screen
+
+    \b
+    Examples:
+      backpain start upper-back
+      backpain start upper-back --from thoracic-rotation --no-prepare
+      backpain start upper-back --plain --speed 60 | cat     # a quick preview
+      backpain start upper-back-chair --voice --chime ~/sounds/bell.wav
+    """
+    from pathlib import Path
+
+    from backpain_cli.player.check_in import CheckInCancelled
+    from backpain_cli.player.run import play
+
+    tracking: SessionTracking | None = None
+    summary: Summary | None = None
+    try:
+        settings = start_settings(  # None: not given, the config file or the default decides
+            sound=sound,
+            chime=Path(chime).expanduser() if chime else None,
+            voice=voice,
+            plain=plain,
+            prepare=prepare,
+            check_in=check_in,
+        )
+        routine_file, loaded = load_for_start(routine, settings)
+        options = PlayerOptions(
+            from_exercise,
+            settings.sound,
+            settings.plain,
+            speed,
+            settings.prepare_enabled,
+            check_in=settings.check_in,
+            history=not no_history,
+            voice=settings.voice,
+            chime=settings.chime,
+        )
+        tracking = track_session(routine_file, loaded, options)  # history (issue 5)
+        summary = play(
+            loaded,
+            options,
+            plain=options.plain or not screen_output(),
+            listeners=tracking.listeners,
+            bindings=tracking.bindings,
+            wrap_wait=tracking.wait,
+            notice_line=tracking.notice_line,
+            hurt_flagged=tracking.recorder is not None,
+        )
+        tracking.after(summary)
+    except CheckInCancelled:  # Ctrl-C at the question before the routine: nothing starts
+        sys.exit(130)
+    except KeyboardInterrupt:  # Ctrl-C outside the player's own keys: calm, no "Aborted!"
+        click.echo(err=True)
+        sys.exit(0 if summary is not None else 130)  # 130: nothing was played
+    except BrokenPipeError:  # `| head`: stop quietly, like other command-line tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    finally:
+        if tracking is not None:
+            tracking.close()
+
+
+# The player's side of history (issue 5): the session record, the pain check-ins and
+# the `p` key, wired around `play` by `start`.
+
+
+def can_ask() -> bool:
+    """Questions need a person at a terminal: never in a pipe, a file or a script."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def ask_pain() -> int | None:
+    """Pain now, 0–10? One key; Enter or Esc skips. Ctrl-C raises CheckInCancelled."""
+    from backpain_cli.player.check_in import ask_pain
+    from backpain_cli.player.keys import key_reader
+    from backpain_cli.player.run import stdin_fd
+
+    def write(text: str) -> None:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+
+    with key_reader(stdin_fd()) as keys:
+        return ask_pain(keys.read, write)
+
+
+def track_session(
+    routine_file: RoutineFile, routine: Routine, options: PlayerOptions
+) -> SessionTracking:
+    """The history and pain check-ins of one `backpain start`, on the real history file,
+    terminal and clock."""
+    from backpain_cli.player.session import SessionTracking
+
+    def report(message: str) -> None:
+        click.echo(f"backpain: {message}", err=True)
+
+    return SessionTracking(
+        routine_file,
+        routine,
+        history_file=locations().history_file if options.history else None,
+        ask_pain=ask_pain if options.check_in and can_ask() else None,
+        wall_clock=common.utc_now,
+        report=report,
+    )

@@ -1,0 +1,274 @@
+"""The player on the real terminal, clock and sound: the one place a player is built.
+
+`play` picks the screen (the live full screen, or one line per step with --plain, in a
+pipe or on a dumb terminal), builds the sound, speech and key reader around it, runs
+the engine and prints the summary. `backpain start` calls it; tests call it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+import click
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from backpain_cli.player.display import NoticeLine
+    from backpain_cli.player.engine import Binding, Listener, Player, Summary, Wait
+    from backpain_cli.player.keys import Keys
+    from backpain_cli.player.sound import Chime
+    from backpain_cli.player.speech import SpeechCues
+    from backpain_cli.routines.model import Routine
+
+
+class PlayerOptions(NamedTuple):
+    """How `backpain start` plays a routine (options over config defaults)."""
+
+    from_exercise: str | None = None  # exercise id or 1-based number
+    sound: bool = True
+    plain: bool = False  # also automatic off a terminal and with TERM=dumb
+    speed: float = 1.0  # clock factor: previews, demos and tests
+    prepare: bool = True
+    check_in: bool = True  # ask "Pain now, 0-10?" before and after (on a terminal only)
+    history: bool = True  # record the session
+    voice: bool = False  # spoken cues
+    chime: Path | None = None  # a WAV file instead of the bundled set-end chime
+
+
+class _Screen(NamedTuple):
+    """The listener that shows the routine, where notices go, and the console that
+    prints the summary afterwards."""
+
+    listener: Listener
+    notify: Callable[[str], None]
+    console: Console
+
+
+def play(
+    routine: Routine,
+    options: PlayerOptions,
+    *,
+    plain: bool,
+    listeners: Sequence[Listener] = (),
+    bindings: Sequence[Binding] | None = None,
+    wrap_wait: Callable[[Wait], Wait] | None = None,
+    notice_line: NoticeLine | None = None,
+    hurt_flagged: bool = False,
+) -> Summary:
+    """Play `routine`; print and return the summary.
+
+    Listeners, in order: sound, speech, then `listeners` (history...), then the screen
+    (last, so it draws what the others just did). `plain` is the caller's decision
+    (`--plain` or no screen to draw on). `bindings` replaces the key table (default
+    `engine.BINDINGS`), `wrap_wait` wraps the key wait, and messages put on
+    `notice_line` show under the countdown (or as a line when plain); `hurt_flagged`
+    tells the summary that exercises that hurt are flagged next time.
+    """
+    import time
+
+    from backpain_cli.player.display import summary_view
+    from backpain_cli.player.engine import BINDINGS, Player
+    from backpain_cli.player.keys import key_reader
+    from backpain_cli.routines.timeline import build_timeline
+
+    start_at = exercise_number(routine, options.from_exercise)
+    timeline = build_timeline(routine, prepare=options.prepare, start_at=start_at)
+    speed = options.speed
+    keys_table = BINDINGS if bindings is None else bindings
+
+    def clock() -> float:
+        return time.monotonic() * speed
+
+    chime: Chime | None = None
+    try:
+        with key_reader(stdin_fd()) as keys:
+
+            def read_keys(timeout: float | None) -> Sequence[str]:
+                return keys.read(None if timeout is None else timeout / speed)
+
+            wait = read_keys if wrap_wait is None else wrap_wait(read_keys)
+            screens = _plain_screen if plain else _live_screen
+            with screens(keys, keys_table, notice_line) as screen:
+                chime = _make_chime(options.sound, screen.notify, options.chime)
+                speech = _make_speech(options.voice, screen.notify)
+                everyone = [*_sound(chime), *speech, *listeners, screen.listener]
+                player = Player(timeline, clock=clock, listeners=everyone)
+                summary = _run_calmly(player, wait, keys_table)
+            # The key reader is still open: a Ctrl-C while the summary is printed (or the
+            # end sound rings out) is a key nobody reads, not an "Aborted!".
+            screen.console.print(summary_view(summary, hurt_flagged=hurt_flagged))
+            ring_out = 0 if summary.quit else 2.5  # let the end sound and words finish
+            chime.close(ring_out)
+            for cues in speech:
+                cues.speaker.close(ring_out)
+        return summary
+    finally:
+        if chime is not None:
+            chime.close(0)
+
+
+@contextlib.contextmanager
+def _plain_screen(
+    keys: Keys, bindings: Sequence[Binding], notice_line: NoticeLine | None
+) -> Iterator[_Screen]:
+    from backpain_cli.console import make_console
+    from backpain_cli.player.display import PlainLog
+
+    log = PlainLog(
+        click.echo,
+        bindings=bindings,
+        keys=keys.is_terminal,
+        note=lambda line: click.echo(line, err=True),  # keeps stdout for the log
+        notice_line=notice_line,
+    )
+    # rich loads now, not when the routine ends
+    yield _Screen(log, log.notice, make_console(plain=True))
+
+
+@contextlib.contextmanager
+def _live_screen(
+    keys: Keys, bindings: Sequence[Binding], notice_line: NoticeLine | None
+) -> Iterator[_Screen]:
+    import time
+
+    from rich.console import Console
+    from rich.live import Live
+    from rich.text import Text
+
+    from backpain_cli.player.display import LiveScreen
+
+    console = Console(highlight=False, emoji=False)  # rich itself honours NO_COLOR
+    with Live(
+        Text(""),
+        console=console,
+        screen=True,
+        auto_refresh=False,  # drawn only when the picture changes
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as live:
+        screen = LiveScreen(
+            lambda frame: live.update(frame, refresh=True),
+            clock=time.monotonic,
+            bindings=bindings,
+            notice_line=notice_line,
+        )
+        notify = merged_notices(screen.notice)  # sound's and speech's at once
+        yield _Screen(screen, notify, console)
+
+
+def merged_notices(
+    show: Callable[[str], None], *, clock: Callable[[], float] | None = None, window: float = 3.0
+) -> Callable[[str], None]:
+    """A notify that shows the notices of the last `window` seconds together: the screen
+    keeps one notice, and sound and speech may both have one as the routine starts
+    (sound's from its own thread)."""
+    import threading
+    import time
+
+    now = clock or time.monotonic
+    recent: list[tuple[float, str]] = []
+    lock = threading.Lock()
+
+    def notify(message: str) -> None:
+        with lock:
+            at = now()
+            recent[:] = [(when, text) for when, text in recent if at - when < window]
+            recent.append((at, message))
+            show("\n".join(text for _, text in recent))
+
+    return notify
+
+
+def _make_speech(voice: bool, notify: Callable[[str], None]) -> list[SpeechCues]:
+    """The spoken-cue listener for --voice (none without it)."""
+    if not voice:
+        return []
+    import shutil
+
+    from backpain_cli.player.speech import SpeechCues, make_speaker
+
+    speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
+    return [SpeechCues(speaker)]
+
+
+def _run_calmly(player: Player, wait: Wait, bindings: Sequence[Binding]) -> Summary:
+    """Play to the end; a Ctrl-C that interrupted whatever was running (KeyboardInterrupt:
+    see `keys.STUCK_AFTER`) ends the routine like `q`, with a summary."""
+    try:
+        return player.run(wait, bindings)
+    except KeyboardInterrupt:
+        player.quit()
+        if player.summary is None:  # interrupted before it began: nothing to sum up
+            raise
+        return player.summary
+
+
+def exercise_number(routine: Routine, reference: str | None) -> int:
+    """0-based index of the `--from` exercise (id or 1-based number)."""
+    from backpain_cli.errors import BackpainError
+
+    if reference is None:
+        return 0
+    count = len(routine.exercises)
+    if reference.isdigit():
+        if 1 <= int(reference) <= count:
+            return int(reference) - 1
+        raise BackpainError(f"--from {reference}: {routine.name} has exercises 1 to {count}")
+    index = routine.exercise_index(reference)
+    if index is not None:
+        return index
+    from backpain_cli.routines.loader import did_you_mean
+
+    ids = [exercise.id for exercise in routine.exercises]
+    hint = did_you_mean(reference, ids) or f"; its exercises: {', '.join(ids)}"
+    raise BackpainError(f"--from {reference}: no such exercise in {routine.name}{hint}")
+
+
+def stdin_fd() -> int | None:
+    try:
+        return sys.stdin.fileno()
+    except (AttributeError, ValueError, OSError):  # no stdin, or a test's stand-in
+        return None
+
+
+def _make_chime(
+    sound: bool, notify: Callable[[str], None], chime_file: Path | None = None
+) -> Chime:
+    from backpain_cli.player.sound import (
+        NO_AUDIO_NO_BELL_NOTICE,
+        NO_AUDIO_NOTICE,
+        AudioChime,
+        BellChime,
+        SilentChime,
+        SoundName,
+        bundled_sounds,
+    )
+
+    if not sound:
+        return SilentChime()
+    bell_fd = next((s.fileno() for s in (sys.stdout, sys.stderr) if s.isatty()), None)
+
+    def bell() -> None:
+        if bell_fd is not None:  # never a BEL byte into a pipe or a file
+            with contextlib.suppress(OSError):
+                os.write(bell_fd, b"\a")
+
+    notice = NO_AUDIO_NOTICE if bell_fd is not None else NO_AUDIO_NO_BELL_NOTICE
+    sounds = bundled_sounds()
+    if chime_file is not None:  # checked by `start` before the routine starts
+        sounds[SoundName.CHIME] = chime_file
+    chime = AudioChime(sounds, fallback=BellChime(bell), notify=notify, notice=notice)
+    return chime.start()
+
+
+def _sound(chime: Chime) -> list[Listener]:
+    from backpain_cli.player.sound import SoundCues
+
+    return [SoundCues(chime)]
