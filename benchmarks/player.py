@@ -1,16 +1,24 @@
-"""Player benchmarks: CPU during a hold (vs termdown) and end-of-routine timing drift.
+"""Player benchmarks: CPU and bytes during a hold and time to the first frame (each
+beside termdown), and end-of-routine timing drift.
 
-    python benchmarks/player.py            # both (about 55 s)
-    python benchmarks/player.py --cpu      # only the CPU comparison (about 12 s)
+    python benchmarks/player.py            # all three (about 70 s)
+    python benchmarks/player.py --cpu      # only the CPU and bytes comparison (about 12 s)
+    python benchmarks/player.py --first    # only the time to the first frame (about 15 s)
     python benchmarks/player.py --drift    # only the drift (about 40 s)
 
 1. CPU: `backpain start` plays a routine that is one 10-second hold, and `termdown 10`
    counts down 10 seconds, side by side at the same time, each in its own 80x24
    pseudo-terminal whose output is read (as a terminal would). Reported: CPU seconds of
    each whole run (start-up included) and, the fair figure for "idle" use, the CPU used
-   between 2 s and 9 s as a percentage of one core; then the ratios.
+   and the bytes written between 2 s and 9 s (percentage of one core, bytes a second);
+   then the ratios.
 
-2. Drift: the whole `upper-back` routine with `--plain --speed 20` through a pipe; the
+2. First frame: `backpain start upper-back` and `termdown 10`, one after the other,
+   several times each, in 80x24 pseudo-terminals whose output goes through a terminal
+   emulator (pyte): the time from starting the command (pressing Enter) to the first
+   moment the emulated screen shows a countdown (5 or more non-blank rows). Medians.
+
+3. Drift: the whole `upper-back` routine with `--plain --speed 20` through a pipe; the
    time from its first line (the start) to its `finished` line, minus the routine's
    total divided by 20. Goal: under 20 ms.
 
@@ -117,8 +125,10 @@ def measure_cpu() -> None:
         }
         time.sleep(2)
         before = {name: cpu_seconds(run.pid) for name, run in runs.items()}
+        written = {name: len(run.output) for name, run in runs.items()}
         time.sleep(7)
         during = {name: cpu_seconds(run.pid) - before[name] for name, run in runs.items()}
+        written = {name: len(run.output) - written[name] for name, run in runs.items()}
         results = {name: run.wait() for name, run in runs.items()}
     print("CPU during a 10 s countdown, side by side in 80x24 pseudo-terminals:")
     for name, (wall, total) in results.items():
@@ -126,7 +136,7 @@ def measure_cpu() -> None:
         print(
             f"  {name:9} whole run {total * 1000:6.0f} ms CPU in {wall:5.2f} s; "
             f"from 2 s to 9 s {during[name] / 7 * 100:5.2f} % of a core; "
-            f"{bytes_out / 1024:6.1f} KiB written"
+            f"{bytes_out / 1024:6.1f} KiB written, {written[name] / 7:6.0f} bytes/s from 2 s to 9 s"
         )
     ratio_total = results["backpain"][1] / results["termdown"][1]
     print(f"  ratio backpain/termdown, whole run: {ratio_total:.2f}")
@@ -136,6 +146,55 @@ def measure_cpu() -> None:
         )
     else:
         print("  ratio 2-9 s: termdown used no measurable CPU")
+
+
+def first_frame_seconds(argv: list[str], env: dict[str, str]) -> float:
+    """Seconds from starting `argv` in an 80x24 pseudo-terminal to a countdown on screen."""
+    import pyte
+
+    screen = pyte.Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+    run = PtyRun(argv, env)
+    seen = 0
+    try:
+        while time.perf_counter() - run.started < 10:
+            if len(run.output) > seen:
+                chunk = bytes(run.output[seen:])
+                seen += len(chunk)
+                stream.feed(chunk)
+                if sum(1 for line in screen.display if line.strip()) >= 5:
+                    return time.perf_counter() - run.started
+            time.sleep(0.001)
+        raise SystemExit(f"{argv}: no countdown on screen after 10 s")
+    finally:
+        os.kill(run.pid, signal.SIGTERM)
+        os.waitpid(run.pid, 0)
+        os.close(run.fd)
+
+
+def measure_first_frame(rounds: int = 5) -> None:
+    termdown = shutil.which("termdown", path=str(BIN)) or shutil.which("termdown")
+    if termdown is None:
+        raise SystemExit("termdown is not installed: pip install termdown")
+    env = {**os.environ, "TERM": "xterm-256color", "LINES": "24", "COLUMNS": "80"}
+    env.pop("NO_COLOR", None)
+    commands = {
+        "backpain": [str(BIN / "backpain"), "start", "upper-back", "--no-sound", *QUIET],
+        "termdown": [termdown, "--no-bell", "10"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as folder:
+        env["BACKPAIN_HOME"] = folder
+        for _ in range(rounds):
+            for name, argv in commands.items():
+                times[name].append(first_frame_seconds(argv, env))
+    print(f"Time from Enter to the first frame on an 80x24 screen (median of {rounds}):")
+    for name, values in times.items():
+        values.sort()
+        print(
+            f"  {name:9} {values[len(values) // 2] * 1000:5.0f} ms "
+            f"(min {values[0] * 1000:.0f}, max {values[-1] * 1000:.0f})"
+        )
 
 
 def measure_drift(speed: float = 20.0) -> None:
@@ -181,12 +240,15 @@ def measure_drift(speed: float = 20.0) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cpu", action="store_true", help="only the CPU comparison")
+    parser.add_argument("--first", action="store_true", help="only the first frame")
     parser.add_argument("--drift", action="store_true", help="only the drift")
     args = parser.parse_args()
-    both = not (args.cpu or args.drift)
+    both = not (args.cpu or args.first or args.drift)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.cpu or both:
         measure_cpu()
+    if args.first or both:
+        measure_first_frame()
     if args.drift or both:
         measure_drift()
     return 0

@@ -1,0 +1,58 @@
+"""Big digits for the countdown: a 3x5 pixel font drawn with half blocks."""
+
+from __future__ import annotations
+
+import math
+
+# A 3x5 pixel font. Pixels are drawn with half blocks, so a pixel can be one column wide
+# and half a row tall: square on a terminal whose cells are twice as tall as wide.
+_FONT = {
+    "0": ("###", "#.#", "#.#", "#.#", "###"),
+    "1": (".#.", "##.", ".#.", ".#.", "###"),
+    "2": ("###", "..#", "###", "#..", "###"),
+    "3": ("###", "..#", ".##", "..#", "###"),
+    "4": ("#.#", "#.#", "###", "..#", "..#"),
+    "5": ("###", "#..", "###", "..#", "###"),
+    "6": ("###", "#..", "###", "#.#", "###"),
+    "7": ("###", "..#", "..#", "..#", "..#"),
+    "8": ("###", "#.#", "###", "#.#", "###"),
+    "9": ("###", "#.#", "###", "..#", "###"),
+    ":": (".", "#", ".", "#", "."),
+}
+_HALVES = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+
+
+def big_width(text: str, scale: int) -> int:
+    glyphs = sum(len(_FONT[char][0]) for char in text)
+    return (glyphs + max(len(text) - 1, 0)) * scale
+
+
+def big_height(scale: int) -> int:
+    return math.ceil(5 * scale / 2)
+
+
+def big_digits(text: str, scale: int) -> list[str]:
+    """`text` (digits and colons) in the block font, `scale` columns per pixel."""
+    pixel_rows: list[list[bool]] = []
+    for row in range(5):
+        line: list[bool] = []
+        for position, char in enumerate(text):
+            if position:
+                line.extend([False] * scale)
+            for pixel in _FONT[char][row]:
+                line.extend([pixel == "#"] * scale)
+        pixel_rows.extend([line] * scale)
+    if len(pixel_rows) % 2:
+        pixel_rows.append([False] * len(pixel_rows[0]))
+    return [
+        "".join(_HALVES[top, bottom] for top, bottom in zip(upper, lower, strict=True))
+        for upper, lower in zip(pixel_rows[::2], pixel_rows[1::2], strict=True)
+    ]
+
+
+def fit_scale(text: str, width: int, rows: int) -> int:
+    """The largest scale at which `text` fits in `width` columns and `rows` rows (0: none)."""
+    scale = 0
+    while big_width(text, scale + 1) <= width and big_height(scale + 1) <= rows:
+        scale += 1
+    return scale

@@ -1,0 +1,92 @@
+"""The engine listener that draws the live screen, and the notice line under it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from rich.console import RenderableType
+
+from backpain_cli.player.engine import (
+    BINDINGS,
+    Binding,
+    Event,
+    HelpToggled,
+    MuteChanged,
+    Paused,
+    Redraw,
+    Resumed,
+    SegmentStarted,
+    Started,
+    Status,
+    Tick,
+)
+from backpain_cli.player.layout import PlayerScreen
+
+
+class NoticeLine:
+    """A message line under the countdown that any listener may `show` and `clear` (e.g.
+    "this hurt last time"); it stays until cleared. Both displays read it on every draw.
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def show(self, message: str) -> None:
+        self.text = message
+
+    def clear(self) -> None:
+        self.text = ""
+
+
+class LiveScreen:
+    """Engine listener: draws a `PlayerScreen` through `update` when the picture changes.
+
+    Ticks are drawn at most every `min_interval` seconds of `clock` (real time: at
+    `--speed 60` a second of countdown passes 60 times a second). Everything else is
+    drawn at once. Put it last among the listeners so that it draws what the others
+    have just done (e.g. a message they put on the `notice_line`).
+
+    `notice` is for one-off messages (e.g. "no audio player") and may be called from
+    another thread: the message shows from the next draw until the next step starts.
+    A message on `notice_line` comes first.
+    """
+
+    def __init__(
+        self,
+        update: Callable[[RenderableType], None],
+        *,
+        clock: Callable[[], float],
+        bindings: Sequence[Binding] = BINDINGS,
+        notice_line: NoticeLine | None = None,
+        min_interval: float = 0.25,
+    ) -> None:
+        self._update = update
+        self._clock = clock
+        self._bindings = bindings
+        self.notice_line = notice_line or NoticeLine()
+        self._min_interval = min_interval
+        self._last = -math.inf
+        self._notice = ""
+        self._noticed = ""  # the one-off notice as last drawn
+        self.status: Status | None = None
+
+    def notice(self, message: str) -> None:
+        self._notice = message
+
+    def handle(self, event: Event) -> None:
+        if not isinstance(
+            event,
+            (Started, SegmentStarted, Tick, Paused, Resumed, MuteChanged, HelpToggled, Redraw),
+        ):
+            return
+        now = self._clock()
+        if isinstance(event, Tick) and now - self._last < self._min_interval:
+            return
+        if isinstance(event, SegmentStarted) and self._noticed:
+            self._notice = self._noticed = ""  # a one-off notice stays for one step
+        self._last = now
+        self.status = event.status
+        self._noticed = self._notice
+        notice = self.notice_line.text or self._notice
+        self._update(PlayerScreen(event.status, notice=notice, bindings=self._bindings))

@@ -1,0 +1,83 @@
+"""The words the player's displays share: the countdown, what comes next, the progress,
+the cue of the moment, the key line. Plain strings, no rich."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from backpain_cli.player.engine import Binding, Status
+from backpain_cli.routines.model import Side, format_duration
+from backpain_cli.routines.timeline import Segment, SegmentKind
+
+
+def countdown_text(seconds: int) -> str:
+    """`45`, `5`; from a minute `1:30`."""
+    return str(seconds) if seconds < 60 else format_duration(seconds)
+
+
+def side_word(side: Side) -> str:
+    return side.value.upper()
+
+
+def rep_text(segment: Segment) -> str:
+    exercise = segment.exercise
+    text = f"rep {segment.rep} of {exercise.reps}"
+    if exercise.sets > 1:
+        text += f" · set {segment.set} of {exercise.sets}"
+    return text
+
+
+def switching(status: Status) -> Side | None:
+    """The side to switch to, during a rest before a hold on the other side."""
+    segment = status.segment
+    if segment is None or segment.kind not in (SegmentKind.REST, SegmentKind.SET_REST):
+        return None
+    upcoming = status.upcoming_side
+    if upcoming is not None and segment.side is not None and upcoming != segment.side:
+        return upcoming
+    return None
+
+
+def next_words(status: Status) -> str:
+    """What comes after the current step, readable at a glance from across the room.
+
+    Within an exercise, the next hold: `hold 30 s · rep 2 of 3` (with `· set 2 of 2`
+    and `· RIGHT side` where they apply). After its last hold, the next exercise:
+    `Thoracic rotation (left side)`. After the last hold of the routine: `finish`.
+    Rests are left out: they come between the holds by themselves.
+    """
+    segment = status.segment
+    upcoming = status.upcoming
+    if upcoming is None or segment is None:
+        return "finish"
+    if upcoming.exercise_index != segment.exercise_index or upcoming.kind is SegmentKind.PREPARE:
+        side = status.upcoming_side if upcoming.kind is SegmentKind.PREPARE else upcoming.side
+        return upcoming.exercise.name + (f" ({side.value} side)" if side else "")
+    text = f"hold {upcoming.duration} s · {rep_text(upcoming)}"
+    if upcoming.side is not None:
+        text += f" · {side_word(upcoming.side)} side"
+    return text
+
+
+def next_text(status: Status) -> str:
+    """The live screen's Next line, e.g. `Next: hold 30 s · rep 2 of 3`, `Next: finish`."""
+    return f"Next: {next_words(status)}"
+
+
+def progress_text(status: Status) -> str:
+    segment = status.segment
+    number = segment.exercise_index + 1 if segment else status.exercise_count
+    left = format_duration(status.seconds_left)
+    return f"exercise {number} of {status.exercise_count} · {left} left"
+
+
+def current_cue(segment: Segment) -> str:
+    cues = segment.exercise.cues
+    return cues[(max(segment.rep, 1) - 1) % len(cues)] if cues else ""
+
+
+def key_line(bindings: Sequence[Binding], *, short: bool = False) -> str:
+    shown = [binding for binding in bindings if binding.label]
+    if short:
+        return " ".join(binding.label for binding in shown)
+    return "  ".join(f"{binding.label} {binding.short}" for binding in shown)
