@@ -609,12 +609,11 @@ def test_the_key_table() -> None:
     assert calls == ["p"]
 
 
-def test_listeners_can_be_added_and_start_twice_is_harmless() -> None:
+def test_every_listener_hears_and_start_twice_is_harmless() -> None:
     time = FakeTime(origin=START)
     first = Recorder(time)
     second = Recorder(time)
-    player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[first])
-    player.add_listener(second)
+    player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[first, second])
     player.start()
     player.start()
     assert (

@@ -137,9 +137,6 @@ class Player:
 
     # -- queries ---------------------------------------------------------------------
 
-    def add_listener(self, listener: Listener) -> None:
-        self._listeners.append(listener)
-
     @property
     def active(self) -> bool:
         """Started and neither finished nor quit."""

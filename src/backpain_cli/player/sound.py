@@ -199,13 +199,6 @@ class AudioChime:
         if self._thread.is_alive():
             self._thread.join(timeout + 1)
 
-    @property
-    def available(self) -> bool | None:
-        """True once sound files can be played, False after falling back, None before."""
-        if self._failed:
-            return False
-        return True if self._play is not None else None
-
     # -- worker thread ---------------------------------------------------------------
 
     def _work(self) -> None:
