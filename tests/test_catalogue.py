@@ -139,7 +139,7 @@ def test_path_that_does_not_exist(where: Locations, tmp_path: Path) -> None:
 def test_path_to_a_pipe(where: Locations, tmp_path: Path) -> None:
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
-    assert message(str(pipe), where) == f"{pipe}: is not a regular file"
+    assert message(str(pipe), where) == f"{pipe}: is a named pipe (FIFO), not a file"
 
 
 @pytest.mark.parametrize(
@@ -240,3 +240,32 @@ def test_builtin_routines_inside_the_wheel(tmp_path: Path, monkeypatch: pytest.M
     (package / "builtin_routines").mkdir(parents=True)
     monkeypatch.setattr(locations_module, "__file__", str(package / "locations.py"))
     assert builtin_routines_dir() == package / "builtin_routines"
+
+
+def test_unplayable_file_names_are_listed_last_and_marked(where: Locations) -> None:
+    for name in ("My Neck.yaml", "UPPER.yaml", "-dash.yaml", "neck.YAML", "ok.yaml"):
+        add_user_routine(where, name)
+    add_user_routine(where, "notes.txt")  # not YAML at all: not a routine, not listed
+    found = find_routine_files(where)
+    playable = [f.name for f in found if f.playable]
+    assert playable == ["alpha", "beta", "gamma", "ok"]
+    marked = {f.name: f.problem for f in found if not f.playable}
+    assert list(marked) == ["-dash.yaml", "My Neck.yaml", "UPPER.yaml", "neck.YAML"]
+    assert marked["My Neck.yaml"] is not None
+    assert marked["My Neck.yaml"].endswith("rename it to my-neck.yaml")
+    assert marked["neck.YAML"] is not None and "ends in .YAML" in marked["neck.YAML"]
+
+
+def test_a_name_list_shows_as_unplayable_is_refused_and_the_file_plays_by_path(
+    where: Locations,
+) -> None:
+    path = add_user_routine(where, "UPPER.yaml")
+    assert "is not a routine name" in message("UPPER", where)
+    assert "no routine of that name" in message("upper", where)
+    assert resolve_routine(str(path), where) == RoutineFile("upper", path, Origin.PATH)
+
+
+def test_a_symbolic_link_loop_is_not_no_such_file(where: Locations, tmp_path: Path) -> None:
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    assert message(str(loop), where) == f"{loop}: is a symbolic link loop (it leads back to itself)"

@@ -138,3 +138,11 @@ def test_real_bash_completes_routine_names(home: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["upper-back-gentle"]
+
+
+def test_completion_offers_only_names_start_accepts(tmp_path: Path) -> None:
+    from backpain_cli.cli.completion import routine_names
+
+    for name in ("My Neck.yaml", "UPPER.yaml", "-dash.yaml", "x\x1b]0;t\x07.yaml", "ok.yml"):
+        (tmp_path / name).write_text("version: 1\n")
+    assert routine_names([tmp_path]) == ["ok"]

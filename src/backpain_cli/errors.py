@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from backpain_cli.text import clean, clean_line
+
 
 class BackpainError(Exception):
     """Base for every error caused by input rather than by a bug."""
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        # Messages quote file names, paths and values from files: never a raw control
+        # character (text.clean shows each as a visible escape).
+        return clean(super().__str__())
 
 
 class Problem(NamedTuple):
@@ -24,11 +31,11 @@ class Problem(NamedTuple):
     key_path: str = ""
 
     def __str__(self) -> str:
-        where = self.path
+        where = clean_line(self.path)
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        key = f" {self.key_path}:" if self.key_path else ""
-        return f"{where}:{key} {self.message}"
+        key = f" {clean_line(self.key_path)}:" if self.key_path else ""
+        return f"{where}:{key} {clean(self.message)}"
 
 
 class RoutineError(BackpainError):

@@ -42,8 +42,17 @@ def _yaml_files(folders: Iterable[Path]) -> list[Path]:
 
 
 def routine_names(folders: Iterable[Path]) -> list[str]:
-    """Routine names in the folders (file names without .yaml), sorted, each once."""
-    return sorted({path.stem for path in _yaml_files(folders) if path.name != _LIBRARY})
+    """Routine names in the folders (file names without .yaml), sorted, each once: only
+    the names `start` accepts (routines/names.py), so nothing offered then fails."""
+    from backpain_cli.routines.names import file_name_problem
+
+    return sorted(
+        {
+            path.stem
+            for path in _yaml_files(folders)
+            if path.name != _LIBRARY and file_name_problem(path) is None
+        }
+    )
 
 
 def exercise_ids(folders: Iterable[Path]) -> list[str]:

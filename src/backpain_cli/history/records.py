@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from backpain_cli.routines.model import Frequency
+from backpain_cli.text import clean_line
 
 
 class ExerciseStatus(enum.Enum):
@@ -39,6 +40,13 @@ def check_pain(value: int | None) -> int | None:
     return value
 
 
+def _safe(value: object) -> str:
+    """Text read back from the database as one safe line (SQLite columns are typed
+    loosely: a file edited by hand may hold a number or bytes where text belongs)."""
+    text = value if isinstance(value, str) else str(value)
+    return text if text.isprintable() else clean_line(text)
+
+
 @dataclass(frozen=True)
 class ExerciseRecord:
     """One exercise of a session, as it ended."""
@@ -53,6 +61,14 @@ class ExerciseRecord:
     holds_done: int = 0  # hold segments finished (one rep on one side is one hold)
     holds_planned: int = 0
     sides_done: tuple[str, ...] = ()  # sides with at least one finished hold
+
+    def __post_init__(self) -> None:
+        # A row written by an older version or edited by hand: never a raw control
+        # character on the way out (text.clean_line shows them as visible escapes).
+        for name in ("exercise_id", "name"):
+            object.__setattr__(self, name, _safe(getattr(self, name)))
+        if not all(side.isprintable() for side in self.sides_done):
+            object.__setattr__(self, "sides_done", tuple(map(clean_line, self.sides_done)))
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,10 @@ class SessionRecord:
     ended: datetime | None = None  # None: interrupted before the end was recorded
     frequency: Frequency | None = None  # the routine's, when it was played
     exercises: tuple[ExerciseRecord, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("routine", "routine_hash"):
+            object.__setattr__(self, name, _safe(getattr(self, name)))
 
     @property
     def duration_seconds(self) -> float:
@@ -93,6 +113,7 @@ class ExerciseTally(NamedTuple):
     done: int = 0
     skipped: int = 0
     stopped_for_pain: tuple[str, ...] = ()  # exercise ids, in the order they were recorded
+    # (ids as the store read them: `tally` and the store pass them through clean_line)
 
 
 def tally(exercises: Iterable[ExerciseRecord]) -> ExerciseTally:

@@ -45,6 +45,7 @@ from backpain_cli.history.records import (
     check_pain,
 )
 from backpain_cli.routines.model import Frequency, Period
+from backpain_cli.text import clean_line
 
 APPLICATION_ID = int.from_bytes(b"BkPn", "big")  # marks a backpain history file
 BUSY_TIMEOUT_MS = 10_000
@@ -302,7 +303,11 @@ class History:
             rows = self._connection.execute(
                 "SELECT routine, frequency, MAX(started_at) FROM sessions GROUP BY routine"
             ).fetchall()
-        return {routine: parse_frequency(text) for routine, text, _ in rows if text is not None}
+        return {
+            clean_line(routine): parse_frequency(text)
+            for routine, text, _ in rows
+            if text is not None
+        }
 
     def count(self, *, since: datetime | None = None, routine: str | None = None) -> int:
         where, arguments = _filters(since, routine)
@@ -400,7 +405,7 @@ class History:
                     f"WHERE status = 'stopped-for-pain' AND session_id IN ({marks}) ORDER BY id",
                     ids,
                 ):
-                    hurt.setdefault(session_id, []).append(exercise_id)
+                    hurt.setdefault(session_id, []).append(clean_line(exercise_id))
         return {
             session_id: ExerciseTally(done, skipped, tuple(hurt.get(session_id, ())))
             for session_id, (done, skipped) in counts.items()
@@ -419,7 +424,7 @@ class History:
             ).fetchall()
         latest: dict[str, str] = {}
         for exercise_id, status in rows:
-            latest.setdefault(exercise_id, status)
+            latest.setdefault(clean_line(exercise_id), status)
         return [
             exercise_id
             for exercise_id, status in latest.items()

@@ -7,17 +7,20 @@ separator or a YAML suffix is taken as a path and must be a routine file.
 from __future__ import annotations
 
 import enum
-import re
 from pathlib import Path
 from typing import NamedTuple
 
 from backpain_cli.errors import Problem, RoutineNotFound
+from backpain_cli.files import file_problem
 from backpain_cli.locations import Locations
-from backpain_cli.routines.format import SLUG_PATTERN
-from backpain_cli.routines.library import EXERCISES_FILE
 from backpain_cli.routines.loader import did_you_mean
-
-ROUTINE_SUFFIXES = (".yaml", ".yml")
+from backpain_cli.routines.names import (
+    EXERCISES_FILE,
+    ROUTINE_SUFFIXES,
+    file_name_problem,
+    is_routine_name,
+    name_from_file,
+)
 
 
 class Origin(enum.Enum):
@@ -31,51 +34,75 @@ class RoutineFile(NamedTuple):
     path: Path
     origin: Origin
     shadows: Path | None = None  # the built-in this user routine hides
+    # Why this file cannot be played by name (names.file_name_problem), None when it can:
+    # `list` shows such a file, marked, and nothing else offers or accepts its name.
+    problem: str | None = None
+
+    @property
+    def playable(self) -> bool:
+        return self.problem is None
 
 
-def _files_in(folder: Path) -> dict[str, Path]:
+def _files_in(folder: Path) -> tuple[dict[str, Path], list[Path]]:
+    """The routine files of FOLDER by name, and the YAML files (any case of the
+    suffix) whose names cannot be played."""
     try:
         entries = sorted(folder.iterdir())
     except OSError:  # missing or unreadable folder: simply no routines there
-        return {}
+        return {}, []
     found: dict[str, Path] = {}
+    unplayable: list[Path] = []
     for entry in entries:
         if entry.name == EXERCISES_FILE:
             continue  # the exercise library of that folder, not a routine
-        if entry.suffix in ROUTINE_SUFFIXES and entry.is_file():
+        if entry.suffix.lower() not in ROUTINE_SUFFIXES or not entry.is_file():
+            continue
+        if file_name_problem(entry) is None:
             found.setdefault(entry.stem, entry)
-    return found
+        else:
+            unplayable.append(entry)
+    return found, unplayable
 
 
 def find_routine_files(locations: Locations) -> list[RoutineFile]:
-    """Every routine by name, sorted; a user routine shadows a built-in of the same name."""
-    builtins = _files_in(locations.builtin_routines)
-    users = _files_in(locations.user_routines)
+    """Every routine by name, sorted; a user routine shadows a built-in of the same name.
+    Files of the user's whose names cannot be played come last, marked with `problem`."""
+    builtins, _ = _files_in(locations.builtin_routines)
+    users, unplayable = _files_in(locations.user_routines)
     found = {name: RoutineFile(name, path, Origin.BUILTIN) for name, path in builtins.items()}
     for name, path in users.items():
         found[name] = RoutineFile(name, path, Origin.USER, builtins.get(name))
-    return [found[name] for name in sorted(found)]
+    marked = [
+        RoutineFile(path.name, path, Origin.USER, problem=file_name_problem(path))
+        for path in unplayable
+    ]
+    return [found[name] for name in sorted(found)] + marked
+
+
+def playable_routine_files(locations: Locations) -> list[RoutineFile]:
+    """The routines that can be played by name: what completion offers and `start` takes."""
+    return [routine_file for routine_file in find_routine_files(locations) if routine_file.playable]
 
 
 def looks_like_path(reference: str) -> bool:
-    return "/" in reference or "\\" in reference or reference.endswith(ROUTINE_SUFFIXES)
+    return "/" in reference or "\\" in reference or reference.lower().endswith(ROUTINE_SUFFIXES)
 
 
 def resolve_routine(reference: str, locations: Locations) -> RoutineFile:
     """The routine file a command-line reference (name or path) means."""
     if looks_like_path(reference):
         path = Path(reference).expanduser()
-        if path.is_dir():
+        problem = file_problem(path)
+        if problem is not None and path.is_dir():
             raise RoutineNotFound(Problem(reference, "is a folder, not a routine file"))
-        if path.suffix not in ROUTINE_SUFFIXES:
+        if path.suffix.lower() not in ROUTINE_SUFFIXES:
             raise RoutineNotFound(
                 Problem(reference, "is not a routine file (routine files end in .yaml or .yml)")
             )
-        if not path.is_file():
-            message = "is not a regular file" if path.exists() else "no such file"
-            raise RoutineNotFound(Problem(reference, message))
-        return RoutineFile(path.stem, path, Origin.PATH)
-    if not re.match(SLUG_PATTERN, reference):
+        if problem is not None:
+            raise RoutineNotFound(Problem(reference, problem))
+        return RoutineFile(name_from_file(path), path, Origin.PATH)
+    if not is_routine_name(reference):
         raise RoutineNotFound(
             Problem(
                 reference,
@@ -83,7 +110,7 @@ def resolve_routine(reference: str, locations: Locations) -> RoutineFile:
                 "`backpain list` shows them all",
             )
         )
-    files = find_routine_files(locations)
+    files = playable_routine_files(locations)
     for routine_file in files:
         if routine_file.name == reference:
             return routine_file

@@ -18,9 +18,7 @@ from typing import Any
 from yaml.nodes import Node
 
 from backpain_cli.errors import Problem
-
-EXERCISES_FILE = "exercises.yaml"
-
+from backpain_cli.routines.names import EXERCISES_FILE as EXERCISES_FILE
 
 # Plain classes rather than dataclasses: these are working state, never compared or
 # printed, and a dataclass compiles its methods on every start-up (`backpain list`).

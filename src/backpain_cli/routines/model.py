@@ -5,10 +5,30 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from backpain_cli.text import clean, clean_line
+
 DEFAULT_DISCLAIMER = (
     "This is general education, not medical advice. If anything is painful or does not "
     "feel right, stop and talk to your healthcare provider."
 )
+
+
+def _clean_fields(value: object, *, lines: tuple[str, ...], texts: tuple[str, ...]) -> None:
+    """Show every control character of these fields as a visible escape (text.clean):
+    the loader refuses them, and this keeps any other way a value is made just as safe."""
+    for names, cleaner in ((lines, clean_line), (texts, clean)):
+        for name in names:
+            text = getattr(value, name)
+            if not text.isprintable():
+                object.__setattr__(value, name, cleaner(text))
+
+
+def _clean_tuples(value: object, *, lines: tuple[str, ...], texts: tuple[str, ...]) -> None:
+    for names, cleaner in ((lines, clean_line), (texts, clean)):
+        for name in names:
+            items = getattr(value, name)
+            if not all(item.isprintable() for item in items):
+                object.__setattr__(value, name, tuple(cleaner(item) for item in items))
 
 
 class Side(enum.Enum):
@@ -51,6 +71,11 @@ class Exercise:
     cues: tuple[str, ...] = ()
     caution: str = ""
 
+    def __post_init__(self) -> None:
+        # Text from a file someone else may have written: never a raw control character.
+        _clean_fields(self, lines=("id", "name", "position"), texts=("caution",))
+        _clean_tuples(self, lines=("equipment",), texts=("instructions", "cues"))
+
     @property
     def dose(self) -> str:
         """Human dose, e.g. `30 s × 3`, `5 s × 10 × 2 sets`, `30 s × 3 each side`."""
@@ -75,6 +100,9 @@ class Routine:
     source: str = ""
     disclaimer: str = DEFAULT_DISCLAIMER
     frequency: Frequency | None = None
+
+    def __post_init__(self) -> None:
+        _clean_fields(self, lines=("name", "title"), texts=("summary", "source", "disclaimer"))
 
     @property
     def equipment(self) -> tuple[str, ...]:

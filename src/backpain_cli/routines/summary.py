@@ -12,6 +12,7 @@ from rich.text import Text
 
 from backpain_cli.routines.model import Exercise, Routine, format_duration
 from backpain_cli.routines.timeline import build_timeline
+from backpain_cli.text import clean_line
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -83,9 +84,12 @@ def routine_list(
     for routine_file in files:
         origin = routine_file.origin.value
         if routine_file.origin is Origin.USER:
-            origin = f"yours: {routine_file.path}"
+            origin = f"yours: {clean_line(str(routine_file.path))}"
             if routine_file.shadows:
                 origin += " (replaces built-in)"
+        if routine_file.problem is not None:  # listed, not offered: its name cannot be played
+            table.add_row(clean_line(routine_file.name), routine_file.problem, "", "", "", origin)
+            continue
         try:
             routine = load_routine(
                 routine_file.path, default_name=routine_file.name, library=library

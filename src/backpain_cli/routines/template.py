@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from backpain_cli.routines.format import SLUG_PATTERN
-from backpain_cli.routines.library import EXERCISES_FILE
+from backpain_cli.routines.names import EXERCISES_FILE, name_problem
 
-RESERVED_NAMES = (EXERCISES_FILE.rsplit(".", 1)[0],)  # exercises.yaml is the exercise library
+check_name = name_problem  # one name rule for every command (routines/names.py)
 
 _TEMPLATE = """\
 # {name}: a routine of your own for backpain.
@@ -56,20 +55,6 @@ exercises:
 """
 
 _NAME_LINE = re.compile(r"^name:[^\n]*$", re.MULTILINE)
-
-
-def check_name(name: str) -> str | None:
-    """Why NAME cannot be a routine name, or None when it can."""
-    if not re.fullmatch(SLUG_PATTERN, name):
-        return (
-            f"'{name}' is not a routine name: use lowercase letters, digits and dashes "
-            "(at most 64), e.g. 'my-back'"
-        )
-    if name in RESERVED_NAMES:
-        return (
-            f"'{name}' is reserved for the exercise library ({EXERCISES_FILE}); pick another name"
-        )
-    return None
 
 
 def routine_template(name: str) -> str:

@@ -1,0 +1,101 @@
+"""Text helpers with no dependencies: the one sanitiser for text backpain did not write.
+
+A routine file, a file name and a row of the history database may hold anything,
+including bytes a terminal obeys: ESC sequences that set the window title, clear the
+screen or leave the alternate screen, C1 controls (U+0080-U+009F, which some terminals
+take as ESC sequences too), DEL, and the bidi controls that make text show one thing
+and mean another. Every such character is shown as a visible escape instead:
+
+- C0 controls, DEL and C1 controls as `\\x1b`, `\\x7f`, `\\x9b` (newline and tab stay
+  in `clean`, and are shown as `\\n` and `\\t` by `clean_line`);
+- the bidi controls U+202A-U+202E and U+2066-U+2069 as `\\u202e` and so on;
+- a byte of a file name that is not UTF-8 (Python hands it over as a lone surrogate,
+  U+DC80-U+DCFF) as `\\xff`, any other lone surrogate as `\\udxxx`.
+
+Everything else, ZWJ and ZWNJ included (scripts and emoji need them), is kept. The
+visible form says exactly which character was there, so the person can find and fix it;
+it is plain ASCII, so it cannot change how wide the text is drawn. `dumps_json` escapes
+the same characters as JSON `\\uXXXX`, which keeps the data exact and the bytes safe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+BIDI_CONTROLS = frozenset((*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
+def is_unsafe(code: int) -> bool:
+    """Whether a terminal could obey (or text could be reordered by) this code point:
+    C0, DEL, C1, a bidi control or a lone surrogate. Newline and tab count as unsafe
+    here; callers that allow them check for them first."""
+    return code < 0x20 or 0x7F <= code < 0xA0 or code in BIDI_CONTROLS or 0xD800 <= code <= 0xDFFF
+
+
+def visible(character: str) -> str:
+    """The visible escape shown instead of an unsafe character."""
+    code = ord(character)
+    if code < 0xA0:
+        return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}"
+
+
+def _cleaned(text: str, keep: str) -> str:
+    if text.isprintable():  # the common case, and fast: nothing to do
+        return text
+    return "".join(
+        visible(character)
+        if character not in keep and not character.isprintable() and is_unsafe(ord(character))
+        else character
+        for character in text
+    )
+
+
+def clean(text: str) -> str:
+    """TEXT with every unsafe character shown as a visible escape; newlines and tabs
+    stay (for text of several lines: steps, messages)."""
+    return _cleaned(text, "\n\t")
+
+
+def clean_line(text: str) -> str:
+    """TEXT as one safe line: `clean`, and newlines and tabs shown as `\\n`, `\\t` too
+    (for names, paths and table cells, where a newline could fake another line)."""
+    return _cleaned(text, "")
+
+
+def clean_value(value: Any) -> Any:
+    """`clean` applied to every string in nested lists, tuples and dicts."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(clean_value(item) for item in value)
+    if isinstance(value, dict):
+        return {clean_value(key): clean_value(item) for key, item in value.items()}
+    return value
+
+
+def json_escaped(text: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with the unsafe characters
+    it leaves raw (DEL, C1, bidi controls, lone surrogates) written as `\\uXXXX`. Outside
+    strings JSON is ASCII, so this only ever touches string contents."""
+    if text.isprintable() or all(
+        character.isprintable() or character in "\n\t" or not is_unsafe(ord(character))
+        for character in text
+    ):
+        return text
+    return "".join(
+        f"\\u{ord(character):04x}"
+        if character not in "\n" and is_unsafe(ord(character))
+        else character
+        for character in text
+    )
+
+
+def dumps_json(document: Any, *, indent: int | None = 2) -> str:
+    """`json.dumps` for output: UTF-8 text kept readable, every unsafe character
+    escaped (a routine title in Greek stays Greek; U+009B becomes `\\u009b`)."""
+    import json
+
+    return json_escaped(json.dumps(document, indent=indent, ensure_ascii=False))
