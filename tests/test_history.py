@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from backpain_cli.errors import HistoryError
-from backpain_cli.history import store as history_module
+from backpain_cli.history import schema as history_module
 from backpain_cli.history.records import (
     ExerciseRecord,
     ExerciseStatus,
@@ -232,7 +232,7 @@ def test_new_database_is_wal_marked_as_ours_and_current(db: Path) -> None:
     connection = sqlite3.connect(db)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     indexes = {
         row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")
     }
@@ -366,7 +366,7 @@ def test_a_read_only_old_database_cannot_be_read_until_upgraded(
     migrate(connection, target=1)
     connection.close()
     _read_only_connect(monkeypatch)
-    with pytest.raises(HistoryError, match="needs upgrading to schema version 2"):
+    with pytest.raises(HistoryError, match="needs upgrading to schema version 3"):
         open_for_reading(db)
 
 
@@ -452,7 +452,7 @@ def _database_at(path: Path, version: int) -> None:
     path.parent.mkdir(exist_ok=True)
     connection = sqlite3.connect(path, isolation_level=None)
     migrate(connection, target=version)
-    if version == 1:
+    if version >= 1:
         connection.execute(
             "INSERT INTO sessions (routine, routine_hash, started_at, ended_at, outcome, "
             "pain_before) VALUES ('upper-back', 'h', '2025-01-01T08:00:00.000+00:00', NULL, "
@@ -464,6 +464,12 @@ def _database_at(path: Path, version: int) -> None:
             "'Squeeze', 'stopped-for-pain', '2025-01-01T08:00:10.000+00:00', "
             "'2025-01-01T08:01:40.000+00:00', 4, '')"
         )
+    if version == 2:  # what the v1 -> v2 step would have filled in
+        connection.execute(
+            "UPDATE sessions SET updated_at = '2025-01-01T08:01:40.000+00:00', "
+            "frequency = '2 per day', exercises_planned = 5"
+        )
+        connection.execute("UPDATE session_exercises SET reps_done = 4, holds_planned = 6")
     connection.close()
 
 
@@ -481,12 +487,82 @@ def test_migrates_forward_from_every_earlier_version(db: Path, version: int) -> 
             assert old.pain_before == 5
             assert old.exercises[0].reps_done == 4
             assert history.hurt_last_time("upper-back") == ["squeeze"]
+            # v3: the speed and plan of old sessions are not known; nothing was away.
+            assert (old.speed, old.counts_as, old.note, old.away_seconds) == (None, None, "", 0)
+            assert not old.sped_up
+            assert history.plans() == {}  # not known: the routine file decides
         else:
             assert records == []
         session = history.begin_session(start())
         history.record_exercise(session, exercise(0))
     connection = sqlite3.connect(db)
     assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_todays_schema_with_data_migrates_and_loses_nothing(db: Path) -> None:
+    """A v2 history with sessions of every kind: after the v3 step every old column of
+    every row is as it was, the new columns say "not known", and the sessions count
+    and read as they did."""
+    db.parent.mkdir()
+    connection = sqlite3.connect(db, isolation_level=None)
+    migrate(connection, target=2)
+    rows = [
+        ("upper-back", "2025-03-01T07:30:00.000+00:00", "2025-03-01T07:43:00.000+00:00",
+         "completed", 4, 2, "2 per day"),
+        ("upper-back-chair", "2025-03-01T12:00:00.000+00:00", None, "partial", 5, None,
+         "2 per day"),
+        ("upper-back-gentle", "2025-03-02T19:00:00.000+00:00",
+         "2025-03-02T19:08:00.000+00:00", "completed", None, None, "1 per day"),
+        ("mine", "2025-03-03T08:00:00.000+00:00", "2025-03-03T08:05:00.000+00:00",
+         "completed", 3, 3, ""),
+    ]  # fmt: skip
+    for number, (routine, started, ended, outcome, before, after, frequency) in enumerate(rows, 1):
+        connection.execute(
+            "INSERT INTO sessions (routine, routine_hash, started_at, ended_at, updated_at, "
+            "outcome, pain_before, pain_after, frequency, exercises_planned) "
+            "VALUES (?, 'h', ?, ?, ?, ?, ?, ?, ?, 5)",
+            (routine, started, ended, ended or "2025-03-01T12:04:00.000+00:00", outcome,
+             before, after, frequency),
+        )  # fmt: skip
+        connection.execute(
+            "INSERT INTO session_exercises (session_id, position, exercise_id, name, status, "
+            "started_at, ended_at, holds_done, holds_planned, reps_done, sides_done) "
+            "VALUES (?, 0, 'squeeze', 'Squeeze', 'done', ?, ?, 10, 10, 10, 'left,right')",
+            (number, started, ended or "2025-03-01T12:04:00.000+00:00"),
+        )
+    before_sessions = connection.execute("SELECT * FROM sessions ORDER BY id").fetchall()
+    before_exercises = connection.execute("SELECT * FROM session_exercises ORDER BY id").fetchall()
+    connection.close()
+    recording(db).close()  # the v3 step
+    migrated = sqlite3.connect(db)
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    old_width = len(before_sessions[0])
+    after_sessions = migrated.execute("SELECT * FROM sessions ORDER BY id").fetchall()
+    assert [row[:old_width] for row in after_sessions] == before_sessions
+    assert [row[old_width:] for row in after_sessions] == [(None, None, None, 0.0)] * 4
+    assert migrated.execute("SELECT * FROM session_exercises ORDER BY id").fetchall() == (
+        before_exercises
+    )
+    migrated.close()
+    reader = open_for_reading(db)
+    assert reader is not None
+    with reader:
+        sessions = reader.sessions(with_exercises=True)
+        assert [(s.routine, s.outcome, s.pain_before, s.pain_after) for s in sessions] == [
+            ("upper-back", Outcome.COMPLETED, 4, 2),
+            ("upper-back-chair", Outcome.PARTIAL, 5, None),
+            ("upper-back-gentle", Outcome.COMPLETED, None, None),
+            ("mine", Outcome.COMPLETED, 3, 3),
+        ]
+        assert [s.duration_seconds for s in sessions] == [780, 240, 480, 300]
+        assert [str(s.frequency) for s in sessions] == ["2 per day", "2 per day", "1 per day",
+                                                       "None"]  # fmt: skip
+        assert not any(s.sped_up for s in sessions)
+        assert reader.plans() == {}  # plans of old sessions come from the routine files
+        assert reader.first_starts()["upper-back-chair"] == datetime(
+            2025, 3, 1, 12, tzinfo=timezone.utc
+        )
+        assert reader.tallies([1, 2, 3, 4])[2] == ExerciseTally(1, 0, ())
 
 
 def test_every_migration_step_is_applied_once(db: Path) -> None:

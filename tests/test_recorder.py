@@ -123,7 +123,8 @@ def test_each_exercise_is_committed_when_it_is_left(history: History, tmp_path: 
     )
     player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[recorder, Peek()])
     player.run(time.wait)
-    assert seen[0] == 0  # the session row exists from the start
+    assert seen[0] == -1  # nothing is written before the first hold has ended...
+    assert 0 in seen  # ...then the session row is
     assert 1 in seen  # the first exercise was readable before the end
     session = only_session(history)
     assert session.outcome is Outcome.PARTIAL
@@ -140,11 +141,41 @@ def test_quit_records_the_exercise_in_progress_as_stopped(history: History) -> N
     assert (rotation.holds_done, rotation.reps_done, rotation.sides_done) == (1, 0, ("left",))
 
 
-def test_skipped_exercises_and_a_session_with_nothing_done(history: History) -> None:
-    play(history, [(0.5, "s"), (0.6, "s"), (0.7, "s")])
+def test_a_session_with_every_exercise_skipped_is_not_recorded(history: History) -> None:
+    recorder, _, _ = play(history, [(0.5, "s"), (0.6, "s"), (0.7, "s")])
+    assert history.sessions() == []  # reached the end, but no hold ever ended
+    assert not recorder.recorded
+
+
+def test_quit_before_the_first_hold_ended_leaves_nothing(history: History) -> None:
+    first_hold = build_timeline(ROUTINE).segments[1]  # after the prepare
+    recorder, _, _ = play(history, [(first_hold.start + first_hold.duration - 0.5, "q")])
+    assert history.sessions() == []
+    assert history.first_starts() == {}  # adherence does not start with a try-out
+    assert not recorder.recorded
+
+
+def test_skipped_exercises_before_the_first_hold_are_kept_once_one_ends(
+    history: History,
+) -> None:
+    recorder, _, _ = play(history, [(0.5, "s")])  # skip the first, play the rest
+    assert recorder.recorded
     session = only_session(history)
-    assert [e.status for e in session.exercises] == [ExerciseStatus.SKIPPED] * 3
-    assert session.outcome is Outcome.PARTIAL  # reached the end, but nothing was done
+    assert [e.status for e in session.exercises] == [
+        ExerciseStatus.SKIPPED,
+        ExerciseStatus.DONE,
+        ExerciseStatus.DONE,
+    ]
+    assert session.started == T0  # when the player started, not when it was written
+    assert session.outcome is Outcome.COMPLETED
+
+
+def test_p_before_any_hold_ended_is_still_recorded(history: History) -> None:
+    play(history, [(2.0, "p"), (3.0, "q")])  # in the first prepare: it hurts
+    session = only_session(history)
+    assert session.exercises[0].status is ExerciseStatus.STOPPED_FOR_PAIN
+    assert session.exercises[0].holds_done == 0
+    assert session.outcome is Outcome.PARTIAL
 
 
 def test_starting_later_in_the_routine_is_not_a_whole_session(history: History) -> None:

@@ -1,9 +1,15 @@
 """The history listener: turns the player's events into history rows as they happen.
 
-A session row is written when the player starts; each exercise is committed the moment
-it is left (done, skipped, stopped because it hurt, or stopped by quitting), and the
-end is written when the routine finishes or is quit. So a killed terminal or a power
-cut loses at most the exercise in progress, and the session shows as partial.
+A session is written once something happened in it: the first hold run to its end, or
+an exercise stopped because it hurt. A start followed by `q` in the first seconds is
+not a session and leaves nothing behind. From then on each exercise is committed the
+moment it is left (done, skipped, stopped because it hurt, or stopped by quitting), and
+the end is written when the routine finishes or is quit. So a killed terminal or a
+power cut loses at most the exercise in progress, and the session shows as partial.
+
+`resume` carries on with a partial session (`start --resume`): its exercises are kept,
+the ones played now replace theirs, and it is one session, completed when every
+exercise has its record and the end is reached.
 
 Recording never stops the player: a failed write (a full disk, a database locked for
 too long) is reported once through `warn` and recording stops for this session.
@@ -16,7 +22,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from backpain_cli.errors import HistoryError
-from backpain_cli.history.records import ExerciseRecord, ExerciseStatus
+from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, SessionRecord
 from backpain_cli.history.records import Outcome as SessionOutcome
 from backpain_cli.history.store import History, SessionStart
 from backpain_cli.player.engine import (
@@ -57,26 +63,52 @@ class Recorder:
         wall_clock: WallClock,
         warn: Callable[[str], None],
         pain_before: int | None = None,
+        speed: float = 1.0,
+        note: str = "",
+        counts_as: str = "",
+        resume: SessionRecord | None = None,
     ) -> None:
         self.history = history
         self.routine = routine
         self.content_hash = content_hash
         self.pain_before = pain_before
+        self.speed = speed
+        self.note = note
+        self.counts_as = counts_as
+        self.resume = resume
         self._now = wall_clock
         self._warn = warn
-        self.session_id: int | None = None
+        self.session_id: int | None = resume.id if resume is not None else None
         self.failed = False
+        self._start_record: SessionStart | None = None
+        self._waiting: list[ExerciseRecord] = []  # left before the session was written
+        self._kept = (  # positions recorded before a resumption (`stopped` is played again)
+            {e.position for e in resume.exercises if e.status is not ExerciseStatus.STOPPED}
+            if resume is not None
+            else set()
+        )
         self._entered: dict[int, datetime] = {}  # exercise index -> when it was entered
         self._current: int | None = None
         self._held: dict[int, set[tuple[int, int, str]]] = {}  # completed (set, rep, side)
-        self._done_any = False
+        self._done_any = resume is not None and any(
+            e.status is ExerciseStatus.DONE for e in resume.exercises
+        )
         self._left_out = False  # `--from` left exercises out: not a whole session
+
+    @property
+    def recorded(self) -> bool:
+        """Whether this session is in the history (so far)."""
+        return self.session_id is not None and not self.failed
 
     # -- what the CLI tells it --------------------------------------------------------
 
     def record_pain_after(self, pain: int | None) -> None:
         if pain is not None and self.session_id is not None:
             self._safely(lambda: self.history.record_pain_after(self._session(), pain))
+
+    def record_note(self, note: str) -> None:
+        if note and self.session_id is not None:
+            self._safely(lambda: self.history.record_note(self._session(), note))
 
     # -- events -----------------------------------------------------------------------
 
@@ -98,6 +130,7 @@ class Recorder:
                 self._held.setdefault(segment.exercise_index, set()).add(
                     (segment.set, segment.rep, side)
                 )
+                self._begin()
         elif isinstance(event, (ExerciseFinished, ExerciseSkipped, ExerciseHurt)):
             self._exercise(event.result)
             self._current = None
@@ -114,21 +147,41 @@ class Recorder:
 
     def _start(self, event: Started) -> None:
         timeline = event.status.timeline
-        played = {segment.exercise_index for segment in timeline.segments}
+        played = {segment.exercise_index for segment in timeline.segments} | self._kept
         self._left_out = len(played) < len(self.routine.exercises)
-        start = SessionStart(
+        now = self._now()
+        if self.resume is not None:
+            resumed = self.resume.id
+            self._safely(lambda: self.history.resume_session(resumed, at=now, speed=self.speed))
+            return
+        self._start_record = SessionStart(
             routine=self.routine.name,
             routine_hash=self.content_hash,
-            started=self._now(),
+            started=now,
             exercises_planned=len(self.routine.exercises),
             pain_before=self.pain_before,
             frequency=self.routine.frequency,
+            speed=self.speed,
+            note=self.note,
+            counts_as=self.counts_as,
         )
+
+    def _begin(self) -> None:
+        """Write the session (once something happened in it) and what was left before."""
+        if self.session_id is not None or self._start_record is None:
+            return
+        start = self._start_record
 
         def begin() -> None:
             self.session_id = self.history.begin_session(start)
 
         self._safely(begin)
+        waiting, self._waiting = self._waiting, []
+        for record in waiting:
+            self._write_exercise(record)
+
+    def _write_exercise(self, record: ExerciseRecord) -> None:
+        self._safely(lambda: self.history.record_exercise(self._session(), record))
 
     def _session(self) -> int:
         assert self.session_id is not None
@@ -164,9 +217,16 @@ class Recorder:
             holds_planned=result.holds_total,
             sides_done=tuple(side for side in sides if any(h[2] == side for h in held)),
         )
-        self._safely(lambda: self.history.record_exercise(self._session(), record))
+        if status is ExerciseStatus.STOPPED_FOR_PAIN:
+            self._begin()  # "it hurt" is worth keeping even before any hold ended
+        if self.session_id is None:
+            self._waiting.append(record)
+            return
+        self._write_exercise(record)
 
     def _end(self, outcome: SessionOutcome) -> None:
+        if self.session_id is None:  # nothing happened: not a session
+            return
         ended = self._now()
         self._safely(
             lambda: self.history.end_session(self._session(), ended=ended, outcome=outcome)

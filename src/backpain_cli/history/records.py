@@ -1,7 +1,7 @@
 """What the history remembers: sessions and what happened to each exercise in them.
 
-Plain values with no I/O, shared by the store (`history.py`), the pure computations
-(`stats.py`) and the output (`history_report.py`). Times are aware UTC datetimes; they
+Plain values with no I/O, shared by the store (`store.py`), the pure computations
+(`stats.py`) and the output (`views.py`). Times are aware UTC datetimes; they
 are turned into local time only when shown.
 """
 
@@ -87,6 +87,10 @@ class SessionRecord:
     ended: datetime | None = None  # None: interrupted before the end was recorded
     frequency: Frequency | None = None  # the routine's, when it was played
     exercises: tuple[ExerciseRecord, ...] = ()
+    speed: float | None = 1.0  # the clock factor; None: not known (recorded before v3)
+    note: str = ""  # for the therapist; "" none
+    counts_as: str | None = ""  # the plan it counted toward; "" its own; None not known
+    away_seconds: float = 0.0  # between the last record and a resumption (`--resume`)
 
     def __post_init__(self) -> None:
         for name in ("routine", "routine_hash"):
@@ -94,7 +98,14 @@ class SessionRecord:
 
     @property
     def duration_seconds(self) -> float:
-        return max(0.0, ((self.ended or self.last_update) - self.started).total_seconds())
+        """How long it was played: start to end (or last record), less any time away."""
+        span = ((self.ended or self.last_update) - self.started).total_seconds()
+        return max(0.0, span - self.away_seconds)
+
+    @property
+    def sped_up(self) -> bool:
+        """Played with `--speed` other than 1 and recorded on purpose (`--record`)."""
+        return self.speed is not None and self.speed != 1
 
     @property
     def completed(self) -> bool:

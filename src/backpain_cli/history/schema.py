@@ -1,0 +1,282 @@
+"""The history file itself: its schema, its migrations, and opening it safely.
+
+Reliability rules, each with a test:
+
+- The schema is versioned with `PRAGMA user_version` and migrated forward one step at a
+  time inside a transaction, so a file from any earlier version opens; a file from a
+  newer backpain is refused rather than damaged.
+- `PRAGMA application_id` marks the file as ours. A file that is not SQLite, is
+  damaged, or belongs to another program raises `HistoryError` naming the path; it is
+  never deleted, overwritten or "repaired".
+- WAL mode, a busy timeout and short `BEGIN IMMEDIATE` transactions let two players
+  (two terminals) record at the same time. `synchronous=FULL` makes each commit
+  survive a power cut.
+- Two processes may open a new file at the same moment (two players, or `history`
+  while a player starts): the checks read the file in one snapshot, the switch to WAL
+  is retried while the other holds the lock (SQLite refuses it at once, without
+  waiting, when both hold a read lock), and the version is checked again under the
+  write lock before any migration.
+
+Times are stored as UTC ISO 8601 text with milliseconds (fixed width, so they sort as
+text and stay readable in the `sqlite3` shell).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from backpain_cli.errors import HistoryError
+
+APPLICATION_ID = int.from_bytes(b"BkPn", "big")  # marks a backpain history file
+BUSY_TIMEOUT_MS = 10_000
+WAL_RETRY_MS = 10  # the switch to WAL is retried this often, for BUSY_TIMEOUT_MS
+
+# Each step takes the schema from version N to N+1; index 0 creates version 1.
+# Never edit a released step: add a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # v1: sessions and the exercises in them.
+    (
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            routine TEXT NOT NULL,
+            routine_hash TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            outcome TEXT NOT NULL DEFAULT 'partial'
+                CHECK (outcome IN ('completed', 'partial')),
+            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10)
+        )""",
+        """CREATE TABLE session_exercises (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            exercise_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('done', 'skipped', 'stopped-for-pain', 'stopped')),
+            started_at TEXT NOT NULL,
+            ended_at TEXT NOT NULL,
+            holds_done INTEGER NOT NULL DEFAULT 0,
+            sides_done TEXT NOT NULL DEFAULT ''
+        )""",
+    ),
+    # v2: the last moment anything was recorded (the length of an interrupted session),
+    # the planned size of the session and the exercise, reps, the routine's frequency
+    # when it was played ('' none; NULL unknown), and indexes for 10+ years of sessions.
+    (
+        "ALTER TABLE sessions ADD COLUMN updated_at TEXT",
+        "ALTER TABLE sessions ADD COLUMN frequency TEXT",
+        """UPDATE sessions SET updated_at = COALESCE(
+            ended_at,
+            (SELECT MAX(e.ended_at) FROM session_exercises e WHERE e.session_id = sessions.id),
+            started_at)""",
+        "ALTER TABLE sessions ADD COLUMN exercises_planned INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE session_exercises ADD COLUMN reps_done INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE session_exercises ADD COLUMN holds_planned INTEGER NOT NULL DEFAULT 0",
+        "UPDATE session_exercises SET reps_done = holds_done",
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+        "CREATE INDEX sessions_by_routine ON sessions (routine, started_at)",
+        "CREATE INDEX exercises_by_session ON session_exercises (session_id)",
+    ),
+    # v3: the clock speed a session was played at (NULL: not known, recorded before v3;
+    # only `--record` records a speed other than 1), a note for the therapist, the plan
+    # the routine counted toward (its `counts_as`; '' none; NULL not known), and the
+    # time between a partial session's last record and its resumption (`--resume`),
+    # which is not part of its length. Old rows keep their meaning: none is changed.
+    (
+        "ALTER TABLE sessions ADD COLUMN speed REAL",
+        "ALTER TABLE sessions ADD COLUMN note TEXT",
+        "ALTER TABLE sessions ADD COLUMN counts_as TEXT",
+        "ALTER TABLE sessions ADD COLUMN away_seconds REAL NOT NULL DEFAULT 0",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_CORRUPT = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+_CORRUPT_TEXT = ("not a database", "malformed", "corrupt")
+
+
+def utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("history times must be timezone-aware")
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def from_utc_text(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _is_corruption(error: sqlite3.Error) -> bool:
+    name = getattr(error, "sqlite_errorname", "")
+    text = str(error).lower()
+    return name in _CORRUPT or any(part in text for part in _CORRUPT_TEXT)
+
+
+def _left_alone(path: Path) -> str:
+    return (
+        f"It was left untouched: move it aside to start a new history "
+        f"(e.g. mv '{path}' '{path}.old'), or use --no-history."
+    )
+
+
+@contextmanager
+def sqlite_errors(path: Path) -> Iterator[None]:
+    """Any SQLite failure becomes a HistoryError naming the file."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        if _is_corruption(error):
+            raise HistoryError(
+                f"{path}: the history database is damaged ({error}). " + _left_alone(path)
+            ) from error
+        raise HistoryError(f"{path}: cannot use the history database ({error})") from error
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    else:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection.isolation_level = None  # we issue BEGIN/COMMIT ourselves
+    return connection
+
+
+def _check_ours(path: Path, connection: sqlite3.Connection) -> int:
+    """The file's schema version (0: a new, empty database); refuse anything else.
+
+    Call it inside a transaction: its three reads must see one state of the file, not a
+    mix from before and after another process created the schema.
+    """
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if application_id == APPLICATION_ID:
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"{path}: this history was written by a newer backpain (schema version "
+                f"{version}; this one knows up to {SCHEMA_VERSION}). Upgrade backpain to "
+                "use it; the file was left untouched."
+            )
+        return int(version)
+    tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if application_id == 0 and version == 0 and tables == 0:
+        return 0
+    raise HistoryError(
+        f"{path}: this SQLite file is not a backpain history database (it belongs to "
+        "another program). " + _left_alone(path)
+    )
+
+
+@contextmanager
+def transaction(connection: sqlite3.Connection, begin: str = "BEGIN") -> Iterator[None]:
+    connection.execute(begin)
+    try:
+        yield
+    except BaseException:
+        if connection.in_transaction:  # some errors end the transaction themselves
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _apply_migrations(connection: sqlite3.Connection, version: int, target: int) -> None:
+    for step in range(version, target):
+        for statement in MIGRATIONS[step]:
+            connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {step + 1}")
+
+
+def migrate(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
+    """Bring the schema forward to `target`, one step per version, in one transaction.
+
+    Safe against a second process migrating at the same moment: the version is read
+    again under the write lock.
+    """
+    with transaction(connection, "BEGIN IMMEDIATE"):
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        _apply_migrations(connection, version, target)
+    return max(version, target)
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    name = getattr(error, "sqlite_errorname", "")  # Python 3.11+
+    return name.startswith("SQLITE_BUSY") or "database is locked" in str(error).lower()
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL (it stays so). Two processes switching a new file at the
+    same moment both hold a read lock and want the exclusive one: SQLite answers one of
+    them SQLITE_BUSY at once, without the busy timeout (waiting would deadlock), so
+    that one waits here until the other is done, as long as the busy timeout."""
+    waited_ms = 0
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or waited_ms >= BUSY_TIMEOUT_MS:
+                raise
+        _pause(WAL_RETRY_MS / 1000)
+        waited_ms += WAL_RETRY_MS
+
+
+def _bring_up_to_date(path: Path, connection: sqlite3.Connection) -> None:
+    """Under the write lock: check the file again (another process may have created or
+    migrated it since the first look), migrate it, and fail now, not at the first
+    exercise, when it cannot be written."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = _check_ours(path, connection)
+        _apply_migrations(connection, version, SCHEMA_VERSION)
+        if version == SCHEMA_VERSION:  # nothing to do: prove the file takes a write
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("ROLLBACK" if version == SCHEMA_VERSION else "COMMIT")
+
+
+def open_connection(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    """A connection to a checked, current history file (created when new and writable)."""
+    if path.exists() and not path.is_file():
+        raise HistoryError(f"{path}: expected the history database file, found a folder")
+    with sqlite_errors(path):
+        connection = _connect(path, read_only=read_only)
+    try:
+        with sqlite_errors(path):
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            with transaction(connection):  # nothing is changed before this check
+                version = _check_ours(path, connection)
+            if not read_only:
+                _use_wal(connection)
+                connection.execute("PRAGMA synchronous = FULL")
+                connection.execute("PRAGMA foreign_keys = ON")
+                _bring_up_to_date(path, connection)
+            elif version < SCHEMA_VERSION:
+                raise HistoryError(
+                    f"{path}: the history database needs upgrading to schema version "
+                    f"{SCHEMA_VERSION} but cannot be written; make it writable and try again."
+                )
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def unavailable(error: sqlite3.Error) -> bool:
+    if _is_corruption(error):
+        return False
+    text = str(error).lower()
+    return "unable to open" in text or "readonly" in text or "read-only" in text
