@@ -6,8 +6,13 @@ ratios are what this script checks:
 
 - `backpain --help`  within 1.5x of `python -c "import click"`
 - `backpain list`    within 1.5x of `python -c "import click, rich.console, yaml"`
+- `backpain config`  within 1.2x of `backpain --help`
 
-Usage:  python benchmarks/startup.py [--runs 15] [--tty] [--check]
+Usage:  python benchmarks/startup.py [--runs 15] [--tty] [--check] [--before SRC]
+
+`--before SRC` also times `--help`, `list` and `config` of another checkout's `src`
+folder (e.g. a `git worktree` of the last release), side by side with this one's, both
+run as `python -m backpain_cli`: a change's start-up cost as a ratio from one run.
 
 Output goes to /dev/null (plain text, as in a pipe); `--tty` runs every command in a
 pseudo-terminal instead, so `backpain list` draws its table as people see it.
@@ -35,10 +40,12 @@ GOALS = (
     # (command, baseline, allowed ratio)
     ("backpain --help", 'python -c "import click"', 1.5),
     ("backpain list", 'python -c "import click, rich.console, yaml"', 1.5),
+    ("backpain config", "backpain --help", 1.2),
 )
+BEFORE_AFTER = ("--help", "list", "config")
 
 
-def commands() -> list[tuple[str, list[str]]]:
+def commands(before: Path | None = None) -> list[tuple[str, list[str]]]:
     python = sys.executable
     backpain = Path(python).with_name("backpain")
     if not backpain.exists():
@@ -55,7 +62,15 @@ def commands() -> list[tuple[str, list[str]]]:
             [python, "-c", "import click, rich.console, yaml"],
         ),
         ("backpain list", [str(backpain), "list"]),
+        ("backpain config", [str(backpain), "config"]),
     ]
+    if before is not None:
+        for args in BEFORE_AFTER:
+            module = [python, "-m", "backpain_cli", args]
+            found_commands.append((f"after:  -m backpain_cli {args}", module))
+            found_commands.append(
+                (f"before: -m backpain_cli {args}", ["env", f"PYTHONPATH={before}", *module])
+            )
     termdown = shutil.which(
         "termdown", path=f"{Path(python).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     )
@@ -110,9 +125,9 @@ def time_once(argv: list[str], env: dict[str, str], *, tty: bool) -> float:
     return elapsed
 
 
-def measure(runs: int, warmup: int, *, tty: bool) -> dict[str, float]:
+def measure(runs: int, warmup: int, *, tty: bool, before: Path | None) -> dict[str, float]:
     """Median seconds per command, runs interleaved round-robin."""
-    chosen = commands()
+    chosen = commands(before)
     times: dict[str, list[float]] = {label: [] for label, _ in chosen}
     with tempfile.TemporaryDirectory(prefix="backpain-bench-") as folder:
         env = clean_environment(Path(folder))
@@ -140,6 +155,19 @@ def report(medians: dict[str, float], runs: int, *, tty: bool) -> bool:
         met = met and ok
         verdict = "ok" if ok else "MISSED"
         print(f"  {command} / {baseline} = {ratio:.2f} (goal <= {allowed}) {verdict}")
+    after_before = [
+        (
+            args,
+            medians[f"after:  -m backpain_cli {args}"],
+            medians[f"before: -m backpain_cli {args}"],
+        )
+        for args in BEFORE_AFTER
+        if f"before: -m backpain_cli {args}" in medians
+    ]
+    if after_before:
+        print("This checkout against --before (after / before; 1.00 is no change):")
+        for args, after, before in after_before:
+            print(f"  {args:<8} {after / before:.2f}")
     return met
 
 
@@ -149,10 +177,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs per command first")
     parser.add_argument("--tty", action="store_true", help="run in a pseudo-terminal")
     parser.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
+    parser.add_argument("--before", type=Path, help="another checkout's src folder to compare")
     args = parser.parse_args()
     if args.runs < 10:
         parser.error("--runs must be at least 10")
-    met = report(measure(args.runs, args.warmup, tty=args.tty), args.runs, tty=args.tty)
+    medians = measure(args.runs, args.warmup, tty=args.tty, before=args.before)
+    met = report(medians, args.runs, tty=args.tty)
     if args.check and not met:
         sys.exit(1)
 

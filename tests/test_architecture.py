@@ -153,7 +153,15 @@ def test_imports_run_one_way(room: str, forbidden: tuple[str, ...]) -> None:
 
 PLAYER = ("playsound3", "rich.live", "backpain_cli.player.engine", "backpain_cli.player.keys")
 STARTUP_RULES = {
-    ("--help",): ("yaml", "rich", "sqlite3", "backpain_cli.routines.loader", *PLAYER),
+    ("--help",): (
+        "yaml",
+        "rich",
+        "sqlite3",
+        "backpain_cli.routines",
+        "backpain_cli.cli.start",
+        *PLAYER,
+    ),
+    (): ("yaml", "rich", "sqlite3", "backpain_cli.routines", "backpain_cli.cli.catalogue", *PLAYER),
     ("list",): ("sqlite3", "backpain_cli.history.store", *PLAYER),
     ("exercises",): ("sqlite3", "backpain_cli.history.store", *PLAYER),
     ("show", "upper-back"): PLAYER,
@@ -188,7 +196,7 @@ def _modules_after(args: tuple[str, ...], home: Path) -> set[str]:
     return set(json.loads(done.stderr.rsplit("\n", 1)[-1]))
 
 
-@pytest.mark.parametrize("args", list(STARTUP_RULES), ids=" ".join)
+@pytest.mark.parametrize("args", list(STARTUP_RULES), ids=lambda args: " ".join(args) or "bare")
 def test_each_command_imports_only_what_it_needs(args: tuple[str, ...], tmp_path: Path) -> None:
     loaded = _modules_after(args, tmp_path)
     assert "click" in loaded  # the probe ran the command

@@ -124,7 +124,10 @@ def test_python_m_backpain_cli_works_the_same(home: Path) -> None:
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         found.append((*prefix, name))
         if isinstance(command, click.Group):
             found.extend(all_commands(command, (*prefix, name)))
@@ -137,6 +140,27 @@ def test_help_of_every_command_shows_an_example(runner: CliRunner, command: tupl
     assert text.startswith(f"Usage: backpain {' '.join(command)}".rstrip())
     assert "Example" in text
     assert ok(run(runner, *command, "-h")) == text
+
+
+def test_every_command_is_listed_in_help_whole_in_the_order_people_need_them(
+    runner: CliRunner,
+) -> None:
+    from backpain_cli.cli import COMMANDS
+
+    text = ok(run(runner, "--help"))
+    listed = text.split("Commands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in listed] == list(COMMANDS)
+    assert listed[0].split()[0] == "start"
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert not any(line.endswith("...") for line in listed)
+    for line, entry in zip(listed, COMMANDS.values(), strict=True):
+        assert line.split(None, 1)[1] == entry.short_help
+    assert len(all_commands(cli)) >= len(COMMANDS) + 1  # with `config path`
+
+
+def test_bare_backpain_prints_the_help_to_stdout(runner: CliRunner) -> None:
+    result = runner.invoke(cli, [], prog_name="backpain")
+    assert (result.exit_code, result.stdout) == (0, ok(run(runner, "--help")))
 
 
 # -- list -------------------------------------------------------------------------------

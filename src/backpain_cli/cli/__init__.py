@@ -11,27 +11,59 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
 from backpain_cli import __version__
 
-# name -> "module:function", in the order `backpain --help` lists them.
+
+class Entry(NamedTuple):
+    """Where a command lives ("module:function") and its line in `backpain --help`."""
+
+    target: str
+    short_help: str
+
+
+# In the order a person needs them; `backpain --help` lists them from here without
+# importing a single command module.
 COMMANDS = {
-    "completion": "backpain_cli.cli.completion:completion_command",
-    "config": "backpain_cli.cli.config:config_command",
-    "edit": "backpain_cli.cli.authoring:edit_command",
-    "exercises": "backpain_cli.cli.catalogue:exercises",
-    "history": "backpain_cli.cli.history:history_command",
-    "list": "backpain_cli.cli.catalogue:list_command",
-    "new": "backpain_cli.cli.authoring:new_command",
-    "schema": "backpain_cli.cli.catalogue:schema",
-    "show": "backpain_cli.cli.catalogue:show",
-    "start": "backpain_cli.cli.start:start",
-    "stats": "backpain_cli.cli.history:stats_command",
-    "today": "backpain_cli.cli.history:today_command",
-    "validate": "backpain_cli.cli.catalogue:validate",
+    "start": Entry(
+        "backpain_cli.cli.start:start",
+        "Play a routine: each step, side, countdown and what comes next.",
+    ),
+    "list": Entry("backpain_cli.cli.catalogue:list_command", "List the routines you can play."),
+    "show": Entry(
+        "backpain_cli.cli.catalogue:show", "Print a routine's summary, or a handout to print."
+    ),
+    "exercises": Entry(
+        "backpain_cli.cli.catalogue:exercises", "List exercises, or show one exercise in full."
+    ),
+    "today": Entry("backpain_cli.cli.history:today_command", "What is due today and what is done."),
+    "history": Entry(
+        "backpain_cli.cli.history:history_command", "Your sessions, with pain before → after."
+    ),
+    "stats": Entry(
+        "backpain_cli.cli.history:stats_command",
+        "Sessions per week, streaks, adherence and the pain trend.",
+    ),
+    "new": Entry("backpain_cli.cli.authoring:new_command", "Write a new routine of your own."),
+    "edit": Entry(
+        "backpain_cli.cli.authoring:edit_command", "Open a routine of yours in your editor."
+    ),
+    "validate": Entry(
+        "backpain_cli.cli.catalogue:validate", "Check routine files; every problem at once."
+    ),
+    "config": Entry(
+        "backpain_cli.cli.config:config_command", "Print the settings and where each comes from."
+    ),
+    "schema": Entry(
+        "backpain_cli.cli.catalogue:schema", "Print the JSON Schema of routine files, for editors."
+    ),
+    "completion": Entry(
+        "backpain_cli.cli.completion:completion_command",
+        "Print the shell completion script for bash, zsh or fish.",
+    ),
 }
 
 
@@ -43,13 +75,18 @@ class Group(click.Group):
         return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
-        module, name = target.split(":")
+        module, name = entry.target.split(":")
         command = getattr(importlib.import_module(module), name)
         assert isinstance(command, click.Command)
+        command.short_help = entry.short_help
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, entry.short_help) for name, entry in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context) -> Any:
         from backpain_cli.errors import BackpainError
@@ -61,9 +98,14 @@ class Group(click.Group):
             sys.exit(error.exit_code)
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "-V", "--version", prog_name="backpain")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """A calm terminal coach for physical-therapy exercise routines.
 
     \b
@@ -75,6 +117,8 @@ def cli() -> None:
     This is general education, not medical advice. If anything is painful or
     does not feel right, stop and talk to your healthcare provider.
     """
+    if ctx.invoked_subcommand is None:  # bare `backpain`: the help, as asked for
+        click.echo(ctx.get_help())
 
 
 def main(prog_name: str | None = None) -> None:
