@@ -679,9 +679,6 @@ def test_control_characters_are_exactly_the_ones_yaml_refuses() -> None:
 
 COMPOSER_TEXTS = [
     "title: plain\nexercises:\n  - {id: a, hold: 30, sides: [left, right]}\n",
-    "a: &first 1\nb: &second [x, {y: z}]\n",  # anchors without aliases are allowed
-    "a: &same 1\nb: &same 2\n",  # a duplicate anchor is PyYAML's error
-    "a: &same [&same 1]\n",
     "a: !!str 12\nb: ! 12\nc: !custom x\nd: !!python/name:os.system\n",
     "a:\nb: ~\nc: ''\nd: \"x\"\ne: |\n  block\nf: >\n  folded\n",
     "- [1, [2, [3]]]\n- {a: {b: {c: d}}}\n- ? complex key\n  : value\n",
@@ -689,10 +686,12 @@ COMPOSER_TEXTS = [
     "a: !!map {b: 1}\nc: !!seq [1]\nd: !custom {e: f}\n",
     "a: 1\n---\nb: 2\n",  # a second document
     "a: [1, 2\n",  # a parse error
+    "a: 'Neck & shoulders', b: \"*not an alias*\", c: x&y, d: 2*3\n",  # no anchors here
     "[]",
     "{}",
     "scalar",
 ]
+REFUSED_ON_PURPOSE = ("alias", "alias-bomb", "anchor", "deep-nesting")
 
 
 def _tree(node: Any) -> Any:
@@ -707,9 +706,9 @@ def _tree(node: Any) -> Any:
     return ("scalar", node.tag, marks, node.style, node.value)
 
 
-def _compose(text: str, loader: type) -> Any:
+def _compose(text: str, compose: Any) -> Any:
     try:
-        node = yaml.compose(text, Loader=loader)
+        node = compose(text)
     except yaml.YAMLError as error:
         return f"{type(error).__name__}: {error}"
     return None if node is None else _tree(node)
@@ -723,45 +722,84 @@ def _compose(text: str, loader: type) -> Any:
     + [
         path.read_text("utf-8", errors="replace")
         for path in sorted((Path(__file__).parent / "invalid").glob("*.yaml"))
-        if path.stem not in ("alias", "alias-bomb", "deep-nesting")  # refused on purpose
+        if path.stem not in REFUSED_ON_PURPOSE
     ],
 )
-def test_the_strict_composer_builds_what_pyyaml_builds(loader: type, text: str) -> None:
-    """Apart from refusing aliases and deep nesting, the lean composer makes the very
-    nodes (tags, values, marks, styles) and errors of PyYAML's own, on the same parser."""
-    from yaml.composer import Composer
-    from yaml.resolver import Resolver
+def test_the_composer_is_pyyamls_own(loader: type, text: str) -> None:
+    """Apart from its refusals, the loader composes with PyYAML's own composer: the very
+    nodes (tags, values, marks, styles) and errors of `yaml.compose`."""
+    from backpain_cli.routines.loader import _compose_strictly
 
-    stock: type
-    if loader.__name__ == "_CLoader":
-        from yaml._yaml import CParser
+    stock = yaml.CSafeLoader if loader.__name__ == "_CLoader" else yaml.SafeLoader
+    ours = _compose(text, lambda text: _compose_strictly(text, loader))
+    assert ours == _compose(text, lambda text: yaml.compose(text, Loader=stock))
 
-        class CStock(Composer, CParser, Resolver):  # type: ignore[misc]
-            def __init__(self, stream: str) -> None:
-                CParser.__init__(self, stream)
-                Composer.__init__(self)
-                Resolver.__init__(self)
 
-        stock = CStock
-    else:
-        from yaml.parser import Parser
-        from yaml.reader import Reader
-        from yaml.scanner import Scanner
-
-        class PythonStock(Reader, Scanner, Parser, Composer, Resolver):  # type: ignore[misc]
-            def __init__(self, stream: str) -> None:
-                Reader.__init__(self, stream)
-                Scanner.__init__(self)
-                Parser.__init__(self)
-                Composer.__init__(self)
-                Resolver.__init__(self)
-
-        stock = PythonStock
-    assert _compose(text, loader) == _compose(text, stock)
+ANCHORS = "invalid YAML: anchors and aliases (&name, *name) are not allowed in routine files"
 
 
 @pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
-def test_the_strict_composer_honours_path_resolvers(loader: type) -> None:
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: &first 1\nb: &second [x, {y: z}]\n", "1:4"),  # the first anchor
+        ("a: &same 1\nb: &same 2\n", "1:4"),  # a duplicate anchor is an anchor
+        ("a: &same [&same 1]\n", "1:4"),
+        ("&top\nb: 1\n", "1:1"),
+        ("a: [x, &y z]\n", "1:8"),
+        ("a: {b: &y z}\n", "1:8"),
+        ("a: !!str &x z\n", "1:4"),
+        ("a: &x 1\nb: [\n", "2:4"),  # a parse error before the end is reported first
+    ],
+)
+def test_an_anchor_without_an_alias_is_refused(text: str, where: str, loader: type) -> None:
+    message = problems(text, loader)
+    if where == "2:4":
+        assert message.startswith("r.yaml:3:1: invalid YAML: ")
+    else:
+        assert message == f"r.yaml:{where}: {ANCHORS}; write each value out"
+
+
+def test_every_anchor_and_alias_passes_the_quick_text_check() -> None:
+    """The text check only decides whether the parser's events are looked at: it may let
+    through text without anchors, never text with one (text with a parse error has its
+    events looked at anyway)."""
+    from backpain_cli.routines.loader import _MAYBE_ANCHOR
+
+    places = ["{}", "a: {}", "- {}", "[{}]", "[x, {}]", "{{a: {}}}", "{{a:{}}}", "? {}\n: v"]
+    places += ["a: !!str {}", "a: !t {}", "[x,{}]", "{{? {}}}", "{{? {}: v}}", '["x",{}]']
+    places += ["a: 'q'{}", "a:\n\t{}", "a: |\n  {}", "a: x{}", "a: x {}", "--- {}", "a:\n- {}"]
+    found = 0
+    for place in places:
+        for token in ("&x y", "&x [y]", "&x\n  y", "&x-1 y", "*x", "[*x]"):
+            text = place.format(token)
+            for loader in YAML_LOADERS:
+                try:
+                    events = list(yaml.parse(text, Loader=loader))
+                except yaml.YAMLError:
+                    continue
+                if any(getattr(event, "anchor", None) for event in events):
+                    found += 1
+                    assert _MAYBE_ANCHOR.search(text), text
+    assert found > 50 * len(YAML_LOADERS)
+
+
+def test_a_node_met_twice_in_the_tree_is_refused_where_its_anchor_stands() -> None:
+    # Only if the text check ever missed an alias; libyaml shares the node, never copies it.
+    from backpain_cli.routines.loader import _refuse_deep, _Refused
+
+    node = yaml.compose("a: &x [1]\nb: *x\n", Loader=YAML_LOADERS[0])
+    assert node is not None
+    with pytest.raises(_Refused) as caught:
+        _refuse_deep(node)
+    assert caught.value.message == (
+        "anchors and aliases (&name, *name) are not allowed in routine files; write each value out"
+    )
+    assert caught.value.where == (1, 4)
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+def test_path_resolvers_are_honoured(loader: type) -> None:
     # None are registered by backpain; but PyYAML lets any code add them to a loader.
     tagged = type("Tagged", (loader,), {})
     yaml.add_path_resolver("!picked", ["exercises", 0], str, Loader=tagged)

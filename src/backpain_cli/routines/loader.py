@@ -1,31 +1,21 @@
 """Read routine files strictly: safe YAML, every problem reported at once with file:line:column.
 
-Only `yaml.safe_load`-level constructs are accepted; aliases are refused outright (they are
-never needed in a routine and are how "billion laughs" bombs work), duplicate keys are
-errors (PyYAML would silently keep the last one), and every key is checked against
-`routine_format`.
+PyYAML's own safe composer (libyaml's, where PyYAML has it) builds the node tree; a small
+pass refuses what PyYAML accepts but a routine never needs: anchors and aliases (how
+"billion laughs" bombs work; found in the parser's events, before anything is composed)
+and nesting deeper than `MAX_NESTING`. Duplicate keys are errors (PyYAML would silently
+keep the last one), and every key is checked against `routines.format`.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from yaml.composer import Composer, ComposerError
-from yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-)
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader
-from yaml.resolver import Resolver
-from yaml.scanner import Scanner
 
 from backpain_cli.errors import Problem, RoutineError
 from backpain_cli.routines.format import (
@@ -59,6 +49,10 @@ from backpain_cli.routines.model import (
     Side,
 )
 
+if TYPE_CHECKING:
+    from yaml._yaml import Mark as CMark
+    from yaml.error import Mark
+
 _INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
 _TYPE_NAMES = {
@@ -83,134 +77,112 @@ _BEYOND_UNICODE = r"\\U0*(?:[2-9a-fA-F][0-9a-fA-F]{5}|1[1-9a-fA-F][0-9a-fA-F]{4}
 _SURROGATE = r"[\ud800-\udfff]"
 
 
-class _StrictComposer(Composer):
-    """Refuses aliases and deep nesting while composing, before either can cost anything.
+_ANCHORS = (
+    "anchors and aliases (&name, *name) are not allowed in routine files; write each value out"
+)
+_TOO_DEEP = f"nested more than {MAX_NESTING} levels deep; a routine needs no more than 5"
+# Where an anchor (&name) or an alias (*name) could start: at the start of the text or
+# after a space, a flow indicator or a quote. Text without one needs no look at events.
+_MAYBE_ANCHOR = re.compile(r"(?<![^\s\[\]{},:?\"'])[&*][^\s\[\]{},]")
 
-    Aliases are never needed in a routine and are how "billion laughs" bombs work.
 
-    Otherwise it composes exactly as PyYAML's `Composer` (tags, marks, styles, anchors
-    and their errors), in fewer steps: one look at each event instead of a series of
-    `check_event` calls, scalars made in place, and no path-resolver calls when there
-    are no path resolvers. Composing is most of the time spent reading a routine, and
-    `backpain list` reads every routine and the exercise library.
-    """
+class _Refused(Exception):
+    """What the project refuses in YAML that PyYAML accepts, at 0-based line and column."""
+
+    def __init__(self, message: str, mark: Mark | CMark | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+
+
+class _CLoader(yaml.CSafeLoader):
+    """libyaml's parser and composer: ten times faster than PyYAML's own, which
+    `backpain list` (every routine file) notices. Depth is checked on the tree."""
+
+
+class _PythonLoader(yaml.SafeLoader):
+    """PyYAML's own (where it was built without libyaml). Its composer recurses, so it
+    stops at the depth limit, before a megabyte of brackets can exhaust the stack; where,
+    the parser's events then tell."""
 
     _depth = 0
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        event: Any = self.peek_event()  # type: ignore[attr-defined]  # from the parser mixed in
-        kind = type(event)
-        if kind is AliasEvent:
-            raise ComposerError(
-                None,
-                None,
-                "anchors and aliases (&name, *name) are not allowed in routine files; "
-                "write each value out",
-                event.start_mark,
-            )
         if self._depth >= MAX_NESTING:
-            raise ComposerError(
-                None,
-                None,
-                f"nested more than {MAX_NESTING} levels deep; a routine needs no more than 5",
-                event.start_mark,
-            )
-        anchor = event.anchor
-        if anchor is not None and anchor in self.anchors:
-            raise ComposerError(
-                f"found duplicate anchor {anchor!r}; first occurrence",
-                self.anchors[anchor].start_mark,
-                "second occurrence",
-                event.start_mark,
-            )
-        paths = self.yaml_path_resolvers  # type: ignore[attr-defined]  # the resolver's
-        if paths:
-            self.descend_resolver(parent, index)  # type: ignore[attr-defined]
-        node: Node
-        if kind is ScalarEvent:
-            self.get_event()  # type: ignore[attr-defined]
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = self.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[attr-defined]
-            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-            if anchor is not None:
-                self.anchors[anchor] = node
-        else:
-            self._depth += 1
-            if kind is SequenceStartEvent:
-                node = self.compose_sequence_node(anchor)
-            else:
-                node = self.compose_mapping_node(anchor)
+            raise _Refused(_TOO_DEEP)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
             self._depth -= 1
-        if paths:
-            self.ascend_resolver()  # type: ignore[attr-defined]
-        return node
-
-    def compose_sequence_node(self, anchor: Any) -> SequenceNode:
-        start: Any = self.get_event()  # type: ignore[attr-defined]
-        tag = start.tag
-        if tag is None or tag == "!":
-            tag = self.resolve(SequenceNode, None, start.implicit)  # type: ignore[attr-defined]
-        node = SequenceNode(tag, [], start.start_mark, None, start.flow_style)
-        if anchor is not None:
-            self.anchors[anchor] = node
-        peek = self.peek_event  # type: ignore[attr-defined]
-        items = node.value
-        index = 0
-        while type(peek()) is not SequenceEndEvent:
-            items.append(self.compose_node(node, index))
-            index += 1
-        node.end_mark = self.get_event().end_mark  # type: ignore[attr-defined]
-        return node
-
-    def compose_mapping_node(self, anchor: Any) -> MappingNode:
-        start: Any = self.get_event()  # type: ignore[attr-defined]
-        tag = start.tag
-        if tag is None or tag == "!":
-            tag = self.resolve(MappingNode, None, start.implicit)  # type: ignore[attr-defined]
-        node = MappingNode(tag, [], start.start_mark, None, start.flow_style)
-        if anchor is not None:
-            self.anchors[anchor] = node
-        peek = self.peek_event  # type: ignore[attr-defined]
-        pairs = node.value
-        while type(peek()) is not MappingEndEvent:
-            key = self.compose_node(node, None)  # type: ignore[arg-type]  # PyYAML passes None
-            pairs.append((key, self.compose_node(node, key)))  # type: ignore[arg-type]
-        node.end_mark = self.get_event().end_mark  # type: ignore[attr-defined]
-        return node
 
 
-class _PythonLoader(Reader, Scanner, Parser, _StrictComposer, Resolver):
-    """Pure-Python events (used where PyYAML was built without libyaml)."""
-
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        _StrictComposer.__init__(self)
-        Resolver.__init__(self)
-
-
-def _libyaml_loader() -> type | None:
-    """libyaml's fast event parser under our own strict composer, when PyYAML has it."""
-    try:
-        from yaml._yaml import CParser
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
-        return None
-
-    class _CLoader(_StrictComposer, CParser, Resolver):
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            _StrictComposer.__init__(self)
-            Resolver.__init__(self)
-
-    return _CLoader
-
-
-# libyaml parses ten times faster, which `backpain list` (every routine file) notices.
-YAML_LOADERS: tuple[type, ...] = tuple(
-    loader for loader in (_libyaml_loader(), _PythonLoader) if loader is not None
+YamlLoader = type[yaml.CSafeLoader] | type[yaml.SafeLoader]
+YAML_LOADERS: tuple[YamlLoader, ...] = (
+    (_CLoader, _PythonLoader) if yaml.__with_libyaml__ else (_PythonLoader,)
 )
+
+
+def _compose_strictly(text: str, loader: YamlLoader) -> Node | None:
+    """PyYAML's composer, and the refusals it does not make (aliases, anchors, depth)."""
+    if _MAYBE_ANCHOR.search(text):
+        _refuse_in_events(text, loader)
+    try:
+        node = yaml.compose(text, Loader=loader)
+    except (yaml.YAMLError, _Refused):
+        _refuse_in_events(text, loader)  # a refusal before the parse error comes first
+        raise
+    if node is not None:
+        _refuse_deep(node)
+    return node
+
+
+def _refuse_in_events(text: str, loader: YamlLoader) -> None:
+    """Refuse aliases, anchors and deep nesting, in reading order, from the parser's events.
+
+    Nothing is composed, so an alias bomb costs nothing. An anchor without an alias is
+    refused too (there is nothing to reuse it), after the whole text, so that an alias is
+    reported where it is used. Parse errors are raised as the parser finds them.
+    """
+    depth = 0
+    anchor: NodeEvent | None = None
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, AliasEvent):
+            raise _Refused(_ANCHORS, event.start_mark)
+        if isinstance(event, NodeEvent):
+            if depth >= MAX_NESTING:
+                raise _Refused(_TOO_DEEP, event.start_mark)
+            if anchor is None and event.anchor is not None:
+                anchor = event
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    if anchor is not None:
+        raise _Refused(_ANCHORS, anchor.start_mark)
+
+
+def _refuse_deep(root: Node) -> None:
+    """Refuse the first node (in reading order) nested more than MAX_NESTING deep.
+
+    Each node is visited once: a node met twice is an alias (which the text check lets
+    by only if it missed one), refused where its anchor stands."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise _Refused(_ANCHORS, node.start_mark)
+        seen.add(id(node))
+        if depth >= MAX_NESTING:
+            raise _Refused(_TOO_DEEP, node.start_mark)
+        if isinstance(node, MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, SequenceNode):
+            children = node.value
+        else:
+            continue
+        stack.extend((child, depth + 1) for child in reversed(children))
 
 
 def read_routine_text(path: Path) -> str:
@@ -243,7 +215,7 @@ def read_routine_text(path: Path) -> str:
         ) from None
 
 
-def compose(text: str, shown: str, *, loader: type | None = None) -> Node:
+def compose(text: str, shown: str, *, loader: YamlLoader | None = None) -> Node:
     """Parse YAML text into a node tree, turning every parse failure into a RoutineError."""
     if not text.strip():
         raise RoutineError(Problem(shown, _EMPTY))
@@ -253,7 +225,11 @@ def compose(text: str, shown: str, *, loader: type | None = None) -> Node:
         message = f"contains a control character ({code}) that YAML does not allow"
         raise RoutineError(Problem(shown, message, *_line_column(text, bad.start())))
     try:
-        node = yaml.compose(text, Loader=loader or YAML_LOADERS[0])
+        node = _compose_strictly(text, loader or YAML_LOADERS[0])
+    except _Refused as refused:
+        raise RoutineError(
+            Problem(shown, f"invalid YAML: {refused.message}", *refused.where)
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = f"invalid YAML: {error.problem or error.context}"
@@ -310,7 +286,7 @@ def parse_routine(
     shown: str,
     *,
     default_name: str,
-    loader: type | None = None,
+    loader: YamlLoader | None = None,
     library: ExerciseLibrary | None = None,
     source: str | None = None,
 ) -> Routine:
