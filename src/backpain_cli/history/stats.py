@@ -17,6 +17,7 @@ Rules (documented in the README):
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -140,22 +141,126 @@ def adherence(
     today = today_in(now, zone)
     end = week_start(today) + timedelta(weeks=1 - weeks_back)  # exclusive
     start = end - timedelta(weeks=weeks)
+    kept = kept_between(
+        routine, frequency, sessions, first=start, last=end - timedelta(days=1), now=now, zone=zone
+    )
+    return Adherence(routine, frequency, start, 7 * weeks, kept.done, kept.target, kept.due)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Sessions that count towards a frequency over a run of days (see `kept_between`)."""
+
+    done: int  # completed sessions that count (capped per day or week)
+    target: int  # sessions the frequency asks for over the whole run
+    due: int  # sessions asked for up to and including today
+
+    @property
+    def percent(self) -> int:
+        """Share of the sessions due so far that were done (100 when nothing was due)."""
+        return round(100 * self.done / self.due) if self.due else 100
+
+
+def _week_share(times: int, days: int) -> int:
+    """Sessions a "N per week" frequency asks of `days` days of one week (7: all N)."""
+    return -(-times * days // 7)
+
+
+def kept_between(
+    routine: str,
+    frequency: Frequency,
+    sessions: Iterable[SessionRecord],
+    *,
+    first: date,
+    last: date,
+    now: datetime,
+    zone: tzinfo,
+) -> Kept:
+    """How well the frequency was kept from `first` to `last` (local days, both included).
+
+    "N per day": N a day, at most N counted a day. "N per week": N for each calendar week
+    (Monday to Sunday), at most N counted a week; a week the run only partly covers asks
+    its share (rounded up), and a week is due in full as soon as it has begun.
+    """
+    today = today_in(now, zone)
+    end = last + timedelta(days=1)  # exclusive
     per_day = completed_days((s for s in sessions if s.routine == routine), zone)
     times = frequency.times
-    elapsed_days = max(0, min((today - start).days + 1, (end - start).days))
+    elapsed_days = max(0, min((today - first).days + 1, (end - first).days))
     if frequency.period is Period.DAY:
-        done = sum(min(count, times) for day, count in per_day.items() if start <= day < end)
-        target = times * 7 * weeks
-        due = times * elapsed_days
-    else:
-        per_week: Counter[date] = Counter()
-        for day, count in per_day.items():
-            if start <= day < end:
-                per_week[week_start(day)] += count
-        done = sum(min(count, times) for count in per_week.values())
-        target = times * weeks
-        due = times * -(-elapsed_days // 7)  # weeks begun by today
-    return Adherence(routine, frequency, start, 7 * weeks, done, target, due)
+        done = sum(min(count, times) for day, count in per_day.items() if first <= day < end)
+        return Kept(done, times * (end - first).days, times * elapsed_days)
+    per_week: Counter[date] = Counter()
+    for day, count in per_day.items():
+        if first <= day < end:
+            per_week[week_start(day)] += count
+    done = sum(min(count, times) for count in per_week.values())
+    target = due = 0
+    monday = week_start(first)
+    while monday < end:
+        days = (min(end, monday + timedelta(weeks=1)) - max(first, monday)).days
+        share = _week_share(times, days)
+        target += share
+        if max(first, monday) <= today:
+            due += share
+        monday += timedelta(weeks=1)
+    return Kept(done, target, due)
+
+
+class DayState(enum.Enum):
+    DONE = "done"  # every session due that day was completed
+    PARTLY = "partly"  # some were, or a session was begun and not finished
+    MISSED = "missed"  # due, and nothing begun
+    NOT_DUE = "not-due"  # nothing was asked of the day ("N per week" without a session)
+    COMING = "coming"  # after today
+
+
+@dataclass(frozen=True)
+class DayMark:
+    day: date
+    state: DayState
+    completed: int  # completed sessions that day
+    begun: int  # sessions that day, completed or not
+
+
+def day_marks(
+    routine: str,
+    frequency: Frequency,
+    sessions: Iterable[SessionRecord],
+    *,
+    first: date,
+    last: date,
+    now: datetime,
+    zone: tzinfo,
+) -> list[DayMark]:
+    """One mark a local day from `first` to `last`: how the day's sessions met the
+    frequency. "N per week" asks nothing of a single day: a day with a completed
+    session is done, one with only unfinished ones partly, any other not due."""
+    today = today_in(now, zone)
+    completed: Counter[date] = Counter()
+    begun: Counter[date] = Counter()
+    for session in sessions:
+        if session.routine != routine:
+            continue
+        day = local_day(session.started, zone)
+        if first <= day <= last:
+            begun[day] += 1
+            completed[day] += session.completed
+    marks = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        done, tried = completed[day], begun[day]
+        due = frequency.times if frequency.period is Period.DAY else 0
+        if day > today:
+            state = DayState.COMING if not tried else DayState.DONE
+        elif done and done >= due:
+            state = DayState.DONE
+        elif tried:
+            state = DayState.PARTLY
+        else:
+            state = DayState.MISSED if due else DayState.NOT_DUE
+        marks.append(DayMark(day, state, done, tried))
+    return marks
 
 
 # -- what is due today ------------------------------------------------------------
