@@ -47,6 +47,10 @@ COMMANDS = {
         "backpain_cli.cli.history:stats_command",
         "Sessions per week, streaks, adherence and the pain trend.",
     ),
+    "report": Entry(
+        "backpain_cli.cli.report:report_command",
+        "One page for your physical therapist: adherence, pain, notes.",
+    ),
     "new": Entry("backpain_cli.cli.authoring:new_command", "Write a new routine of your own."),
     "edit": Entry(
         "backpain_cli.cli.authoring:edit_command", "Open a routine of yours in your editor."

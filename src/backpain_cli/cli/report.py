@@ -1,0 +1,167 @@
+"""`backpain report`: one page for a physical therapist (html, Markdown or PDF)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from backpain_cli import __version__
+from backpain_cli.cli import common
+from backpain_cli.cli.common import complete_routines, fail
+
+if TYPE_CHECKING:
+    from backpain_cli.routines.library import ExerciseLibrary
+    from backpain_cli.routines.model import Routine
+
+EXTENSIONS = {"html": "html", "markdown": "md", "pdf": "pdf"}
+
+
+@click.command("report")
+@click.option(
+    "--since",
+    default="4w",
+    show_default=True,
+    metavar="4w|10d|DATE",
+    help="The period: weeks or days up to today, or from a day (YYYY-MM-DD).",
+)
+@click.option(
+    "--routine",
+    "routine_name",
+    metavar="NAME",
+    help="Only this routine.",
+    shell_complete=complete_routines,
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "markdown", "pdf"]),
+    default="html",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write here ('-' for standard output). Default: a new file in this folder.",
+)
+@click.option("--no-notes", is_flag=True, help="Leave out your session notes.")
+@click.option(
+    "--no-pain",
+    is_flag=True,
+    help="Leave out pain ratings and the exercises stopped because they hurt.",
+)
+def report_command(
+    since: str,
+    routine_name: str | None,
+    output_format: str,
+    output: str | None,
+    no_notes: bool,
+    no_pain: bool,
+) -> None:
+    """A one-page report to bring to your physical therapist: your routines and doses,
+    an adherence calendar, pain before and after sessions, what hurt, your notes.
+
+    The html page has no scripts and no links: e-mail it or print it as it is.
+
+    \b
+    Examples:
+      backpain report                      the last 4 weeks, as html in this folder
+      backpain report --since 2026-11-01 --routine upper-back
+      backpain report --format pdf -o visit.pdf
+      backpain report --format markdown -o -
+    """
+    from backpain_cli.history.report import NoSuchRoutine, PeriodError, report_from_store
+
+    browser = _browser() if output_format == "pdf" else ""
+    try:
+        report = report_from_store(
+            common.read_history(),
+            since=since,
+            routine=routine_name,
+            now=common.utc_now(),
+            zone=common.user_zone(),
+            version=__version__,
+            read_routine=routine_reader(),
+            pain=not no_pain,
+            notes=not no_notes,
+        )
+    except PeriodError as error:
+        raise click.BadParameter(str(error), param_hint="'--since'") from None
+    except NoSuchRoutine:
+        fail(f"no routine called '{routine_name}', and no sessions of it in your history")
+    data = _render(report, output_format, browser)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    day = report.last.isoformat()
+    target = Path(output or f"backpain-report-{day}.{EXTENSIONS[output_format]}")
+    try:
+        target.write_bytes(data)
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror or error}")
+    click.echo(f"Report written to {target}")
+
+
+def routine_reader() -> Callable[[str], Routine | None]:
+    """A routine by name, or None when it no longer loads; the exercise library is read
+    once, on the first call."""
+    from backpain_cli.errors import BackpainError
+
+    shared: list[ExerciseLibrary] = []
+
+    def read(name: str) -> Routine | None:
+        if not shared:
+            shared.append(common.exercise_library())
+        try:
+            return common.load(name, library=shared[0])[1]
+        except BackpainError:
+            return None
+
+    return read
+
+
+def _browser() -> str:
+    import os
+    import shutil
+
+    from backpain_cli.history.report_pdf import NoBrowser, find_browser
+
+    try:
+        return find_browser(shutil.which, os.path.exists)
+    except NoBrowser as error:
+        fail(str(error))
+
+
+def _render(report: object, output_format: str, browser: str) -> bytes:
+    from backpain_cli.history.report import Report
+
+    assert isinstance(report, Report)
+    if output_format == "markdown":
+        from backpain_cli.history.report_markdown import report_markdown
+
+        return report_markdown(report).encode()
+    from backpain_cli.history.report_html import report_html
+
+    html = report_html(report)
+    if output_format == "html":
+        return html.encode()
+    import subprocess
+    import tempfile
+
+    from backpain_cli.history.report_pdf import PrintFailed, html_to_pdf
+
+    def run(argv: object) -> int:
+        assert isinstance(argv, list)
+        done = subprocess.run(argv, capture_output=True, timeout=120, check=False)
+        return done.returncode
+
+    with tempfile.TemporaryDirectory(prefix="backpain-report-") as folder:
+        try:
+            return html_to_pdf(html, browser=browser, folder=Path(folder), run=run)
+        except PrintFailed as error:
+            fail(str(error))

@@ -1,0 +1,335 @@
+"""The report for a physical therapist, as plain values: what was prescribed, how it was
+kept, how pain went, what hurt, and the person's notes. Pure: no I/O and no clock (the
+records, "now" and the time zone are arguments), so the renderers (`report_html`,
+`report_markdown`) only lay it out.
+
+Every number comes from the same functions `stats` uses (`stats.kept_between`,
+`stats.day_marks`, `stats.pain_change`), so a report and `stats` agree on any period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from backpain_cli.history import overview, stats
+from backpain_cli.history.records import ExerciseStatus, SessionRecord
+from backpain_cli.history.zone import zone_name
+from backpain_cli.routines.model import Frequency, Routine
+
+if TYPE_CHECKING:
+    from backpain_cli.history.store import History
+
+DEFAULT_PERIOD = "4w"
+MAX_PERIOD_DAYS = 366 * 20
+
+
+class PeriodError(ValueError):
+    """A --since the report cannot use (the message says what to write)."""
+
+
+def period_start(text: str, *, today: date) -> date:
+    """The first day of the report: `4w` (the last four weeks, today included), `10d`,
+    or a date `YYYY-MM-DD`."""
+    found = re.fullmatch(r"\s*(\d{1,4})\s*([wd])\s*", text.lower())
+    if found:
+        count, unit = int(found[1]), found[2]
+        days = count * 7 if unit == "w" else count
+        if not 1 <= days <= MAX_PERIOD_DAYS:
+            raise PeriodError(f"'{text}' is not a period of 1 day to 20 years")
+        return today - timedelta(days=days - 1)
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise PeriodError(
+            f"'{text}' is not a period: write a number of weeks or days (4w, 10d) "
+            "or a date (YYYY-MM-DD)"
+        ) from None
+    if day > today:
+        raise PeriodError(f"'{text}' is after today ({today.isoformat()})")
+    return day
+
+
+@dataclass(frozen=True)
+class Dose:
+    exercise: str  # the exercise's name
+    dose: str  # e.g. "30 s × 3 each side", or "6 holds" when only the history knows it
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What was prescribed: from the routine file, or from the history when the file no
+    longer loads (then the doses are the holds the last session planned)."""
+
+    name: str
+    title: str
+    frequency: Frequency | None
+    source: str
+    doses: tuple[Dose, ...]
+    from_file: bool
+    disclaimer: str = ""
+
+
+def plan_from_routine(routine: Routine, *, frequency: Frequency | None) -> Plan:
+    return Plan(
+        name=routine.name,
+        title=routine.title,
+        frequency=frequency,
+        source=routine.source,
+        doses=tuple(Dose(exercise.name, exercise.dose) for exercise in routine.exercises),
+        from_file=True,
+        disclaimer=routine.disclaimer,
+    )
+
+
+def plan_from_history(
+    name: str, sessions: Sequence[SessionRecord], *, frequency: Frequency | None
+) -> Plan:
+    """The plan as the history remembers it: the exercises of the latest session with
+    the most exercises recorded (an unfinished session may lack the last ones)."""
+    mine = [session for session in sessions if session.routine == name]
+    fullest = max(reversed(mine), key=lambda session: len(session.exercises), default=None)
+    doses: tuple[Dose, ...] = ()
+    if fullest is not None:
+        doses = tuple(
+            Dose(exercise.name, f"{exercise.holds_planned} holds" if exercise.holds_planned else "")
+            for exercise in fullest.exercises
+        )
+    return Plan(name, name, frequency, "", doses, from_file=False)
+
+
+@dataclass(frozen=True)
+class RoutinePart:
+    plan: Plan
+    days: tuple[stats.DayMark, ...]  # one a day of the period; empty without a frequency
+    kept: stats.Kept | None  # None: the routine has no frequency
+    sessions: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    started: datetime  # local time
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True)
+class Hurt:
+    exercise: str
+    days: tuple[date, ...]  # each day it was stopped with "this hurts", oldest first
+
+
+@dataclass(frozen=True)
+class Skipped:
+    exercise: str
+    skipped: int
+    offered: int  # sessions that reached it
+
+
+@dataclass(frozen=True)
+class Note:
+    started: datetime  # local time
+    routine: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Report:
+    first: date
+    last: date  # today
+    generated: datetime  # local time
+    zone: str
+    version: str
+    routines: tuple[RoutinePart, ...]
+    sessions: int
+    completed: int
+    pain: tuple[PainPoint, ...] | None  # None: left out (--no-pain)
+    change: stats.PainChange | None
+    hurts: tuple[Hurt, ...] | None
+    skipped: tuple[Skipped, ...]
+    notes: tuple[Note, ...] | None  # None: left out (--no-notes)
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def _in_period(
+    sessions: Iterable[SessionRecord], first: date, last: date, zone: tzinfo
+) -> list[SessionRecord]:
+    return [s for s in sessions if first <= stats.local_day(s.started, zone) <= last]
+
+
+def build_report(
+    sessions: Sequence[SessionRecord],
+    plans: Sequence[Plan],
+    *,
+    first: date,
+    now: datetime,
+    zone: tzinfo,
+    zone_label: str,
+    version: str,
+    pain: bool = True,
+    notes: bool = True,
+) -> Report:
+    """The report from `first` to today over `sessions` (their exercises loaded), for
+    the routines in `plans` (in that order)."""
+    last = stats.today_in(now, zone)
+    names = {plan.name for plan in plans}
+    period = [s for s in _in_period(sessions, first, last, zone) if s.routine in names]
+    parts = []
+    for plan in plans:
+        mine = [s for s in period if s.routine == plan.name]
+        days: tuple[stats.DayMark, ...] = ()
+        kept = None
+        if plan.frequency is not None:
+            days = tuple(
+                stats.day_marks(
+                    plan.name, plan.frequency, mine, first=first, last=last, now=now, zone=zone
+                )
+            )
+            kept = stats.kept_between(
+                plan.name, plan.frequency, mine, first=first, last=last, now=now, zone=zone
+            )
+        parts.append(RoutinePart(plan, days, kept, len(mine), sum(s.completed for s in mine)))
+    return Report(
+        first=first,
+        last=last,
+        generated=now.astimezone(zone),
+        zone=zone_label,
+        version=version,
+        routines=tuple(parts),
+        sessions=len(period),
+        completed=sum(s.completed for s in period),
+        pain=_pain_points(period, zone) if pain else None,
+        change=stats.pain_change(period) if pain else None,
+        hurts=_hurts(period, zone) if pain else None,
+        skipped=_skipped(period),
+        notes=_notes(period, zone) if notes else None,
+    )
+
+
+def _pain_points(sessions: Sequence[SessionRecord], zone: tzinfo) -> tuple[PainPoint, ...]:
+    return tuple(
+        PainPoint(s.started.astimezone(zone), s.pain_before, s.pain_after)
+        for s in sessions
+        if s.pain_before is not None or s.pain_after is not None
+    )
+
+
+def _hurts(sessions: Sequence[SessionRecord], zone: tzinfo) -> tuple[Hurt, ...]:
+    days: dict[str, list[date]] = {}
+    for session in sessions:
+        for exercise in session.exercises:
+            if exercise.status is ExerciseStatus.STOPPED_FOR_PAIN:
+                found = days.setdefault(exercise.name, [])
+                day = stats.local_day(session.started, zone)
+                if day not in found:
+                    found.append(day)
+    return tuple(Hurt(name, tuple(found)) for name, found in days.items())
+
+
+def _skipped(sessions: Sequence[SessionRecord]) -> tuple[Skipped, ...]:
+    """Exercises skipped at least once, the most skipped first."""
+    offered: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
+    for session in sessions:
+        for exercise in session.exercises:
+            offered[exercise.name] += 1
+            skipped[exercise.name] += exercise.status is ExerciseStatus.SKIPPED
+    ranked = sorted(
+        (name for name in skipped if skipped[name]),
+        key=lambda name: (-skipped[name], -skipped[name] / offered[name], name),
+    )
+    return tuple(Skipped(name, skipped[name], offered[name]) for name in ranked)
+
+
+def _notes(sessions: Sequence[SessionRecord], zone: tzinfo) -> tuple[Note, ...]:
+    """Each session's note, for records that carry one (a history with notes)."""
+    found = []
+    for session in sessions:
+        text = getattr(session, "note", None)
+        if isinstance(text, str) and text.strip():
+            found.append(Note(session.started.astimezone(zone), session.routine, text.strip()))
+    return tuple(found)
+
+
+def plans_for(
+    names: Iterable[str],
+    sessions: Sequence[SessionRecord],
+    frequencies: Mapping[str, Frequency | None],
+    routines: Mapping[str, Routine | None],
+) -> list[Plan]:
+    """A plan for each name: from its routine file where it loads, else from the
+    history. `frequencies` are as `stats` finds them (`stats.plan_frequencies`)."""
+    plans = []
+    for name in names:
+        routine = routines.get(name)
+        frequency = frequencies.get(name, routine.frequency if routine else None)
+        if routine is not None:
+            plans.append(plan_from_routine(routine, frequency=frequency))
+        else:
+            plans.append(plan_from_history(name, sessions, frequency=frequency))
+    return plans
+
+
+class NoSuchRoutine(LookupError):
+    """--routine names neither a routine file nor anything in the history."""
+
+
+def report_from_store(
+    store: History | None,
+    *,
+    since: str,
+    routine: str | None,
+    now: datetime,
+    zone: tzinfo,
+    version: str,
+    read_routine: Callable[[str], Routine | None],
+    pain: bool = True,
+    notes: bool = True,
+) -> Report:
+    """The report the command shows: the period's sessions from the store (None: no
+    history yet), each routine's frequency as `stats` finds it (`overview.frequencies`:
+    as recorded with its latest session, else from its file) and its plan from its
+    file where it loads, else from the history."""
+    first = period_start(since, today=stats.today_in(now, zone))
+    sessions: list[SessionRecord] = []
+    recorded: dict[str, Frequency | None] = {}
+    if store is not None:
+        start = datetime.combine(first, time(), tzinfo=zone)
+        with store, store.snapshot():
+            sessions = store.sessions(since=start, routine=routine, with_exercises=True)
+            recorded = store.frequencies()
+    if routine is not None:
+        names = [routine]
+    else:
+        counted = Counter(session.routine for session in sessions)
+        names = sorted(counted, key=lambda name: (-counted[name], name))
+    routines = {name: read_routine(name) for name in names}
+    if routine is not None and routines[routine] is None and routine not in recorded:
+        raise NoSuchRoutine(routine)
+
+    def from_file(name: str) -> Frequency | None:
+        routine = routines[name]
+        if routine is None:
+            raise LookupError(name)
+        return routine.frequency
+
+    frequencies = dict(overview.frequencies(names, recorded, from_file))
+    return build_report(
+        sessions,
+        plans_for(names, sessions, frequencies, routines),
+        first=first,
+        now=now,
+        zone=zone,
+        zone_label=zone_name(zone),
+        version=version,
+        pain=pain,
+        notes=notes,
+    )

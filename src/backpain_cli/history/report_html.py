@@ -1,0 +1,269 @@
+"""The report as one self-contained html page: inline CSS and SVG, no JavaScript, no
+links, fonts or images from elsewhere, every text from a file or the history escaped.
+
+On a screen it is one column on a phone and two side by side on a wider window; printed
+(A4 or Letter) it is one page for four weeks of twice-daily sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from html import escape
+
+from backpain_cli.history.report import Plan, Report, RoutinePart
+from backpain_cli.history.report_svg import calendar_svg, pain_svg
+from backpain_cli.history.stats import DayState
+from backpain_cli.routines.model import DEFAULT_DISCLAIMER, Frequency, Period
+
+TITLE = "Home exercise report"
+
+STYLE = """
+:root { color-scheme: light; --ink: #1b1f24; --muted: #5b636d; --line: #c9ced4;
+  --done: #1f6f5c; --partly: #8fc9b9; --missed: #ffffff; --notdue: #eef0f2; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { margin: 0 auto; max-width: 62rem; padding: 1rem; color: var(--ink); background: #fff;
+  font: 15px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+  sans-serif; }
+h1 { font-size: 1.45rem; margin: 0 0 .2rem; }
+h2 { font-size: 1.08rem; margin: 0 0 .35rem; }
+h3 { font-size: .95rem; margin: .6rem 0 .25rem; }
+p { margin: .25rem 0; }
+.lede { color: var(--muted); margin-bottom: .6rem; }
+.grid { display: grid; grid-template-columns: 1fr; gap: .9rem; }
+@media (min-width: 44rem) { .grid { grid-template-columns: 1fr 1fr; } }
+section { break-inside: avoid; border-top: 2px solid var(--line); padding-top: .45rem; }
+.figure { font-size: 1.05rem; font-weight: 600; }
+table { border-collapse: collapse; width: 100%; font-size: .88rem; }
+th, td { text-align: left; padding: .12rem .4rem .12rem 0; vertical-align: top; }
+td.dose { white-space: nowrap; color: var(--muted); }
+ul { margin: .2rem 0; padding-left: 1.1rem; }
+li { margin: .05rem 0; }
+.muted, .source { color: var(--muted); font-size: .85rem; }
+svg { display: block; width: 100%; height: auto; }
+svg.calendar { max-width: 17rem; margin: .3rem 0; }
+svg text { font: 10px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  fill: var(--ink); }
+svg text.axis { fill: var(--muted); }
+.day rect { stroke: var(--done); stroke-width: 1.2; fill: var(--missed); }
+.day.done rect { fill: var(--done); }
+.day.done text.num { fill: #fff; }
+.day .half { fill: var(--partly); }
+.day.not-due rect { fill: var(--notdue); stroke: var(--line); }
+.day.missed rect { stroke: #7a8691; }
+.day.coming rect { fill: none; stroke: var(--line); stroke-dasharray: 2 2; }
+.day.coming text.num { fill: var(--muted); }
+.legend { display: flex; flex-wrap: wrap; gap: .2rem .8rem; font-size: .8rem; color: var(--muted);
+  margin: 0; padding: 0; list-style: none; }
+.key { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px;
+  vertical-align: -.1rem; margin-right: .25rem; border: 1.2px solid var(--done); }
+.key.done { background: var(--done); }
+.key.partly { background: linear-gradient(45deg, var(--partly) 50%, #fff 50%); }
+.key.missed { background: #fff; border-color: #7a8691; }
+.key.not-due { background: var(--notdue); border-color: var(--line); }
+.key.before { border-radius: 50%; background: var(--ink); border-color: var(--ink); }
+.key.after { background: #fff; border-color: var(--ink); }
+svg line.grid { stroke: #e3e6e9; stroke-width: 1; }
+svg line.tick { stroke: var(--muted); }
+svg .line { fill: none; stroke: var(--ink); stroke-width: 1.4; }
+svg .line.after { stroke-dasharray: 4 3; stroke: #56606a; }
+svg .point.before { fill: var(--ink); }
+svg .point.after { fill: #fff; stroke: #56606a; stroke-width: 1.3; }
+.notes li { font-size: .86rem; }
+footer { margin-top: .8rem; border-top: 1px solid var(--line); padding-top: .4rem;
+  font-size: .78rem; color: var(--muted); }
+@page { size: auto; margin: 11mm 12mm; }
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  .grid { grid-template-columns: 1fr 1fr; gap: 4mm 7mm; }
+  h1 { font-size: 15pt; }
+  h2 { font-size: 11.5pt; }
+  table { font-size: 9pt; }
+  svg.calendar { max-width: 62mm; }
+  .notes li { font-size: 8.5pt; }
+  footer { font-size: 8pt; }
+}
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def frequency_text(frequency: Frequency | None) -> str:
+    if frequency is None:
+        return "no frequency set"
+    period = "day" if frequency.period is Period.DAY else "week"
+    return f"{frequency.times} {'time' if frequency.times == 1 else 'times'} a {period}"
+
+
+def kept_text(part: RoutinePart) -> str:
+    kept = part.kept
+    if kept is None:
+        return f"{part.completed} of {part.sessions} sessions completed (no frequency set)"
+    return f"{kept.done} of {kept.due} due sessions, {kept.percent} %"
+
+
+def _plan(plan: Plan) -> str:
+    rows = "".join(
+        f'<tr><td>{_e(dose.exercise)}</td><td class="dose">{_e(dose.dose)}</td></tr>'
+        for dose in plan.doses
+    )
+    html = [f"<h2>{_e(plan.title)}</h2>"]
+    html.append(f'<p class="muted">{_e(plan.name)} · {_e(frequency_text(plan.frequency))}</p>')
+    if not plan.from_file:
+        html.append(
+            '<p class="muted">The routine file no longer exists; its name and exercises '
+            "are as the history recorded them.</p>"
+        )
+    if rows:
+        html.append(f"<table><tr><th>Exercise</th><th>Dose</th></tr>{rows}</table>")
+    if plan.source:
+        html.append(f'<p class="source">Source: {_e(plan.source)}</p>')
+    return "".join(html)
+
+
+LEGEND = (
+    ("done", "all due done"),
+    ("partly", "partly"),
+    ("missed", "missed"),
+    ("not-due", "not due"),
+)
+
+
+def _routine(part: RoutinePart) -> str:
+    html = [f"<section>{_plan(part.plan)}"]
+    html.append(f'<h3>Adherence</h3><p class="figure">{_e(kept_text(part))}</p>')
+    frequency = part.plan.frequency
+    if part.days and frequency is not None:
+        per_day = frequency.times if frequency.period is Period.DAY else 0
+        html.append(
+            calendar_svg(part.days, due_per_day=per_day, label=f"Calendar of {part.plan.name}")
+        )
+        states = {mark.state for mark in part.days}
+        keys = [
+            f'<li><span class="key {css}"></span>{words}</li>'
+            for css, words in LEGEND
+            if DayState(css) in states
+        ]
+        html.append(f'<ul class="legend">{"".join(keys)}</ul>')
+    html.append(f'<p class="muted">{part.sessions} sessions begun, {part.completed} completed.</p>')
+    html.append("</section>")
+    return "".join(html)
+
+
+def _change_text(report: Report) -> str:
+    change = report.change
+    if change is None or change.mean is None:
+        return "No session has a pain rating both before and after."
+    direction = "lower" if change.mean < 0 else "higher" if change.mean > 0 else "the same"
+    amount = f"{abs(change.mean):.1f} points " if change.mean else ""
+    return (
+        f"Pain after a session was on average {amount}{direction} than before "
+        f"({change.sessions} sessions with both ratings)."
+    )
+
+
+def _pain(report: Report) -> str:
+    assert report.pain is not None
+    html = ["<section><h2>Pain before and after sessions</h2>"]
+    if not report.pain:
+        html.append("<p>No pain check-ins in this period.</p></section>")
+        return "".join(html)
+    html.append(pain_svg(report.pain, first=report.first, days=report.days))
+    html.append(
+        '<ul class="legend"><li><span class="key before"></span>before</li>'
+        '<li><span class="key after"></span>after</li><li>0 = no pain, 10 = worst</li></ul>'
+    )
+    html.append(f'<p class="figure">{_e(_change_text(report))}</p></section>')
+    return "".join(html)
+
+
+def _days(days: Iterable[date]) -> str:
+    return ", ".join(f"{day:%d %b}" for day in days)
+
+
+def _exercises(report: Report) -> str:
+    html = ["<section><h2>Exercises that hurt or were skipped</h2>"]
+    if report.hurts is not None:
+        if report.hurts:
+            items = "".join(
+                f"<li>{_e(hurt.exercise)}: {_e(_days(hurt.days))}</li>" for hurt in report.hurts
+            )
+            html.append(f"<h3>Stopped with “this hurts”</h3><ul>{items}</ul>")
+        else:
+            html.append("<p>No exercise was stopped with “this hurts”.</p>")
+    if report.skipped:
+        items = "".join(
+            f"<li>{_e(item.exercise)}: skipped {item.skipped} of {item.offered} times</li>"
+            for item in report.skipped[:6]
+        )
+        html.append(f"<h3>Skipped</h3><ul>{items}</ul>")
+    else:
+        html.append("<p>No exercise was skipped.</p>")
+    html.append("</section>")
+    return "".join(html)
+
+
+def _notes(report: Report) -> str:
+    assert report.notes is not None
+    html = ["<section><h2>Notes</h2>"]
+    if not report.notes:
+        html.append("<p>No session notes in this period.</p>")
+    else:
+        items = "".join(
+            f'<li><span class="muted">{note.started:%a %d %b %H:%M}</span> {_e(note.text)}</li>'
+            for note in report.notes
+        )
+        html.append(f'<ul class="notes">{items}</ul>')
+    html.append("</section>")
+    return "".join(html)
+
+
+def period_text(report: Report) -> str:
+    return (
+        f"{report.first:%a %d %b %Y} to {report.last:%a %d %b %Y} "
+        f"({report.days} {'day' if report.days == 1 else 'days'})"
+    )
+
+
+def disclaimers(report: Report) -> list[str]:
+    found = [part.plan.disclaimer for part in report.routines if part.plan.disclaimer]
+    return list(dict.fromkeys(found)) or [DEFAULT_DISCLAIMER]
+
+
+def generated_text(report: Report) -> str:
+    when = f"{report.generated:%Y-%m-%d %H:%M} ({report.zone})"
+    text = f"Generated by backpain {report.version} on {when}."
+    if report.pain is not None:
+        text += " Pain is the person's own rating, 0 (none) to 10 (worst)."
+    return text
+
+
+def report_html(report: Report) -> str:
+    body = [f"<h1>{TITLE}</h1>", f'<p class="lede">{_e(period_text(report))}']
+    if report.sessions:
+        body.append(f" · {report.sessions} sessions, {report.completed} completed")
+    body.append("</p>")
+    if not report.routines or not report.sessions:
+        body.append('<p class="figure">No sessions were recorded in this period.</p>')
+    body.append('<div class="grid">')
+    body.extend(_routine(part) for part in report.routines)
+    if report.pain is not None:
+        body.append(_pain(report))
+    if report.sessions:
+        body.append(_exercises(report))
+    if report.notes is not None:
+        body.append(_notes(report))
+    body.append("</div><footer>")
+    body.extend(f"<p>{_e(text)}</p>" for text in disclaimers(report))
+    body.append(f"<p>{_e(generated_text(report))}</p></footer>")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{TITLE}, {_e(period_text(report))}</title>"
+        f"<style>{STYLE}</style></head>\n<body>{''.join(body)}</body></html>\n"
+    )

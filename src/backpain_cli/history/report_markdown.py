@@ -1,0 +1,130 @@
+"""The report as Markdown: the same facts as the html page, the calendar as a table of
+symbols (one row a week) and the pain trend as one line a week, for a message or a
+notes app. Text from files and the history is escaped where Markdown would read it as
+markup."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from backpain_cli.history.report import Report, RoutinePart
+from backpain_cli.history.report_html import (
+    TITLE,
+    disclaimers,
+    frequency_text,
+    generated_text,
+    kept_text,
+    period_text,
+)
+from backpain_cli.history.report_svg import weekly_means
+from backpain_cli.history.stats import DayMark, DayState
+
+SYMBOLS = {
+    DayState.DONE: "✓",
+    DayState.PARTLY: "½",
+    DayState.MISSED: "✗",
+    DayState.NOT_DUE: "·",
+    DayState.COMING: " ",
+}
+KEY = "✓ all due done · ½ partly · ✗ missed · · not due"
+
+
+def md(text: str) -> str:
+    """Text that Markdown shows as it is (no links, emphasis, html or headings)."""
+    text = " ".join(text.split())
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~&])", r"\\\1", text)
+
+
+def _calendar(marks: tuple[DayMark, ...]) -> list[str]:
+    first = marks[0].day
+    monday = first - timedelta(days=first.weekday())
+    by_day = {mark.day: mark for mark in marks}
+    lines = [
+        "| Week of | Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    while monday <= marks[-1].day:
+        cells = []
+        for offset in range(7):
+            mark = by_day.get(monday + timedelta(days=offset))
+            cells.append(SYMBOLS[mark.state] if mark else " ")
+        lines.append(f"| {monday:%d %b} | " + " | ".join(cells) + " |")
+        monday += timedelta(weeks=1)
+    return [*lines, "", KEY]
+
+
+def _routine(part: RoutinePart) -> list[str]:
+    plan = part.plan
+    lines = [f"## {md(plan.title)}", "", f"{md(plan.name)} · {frequency_text(plan.frequency)}", ""]
+    if not plan.from_file:
+        lines += [
+            "The routine file no longer exists; its name and exercises are as the "
+            "history recorded them.",
+            "",
+        ]
+    lines += [f"- {md(dose.exercise)}: {md(dose.dose)}" for dose in plan.doses]
+    if plan.source:
+        lines += ["", f"Source: {md(plan.source)}"]
+    lines += ["", f"**Adherence: {kept_text(part)}**", ""]
+    if part.days:
+        lines += [*_calendar(part.days), ""]
+    lines += [f"{part.sessions} sessions begun, {part.completed} completed.", ""]
+    return lines
+
+
+def _pain(report: Report) -> list[str]:
+    assert report.pain is not None
+    lines = ["## Pain before and after sessions", ""]
+    if not report.pain:
+        return [*lines, "No pain check-ins in this period.", ""]
+    lines += ["| Week of | Mean before | Mean after |", "|---|---|---|"]
+    for week in weekly_means(report.pain):
+        before = "–" if week.before is None else str(week.before)
+        after = "–" if week.after is None else str(week.after)
+        lines.append(f"| {week.started:%d %b} | {before} | {after} |")
+    change = report.change
+    lines.append("")
+    if change is None or change.mean is None:
+        lines.append("No session has a pain rating both before and after.")
+    else:
+        lines.append(
+            f"Average change from before to after a session: {change.mean:+.1f} "
+            f"({change.sessions} sessions with both ratings; 0 no pain, 10 worst)."
+        )
+    return [*lines, ""]
+
+
+def report_markdown(report: Report) -> str:
+    lines = [f"# {TITLE}", "", period_text(report), ""]
+    if not report.sessions:
+        lines += ["**No sessions were recorded in this period.**", ""]
+    else:
+        lines += [f"{report.sessions} sessions, {report.completed} completed.", ""]
+    for part in report.routines:
+        lines += _routine(part)
+    if report.pain is not None:
+        lines += _pain(report)
+    if report.hurts:
+        lines += ["## Stopped with “this hurts”", ""]
+        lines += [
+            f"- {md(hurt.exercise)}: " + ", ".join(f"{day:%d %b}" for day in hurt.days)
+            for hurt in report.hurts
+        ]
+        lines.append("")
+    if report.skipped:
+        lines += ["## Skipped", ""]
+        lines += [
+            f"- {md(item.exercise)}: skipped {item.skipped} of {item.offered} times"
+            for item in report.skipped[:6]
+        ]
+        lines.append("")
+    if report.notes:
+        lines += ["## Notes", ""]
+        lines += [f"- {note.started:%a %d %b %H:%M}: {md(note.text)}" for note in report.notes]
+        lines.append("")
+    lines += ["---", ""]
+    for text in disclaimers(report):
+        lines += [f"*{md(text)}*", ""]
+    lines.append(generated_text(report))
+    return "\n".join(lines) + "\n"
