@@ -1,0 +1,302 @@
+"""`backpain report`: numbers equal to `stats`, a well-formed self-contained html page
+with every text escaped, Markdown, the options, and the empty and odd periods."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from generated_history import twice_daily
+
+from backpain_cli import __version__
+from backpain_cli.cli import cli
+from backpain_cli.cli import common as cli_module
+from backpain_cli.history import stats
+from backpain_cli.history.records import SessionRecord
+from backpain_cli.history.report import PeriodError, period_start
+from backpain_cli.history.report_pdf import INSTALL, NoBrowser, find_browser, print_command
+from backpain_cli.history.store import open_for_recording
+from backpain_cli.routines.model import Frequency, Period
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 11, 29, 23, 50, tzinfo=BERLIN)  # a Sunday, late: the week is over
+TWICE_A_DAY = Frequency(2, Period.DAY)
+VOID = {"meta", "br", "hr", "img", "input", "link", "source", "wbr", "col", "area", "base"}
+SVG_VOID = {"rect", "circle", "line", "polyline", "path"}  # written as <x .../>
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    monkeypatch.setattr(cli_module, "utc_now", lambda: NOW.astimezone(timezone.utc))
+
+
+def record(home: Path, sessions: list[SessionRecord]) -> None:
+    store, warning = open_for_recording(home / "history.sqlite3")
+    assert store is not None, warning
+    with store:
+        store.add_sessions(sessions)
+
+
+def report(runner: CliRunner, *args: str) -> str:
+    result = runner.invoke(cli, ["report", "-o", "-", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+class Page(HTMLParser):
+    """Checks nesting while it reads, and keeps what the tests look at."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+        self.text: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
+        if tag not in SVG_VOID:
+            self.errors.append(f"<{tag}/> is not an svg shape")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    @property
+    def words(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    assert page.errors == []
+    assert page.stack == []
+    assert html.startswith("<!DOCTYPE html>")
+    return page
+
+
+def self_contained(html: str, page: Page) -> None:
+    """No script, no event handler, nothing fetched from anywhere."""
+    assert "script" not in page.tags
+    assert not [name for name, _ in page.attributes if name.startswith("on")]
+    assert not [name for name, _ in page.attributes if name in ("src", "href", "xlink:href")]
+    for tag in ("link", "img", "iframe", "object", "embed", "base", "use", "image"):
+        assert tag not in page.tags
+    assert "url(" not in html
+    assert "@import" not in html
+    assert "http" not in html
+
+
+def test_four_weeks_numbers_equal_stats(runner: CliRunner, home: Path) -> None:
+    sessions = twice_daily(days=3650, now=NOW)  # ten years
+    record(home, sessions)
+    html = report(runner, "--since", "4w")
+    page = parse(html)
+    self_contained(html, page)
+    words = page.words
+    # The 4 weeks end with this (finished) week: stats' own adherence over 4 weeks.
+    four = stats.adherence("upper-back", TWICE_A_DAY, sessions, now=NOW, zone=BERLIN, weeks=4)
+    assert four.due_so_far == four.target == 56
+    assert f"{four.done} of 56 due sessions, {round(100 * four.done / 56)} %" in words
+    assert "Mon 02 Nov 2026 to Sun 29 Nov 2026 (28 days)" in words
+    # This week, as `backpain stats` prints it.
+    shown = runner.invoke(cli, ["stats"]).output
+    found = re.search(r"upper-back \(2 per day\): (\d+) of 14 this week, (\d+) due so far", shown)
+    assert found is not None, shown
+    week = report(runner, "--since", "2026-11-23", "--format", "markdown")
+    assert f"**Adherence: {found[1]} of {found[2]} due sessions" in week
+    # Pain: the mean change per session of the period, as stats computes it.
+    first = date(2026, 11, 2)
+    period = [s for s in sessions if stats.local_day(s.started, BERLIN) >= first]
+    change = stats.pain_change(period)
+    assert change.mean is not None
+    direction = "lower" if change.mean < 0 else "higher"
+    assert f"{abs(change.mean):.1f} points {direction} than before" in words
+    assert f"({change.sessions} sessions with both ratings)" in words
+    # The charts: a cell a day, a point for each rating.
+    assert html.count('<g class="day ') == 28
+    ratings = sum((s.pain_before is not None) for s in period)
+    assert html.count('<circle class="point before"') == ratings
+    assert f"Generated by backpain {__version__} on 2026-11-29 23:50 (Europe/Berlin)" in words
+
+
+def test_calendar_marks_each_day(runner: CliRunner, home: Path) -> None:
+    sessions = twice_daily(days=28, now=NOW, missed=0.3)
+    record(home, sessions)
+    html = report(runner)
+    marks = stats.day_marks(
+        "upper-back",
+        TWICE_A_DAY,
+        sessions,
+        first=date(2026, 11, 2),
+        last=date(2026, 11, 29),
+        now=NOW,
+        zone=BERLIN,
+    )
+    shown = re.findall(r'<g class="day ([a-z-]+)"><title>([^<]*)</title>', html)
+    assert [state for state, _ in shown] == [mark.state.value for mark in marks]
+    assert {state for state, _ in shown} >= {"done", "partly", "missed"}
+    for (_, title), mark in zip(shown, marks, strict=True):
+        assert title.startswith(f"{mark.day:%a} {mark.day.isoformat()}: ")
+        if mark.begun:
+            assert f"({mark.completed} completed of 2 due" in title
+
+
+def test_a_fresh_history_gives_a_clear_page(runner: CliRunner, home: Path) -> None:
+    html = report(runner)
+    page = parse(html)
+    self_contained(html, page)
+    assert "No sessions were recorded in this period." in page.words
+    assert "No pain check-ins in this period." in page.words
+    assert "general education, not medical advice" in page.words
+    assert "<svg" not in html
+
+
+def test_no_check_ins_and_a_routine_without_a_file(runner: CliRunner, home: Path) -> None:
+    sessions = [
+        SessionRecord(**{**vars(s), "routine": "old-routine", "pain_before": None,
+                         "pain_after": None})
+        for s in twice_daily(days=10, now=NOW)
+    ]  # fmt: skip
+    record(home, sessions)
+    page = parse(report(runner))
+    words = page.words
+    assert "The routine file no longer exists" in words
+    assert "old-routine · 2 times a day" in words
+    assert "Rhomboid stretch (long sitting) 6 holds" in words
+    assert "No pain check-ins in this period." in words
+
+
+def test_texts_from_files_stay_text(runner: CliRunner, home: Path, user_routines: Path) -> None:
+    builtin = (Path(__file__).parents[1] / "routines" / "upper-back.yaml").read_text()
+    hostile = builtin.replace("name: upper-back\n", "name: hostile\n").replace(
+        "title: Upper back trigger-point relief",
+        "title: \"<script>alert('x')</script> & <b>bold</b>\"",
+    )
+    assert hostile != builtin
+    (user_routines / "hostile.yaml").write_text(hostile)
+    record(home, twice_daily(days=5, now=NOW, routine="hostile"))
+    html = report(runner)
+    page = parse(html)
+    self_contained(html, page)
+    assert "<script>alert('x')</script> & <b>bold</b>" in page.words
+    assert "&lt;script&gt;" in html
+    assert "b" not in page.tags
+    markdown = report(runner, "--format", "markdown")
+    assert r"\<script\>alert\('x'\)\</script\> \& \<b\>bold\</b\>" in markdown
+
+
+def test_leaving_out_notes_and_pain(runner: CliRunner, home: Path) -> None:
+    record(home, twice_daily(days=28, now=NOW))
+    full = parse(report(runner)).words
+    assert "Notes" in full and "Pain before and after sessions" in full
+    assert "Stopped with “this hurts”" in full
+    bare = report(runner, "--no-notes", "--no-pain")
+    words = parse(bare).words
+    assert "Notes" not in words
+    assert "Pain before" not in words and "Pain is" not in words and "ratings" not in words
+    assert "hurts" not in words
+    assert "<circle" not in bare
+    assert "Adherence" in words
+
+
+def test_routine_option(runner: CliRunner, home: Path) -> None:
+    chair = twice_daily(days=28, now=NOW, routine="upper-back-chair")
+    record(home, twice_daily(days=28, now=NOW) + chair)
+    both = parse(report(runner)).words
+    assert "upper-back · 2 times a day" in both and "upper-back-chair · 2 times a day" in both
+    one = parse(report(runner, "--routine", "upper-back-chair")).words
+    assert "upper-back-chair · 2 times a day" in one
+    assert "upper-back · " not in one
+    never = runner.invoke(cli, ["report", "--routine", "no-such-thing", "-o", "-"])
+    assert never.exit_code == 2
+    assert "no routine called 'no-such-thing'" in never.output
+
+
+def test_default_file_and_output_file(
+    runner: CliRunner, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record(home, twice_daily(days=3, now=NOW))
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["report"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Report written to backpain-report-2026-11-29.html\n"
+    parse((tmp_path / "backpain-report-2026-11-29.html").read_text())
+    result = runner.invoke(cli, ["report", "--format", "markdown", "-o", "visit.md"])
+    assert result.output == "Report written to visit.md\n"
+    assert (tmp_path / "visit.md").read_text().startswith("# Home exercise report\n")
+    result = runner.invoke(cli, ["report", "-o", str(tmp_path / "missing" / "x.html")])
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("since", ["0w", "yesterday", "2026-13-01", "2027-01-01"])
+def test_bad_since_is_a_usage_error(runner: CliRunner, since: str) -> None:
+    result = runner.invoke(cli, ["report", "--since", since, "-o", "-"])
+    assert result.exit_code == 2
+    assert "--since" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_period_start() -> None:
+    today = date(2026, 11, 29)
+    assert period_start("4w", today=today) == date(2026, 11, 2)
+    assert period_start("10d", today=today) == date(2026, 11, 20)
+    assert period_start("1d", today=today) == today
+    assert period_start("2026-01-31", today=today) == date(2026, 1, 31)
+    with pytest.raises(PeriodError, match="a number of weeks or days"):
+        period_start("four weeks", today=today)
+
+
+def test_pdf_without_a_browser_says_what_to_install(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium, no chrome
+    monkeypatch.setattr("os.path.exists", lambda path: False)
+    result = runner.invoke(cli, ["report", "--format", "pdf", "-o", "-"])
+    assert result.exit_code == 2
+    assert "sudo apt install chromium" in result.output
+    assert "backpain report -o report.html" in result.output
+    with pytest.raises(NoBrowser, match=re.escape(INSTALL)):
+        find_browser(lambda name: None, lambda path: False)
+    assert find_browser(lambda name: f"/bin/{name}" if name == "google-chrome" else None,
+                        lambda path: False) == "/bin/google-chrome"  # fmt: skip
+
+
+def test_print_command_is_headless_and_private(tmp_path: Path) -> None:
+    argv = print_command("chromium", tmp_path / "r.html", tmp_path / "r.pdf", tmp_path / "p")
+    for flag in ("--headless", "--disable-background-networking", "--no-first-run"):
+        assert flag in argv
+    assert f"--user-data-dir={tmp_path / 'p'}" in argv
+    assert argv[-1] == (tmp_path / "r.html").as_uri()
+
+
+def test_weeks_long_periods_chart_weekly_means(runner: CliRunner, home: Path) -> None:
+    record(home, twice_daily(days=400, now=NOW))
+    html = report(runner, "--since", "52w")
+    parse(html)
+    assert html.count('<circle class="point before"') <= 53
+    assert html.count('<g class="day ') == 364
+    assert datetime(2026, 11, 29) - timedelta(weeks=52) < datetime(2026, 11, 29)
