@@ -1,0 +1,7 @@
+"""Reminders the operating system runs: `backpain remind add` writes a systemd timer, a
+crontab line, a LaunchAgent or a scheduled task that runs `backpain today --notify`.
+
+Pure text generation lives in one module per scheduler (systemd, cron, launchd,
+windows); `installer` is the only part that writes files or runs commands, and it takes
+the folders and a command runner as arguments so tests pass fakes.
+"""

@@ -1,0 +1,77 @@
+"""The words of a reminder and how it reaches the person: notify-send on Linux,
+osascript on macOS, else one line of text (in the journal, when a timer runs it).
+
+Never loud and never stuck: no sound is asked for, a notifier gets a few seconds, and
+a notifier that fails or is missing falls back to the line instead of an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from backpain_cli.reminders.runner import Runner
+
+if TYPE_CHECKING:
+    from backpain_cli.stats import Due
+
+TITLE = "Time for your exercises"
+TEST_BODY = "This is how a backpain reminder looks. Nothing is due; it is only a test."
+
+
+def due_line(due: Due) -> str:
+    """`upper-back: 1 of 2 done today — backpain start upper-back`."""
+    if due.frequency.period.value == "week":
+        progress = f"{due.done_this_week} of {due.frequency.times} done this week"
+    else:
+        progress = f"{due.done} of {due.due} done today"
+    return f"{due.routine}: {progress} — backpain start {due.routine}"
+
+
+def reminder_text(dues: Sequence[Due]) -> str | None:
+    """The notification's body; None when nothing is still due (then nothing is shown)."""
+    lines = [due_line(due) for due in dues if not due.satisfied]
+    return "\n".join(lines) if lines else None
+
+
+def _applescript_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def notifier_command(
+    title: str, body: str, *, platform: str, which: Callable[[str], str | None]
+) -> list[str] | None:
+    """The command that shows a desktop notification here, or None."""
+    if platform == "darwin":
+        osascript = which("osascript")
+        if osascript is None:
+            return None
+        script = f"display notification {_applescript_string(body)} with title " + (
+            _applescript_string(title)
+        )
+        return [osascript, "-e", script]
+    if platform == "win32":
+        return None  # no notifier without extra modules: the line is the reminder
+    notify_send = which("notify-send")
+    if notify_send is None:
+        return None
+    return [notify_send, "--app-name=backpain", "--urgency=normal", title, body]
+
+
+def send(
+    title: str,
+    body: str,
+    *,
+    platform: str,
+    which: Callable[[str], str | None],
+    runner: Runner,
+    echo: Callable[[str], None],
+) -> str:
+    """Show the notification; returns how: the notifier's name, or "text"."""
+    command = notifier_command(title, body, platform=platform, which=which)
+    if command is not None:
+        done = runner(command)
+        if done.returncode == 0:
+            return command[0].rsplit("/", 1)[-1]
+    echo(f"{title}: " + body.replace("\n", "; "))
+    return "text"

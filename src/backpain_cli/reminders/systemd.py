@@ -1,0 +1,71 @@
+"""systemd user units for a reminder: `backpain-reminder-ROUTINE-HHMM.timer` and the
+`.service` it starts. Pure text; `installer` writes them and runs `systemctl --user`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from backpain_cli.reminders.schedule import DAY_NAMES, EVERY_DAY, Reminder, marker
+
+PREFIX = "backpain-reminder-"
+
+
+def unit_name(reminder: Reminder, suffix: str) -> str:
+    return f"{PREFIX}{reminder.slug}.{suffix}"
+
+
+def quote(argument: str) -> str:
+    """One ExecStart word: `%` and `$` doubled (systemd expands them), quoted when it
+    holds anything beyond a plain path or word."""
+    escaped = argument.replace("%", "%%").replace("$", "$$")
+    if escaped and all(ch.isalnum() or ch in "/._-+=:,@" for ch in escaped):
+        return escaped
+    return '"' + escaped.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def on_calendar(reminder: Reminder) -> str:
+    """`Mon,Tue,Wed,Thu,Fri *-*-* 09:00:00`, or `*-*-* 09:00:00` every day."""
+    clock = f"*-*-* {reminder.at:%H:%M}:00"
+    if reminder.days == EVERY_DAY:
+        return clock
+    names = ",".join(DAY_NAMES[day].capitalize() for day in sorted(reminder.days))
+    return f"{names} {clock}"
+
+
+def timer_text(reminder: Reminder) -> str:
+    return (
+        f"# {marker(reminder)}\n"
+        "# Installed by `backpain remind add`; `backpain remind remove` takes it away.\n"
+        "[Unit]\n"
+        f"Description=backpain reminder: {reminder.routine} at {reminder.at_text}"
+        f" ({reminder.days_text})\n"
+        "\n"
+        "[Timer]\n"
+        f"OnCalendar={on_calendar(reminder)}\n"
+        "Persistent=true\n"
+        "AccuracySec=1min\n"
+        f"Unit={unit_name(reminder, 'service')}\n"
+        "\n"
+        "[Install]\n"
+        "WantedBy=timers.target\n"
+    )
+
+
+def service_text(reminder: Reminder, command: Sequence[str], environment: Mapping[str, str]) -> str:
+    """A oneshot service running `backpain today --notify ROUTINE` (silent when nothing
+    is due; its output goes to the journal)."""
+    words = [*command, *reminder.notify_arguments()]
+    lines = [
+        f"# {marker(reminder)}",
+        "# Installed by `backpain remind add`; `backpain remind remove` takes it away.",
+        "[Unit]",
+        f"Description=backpain reminder: is {reminder.routine} still due today?",
+        "",
+        "[Service]",
+        "Type=oneshot",
+    ]
+    lines.extend(
+        f"Environment={quote(f'{key}={value}')}" for key, value in sorted(environment.items())
+    )
+    lines.append("ExecStart=" + " ".join(quote(word) for word in words))
+    return "\n".join(lines) + "\n"
