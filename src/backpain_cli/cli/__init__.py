@@ -51,6 +51,10 @@ COMMANDS = {
         "backpain_cli.cli.report:report_command",
         "One page for your physical therapist: adherence, pain, notes.",
     ),
+    "remind": Entry(
+        "backpain_cli.cli.remind:remind_group",
+        "Reminders your system runs: a notification while a routine is due.",
+    ),
     "new": Entry("backpain_cli.cli.authoring:new_command", "Write a new routine of your own."),
     "edit": Entry(
         "backpain_cli.cli.authoring:edit_command", "Open a routine of yours in your editor."

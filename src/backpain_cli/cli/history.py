@@ -169,7 +169,14 @@ def stats_command(weeks: int, days: int) -> None:
 
 @click.command("today")
 @click.argument("routines", nargs=-1, metavar="[ROUTINE]...")
-def today_command(routines: tuple[str, ...]) -> None:
+@click.option(
+    "--notify",
+    is_flag=True,
+    help="A desktop notification instead, only while something is due (what a "
+    "reminder runs; exit status 0).",
+)
+@click.option("--allow-night", is_flag=True, help="With --notify: also between 22:00 and 07:00.")
+def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) -> None:
     """What is due today and what is done, for each routine with a frequency.
 
     Without ROUTINE: every routine you played in the last 4 weeks. Exit status
@@ -195,6 +202,11 @@ def today_command(routines: tuple[str, ...]) -> None:
         zone=common.user_zone(),
         lookup=_frequency_lookup(library),
     )
+    if notify:  # the same dues, shown as a reminder (`backpain remind`)
+        from backpain_cli.cli.remind import notify_today
+
+        notify_today(due.dues, common.utc_now().astimezone(common.user_zone()), allow_night)
+        return
     click.echo(
         today_text(
             due.dues, due.day, without_frequency=due.without_frequency, styled=styled_output()

@@ -439,3 +439,20 @@ def remove(setup: Setup, chosen: Sequence[Installed]) -> None:
     """Take the `chosen` reminders (as `installed` found them) away completely."""
     for scheduler in schedulers(setup):
         scheduler.remove([item for item in chosen if item.scheduler == scheduler.name])
+
+
+def backpain_command(
+    argv0: str, executable: str, which: Callable[[str], str | None]
+) -> tuple[str, ...]:
+    """How a scheduler should start this very backpain: the absolute path of the script
+    that is running (so a virtual environment's install works from a timer, with no
+    PATH), `python -m backpain_cli` when run that way, else `backpain` on the PATH."""
+    path = Path(argv0)
+    if path.stem == "backpain" and path.exists():
+        return (os.path.abspath(path),)
+    if path.name == "__main__.py" and path.parent.name == "backpain_cli":
+        return (executable, "-m", "backpain_cli")
+    found = which("backpain")
+    if found is not None:
+        return (os.path.abspath(found),)
+    return (executable, "-m", "backpain_cli")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from backpain_cli.reminders.runner import Runner
 
 if TYPE_CHECKING:
-    from backpain_cli.stats import Due
+    from backpain_cli.history.stats import Due
 
 TITLE = "Time for your exercises"
 TEST_BODY = "This is how a backpain reminder looks. Nothing is due; it is only a test."

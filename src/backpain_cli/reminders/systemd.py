@@ -14,10 +14,13 @@ def unit_name(reminder: Reminder, suffix: str) -> str:
     return f"{PREFIX}{reminder.slug}.{suffix}"
 
 
-def quote(argument: str) -> str:
-    """One ExecStart word: `%` and `$` doubled (systemd expands them), quoted when it
-    holds anything beyond a plain path or word."""
-    escaped = argument.replace("%", "%%").replace("$", "$$")
+def quote(argument: str, *, command: bool = True) -> str:
+    """One ExecStart word (or Environment= assignment with `command=False`): `%`
+    doubled, and `$` in a command (systemd expands both), quoted when it holds
+    anything beyond a plain path or word."""
+    escaped = argument.replace("%", "%%")
+    if command:
+        escaped = escaped.replace("$", "$$")
     if escaped and all(ch.isalnum() or ch in "/._-+=:,@" for ch in escaped):
         return escaped
     return '"' + escaped.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -65,7 +68,8 @@ def service_text(reminder: Reminder, command: Sequence[str], environment: Mappin
         "Type=oneshot",
     ]
     lines.extend(
-        f"Environment={quote(f'{key}={value}')}" for key, value in sorted(environment.items())
+        f"Environment={quote(f'{key}={value}', command=False)}"
+        for key, value in sorted(environment.items())
     )
     lines.append("ExecStart=" + " ".join(quote(word) for word in words))
     return "\n".join(lines) + "\n"

@@ -1,0 +1,251 @@
+"""`backpain remind` (add, list, remove, test) and the notification `today --notify`
+sends: the command-line side of `backpain_cli.reminders`. It builds the real folders,
+runner and clock and hands them to the installer; see docs/reminders.md."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+
+    from backpain_cli.history.stats import Due
+    from backpain_cli.reminders.installer import Installed, Setup
+    from backpain_cli.reminders.runner import Completed
+
+# Variables a job needs to find the same routines, history and day boundaries as the
+# person's shell; passed on when set (a scheduler starts jobs with a bare environment).
+PASSED_ON = ("BACKPAIN_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "TZ")
+
+
+def _which(name: str) -> str | None:
+    import shutil
+
+    return shutil.which(name)
+
+
+def command() -> tuple[str, ...]:
+    """How the installed reminder starts backpain (tests replace it)."""
+    from backpain_cli.reminders.installer import backpain_command
+
+    return backpain_command(sys.argv[0], sys.executable, _which)
+
+
+def setup() -> Setup:
+    from pathlib import Path
+
+    from backpain_cli.reminders.installer import Setup
+    from backpain_cli.reminders.runner import run_command
+
+    home = Path(os.environ.get("HOME") or Path.home())
+    config = os.environ.get("XDG_CONFIG_HOME", "")
+    config_dir = Path(config) if config.startswith("/") else home / ".config"
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    cron_environment = {}
+    bus = Path(f"/run/user/{uid}/bus")
+    if bus.exists():
+        cron_environment["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"
+    elif os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        cron_environment["DBUS_SESSION_BUS_ADDRESS"] = os.environ["DBUS_SESSION_BUS_ADDRESS"]
+    return Setup(
+        command=command(),
+        runner=run_command,
+        which=_which,
+        platform=sys.platform,
+        systemd_dir=config_dir / "systemd" / "user",
+        launch_agents_dir=home / "Library" / "LaunchAgents",
+        environment={name: os.environ[name] for name in PASSED_ON if os.environ.get(name)},
+        cron_environment=cron_environment,
+        uid=uid,
+    )
+
+
+def _where(item: Installed) -> str:
+    home = os.environ.get("HOME", "")
+    where = item.where
+    if home and where.startswith(home.rstrip("/") + "/"):
+        where = "~" + where[len(home.rstrip("/")) :]
+    return f"{item.scheduler}: {where}"
+
+
+@click.group("remind")
+def remind_group() -> None:
+    """Reminders the operating system runs: a notification while a routine is still due.
+
+    A systemd user timer on Linux (or a crontab line with --cron, or where there is
+    no systemd), a LaunchAgent on macOS, a scheduled task on Windows. Each runs
+    `backpain today --notify ROUTINE`, which stays silent once the day's sessions are
+    done and between 22:00 and 07:00.
+
+    \b
+    Examples:
+      backpain remind add upper-back --at 09:00 --at 15:00 --days mon-fri
+      backpain remind list
+      backpain remind remove --all
+    """
+
+
+@remind_group.command("add")
+@click.argument("routine")
+@click.option(
+    "--at", "times", multiple=True, required=True, metavar="HH:MM", help="Time of day; repeat."
+)
+@click.option("--days", metavar="DAYS", help="mon-fri, mon,wed,fri, weekends… (default: daily).")
+@click.option("--allow-night", is_flag=True, help="Allow times between 22:00 and 07:00.")
+@click.option("--cron", "use_cron", is_flag=True, help="Use the crontab, not systemd.")
+def add_command(
+    routine: str, times: tuple[str, ...], days: str | None, allow_night: bool, use_cron: bool
+) -> None:
+    """Remind me to do ROUTINE at these times (the same time again changes nothing).
+
+    Times between 22:00 and 07:00 need --allow-night. Each reminder shows a
+    notification only while ROUTINE still has sessions due that day.
+
+    \b
+    Examples:
+      backpain remind add upper-back --at 09:00 --at 15:00
+      backpain remind add upper-back --at 12:30 --days mon-fri
+      backpain remind add upper-back-gentle --at 10:00 --days mon,wed,fri --cron
+    """
+    from backpain_cli.cli.common import load
+    from backpain_cli.reminders import installer
+    from backpain_cli.reminders.schedule import ReminderError, make_reminders
+    from backpain_cli.routines.catalogue import looks_like_path
+
+    if looks_like_path(routine):
+        raise ReminderError(
+            f"{routine}: name a routine (`backpain list` shows them), not a file; "
+            "put your own routine in your routine folder (`backpain new`)"
+        )
+    reminders = make_reminders(routine, times, days, allow_night=allow_night)
+    _, loaded = load(routine)  # an unknown routine is an error before anything is set
+    if loaded.frequency is None:
+        raise ReminderError(
+            f"{routine} has no frequency, so nothing is ever due and a reminder would "
+            f"never show; add one such as `frequency: 1 per day` (`backpain edit {routine}`)"
+        )
+    changes = installer.add(setup(), reminders, use_cron=use_cron)
+    for change in changes:
+        reminder = change.installed.reminder
+        verb = {"added": "Added", "updated": "Updated", "unchanged": "Already set"}[change.state]
+        click.echo(
+            f"{verb}: {reminder.routine} at {reminder.at_text} ({reminder.days_text}), "
+            f"{_where(change.installed)}"
+        )
+    click.echo(
+        f"Each runs `backpain today --notify {routine}`: a notification only while a "
+        f"session is still due. `backpain remind remove {routine}` takes them away."
+    )
+
+
+@remind_group.command("list")
+def list_command() -> None:
+    """Each reminder: routine, time, days, when it next fires, and where it is installed.
+
+    \b
+    Example:
+      backpain remind list
+    """
+    from backpain_cli.cli.common import user_zone, utc_now
+    from backpain_cli.reminders import installer
+    from backpain_cli.reminders.schedule import next_fire
+
+    found = installer.installed(setup())
+    if not found:
+        click.echo("No reminders. Add one: `backpain remind add upper-back --at 09:00`.")
+        return
+    now = utc_now().astimezone(user_zone())
+    rows = []
+    for item in found:
+        reminder = item.reminder
+        days = reminder.days_text if item.days_known else "(see Task Scheduler)"
+        upcoming = f"next {next_fire(reminder, now):%a %Y-%m-%d %H:%M}" if item.days_known else ""
+        rows.append([reminder.routine, reminder.at_text, days, upcoming, _where(item)])
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
+        click.echo("  ".join(cells).rstrip())
+
+
+@remind_group.command("remove")
+@click.argument("routine", required=False)
+@click.option("--at", "times", multiple=True, metavar="HH:MM", help="Only this time; repeat.")
+@click.option("--all", "remove_all", is_flag=True, help="Every reminder of backpain.")
+def remove_command(routine: str | None, times: tuple[str, ...], remove_all: bool) -> None:
+    """Take reminders away completely: units, plists, tasks or crontab lines.
+
+    \b
+    Examples:
+      backpain remind remove upper-back --at 09:00
+      backpain remind remove upper-back
+      backpain remind remove --all
+    """
+    from backpain_cli.reminders import installer
+    from backpain_cli.reminders.schedule import parse_time
+
+    if remove_all == (routine is not None):
+        raise click.UsageError("name a ROUTINE or use --all (not both)")
+    if remove_all and times:
+        raise click.UsageError("--at goes with a ROUTINE, not with --all")
+    chosen_times = {parse_time(text) for text in times}
+    current = setup()
+    chosen = [
+        item
+        for item in installer.installed(current)
+        if remove_all
+        or (item.reminder.routine == routine and (not times or item.reminder.at in chosen_times))
+    ]
+    if not chosen:
+        click.echo("No reminder matched, so nothing was removed; `backpain remind list`.")
+        return
+    installer.remove(current, chosen)
+    for item in chosen:
+        click.echo(f"Removed: {item.reminder.routine} at {item.reminder.at_text}, {_where(item)}")
+
+
+def _brief(argv: Sequence[str], *, input: bytes | None = None) -> Completed:
+    from backpain_cli.reminders.runner import run_command
+
+    return run_command(argv, input=input, timeout=5)
+
+
+@remind_group.command("test")
+def test_command() -> None:
+    """Send one notification now, to see how a reminder looks here.
+
+    \b
+    Example:
+      backpain remind test
+    """
+    from backpain_cli.reminders.notify import TEST_BODY, TITLE, send
+
+    how = send(
+        TITLE, TEST_BODY, platform=sys.platform, which=_which, runner=_brief, echo=click.echo
+    )
+    if how == "text":
+        click.echo(
+            "No desktop notifier answered (notify-send on Linux, osascript on macOS), so "
+            "reminders print that line instead (in the journal, from a systemd timer)."
+        )
+    else:
+        click.echo(f"Sent a test notification with {how}.")
+
+
+def notify_today(dues: Sequence[Due], local_now: datetime, allow_night: bool) -> None:
+    """`backpain today --notify`: a notification when something is still due; nothing
+    in the quiet hours unless allowed. What `today` computed, only shown differently."""
+    from backpain_cli.reminders.notify import TITLE, reminder_text, send
+    from backpain_cli.reminders.schedule import in_quiet_hours
+
+    body = reminder_text(dues)
+    if body is None:
+        return
+    if not allow_night and in_quiet_hours(local_now.time()):
+        click.echo("backpain: quiet hours (22:00 to 07:00), so no reminder now", err=True)
+        return
+    send(TITLE, body, platform=sys.platform, which=_which, runner=_brief, echo=click.echo)
