@@ -53,7 +53,7 @@ COMMANDS = {
     ),
     "remind": Entry(
         "backpain_cli.cli.remind:remind_group",
-        "Reminders your system runs: a notification while a routine is due.",
+        "Reminders the system runs, while a routine is still due.",
     ),
     "new": Entry("backpain_cli.cli.authoring:new_command", "Write a new routine of your own."),
     "edit": Entry(
