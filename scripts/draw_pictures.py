@@ -234,9 +234,9 @@ def thoracic_rotation() -> Drawing:
 def thoracic_sidebend() -> Drawing:
     d = Drawing(
         "Thoracic sidebend",
-        "Seen from the front: sitting tall, one arm reaching up over the head, the upper "
-        "body bending straight sideways, away from the raised arm; the curved arrow shows "
-        "the bend.",
+        "Seen from the front: sitting tall, one arm reaching up over the head, the other "
+        "hand resting on the seat, the upper body bending straight sideways, away from the "
+        "raised arm; the curved arrow shows the bend.",
     )
     d.floor(60, 260)
     d.front_chair(118, 202, 156)
@@ -248,7 +248,7 @@ def thoracic_sidebend() -> Drawing:
     d.limb(top, (186, 62))  # neck
     d.head((196.0, 50.0))
     d.limb(shoulders[0], (154, 16), (198, 10))  # raised arm, over the head
-    d.limb(shoulders[1], (214, 124), (204, 148))  # other hand resting on the thigh
+    d.limb(shoulders[1], (214, 126), (204, 152))  # other hand resting on the seat
     d.limb((138, 150), (182, 150))  # hips stay on the seat
     d.limb((140, 150), (134, 166), (134, 210), (122, 210))  # legs
     d.limb((180, 150), (186, 166), (186, 210), (198, 210))

@@ -17,6 +17,7 @@ from rich.console import Console
 from backpain_cli import __version__
 from backpain_cli.cli import cli
 from backpain_cli.console import is_plain, make_console
+from backpain_cli.locations import builtin_routines_dir
 from backpain_cli.routines.loader import load_routine
 from backpain_cli.routines.schema import routine_schema
 from backpain_cli.routines.summary import (
@@ -269,9 +270,10 @@ def test_exercises_of_a_routine_file(runner: CliRunner, desk: Path) -> None:
 
 
 def test_one_exercise_in_full(runner: CliRunner) -> None:
+    picture = builtin_routines_dir().resolve() / "pictures" / "scapular-squeeze.svg"
     assert (
         ok(run(runner, "exercises", "scapular-squeeze"))
-        == """\
+        == f"""\
 Scapular squeeze
 id: scapular-squeeze
 Position:  sitting or standing tall
@@ -279,6 +281,7 @@ Dose:      5 s × 10
 Rest:      3 s between reps
 Equipment: none
 Routines:  upper-back
+Picture:   {picture}
 
 How to do it:
   1. Sit or stand up tall with your arms relaxed at your sides.
@@ -433,6 +436,7 @@ def test_show_json(runner: CliRunner, desk: Path) -> None:
                 "instructions": ["Sit tall.", "Squeeze."],
                 "cues": ["Shoulders down."],
                 "caution": "Gently.",
+                "image": None,
                 "total_seconds": 37,
             },
             {
@@ -451,6 +455,7 @@ def test_show_json(runner: CliRunner, desk: Path) -> None:
                 "instructions": ["Turn."],
                 "cues": [],
                 "caution": "",
+                "image": None,
                 "total_seconds": 13,
             },
         ],

@@ -169,6 +169,7 @@ _TYPES = {
     "map": "mapping",
     "list": "list of exercises",
     "use": "reference",
+    "image": "path",
 }
 _SPECIAL_DEFAULTS = {
     ("routine", "name"): "the file name",
@@ -200,6 +201,8 @@ def _range(spec: Key) -> str:
         return "the keys in *Defaults*"
     if spec.kind == "list":
         return f"1–{spec.max_items} items"
+    if spec.kind == "image":
+        return "a `.svg`, `.png`, `.jpg` or `.jpeg` file in this file's folder or below"
     assert spec.kind == "use", spec.kind
     return "`ID` or `ROUTINE/ID`"
 
@@ -270,6 +273,9 @@ def test_docs_example_is_a_valid_routine(tmp_path: Path) -> None:
     assert example, "no complete example in docs/routine-format.md"
     path = tmp_path / "desk-break.yaml"
     path.write_text(example[1], encoding="utf-8")
+    (tmp_path / "pictures").mkdir()
+    picture = ROUTINES / "pictures" / "thoracic-rotation.svg"
+    (tmp_path / "pictures" / picture.name).write_bytes(picture.read_bytes())
     routine = load_routine(path)
     data = yaml.safe_load(example[1])
     assert set(data) == set(ROUTINE_KEYS)

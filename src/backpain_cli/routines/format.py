@@ -11,6 +11,8 @@ from typing import NamedTuple
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NESTING = 20  # levels of mappings and lists; a routine needs 5
+MAX_IMAGE_BYTES = 512 * 1024  # a clear line drawing or photo is far smaller
+IMAGE_PATTERN = r"^(?![/\\])(?![A-Za-z]:).*\.([sS][vV][gG]|[pP][nN][gG]|[jJ][pP][eE]?[gG])$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 FREQUENCY_PATTERN = r"^([1-9]|10) per (day|week)$"
 
@@ -22,7 +24,8 @@ class Key(NamedTuple):
     fraction (dataclasses compile their methods on every start-up).
     """
 
-    kind: str  # "int", "text", "slug", "texts", "sides", "frequency", "version", "map", "list"
+    kind: str  # "int", "text", "slug", "texts", "sides", "frequency", "version", "map", "list",
+    # "image"
     description: str
     required: bool = False
     minimum: int | None = None
@@ -74,6 +77,13 @@ EXERCISE_KEYS: dict[str, Key] = {
     "instructions": Key("texts", "How to do it, one step per item.", True, max_items=20),
     "cues": Key("texts", "Short reminders shown during the hold.", default=[], max_items=20),
     "caution": Key("text", "When to stop or take care.", default=""),
+    "image": Key(
+        "image",
+        "A picture of the exercise: an SVG, PNG or JPEG file of at most 512 KiB, as a path "
+        "relative to this file, in its folder or below it.",
+        default="",
+        max_length=300,
+    ),
 }
 
 DEFAULTS_KEYS: dict[str, Key] = dict(DOSE_KEYS)

@@ -406,6 +406,8 @@ class _Checker:
                 )
                 return None
             return text
+        if spec.kind == "image":
+            return self.image(node, key_path, spec)
         if spec.kind == "use":
             ref = self.text(node, key_path, spec)
             if ref is not None and not re.fullmatch(USE_PATTERN, ref):
@@ -419,6 +421,18 @@ class _Checker:
             return ref
         assert spec.kind in ("texts", "sides"), spec.kind
         return self.texts(node, key_path, spec)
+
+    def image(self, node: Node, key_path: str, spec: Key) -> str | None:
+        """The picture's resolved path (relative to this file's folder), once checked."""
+        written = self.text(node, key_path, spec)
+        if written is None:
+            return None
+        from backpain_cli.routines.images import check_image
+
+        checked = check_image(written, Path(self.source).parent)
+        if checked.problem is not None:
+            self.report(node, key_path, checked.problem)
+        return checked.path
 
     def integer(self, node: Node, key_path: str, spec: Key) -> int | None:
         expected = "a whole number" + (f" of {spec.unit}" if spec.unit else "")
@@ -651,6 +665,7 @@ class _Checker:
             equipment=tuple(values.get("equipment", ())),
             cues=tuple(values.get("cues", ())),
             caution=values.get("caution", ""),
+            image=values.get("image", ""),
         )
 
     def definitions(self, node: Node, keys: dict[str, Key]) -> list[Entry]:

@@ -70,6 +70,7 @@ class Exercise:
     equipment: tuple[str, ...] = ()
     cues: tuple[str, ...] = ()
     caution: str = ""
+    image: str = ""  # absolute path of a checked picture file; "" for none
 
     def __post_init__(self) -> None:
         # Text from a file someone else may have written: never a raw control character.

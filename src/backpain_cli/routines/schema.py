@@ -9,6 +9,7 @@ from backpain_cli.routines.format import (
     EXERCISE_KEYS,
     FORMAT_VERSION,
     FREQUENCY_PATTERN,
+    IMAGE_PATTERN,
     ROUTINE_KEYS,
     SLUG_PATTERN,
     USE_KEYS,
@@ -37,6 +38,8 @@ def _key_schema(spec: Key) -> dict[str, Any]:
         schema = {"type": "string", "pattern": SLUG_PATTERN}
     elif spec.kind == "use":
         schema = {"type": "string", "pattern": USE_PATTERN}
+    elif spec.kind == "image":
+        schema = {"type": "string", "maxLength": spec.max_length, "pattern": IMAGE_PATTERN}
     elif spec.kind == "frequency":
         schema = {"type": "string", "pattern": FREQUENCY_PATTERN}
     elif spec.kind == "texts":

@@ -143,6 +143,8 @@ def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> 
     lines.append(Text(f"Rest:      {_rests(exercise)}"))
     lines.append(Text(f"Equipment: {_list(exercise.equipment)}"))
     lines.append(Text(f"Routines:  {', '.join(routines)}"))
+    if exercise.image:
+        lines.append(Text(f"Picture:   {exercise.image}"))
     lines.append(Text(""))
     lines.append(Text("How to do it:", style=bold))
     steps = [(f"  {n}.", step) for n, step in enumerate(exercise.instructions, 1)]
@@ -237,6 +239,7 @@ def routine_json(routine: Routine) -> dict[str, Any]:
                 "instructions": list(exercise.instructions),
                 "cues": list(exercise.cues),
                 "caution": exercise.caution,
+                "image": exercise.image or None,
                 "total_seconds": timeline.exercise_total(index),
             }
             for index, exercise in enumerate(routine.exercises)

@@ -1,0 +1,150 @@
+"""Pictures of exercises: the `image` key's file, checked by what it holds, not its name.
+
+An exercise's `image` is a path relative to the file that names it, to an SVG, PNG or
+JPEG of at most `MAX_IMAGE_BYTES`, inside that file's folder (or below it). The loader
+calls `check_image` for each one; handouts and the player read the checked file with
+`read_image`. An SVG must be a plain drawing: no scripts, no event handlers, no embedded
+HTML and no links to other files or sites, so a picture cannot run code or fetch
+anything wherever it is shown.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+from typing import NamedTuple
+
+from backpain_cli.routines.format import MAX_IMAGE_BYTES
+
+SUFFIXES = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
+_NAMES = {"svg": "an SVG", "png": "a PNG", "jpeg": "a JPEG"}
+_SUFFIX_OF = {"svg": ".svg", "png": ".png", "jpeg": ".jpg or .jpeg"}
+
+# The start of an SVG document: an optional XML declaration, comments and doctype, then
+# the <svg element. Patterns are strings, compiled (and cached by `re`) on first use:
+# most commands never look inside a picture.
+_SVG_START = r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>/]"
+# What would make an SVG more than a drawing, each with the words for the message;
+# matched against the lowercased text.
+_SVG_ACTIVE = (
+    (r"<\s*(?:[\w.-]+:)?script[\s>/]", "a script (<script>)"),
+    (r"<\s*(?:[\w.-]+:)?foreignobject[\s>/]", "embedded HTML (<foreignObject>)"),
+    (r"<\s*(?:[\w.-]+:)?(?:iframe|embed|object|handler|listener)[\s>/]", "embedded content"),
+    (r"[\s\"'/]on[a-z]+\s*=", "an event handler (on...=)"),
+    (
+        r"""href\s*=\s*["'](?!\s*(?:#|data:image/(?:png|jpeg);))""",
+        "a link to another file or site (href)",
+    ),
+    (r"url\(\s*(?![\"']?\s*#)", "a link to another file or site (url())"),
+    (r"<!entity|@import", "an entity or style import"),
+)
+# Substrings without which none of the patterns above can match: most drawings have
+# none of them, and `in` is much cheaper than compiling the patterns.
+_SVG_HINTS = (
+    "script",
+    "foreignobject",
+    "iframe",
+    "embed",
+    "object",
+    "handler",
+    "listener",
+    "on",
+    "href",
+    "url(",
+    "entity",
+    "@import",
+)
+
+
+class CheckedImage(NamedTuple):
+    """The picture's resolved path, or the problem with it (one of the two is set)."""
+
+    path: str | None
+    problem: str | None
+
+
+def image_kind(data: bytes) -> str | None:
+    """`svg`, `png` or `jpeg` by content (magic bytes or the SVG root element), or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    try:
+        head = data[:4096].decode("utf-8-sig", errors="strict" if len(data) <= 4096 else "ignore")
+    except UnicodeDecodeError:
+        return None
+    return "svg" if re.match(_SVG_START, head, re.S) else None
+
+
+def svg_activity(text: str) -> str | None:
+    """What makes an SVG more than a drawing (a script, a link...), or None."""
+    low = text.lower()
+    if not any(hint in low for hint in _SVG_HINTS):
+        return None
+    for pattern, words in _SVG_ACTIVE:
+        if re.search(pattern, low):
+            return words
+    return None
+
+
+def check_image(written: str, folder: Path) -> CheckedImage:
+    """Check the picture `written` in a routine file in `folder`: its resolved path, or why
+    it cannot be used (in the words the loader reports at the `image` key)."""
+    shown = f"'{written}'"
+    if written.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", written):
+        return CheckedImage(None, f"{shown} must be a path relative to this file's folder")
+    suffix = Path(written).suffix.lower()
+    if suffix not in SUFFIXES:
+        return CheckedImage(None, f"{shown} must end in .svg, .png, .jpg or .jpeg")
+    base = folder.resolve()
+    try:
+        target = (base / written).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return CheckedImage(None, f"cannot read {shown} (a symbolic link loop)")
+    if not target.is_relative_to(base):
+        return CheckedImage(
+            None, f"{shown} is outside this file's folder; keep pictures in it or below it"
+        )
+    try:
+        found = os.stat(target)
+        if stat.S_ISDIR(found.st_mode):
+            return CheckedImage(None, f"{shown} is a folder, not a picture")
+        if not stat.S_ISREG(found.st_mode):
+            return CheckedImage(None, f"{shown} is not a regular file")
+        if found.st_size > MAX_IMAGE_BYTES:
+            return CheckedImage(
+                None,
+                f"{shown} is {_kib(found.st_size)} KiB; a picture may be at most "
+                f"{MAX_IMAGE_BYTES // 1024} KiB",
+            )
+        data = read_image(target)
+    except FileNotFoundError:
+        return CheckedImage(None, f"no picture at {shown} (the path is relative to this file)")
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return CheckedImage(None, f"cannot read {shown} ({reason})")
+    kind = image_kind(data)
+    if kind is None:
+        return CheckedImage(None, f"{shown} is not an SVG, PNG or JPEG image")
+    if SUFFIXES[suffix] != kind:
+        return CheckedImage(None, f"{shown} holds {_NAMES[kind]} image; name it {_SUFFIX_OF[kind]}")
+    if kind == "svg":
+        active = svg_activity(data.decode("utf-8-sig", errors="replace"))
+        if active:
+            return CheckedImage(
+                None, f"{shown} contains {active}; a picture must be a plain drawing"
+            )
+    return CheckedImage(str(target), None)
+
+
+def read_image(path: Path | str) -> bytes:
+    """The picture's bytes, at most MAX_IMAGE_BYTES (OSError when it cannot be read)."""
+    with open(path, "rb") as handle:
+        return handle.read(MAX_IMAGE_BYTES + 1)
+
+
+def _kib(size: int) -> str:
+    return str(-(-size // 1024))
