@@ -273,8 +273,8 @@ def _read_only_connect(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every connection read-only, as on a read-only file system (works as root)."""
     real = history_module._connect
 
-    def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-        return real(path, read_only=True)
+    def connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
+        return real(path, read_only=True, immutable=immutable)
 
     monkeypatch.setattr(history_module, "_connect", connect)
 
@@ -433,7 +433,7 @@ def test_a_file_from_a_newer_backpain_is_refused(db: Path) -> None:
 
 def test_a_folder_in_place_of_the_file_is_refused(db: Path) -> None:
     db.mkdir(parents=True)
-    with pytest.raises(HistoryError, match="found a folder"):
+    with pytest.raises(HistoryError, match="but it is a folder, not a file"):
         open_for_recording(db)
 
 

@@ -42,11 +42,14 @@ def kind_of(mode: int) -> str:
 
 
 def exists_somehow(path: Path) -> bool:
-    """Whether anything at all is at PATH (a dangling link or a loop counts)."""
+    """Whether anything at all is at PATH (a dangling link or a loop counts; so does a
+    path in a folder that may not be entered: something may be there)."""
     try:
         os.lstat(path)
-    except OSError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
+    except OSError:
+        return True
     return True
 
 

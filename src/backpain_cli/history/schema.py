@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from backpain_cli.errors import HistoryError
+from backpain_cli.files import exists_somehow, file_problem
 
 APPLICATION_ID = int.from_bytes(b"BkPn", "big")  # marks a backpain history file
 BUSY_TIMEOUT_MS = 10_000
@@ -139,9 +140,11 @@ def sqlite_errors(path: Path) -> Iterator[None]:
         raise HistoryError(f"{path}: cannot use the history database ({error})") from error
 
 
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
     if read_only:
-        uri = f"{path.resolve().as_uri()}?mode=ro"
+        # immutable: a file in a folder nobody may write here (SQLite cannot make the
+        # WAL index next to it); it is read as it is, without locks.
+        uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
         connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     else:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -248,12 +251,23 @@ def _bring_up_to_date(path: Path, connection: sqlite3.Connection) -> None:
     connection.execute("ROLLBACK" if version == SCHEMA_VERSION else "COMMIT")
 
 
-def open_connection(path: Path, *, read_only: bool) -> sqlite3.Connection:
+def check_path(path: Path, *, reading: bool) -> None:
+    """Refuse what is at PATH when it is not a file SQLite should open: a folder, a named
+    pipe, a device such as /dev/null, a symbolic link loop, and (to read) a dangling
+    link; each named as what it is."""
+    if not exists_somehow(path):
+        return
+    problem = file_problem(path)
+    if problem is None or (not reading and path.is_symlink() and not path.exists()):
+        return  # a file, or (to record) a link to where the file is to be made
+    raise HistoryError(f"{path}: expected the history database file, but it {problem}")
+
+
+def open_connection(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
     """A connection to a checked, current history file (created when new and writable)."""
-    if path.exists() and not path.is_file():
-        raise HistoryError(f"{path}: expected the history database file, found a folder")
+    check_path(path, reading=read_only)
     with sqlite_errors(path):
-        connection = _connect(path, read_only=read_only)
+        connection = _connect(path, read_only=read_only, immutable=immutable)
     try:
         with sqlite_errors(path):
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -276,7 +290,12 @@ def open_connection(path: Path, *, read_only: bool) -> sqlite3.Connection:
 
 
 def unavailable(error: sqlite3.Error) -> bool:
+    """The file cannot be written here (a read-only file, folder or disk, a full disk),
+    as opposed to damaged or not ours."""
     if _is_corruption(error):
         return False
     text = str(error).lower()
-    return "unable to open" in text or "readonly" in text or "read-only" in text
+    return any(
+        part in text
+        for part in ("unable to open", "readonly", "read-only", "disk is full", "disk i/o error")
+    )

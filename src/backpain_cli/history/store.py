@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from backpain_cli.errors import HistoryError
+from backpain_cli.files import exists_somehow
 from backpain_cli.history.records import (
     ExerciseRecord,
     ExerciseStatus,
@@ -31,6 +32,7 @@ from backpain_cli.history.schema import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
+    check_path,
     from_utc_text,
     migrate,
     open_connection,
@@ -466,17 +468,24 @@ def _filters(since: datetime | None, routine: str | None) -> tuple[str, list[obj
     return (" WHERE " + " AND ".join(where) if where else ""), arguments
 
 
-def _open(path: Path, *, read_only: bool) -> History:
-    return History(path, open_connection(path, read_only=read_only))
+def _open(path: Path, *, read_only: bool, immutable: bool = False) -> History:
+    return History(path, open_connection(path, read_only=read_only, immutable=immutable))
+
+
+def _unavailable_cause(error: HistoryError) -> sqlite3.Error | None:
+    cause = error.__cause__
+    return cause if isinstance(cause, sqlite3.Error) and unavailable(cause) else None
 
 
 def open_for_recording(path: Path) -> tuple[History | None, str | None]:
     """Open (creating if needed) the history for a player.
 
     Returns the history, or None and a one-line warning when it cannot be written here
-    (the player runs without history). A damaged or foreign file raises HistoryError:
-    that needs the person's decision, not a silent new file.
+    (a read-only file, folder or disk, a full disk: the player runs without history). A
+    damaged or foreign file raises HistoryError: that needs the person's decision, not
+    a silent new file.
     """
+    new = not exists_somehow(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         return _open(path, read_only=False), None
@@ -484,23 +493,38 @@ def open_for_recording(path: Path) -> tuple[History | None, str | None]:
         reason = error.strerror or str(error)
         return None, f"history is off: cannot create {path.parent} ({reason})"
     except HistoryError as error:
-        cause = error.__cause__
-        if isinstance(cause, sqlite3.Error) and unavailable(cause):
-            return None, f"history is off: cannot write {path} ({cause})"
-        raise
+        cause = _unavailable_cause(error)
+        if cause is None:
+            raise
+        if new:  # SQLite made an empty file before the write failed (a full disk)
+            with suppress(OSError):
+                if path.stat().st_size == 0:
+                    path.unlink()
+        return None, f"history is off: cannot write {path} ({cause})"
 
 
 def open_for_reading(path: Path) -> History | None:
     """Open the history to read it, or None when nothing has been recorded yet.
 
-    Migrates an older file when it can be written; reads a read-only file as it is.
+    Migrates an older file when it can be written; reads a file that cannot be written
+    (read-only file, folder or disk, a full disk) as it is. An empty file is nothing
+    recorded yet, and is left as it is (the next `start` sets it up). A path that is
+    something else (a folder, a pipe, a dangling link...) is a HistoryError naming it.
     """
-    if not path.exists():
-        return None
+    check_path(path, reading=True)
+    try:
+        if not exists_somehow(path) or path.stat().st_size == 0:
+            return None
+    except OSError as error:  # e.g. a folder on the way that may not be entered
+        raise HistoryError(f"{path}: cannot be read ({error.strerror or error})") from None
     try:
         return _open(path, read_only=False)
     except HistoryError as error:
-        cause = error.__cause__
-        if isinstance(cause, sqlite3.Error) and unavailable(cause):
-            return _open(path, read_only=True)
-        raise
+        if _unavailable_cause(error) is None:
+            raise
+    try:
+        return _open(path, read_only=True)
+    except HistoryError as error:
+        if _unavailable_cause(error) is None:
+            raise
+    return _open(path, read_only=True, immutable=True)  # in a folder nobody may write

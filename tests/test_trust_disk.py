@@ -1,0 +1,217 @@
+"""The history on a read-only folder, a full disk, an empty file, and paths that are not
+files: read commands read, `start` plays without history with one notice, and every
+message says what is really there. Run for real: a read-only folder as a user who may
+not write it (root drops to `nobody`), a full tmpfs in a user namespace."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backpain_cli.cli import cli
+from backpain_cli.history.records import Outcome, SessionRecord
+from backpain_cli.history.store import open_for_recording
+
+START = ["start", "upper-back-gentle", "--plain", "--speed", "1000", "--no-sound"]
+
+# Runs backpain in a process of its own as another user (argv[1:3]: uid, gid; -1 keeps
+# this one). Everything is imported first: that user may not read the Python
+# installation (/root/.pyenv).
+AS_USER = """
+import importlib, os, pkgutil, sys
+import backpain_cli
+for module in pkgutil.walk_packages(backpain_cli.__path__, "backpain_cli."):
+    importlib.import_module(module.name)
+import csv, difflib, encodings.utf_8_sig, json, sqlite3, yaml
+import rich.box, rich.console, rich.live, rich.segment, rich.table, rich.text
+from backpain_cli.cli import cli
+uid, gid = int(sys.argv[1]), int(sys.argv[2])
+if uid >= 0:
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+cli.main(sys.argv[3:], prog_name="backpain")
+"""
+
+
+def _nobody() -> tuple[int, int]:
+    import pwd
+
+    try:
+        entry = pwd.getpwnam("nobody")
+    except KeyError:  # pragma: no cover - every Linux and macOS has nobody
+        return 65534, 65534
+    return entry.pw_uid, entry.pw_gid
+
+
+def _record(history_file: Path) -> None:
+    from datetime import datetime, timezone
+
+    history, warning = open_for_recording(history_file)
+    assert history is not None, warning
+    at = datetime(2026, 11, 1, 8, tzinfo=timezone.utc)
+    with history:
+        history.add_sessions(
+            [SessionRecord(0, "upper-back-gentle", "ab" * 32, at, at, Outcome.COMPLETED, 2)]
+        )
+
+
+@pytest.fixture
+def read_only_home() -> Iterator[tuple[Path, list[str]]]:
+    """A BACKPAIN_HOME with one recorded session, that the user running backpain may
+    read but not write (folder 555, file 444); and that user as [uid, gid]."""
+    folder = Path(tempfile.mkdtemp(prefix="backpain-ro-"))
+    os.chmod(folder, 0o755)
+    home = folder / "home"
+    try:
+        _record(home / "history.sqlite3")
+        user = ["-1", "-1"]
+        if os.geteuid() == 0:
+            uid, gid = _nobody()
+            user = [str(uid), str(gid)]
+            for path in (home, home / "history.sqlite3"):
+                os.chown(path, uid, gid)
+        (home / "history.sqlite3").chmod(0o444)
+        home.chmod(0o555)
+        yield home, user
+    finally:
+        home.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def _as_user(user: list[str], home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BACKPAIN_HOME": str(home), "TZ": "UTC", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", AS_USER, *user, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_read_commands_read_a_read_only_folder(read_only_home: tuple[Path, list[str]]) -> None:
+    home, user = read_only_home
+    before = sorted(p.name for p in home.iterdir())
+    content = (home / "history.sqlite3").read_bytes()
+    shown = _as_user(user, home, "history")
+    assert shown.returncode == 0, shown.stderr
+    assert "upper-back-gentle" in shown.stdout and "completed" in shown.stdout
+    assert shown.stderr == ""
+    stats = _as_user(user, home, "stats")
+    assert stats.returncode == 0, stats.stderr
+    assert "Streak" in stats.stdout or "streak" in stats.stdout
+    csv = _as_user(user, home, "history", "--csv")
+    assert csv.returncode == 0 and "upper-back-gentle" in csv.stdout
+    today = _as_user(user, home, "today", "upper-back-gentle")
+    assert today.returncode in (0, 1), today.stderr  # 1: something is still due
+    assert "Traceback" not in today.stderr and today.stderr == ""
+    assert sorted(p.name for p in home.iterdir()) == before  # no -wal, -shm, journal
+    assert (home / "history.sqlite3").read_bytes() == content
+
+
+def test_start_plays_without_history_in_a_read_only_folder(
+    read_only_home: tuple[Path, list[str]],
+) -> None:
+    home, user = read_only_home
+    played = _as_user(user, home, *START)
+    assert played.returncode == 0, played.stderr
+    assert "Finished: Gentle upper back relief" in played.stdout
+    assert played.stderr.count("history is off") == 1
+    assert played.stderr.startswith("backpain: history is off: cannot write ")
+    assert "Traceback" not in played.stderr
+
+
+FULL_DISK = """
+set -e
+mount -t tmpfs -o size=64k tmpfs "$1"
+mkdir "$1/home"
+dd if=/dev/zero of="$1/filler" bs=4096 2>/dev/null || true
+shift
+export BACKPAIN_HOME="$TINY/home"
+"$@"
+"""
+
+
+def _on_a_full_disk(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare (util-linux) to mount a tiny tmpfs")
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("user namespaces are not allowed here, so no tmpfs can be mounted")
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    command = [sys.executable, "-m", "backpain_cli", *args]
+    script = FULL_DISK + '\necho "left:" $(ls -A "$TINY/home") >&2\n'
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(tiny), *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TINY": str(tiny), "NO_COLOR": "1"},
+        timeout=60,
+    )
+
+
+def test_start_on_a_full_disk_plays_without_history(tmp_path: Path) -> None:
+    played = _on_a_full_disk(tmp_path, *START)
+    assert played.returncode == 0, played.stderr
+    assert "Finished: Gentle upper back relief" in played.stdout
+    assert played.stderr.count("history is off") == 1
+    assert "(database or disk is full)" in played.stderr
+    assert played.stderr.splitlines()[-1] == "left:"  # no empty history file left behind
+    assert "Traceback" not in played.stderr
+
+
+def test_an_empty_history_file_is_left_alone_by_read_commands(
+    runner: CliRunner, home: Path
+) -> None:
+    history_file = home / "history.sqlite3"
+    history_file.touch()
+    for command in (["history"], ["stats"], ["today"], ["history", "--csv"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code in (0, 1), result.output
+        assert history_file.stat().st_size == 0, command
+    assert "No sessions recorded yet" in runner.invoke(cli, ["history"]).output
+    assert sorted(p.name for p in home.iterdir()) == ["history.sqlite3"]
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda path: os.mkfifo(path), "is a named pipe (FIFO), not a file"),
+        (lambda path: path.symlink_to(os.devnull), "is a character device, not a file"),
+        (lambda path: path.mkdir(), "is a folder, not a file"),
+        (lambda path: path.symlink_to(path), "is a symbolic link loop"),
+        (
+            lambda path: path.symlink_to(path.parent / "gone.sqlite3"),
+            "is a symbolic link to ",
+        ),
+    ],
+    ids=["fifo", "dev-null", "folder", "loop", "dangling"],
+)
+@pytest.mark.parametrize("command", ["history", "stats", "today"])
+def test_a_history_path_that_is_not_a_file_is_named_as_what_it_is(
+    runner: CliRunner, home: Path, make: object, says: str, command: str
+) -> None:
+    history_file = home / "history.sqlite3"
+    make(history_file)  # type: ignore[operator]
+    result = runner.invoke(cli, [command])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"backpain: {history_file}: expected the history database")
+    assert says in result.output
+    assert "No sessions recorded yet" not in result.output
+
+
+def test_start_refuses_a_pipe_as_history_instead_of_hanging(runner: CliRunner, home: Path) -> None:
+    os.mkfifo(home / "history.sqlite3")
+    result = runner.invoke(cli, START)
+    assert result.exit_code == 2
+    assert "is a named pipe (FIFO), not a file" in result.output
