@@ -154,8 +154,10 @@ def test_calendar_marks_each_day(runner: CliRunner, home: Path) -> None:
         now=NOW,
         zone=BERLIN,
     )
-    shown = re.findall(r'<g class="day ([a-z-]+)"><title>([^<]*)</title>', html)
-    assert [state for state, _ in shown] == [mark.state.value for mark in marks]
+    shown = re.findall(r'<g class="day ([a-z -]+)"><title>([^<]*)</title>', html)
+    assert [state.split()[0] for state, _ in shown] == [mark.state.value for mark in marks]
+    assert [state for state, _ in shown if "today" in state] == [shown[-1][0]]
+    assert shown[-1][1].endswith(", today (not over yet)")
     assert {state for state, _ in shown} >= {"done", "partly", "missed"}
     for (_, title), mark in zip(shown, marks, strict=True):
         assert title.startswith(f"{mark.day:%a} {mark.day.isoformat()}: ")
@@ -300,3 +302,28 @@ def test_weeks_long_periods_chart_weekly_means(runner: CliRunner, home: Path) ->
     assert html.count('<circle class="point before"') <= 53
     assert html.count('<g class="day ') == 364
     assert datetime(2026, 11, 29) - timedelta(weeks=52) < datetime(2026, 11, 29)
+
+
+def test_notes_are_shown_escaped_and_can_be_left_out(runner: CliRunner, home: Path) -> None:
+    sessions = twice_daily(days=7, now=NOW)
+    noted = {3: "Left shoulder\ntight <script>x()</script>", 9: "Felt better after"}
+    sessions = [
+        SessionRecord(**{**vars(s), "note": noted.get(index, "")})
+        for index, s in enumerate(sessions)
+    ]
+    record(home, sessions)
+    html = report(runner)
+    page = parse(html)
+    self_contained(html, page)
+    words = page.words
+    first = sessions[3].started.astimezone(BERLIN)
+    assert f"{first:%a %d %b %H:%M} Left shoulder tight <script>x()</script>" in words
+    assert "Felt better after" in words
+    markdown = report(runner, "--format", "markdown")
+    assert f"- {first:%a %d %b %H:%M}: Left shoulder tight \\<script\\>x\\(\\)" in markdown
+    for hidden in (
+        report(runner, "--no-notes"),
+        report(runner, "--no-notes", "--format", "markdown"),
+    ):
+        assert "Left shoulder" not in hidden and "Felt better" not in hidden
+        assert "Notes" not in hidden

@@ -10,7 +10,7 @@ import shutil
 import struct
 import subprocess
 import zlib
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from generated_history import twice_daily
 
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
+from backpain_cli.history.records import SessionRecord
 from backpain_cli.history.store import open_for_recording
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -114,8 +115,16 @@ def page(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(cli_module, "utc_now", lambda: NOW.astimezone(timezone.utc))
     store, warning = open_for_recording(home / "history.sqlite3")
     assert store is not None, warning
+    sessions = twice_daily(days=60, now=NOW)
+    note = "Tight between the shoulder blades after a long day at the desk; the ball helped."
+    first = len(sessions) - sum(s.started >= NOW - timedelta(days=27) for s in sessions)
+    noted = range(first + 1, len(sessions), 4)[:10]  # ten notes in the four weeks
+    sessions = [
+        SessionRecord(**{**vars(s), "note": note if index in noted else ""})
+        for index, s in enumerate(sessions)
+    ]
     with store:
-        store.add_sessions(twice_daily(days=60, now=NOW))
+        store.add_sessions(sessions)
     target = tmp_path / "report.html"
     result = CliRunner().invoke(cli, ["report", "-o", str(target)])
     assert result.exit_code == 0, result.output
@@ -129,6 +138,7 @@ def screenshot(folder: Path, html: Path, size: str) -> tuple[int, int, list[tupl
 
 
 def test_page_and_charts_render(page: Path, tmp_path: Path) -> None:
+    assert page.read_text().count("Tight between the shoulder blades") == 10
     width, height, found = screenshot(tmp_path, page, "1000,1400")
     assert (width, height) == (1000, 1400)
     marked = sum(pixel != (255, 255, 255) for pixel in found)

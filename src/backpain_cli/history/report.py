@@ -250,13 +250,11 @@ def _skipped(sessions: Sequence[SessionRecord]) -> tuple[Skipped, ...]:
 
 
 def _notes(sessions: Sequence[SessionRecord], zone: tzinfo) -> tuple[Note, ...]:
-    """Each session's note, for records that carry one (a history with notes)."""
-    found = []
-    for session in sessions:
-        text = getattr(session, "note", None)
-        if isinstance(text, str) and text.strip():
-            found.append(Note(session.started.astimezone(zone), session.routine, text.strip()))
-    return tuple(found)
+    return tuple(
+        Note(s.started.astimezone(zone), s.routine, " ".join(s.note.split()))
+        for s in sessions
+        if s.note.strip()
+    )
 
 
 def plans_for(

@@ -32,6 +32,7 @@ h3 { font-size: .95rem; margin: .6rem 0 .25rem; }
 p { margin: .25rem 0; }
 .lede { color: var(--muted); margin-bottom: .6rem; }
 .grid { display: grid; grid-template-columns: 1fr; gap: .9rem; }
+.column { display: flex; flex-direction: column; gap: .9rem; min-width: 0; }
 @media (min-width: 44rem) { .grid { grid-template-columns: 1fr 1fr; } }
 section { break-inside: avoid; border-top: 2px solid var(--line); padding-top: .45rem; }
 .figure { font-size: 1.05rem; font-weight: 600; }
@@ -54,6 +55,8 @@ svg text.axis { fill: var(--muted); }
 .day.missed rect { stroke: #7a8691; }
 .day.coming rect { fill: none; stroke: var(--line); stroke-dasharray: 2 2; }
 .day.coming text.num { fill: var(--muted); }
+.day.today rect { stroke: var(--ink); stroke-width: 2.4; }
+.key.today { background: #fff; border: 2.4px solid var(--ink); }
 .legend { display: flex; flex-wrap: wrap; gap: .2rem .8rem; font-size: .8rem; color: var(--muted);
   margin: 0; padding: 0; list-style: none; }
 .key { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px;
@@ -78,6 +81,9 @@ footer { margin-top: .8rem; border-top: 1px solid var(--line); padding-top: .4re
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   .grid { grid-template-columns: 1fr 1fr; gap: 4mm 7mm; }
+  .column { gap: 3.5mm; }
+  .figure { font-size: 10.5pt; }
+  h3 { margin-top: 2mm; }
   h1 { font-size: 15pt; }
   h2 { font-size: 11.5pt; }
   table { font-size: 9pt; }
@@ -140,7 +146,12 @@ def _routine(part: RoutinePart) -> str:
     if part.days and frequency is not None:
         per_day = frequency.times if frequency.period is Period.DAY else 0
         html.append(
-            calendar_svg(part.days, due_per_day=per_day, label=f"Calendar of {part.plan.name}")
+            calendar_svg(
+                part.days,
+                due_per_day=per_day,
+                label=f"Calendar of {part.plan.name}",
+                today=part.days[-1].day,
+            )
         )
         states = {mark.state for mark in part.days}
         keys = [
@@ -148,6 +159,7 @@ def _routine(part: RoutinePart) -> str:
             for css, words in LEGEND
             if DayState(css) in states
         ]
+        keys.append('<li><span class="key today"></span>today, not over yet</li>')
         html.append(f'<ul class="legend">{"".join(keys)}</ul>')
     html.append(f'<p class="muted">{part.sessions} sessions begun, {part.completed} completed.</p>')
     html.append("</section>")
@@ -249,15 +261,18 @@ def report_html(report: Report) -> str:
     body.append("</p>")
     if not report.routines or not report.sessions:
         body.append('<p class="figure">No sessions were recorded in this period.</p>')
-    body.append('<div class="grid">')
+    # Two columns side by side on a wide screen and on paper, one after the other on a
+    # phone: the plan, how it was kept and which exercises hurt; then pain and notes.
+    body.append('<div class="grid"><div class="column">')
     body.extend(_routine(part) for part in report.routines)
-    if report.pain is not None:
-        body.append(_pain(report))
     if report.sessions:
         body.append(_exercises(report))
+    body.append('</div><div class="column">')
+    if report.pain is not None:
+        body.append(_pain(report))
     if report.notes is not None:
         body.append(_notes(report))
-    body.append("</div><footer>")
+    body.append("</div></div><footer>")
     body.extend(f"<p>{_e(text)}</p>" for text in disclaimers(report))
     body.append(f"<p>{_e(generated_text(report))}</p></footer>")
     return (

@@ -55,8 +55,11 @@ def day_title(mark: DayMark, due: int) -> str:
     return words
 
 
-def calendar_svg(marks: Sequence[DayMark], *, due_per_day: int, label: str) -> str:
-    """One cell a day in weeks from Monday; days outside the period are left empty."""
+def calendar_svg(
+    marks: Sequence[DayMark], *, due_per_day: int, label: str, today: date | None = None
+) -> str:
+    """One cell a day in weeks from Monday; days outside the period are left empty.
+    Today's cell is ringed: the day is not over, so what is due may still be done."""
     if not marks:
         return ""
     first, last = marks[0].day, marks[-1].day
@@ -80,8 +83,12 @@ def calendar_svg(marks: Sequence[DayMark], *, due_per_day: int, label: str) -> s
         x = LABEL + column * (CELL + GAP)
         y = HEAD + row * (CELL + GAP)
         state = mark.state.value
+        title = day_title(mark, due_per_day)
+        if mark.day == today:
+            state += " today"
+            title += ", today (not over yet)"
         parts.append(
-            f'<g class="day {state}"><title>{escape(day_title(mark, due_per_day))}</title>'
+            f'<g class="day {state}"><title>{escape(title)}</title>'
             f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="4"/>'
         )
         if mark.state is DayState.PARTLY:  # the lower-left half filled
