@@ -271,3 +271,27 @@ def test_notices_at_the_same_time_are_shown_together() -> None:
 def test_the_no_speech_notice_fits_the_screen() -> None:
     assert len(speech.NO_SPEECH_NOTICE) <= 80
     assert len(speech.SPEECH_FAILED_NOTICE) <= 80
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("9", "--from 9: upper-back has exercises 1 to 5"),
+        (
+            "nope",
+            "--from nope: no such exercise in upper-back; its exercises: "
+            "rhomboid-stretch-long-sitting, scapular-squeeze, thoracic-rotation, "
+            "thoracic-sidebend, ball-trigger-point-pressure",
+        ),
+        (
+            "scapular-squeez",
+            "--from scapular-squeez: no such exercise in upper-back "
+            "(did you mean 'scapular-squeeze'?)",
+        ),
+    ],
+)
+def test_from_an_exercise_the_routine_does_not_have(
+    runner: CliRunner, given: str, message: str
+) -> None:
+    result = runner.invoke(cli, ["start", "upper-back", "--from", given, "--plain", "--no-history"])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"backpain: {message}\n")

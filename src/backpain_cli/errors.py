@@ -19,10 +19,7 @@ class BackpainError(Exception):
 
 
 class Problem(NamedTuple):
-    """One thing wrong with a routine file, located as precisely as we can.
-
-    (A NamedTuple: cheaper to define at start-up than a frozen dataclass.)
-    """
+    """One thing wrong with a routine file, located as precisely as we can."""
 
     path: str
     message: str

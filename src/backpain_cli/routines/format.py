@@ -18,11 +18,7 @@ FREQUENCY_PATTERN = r"^([1-9]|10) per (day|week)$"
 
 
 class Key(NamedTuple):
-    """One key of a mapping in a routine file.
-
-    A NamedTuple, not a dataclass: the values are the same, and defining it costs a
-    fraction (dataclasses compile their methods on every start-up).
-    """
+    """One key of a mapping in a routine file."""
 
     kind: str  # "int", "text", "slug", "texts", "sides", "frequency", "version", "map", "list",
     # "image"

@@ -20,8 +20,7 @@ from yaml.nodes import Node
 from backpain_cli.errors import Problem
 from backpain_cli.routines.names import EXERCISES_FILE as EXERCISES_FILE
 
-# Plain classes rather than dataclasses: these are working state, never compared or
-# printed, and a dataclass compiles its methods on every start-up (`backpain list`).
+# Plain classes, not records: working state of one lookup, never compared or printed.
 
 
 class Entry:
