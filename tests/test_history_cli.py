@@ -42,6 +42,9 @@ def make(
     pain: tuple[int | None, int | None] = (None, None),
     statuses: tuple[ExerciseStatus, ...] = (ExerciseStatus.DONE,) * 5,
     frequency: Frequency | None = TWICE_A_DAY,
+    counts_as: str | None = "",
+    note: str = "",
+    speed: float | None = 1.0,
 ) -> SessionRecord:
     start = local(started)
     exercises = []
@@ -74,6 +77,9 @@ def make(
         pain_after=pain[1],
         frequency=frequency,
         exercises=tuple(exercises),
+        counts_as=counts_as,
+        note=note,
+        speed=speed,
     )
 
 
@@ -96,7 +102,13 @@ def recorded(home: Path) -> Path:
         make("2026-10-24 08:00", pain=(6, 5)),
         make("2026-10-24 23:30", pain=(6, None)),  # late Saturday, summer time
         make("2026-10-25 07:30", pain=(5, 4)),  # Sunday, the clocks went back at 03:00
-        make("2026-10-25 19:00", routine="upper-back-chair", pain=(5, 3)),
+        make(
+            "2026-10-25 19:00",
+            routine="upper-back-chair",
+            pain=(5, 3),
+            frequency=None,
+            counts_as="upper-back",
+        ),
         make("2026-10-27 08:00", minutes=3, completed=False, statuses=(PAIN, SKIP), pain=(7, None)),
         make("2026-11-02 00:15", pain=(4, 3)),  # just after midnight: Monday
         make("2026-11-02 20:00", statuses=(SKIP, *(ExerciseStatus.DONE,) * 4)),
@@ -289,8 +301,8 @@ This week (from Mon 2026-11-02): 4 sessions, 4 completed, 0 partial
 Streak: 3 days; longest 3 days (to 2026-11-04)
 
 Adherence
-  upper-back (2 per day): 4 of 14 this week, 6 due so far; the 4 weeks before: 3 of 56 (5 %)
-  upper-back-chair (2 per day): 0 of 14 this week, 6 due so far; the 4 weeks before: 1 of 56 (2 %)
+  upper-back (2 per day, with upper-back-chair): 4 of 14 this week, 6 due so far; \
+the 4 weeks before: 4 of 18 (22 %), from Sat 2026-10-24
 
 Sessions per week (completed + partial)
   week of 2026-10-19    4 + 0   ####
@@ -363,8 +375,13 @@ def test_stats_reads_the_frequency_from_the_routine_file_for_old_sessions(
     connection.commit()
     connection.close()
     code, output = run(runner, "stats", "--weeks", "1", "--days", "1")
-    assert code == 0
-    assert "  upper-back (2 per day): 1 of 14 this week, 6 due so far;" in output
+    assert code == 0, output
+    # Counted from the first session (today): the days before are not "missed".
+    assert (
+        "  upper-back (2 per day): 1 of 10 this week, 2 due so far (from your first session, "
+        "Wed 2026-11-04); the 4 weeks before: none counted, they were before your first "
+        "session\n"
+    ) in output
 
 
 # -- today ------------------------------------------------------------------------
@@ -374,9 +391,8 @@ def test_today_not_all_done_exits_1(runner: CliRunner, recorded: Path) -> None:
     assert run(runner, "today") == (
         1,
         "Today, Wed 2026-11-04\n"
-        "  upper-back        2 per day  1 of 2 done  1 to go\n"
-        "  upper-back-chair  2 per day  0 of 2 done  2 to go\n"
-        "3 sessions still due today.\n",
+        "  upper-back  2 per day  1 of 2 done  1 to go  (with upper-back-chair)\n"
+        "1 session still due today.\n",
     )
 
 
@@ -415,15 +431,15 @@ def test_today_for_a_named_routine_uses_its_file(runner: CliRunner, user_routine
     source = (Path(__file__).parents[1] / "routines" / "upper-back-gentle.yaml").read_text()
     (user_routines / "easy.yaml").write_text(
         source.replace("name: upper-back-gentle", "name: easy").replace(
-            "frequency: 1 per day\n", ""
+            "counts_as: upper-back\n", ""
         )
     )
     assert run(runner, "today", "upper-back-gentle", "easy") == (
         1,
         "Today, Wed 2026-11-04\n"
         "  easy: no frequency set, so nothing is due\n"
-        "  upper-back-gentle  1 per day  0 of 1 done  1 to go\n"
-        "1 session still due today.\n",
+        "  upper-back  2 per day  0 of 2 done  2 to go  (with upper-back-gentle)\n"
+        "2 sessions still due today.\n",
     )
     assert run(runner, "today", "easy") == (
         0,

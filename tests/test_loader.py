@@ -178,7 +178,21 @@ MESSAGES = {
     "unknown key, nothing close": (
         BASE + "colour: red\n",
         "r.yaml:8:1: colour: unknown key (allowed: version, name, title, summary, source, "
-        "disclaimer, frequency, defaults, exercises)",
+        "disclaimer, frequency, counts_as, defaults, exercises)",
+    ),
+    "counts_as with frequency": (
+        BASE + "frequency: 2 per day\ncounts_as: upper-back\n",
+        "r.yaml:9:12: counts_as: give counts_as or frequency, not both: this routine is done "
+        "as often as 'upper-back' says",
+    ),
+    "counts_as itself": (
+        BASE + "counts_as: r\n",
+        "r.yaml:8:12: counts_as: names this routine itself",
+    ),
+    "counts_as not a routine name": (
+        BASE + "counts_as: Upper Back\n",
+        "r.yaml:8:12: counts_as: 'Upper Back' is not a valid routine name: use lowercase "
+        "letters, digits and dashes (at most 64), e.g. 'upper-back'",
     ),
     "unknown key in defaults": (
         BASE + "defaults: {repz: 3}\n",

@@ -18,9 +18,8 @@ from backpain_cli.cli.common import (
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
 
-    from backpain_cli.history.overview import RoutineFrequency
+    from backpain_cli.history.overview import RoutineLookup
     from backpain_cli.routines.library import ExerciseLibrary
-    from backpain_cli.routines.model import Frequency
 
 
 NOTHING_RECORDED = "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
@@ -40,21 +39,22 @@ def _since(value: str | None, zone: tzinfo) -> datetime | None:
     return datetime.combine(day, time(), tzinfo=zone)
 
 
-def _frequency_lookup(library: ExerciseLibrary | None = None) -> RoutineFrequency:
-    """A routine's frequency from its file; the exercise library is read once, when first
-    needed (only routines never recorded with a frequency need their files)."""
+def _routine_lookup(library: ExerciseLibrary | None = None) -> RoutineLookup:
+    """A routine's frequency and `counts_as` from its file; the exercise library is read
+    once, when first needed (only routines with nothing recorded need their files)."""
     from backpain_cli.errors import BackpainError
+    from backpain_cli.history.overview import RoutineFacts
 
     shared: list[ExerciseLibrary] = [library] if library is not None else []
 
-    def lookup(name: str) -> Frequency | None:
+    def lookup(name: str) -> RoutineFacts:
         if not shared:
             shared.append(exercise_library())
         try:
             _, routine = load(name, library=shared[0])
         except BackpainError:
             raise LookupError(name) from None
-        return routine.frequency
+        return RoutineFacts(routine.frequency, routine.counts_as)
 
     return lookup
 
@@ -162,7 +162,7 @@ def stats_command(weeks: int, days: int) -> None:
             zone=common.user_zone(),
             weeks=weeks,
             days=days,
-            lookup=_frequency_lookup(),
+            lookup=_routine_lookup(),
         )
     click.echo(NOTHING_RECORDED if view is None else stats_text(view, styled=styled_output()))
 
@@ -200,7 +200,7 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
         routines,
         now=common.utc_now(),
         zone=common.user_zone(),
-        lookup=_frequency_lookup(library),
+        lookup=_routine_lookup(library),
     )
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
         from backpain_cli.cli.remind import notify_today

@@ -1,14 +1,20 @@
 """The `stats` and `today` pipelines: from the store to the figures the views show.
 
-The store, the clock, the time zone and a routine's frequency lookup are passed in (the
-command line builds the real ones), so every step can be driven by tests.
-`RoutineFrequency` answers a routine's frequency from its file, and raises `LookupError`
+The store, the clock, the time zone and a routine lookup are passed in (the command
+line builds the real ones), so every step can be driven by tests. `RoutineLookup`
+answers a routine's frequency and `counts_as` from its file, and raises `LookupError`
 for a routine that no longer loads (it is then left out).
+
+Routines are grouped into plans (`plans`): a routine with `counts_as: upper-back`
+counts toward upper-back's frequency. What each routine counts toward is taken from its
+latest recorded session (v3 and later), else from its file; a `counts_as` that names a
+routine that does not load counts toward the routine itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -19,25 +25,82 @@ if TYPE_CHECKING:
     from backpain_cli.history.views import StatsView
     from backpain_cli.routines.model import Frequency
 
-RoutineFrequency = Callable[[str], "Frequency | None"]
+
+class RoutineFacts(NamedTuple):
+    """What a routine's file says about how often it is done."""
+
+    frequency: Frequency | None
+    counts_as: str | None = None
 
 
-def frequencies(
-    names: Sequence[str], recorded: dict[str, Frequency | None], lookup: RoutineFrequency
-) -> list[tuple[str, Frequency | None]]:
-    """Each routine's frequency: as recorded with its latest session, else from its file
-    (routines that no longer load are left out)."""
-    found = []
+RoutineLookup = Callable[[str], RoutineFacts]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A routine with its frequency, and every routine that counts toward it."""
+
+    name: str
+    frequency: Frequency | None
+    members: tuple[str, ...]  # the routines played that count toward it, in `names` order
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The members other than the plan's own routine."""
+        return tuple(member for member in self.members if member != self.name)
+
+
+def plans(
+    names: Sequence[str],
+    *,
+    recorded_plans: dict[str, str],
+    recorded_frequencies: dict[str, Frequency | None],
+    lookup: RoutineLookup,
+) -> list[Plan]:
+    """The plans of `names` (most important first), each routine in one plan. Recorded
+    facts come first; only routines without them need their files (and YAML)."""
+    facts: dict[str, RoutineFacts | None] = {}
+
+    def look(name: str) -> RoutineFacts | None:
+        if name not in facts:
+            try:
+                facts[name] = lookup(name)
+            except LookupError:
+                facts[name] = None
+        return facts[name]
+
+    def frequency(name: str) -> tuple[bool, Frequency | None]:
+        """(known, the frequency): unknown for a routine neither recorded nor loading."""
+        if name in recorded_frequencies:
+            return True, recorded_frequencies[name]
+        found = look(name)
+        return found is not None, found.frequency if found is not None else None
+
+    def exists(name: str) -> bool:
+        return name in recorded_frequencies or look(name) is not None
+
+    members: dict[str, list[str]] = {}
     for name in names:
-        if name in recorded:
-            found.append((name, recorded[name]))
-            continue
-        # Only routines never recorded with a frequency need their files (and YAML).
-        try:
-            found.append((name, lookup(name)))
-        except LookupError:
-            continue
-    return found
+        if name in recorded_plans:
+            plan = recorded_plans[name]
+        else:
+            found = look(name)
+            plan = (found.counts_as if found is not None else None) or name
+        if plan != name and not exists(plan):
+            plan = name  # counts_as names a routine that does not load
+        members.setdefault(plan, []).append(name)
+    found_plans = []
+    for plan, played in members.items():
+        known, often = frequency(plan)
+        if known:  # a routine that no longer loads, with nothing recorded, is left out
+            found_plans.append(Plan(plan, often, tuple(played)))
+    return found_plans
+
+
+def first_days(first_starts: dict[str, datetime], plan: Plan, zone: tzinfo) -> date | None:
+    """The local day of the plan's first recorded session (any member)."""
+    starts = [first_starts[name] for name in plan.members if name in first_starts]
+    return stats.local_day(min(starts), zone) if starts else None
 
 
 def stats_view(
@@ -47,7 +110,7 @@ def stats_view(
     zone: tzinfo,
     weeks: int,
     days: int,
-    lookup: RoutineFrequency,
+    lookup: RoutineLookup,
 ) -> StatsView | None:
     """Everything `backpain stats` shows; None when nothing is recorded."""
     from backpain_cli.history.views import StatsView
@@ -58,17 +121,31 @@ def stats_view(
         starts = store.completed_starts()
         sessions = store.sessions(since=window)
         recorded = store.frequencies()
+        recorded_plans = store.plans()
+        first_starts = store.first_starts()
     if not starts and not sessions:
         return None
-    planned = frequencies(stats.routines_in_use(sessions, now=now), recorded, lookup)
-    adherence = [
-        (
-            stats.adherence(name, frequency, sessions, now=now, zone=zone),
-            stats.adherence(name, frequency, sessions, now=now, zone=zone, weeks=4, weeks_back=1),
-        )
-        for name, frequency in planned
-        if frequency is not None
-    ]
+    planned = plans(
+        stats.routines_in_use(sessions, now=now),
+        recorded_plans=recorded_plans,
+        recorded_frequencies=recorded,
+        lookup=lookup,
+    )
+    adherence = []
+    for plan in planned:
+        if plan.frequency is None:
+            continue
+        members = _all_members(plan, recorded_plans)
+        first = first_days(first_starts, plan, zone)
+
+        this_week, before = (
+            stats.adherence(
+                plan.name, plan.frequency, sessions, now=now, zone=zone, weeks=weeks,
+                weeks_back=back, members=members, first_day=first,
+            )
+            for weeks, back in ((1, 0), (4, 1))
+        )  # fmt: skip
+        adherence.append((this_week, before))
     days_done = {stats.local_day(start, zone) for start in starts}
     pain = stats.pain_by_day(sessions, now=now, zone=zone, days=days)
     first_day = pain[0].day
@@ -103,21 +180,42 @@ def today(
     *,
     now: datetime,
     zone: tzinfo,
-    lookup: RoutineFrequency,
+    lookup: RoutineLookup,
 ) -> Today:
     """Due today for `routines`, or for every routine in use when none are named."""
     sessions = []
     recorded: dict[str, Frequency | None] = {}
+    recorded_plans: dict[str, str] = {}
     if store is not None:
         with store, store.snapshot():
             sessions = store.sessions(since=now - timedelta(days=stats.DAYS_IN_USE + 8))
             recorded = store.frequencies()
+            recorded_plans = store.plans()
     names = list(routines) or stats.routines_in_use(sessions, now=now)
-    planned = frequencies(names, {} if routines else recorded, lookup)
+    planned = plans(
+        names,
+        recorded_plans={} if routines else recorded_plans,  # named: their files decide
+        recorded_frequencies={} if routines else recorded,
+        lookup=lookup,
+    )
     dues = [
-        stats.due_today(name, frequency, sessions, now=now, zone=zone)
-        for name, frequency in planned
-        if frequency is not None
+        stats.due_today(
+            plan.name,
+            plan.frequency,
+            sessions,
+            now=now,
+            zone=zone,
+            members=_all_members(plan, recorded_plans),
+        )
+        for plan in planned
+        if plan.frequency is not None
     ]
-    unplanned = [name for name, frequency in planned if frequency is None]
+    unplanned = [plan.name for plan in planned if plan.frequency is None]
     return Today(dues, unplanned, stats.today_in(now, zone))
+
+
+def _all_members(plan: Plan, recorded_plans: dict[str, str]) -> set[str]:
+    """The plan's routines, and any other routine recorded as counting toward it."""
+    return {*plan.members, plan.name} | {
+        name for name, target in recorded_plans.items() if target == plan.name
+    }

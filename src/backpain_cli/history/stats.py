@@ -13,13 +13,19 @@ Rules (documented in the README):
   not make up for Tuesday); "N per week" counts at most N a week.
 - The current streak is the run of days with a completed session that ends today, or
   yesterday when nothing is done yet today (the day is not over).
+- Adherence counts from the day of the first recorded session of the plan (any routine
+  that counts toward it), never before: the days before you started are not "missed".
+  A "N per week" plan asks, of the week it started in, its share of the days left
+  (rounded up: 3 per week from a Wednesday asks 3, from a Sunday 1; see `kept_between`).
+- A plan is a routine with a frequency and the routines that count toward it
+  (`counts_as`); every session of any of them counts toward the one frequency.
 """
 
 from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -109,19 +115,33 @@ def streaks(days: Iterable[date], *, today: date) -> Streaks:
 # -- adherence --------------------------------------------------------------------
 
 
+def in_plan(sessions: Iterable[SessionRecord], members: Collection[str]) -> list[SessionRecord]:
+    """The sessions of the routines that count toward one plan."""
+    return [s for s in sessions if s.routine in members]
+
+
 @dataclass(frozen=True)
 class Adherence:
-    routine: str
+    routine: str  # the plan: the routine whose frequency it is
     frequency: Frequency
     start: date  # first day of the period (a Monday)
     days: int  # length of the period in days (a multiple of 7)
     done: int  # completed sessions that count (capped per day or week)
     target: int  # sessions the frequency asks for over the whole period
     due_so_far: int  # sessions asked for up to and including today
+    counted_from: date | None = None  # the first day counted (the plan's first session)
+    variants: tuple[str, ...] = ()  # other routines whose sessions count toward it
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.target) if self.target else 100
+
+    @property
+    def started(self) -> bool:
+        """Whether any day of the period is counted (it is not all before the first)."""
+        return self.counted_from is None or self.counted_from < self.start + timedelta(
+            days=self.days
+        )
 
 
 def adherence(
@@ -133,18 +153,33 @@ def adherence(
     zone: tzinfo,
     weeks: int = 1,
     weeks_back: int = 0,
+    members: Collection[str] | None = None,
+    first_day: date | None = None,
 ) -> Adherence:
-    """How well the routine's frequency was kept over `weeks` whole weeks.
+    """How well the plan's frequency was kept over `weeks` whole weeks.
 
-    The period ends with this week (`weeks_back=0`) or that many weeks earlier.
+    The period ends with this week (`weeks_back=0`) or that many weeks earlier. Sessions
+    of `members` count (default: the routine alone); days before `first_day` (the day
+    of the plan's first recorded session) are not counted at all.
     """
     today = today_in(now, zone)
     end = week_start(today) + timedelta(weeks=1 - weeks_back)  # exclusive
     start = end - timedelta(weeks=weeks)
+    counted = max(start, first_day) if first_day is not None else start
     kept = kept_between(
-        routine, frequency, sessions, first=start, last=end - timedelta(days=1), now=now, zone=zone
+        routine,
+        frequency,
+        sessions,
+        first=counted,
+        last=end - timedelta(days=1),
+        now=now,
+        zone=zone,
+        members=members,
     )
-    return Adherence(routine, frequency, start, 7 * weeks, kept.done, kept.target, kept.due)
+    variants = tuple(sorted(set(members or ()) - {routine}))
+    return Adherence(
+        routine, frequency, start, 7 * weeks, kept.done, kept.target, kept.due, first_day, variants
+    )
 
 
 @dataclass(frozen=True)
@@ -175,6 +210,7 @@ def kept_between(
     last: date,
     now: datetime,
     zone: tzinfo,
+    members: Collection[str] | None = None,
 ) -> Kept:
     """How well the frequency was kept from `first` to `last` (local days, both included).
 
@@ -184,7 +220,7 @@ def kept_between(
     """
     today = today_in(now, zone)
     end = last + timedelta(days=1)  # exclusive
-    per_day = completed_days((s for s in sessions if s.routine == routine), zone)
+    per_day = completed_days(in_plan(sessions, members or {routine}), zone)
     times = frequency.times
     elapsed_days = max(0, min((today - first).days + 1, (end - first).days))
     if frequency.period is Period.DAY:
@@ -232,6 +268,7 @@ def day_marks(
     last: date,
     now: datetime,
     zone: tzinfo,
+    members: Collection[str] | None = None,
 ) -> list[DayMark]:
     """One mark a local day from `first` to `last`: how the day's sessions met the
     frequency. "N per week" asks nothing of a single day: a day with a completed
@@ -239,9 +276,7 @@ def day_marks(
     today = today_in(now, zone)
     completed: Counter[date] = Counter()
     begun: Counter[date] = Counter()
-    for session in sessions:
-        if session.routine != routine:
-            continue
+    for session in in_plan(sessions, members or {routine}):
         day = local_day(session.started, zone)
         if first <= day <= last:
             begun[day] += 1
@@ -273,6 +308,7 @@ class Due:
     due: int  # sessions asked for today
     done: int  # completed sessions today (counting towards `due`)
     done_this_week: int  # completed sessions this week (for "N per week")
+    variants: tuple[str, ...] = ()  # other routines whose sessions count toward it
 
     @property
     def satisfied(self) -> bool:
@@ -290,22 +326,26 @@ def due_today(
     *,
     now: datetime,
     zone: tzinfo,
+    members: Collection[str] | None = None,
 ) -> Due:
-    """What the frequency asks of today.
+    """What the plan's frequency asks of today; sessions of `members` count (default:
+    the routine alone).
 
     "N per day": N sessions today. "N per week": one session today, unless the week's
     N are already done before today (then nothing is due).
     """
     today = today_in(now, zone)
     monday = week_start(today)
-    per_day = completed_days((s for s in sessions if s.routine == routine), zone)
+    per_day = completed_days(in_plan(sessions, members or {routine}), zone)
     done_today = per_day[today]
     this_week = sum(count for day, count in per_day.items() if monday <= day <= today)
+    variants = tuple(sorted(set(members or ()) - {routine}))
     if frequency.period is Period.DAY:
-        return Due(routine, frequency, frequency.times, min(done_today, frequency.times), this_week)
-    before_today = this_week - done_today
-    due = 1 if before_today < frequency.times else 0
-    return Due(routine, frequency, due, min(done_today, due), this_week)
+        due = frequency.times
+    else:
+        before_today = this_week - done_today
+        due = 1 if before_today < frequency.times else 0
+    return Due(routine, frequency, due, min(done_today, due), this_week, variants)
 
 
 def routines_in_use(

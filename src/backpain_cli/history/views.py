@@ -257,6 +257,24 @@ def _signed(value: float) -> str:
     return f"{value:+.1f}" if value else "0.0"
 
 
+def _adherence_line(now: Adherence, before: Adherence) -> str:
+    """`upper-back (2 per day, with upper-back-chair): 9 of 14 this week, ...`; days
+    before the plan's first session are not counted, and the line says from when."""
+    plan = f"{now.frequency}" + (f", with {', '.join(now.variants)}" if now.variants else "")
+    first = now.counted_from
+    week = f"{now.done} of {now.target} this week, {now.due_so_far} due so far"
+    if first is not None and first > now.start:
+        week += f" (from your first session, {_day(first)})"
+    earlier = f"the {before.days // 7} weeks before: "
+    if not before.started:
+        earlier += "none counted, they were before your first session"
+    else:
+        earlier += f"{before.done} of {before.target} ({before.percent} %)"
+        if first is not None and first > before.start:
+            earlier += f", from {_day(first)}"
+    return f"  {now.routine} ({plan}): {week}; {earlier}"
+
+
 def stats_text(view: StatsView, *, styled: bool) -> str:
     lines: list[str] = []
     this_week = view.weeks[-1]
@@ -278,11 +296,7 @@ def stats_text(view: StatsView, *, styled: bool) -> str:
     if not view.adherence:
         lines.append("  No routine played in the last 4 weeks has a frequency.")
     for now, before in view.adherence:
-        lines.append(
-            f"  {now.routine} ({now.frequency}): {now.done} of {now.target} this week, "
-            f"{now.due_so_far} due so far; the {before.days // 7} weeks before: "
-            f"{before.done} of {before.target} ({before.percent} %)"
-        )
+        lines.append(_adherence_line(now, before))
 
     lines.append("")
     lines.append(_bold("Sessions per week (completed + partial)", styled))
@@ -347,7 +361,8 @@ def today_text(
         else:
             progress = f"{due.done} of {due.due} done"
         state = "done" if due.satisfied else f"{due.left} to go"
-        rows.append([due.routine, str(due.frequency), progress, state])
+        counted = f"(with {', '.join(due.variants)})" if due.variants else ""
+        rows.append([due.routine, str(due.frequency), progress, state, counted])
     lines.extend("  " + line for line in _columns(rows, styled=False))
     left = sum(due.left for due in dues)
     lines.append(

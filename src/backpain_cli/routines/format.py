@@ -92,6 +92,11 @@ ROUTINE_KEYS: dict[str, Key] = {
     "source": Key("text", "Where the exercises and doses come from.", default=""),
     "disclaimer": Key("text", "Safety disclaimer shown with the routine.", default=None),
     "frequency": Key("frequency", "How often to do it: `N per day` or `N per week` (N 1-10)."),
+    "counts_as": Key(
+        "slug",
+        "The routine whose frequency this one counts toward (e.g. a desk version of "
+        "`upper-back`); not with `frequency`.",
+    ),
     "defaults": Key("map", "Dose defaults for every exercise (hold, reps, sets, rests...)."),
     "exercises": Key("list", "The exercises, in order.", True, max_items=50),
 }

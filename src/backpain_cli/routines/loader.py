@@ -265,11 +265,16 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
 
 
 def load_routine(
-    path: Path, *, default_name: str | None = None, library: ExerciseLibrary | None = None
+    path: Path,
+    *,
+    default_name: str | None = None,
+    library: ExerciseLibrary | None = None,
+    known_routines: list[str] | None = None,
 ) -> Routine:
     """Load and validate one routine file; raises RoutineError listing every problem.
 
     `use` entries are looked up in `library` (default: the built-in exercises only).
+    With `known_routines`, a `counts_as` must name one of them.
     """
     text = read_routine_text(path)
     return parse_routine(
@@ -278,6 +283,7 @@ def load_routine(
         default_name=default_name or _stem(path),
         library=library,
         source=str(path.resolve()),
+        known_routines=known_routines,
     )
 
 
@@ -289,6 +295,7 @@ def parse_routine(
     loader: YamlLoader | None = None,
     library: ExerciseLibrary | None = None,
     source: str | None = None,
+    known_routines: list[str] | None = None,
 ) -> Routine:
     """Validate routine text (`shown` names it in messages); raises RoutineError.
 
@@ -296,6 +303,7 @@ def parse_routine(
     """
     node = compose(text, shown, loader=loader)
     checker = _Checker(shown, library=library, source=source)
+    checker.known_routines = known_routines
     routine = checker.routine(node, default_name)
     if checker.problems:
         # Report in reading order, whatever order the checks ran in.
@@ -334,6 +342,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.default_keys: set[str] = set()  # keys given in `defaults`, valid or not
         self.suggested: set[str] = set()  # keys the last mapping's unknown keys look like
+        self.known_routines: list[str] | None = None  # what `counts_as` may name
 
     def report(self, node: Node, key_path: str, message: str) -> None:
         mark = node.start_mark
@@ -389,7 +398,10 @@ class _Checker:
         if spec.kind == "slug":
             slug = self.text(node, key_path, spec)
             if slug is not None and not re.fullmatch(SLUG_PATTERN, slug):
-                what, example = ("name", "upper-back") if key_path == "name" else ("id", "")
+                what, example = {
+                    "name": ("name", "upper-back"),
+                    "counts_as": ("routine name", "upper-back"),
+                }.get(key_path, ("id", ""))
                 self.report(
                     node,
                     key_path,
@@ -518,6 +530,26 @@ class _Checker:
         }
         defaults = self.defaults(keys["defaults"]) if "defaults" in keys else {}
         exercises = self.exercises(keys["exercises"], defaults) if "exercises" in keys else None
+        counts_as = values.get("counts_as")
+        if counts_as is not None and "frequency" in keys:
+            self.report(
+                keys["counts_as"],
+                "counts_as",
+                f"give counts_as or frequency, not both: this routine is done as often as "
+                f"'{counts_as}' says",
+            )
+        elif counts_as is not None and counts_as == (values.get("name") or default_name):
+            self.report(keys["counts_as"], "counts_as", "names this routine itself")
+        elif (
+            counts_as is not None
+            and self.known_routines is not None
+            and counts_as not in self.known_routines
+        ):
+            self.report(
+                keys["counts_as"],
+                "counts_as",
+                f"no routine is named '{counts_as}'{did_you_mean(counts_as, self.known_routines)}",
+            )
         if self.problems or exercises is None:
             return None
         frequency = None
@@ -532,6 +564,7 @@ class _Checker:
             source=values.get("source", ""),
             disclaimer=values.get("disclaimer") or DEFAULT_DISCLAIMER,
             frequency=frequency,
+            counts_as=counts_as,
         )
 
     def defaults(self, node: Node) -> dict[str, int]:
@@ -724,7 +757,8 @@ def check_file(path: Path, *, library: ExerciseLibrary | None = None) -> str:
     if path.name == EXERCISES_FILE:
         ids = load_exercises_file(path, library=library)
         return f"exercise library, {_exercises(len(ids))}"
-    routine = load_routine(path, library=library)
+    known = (library or builtin_library()).routine_names()
+    routine = load_routine(path, library=library, known_routines=known)
     return f"{routine.name}, {_exercises(len(routine.exercises))}"
 
 

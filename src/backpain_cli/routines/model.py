@@ -101,6 +101,7 @@ class Routine:
     source: str = ""
     disclaimer: str = DEFAULT_DISCLAIMER
     frequency: Frequency | None = None
+    counts_as: str | None = None  # the routine whose frequency this one counts toward
 
     def __post_init__(self) -> None:
         _clean_fields(self, lines=("name", "title"), texts=("summary", "source", "disclaimer"))
