@@ -124,7 +124,7 @@ def add_command(
         )
     reminders = make_reminders(routine, times, days, allow_night=allow_night)
     _, loaded = load(routine)  # an unknown routine is an error before anything is set
-    if loaded.frequency is None:
+    if loaded.frequency is None and loaded.counts_as is None:  # counts_as: its plan's
         raise ReminderError(
             f"{routine} has no frequency, so nothing is ever due and a reminder would "
             f"never show; add one such as `frequency: 1 per day` (`backpain edit {routine}`)"

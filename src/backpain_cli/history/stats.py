@@ -218,6 +218,8 @@ def kept_between(
     (Monday to Sunday), at most N counted a week; a week the run only partly covers asks
     its share (rounded up), and a week is due in full as soon as it has begun.
     """
+    if last < first:  # e.g. a period wholly before the plan's first session
+        return Kept(0, 0, 0)
     today = today_in(now, zone)
     end = last + timedelta(days=1)  # exclusive
     per_day = completed_days(in_plan(sessions, members or {routine}), zone)
