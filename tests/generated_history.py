@@ -7,7 +7,12 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    SessionOutcome,
+    SessionRecord,
+)
 from backpain_cli.routines.model import Frequency, Period
 
 TWICE_A_DAY = Frequency(2, Period.DAY)
@@ -66,7 +71,7 @@ def twice_daily(
                     started=started,
                     last_update=moment,
                     ended=None if partial else moment,
-                    outcome=Outcome.PARTIAL if partial else Outcome.COMPLETED,
+                    outcome=SessionOutcome.PARTIAL if partial else SessionOutcome.COMPLETED,
                     exercises_planned=len(EXERCISES),
                     pain_before=before,
                     pain_after=None if partial else after,

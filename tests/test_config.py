@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from backpain_cli.cli import cli
 from backpain_cli.cli.config import load_settings
 from backpain_cli.config import (
-    Origin,
     Settings,
+    SettingSource,
     check_chime,
     effective_settings,
     format_value,
@@ -187,11 +187,11 @@ def test_unreadable_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 def test_command_line_beats_config_beats_defaults() -> None:
     settings = effective_settings({"sound": False, "voice": True}, {"voice": False, "plain": None})
     assert (settings.sound, settings.voice, settings.plain) == (False, False, False)
-    assert settings.origin("sound") is Origin.CONFIG_FILE
-    assert settings.origin("voice") is Origin.COMMAND_LINE
-    assert settings.origin("plain") is Origin.DEFAULT
-    assert effective_settings({}).origin("chime") is Origin.DEFAULT
-    assert Settings().origin("sound") is Origin.DEFAULT
+    assert settings.origin("sound") is SettingSource.CONFIG_FILE
+    assert settings.origin("voice") is SettingSource.COMMAND_LINE
+    assert settings.origin("plain") is SettingSource.DEFAULT
+    assert effective_settings({}).origin("chime") is SettingSource.DEFAULT
+    assert Settings().origin("sound") is SettingSource.DEFAULT
     with pytest.raises(KeyError):
         effective_settings({}, {"colour": True})
     with pytest.raises(KeyError):
@@ -225,7 +225,7 @@ def test_load_settings_reads_the_config_file(home: Path) -> None:
     settings = load_settings(voice=None, sound=False)
     assert settings.voice is True
     assert settings.sound is False
-    assert settings.origin("sound") is Origin.COMMAND_LINE
+    assert settings.origin("sound") is SettingSource.COMMAND_LINE
 
 
 # -- commands ------------------------------------------------------------------------

@@ -34,9 +34,9 @@ from backpain_cli.player.engine import (
     Cue,
     CueKind,
     Event,
+    ExerciseOutcome,
     ExerciseResult,
     HelpToggled,
-    Outcome,
     Paused,
     Player,
     SegmentStarted,
@@ -501,8 +501,8 @@ def summary_text(summary: Summary, *, width: int = 100, hurt_flagged: bool = Fal
 
 def test_summary_of_a_finished_routine() -> None:
     results = (
-        ExerciseResult(0, STRETCH, Outcome.DONE, 2, 2),
-        ExerciseResult(1, ROTATION, Outcome.SKIPPED, 0, 4),
+        ExerciseResult(0, STRETCH, ExerciseOutcome.DONE, 2, 2),
+        ExerciseResult(1, ROTATION, ExerciseOutcome.SKIPPED, 0, 4),
     )
     summary = Summary(TIMELINE, results, active_seconds=125, paused_seconds=61, quit=False)
     assert summary_text(summary) == "\n".join(
@@ -518,8 +518,8 @@ def test_summary_of_a_finished_routine() -> None:
 
 def test_summary_of_a_stopped_routine() -> None:
     results = (
-        ExerciseResult(0, STRETCH, Outcome.STOPPED, 1, 2),
-        ExerciseResult(1, ROTATION, Outcome.NOT_REACHED, 0, 4),
+        ExerciseResult(0, STRETCH, ExerciseOutcome.STOPPED, 1, 2),
+        ExerciseResult(1, ROTATION, ExerciseOutcome.NOT_REACHED, 0, 4),
     )
     summary = Summary(TIMELINE, results, active_seconds=40, paused_seconds=0.4, quit=True)
     assert summary_text(summary).split("\n")[0] == "Stopped: Demo routine"
@@ -529,8 +529,8 @@ def test_summary_of_a_stopped_routine() -> None:
 
 def test_summary_of_an_exercise_that_hurt() -> None:
     results = (
-        ExerciseResult(0, STRETCH, Outcome.HURT, 1, 2),
-        ExerciseResult(1, ROTATION, Outcome.DONE, 4, 4),
+        ExerciseResult(0, STRETCH, ExerciseOutcome.HURT, 1, 2),
+        ExerciseResult(1, ROTATION, ExerciseOutcome.DONE, 4, 4),
     )
     summary = Summary(TIMELINE, results, active_seconds=95, paused_seconds=20, quit=False)
     assert summary_text(summary, hurt_flagged=True) == "\n".join(
@@ -556,8 +556,8 @@ def test_summary_of_an_exercise_that_hurt() -> None:
 
 def test_summary_of_two_exercises_that_hurt() -> None:
     results = (
-        ExerciseResult(0, STRETCH, Outcome.HURT, 0, 2),
-        ExerciseResult(1, ROTATION, Outcome.HURT, 0, 4),
+        ExerciseResult(0, STRETCH, ExerciseOutcome.HURT, 0, 2),
+        ExerciseResult(1, ROTATION, ExerciseOutcome.HURT, 0, 4),
     )
     summary = Summary(TIMELINE, results, active_seconds=9, paused_seconds=0, quit=False)
     lines = summary_text(summary, width=200, hurt_flagged=True).split("\n")

@@ -15,11 +15,11 @@ from backpain_cli.player.engine import (
     Event,
     ExerciseFinished,
     ExerciseHurt,
+    ExerciseOutcome,
     ExerciseSkipped,
     Finished,
     HelpToggled,
     MuteChanged,
-    Outcome,
     Paused,
     Player,
     Quit,
@@ -175,8 +175,8 @@ def test_a_whole_routine_in_exact_order() -> None:
     assert not summary.quit
     assert summary.active_seconds == 49
     assert summary.paused_seconds == 0
-    assert [r.outcome for r in summary.results] == [Outcome.DONE] * 3
-    assert summary.count(Outcome.DONE) == 3
+    assert [r.outcome for r in summary.results] == [ExerciseOutcome.DONE] * 3
+    assert summary.count(ExerciseOutcome.DONE) == 3
 
 
 def test_ticks_once_per_shown_second_and_waits_never_accumulate() -> None:
@@ -301,7 +301,7 @@ def test_next_through_a_set_rest_and_off_the_end() -> None:
         "0 finished",
     ]
     assert player.summary is not None
-    assert player.summary.count(Outcome.SKIPPED) == 3
+    assert player.summary.count(ExerciseOutcome.SKIPPED) == 3
     player.next()  # over: commands do nothing
     player.quit()
     assert recorder.lines[-1] == "0 finished"
@@ -384,7 +384,7 @@ def test_back_across_an_exercise_boundary_then_forward_again() -> None:
         "37.5 cue set_end",
         "37.5 done rotation 8/8",  # left forwards again: its outcome is emitted again
     ]
-    assert summary.results[0].outcome is Outcome.DONE
+    assert summary.results[0].outcome is ExerciseOutcome.DONE
 
 
 def test_skip_exercise_from_prepare_hold_rest_and_set_rest() -> None:
@@ -396,8 +396,8 @@ def test_skip_exercise_from_prepare_hold_rest_and_set_rest() -> None:
             f"{stamp} skipped rotation {summary.results[0].holds_done}/8",
             f"{stamp} start squeeze prepare",
         ], kind
-        assert summary.results[0].outcome is Outcome.SKIPPED
-        assert summary.results[1].outcome is Outcome.DONE
+        assert summary.results[0].outcome is ExerciseOutcome.SKIPPED
+        assert summary.results[1].outcome is ExerciseOutcome.DONE
 
 
 HURTS = (*BINDINGS, Binding(("p",), "p", "hurts", "this hurts", Player.stop_for_pain))
@@ -415,11 +415,11 @@ def test_stop_for_pain_from_prepare_hold_rest_and_set_rest() -> None:
         hurt = [e for e in recorder.events if isinstance(e, ExerciseHurt)]
         assert [e.result for e in hurt] == [summary.results[0]]
         assert [r.outcome for r in summary.results] == [
-            Outcome.HURT,
-            Outcome.DONE,
-            Outcome.DONE,
+            ExerciseOutcome.HURT,
+            ExerciseOutcome.DONE,
+            ExerciseOutcome.DONE,
         ]
-        assert summary.count(Outcome.HURT) == 1
+        assert summary.count(ExerciseOutcome.HURT) == 1
         assert not summary.quit
 
 
@@ -432,7 +432,7 @@ def test_stop_for_pain_in_the_last_exercise_finishes_the_routine() -> None:
         "46 cue routine_end",
         "46 finished",
     ]
-    assert summary.results[2].outcome is Outcome.HURT
+    assert summary.results[2].outcome is ExerciseOutcome.HURT
 
 
 def test_going_back_into_an_exercise_that_hurt_and_finishing_it_counts_as_done() -> None:
@@ -449,7 +449,7 @@ def test_going_back_into_an_exercise_that_hurt_and_finishing_it_counts_as_done()
         "6.5 cue set_end",
         "6.5 done rotation 1/8",  # the last outcome counts
     ]
-    assert summary.results[0].outcome is Outcome.DONE
+    assert summary.results[0].outcome is ExerciseOutcome.DONE
 
 
 def test_skip_the_last_exercise_finishes_the_routine() -> None:
@@ -462,7 +462,11 @@ def test_skip_the_last_exercise_finishes_the_routine() -> None:
         "46 finished",
     ]
     assert summary.active_seconds == 46
-    assert [r.outcome for r in summary.results] == [Outcome.DONE, Outcome.DONE, Outcome.SKIPPED]
+    assert [r.outcome for r in summary.results] == [
+        ExerciseOutcome.DONE,
+        ExerciseOutcome.DONE,
+        ExerciseOutcome.SKIPPED,
+    ]
 
 
 def test_quit_mid_hold() -> None:
@@ -475,9 +479,9 @@ def test_quit_mid_hold() -> None:
     assert summary.quit
     assert summary.active_seconds == 43
     assert [(r.outcome, r.holds_done, r.holds_total) for r in summary.results] == [
-        (Outcome.DONE, 8, 8),
-        (Outcome.STOPPED, 1, 2),
-        (Outcome.NOT_REACHED, 0, 1),
+        (ExerciseOutcome.DONE, 8, 8),
+        (ExerciseOutcome.STOPPED, 1, 2),
+        (ExerciseOutcome.NOT_REACHED, 0, 1),
     ]
 
 
@@ -486,7 +490,7 @@ def test_quit_while_paused_with_ctrl_c_counts_the_pause() -> None:
     assert recorder.lines[-3:] == ["3 paused 2 left", "13 end 1 quit", "13 quit"]
     assert summary.active_seconds == 3
     assert summary.paused_seconds == 10
-    assert summary.results[0].outcome is Outcome.STOPPED
+    assert summary.results[0].outcome is ExerciseOutcome.STOPPED
     assert isinstance(recorder.events[-1], Quit)
     assert recorder.events[-1].summary is summary
 
@@ -517,7 +521,7 @@ def test_next_on_the_last_segment_while_paused_finishes_cleanly() -> None:
     ]
     assert summary.paused_seconds == 4
     assert summary.active_seconds == 46
-    assert summary.results[2].outcome is Outcome.SKIPPED
+    assert summary.results[2].outcome is ExerciseOutcome.SKIPPED
 
 
 def test_from_exercise_starts_there() -> None:

@@ -22,7 +22,7 @@ from backpain_cli.history.records import (
     ExerciseRecord,
     ExerciseStatus,
     ExerciseTally,
-    Outcome,
+    SessionOutcome,
     tally,
 )
 from backpain_cli.history.store import (
@@ -86,7 +86,9 @@ def test_a_session_written_exercise_by_exercise_reads_back(db: Path) -> None:
         history.record_exercise(session, exercise(0))
         history.record_exercise(session, exercise(1, ExerciseStatus.SKIPPED))
         history.record_exercise(session, exercise(2, ExerciseStatus.STOPPED_FOR_PAIN))
-        history.end_session(session, ended=T0 + timedelta(minutes=7), outcome=Outcome.COMPLETED)
+        history.end_session(
+            session, ended=T0 + timedelta(minutes=7), outcome=SessionOutcome.COMPLETED
+        )
         history.record_pain_after(session, 2)
     history = open_for_reading(db)
     assert history is not None
@@ -112,7 +114,7 @@ def test_an_interrupted_session_is_partial_and_lasts_until_its_last_record(db: P
         session = history.begin_session(start(pain=None))
         history.record_exercise(session, exercise(0))
         [record] = history.sessions()
-    assert record.outcome is Outcome.PARTIAL
+    assert record.outcome is SessionOutcome.PARTIAL
     assert record.ended is None
     assert record.last_update == exercise(0).ended
     assert record.duration_seconds == 60.25
@@ -549,10 +551,10 @@ def test_todays_schema_with_data_migrates_and_loses_nothing(db: Path) -> None:
     with reader:
         sessions = reader.sessions(with_exercises=True)
         assert [(s.routine, s.outcome, s.pain_before, s.pain_after) for s in sessions] == [
-            ("upper-back", Outcome.COMPLETED, 4, 2),
-            ("upper-back-chair", Outcome.PARTIAL, 5, None),
-            ("upper-back-gentle", Outcome.COMPLETED, None, None),
-            ("mine", Outcome.COMPLETED, 3, 3),
+            ("upper-back", SessionOutcome.COMPLETED, 4, 2),
+            ("upper-back-chair", SessionOutcome.PARTIAL, 5, None),
+            ("upper-back-gentle", SessionOutcome.COMPLETED, None, None),
+            ("mine", SessionOutcome.COMPLETED, 3, 3),
         ]
         assert [s.duration_seconds for s in sessions] == [780, 240, 480, 300]
         assert [str(s.frequency) for s in sessions] == ["2 per day", "2 per day", "1 per day",
@@ -598,12 +600,12 @@ def test_two_open_histories_interleave_their_writes(db: Path) -> None:
     for position in range(3):
         first.record_exercise(a, exercise(position))
         second.record_exercise(b, exercise(position))
-    first.end_session(a, ended=T0 + timedelta(minutes=9), outcome=Outcome.COMPLETED)
-    second.end_session(b, ended=T0 + timedelta(minutes=9), outcome=Outcome.PARTIAL)
+    first.end_session(a, ended=T0 + timedelta(minutes=9), outcome=SessionOutcome.COMPLETED)
+    second.end_session(b, ended=T0 + timedelta(minutes=9), outcome=SessionOutcome.PARTIAL)
     records = first.sessions(with_exercises=True)
     assert [(r.routine, r.outcome, len(r.exercises)) for r in records] == [
-        ("upper-back", Outcome.COMPLETED, 3),
-        ("upper-back-chair", Outcome.PARTIAL, 3),
+        ("upper-back", SessionOutcome.COMPLETED, 3),
+        ("upper-back-chair", SessionOutcome.PARTIAL, 3),
     ]
     first.close()
     second.close()
@@ -698,14 +700,14 @@ import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from backpain_cli.history.store import SessionStart, open_for_recording
-from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome
+from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, SessionOutcome
 history, warning = open_for_recording(Path(sys.argv[1]))
 now = datetime.now(timezone.utc)
 for n in range(40):
     s = history.begin_session(SessionStart(sys.argv[2], "h", now, 5))
     for p in range(5):
         history.record_exercise(s, ExerciseRecord(p, f"e{p}", "E", ExerciseStatus.DONE, now, now))
-    history.end_session(s, ended=now, outcome=Outcome.COMPLETED)
+    history.end_session(s, ended=now, outcome=SessionOutcome.COMPLETED)
 """
 
 

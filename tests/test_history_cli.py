@@ -13,7 +13,12 @@ from click.testing import CliRunner
 
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
-from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    SessionOutcome,
+    SessionRecord,
+)
 from backpain_cli.history.store import open_for_recording
 from backpain_cli.routines.model import Frequency, Period
 
@@ -71,7 +76,7 @@ def make(
         started=start,
         last_update=end,
         ended=end if completed else None,
-        outcome=Outcome.COMPLETED if completed else Outcome.PARTIAL,
+        outcome=SessionOutcome.COMPLETED if completed else SessionOutcome.PARTIAL,
         exercises_planned=5,
         pain_before=pain[0],
         pain_after=pain[1],

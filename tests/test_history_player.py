@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from backpain_cli.cli import cli
 from backpain_cli.history.recorder import routine_hash
-from backpain_cli.history.records import ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.records import ExerciseStatus, SessionOutcome, SessionRecord
 from backpain_cli.history.store import open_for_reading
 
 TINY = """\
@@ -85,7 +85,7 @@ def test_start_records_the_session(runner: CliRunner, home: Path, tiny: Path) ->
     [session] = sessions(home)
     assert session.routine == "tiny"
     assert session.routine_hash == routine_hash(tiny.read_bytes())
-    assert session.outcome is Outcome.COMPLETED
+    assert session.outcome is SessionOutcome.COMPLETED
     assert (session.pain_before, session.pain_after) == (None, None)  # no terminal: no question
     assert [e.exercise_id for e in session.exercises] == ["squeeze", "rotation", "ball"]
     assert session.exercises[1].sides_done == ("left", "right")
@@ -207,7 +207,7 @@ def test_sigkill_mid_routine_keeps_the_finished_exercises(home: Path, user_routi
     player.wait(timeout=10)
     assert player.returncode == -signal.SIGKILL
     [session] = sessions(home)
-    assert session.outcome is Outcome.PARTIAL
+    assert session.outcome is SessionOutcome.PARTIAL
     assert session.ended is None
     assert [(e.exercise_id, e.status) for e in session.exercises] == [
         ("first", ExerciseStatus.DONE)
@@ -250,7 +250,7 @@ def test_two_players_at_once_both_record(home: Path, tiny: Path) -> None:
     assert [player.exitstatus for player in players] == [0, 0], [p.before for p in players]
     recorded = sessions(home)
     assert len(recorded) == 2
-    assert all(s.outcome is Outcome.COMPLETED and len(s.exercises) == 3 for s in recorded)
+    assert all(s.outcome is SessionOutcome.COMPLETED and len(s.exercises) == 3 for s in recorded)
     # They really overlapped.
     first, second = recorded
     assert second.started < first.ended  # type: ignore[operator]
@@ -297,7 +297,7 @@ def test_check_ins_and_the_p_key_in_a_terminal(home: Path, tiny: Path) -> None:
         ExerciseStatus.DONE,
         ExerciseStatus.DONE,
     ]
-    assert session.outcome is Outcome.COMPLETED
+    assert session.outcome is SessionOutcome.COMPLETED
 
     # The next start flags it, and no check-in with --no-check-in.
     child = pexpect.spawn(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backpain_cli.history.records import Outcome, SessionRecord
+from backpain_cli.history.records import SessionOutcome, SessionRecord
 from backpain_cli.history.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
 from backpain_cli.history.views import (
     StatsView,
@@ -32,7 +32,7 @@ def test_sparkline_on_a_fixed_scale_with_gaps() -> None:
 def test_styled_table_has_a_bold_header_and_a_rule() -> None:
     started = datetime(2026, 11, 4, 7, 0, tzinfo=timezone.utc)
     session = SessionRecord(
-        1, "upper-back", "h", started, started + timedelta(minutes=5), Outcome.PARTIAL, 5
+        1, "upper-back", "h", started, started + timedelta(minutes=5), SessionOutcome.PARTIAL, 5
     )
     text = history_table([session], timezone.utc, total=1, styled=True)
     assert text.splitlines() == [

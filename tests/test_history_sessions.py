@@ -13,7 +13,12 @@ import pytest
 from fakes import TINY
 
 from backpain_cli.history.recorder import Recorder
-from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    SessionOutcome,
+    SessionRecord,
+)
 from backpain_cli.history.store import History, SessionStart, open_for_recording
 from backpain_cli.player.engine import BINDINGS, Player
 from backpain_cli.routines.timeline import build_timeline
@@ -48,7 +53,7 @@ def session(routine: str, started: datetime, **changes: object) -> SessionRecord
         started=started,
         last_update=started + timedelta(minutes=2),
         ended=started + timedelta(minutes=2),
-        outcome=Outcome.COMPLETED,
+        outcome=SessionOutcome.COMPLETED,
         exercises_planned=2,
         exercises=(
             record(0, ExerciseStatus.DONE, started),
@@ -88,7 +93,9 @@ def test_first_starts_are_per_routine(history: History) -> None:
     history.add_sessions(
         [
             session("upper-back", T0 + timedelta(days=3)),
-            session("upper-back", T0 + timedelta(days=1), outcome=Outcome.PARTIAL, ended=None),
+            session(
+                "upper-back", T0 + timedelta(days=1), outcome=SessionOutcome.PARTIAL, ended=None
+            ),
             session("mine", T0 + timedelta(days=5)),
         ]
     )
@@ -179,7 +186,7 @@ def test_resume_continues_the_same_session_from_where_it_stopped(history: Histor
     quit_at = build_timeline(TINY).segments[second].start + 1.0
     play(history, [(quit_at, "q")])
     [partial] = history.sessions(with_exercises=True)
-    assert partial.outcome is Outcome.PARTIAL
+    assert partial.outcome is SessionOutcome.PARTIAL
     assert [e.status for e in partial.exercises] == [ExerciseStatus.DONE, ExerciseStatus.STOPPED]
     first_length = partial.duration_seconds
 
@@ -190,7 +197,7 @@ def test_resume_continues_the_same_session_from_where_it_stopped(history: Histor
     assert recorder.session_id == partial.id
     [whole] = history.sessions(with_exercises=True)  # one session, not two
     assert whole.id == partial.id
-    assert whole.outcome is Outcome.COMPLETED
+    assert whole.outcome is SessionOutcome.COMPLETED
     assert [e.status for e in whole.exercises] == [ExerciseStatus.DONE] * len(TINY.exercises)
     assert [e.position for e in whole.exercises] == list(range(len(TINY.exercises)))
     # The three hours away are not part of its length.
@@ -205,5 +212,5 @@ def test_a_resumed_session_quit_again_stays_partial(history: History) -> None:
     [partial] = history.sessions(with_exercises=True)
     play(history, [(0.5, "q")], start=T0 + timedelta(hours=1), start_at=1, resume=partial)
     [still] = history.sessions(with_exercises=True)
-    assert still.id == partial.id and still.outcome is Outcome.PARTIAL
+    assert still.id == partial.id and still.outcome is SessionOutcome.PARTIAL
     assert still.exercises[0].status is ExerciseStatus.DONE  # kept

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from backpain_cli.cli import cli
 from backpain_cli.history.store import open_for_reading
 from backpain_cli.player import keys as keys_module
-from backpain_cli.player.engine import BINDINGS, Outcome, Player
+from backpain_cli.player.engine import BINDINGS, ExerciseOutcome, Player
 from backpain_cli.player.run import _run_calmly
 from backpain_cli.player.session import SessionTracking
 from backpain_cli.routines.model import Exercise, Routine
@@ -169,4 +169,4 @@ def test_an_interrupt_while_finishing_keeps_the_finished_summary() -> None:
     player = Player(timeline, clock=lambda: now[0], listeners=[Interrupting()])
     summary = _run_calmly(player, wait, BINDINGS)
     assert not summary.quit
-    assert summary.results[0].outcome is Outcome.DONE
+    assert summary.results[0].outcome is ExerciseOutcome.DONE

@@ -14,11 +14,11 @@ from fakes import TINY
 
 from backpain_cli.errors import HistoryError
 from backpain_cli.history.recorder import Recorder, routine_hash
-from backpain_cli.history.records import ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.records import ExerciseStatus, SessionOutcome, SessionRecord
 from backpain_cli.history.store import History, open_for_recording
 from backpain_cli.player.check_in import QUESTION, CheckInCancelled, ask_pain
 from backpain_cli.player.engine import BINDINGS, Player, Summary
-from backpain_cli.player.engine import Outcome as Result
+from backpain_cli.player.engine import ExerciseOutcome as Result
 from backpain_cli.player.pain import ADVICE, FLAG, PainKeys
 from backpain_cli.routines.model import Frequency, Period
 from backpain_cli.routines.timeline import build_timeline
@@ -85,7 +85,7 @@ def test_a_whole_routine_is_recorded_as_completed(history: History) -> None:
     assert session.routine == "tiny"
     assert session.routine_hash == routine_hash(b"tiny")
     assert session.frequency == Frequency(2, Period.DAY)
-    assert session.outcome is Outcome.COMPLETED
+    assert session.outcome is SessionOutcome.COMPLETED
     assert (session.pain_before, session.pain_after) == (6, 3)
     assert session.started == T0
     total = build_timeline(ROUTINE).total
@@ -127,14 +127,14 @@ def test_each_exercise_is_committed_when_it_is_left(history: History, tmp_path: 
     assert 0 in seen  # ...then the session row is
     assert 1 in seen  # the first exercise was readable before the end
     session = only_session(history)
-    assert session.outcome is Outcome.PARTIAL
+    assert session.outcome is SessionOutcome.PARTIAL
     assert [e.status for e in session.exercises] == [ExerciseStatus.DONE, ExerciseStatus.STOPPED]
 
 
 def test_quit_records_the_exercise_in_progress_as_stopped(history: History) -> None:
     play(history, [(8.0, "q")])  # during the first exercise
     session = only_session(history)
-    assert session.outcome is Outcome.PARTIAL
+    assert session.outcome is SessionOutcome.PARTIAL
     assert session.ended == T0 + timedelta(seconds=8)
     [rotation] = session.exercises
     assert rotation.status is ExerciseStatus.STOPPED
@@ -167,7 +167,7 @@ def test_skipped_exercises_before_the_first_hold_are_kept_once_one_ends(
         ExerciseStatus.DONE,
     ]
     assert session.started == T0  # when the player started, not when it was written
-    assert session.outcome is Outcome.COMPLETED
+    assert session.outcome is SessionOutcome.COMPLETED
 
 
 def test_p_before_any_hold_ended_is_still_recorded(history: History) -> None:
@@ -175,13 +175,13 @@ def test_p_before_any_hold_ended_is_still_recorded(history: History) -> None:
     session = only_session(history)
     assert session.exercises[0].status is ExerciseStatus.STOPPED_FOR_PAIN
     assert session.exercises[0].holds_done == 0
-    assert session.outcome is Outcome.PARTIAL
+    assert session.outcome is SessionOutcome.PARTIAL
 
 
 def test_starting_later_in_the_routine_is_not_a_whole_session(history: History) -> None:
     play(history, start_at=1)
     session = only_session(history)
-    assert session.outcome is Outcome.PARTIAL
+    assert session.outcome is SessionOutcome.PARTIAL
     assert [e.exercise_id for e in session.exercises] == ["squeeze", "ball"]
     assert [e.position for e in session.exercises] == [1, 2]
 
@@ -195,7 +195,7 @@ def test_going_back_into_an_exercise_keeps_one_record_for_it(history: History) -
     session = only_session(history)
     assert [e.exercise_id for e in session.exercises] == ["rotation", "squeeze", "ball"]
     assert session.exercises[0].holds_done == 8
-    assert session.outcome is Outcome.COMPLETED
+    assert session.outcome is SessionOutcome.COMPLETED
 
 
 # -- the p key --------------------------------------------------------------------
@@ -210,7 +210,7 @@ def test_p_stops_the_exercise_shows_the_advice_and_waits_for_a_key(history: Hist
     session = only_session(history)
     statuses = [e.status for e in session.exercises]
     assert statuses == [ExerciseStatus.STOPPED_FOR_PAIN, ExerciseStatus.DONE, ExerciseStatus.DONE]
-    assert session.outcome is Outcome.COMPLETED
+    assert session.outcome is SessionOutcome.COMPLETED
     # The next exercise waited for the key: it started at 8 s and was held until 50 s.
     squeeze = session.exercises[1]
     assert squeeze.started == T0 + timedelta(seconds=8)
@@ -230,7 +230,7 @@ def test_q_still_quits_after_p(history: History) -> None:
         Result.NOT_REACHED,
     ]
     session = only_session(history)
-    assert session.outcome is Outcome.PARTIAL
+    assert session.outcome is SessionOutcome.PARTIAL
     assert [e.status for e in session.exercises] == [
         ExerciseStatus.STOPPED_FOR_PAIN,
         ExerciseStatus.STOPPED,
@@ -245,7 +245,7 @@ def test_p_in_the_last_exercise_ends_the_routine(history: History) -> None:
     assert pain.holding is False
     session = only_session(history)
     assert session.exercises[-1].status is ExerciseStatus.STOPPED_FOR_PAIN
-    assert session.outcome is Outcome.COMPLETED
+    assert session.outcome is SessionOutcome.COMPLETED
 
 
 def test_p_binding_sits_before_quit_in_the_key_line() -> None:
@@ -306,7 +306,7 @@ def test_a_write_failing_mid_session_stops_recording(
     assert warnings == ["history: recording stopped: disk full"]
     session = only_session(history)
     assert session.exercises == ()
-    assert session.outcome is Outcome.PARTIAL  # the end was not written after the failure
+    assert session.outcome is SessionOutcome.PARTIAL  # the end was not written after the failure
     assert recorder.session_id == session.id
 
 

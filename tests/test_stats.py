@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backpain_cli.history.records import Outcome, SessionRecord
+from backpain_cli.history.records import SessionOutcome, SessionRecord
 from backpain_cli.history.stats import (
     DayPain,
     Streaks,
@@ -54,7 +54,7 @@ def session(
         started=started,
         last_update=started + timedelta(minutes=10),
         ended=started + timedelta(minutes=10) if completed else None,
-        outcome=Outcome.COMPLETED if completed else Outcome.PARTIAL,
+        outcome=SessionOutcome.COMPLETED if completed else SessionOutcome.PARTIAL,
         exercises_planned=5,
         pain_before=pain[0],
         pain_after=pain[1],

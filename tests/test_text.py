@@ -12,7 +12,12 @@ import pytest
 
 from backpain_cli.errors import Problem, RoutineError
 from backpain_cli.files import file_problem
-from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    SessionOutcome,
+    SessionRecord,
+)
 from backpain_cli.routines.model import Exercise, Routine
 from backpain_cli.routines.names import (
     file_name_problem,
@@ -113,7 +118,7 @@ def test_history_records_never_hold_raw_controls() -> None:
         0, "a\x1b", "name\x9b\n", ExerciseStatus.DONE, now, now, sides_done=("l\x07",)
     )
     session = SessionRecord(
-        1, "r\x1b]0;t\x07", b"\x1b".hex() + "\x1b", now, now, Outcome.COMPLETED, 1
+        1, "r\x1b]0;t\x07", b"\x1b".hex() + "\x1b", now, now, SessionOutcome.COMPLETED, 1
     )
     for text in (
         record.exercise_id,
@@ -124,7 +129,7 @@ def test_history_records_never_hold_raw_controls() -> None:
     ):
         assert_safe(text)
         assert "\n" not in text
-    odd = SessionRecord(2, 42, b"\x1b[2J", now, now, Outcome.PARTIAL, 1)  # type: ignore[arg-type]
+    odd = SessionRecord(2, 42, b"\x1b[2J", now, now, SessionOutcome.PARTIAL, 1)  # type: ignore[arg-type]
     assert odd.routine == "42" and "\x1b" not in odd.routine_hash
 
 

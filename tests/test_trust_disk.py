@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from backpain_cli.cli import cli
-from backpain_cli.history.records import Outcome, SessionRecord
+from backpain_cli.history.records import SessionOutcome, SessionRecord
 from backpain_cli.history.store import open_for_recording
 
 START = ["start", "upper-back-gentle", "--plain", "--speed", "1000", "--no-sound"]
@@ -60,7 +60,7 @@ def _record(history_file: Path) -> None:
     at = datetime(2026, 11, 1, 8, tzinfo=timezone.utc)
     with history:
         history.add_sessions(
-            [SessionRecord(0, "upper-back-gentle", "ab" * 32, at, at, Outcome.COMPLETED, 2)]
+            [SessionRecord(0, "upper-back-gentle", "ab" * 32, at, at, SessionOutcome.COMPLETED, 2)]
         )
 
 

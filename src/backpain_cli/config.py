@@ -30,7 +30,7 @@ MAX_CONFIG_BYTES = 64 * 1024
 _PREPARE = DOSE_KEYS["prepare"]
 
 
-class Origin(enum.Enum):
+class SettingSource(enum.Enum):
     """Where an effective setting comes from."""
 
     DEFAULT = "default"
@@ -74,10 +74,10 @@ class Settings:
     plain: bool = False
     voice: bool = False
     default_routine: str | None = None
-    origins: Mapping[str, Origin] | None = None
+    origins: Mapping[str, SettingSource] | None = None
 
-    def origin(self, name: str) -> Origin:
-        return (self.origins or {}).get(name, Origin.DEFAULT)
+    def origin(self, name: str) -> SettingSource:
+        return (self.origins or {}).get(name, SettingSource.DEFAULT)
 
     def value(self, name: str) -> object:
         if name not in SETTINGS:
@@ -102,15 +102,15 @@ def effective_settings(
 ) -> Settings:
     """Command-line values (None: not given) beat config values, which beat the defaults."""
     values: dict[str, object] = {}
-    origins: dict[str, Origin] = {}
+    origins: dict[str, SettingSource] = {}
     given = command_line or {}
     for name, spec in SETTINGS.items():
         if given.get(name) is not None:
-            values[name], origins[name] = given[name], Origin.COMMAND_LINE
+            values[name], origins[name] = given[name], SettingSource.COMMAND_LINE
         elif name in config:
-            values[name], origins[name] = config[name], Origin.CONFIG_FILE
+            values[name], origins[name] = config[name], SettingSource.CONFIG_FILE
         else:
-            values[name], origins[name] = spec.default, Origin.DEFAULT
+            values[name], origins[name] = spec.default, SettingSource.DEFAULT
     unknown = set(given) - set(SETTINGS)
     if unknown:
         raise KeyError(f"unknown settings {sorted(unknown)}")

@@ -72,7 +72,7 @@ def matching(candidates: Iterable[str], incomplete: str) -> list[str]:
     return [candidate for candidate in candidates if candidate.startswith(incomplete)]
 
 
-def looks_like_path(incomplete: str) -> bool:
+def completes_a_path(incomplete: str) -> bool:
     return incomplete.startswith((".", "/", "~")) or "/" in incomplete or "\\" in incomplete
 
 
@@ -89,7 +89,7 @@ def complete(
     a traceback into the shell) when anything goes wrong."""
     from click.shell_completion import CompletionItem
 
-    if looks_like_path(incomplete):
+    if completes_a_path(incomplete):
         return [CompletionItem(incomplete, type="file")]
     try:
         where = locations()

@@ -35,7 +35,7 @@ def load_settings(**command_line: object) -> Settings:
 
 def start_settings(**command_line: object) -> Settings:
     """`load_settings` for `backpain start`; a chime file is checked before anything plays."""
-    from backpain_cli.config import Origin, check_chime
+    from backpain_cli.config import SettingSource, check_chime
     from backpain_cli.errors import ConfigError
 
     settings = load_settings(**command_line)
@@ -43,7 +43,7 @@ def start_settings(**command_line: object) -> Settings:
         try:
             check_chime(settings.chime)
         except ConfigError as error:
-            given = settings.origin("chime") is Origin.COMMAND_LINE
+            given = settings.origin("chime") is SettingSource.COMMAND_LINE
             where = "--chime" if given else f"chime in {locations().config_file}"
             raise ConfigError(f"{where}: {error}") from None
     return settings

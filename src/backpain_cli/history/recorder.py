@@ -22,18 +22,22 @@ from collections.abc import Callable
 from datetime import datetime
 
 from backpain_cli.errors import HistoryError
-from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, SessionRecord
-from backpain_cli.history.records import Outcome as SessionOutcome
+from backpain_cli.history.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    SessionOutcome,
+    SessionRecord,
+)
 from backpain_cli.history.store import History, SessionStart
 from backpain_cli.player.engine import (
     EndReason,
     Event,
     ExerciseFinished,
     ExerciseHurt,
+    ExerciseOutcome,
     ExerciseResult,
     ExerciseSkipped,
     Finished,
-    Outcome,
     Quit,
     SegmentEnded,
     SegmentStarted,
@@ -139,7 +143,7 @@ class Recorder:
             self._end(SessionOutcome.COMPLETED if whole else SessionOutcome.PARTIAL)
         elif isinstance(event, Quit):
             for result in event.summary.results:
-                if result.outcome is Outcome.STOPPED:
+                if result.outcome is ExerciseOutcome.STOPPED:
                     self._exercise(result, stopped=True)
             self._end(SessionOutcome.PARTIAL)
 
@@ -189,11 +193,11 @@ class Recorder:
 
     def _exercise(self, result: ExerciseResult, *, stopped: bool = False) -> None:
         index = result.exercise_index
-        if result.outcome is Outcome.HURT:
+        if result.outcome is ExerciseOutcome.HURT:
             status = ExerciseStatus.STOPPED_FOR_PAIN
         elif stopped:
             status = ExerciseStatus.STOPPED
-        elif result.outcome is Outcome.DONE:
+        elif result.outcome is ExerciseOutcome.DONE:
             status = ExerciseStatus.DONE
             self._done_any = True
         else:

@@ -24,7 +24,7 @@ class ExerciseStatus(enum.Enum):
     STOPPED = "stopped"  # the player was quit during this exercise
 
 
-class Outcome(enum.Enum):
+class SessionOutcome(enum.Enum):
     COMPLETED = "completed"  # the player reached the end of the routine
     PARTIAL = "partial"  # quit, or interrupted (killed, closed terminal, power cut)
 
@@ -80,7 +80,7 @@ class SessionRecord:
     routine_hash: str  # sha256 of the routine file's bytes when the session started
     started: datetime
     last_update: datetime  # the end, or the last moment anything was recorded
-    outcome: Outcome
+    outcome: SessionOutcome
     exercises_planned: int
     pain_before: int | None = None
     pain_after: int | None = None
@@ -109,7 +109,7 @@ class SessionRecord:
 
     @property
     def completed(self) -> bool:
-        return self.outcome is Outcome.COMPLETED
+        return self.outcome is SessionOutcome.COMPLETED
 
     @property
     def pain_change(self) -> int | None:

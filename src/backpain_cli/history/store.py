@@ -24,7 +24,7 @@ from backpain_cli.history.records import (
     ExerciseRecord,
     ExerciseStatus,
     ExerciseTally,
-    Outcome,
+    SessionOutcome,
     SessionRecord,
     check_pain,
 )
@@ -160,7 +160,7 @@ class History:
                 (utc_text(record.ended), session_id),
             )
 
-    def end_session(self, session_id: int, *, ended: datetime, outcome: Outcome) -> None:
+    def end_session(self, session_id: int, *, ended: datetime, outcome: SessionOutcome) -> None:
         when = utc_text(ended)
         with self._write() as db:
             db.execute(
@@ -420,7 +420,7 @@ def _session(
         started=from_utc_text(row[3]),
         ended=from_utc_text(row[4]) if row[4] else None,
         last_update=from_utc_text(row[5] or row[3]),
-        outcome=Outcome(row[6]),
+        outcome=SessionOutcome(row[6]),
         exercises_planned=row[7],
         pain_before=row[8],
         pain_after=row[9],

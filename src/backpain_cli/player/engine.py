@@ -32,13 +32,13 @@ from backpain_cli.player.events import (
     Event,
     ExerciseFinished,
     ExerciseHurt,
+    ExerciseOutcome,
     ExerciseResult,
     ExerciseSkipped,
     Finished,
     HelpToggled,
     Listener,
     MuteChanged,
-    Outcome,
     Paused,
     Quit,
     Redraw,
@@ -64,13 +64,13 @@ __all__ = [
     "Event",
     "ExerciseFinished",
     "ExerciseHurt",
+    "ExerciseOutcome",
     "ExerciseResult",
     "ExerciseSkipped",
     "Finished",
     "HelpToggled",
     "Listener",
     "MuteChanged",
-    "Outcome",
     "Paused",
     "Player",
     "Quit",
@@ -132,7 +132,7 @@ class Player:
         self._muted = muted
         self._help = False
         self._completed: set[int] = set()  # indices of segments that ran to their end
-        self._outcomes: dict[int, Outcome] = {}
+        self._outcomes: dict[int, ExerciseOutcome] = {}
         self.summary: Summary | None = None
 
     # -- queries ---------------------------------------------------------------------
@@ -341,11 +341,11 @@ class Player:
     def _exercise_left(self, exercise_index: int, reason: EndReason) -> None:
         done, total = self._holds(exercise_index)
         if reason is EndReason.HURT:
-            outcome = Outcome.HURT
+            outcome = ExerciseOutcome.HURT
         elif reason is EndReason.SKIP_EXERCISE or done == 0:
-            outcome = Outcome.SKIPPED
+            outcome = ExerciseOutcome.SKIPPED
         else:
-            outcome = Outcome.DONE
+            outcome = ExerciseOutcome.DONE
         self._outcomes[exercise_index] = outcome
         result = ExerciseResult(
             exercise_index,
@@ -354,9 +354,9 @@ class Player:
             done,
             total,
         )
-        events: dict[Outcome, type[Event]] = {
-            Outcome.DONE: ExerciseFinished,
-            Outcome.HURT: ExerciseHurt,
+        events: dict[ExerciseOutcome, type[Event]] = {
+            ExerciseOutcome.DONE: ExerciseFinished,
+            ExerciseOutcome.HURT: ExerciseHurt,
         }
         self._emit(events.get(outcome, ExerciseSkipped), result=result)
 
@@ -409,12 +409,12 @@ class Player:
             done, total = self._holds(exercise_index)
             outcome = self._outcomes.get(exercise_index)
             if exercise_index == current and quit:
-                outcome = Outcome.STOPPED
+                outcome = ExerciseOutcome.STOPPED
             results.append(
                 ExerciseResult(
                     exercise_index,
                     self.timeline.routine.exercises[exercise_index],
-                    outcome or Outcome.NOT_REACHED,
+                    outcome or ExerciseOutcome.NOT_REACHED,
                     done,
                     total,
                 )

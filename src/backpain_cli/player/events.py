@@ -59,7 +59,7 @@ class CueKind(enum.Enum):
     ROUTINE_END = "routine_end"  # the whole routine is over (the gentler end sound)
 
 
-class Outcome(enum.Enum):
+class ExerciseOutcome(enum.Enum):
     DONE = "done"
     SKIPPED = "skipped"
     HURT = "hurt"  # stopped because it hurt (`stop_for_pain`)
@@ -120,7 +120,7 @@ class Status:
 class ExerciseResult:
     exercise_index: int
     exercise: Exercise
-    outcome: Outcome
+    outcome: ExerciseOutcome
     holds_done: int
     holds_total: int
 
@@ -133,7 +133,7 @@ class Summary:
     paused_seconds: float
     quit: bool
 
-    def count(self, outcome: Outcome) -> int:
+    def count(self, outcome: ExerciseOutcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
 
 

@@ -8,17 +8,17 @@ from collections.abc import Sequence
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from backpain_cli.player.engine import Outcome, Summary
+from backpain_cli.player.engine import ExerciseOutcome, Summary
 from backpain_cli.routines.model import format_duration
 
 AFTERCARE = "If anything hurt, stop and talk to your healthcare provider."
 
 _OUTCOME_STYLE = {
-    Outcome.DONE: "green",
-    Outcome.SKIPPED: "yellow",
-    Outcome.HURT: "bold red",
-    Outcome.STOPPED: "yellow",
-    Outcome.NOT_REACHED: "dim",
+    ExerciseOutcome.DONE: "green",
+    ExerciseOutcome.SKIPPED: "yellow",
+    ExerciseOutcome.HURT: "bold red",
+    ExerciseOutcome.STOPPED: "yellow",
+    ExerciseOutcome.NOT_REACHED: "dim",
 }
 
 
@@ -56,15 +56,20 @@ def summary_view(summary: Summary, *, hurt_flagged: bool = False) -> RenderableT
                 (f"{result.holds_done} of {result.holds_total} holds", "dim"),
             )
         )
-    counts = [f"{summary.count(Outcome.DONE)} done"]
-    for outcome in (Outcome.SKIPPED, Outcome.HURT, Outcome.STOPPED, Outcome.NOT_REACHED):
+    counts = [f"{summary.count(ExerciseOutcome.DONE)} done"]
+    for outcome in (
+        ExerciseOutcome.SKIPPED,
+        ExerciseOutcome.HURT,
+        ExerciseOutcome.STOPPED,
+        ExerciseOutcome.NOT_REACHED,
+    ):
         if summary.count(outcome):
             counts.append(f"{summary.count(outcome)} {outcome.value}")
     facts = f"{', '.join(counts)} · time {format_duration(summary.active_seconds)}"
     if summary.paused_seconds >= 1:
         facts += f" (paused {format_duration(summary.paused_seconds)})"
     lines.append(Text(facts))
-    hurt = [r.exercise.name for r in summary.results if r.outcome is Outcome.HURT]
+    hurt = [r.exercise.name for r in summary.results if r.outcome is ExerciseOutcome.HURT]
     if hurt:
         lines.append(Text(hurt_note(hurt, flagged=hurt_flagged), style="bold"))
     lines.append(Text(AFTERCARE, style="italic"))
