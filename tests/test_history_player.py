@@ -3,6 +3,7 @@ SIGKILL mid-routine, two players at once, and the pain check-ins in a real termi
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import sqlite3
@@ -16,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 
 from backpain_cli.cli import cli
-from backpain_cli.history.recorder import routine_hash
 from backpain_cli.history.records import ExerciseStatus, SessionOutcome, SessionRecord
 from backpain_cli.history.store import open_for_reading
 
@@ -84,7 +84,7 @@ def test_start_records_the_session(runner: CliRunner, home: Path, tiny: Path) ->
     assert result.exit_code == 0, result.output
     [session] = sessions(home)
     assert session.routine == "tiny"
-    assert session.routine_hash == routine_hash(tiny.read_bytes())
+    assert session.routine_hash == hashlib.sha256(tiny.read_bytes()).hexdigest()
     assert session.outcome is SessionOutcome.COMPLETED
     assert (session.pain_before, session.pain_after) == (None, None)  # no terminal: no question
     assert [e.exercise_id for e in session.exercises] == ["squeeze", "rotation", "ball"]
@@ -437,12 +437,28 @@ def test_the_summary_says_what_hurt_is_flagged_only_with_history(
     assert "Stopped because" not in result.output  # nothing hurt
 
 
+def test_start_hashes_the_bytes_it_loaded_without_reading_the_file_again(tiny: Path) -> None:
+    from backpain_cli.cli import common
+    from backpain_cli.cli import start as start_module
+    from backpain_cli.player import run as run_module
+
+    _, routine = common.load("tiny")
+    loaded = tiny.read_bytes()
+    tiny.unlink()  # a second read of the file would fail
+    tracking = start_module.track_session(routine, run_module.PlayerOptions())
+    try:
+        assert tracking.recorder is not None
+        assert tracking.recorder.content_hash == hashlib.sha256(loaded).hexdigest()
+    finally:
+        tracking.close()
+
+
 def test_closing_the_tracking_twice_is_harmless(tiny: Path) -> None:
     from backpain_cli.cli import common
     from backpain_cli.cli import start as start_module
     from backpain_cli.player import run as run_module
 
-    routine_file, routine = common.load("tiny")
-    tracking = start_module.track_session(routine_file, routine, run_module.PlayerOptions())
+    _, routine = common.load("tiny")
+    tracking = start_module.track_session(routine, run_module.PlayerOptions())
     tracking.close()
     tracking.close()

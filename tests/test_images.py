@@ -15,8 +15,7 @@ from backpain_cli.errors import RoutineError
 from backpain_cli.locations import builtin_routines_dir
 from backpain_cli.routines import images
 from backpain_cli.routines.images import check_image, image_kind, svg_activity
-from backpain_cli.routines.library import ExerciseLibrary
-from backpain_cli.routines.loader import load_routine
+from backpain_cli.routines.loader import ExerciseLibrary, load_routine
 
 REPO = Path(__file__).resolve().parents[1]
 PICTURES = REPO / "routines" / "pictures"

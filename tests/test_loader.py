@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from backpain_cli.errors import Problem, RoutineError
-from backpain_cli.routines.loader import YAML_LOADERS, did_you_mean, load_routine, parse_routine
+from backpain_cli.routines.loader import load_routine, parse_routine
 from backpain_cli.routines.model import (
     DEFAULT_DISCLAIMER,
     Exercise,
@@ -20,6 +20,7 @@ from backpain_cli.routines.model import (
     Routine,
     Side,
 )
+from backpain_cli.routines.reader import YAML_LOADERS
 
 BASE = """\
 version: 1
@@ -664,21 +665,24 @@ def test_read_error_without_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert load_message(path) == f"{path}: cannot be read (OSError)"
 
 
-# -- did you mean ----------------------------------------------------------------------
+def test_a_loaded_routine_keeps_the_bytes_it_was_read_from(tmp_path: Path) -> None:
+    import hashlib
 
-
-def test_did_you_mean() -> None:
-    assert did_you_mean("uper-back", ["upper-back", "upper-back-chair"]) == (
-        " (did you mean 'upper-back'?)"
-    )
-    assert did_you_mean("xyz", ["upper-back"]) == ""
-    assert did_you_mean("anything", []) == ""
+    path = tmp_path / "bom.yaml"
+    data = "\ufeff".encode() + BASE.encode()  # a byte-order mark: read, and hashed too
+    path.write_bytes(data)
+    routine = load_routine(path)
+    assert routine.content == data
+    assert routine.content_hash == hashlib.sha256(data).hexdigest()
+    parsed = parse_routine(BASE, "r.yaml", default_name="bom")
+    assert parsed.content == BASE.encode()
+    assert parsed == routine  # the bytes are not part of what a routine is
 
 
 def test_control_characters_are_exactly_the_ones_yaml_refuses() -> None:
     import yaml.reader
 
-    from backpain_cli.routines.loader import _forbidden_character
+    from backpain_cli.routines.reader import _forbidden_character
 
     edges = [0, 8, 9, 10, 11, 12, 13, 14, 0x1F, 0x20, 0x7E, 0x7F, 0x84, 0x85, 0x86, 0x9F, 0xA0]
     edges += [0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10FFFF]
@@ -742,7 +746,7 @@ def _compose(text: str, compose: Any) -> Any:
 def test_the_composer_is_pyyamls_own(loader: type, text: str) -> None:
     """Apart from its refusals, the loader composes with PyYAML's own composer: the very
     nodes (tags, values, marks, styles) and errors of `yaml.compose`."""
-    from backpain_cli.routines.loader import _compose_strictly
+    from backpain_cli.routines.reader import _compose_strictly
 
     stock = yaml.CSafeLoader if loader.__name__ == "_CLoader" else yaml.SafeLoader
     ours = _compose(text, lambda text: _compose_strictly(text, loader))
@@ -778,7 +782,7 @@ def test_every_anchor_and_alias_passes_the_quick_text_check() -> None:
     """The text check only decides whether the parser's events are looked at: it may let
     through text without anchors, never text with one (text with a parse error has its
     events looked at anyway)."""
-    from backpain_cli.routines.loader import _MAYBE_ANCHOR
+    from backpain_cli.routines.reader import _MAYBE_ANCHOR
 
     places = ["{}", "a: {}", "- {}", "[{}]", "[x, {}]", "{{a: {}}}", "{{a:{}}}", "? {}\n: v"]
     places += ["a: !!str {}", "a: !t {}", "[x,{}]", "{{? {}}}", "{{? {}: v}}", '["x",{}]']
@@ -800,7 +804,7 @@ def test_every_anchor_and_alias_passes_the_quick_text_check() -> None:
 
 def test_a_node_met_twice_in_the_tree_is_refused_where_its_anchor_stands() -> None:
     # Only if the text check ever missed an alias; libyaml shares the node, never copies it.
-    from backpain_cli.routines.loader import _refuse_deep, _Refused
+    from backpain_cli.routines.reader import _refuse_deep, _Refused
 
     node = yaml.compose("a: &x [1]\nb: *x\n", Loader=YAML_LOADERS[0])
     assert node is not None

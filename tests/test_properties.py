@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from backpain_cli.cli import cli
 from backpain_cli.errors import RoutineError
 from backpain_cli.routines.format import DOSE_KEYS
-from backpain_cli.routines.loader import YAML_LOADERS, load_routine, parse_routine
+from backpain_cli.routines.loader import load_routine, parse_routine
 from backpain_cli.routines.model import (
     DEFAULT_DISCLAIMER,
     Exercise,
@@ -34,6 +34,7 @@ from backpain_cli.routines.model import (
     Routine,
     Side,
 )
+from backpain_cli.routines.reader import YAML_LOADERS
 from backpain_cli.routines.schema import routine_schema
 from backpain_cli.routines.summary import routine_json
 from backpain_cli.routines.timeline import SegmentKind, build_timeline

@@ -10,8 +10,13 @@ from click.testing import CliRunner
 
 from backpain_cli.cli import cli
 from backpain_cli.errors import RoutineError
-from backpain_cli.routines.library import ExerciseLibrary, builtin_library
-from backpain_cli.routines.loader import load_exercises_file, load_routine, parse_routine
+from backpain_cli.routines.loader import (
+    ExerciseLibrary,
+    builtin_library,
+    load_exercises_file,
+    load_routine,
+    parse_routine,
+)
 
 BUILTIN_ROUTINES = Path(__file__).resolve().parents[1] / "routines"
 

@@ -42,8 +42,9 @@ from backpain_cli.routines.format import (
     USE_KEYS,
     Key,
 )
-from backpain_cli.routines.loader import YAML_LOADERS, load_routine
+from backpain_cli.routines.loader import load_routine
 from backpain_cli.routines.model import format_duration
+from backpain_cli.routines.reader import YAML_LOADERS
 from backpain_cli.routines.schema import routine_schema
 from backpain_cli.routines.timeline import build_timeline
 

@@ -25,7 +25,7 @@ from backpain_cli.routines.names import (
     name_from_file,
     suggested_name,
 )
-from backpain_cli.text import clean, clean_line, dumps_json, is_unsafe
+from backpain_cli.text import clean, clean_line, did_you_mean, dumps_json, is_unsafe
 
 EVERY_UNSAFE = (
     [chr(c) for c in range(0x20)]
@@ -200,3 +200,11 @@ def test_what_is_really_at_a_path(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     assert file_problem(pipe) == "is a named pipe (FIFO), not a file"
     assert file_problem(regular / "below") == "no such file (a folder in its path is a file)"
+
+
+def test_did_you_mean() -> None:
+    assert did_you_mean("uper-back", ["upper-back", "upper-back-chair"]) == (
+        " (did you mean 'upper-back'?)"
+    )
+    assert did_you_mean("xyz", ["upper-back"]) == ""
+    assert did_you_mean("anything", []) == ""

@@ -18,8 +18,8 @@ from typing import Any
 
 from backpain_cli.errors import ConfigError, Problem
 from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
-from backpain_cli.routines.loader import did_you_mean
 from backpain_cli.routines.model import Routine
+from backpain_cli.text import did_you_mean
 
 if sys.version_info >= (3, 11):  # pragma: no cover - one branch per Python version
     import tomllib

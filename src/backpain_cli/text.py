@@ -1,4 +1,6 @@
-"""Text helpers with no dependencies: the one sanitiser for text backpain did not write.
+"""Text helpers with no dependencies: the one sanitiser for text backpain did not write,
+and `did_you_mean` for messages. Importing this module costs nothing (`backpain config`
+needs it, and no YAML).
 
 A routine file, a file name and a row of the history database may hold anything,
 including bytes a terminal obeys: ESC sequences that set the window title, clear the
@@ -99,3 +101,11 @@ def dumps_json(document: Any, *, indent: int | None = 2) -> str:
     import json
 
     return json_escaped(json.dumps(document, indent=indent, ensure_ascii=False))
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """` (did you mean 'x'?)` when a choice is close to the word, else ``."""
+    import difflib  # only on the error path: keeps it out of every start-up
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

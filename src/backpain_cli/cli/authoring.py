@@ -58,7 +58,7 @@ def new_command(name: str, source: str | None, force: bool) -> None:
         text = routine_template(name)
     else:
         from backpain_cli.routines.catalogue import Origin
-        from backpain_cli.routines.loader import read_routine_text
+        from backpain_cli.routines.reader import read_routine_text
 
         routine_file, _ = load(source)  # only a routine that loads is worth copying
         origin = (

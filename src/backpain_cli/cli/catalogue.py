@@ -127,7 +127,7 @@ def exercises(name: str | None) -> None:
                 users = [r.name for r in routines if r.exercise_index(name) is not None]
                 console.print(exercise_detail(exercise, users, plain=plain))
                 return
-    from backpain_cli.routines.loader import did_you_mean
+    from backpain_cli.text import did_you_mean
 
     known = [r.name for r in routines] + [e.id for r in routines for e in r.exercises]
     hint = did_you_mean(name, sorted(set(known)))

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from backpain_cli.history.store import History
     from backpain_cli.locations import Locations
     from backpain_cli.routines.catalogue import RoutineFile
-    from backpain_cli.routines.library import ExerciseLibrary
+    from backpain_cli.routines.loader import ExerciseLibrary
     from backpain_cli.routines.model import Routine
 
 
@@ -66,7 +66,7 @@ def load(reference: str, *, library: ExerciseLibrary | None = None) -> tuple[Rou
 
 def exercise_library() -> ExerciseLibrary:
     """Where `use: ID` entries are looked up: the user's routine folder, then the built-ins."""
-    from backpain_cli.routines.library import ExerciseLibrary
+    from backpain_cli.routines.loader import ExerciseLibrary
 
     where = locations()
     return ExerciseLibrary((where.user_routines, where.builtin_routines))

@@ -89,8 +89,8 @@ def editable_path(name: str, where: Locations) -> Path:
     library), or one of the user's own routines; BackpainError saying what to do else."""
     from backpain_cli.routines.catalogue import find_routine_files, looks_like_path
     from backpain_cli.routines.library import EXERCISES_FILE
-    from backpain_cli.routines.loader import did_you_mean
     from backpain_cli.routines.template import check_name
+    from backpain_cli.text import did_you_mean
 
     if looks_like_path(name):
         path = Path(name).expanduser()

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from datetime import datetime, tzinfo
 
     from backpain_cli.history.overview import RoutineLookup
-    from backpain_cli.routines.library import ExerciseLibrary
+    from backpain_cli.routines.loader import ExerciseLibrary
 
 
 NOTHING_RECORDED = "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."

@@ -14,7 +14,7 @@ from backpain_cli.cli import common
 from backpain_cli.cli.common import complete_routines, fail
 
 if TYPE_CHECKING:
-    from backpain_cli.routines.library import ExerciseLibrary
+    from backpain_cli.routines.loader import ExerciseLibrary
     from backpain_cli.routines.model import Routine
 
 EXTENSIONS = {"html": "html", "markdown": "md", "pdf": "pdf"}

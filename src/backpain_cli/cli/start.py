@@ -173,7 +173,7 @@ def start(
             prepare=prepare,
             check_in=check_in,
         )
-        routine_file, loaded = load_for_start(routine, settings)
+        _, loaded = load_for_start(routine, settings)
         options = PlayerOptions(
             from_exercise,
             settings.sound,
@@ -185,7 +185,7 @@ def start(
             voice=settings.voice,
             chime=settings.chime,
         )
-        tracking = track_session(routine_file, loaded, options)  # history (issue 5)
+        tracking = track_session(loaded, options)  # history (issue 5)
         summary = play(
             loaded,
             options,
@@ -234,9 +234,7 @@ def ask_pain() -> int | None:
         return ask_pain(keys.read, write)
 
 
-def track_session(
-    routine_file: RoutineFile, routine: Routine, options: PlayerOptions
-) -> SessionTracking:
+def track_session(routine: Routine, options: PlayerOptions) -> SessionTracking:
     """The history and pain check-ins of one `backpain start`, on the real history file,
     terminal and clock."""
     from backpain_cli.player.session import SessionTracking
@@ -245,7 +243,6 @@ def track_session(
         click.echo(f"backpain: {message}", err=True)
 
     return SessionTracking(
-        routine_file,
         routine,
         history_file=locations().history_file if options.history else None,
         ask_pain=ask_pain if options.check_in and can_ask() else None,

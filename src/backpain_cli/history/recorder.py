@@ -17,7 +17,6 @@ too long) is reported once through `warn` and recording stops for this session.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 
@@ -48,11 +47,6 @@ from backpain_cli.routines.timeline import SegmentKind
 
 WallClock = Callable[[], datetime]
 """The real time (aware), for the records; the player's clock may run faster."""
-
-
-def routine_hash(content: bytes) -> str:
-    """sha256 of a routine file's bytes: which version of the routine was played."""
-    return hashlib.sha256(content).hexdigest()
 
 
 class Recorder:

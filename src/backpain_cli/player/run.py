@@ -224,7 +224,7 @@ def exercise_number(routine: Routine, reference: str | None) -> int:
     index = routine.exercise_index(reference)
     if index is not None:
         return index
-    from backpain_cli.routines.loader import did_you_mean
+    from backpain_cli.text import did_you_mean
 
     ids = [exercise.id for exercise in routine.exercises]
     hint = did_you_mean(reference, ids) or f"; its exercises: {', '.join(ids)}"

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from backpain_cli.history.recorder import Recorder, WallClock
     from backpain_cli.history.store import History
     from backpain_cli.player.engine import Listener, Summary
-    from backpain_cli.routines.catalogue import RoutineFile
     from backpain_cli.routines.model import Routine
 
 
@@ -31,7 +30,6 @@ class SessionTracking:
 
     def __init__(
         self,
-        routine_file: RoutineFile,
         routine: Routine,
         *,
         history_file: Path | None,
@@ -39,7 +37,7 @@ class SessionTracking:
         wall_clock: WallClock,
         report: Callable[[str], None],
     ) -> None:
-        from backpain_cli.history.recorder import Recorder, routine_hash
+        from backpain_cli.history.recorder import Recorder
         from backpain_cli.history.store import open_for_recording
         from backpain_cli.player.display import NoticeLine
         from backpain_cli.player.engine import BINDINGS
@@ -68,7 +66,7 @@ class SessionTracking:
             self.recorder = Recorder(
                 self.store,
                 routine=routine,
-                content_hash=routine_hash(routine_file.path.read_bytes()),
+                content_hash=routine.content_hash,
                 wall_clock=wall_clock,
                 warn=self._warn,
                 pain_before=pain_before,

@@ -13,7 +13,6 @@ from typing import NamedTuple
 from backpain_cli.errors import Problem, RoutineNotFound
 from backpain_cli.files import file_problem
 from backpain_cli.locations import Locations
-from backpain_cli.routines.loader import did_you_mean
 from backpain_cli.routines.names import (
     EXERCISES_FILE,
     ROUTINE_SUFFIXES,
@@ -21,6 +20,7 @@ from backpain_cli.routines.names import (
     is_routine_name,
     name_from_file,
 )
+from backpain_cli.text import did_you_mean
 
 
 class Origin(enum.Enum):

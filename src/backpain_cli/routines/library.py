@@ -6,19 +6,19 @@ in the same file first, then in `exercises.yaml` of each routine folder in turn 
 user's, then the built-in one); `use: ROUTINE/ID` takes the exercise from another routine.
 Unknown ids, routines and circular references are reported at the `use` key.
 
-The loader parses files; this module only follows references between parsed entries.
+The loader parses files (and finds them: `loader.ExerciseLibrary`); this module only
+follows references between parsed entries, so it imports nothing of the loader's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from yaml.nodes import Node
 
 from backpain_cli.errors import Problem
 from backpain_cli.routines.names import EXERCISES_FILE as EXERCISES_FILE
+from backpain_cli.text import did_you_mean
 
 # Plain classes, not records: working state of one lookup, never compared or printed.
 
@@ -75,58 +75,18 @@ class DefinitionFile:
         ]
 
 
-class ExerciseLibrary:
-    """Shared definitions: `exercises.yaml` and routines by name in each folder, in order.
-
-    Files are parsed when first needed and kept, so one library serves a whole command.
-    """
-
-    def __init__(self, folders: Sequence[Path]) -> None:
-        self.folders = tuple(folders)
-        self._files: dict[Path, DefinitionFile | None] = {}
+class Definitions(Protocol):
+    """Where `use` references are looked up: the loader's `ExerciseLibrary` reads them
+    from the routine folders; this module only follows references between them."""
 
     def shared(self) -> list[DefinitionFile]:
-        """The exercises files that exist, most specific (the user's) first."""
-        found = (self._load(folder / EXERCISES_FILE, routine=False) for folder in self.folders)
-        return [file for file in found if file is not None]
+        """The exercises files, most specific (the user's) first."""
 
     def routine(self, name: str) -> DefinitionFile | None:
-        for folder in self.folders:
-            for suffix in (".yaml", ".yml"):
-                file = self._load(folder / f"{name}{suffix}", routine=True)
-                if file is not None:
-                    return file
-        return None
+        """The routine of that name, as a definition file."""
 
     def routine_names(self) -> list[str]:
-        names: set[str] = set()
-        for folder in self.folders:
-            try:
-                names.update(
-                    path.stem
-                    for path in folder.iterdir()
-                    if path.suffix in (".yaml", ".yml") and path.name != EXERCISES_FILE
-                )
-            except OSError:
-                continue
-        return sorted(names)
-
-    def _load(self, path: Path, *, routine: bool) -> DefinitionFile | None:
-        if path not in self._files:
-            if (path.name == EXERCISES_FILE and routine) or not path.is_file():
-                self._files[path] = None
-            else:
-                from backpain_cli.routines.loader import read_definitions
-
-                self._files[path] = read_definitions(path, routine=routine)
-        return self._files[path]
-
-
-def builtin_library() -> ExerciseLibrary:
-    """Only the built-in exercises file: what loading means without the user's folders."""
-    from backpain_cli.locations import builtin_routines_dir
-
-    return ExerciseLibrary((builtin_routines_dir(),))
+        """Every routine name, for did-you-mean hints."""
 
 
 class _Unresolved(Exception):
@@ -162,7 +122,7 @@ _Link = tuple[tuple[str, str], str]  # ((source, key path), label)
 class ReferenceResolver:
     """Follows `use` references from the entries of one file."""
 
-    def __init__(self, library: ExerciseLibrary, current: DefinitionFile) -> None:
+    def __init__(self, library: Definitions, current: DefinitionFile) -> None:
         self.library = library
         self.current = current
         self._done: dict[tuple[str, str], dict[str, Any]] = {}
@@ -229,12 +189,12 @@ class ReferenceResolver:
             routine_name, exercise_id = ref.split("/", 1)
             routine = self.library.routine(routine_name)
             if routine is None:
-                hint = _did_you_mean(routine_name, self.library.routine_names())
+                hint = did_you_mean(routine_name, self.library.routine_names())
                 raise _Unresolved(file, entry, f"no routine called '{routine_name}'{hint}")
             _check_usable(routine, file, entry, ref)
             target = routine.find(exercise_id, skip=here)
             if target is None:
-                hint = _did_you_mean(exercise_id, routine.ids(skip=here))
+                hint = did_you_mean(exercise_id, routine.ids(skip=here))
                 raise _Unresolved(
                     file, entry, f"routine '{routine_name}' has no exercise '{exercise_id}'{hint}"
                 )
@@ -251,7 +211,7 @@ class ReferenceResolver:
             if target is not None:
                 return shared, target
             known += shared.ids()
-        hint = _did_you_mean(ref, sorted(set(known)))
+        hint = did_you_mean(ref, sorted(set(known)))
         raise _Unresolved(
             file,
             entry,
@@ -263,9 +223,3 @@ class ReferenceResolver:
 def _check_usable(other: DefinitionFile, file: DefinitionFile, entry: Entry, ref: str) -> None:
     if other.problems:
         raise _Unresolved(file, entry, None, broken=other)
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    from backpain_cli.routines.loader import did_you_mean
-
-    return did_you_mean(word, choices)

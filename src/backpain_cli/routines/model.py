@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from backpain_cli.text import clean, clean_line
 
@@ -102,9 +102,18 @@ class Routine:
     disclaimer: str = DEFAULT_DISCLAIMER
     frequency: Frequency | None = None
     counts_as: str | None = None  # the routine whose frequency this one counts toward
+    # The bytes it was loaded from (the file is read once): what `content_hash` hashes.
+    content: bytes = field(default=b"", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _clean_fields(self, lines=("name", "title"), texts=("summary", "source", "disclaimer"))
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the file's bytes: which version of the routine was played (history)."""
+        import hashlib  # only `start` needs it, and it costs more than reading a routine
+
+        return hashlib.sha256(self.content).hexdigest()
 
     @property
     def equipment(self) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
     from backpain_cli.routines.catalogue import RoutineFile
-    from backpain_cli.routines.library import ExerciseLibrary
+    from backpain_cli.routines.loader import ExerciseLibrary
 
 
 def _table(*columns: str, plain: bool) -> Table:
