@@ -15,41 +15,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from other_user import give_to, other_user, run_as
 
 from backpain_cli.cli import cli
 from backpain_cli.history.records import SessionOutcome, SessionRecord
 from backpain_cli.history.store import open_for_recording
 
 START = ["start", "upper-back-gentle", "--plain", "--speed", "1000", "--no-sound"]
-
-# Runs backpain in a process of its own as another user (argv[1:3]: uid, gid; -1 keeps
-# this one). Everything is imported first: that user may not read the Python
-# installation (/root/.pyenv).
-AS_USER = """
-import importlib, os, pkgutil, sys
-import backpain_cli
-for module in pkgutil.walk_packages(backpain_cli.__path__, "backpain_cli."):
-    importlib.import_module(module.name)
-import csv, difflib, encodings.utf_8_sig, json, sqlite3, yaml
-import rich.box, rich.console, rich.live, rich.segment, rich.table, rich.text
-from backpain_cli.cli import cli
-uid, gid = int(sys.argv[1]), int(sys.argv[2])
-if uid >= 0:
-    os.setgroups([])
-    os.setgid(gid)
-    os.setuid(uid)
-cli.main(sys.argv[3:], prog_name="backpain")
-"""
-
-
-def _nobody() -> tuple[int, int]:
-    import pwd
-
-    try:
-        entry = pwd.getpwnam("nobody")
-    except KeyError:  # pragma: no cover - every Linux and macOS has nobody
-        return 65534, 65534
-    return entry.pw_uid, entry.pw_gid
 
 
 def _record(history_file: Path) -> None:
@@ -73,12 +45,8 @@ def read_only_home() -> Iterator[tuple[Path, list[str]]]:
     home = folder / "home"
     try:
         _record(home / "history.sqlite3")
-        user = ["-1", "-1"]
-        if os.geteuid() == 0:
-            uid, gid = _nobody()
-            user = [str(uid), str(gid)]
-            for path in (home, home / "history.sqlite3"):
-                os.chown(path, uid, gid)
+        user = other_user()
+        give_to(user, home, home / "history.sqlite3")
         (home / "history.sqlite3").chmod(0o444)
         home.chmod(0o555)
         yield home, user
@@ -87,31 +55,20 @@ def read_only_home() -> Iterator[tuple[Path, list[str]]]:
         shutil.rmtree(folder)
 
 
-def _as_user(user: list[str], home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BACKPAIN_HOME": str(home), "TZ": "UTC", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-c", AS_USER, *user, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-
-
 def test_read_commands_read_a_read_only_folder(read_only_home: tuple[Path, list[str]]) -> None:
     home, user = read_only_home
     before = sorted(p.name for p in home.iterdir())
     content = (home / "history.sqlite3").read_bytes()
-    shown = _as_user(user, home, "history")
+    shown = run_as(user, home, "history")
     assert shown.returncode == 0, shown.stderr
     assert "upper-back-gentle" in shown.stdout and "completed" in shown.stdout
     assert shown.stderr == ""
-    stats = _as_user(user, home, "stats")
+    stats = run_as(user, home, "stats")
     assert stats.returncode == 0, stats.stderr
     assert "Streak" in stats.stdout or "streak" in stats.stdout
-    csv = _as_user(user, home, "history", "--csv")
+    csv = run_as(user, home, "history", "--csv")
     assert csv.returncode == 0 and "upper-back-gentle" in csv.stdout
-    today = _as_user(user, home, "today", "upper-back-gentle")
+    today = run_as(user, home, "today", "upper-back-gentle")
     assert today.returncode in (0, 1), today.stderr  # 1: something is still due
     assert "Traceback" not in today.stderr and today.stderr == ""
     assert sorted(p.name for p in home.iterdir()) == before  # no -wal, -shm, journal
@@ -122,7 +79,7 @@ def test_start_plays_without_history_in_a_read_only_folder(
     read_only_home: tuple[Path, list[str]],
 ) -> None:
     home, user = read_only_home
-    played = _as_user(user, home, *START)
+    played = run_as(user, home, *START)
     assert played.returncode == 0, played.stderr
     assert "Finished: Gentle upper back relief" in played.stdout
     assert played.stderr.count("history is off") == 1

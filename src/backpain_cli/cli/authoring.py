@@ -41,7 +41,7 @@ def new_command(name: str, source: str | None, force: bool) -> None:
       backpain new my-desk --from upper-back-chair
       backpain new my-back --force
     """
-    from backpain_cli.cli.editor import own_routine_path, write_file
+    from backpain_cli.cli.editor import FileExists, own_routine_path, write_file
     from backpain_cli.routines.template import check_name, copied_routine, routine_template
 
     problem = check_name(name)
@@ -67,7 +67,13 @@ def new_command(name: str, source: str | None, force: bool) -> None:
             else str(routine_file.path)
         )
         text = copied_routine(read_routine_text(routine_file.path), name=name, origin=origin)
-    write_file(path, text)
+    try:
+        write_file(path, text, replace=force)  # never a silent replace of a new file
+    except FileExists:
+        fail(
+            f"{path} already exists (it was made just now); `backpain edit {name}` "
+            "changes it, or add --force to replace it"
+        )
     click.echo(str(path))
     if (where.builtin_routines / f"{name}.yaml").is_file():
         click.echo(

@@ -74,11 +74,10 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
         click.echo(render(loaded), nl=False)
         return
     if as_json or output_format == "json":
-        import json
-
         from backpain_cli.routines.summary import routine_json
+        from backpain_cli.text import dumps_json
 
-        click.echo(json.dumps(routine_json(loaded), indent=2, ensure_ascii=False))
+        click.echo(dumps_json(routine_json(loaded)))
         return
     from backpain_cli.routines.summary import routine_summary
 
@@ -113,6 +112,7 @@ def exercises(name: str | None) -> None:
     if name is not None and looks_like_path(name):
         console.print(exercise_list([load(name)[1]], plain=plain))
         return
+    _check_own_library()
     routines = _all_routines()
     if name is None:
         console.print(exercise_list(routines, plain=plain))
@@ -134,6 +134,22 @@ def exercises(name: str | None) -> None:
     fail(f"no routine or exercise called '{name}'{hint}; `backpain exercises` lists them all")
 
 
+def _check_own_library() -> None:
+    """The user's exercises.yaml, when there is anything of that name, must load: a
+    broken one is its problems (exit 2), not a list silently without its exercises."""
+    from backpain_cli.files import exists_somehow, file_problem
+    from backpain_cli.routines.loader import load_exercises_file
+    from backpain_cli.routines.names import EXERCISES_FILE
+
+    path = locations().user_routines / EXERCISES_FILE
+    if not exists_somehow(path):
+        return
+    problem = file_problem(path)
+    if problem is not None:
+        fail(f"{path}: {problem}; your exercise library must be a YAML file")
+    load_exercises_file(path, library=exercise_library())
+
+
 def _all_routines() -> list[Routine]:
     """Every routine that loads; broken files are skipped (`backpain list` names them)."""
     from backpain_cli.errors import RoutineError
@@ -153,7 +169,7 @@ def _all_routines() -> list[Routine]:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True)
 def validate(files: tuple[str, ...]) -> None:
     """Check routine files and report every problem at once.
 
@@ -170,16 +186,23 @@ def validate(files: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from backpain_cli.errors import RoutineError
+    from backpain_cli.files import file_problem
     from backpain_cli.routines.loader import check_file
+    from backpain_cli.routines.names import file_name_problem
+    from backpain_cli.text import clean_line
 
     failed = 0
     library = exercise_library()
-    for file in files:
+    for file in files:  # every file is checked, whatever is wrong with the others
+        path = Path(file)
         try:
-            click.echo(f"{file}: ok ({check_file(Path(file), library=library)})")
+            click.echo(f"{clean_line(file)}: ok ({check_file(path, library=library)})")
         except RoutineError as error:
             failed += 1
             click.echo(str(error), err=True)
+        name_note = file_name_problem(path) if file_problem(path) is None else None
+        if name_note is not None:  # playable by path, not by name: a note, not a failure
+            click.echo(f"{clean_line(file)}: note: {name_note}", err=True)
     if failed:
         click.echo(
             f"{failed} of {len(files)} file{'s' if len(files) > 1 else ''} with problems", err=True

@@ -63,17 +63,60 @@ def editor_command(
 
 def run_editor(command: list[str], path: Path) -> None:
     """Run the editor on PATH and wait; EditorError when it cannot run or fails."""
-    import subprocess
 
     try:
-        status = subprocess.run([*command, str(path)], check=False).returncode
+        status = _run_to_the_end([*command, str(path)])
     except OSError as error:
         raise EditorError(f"could not run the editor '{command[0]}': {error.strerror}") from None
+    if status < 0:
+        raise EditorError(
+            f"the editor '{command[0]}' was ended by signal {_signal_name(-status)}; "
+            f"{path} was not checked (`backpain validate {path}` checks it)"
+        )
     if status != 0:
         raise EditorError(
             f"the editor '{command[0]}' exited with status {status}; {path} was not checked "
             f"(`backpain validate {path}` checks it)"
         )
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return f"{signal.Signals(number).name} ({number})"
+    except ValueError:
+        return str(number)
+
+
+def _run_to_the_end(command: list[str]) -> int:
+    """Run COMMAND and wait for it; its exit status (negative: the signal that ended
+    it). A SIGTERM or SIGHUP to backpain while it waits (a closed terminal, `kill`) is
+    passed on to the editor, which is waited for, and then ends backpain the same way,
+    so no editor is left running without its terminal."""
+    import signal
+    import subprocess
+
+    child = subprocess.Popen(command)
+    caught: list[int] = []
+
+    def pass_on(number: int, _frame: object) -> None:
+        caught.append(number)
+        child.send_signal(number)
+
+    watched = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    try:
+        previous = {number: signal.signal(number, pass_on) for number in watched}
+    except ValueError:  # not the main thread: signals cannot be watched here
+        previous = {}
+    try:
+        status = child.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if caught:
+        signal.raise_signal(caught[0])  # end as that signal would have ended us
+    return status
 
 
 def own_routine_path(folder: Path, name: str) -> Path | None:
@@ -93,9 +136,14 @@ def editable_path(name: str, where: Locations) -> Path:
     from backpain_cli.text import did_you_mean
 
     if looks_like_path(name):
+        from backpain_cli.files import file_problem
+
         path = Path(name).expanduser()
-        if not path.is_file():
+        problem = file_problem(path)
+        if problem == "no such file":
             raise BackpainError(f"{name}: no such file; `backpain new NAME` writes a new routine")
+        if problem is not None:
+            raise BackpainError(f"{name}: {problem}")
         return path
     if name == EXERCISES_FILE.rsplit(".", 1)[0]:
         library = where.user_routines / EXERCISES_FILE
@@ -123,16 +171,48 @@ def editable_path(name: str, where: Locations) -> Path:
     )
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write through a temporary file, so a crash never leaves half a routine."""
+class FileExists(BackpainError):
+    """`write_file` without `replace` found a file already there."""
+
+
+def write_file(path: Path, text: str, *, replace: bool = True) -> None:
+    """Write through a temporary file, so a crash never leaves half a routine. Without
+    `replace` the file must not exist yet, checked at the moment it appears (a hard link
+    of the finished temporary file, which fails when the name is taken): of two
+    `backpain new NAME` at once, exactly one succeeds; FileExists for the other."""
     import tempfile
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # FileExistsError too: a file where the folder should be
+        raise BackpainError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
         ) as handle:
             handle.write(text)
-        os.replace(handle.name, path)
+        if replace:
+            os.replace(handle.name, path)
+            return
+        try:
+            _link_new(handle.name, path)
+        finally:
+            os.unlink(handle.name)
+    except FileExistsError:
+        raise FileExists(f"{path} already exists") from None
     except OSError as error:
         raise BackpainError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _link_new(source: str, path: Path) -> None:
+    """Give SOURCE the name PATH only if PATH is free (FileExistsError if not)."""
+    try:
+        os.link(source, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (FAT, some network drives): O_EXCL
+        with open(source, "rb") as source_file:
+            data = source_file.read()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(descriptor, "wb") as target:
+            target.write(data)

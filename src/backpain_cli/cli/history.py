@@ -107,10 +107,9 @@ def history_command(
     from backpain_cli.history import views as history_report
 
     if as_json:
-        import json
+        from backpain_cli.text import dumps_json
 
-        document = history_report.history_json(sessions, zone)
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(dumps_json(history_report.history_json(sessions, zone)))
     elif as_csv:
         click.echo(history_report.history_csv(sessions, zone, tallies), nl=False)
     elif not sessions and (since or routine_name) and store is not None:

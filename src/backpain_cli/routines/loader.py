@@ -131,7 +131,11 @@ def parse_routine(
 
 
 def _stem(path: Path) -> str:
-    return path.name.rsplit(".", 1)[0] if path.suffix in {".yaml", ".yml"} else path.name
+    """The routine name the file name gives (`My Neck.yaml` -> `my-neck`): the one name
+    rule, so a name from a file is one `start` would take."""
+    from backpain_cli.routines.names import name_from_file
+
+    return name_from_file(path)
 
 
 def read_definitions(path: Path, *, routine: bool) -> DefinitionFile:

@@ -1,0 +1,213 @@
+"""What commands do with files that are not what they seem: unplayable names, a broken
+or odd exercises.yaml, unreadable files among good ones, two `new` at once, an editor
+that is killed or outlived."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from other_user import give_to, other_user, run_as
+
+from backpain_cli.cli import cli
+from backpain_cli.cli.editor import FileExists, write_file
+
+VALID = (
+    "version: 1\ntitle: Mine\nexercises:\n"
+    "  - id: a\n    name: A\n    hold: 5\n    instructions: [x]\n"
+)
+
+UNPLAYABLE = {
+    "My Neck.yaml": "my-neck.yaml",
+    "UPPER.yaml": "upper.yaml",
+    "-dash.yaml": "dash.yaml",
+    "neck.YAML": "neck.yaml",
+    "neck.txt": "neck.yaml",
+    "neck": "neck.yaml",
+}
+
+
+@pytest.mark.parametrize(("file_name", "rename_to"), UNPLAYABLE.items())
+def test_validate_notes_a_name_that_cannot_be_played(
+    runner: CliRunner, tmp_path: Path, file_name: str, rename_to: str
+) -> None:
+    path = tmp_path / file_name
+    path.write_text(VALID)
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    name = rename_to.rsplit(".", 1)[0]  # the name it plays under (by path) is that one too
+    assert result.stdout == f"{path}: ok ({name}, 1 exercise)\n"
+    assert result.stderr.startswith(f"{path}: note: cannot be played by name (")
+    assert result.stderr.endswith(f": rename it to {rename_to}\n")
+
+
+def test_validate_has_no_note_for_a_good_name(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "neck.yaml").write_text(VALID)
+    result = runner.invoke(cli, ["validate", str(tmp_path / "neck.yaml")])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_list_marks_files_whose_names_cannot_be_played(
+    runner: CliRunner, user_routines: Path
+) -> None:
+    for file_name in ("My Neck.yaml", "UPPER.yaml", "ok.yaml"):
+        (user_routines / file_name).write_text(VALID)
+    listed = runner.invoke(cli, ["list"])
+    assert listed.exit_code == 0
+    lines = {line.split("  ")[0]: line for line in listed.stdout.splitlines()}
+    assert "cannot be played by name" in lines["My Neck.yaml"]
+    assert "rename it to my-neck.yaml" in lines["My Neck.yaml"]
+    assert "rename it to upper.yaml" in lines["UPPER.yaml"]
+    assert "Mine" in lines["ok"]
+    for name in ("My Neck", "UPPER"):
+        started = runner.invoke(cli, ["show", name])
+        assert started.exit_code == 2
+        assert "is not a routine name" in started.stderr
+
+
+def test_exercises_reports_a_broken_library_instead_of_an_empty_table(
+    runner: CliRunner, user_routines: Path
+) -> None:
+    library = user_routines / "exercises.yaml"
+    library.write_text("version: 1\nexercises:\n  - id: neck\n    name: Neck\n    hold: 0\n")
+    result = runner.invoke(cli, ["exercises"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert str(library) in result.stderr and "hold" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda path: path.mkdir(), "is a folder, not a file"),
+        (lambda path: os.mkfifo(path), "is a named pipe (FIFO), not a file"),
+        (lambda path: path.symlink_to(path), "is a symbolic link loop"),
+    ],
+    ids=["folder", "fifo", "loop"],
+)
+def test_exercises_names_an_odd_thing_called_exercises_yaml(
+    runner: CliRunner, user_routines: Path, make: object, says: str
+) -> None:
+    library = user_routines / "exercises.yaml"
+    make(library)  # type: ignore[operator]
+    result = runner.invoke(cli, ["exercises"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"backpain: {library}: {says}")
+
+
+def test_validate_checks_every_file_it_can_read(tmp_path: Path) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="backpain-validate-"))
+    try:
+        os.chmod(folder, 0o755)
+        (folder / "good.yaml").write_text(VALID)
+        (folder / "unreadable.yaml").write_text(VALID)
+        user = other_user()
+        give_to(user, folder / "unreadable.yaml")
+        (folder / "unreadable.yaml").chmod(0o000)
+        result = run_as(
+            user, tmp_path, "validate", "good.yaml", "unreadable.yaml", "missing.yaml", cwd=folder
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stdout == "good.yaml: ok (good, 1 exercise)\n"
+        assert result.stderr == (
+            "unreadable.yaml: cannot be read (Permission denied)\n"
+            "missing.yaml: no such file\n"
+            "2 of 3 files with problems\n"
+        )
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_new_never_replaces_a_file_that_appeared_meanwhile(tmp_path: Path) -> None:
+    path = tmp_path / "folder" / "mine.yaml"
+    write_file(path, "first", replace=False)
+    with pytest.raises(FileExists):
+        write_file(path, "second", replace=False)
+    assert path.read_text() == "first"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["mine.yaml"]  # no temporary left
+    write_file(path, "third")
+    assert path.read_text() == "third"
+
+
+def test_new_twice_at_once_exactly_one_succeeds(home: Path) -> None:
+    command = [sys.executable, "-m", "backpain_cli", "new", "same"]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(8)
+    ]
+    results = [(run.wait(timeout=60), *run.communicate()) for run in runs]
+    winners = [r for r in results if r[0] == 0]
+    assert len(winners) == 1, results
+    for status, _, stderr in results:
+        if status != 0:
+            assert status == 2
+            assert "already exists" in stderr
+    assert sorted(p.name for p in (home / "routines").iterdir()) == ["same.yaml"]
+
+
+EDITOR = """#!/bin/sh
+echo $$ > "$EDITOR_PID"
+exec sleep 60
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (ended, not yet reaped by its parent, which is gone too) is not running.
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "State:\tZ" in status.read_text())
+
+
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_to_edit_ends_the_editor_it_started(
+    runner: CliRunner, home: Path, tmp_path: Path, sent: signal.Signals
+) -> None:
+    assert runner.invoke(cli, ["new", "mine"]).exit_code == 0
+    editor = tmp_path / "editor.sh"
+    editor.write_text(EDITOR)
+    editor.chmod(0o755)
+    pid_file = tmp_path / "editor.pid"
+    env = {**os.environ, "EDITOR": str(editor), "VISUAL": "", "EDITOR_PID": str(pid_file)}
+    backpain = subprocess.Popen(
+        [sys.executable, "-m", "backpain_cli", "edit", "mine"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while not (pid_file.exists() and pid_file.read_text().strip()):
+        assert time.monotonic() < deadline, "the editor never started"
+        time.sleep(0.05)
+    editor_pid = int(pid_file.read_text())
+    backpain.send_signal(sent)
+    assert backpain.wait(timeout=20) == -sent
+    deadline = time.monotonic() + 10
+    while _alive(editor_pid):
+        assert time.monotonic() < deadline, "the editor outlived backpain"
+        time.sleep(0.05)
+
+
+def test_an_editor_killed_by_a_signal_says_which(
+    runner: CliRunner, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(cli, ["new", "mine"]).exit_code == 0
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nkill -KILL $$\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = runner.invoke(cli, ["edit", "mine"])
+    assert result.exit_code == 2
+    assert f"the editor '{editor}' was ended by signal SIGKILL (9)" in result.stderr
