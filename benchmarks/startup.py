@@ -7,6 +7,9 @@ ratios are what this script checks:
 - `backpain --help`  within 1.5x of `python -c "import click"`
 - `backpain list`    within 1.5x of `python -c "import click, rich.console, yaml"`
 - `backpain config`  within 1.2x of `backpain --help`
+- `backpain today --notify upper-back` (what a reminder runs) within 2x of `backpain --help`
+  (on a fresh machine: nothing recorded, so the notification is due; with no
+  notify-send on the PATH it is the fallback line)
 
 Usage:  python benchmarks/startup.py [--runs 15] [--tty] [--check] [--before SRC]
 
@@ -41,6 +44,7 @@ GOALS = (
     ("backpain --help", 'python -c "import click"', 1.5),
     ("backpain list", 'python -c "import click, rich.console, yaml"', 1.5),
     ("backpain config", "backpain --help", 1.2),
+    ("backpain today --notify upper-back", "backpain --help", 2.0),
 )
 BEFORE_AFTER = ("--help", "list", "config")
 
@@ -63,6 +67,10 @@ def commands(before: Path | None = None) -> list[tuple[str, list[str]]]:
         ),
         ("backpain list", [str(backpain), "list"]),
         ("backpain config", [str(backpain), "config"]),
+        (
+            "backpain today --notify upper-back",
+            [str(backpain), "today", "--notify", "upper-back"],
+        ),
     ]
     if before is not None:
         for args in BEFORE_AFTER:

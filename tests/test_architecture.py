@@ -133,6 +133,7 @@ def test_no_import_cycles() -> None:
         ("routines", ("player", "history", "cli")),
         ("player", ("cli",)),
         ("history", ("cli",)),
+        ("reminders", ("player", "cli")),
     ],
 )
 def test_imports_run_one_way(room: str, forbidden: tuple[str, ...]) -> None:
@@ -175,6 +176,16 @@ STARTUP_RULES = {
     ("history",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
     ("stats",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
     ("today",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
+    # What a reminder runs: no scheduler code, no plist or crontab handling, no rich.
+    ("today", "--notify"): (
+        "yaml",
+        "rich",
+        "plistlib",
+        "backpain_cli.reminders.installer",
+        "backpain_cli.history.views",
+        *PLAYER,
+    ),
+    ("remind", "--help"): ("yaml", "rich", "sqlite3", "backpain_cli.reminders.installer", *PLAYER),
 }
 
 PROBE = """

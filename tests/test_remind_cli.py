@@ -462,3 +462,22 @@ def test_a_read_only_folder_installs_nothing(fakes: Fakes) -> None:
     assert removed.output.startswith(f"backpain: cannot change {fakes.units}: ")
     assert {name: (fakes.units / name).read_bytes() for name in fakes.files()} == before
     assert [call for call in fakes.calls() if "enable" in call or "disable" in call] == []
+
+
+def test_today_notify_says_nothing_once_the_day_is_done(fakes: Fakes, home: Path) -> None:
+    from test_history_cli import make, record
+
+    fakes.install("notify-send")
+    record(home, make("2026-11-04 08:00"))
+    one_left = run("today", "--notify", "upper-back")
+    assert (one_left.exit_code, one_left.output) == (0, "")
+    assert notifications(fakes)[-1][-1] == (
+        "upper-back: 1 of 2 done today — backpain start upper-back"
+    )
+    # `today` itself agrees: the notification shows what it shows.
+    assert "1 of 2 done" in run("today", "upper-back").output
+    record(home, make("2026-11-04 11:00"))
+    fakes.forget()
+    done = run("today", "--notify", "upper-back")
+    assert (done.exit_code, done.output) == (0, "")
+    assert notifications(fakes) == []

@@ -189,23 +189,19 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
       backpain today >/dev/null || echo "time for your back exercises"
     """
     from backpain_cli.history.overview import today
-    from backpain_cli.history.views import today_text
 
     library = exercise_library() if routines else None
     for name in routines:
         load(name, library=library)  # an unknown routine is an error, not "nothing due"
-    due = today(
-        read_history(),
-        routines,
-        now=common.utc_now(),
-        zone=common.user_zone(),
-        lookup=_routine_lookup(library),
-    )
+    now, zone = common.utc_now(), common.user_zone()
+    due = today(read_history(), routines, now=now, zone=zone, lookup=_routine_lookup(library))
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
         from backpain_cli.cli.remind import notify_today
 
-        notify_today(due.dues, common.utc_now().astimezone(common.user_zone()), allow_night)
+        notify_today(due.dues, now.astimezone(zone), allow_night)
         return
+    from backpain_cli.history.views import today_text
+
     click.echo(
         today_text(
             due.dues, due.day, without_frequency=due.without_frequency, styled=styled_output()
