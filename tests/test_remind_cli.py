@@ -47,6 +47,7 @@ if name == "crontab":
         sys.stdout.buffer.write(open(table, "rb").read())
     elif sys.argv[1:] == ["-"] and status == 0:
         open(table, "wb").write(data)
+sys.stdout.write(os.environ.get("FAKE_STDOUT_" + variable(name), ""))
 if status:
     sys.stderr.write(name + ": it did not work\\n")
 sys.exit(status)
@@ -481,3 +482,52 @@ def test_today_notify_says_nothing_once_the_day_is_done(fakes: Fakes, home: Path
     done = run("today", "--notify", "upper-back")
     assert (done.exit_code, done.output) == (0, "")
     assert notifications(fakes) == []
+
+
+def test_scheduled_tasks_on_windows(fakes: Fakes, monkeypatch: pytest.MonkeyPatch) -> None:
+    fakes.install("schtasks")
+    monkeypatch.setattr(sys, "platform", "win32")
+    result = run("remind", "add", "upper-back", "--at", "09:00", "--days", "mon-fri")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Added: upper-back at 09:00 (mon-fri), schtasks: backpain\\reminder-upper-back-0900\n"
+    )
+    assert fakes.calls() == [
+        ["schtasks", "/Query", "/FO", "CSV", "/NH"],
+        [
+            "schtasks",
+            "/Create",
+            "/TN",
+            "backpain\\reminder-upper-back-0900",
+            "/TR",
+            "/opt/bp/bin/backpain today --notify upper-back",
+            "/SC",
+            "WEEKLY",
+            "/D",
+            "MON,TUE,WED,THU,FRI",
+            "/ST",
+            "09:00",
+            "/F",
+        ],
+    ]
+    monkeypatch.setenv(
+        "FAKE_STDOUT_SCHTASKS", '"\\backpain\\reminder-upper-back-0900","N/A","Ready"\n'
+    )
+    assert run("remind", "list").output == (
+        "upper-back  09:00  (see Task Scheduler)  schtasks: backpain\\reminder-upper-back-0900\n"
+    )
+    fakes.forget()
+    assert run("remind", "remove", "upper-back").exit_code == 0
+    assert fakes.calls()[-1] == [
+        "schtasks",
+        "/Delete",
+        "/TN",
+        "backpain\\reminder-upper-back-0900",
+        "/F",
+    ]
+    monkeypatch.setenv("FAKE_STATUS_SCHTASKS", "1")
+    failed = run("remind", "add", "upper-back", "--at", "10:00")
+    assert failed.exit_code == 2
+    assert failed.output.startswith(
+        "backpain: `schtasks /Create /TN backpain\\reminder-upper-back-1000"
+    )

@@ -167,6 +167,8 @@ def list_command() -> None:
         upcoming = f"next {next_fire(reminder, now):%a %Y-%m-%d %H:%M}" if item.days_known else ""
         rows.append([reminder.routine, reminder.at_text, days, upcoming, _where(item)])
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    rows = [[cell for cell, width in zip(row, widths, strict=True) if width] for row in rows]
+    widths = [width for width in widths if width]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
         click.echo("  ".join(cells).rstrip())
