@@ -149,44 +149,12 @@ def test_fit_scale_and_countdown_text() -> None:
 # -- the live screen -------------------------------------------------------------------
 
 
-def test_a_hold_at_80x24() -> None:
-    status = status_at(index_of(SegmentKind.HOLD, "stretch"), 24.3)
-    assert screen_text(status) == "\n".join(
-        [
-            "Demo routine                                         exercise 1 of 2 · 2:49 left",
-            "",
-            "HOLD  Rhomboid stretch (long sitting)",
-            "rep 1 of 2",
-            "",
-            "                          ████████████    ████████████",
-            "                          ████████████    ████████████",
-            "                                      ████    ████",
-            "                                      ████    ████",
-            "                          ████████████    ████████████",
-            "                          ████████████    ████████████",
-            "                          ████                    ████",
-            "                          ████                    ████",
-            "                          ████████████    ████████████",
-            "                          ████████████    ████████████",
-            " ███████████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░",
-            "Breathe slowly.",
-            "1. Sit on the floor with your legs straight out in front of you.",
-            "2. Reach forward and hold on to your legs or feet.",
-            "",
-            "",
-            "",
-            "Next: hold 30 s · rep 2 of 2",
-            "space pause  n next  b back  s skip  m mute  q quit  ? help",
-        ]
-    )
-
-
 def test_a_rest_before_the_other_side_at_80x24() -> None:
     status = status_at(index_of(SegmentKind.REST, "rotation"), 4.0, muted=True)
     text = screen_text(status)
     lines = text.split("\n")
     assert lines[0].endswith("exercise 2 of 2 · 1:24 left · muted")
-    assert lines[2] == "REST  — switch sides"
+    assert lines[2] == "REST — switch sides"
     assert lines[3].endswith("next:       RIGHT SIDE  ▶▶")
     assert lines[3].startswith(" " * 50)
     assert lines[4] == "rep 1 of 1 done (left)"
@@ -227,7 +195,7 @@ def test_set_rest_paused_help_and_notice() -> None:
     text = screen_text(status_at(set_rest, 12, paused=True), notice="sound: none")
     assert "SET REST" in text
     assert "set 1 of 2 done" in text
-    assert "PAUSED — press space to resume" in text
+    assert "PAUSED · 12 s left · space goes on" in text
     assert "sound: none" in text
     helped = screen_text(status_at(set_rest, 12, help=True))
     for binding in BINDINGS:
@@ -248,16 +216,16 @@ def test_the_countdown_grows_with_the_terminal() -> None:
 def test_small_terminals_degrade_but_keep_the_countdown_and_keys() -> None:
     status = status_at(index_of(SegmentKind.HOLD, "rotation"), 17)
     assert screen_text(status, 30, 8).split("\n") == [
-        "HOLD  Thoracic rotation",
+        "HOLD Thoracic rotation",
         "◀◀  LEFT SIDE",
-        "17 s    rep 1 of 1 · set 1 of…",
+        "17 s  rep 1 of 1 · set 1 of 2",
         " ████░░░░░░░░░░░░░░░░░░░░░░░░",
-        "Next: hold 20 s · rep 1 of 1 …",
-        "",
+        "Next: hold 20 s · rep 1 of 1 ·",
+        "set 1 of 2 · RIGHT side",
         "",
         "space n b s m q ?",
     ]
-    assert screen_text(status, 20, 2).split("\n") == ["17 s    rep 1 of 1 …", "space n b s m q ?"]
+    assert screen_text(status, 20, 2).split("\n") == ["17 s  rep 1 of 1 · …", "space n b s m q ?"]
     paused = status_at(index_of(SegmentKind.HOLD, "rotation"), 17, paused=True)
     assert screen_text(paused, 40, 1) == "17 s  PAUSED  rep 1 of 1 · set 1 of 2"
     medium = screen_text(status, 40, 12).split("\n")
@@ -366,6 +334,8 @@ def test_live_screen_notices() -> None:
     status = status_at(1, 20)
     screen.notice("sound: none")
     screen.handle(Started(status))
+    assert frames.frames == []  # nothing to show before the first segment starts
+    screen.handle(SegmentStarted(status, 1, TIMELINE.segments[1]))
     assert frames.frames[-1].notice == "sound: none"
     screen.handle(HelpToggled(status))
     assert frames.frames[-1].notice == "sound: none"  # still in the same step
@@ -374,10 +344,11 @@ def test_live_screen_notices() -> None:
     line.show("This hurt last time")
     screen.notice("later one-off")
     screen.handle(HelpToggled(status))
-    assert frames.frames[-1].notice == "This hurt last time"  # the notice line comes first
+    assert frames.frames[-1].alert == "This hurt last time"  # drawn bold and whole
+    assert frames.frames[-1].notice == "later one-off"
     line.clear()
     screen.handle(HelpToggled(status))
-    assert frames.frames[-1].notice == "later one-off"
+    assert frames.frames[-1].alert == ""
 
 
 # -- the plain log ---------------------------------------------------------------------
@@ -402,7 +373,8 @@ def plain_run(
 
 
 def test_plain_log_of_a_whole_routine() -> None:
-    assert plain_run(keys=[(50.0, "space"), (60.0, "space"), (70.0, "m"), (71.0, "?")]) == [
+    keys = [(50.0, "space"), (60.0, "space"), (70.0, "m"), (71.0, "?"), (90.0, "?")]
+    assert plain_run(keys=keys) == [
         "NOTE sound: none",
         "Demo routine — 2 exercises, 3:00",
         "Keys: space pause, n next, b back, s skip, m mute, q quit, ? help",
@@ -411,21 +383,25 @@ def test_plain_log_of_a_whole_routine() -> None:
         "        2. Reach forward and hold on to your legs or feet.",
         "        Caution: Stop if you feel pain.",
         "[00:05] Rhomboid stretch (long sitting) — hold 30 s — rep 1 of 2",
+        "        Breathe slowly.",
         "[00:15] 20 s left",
         "[00:25] 10 s left",
         "[00:35] rest 10 s — next: hold 30 s · rep 2 of 2",
         "[00:45] Rhomboid stretch (long sitting) — hold 30 s — rep 2 of 2",
+        "        A gentle stretch, never pain.",
         "[00:50] paused — press space to resume",
         "[00:50] resumed",
         "[00:55] 20 s left",
         "[01:00] sound off",
+        "[01:01] paused — press space to resume",  # help stops the clock
         "        space: pause / resume (the clock stops)",
         "        n: next step (n or →)",
-        "        b: restart this step; again: previous (b or ←)",
+        "        b: restart step; twice: go back (←)",
         "        s: skip the rest of this exercise",
         "        m: sound off / on",
-        "        q: quit (Ctrl-C too) and see the summary",
+        "        q: quit, see the summary (Ctrl-C)",
         "        ?: show / hide this help",
+        "[01:01] resumed",
         "[01:05] 10 s left",
         "[01:15] Thoracic rotation — LEFT side — hold 20 s — rep 1 of 1, set 1 of 2",
         "[01:25] 10 s left",

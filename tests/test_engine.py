@@ -569,19 +569,40 @@ def test_side_switch_on_a_hold_right_after_a_hold() -> None:
 
 
 def test_mute_help_redraw_and_unknown_keys() -> None:
-    recorder, _, _ = play(keys=[(0.5, "m"), (0.6, "?"), (0.7, "x"), (0.8, "resize"), (0.9, "M")])
-    assert recorder.lines[3:7] == [
+    keys = [(0.5, "m"), (0.6, "?"), (0.7, "x"), (0.8, "resize"), (0.9, "M"), (5.0, "?")]
+    recorder, _, _ = play(keys=keys)
+    assert recorder.lines[3:11] == [
         "0.5 mutechanged",
+        "0.6 paused 1.4 left",  # help stops the clock while it is read...
         "0.6 helptoggled",
         "0.8 redraw",
         "0.9 mutechanged",
+        "5 resumed 1.4 left",  # ...and closing it goes on where it stopped
+        "5 helptoggled",
+        "5.4 cue countdown",
     ]
     events = [e for e in recorder.events if isinstance(e, (MuteChanged, HelpToggled, Redraw))]
-    assert [(e.status.muted, e.status.help) for e in events] == [
-        (True, False),
-        (True, True),
-        (True, True),
-        (False, True),
+    assert [(e.status.muted, e.status.help, e.status.paused) for e in events] == [
+        (True, False, False),
+        (True, True, True),
+        (True, True, True),
+        (False, True, True),
+        (False, False, False),
+    ]
+
+
+def test_space_closes_help_and_goes_on_and_help_keeps_a_pause() -> None:
+    keys = [(0.5, "?"), (3.0, "space"), (3.5, "space"), (4.0, "?"), (6.0, "?"), (7.0, "space")]
+    recorder, _, _ = play(keys=keys)
+    assert recorder.lines[3:11] == [
+        "0.5 paused 1.5 left",
+        "0.5 helptoggled",
+        "3 resumed 1.5 left",  # space: help goes and the clock goes on
+        "3.5 cue countdown",
+        "3.5 paused 1 left",  # paused by hand, then help opened and closed: still paused
+        "4 helptoggled",
+        "6 helptoggled",
+        "7 resumed 1 left",
     ]
 
 

@@ -277,7 +277,7 @@ def test_check_ins_and_the_p_key_in_a_terminal(home: Path, tiny: Path) -> None:
     child.send("p")
     child.expect_exact("paused — press space to resume")
     child.expect_exact("Stopped: Squeeze.")
-    child.expect_exact("Press any key to go on to the next exercise (q quits).")
+    child.expect_exact("Press space to go on to the next exercise (q quits).")
     time.sleep(0.5)  # waits for a key: nothing moves
     assert "Rotation — LEFT side" not in child.before
     child.send("x")

@@ -122,19 +122,19 @@ def test_keys_screen_and_terminal_modes(shell: Shell, routine: Path) -> None:
     child = shell.child
     child.sendline(player(routine, "--speed 2"))
     child.expect_exact("\x1b[?1049h")  # the alternate screen
-    child.expect_exact("Get ready: ")
+    child.expect_exact("Get ready")
     child.expect_exact("Turn slowly.")
     child.expect_exact("space pause  n next  b back  s skip")  # the key line
     child.expect_exact("LEFT SIDE")  # the first hold, after a 1 s prepare at speed 2
     child.expect_exact("rep 1 of 2")
     child.send(" ")
-    child.expect_exact("PAUSED — press space to resume")
+    child.expect_exact("PAUSED · ")
     child.send(" ")
     child.send("n")
     child.expect_exact("REST")
     child.expect_exact("switch sides")
     child.send("?")
-    child.expect_exact("restart this step; again: previous")
+    child.expect_exact("restart step; twice: go back")
     child.send("q")
     child.expect_exact("\x1b[?1049l")  # back from the alternate screen
     child.expect_exact(PROMPT)
@@ -167,7 +167,7 @@ def test_ctrl_c_quits_with_a_summary(shell: Shell, routine: Path) -> None:
     before = shell.modes()
     child = shell.child
     child.sendline(player(routine, ""))
-    child.expect_exact("Get ready: ")
+    child.expect_exact("Get ready")
     child.sendcontrol("c")
     child.expect_exact(PROMPT)
     assert "Stopped: Tiny test routine" in plain(child.before)
@@ -179,7 +179,7 @@ def test_ctrl_c_again_and_again_quits_like_once(shell: Shell, routine: Path) -> 
     before = shell.modes()
     child = shell.child
     child.sendline(player(routine, ""))
-    child.expect_exact("Get ready: ")
+    child.expect_exact("Get ready")
     child.send("\x03\x03\x03")  # three Ctrl-Cs in one go
     child.expect_exact(PROMPT)
     output = plain(child.before)
@@ -195,7 +195,7 @@ def test_kill_restores_the_terminal(shell: Shell, routine: Path, signum: int) ->
     before = shell.modes()
     child = shell.child
     child.sendline(player(routine, ""))
-    child.expect_exact("Get ready: ")
+    child.expect_exact("Get ready")
     os.kill(shell.player_pid(), signum)
     child.expect_exact(PROMPT)
     output: str = child.before

@@ -1,4 +1,10 @@
-"""Big digits for the countdown: a 3x5 pixel font drawn with half blocks."""
+"""Big digits for the countdown (and the few words the screen shows as big: PAUSED,
+DONE): a 3x5 pixel font drawn with half blocks.
+
+`big_block` is how the screen draws them: every row of one block padded to the same
+width and the block centred as a whole, so no row can move on its own (rich centres
+each line after stripping its trailing spaces, which once drew a 2 as a 3).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,14 @@ _FONT = {
     "8": ("###", "#.#", "###", "#.#", "###"),
     "9": ("###", "#.#", "###", "..#", "###"),
     ":": (".", "#", ".", "#", "."),
+    "A": ("###", "#.#", "###", "#.#", "#.#"),
+    "D": ("##.", "#.#", "#.#", "#.#", "##."),
+    "E": ("###", "#..", "##.", "#..", "###"),
+    "N": ("##.", "#.#", "#.#", "#.#", "#.#"),
+    "O": ("###", "#.#", "#.#", "#.#", "###"),
+    "P": ("###", "#.#", "###", "#..", "#.."),
+    "S": ("###", "#..", "###", "..#", "###"),
+    "U": ("#.#", "#.#", "#.#", "#.#", "###"),
 }
 _HALVES = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
@@ -56,3 +70,11 @@ def fit_scale(text: str, width: int, rows: int) -> int:
     while big_width(text, scale + 1) <= width and big_height(scale + 1) <= rows:
         scale += 1
     return scale
+
+
+def big_block(text: str, scale: int, width: int) -> list[str]:
+    """`text` in the big font, each row exactly `width` columns (spaces on both sides),
+    the block centred as a whole. Too wide for `width`: cropped on the right."""
+    rows = big_digits(text, scale)
+    left = max((width - len(rows[0])) // 2, 0)
+    return [(" " * left + row).ljust(width)[:width] for row in rows]

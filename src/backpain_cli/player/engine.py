@@ -131,6 +131,7 @@ class Player:
         self._paused_total = 0.0
         self._muted = muted
         self._help = False
+        self._help_paused = False  # help was opened while running: closing it resumes
         self._completed: set[int] = set()  # indices of segments that ran to their end
         self._outcomes: dict[int, ExerciseOutcome] = {}
         self.summary: Summary | None = None
@@ -233,6 +234,12 @@ class Player:
             self._emit(Resumed)
 
     def toggle_pause(self) -> None:
+        """Pause or resume; with help shown, close it and go on."""
+        if self._help:
+            self._help = self._help_paused = False
+            if not self.paused:
+                self._emit(HelpToggled)
+                return
         if self.paused:
             self.resume()
         else:
@@ -286,7 +293,15 @@ class Player:
         self._emit(MuteChanged)
 
     def toggle_help(self) -> None:
+        """Show or hide the key help. Help stops the clock while it is read: opening it
+        pauses (unless already paused), closing it resumes what it paused."""
         self._help = not self._help
+        if self._help and self.active and not self.paused:
+            self._help_paused = True
+            self.pause()
+        elif not self._help and self._help_paused:
+            self._help_paused = False
+            self.resume()
         self._emit(HelpToggled)
 
     def redraw(self) -> None:
@@ -446,10 +461,10 @@ class Binding:
 BINDINGS: tuple[Binding, ...] = (
     Binding(("space",), "space", "pause", "pause / resume (the clock stops)", Player.toggle_pause),
     Binding(("n", "right"), "n", "next", "next step (n or →)", Player.next),
-    Binding(("b", "left"), "b", "back", "restart this step; again: previous (b or ←)", Player.back),
+    Binding(("b", "left"), "b", "back", "restart step; twice: go back (←)", Player.back),
     Binding(("s",), "s", "skip", "skip the rest of this exercise", Player.skip_exercise),
     Binding(("m",), "m", "mute", "sound off / on", Player.toggle_mute),
-    Binding(("q", "ctrl-c"), "q", "quit", "quit (Ctrl-C too) and see the summary", Player.quit),
+    Binding(("q", "ctrl-c"), "q", "quit", "quit, see the summary (Ctrl-C)", Player.quit),
     Binding(("?", "h"), "?", "help", "show / hide this help", Player.toggle_help),
     Binding(("resize",), "", "", "", Player.redraw),
 )

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console, ConsoleOptions, Group, JustifyMethod, RenderResult
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.text import Text
 
-from backpain_cli.player.bigtext import big_digits, fit_scale
+from backpain_cli.player.bigtext import big_block, fit_scale
 from backpain_cli.player.engine import BINDINGS, Binding, Status
 from backpain_cli.player.words import (
     countdown_text,
@@ -29,22 +30,57 @@ def _line(text: str, style: str = "") -> Text:
     return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
-_KIND_STYLE = {
+def fit_cells(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells (wide characters count two), ending in …"""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, max(cells - 1, 0)).rstrip() + "…" if cells > 0 else ""
+
+
+def _pad(cells: int, text: str = "", style: str = "") -> Text:
+    """A row of exactly `cells` cells: `text` padded with spaces, nothing left to justify."""
+    row = Text(no_wrap=True, overflow="crop")
+    row.append(set_cell_size(text, cells), style=style)
+    return row
+
+
+KIND_STYLE = {
     SegmentKind.PREPARE: "bold yellow",
     SegmentKind.HOLD: "bold green",
-    SegmentKind.REST: "bold blue",
-    SegmentKind.SET_REST: "bold blue",
+    SegmentKind.REST: "bold bright_blue",
+    SegmentKind.SET_REST: "bold bright_blue",
 }
+KIND_LABEL = {
+    SegmentKind.PREPARE: "Get ready",
+    SegmentKind.HOLD: "HOLD",
+    SegmentKind.REST: "REST",
+    SegmentKind.SET_REST: "SET REST",
+}
+PAUSED_WORD = "PAUSED"
 
 
 class PlayerScreen:
-    """One frame of the player, laid out for the size it is rendered at."""
+    """One frame of the player, laid out for the size it is rendered at.
+
+    `alert` (the notice line: the advice after `p`, "hurt last time") is drawn bold and
+    whole; `notice` (one-off messages such as "no audio player") dim, a line each. The
+    countdown's size and place depend only on the terminal's size and the segment, so
+    they hold still for the whole segment whatever comes and goes around them. Paused,
+    the countdown gives way to a big PAUSED (and to the alert, which comes first);
+    with help shown (which pauses), to the help.
+    """
 
     def __init__(
-        self, status: Status, *, notice: str = "", bindings: Sequence[Binding] = BINDINGS
+        self,
+        status: Status,
+        *,
+        notice: str = "",
+        alert: str = "",
+        bindings: Sequence[Binding] = BINDINGS,
     ) -> None:
         self.status = status
         self.notice = notice
+        self.alert = alert
         self.bindings = bindings
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -57,64 +93,131 @@ class PlayerScreen:
         status = self.status
         segment = status.segment
         if segment is None or height < 10 or width < 30:
-            return self._compact(segment, width, height)
+            return self._compact(console, segment, width, height)
+        if status.help:
+            page = self._help(console, width)[: height - 2]
+            gap = [Text()] * (height - 2 - len(page))
+            return [self._header(width), *page, *gap, self._keys(width)]
         blank = [] if height < 18 else [Text()]
         top = [self._header(width), *blank, self._heading(segment)]
         top.extend(self._side(segment, width=width, tall=height >= 30))
         top.extend([_line(self._detail(segment), "bold"), *blank])
-        bottom = [*blank, _line(next_text(status), "bold")]
-        if self.notice:  # a notice may have a few lines (e.g. the advice after `p`)
-            bottom.extend(_line(line, "dim") for line in self.notice.splitlines())
-        bottom.append(self._keys(width))
-        body = [
-            wrapped
-            for line in (self._help() if status.help else self._body(segment))
-            for wrapped in line.wrap(console, width)
+        upcoming = Text(next_text(status), style="bold").wrap(console, width)[:2]
+        foot = [*blank, *upcoming, self._keys(width)]
+        stage = height - len(top) - len(foot)
+        body = [row for line in self._body(segment) for row in line.wrap(console, width)]
+        alerts = [
+            row
+            for line in self.alert.splitlines()
+            for row in Text(line, style="bold").wrap(console, width)
         ]
-
-        # Getting ready (or with help shown), the words come first; during a hold, the
-        # countdown does. On a small screen the countdown wins over the words.
-        spare = height - len(top) - 1 - len(bottom)
-        cap = max(3, height // 2)
-        first = status.help or segment.kind is SegmentKind.PREPARE
-        wanted = len(body) if first else min(len(body), 4)
-        sizing = countdown_text(segment.duration)
-        scale = fit_scale(sizing, width - 2, min(spare - wanted, cap)) or fit_scale(
-            sizing, width - 2, min(spare, cap)
-        )
-        text = countdown_text(status.shown_remaining)
-        if scale:
-            style = "dim" if status.paused else _KIND_STYLE[segment.kind]
-            digits = [
-                Text(line, style=style, justify="center", no_wrap=True, overflow="crop")
-                for line in big_digits(text, scale)
-            ]
+        notices = [
+            row
+            for line in self.notice.splitlines()
+            for row in Text(line, style="dim").wrap(console, width)
+        ]
+        if status.paused:
+            middle = self._paused(segment, width, height, stage, alerts, notices, body)
         else:
-            digits = [Text(text, style="bold", justify="center", no_wrap=True)]
-        middle = [*digits, self._bar(segment, width)]
-        room = height - len(top) - len(middle) - len(bottom)
-        if room < len(body):
-            body = [*body[: room - 1], _line("…", "dim")] if room > 0 else []
-        gap = room - len(body)  # on big screens: a third above the countdown, the rest below
-        above, below = [Text()] * (gap // 3), [Text()] * (gap - gap // 3)
-        return [*top, *above, *middle, *body, *below, *bottom]
+            middle = self._counting(segment, width, height, stage, alerts, notices, body)
+        return [*top, *middle, *foot]
 
-    def _compact(self, segment: Segment | None, width: int, height: int) -> list[Text]:
+    def countdown_scale(self, segment: Segment, width: int, height: int, stage: int) -> int:
+        """The digits' scale: from the terminal's size and the segment alone.
+
+        The words under the countdown get up to 4 lines during a hold (all of them
+        getting ready) and a notice one, as long as the digits keep a third of the
+        screen; on small screens the digits win.
+        """
+        body = len(self._body(segment))  # unwrapped: the same in every frame
+        wanted = (body if segment.kind is SegmentKind.PREPARE else min(body, 4)) + 1
+        cap = max(3, height // 2)
+        rows = max(min(cap, stage - 1 - wanted), min(cap, stage - 2, height // 3))
+        return fit_scale(countdown_text(segment.duration), width - 2, rows)
+
+    def _counting(
+        self,
+        segment: Segment,
+        width: int,
+        height: int,
+        stage: int,
+        alerts: list[Text],
+        notices: list[Text],
+        body: list[Text],
+    ) -> list[Text]:
+        scale = self.countdown_scale(segment, width, height, stage)
+        text = countdown_text(self.status.shown_remaining)
+        if scale:
+            style = KIND_STYLE[segment.kind]
+            if segment.kind is not SegmentKind.HOLD:
+                style = style.replace("bold ", "")  # holds bold, even without colour
+            digits = [_pad(width, row, style) for row in big_block(text, scale, width)]
+        else:
+            digits = [_pad(width, f"{text} s".center(width), "bold")]
+        wanted = len(self._body(segment)) + 1
+        above = max(0, (stage - len(digits) - 1 - wanted) // 3)
+        below = stage - above - len(digits) - 1
+        tail = [*alerts, *notices]
+        while len(tail) > below and notices:
+            notices.pop()
+            tail = [*alerts, *notices]
+        tail = tail[: max(below, 0)]
+        room = below - len(tail)
+        if len(body) > room:
+            body = [*body[: room - 1], _line("…", "dim")] if room > 0 else []
+        gap = [Text()] * (room - len(body))
+        return [*[Text()] * above, *digits, self._bar(segment, width), *body, *gap, *tail]
+
+    def _paused(
+        self,
+        segment: Segment,
+        width: int,
+        height: int,
+        stage: int,
+        alerts: list[Text],
+        notices: list[Text],
+        body: list[Text],
+    ) -> list[Text]:
+        """The alert (whole), a big PAUSED if it fits, the paused bar, then the words."""
+        rows = [*alerts, Text()] if alerts else []
+        rows = rows[: stage - 1] if len(rows) >= stage else rows
+        room = stage - 1 - len(rows)
+        scale = fit_scale(PAUSED_WORD, width - 2, min(room - 1, max(3, height // 2)))
+        if scale and not alerts:
+            rows.extend(_pad(width, row, "bold") for row in big_block(PAUSED_WORD, scale, width))
+        rows.append(self._bar(segment, width))
+        room = stage - len(rows)
+        rest = [*body, *notices][: max(room, 0)]
+        above = (room - len(rest)) // 3 if not alerts else 0
+        below = room - len(rest) - above
+        return [*[Text()] * above, *rows, *rest, *[Text()] * below]
+
+    def _compact(
+        self, console: Console, segment: Segment | None, width: int, height: int
+    ) -> list[Text]:
         """Tiny terminals: the most important lines that fit, in their usual order."""
         status = self.status
+        rows: list[tuple[int, Text]]
         if segment is None:
             rows = [(0, _line("Done.", "bold"))]
+        elif status.help:
+            rows = [(2, line) for line in self._help(console, width, short=True)]
         else:
-            count = f"{status.shown_remaining} s  " + ("PAUSED" if status.paused else "")
+            count = f"{status.shown_remaining} s" + ("  PAUSED" if status.paused else "")
             if segment.kind is SegmentKind.HOLD:
                 count += "  " + rep_text(segment)
-            kind = segment.kind.value.replace("_", " ").upper()
+            alerts = [
+                (1, row)
+                for line in self.alert.splitlines()
+                for row in Text(line, style="bold").wrap(console, width)
+            ]
             rows = [
-                (3, _line(f"{kind}  {segment.exercise.name}", _KIND_STYLE[segment.kind])),
+                (3, self._heading(segment)),
                 *((2, line) for line in self._side(segment, width=width, tall=False)),
                 (0, _line(count, "bold")),
+                *alerts,
                 (5, self._bar(segment, width)),
-                (4, _line(next_text(status))),
+                *((4, row) for row in Text(next_text(status)).wrap(console, width)),
             ]
         rows.append((1, self._keys(width)))
         keep = sorted(range(len(rows)), key=lambda i: rows[i][0])[: max(height, 0)]
@@ -125,39 +228,39 @@ class PlayerScreen:
         return [*lines, *gap]
 
     def _header(self, width: int) -> Text:
+        """The title on the left, the progress on the right, counted in cells."""
         right = progress_text(self.status)
         if self.status.muted:
             right += " · muted"
+        if self.status.paused:
+            right += " · PAUSED"
+        right = fit_cells(right, width)
         title = self.status.timeline.routine.title
-        room = width - len(right) - 2
-        header = Text(no_wrap=True, overflow="ellipsis")
+        room = width - cell_len(right) - 2
+        header = Text(no_wrap=True, overflow="crop")
         if room >= 10:
-            header.append(title if len(title) <= room else title[: room - 1] + "…", style="bold")
-            header.append(" " * (width - len(right) - min(len(title), room)))
-        header.append(right, style="dim")
+            shown = fit_cells(title, room)
+            header.append(shown, style="bold")
+            header.append(" " * (width - cell_len(right) - cell_len(shown)))
+        else:
+            header.append(" " * (width - cell_len(right)))
+        header.append(right, style="bold" if self.status.paused else "dim")
         return header
 
     def _heading(self, segment: Segment) -> Text:
-        heading = self._heading_text(segment)
-        heading.no_wrap = True
-        heading.overflow = "ellipsis"
-        return heading
-
-    def _heading_text(self, segment: Segment) -> Text:
-        exercise = segment.exercise
-        style = _KIND_STYLE[segment.kind]
+        """`Get ready: name`, `HOLD name`, `REST — switch sides`: the kind in reverse video,
+        so hold and rest differ without colour."""
+        style = KIND_STYLE[segment.kind]
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(KIND_LABEL[segment.kind], style=f"{style} reverse")
         if segment.kind is SegmentKind.PREPARE:
-            text = Text("Get ready: ", style=style)
-            text.append(exercise.name, style="bold")
-            return text
-        if segment.kind is SegmentKind.HOLD:
-            text = Text("HOLD  ", style=style)
-            text.append(exercise.name, style="bold")
-            return text
-        label = "SET REST" if segment.kind is SegmentKind.SET_REST else "REST"
-        text = Text(label, style=style)
-        if switching(self.status):
-            text.append("  — switch sides", style="bold")
+            text.append(": ")
+            text.append(segment.exercise.name, style="bold")
+        elif segment.kind is SegmentKind.HOLD:
+            text.append(" ")
+            text.append(segment.exercise.name, style="bold")
+        elif switching(self.status):
+            text.append(" — switch sides", style="bold")
         return text
 
     def _side(self, segment: Segment, *, width: int, tall: bool) -> list[Text]:
@@ -168,23 +271,25 @@ class PlayerScreen:
         side = segment.side if segment.kind is SegmentKind.HOLD else switching(self.status)
         if side is None:
             return []
-        justify: JustifyMethod
         if side is Side.LEFT:
-            label, style, justify = "◀◀  LEFT SIDE  ", "bold reverse cyan", "left"
+            label, style = "◀◀  LEFT SIDE  ", "bold reverse cyan"
         else:
-            label, style, justify = "  RIGHT SIDE  ▶▶", "bold reverse magenta", "right"
+            label, style = "  RIGHT SIDE  ▶▶", "bold reverse magenta"
         prefix = "" if segment.kind is SegmentKind.HOLD else "next: "
-        size = max(len(label), width // 3 - len(prefix))
+        size = min(max(len(label), width // 3 - len(prefix)), width - len(prefix))
         label = label.ljust(size) if side is Side.LEFT else label.rjust(size)
-        rows = [Text.assemble((prefix, "dim"), (label, style))]
+        label = label[:size] if side is Side.LEFT else label[-size:]
+        margin = " " * (width - size - len(prefix))
+
+        def row(words: str) -> Text:
+            parts = [(prefix if words else " " * len(prefix), "dim"), (words, style)]
+            if side is Side.RIGHT:
+                parts.insert(0, (margin, ""))
+            return Text.assemble(*parts, no_wrap=True, overflow="crop")
+
         if tall:
-            pad = Text.assemble(" " * len(prefix), (" " * len(label), style))
-            rows = [pad, rows[0], pad.copy()]
-        for row in rows:
-            row.justify = justify
-            row.no_wrap = True
-            row.overflow = "crop"
-        return rows
+            return [row(" " * size), row(label), row(" " * size)]
+        return [row(label)]
 
     def _detail(self, segment: Segment) -> str:
         exercise = segment.exercise
@@ -204,17 +309,20 @@ class PlayerScreen:
 
     def _bar(self, segment: Segment, width: int) -> Text:
         if self.status.paused:
-            return Text(
-                " PAUSED — press space to resume ",
-                style="bold reverse yellow",
-                justify="center",
+            left = countdown_text(self.status.shown_remaining)
+            words = fit_cells(f" PAUSED · {left} s left · space goes on ", width)
+            margin = (width - cell_len(words)) // 2
+            return Text.assemble(
+                " " * margin,
+                (words, "bold reverse yellow"),
+                " " * (width - margin - cell_len(words)),
                 no_wrap=True,
-                overflow="ellipsis",
+                overflow="crop",
             )
         size = max(width - 2, 1)
         done = round(size * (1 - self.status.remaining / segment.duration))
-        bar = Text(justify="center", no_wrap=True)
-        bar.append("█" * done, style=_KIND_STYLE[segment.kind].replace("bold ", ""))
+        bar = Text(" ", no_wrap=True, overflow="crop")
+        bar.append("█" * done, style=KIND_STYLE[segment.kind].replace("bold ", ""))
         bar.append("░" * (size - done), style="dim")
         return bar
 
@@ -237,16 +345,19 @@ class PlayerScreen:
             steps = []
         return [*lines, *steps]
 
-    def _help(self) -> list[Text]:
-        lines = [Text("Keys", style="bold")]
+    def _help(self, console: Console, width: int, *, short: bool = False) -> list[Text]:
+        """The keys, one a line (wrapped, never cut), under a title that says the clock
+        is stopped."""
+        lines = [Text("Keys (paused: ? or space goes on)", style="bold")]
         for binding in self.bindings:
             if binding.label:
                 keys = binding.label + (" " * max(7 - len(binding.label), 1))
-                lines.append(Text.assemble((keys, "bold"), binding.help))
-        return lines
+                words = binding.short if short else binding.help
+                lines.append(Text.assemble((keys, "bold"), words))
+        return [row for line in lines for row in line.wrap(console, width)]
 
     def _keys(self, width: int) -> Text:
         text = key_line(self.bindings)
-        if len(text) > width:
+        if cell_len(text) > width:
             text = key_line(self.bindings, short=True)
         return Text(text, style="reverse", no_wrap=True, overflow="ellipsis")

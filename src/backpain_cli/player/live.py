@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from rich.console import RenderableType
+from rich.console import Console, RenderableType
 
 from backpain_cli.player.engine import (
     BINDINGS,
@@ -17,7 +18,6 @@ from backpain_cli.player.engine import (
     Redraw,
     Resumed,
     SegmentStarted,
-    Started,
     Status,
     Tick,
 )
@@ -49,7 +49,7 @@ class LiveScreen:
 
     `notice` is for one-off messages (e.g. "no audio player") and may be called from
     another thread: the message shows from the next draw until the next step starts.
-    A message on `notice_line` comes first.
+    A message on `notice_line` is drawn as an alert: bold and whole.
     """
 
     def __init__(
@@ -77,9 +77,9 @@ class LiveScreen:
     def handle(self, event: Event) -> None:
         if not isinstance(
             event,
-            (Started, SegmentStarted, Tick, Paused, Resumed, MuteChanged, HelpToggled, Redraw),
+            (SegmentStarted, Tick, Paused, Resumed, MuteChanged, HelpToggled, Redraw),
         ):
-            return
+            return  # not Started: its segment has no time yet (a 0 would flash)
         now = self._clock()
         if isinstance(event, Tick) and now - self._last < self._min_interval:
             return
@@ -88,5 +88,41 @@ class LiveScreen:
         self._last = now
         self.status = event.status
         self._noticed = self._notice
-        notice = self.notice_line.text or self._notice
-        self._update(PlayerScreen(event.status, notice=notice, bindings=self._bindings))
+        self._update(
+            PlayerScreen(
+                event.status,
+                notice=self._notice,
+                alert=self.notice_line.text,
+                bindings=self._bindings,
+            )
+        )
+
+
+@contextlib.contextmanager
+def live_display(
+    console: Console,
+    *,
+    clock: Callable[[], float],
+    bindings: Sequence[Binding] = BINDINGS,
+    notice_line: NoticeLine | None = None,
+) -> Iterator[LiveScreen]:
+    """The full-screen display on `console`: the `LiveScreen` listener, drawing through
+    rich `Live` on the alternate screen, only when the picture changes (the player's one
+    way of drawing; tests pass a console that writes into a terminal emulator)."""
+    from rich.live import Live
+    from rich.text import Text
+
+    with Live(
+        Text(""),
+        console=console,
+        screen=True,
+        auto_refresh=False,  # drawn only when the picture changes
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as live:
+        yield LiveScreen(
+            lambda frame: live.update(frame, refresh=True),
+            clock=clock,
+            bindings=bindings,
+            notice_line=notice_line,
+        )

@@ -3,7 +3,8 @@
 `p` during any exercise stops it (`Player.stop_for_pain`: the exercise's outcome is
 "hurt", which the history records as stopped for pain and the summary shows), the
 player moves to the next exercise and pauses there with the source's advice on screen,
-and goes on only when the person presses a key (`q` still quits).
+and goes on only when the person presses a key (the advice asks for space, the bar
+says the same; any key but `q` goes on, `q` quits).
 
 When a routine starts, exercises that were stopped for pain the last time they were
 played are flagged as they come up ("This hurt last time: press s to skip it").
@@ -22,7 +23,7 @@ from backpain_cli.player.engine import Binding, Event, Player, SegmentStarted, W
 ADVICE = (
     "Stopped: {name}.\n"
     "If anything is painful or doesn't feel right, contact your healthcare provider.\n"
-    "Press any key to go on to the next exercise (q quits)."
+    "Press space to go on to the next exercise (q quits)."
 )
 FLAG = "{name} hurt last time: press s to skip it."
 QUITS = ("q", "ctrl-c")

@@ -23,7 +23,7 @@ from backpain_cli.player.engine import (
     Tick,
 )
 from backpain_cli.player.live import NoticeLine
-from backpain_cli.player.words import next_words, side_word, switching
+from backpain_cli.player.words import current_cue, next_words, side_word, switching
 from backpain_cli.routines.model import format_duration
 from backpain_cli.routines.timeline import Segment, SegmentKind
 
@@ -46,9 +46,11 @@ def segment_line(segment: Segment, status: Status) -> list[str]:
     if segment.kind is SegmentKind.HOLD:
         side = f" — {side_word(segment.side)} side" if segment.side else ""
         sets = f", set {segment.set} of {exercise.sets}" if exercise.sets > 1 else ""
+        cue = current_cue(segment)
         return [
             f"{at} {exercise.name}{side} — hold {segment.duration} s — "
-            f"rep {segment.rep} of {exercise.reps}{sets}"
+            f"rep {segment.rep} of {exercise.reps}{sets}",
+            *([f"        {cue}"] if cue else []),
         ]
     after = " — switch sides" if switching(status) else ""
     after += f" — next: {next_words(status)}"

@@ -139,26 +139,13 @@ def _live_screen(
     import time
 
     from rich.console import Console
-    from rich.live import Live
-    from rich.text import Text
 
-    from backpain_cli.player.display import LiveScreen
+    from backpain_cli.player.live import live_display
 
     console = Console(highlight=False, emoji=False)  # rich itself honours NO_COLOR
-    with Live(
-        Text(""),
-        console=console,
-        screen=True,
-        auto_refresh=False,  # drawn only when the picture changes
-        redirect_stdout=False,
-        redirect_stderr=False,
-    ) as live:
-        screen = LiveScreen(
-            lambda frame: live.update(frame, refresh=True),
-            clock=time.monotonic,
-            bindings=bindings,
-            notice_line=notice_line,
-        )
+    with live_display(
+        console, clock=time.monotonic, bindings=bindings, notice_line=notice_line
+    ) as screen:
         notify = merged_notices(screen.notice)  # sound's and speech's at once
         yield _Screen(screen, notify, console)
 

@@ -1,0 +1,174 @@
+"""The live screen as a terminal shows it: the player's bytes through a terminal emulator
+(see terminal.py) at 80x24, 120x40, 200x50, 40x12 and 28x8."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+
+import pytest
+from terminal import SIZES, Frame, play, read_countdown, read_number
+
+from backpain_cli.player.engine import BINDINGS, Paused, SegmentStarted, Tick
+from backpain_cli.player.live import NoticeLine
+from backpain_cli.player.pain import PainKeys
+from backpain_cli.player.words import countdown_text
+from backpain_cli.routines.model import Exercise, Routine, Side
+from backpain_cli.routines.timeline import SegmentKind
+
+TURN = Exercise(
+    id="turn",
+    name="Thoracic rotation",
+    instructions=("Sit up tall.", "Turn your upper body to one side."),
+    cues=("Breathe out as you turn.",),
+    hold=12,
+    reps=1,
+    sets=2,
+    sides=(Side.LEFT, Side.RIGHT),
+    rest=10,
+    set_rest=11,
+    prepare=10,
+)
+SQUEEZE = Exercise(
+    id="squeeze",
+    name="Shoulder squeeze",
+    instructions=("Squeeze your shoulder blades together.",),
+    hold=5,
+    reps=2,
+    rest=3,
+    prepare=3,
+)
+ROUTINE = Routine(name="demo", title="Upper back", exercises=(TURN, SQUEEZE))
+SOUND_NOTICE = "sound: no audio player found; using the terminal bell (--no-sound: silence)"
+
+
+@functools.cache
+def played(columns: int, lines: int) -> list[Frame]:
+    """The demo routine at a size, with a one-off notice at 1 s and another at 30 s (as
+    sound and speech give them): played once, read by several tests."""
+    notices = [(1.0, SOUND_NOTICE), (30.0, "speech: espeak-ng not found")]
+    return play(ROUTINE, columns, lines, notices=notices)[0]
+
+
+def counting(frames: list[Frame]) -> list[Frame]:
+    """Frames of a running countdown (not paused, no help)."""
+    return [
+        frame
+        for frame in frames
+        if isinstance(frame.event, (Tick, SegmentStarted))
+        and frame.status.segment is not None
+        and not frame.status.paused
+        and not frame.status.help
+    ]
+
+
+@pytest.mark.parametrize(("columns", "lines"), SIZES)
+def test_the_number_is_the_time_left_every_second(columns: int, lines: int) -> None:
+    frames = played(columns, lines)
+    seen: dict[int, set[str]] = defaultdict(set)
+    for frame in counting(frames):
+        expected = countdown_text(frame.status.shown_remaining)
+        assert read_number(frame.rows, columns) == expected, frame.text()
+        seen[frame.status.index].add(expected)
+    kinds = set()
+    for index, numbers in seen.items():
+        segment = frames[0].status.timeline.segments[index]
+        kinds.add(segment.kind)
+        assert numbers == {countdown_text(n) for n in range(1, segment.duration + 1)}
+    assert kinds == set(SegmentKind)  # a get-ready, holds, rests and a set rest
+
+
+@pytest.mark.parametrize(("columns", "lines"), [s for s in SIZES if s != (28, 8)])
+def test_the_countdown_keeps_its_size_and_place_through_a_segment(columns: int, lines: int) -> None:
+    frames = played(columns, lines)
+    shapes: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for frame in counting(frames):
+        countdown = read_countdown(frame.rows, columns)
+        assert countdown is not None, frame.text()
+        shapes[frame.status.index].add((countdown.top, countdown.height))
+        # centred as a whole: as much room on the left as on the right (give or take one)
+        assert abs(countdown.left - (columns - countdown.right)) <= 1, frame.text()
+    assert shapes
+    for shape in shapes.values():
+        assert len(shape) == 1
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 24), (120, 40), (200, 50)])
+def test_the_countdown_is_big_enough_to_read_across_the_room(columns: int, lines: int) -> None:
+    frames = played(columns, lines)
+    for frame in counting(frames):
+        countdown = read_countdown(frame.rows, columns)
+        assert countdown is not None
+        assert countdown.height >= lines // 3, frame.text()
+
+
+def frames_when(frames: list[Frame], at: float) -> Frame:
+    """The last frame drawn at or before `at` seconds of the routine (pauses included)."""
+    return [frame for frame in frames if frame.event.status.elapsed <= at][-1]
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 24), (40, 12)])
+def test_help_stops_the_clock_and_is_wholly_visible(columns: int, lines: int) -> None:
+    keys = [(12.5, "?"), (40.0, "?"), (41.0, "n")]
+    frames, _ = play(ROUTINE, columns, lines, keys=keys)
+    shown = [frame for frame in frames if frame.status.help]
+    assert shown
+    assert {frame.status.paused for frame in shown} == {True}
+    assert {frame.status.shown_remaining for frame in shown} == {10}  # 27.5 s later: still 10
+    screen = shown[-1].rows
+    assert screen[-1].startswith("space")  # the key line stays at the foot
+    for binding in BINDINGS:
+        if binding.label:
+            assert any(row.startswith(binding.label) for row in screen), shown[-1].text()
+    help_text = " ".join(" ".join(row.split()) for row in screen)
+    assert "…" not in help_text
+    for binding in BINDINGS:
+        assert " ".join(binding.help.split()) in help_text
+    last = max(i for i, frame in enumerate(frames) if frame.status.help)
+    resumed = frames[last + 1]
+    assert not resumed.status.paused  # closing help goes on
+    assert read_number(resumed.rows, columns) == "10"
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 24), (200, 50), (40, 12)])
+def test_paused_is_big_and_in_the_header(columns: int, lines: int) -> None:
+    frames, _ = play(ROUTINE, columns, lines, keys=[(15.2, "space"), (20.0, "q")])
+    paused = next(frame for frame in frames if isinstance(frame.event, Paused))
+    rows = paused.rows
+    assert rows[0].endswith("· PAUSED")
+    assert any("PAUSED · 7 s left · space goes on" in row for row in rows)
+    big = [row for row in rows if row.strip() and set(row.strip()) <= set("█▀▄ ")]
+    assert len(big) >= (3 if lines < 20 else lines // 4)  # the big word, big enough to see
+
+
+def test_the_advice_after_p_is_bold_whole_and_consistent() -> None:
+    for columns, lines in [(80, 24), (40, 12), (120, 40)]:
+        line = NoticeLine()
+        pain = PainKeys(show=line.show, clear=line.clear)
+        frames, _ = play(
+            ROUTINE,
+            columns,
+            lines,
+            keys=[(15.0, "p"), (30.0, "x"), (31.0, "q")],
+            bindings=pain.bindings(BINDINGS),
+            listeners=[pain],
+            notice_line=line,
+            wrap_wait=pain.wait,
+        )
+        held = [f for f in frames if f.status.paused and f.status.segment is not None]
+        frame = held[-1]
+        assert frame.status.segment is not None
+        assert frame.status.segment.exercise.id == "squeeze"
+        text = " ".join(" ".join(row.split()) for row in frame.rows)
+        advice = (
+            "Stopped: Thoracic rotation. If anything is painful or doesn't feel right, "
+            "contact your healthcare provider."
+        )
+        assert advice in text, frame.text()
+        assert "press space to resume" not in text  # one instruction, not two
+        assert "Press space to go on to the next exercise (q quits)." in text
+        for row, cells in enumerate(frame.rows):
+            if "Stopped:" in cells or "healthcare" in cells:
+                ink = {i for i, char in enumerate(cells) if char != " "}
+                assert not ink & {c for y, c in frame.dimmed if y == row}  # not dim
+        assert "…" not in text
