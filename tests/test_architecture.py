@@ -200,7 +200,13 @@ sys.stderr.write("\\n" + json.dumps(sorted(sys.modules)))
 
 
 def _modules_after(args: tuple[str, ...], home: Path) -> set[str]:
-    env = {**os.environ, "BACKPAIN_HOME": str(home)}
+    # Without pytest-cov's variables: coverage in the child would import sqlite3 itself.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("COV_CORE", "COVERAGE_PROCESS"))
+    }
+    env["BACKPAIN_HOME"] = str(home)
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         env=env,
