@@ -16,6 +16,7 @@ from backpain_cli.routines.handout import (
     markdown_handout,
     rest_words,
 )
+from backpain_cli.routines.images import load_picture
 from backpain_cli.routines.loader import load_routine, parse_routine
 from backpain_cli.routines.model import Exercise, Side
 
@@ -221,7 +222,11 @@ class _Balance(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "iframe", "object") or any(a.startswith("on") for a, _ in attrs):
             self.problems.append(f"active content: {tag}")
-        if any(a in ("src", "href") for a, _ in attrs):
+        # Pictures are embedded as data: URIs of images; nothing else may be referenced.
+        if any(
+            a == "href" or (a == "src" and not (v or "").startswith("data:image/"))
+            for a, v in attrs
+        ):
             self.problems.append(f"external reference: {tag}")
         if tag not in self.VOID:
             self.open.append(tag)
@@ -234,7 +239,8 @@ class _Balance(HTMLParser):
 @pytest.mark.parametrize("name", ["upper-back", "upper-back-chair", "upper-back-gentle"])
 def test_builtin_html_handouts_are_well_formed_and_self_contained(name: str) -> None:
     routine = load_routine(BUILTIN_ROUTINES / f"{name}.yaml")
-    page = html_handout(routine)
+    page = html_handout(routine, pictures=load_picture)
+    assert page.count("<img ") == sum(1 for exercise in routine.exercises if exercise.image)
     checker = _Balance()
     checker.feed(page)
     assert checker.problems == []

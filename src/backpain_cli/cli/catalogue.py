@@ -70,8 +70,12 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
     if output_format in ("markdown", "html"):
         from backpain_cli.routines.handout import html_handout, markdown_handout
 
-        render = markdown_handout if output_format == "markdown" else html_handout
-        click.echo(render(loaded), nl=False)
+        if output_format == "markdown":
+            click.echo(markdown_handout(loaded), nl=False)
+        else:
+            from backpain_cli.routines.images import load_picture
+
+            click.echo(html_handout(loaded, pictures=load_picture), nl=False)
         return
     if as_json or output_format == "json":
         from backpain_cli.routines.summary import routine_json
@@ -92,23 +96,29 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
 
 @click.command()
 @click.argument("name", required=False, shell_complete=complete_names)
-def exercises(name: str | None) -> None:
+@click.option(
+    "--open-image", is_flag=True, help="Open the exercise's picture in your picture viewer."
+)
+def exercises(name: str | None, open_image: bool) -> None:
     """List exercises, or show one exercise in full.
 
     NAME may be a routine name or path (list only its exercises) or an exercise
-    id (show its steps, cues and caution).
+    id (show its steps, cues and caution; `--open-image` opens its picture).
 
     \b
     Examples:
       backpain exercises
       backpain exercises upper-back
       backpain exercises scapular-squeeze
+      backpain exercises scapular-squeeze --open-image
     """
     from backpain_cli.routines.catalogue import looks_like_path
     from backpain_cli.routines.summary import exercise_detail, exercise_list
 
     console = make_console()
     plain = is_plain(console)
+    if open_image and (name is None or looks_like_path(name)):
+        fail("--open-image needs an exercise id, e.g. backpain exercises ID --open-image")
     if name is not None and looks_like_path(name):
         console.print(exercise_list([load(name)[1]], plain=plain))
         return
@@ -118,12 +128,17 @@ def exercises(name: str | None) -> None:
         console.print(exercise_list(routines, plain=plain))
         return
     chosen = [r for r in routines if r.name == name]
+    if chosen and open_image:
+        fail(f"'{name}' is a routine; --open-image needs an exercise id")
     if chosen:
         console.print(exercise_list(chosen, plain=plain))
         return
     for loaded in routines:
         for exercise in loaded.exercises:
             if exercise.id == name:
+                if open_image:
+                    _open_image(exercise.id, exercise.image)
+                    return
                 users = [r.name for r in routines if r.exercise_index(name) is not None]
                 console.print(exercise_detail(exercise, users, plain=plain))
                 return
@@ -148,6 +163,18 @@ def _check_own_library() -> None:
     if problem is not None:
         fail(f"{path}: {problem}; your exercise library must be a YAML file")
     load_exercises_file(path, library=exercise_library())
+
+
+def _open_image(exercise_id: str, image: str) -> None:
+    if not image:
+        fail(f"exercise '{exercise_id}' has no picture")
+    from backpain_cli import opener
+    from backpain_cli.text import clean_line
+
+    problem = opener.open_file(image)
+    if problem:
+        fail(f"the picture of '{exercise_id}' is {clean_line(image)}; {problem}")
+    click.echo(f"Opening {clean_line(image)}")
 
 
 def _all_routines() -> list[Routine]:

@@ -4,16 +4,27 @@ Each exercise with its numbered steps, dose, rests, cautions; then the source, t
 disclaimer and a log to fill in by hand. Pure functions of the routine: the totals come
 from the same timeline the player walks, and every piece of text from the routine file
 is escaped, so a routine cannot inject markup into the page.
+
+Pictures: the Markdown handout links to each exercise's picture file; the HTML page
+embeds it as a `data:` URI in an `<img>` (so the page needs no other file), with the
+bytes from an injected `pictures` reader. Browsers never run scripts or fetch anything
+from an SVG shown in an `<img>`, and the loader refuses SVGs with either anyway.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from backpain_cli.routines.model import Exercise, Routine, Side, format_duration
 from backpain_cli.routines.timeline import build_timeline
 
+if TYPE_CHECKING:
+    from backpain_cli.routines.images import Picture
+
+PictureReader = Callable[[str], "Picture | None"]  # a checked path -> its picture
 LOG_ROWS = 7  # a week of sessions on paper
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&])")
 _MARKDOWN_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=>])")
@@ -68,6 +79,17 @@ def _md(text: str) -> str:
     return _MARKDOWN_BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
 
 
+def _md_link(path: str) -> str:
+    """A file path as a Markdown link destination: percent-encoded, so spaces, brackets
+    and parentheses cannot end it early; a Windows path as a file: URI."""
+    from pathlib import PurePosixPath, PureWindowsPath
+    from urllib.parse import quote
+
+    if PureWindowsPath(path).drive:
+        return PureWindowsPath(path).as_uri()
+    return quote(str(PurePosixPath(path)), safe="/")
+
+
 def markdown_handout(routine: Routine) -> str:
     timeline = build_timeline(routine)
     lines = [f"# {_md(routine.title)}", ""]
@@ -85,6 +107,8 @@ def markdown_handout(routine: Routine) -> str:
         lines.append(f"- **Dose:** {_md(dose_words(exercise))}")
         lines.append(f"- **Rest:** {_md(rest_words(exercise))}")
         lines.append(f"- **Time:** {format_duration(timeline.exercise_total(index))}")
+        if exercise.image:
+            lines += ["", f"![Picture: {_md(exercise.name)}]({_md_link(exercise.image)})"]
         lines += ["", "**How to do it:**", ""]
         lines += [f"{n}. {_md(step)}" for n, step in enumerate(exercise.instructions, 1)]
         if exercise.cues:
@@ -121,6 +145,10 @@ dl.facts dd { margin: 0; }
 .important, .caution { border-left: 4px solid #b00; padding: 0.3em 0.8em; background: #fff4f4; }
 .caution { border-color: #c60; background: #fff8ee; }
 section.exercise { break-inside: avoid; page-break-inside: avoid; }
+section.exercise::after { content: ""; display: block; clear: both; }
+figure.picture { float: right; width: 16em; max-width: 45%; margin: 0.2em 0 0.6em 1em; }
+figure.picture img { display: block; width: 100%; height: auto; border: 1px solid #bbb;
+  border-radius: 6px; }
 ol.steps li { margin-bottom: 0.2em; }
 table.log { border-collapse: collapse; width: 100%; }
 table.log th, table.log td { border: 1px solid #666; padding: 0.5em; text-align: left; }
@@ -140,8 +168,25 @@ def _h(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def html_handout(routine: Routine) -> str:
-    """A self-contained HTML page (no scripts, no external files) with print styles."""
+def _figure(exercise: Exercise, pictures: PictureReader | None) -> list[str]:
+    """The exercise's picture as an `<img>` with a data: URI, or nothing."""
+    picture = pictures(exercise.image) if pictures and exercise.image else None
+    if picture is None:
+        return []
+    import base64
+
+    data = base64.b64encode(picture.data).decode("ascii")
+    alt = f"Picture: {exercise.name}" + (f". {picture.description}" if picture.description else "")
+    return [
+        '<figure class="picture">',
+        f'<img src="data:{picture.media_type};base64,{data}" alt="{_h(alt)}">',
+        "</figure>",
+    ]
+
+
+def html_handout(routine: Routine, *, pictures: PictureReader | None = None) -> str:
+    """A self-contained HTML page (no scripts, no external files) with print styles;
+    `pictures` reads each exercise's picture to embed (none without it)."""
     timeline = build_timeline(routine)
     out = [
         "<!DOCTYPE html>",
@@ -171,6 +216,7 @@ def html_handout(routine: Routine) -> str:
         out += [
             f'<section class="exercise" id="{_h(exercise.id)}">',
             f"<h2>{index + 1}. {_h(exercise.name)}</h2>",
+            *_figure(exercise, pictures),
             '<dl class="facts">',
         ]
         if exercise.position:

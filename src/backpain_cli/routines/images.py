@@ -148,3 +148,40 @@ def read_image(path: Path | str) -> bytes:
 
 def _kib(size: int) -> str:
     return str(-(-size // 1024))
+
+
+class Picture(NamedTuple):
+    """A checked picture's bytes, ready to show: its kind and what it shows, in words."""
+
+    kind: str  # svg, png or jpeg
+    data: bytes
+    description: str  # an SVG's <desc> (or <title>), "" when it has none
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.kind]
+
+
+def load_picture(path: str) -> Picture | None:
+    """The picture at `path` (a path the loader checked), checked again as it is read now
+    (the file may have changed since); None when it is gone or no longer a plain picture."""
+    try:
+        data = read_image(path)
+    except OSError:
+        return None
+    kind = image_kind(data)
+    if kind is None or len(data) > MAX_IMAGE_BYTES:
+        return None
+    description = ""
+    if kind == "svg":
+        text = data.decode("utf-8-sig", errors="replace")
+        if svg_activity(text):
+            return None
+        import html
+
+        for element in ("desc", "title"):
+            found = re.search(rf"<{element}\b[^>]*>(.*?)</{element}\s*>", text, re.S)
+            if found:
+                description = " ".join(html.unescape(found[1]).split())[:500]
+                break
+    return Picture(kind, data, description)
