@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from backpain_cli.routines.format import MAX_IMAGE_BYTES
+from backpain_cli.text import is_unsafe
 
 SUFFIXES = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
@@ -93,6 +94,10 @@ def svg_activity(text: str) -> str | None:
 def check_image(written: str, folder: Path) -> CheckedImage:
     """Check the picture `written` in a routine file in `folder`: its resolved path, or why
     it cannot be used (in the words the loader reports at the `image` key)."""
+    unsafe = next((c for c in written if not c.isprintable() and is_unsafe(ord(c))), None)
+    if unsafe is not None:
+        code = f"U+{ord(unsafe):04X}"
+        return CheckedImage(None, f"the path has a control character ({code}); rename the file")
     shown = f"'{written}'"
     if written.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", written):
         return CheckedImage(None, f"{shown} must be a path relative to this file's folder")
