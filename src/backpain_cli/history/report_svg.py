@@ -200,7 +200,7 @@ def pain_svg(points: Sequence[PainPoint], *, first: date, days: int) -> str:
         parts.append(
             _text(x, HEIGHT - 10, f"{tick:%d %b}" if days <= 400 else f"{tick:%b %Y}", "axis")
         )
-    for series, attribute in (("before", "before"), ("after", "after")):
+    for series, attribute in (("after", "after"), ("before", "before")):  # before on top
         located = [
             (x_of(point.started), y_of(value), point)
             for point in shown
