@@ -57,8 +57,6 @@ class Shell:
             "TERM": "xterm-256color",
             "PS1": PROMPT,
             "LANG": "C.UTF-8",
-            # Under `pytest --cov`, the player in the terminal is measured too.
-            **{key: value for key, value in os.environ.items() if key.startswith("COVERAGE")},
         }
         self.child = pexpect.spawn(
             "bash",
