@@ -19,7 +19,7 @@ from typing import Any
 from backpain_cli.errors import ConfigError, Problem
 from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
 from backpain_cli.routines.model import Routine
-from backpain_cli.text import did_you_mean
+from backpain_cli.text import clean_line, did_you_mean
 
 if sys.version_info >= (3, 11):  # pragma: no cover - one branch per Python version
     import tomllib
@@ -248,7 +248,8 @@ def format_value(name: str, value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, Path)):
-        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + clean_line(text) + '"'  # controls as visible escapes
     return str(value)
 
 

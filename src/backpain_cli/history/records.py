@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from backpain_cli.routines.model import Frequency
-from backpain_cli.text import clean_line
+from backpain_cli.text import clean, clean_line
 
 
 class ExerciseStatus(enum.Enum):
@@ -95,6 +95,11 @@ class SessionRecord:
     def __post_init__(self) -> None:
         for name in ("routine", "routine_hash"):
             object.__setattr__(self, name, _safe(getattr(self, name)))
+        if self.counts_as is not None:
+            object.__setattr__(self, "counts_as", _safe(self.counts_as))
+        note = self.note if isinstance(self.note, str) else str(self.note)
+        if not note.isprintable():  # a note may have several lines
+            object.__setattr__(self, "note", clean(note))
 
     @property
     def duration_seconds(self) -> float:

@@ -314,7 +314,7 @@ class History:
             rows = self._connection.execute(
                 "SELECT routine, MIN(started_at) FROM sessions GROUP BY routine"
             ).fetchall()
-        return {routine: from_utc_text(text) for routine, text in rows}
+        return {clean_line(routine): from_utc_text(text) for routine, text in rows}
 
     def plans(self) -> dict[str, str]:
         """The plan each routine counts toward (its `counts_as`, or its own name), as
@@ -324,7 +324,11 @@ class History:
             rows = self._connection.execute(
                 "SELECT routine, counts_as, MAX(started_at) FROM sessions GROUP BY routine"
             ).fetchall()
-        return {routine: text or routine for routine, text, _ in rows if text is not None}
+        return {
+            clean_line(routine): clean_line(text or routine)
+            for routine, text, _ in rows
+            if text is not None
+        }
 
     def _exercises(self, session_ids: list[int]) -> dict[int, tuple[ExerciseRecord, ...]]:
         found: dict[int, list[ExerciseRecord]] = {}
