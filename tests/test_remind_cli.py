@@ -531,3 +531,22 @@ def test_scheduled_tasks_on_windows(fakes: Fakes, monkeypatch: pytest.MonkeyPatc
     assert failed.output.startswith(
         "backpain: `schtasks /Create /TN backpain\\reminder-upper-back-1000"
     )
+
+
+def test_a_variant_reminder_counts_its_plan(fakes: Fakes, home: Path) -> None:
+    from test_history_cli import make, record
+
+    fakes.install("systemctl", "notify-send")
+    added = run("remind", "add", "upper-back-chair", "--at", "12:00")
+    assert added.exit_code == 0, added.output
+    # A session of the plan itself counts for the chair variant's reminder too.
+    record(home, make("2026-11-04 08:00"))
+    result = run("today", "--notify", "upper-back-chair")
+    assert (result.exit_code, result.output) == (0, "")
+    assert notifications(fakes)[-1][-1] == (
+        "upper-back: 1 of 2 done today — backpain start upper-back-chair"
+    )
+    record(home, make("2026-11-04 10:00", routine="upper-back-chair"))
+    fakes.forget()
+    assert run("today", "--notify", "upper-back-chair").output == ""
+    assert notifications(fakes) == []

@@ -380,3 +380,14 @@ def test_the_notifier_of_each_platform() -> None:
     ]
     assert notifier_command("T", "b", platform="linux", which=lambda _: None) is None
     assert notifier_command("T", "b", platform="win32", which=found) is None
+
+
+def test_a_reminder_for_a_variant_suggests_that_variant() -> None:
+    plan = Due("upper-back", Frequency(2, Period.DAY), 2, 1, 1, variants=("upper-back-chair",))
+    assert reminder_text([plan], named=["upper-back-chair"]) == (
+        "upper-back: 1 of 2 done today — backpain start upper-back-chair"
+    )
+    assert reminder_text([plan], named=["upper-back"]) == (
+        "upper-back: 1 of 2 done today — backpain start upper-back"
+    )
+    assert reminder_text([plan]) == "upper-back: 1 of 2 done today — backpain start upper-back"

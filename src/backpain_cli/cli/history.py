@@ -198,7 +198,7 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
         from backpain_cli.cli.remind import notify_today
 
-        notify_today(due.dues, now.astimezone(zone), allow_night)
+        notify_today(due.dues, now.astimezone(zone), allow_night, named=routines)
         return
     from backpain_cli.history.views import today_text
 

@@ -238,13 +238,15 @@ def test_command() -> None:
         click.echo(f"Sent a test notification with {how}.")
 
 
-def notify_today(dues: Sequence[Due], local_now: datetime, allow_night: bool) -> None:
+def notify_today(
+    dues: Sequence[Due], local_now: datetime, allow_night: bool, *, named: Sequence[str] = ()
+) -> None:
     """`backpain today --notify`: a notification when something is still due; nothing
     in the quiet hours unless allowed. What `today` computed, only shown differently."""
     from backpain_cli.reminders.notify import TITLE, reminder_text, send
     from backpain_cli.reminders.schedule import in_quiet_hours
 
-    body = reminder_text(dues)
+    body = reminder_text(dues, named=named)
     if body is None:
         return
     if not allow_night and in_quiet_hours(local_now.time()):

@@ -19,18 +19,27 @@ TITLE = "Time for your exercises"
 TEST_BODY = "This is how a backpain reminder looks. Nothing is due; it is only a test."
 
 
-def due_line(due: Due) -> str:
-    """`upper-back: 1 of 2 done today — backpain start upper-back`."""
+def due_line(due: Due, start: str | None = None) -> str:
+    """`upper-back: 1 of 2 done today — backpain start upper-back`; `start` is the
+    routine to suggest (a variant that counts toward `due.routine`)."""
     if due.frequency.period.value == "week":
         progress = f"{due.done_this_week} of {due.frequency.times} done this week"
     else:
         progress = f"{due.done} of {due.due} done today"
-    return f"{due.routine}: {progress} — backpain start {due.routine}"
+    return f"{due.routine}: {progress} — backpain start {start or due.routine}"
 
 
-def reminder_text(dues: Sequence[Due]) -> str | None:
-    """The notification's body; None when nothing is still due (then nothing is shown)."""
-    lines = [due_line(due) for due in dues if not due.satisfied]
+def reminder_text(dues: Sequence[Due], *, named: Sequence[str] = ()) -> str | None:
+    """The notification's body; None when nothing is still due (then nothing is shown).
+
+    A reminder for a variant (`upper-back-chair`, which counts toward `upper-back`)
+    suggests starting that variant: it is the one the person chose."""
+    lines = []
+    for due in dues:
+        if due.satisfied:
+            continue
+        chosen = [name for name in named if name in (due.routine, *due.variants)]
+        lines.append(due_line(due, chosen[0] if chosen else None))
     return "\n".join(lines) if lines else None
 
 
