@@ -335,6 +335,33 @@ def test_ctrl_c_at_the_first_check_in_starts_nothing(home: Path, tiny: Path) -> 
     assert sessions(home) == []
 
 
+def test_q_at_the_first_check_in_leaves_and_p_then_q_still_asks(home: Path, tiny: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    args = [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--no-sound"]
+    child = pexpect.spawn(BACKPAIN[0], args, env=_environment(home), encoding="utf-8", timeout=20)
+    child.expect_exact("Pain now, 0–10?")
+    child.send("q")  # was ignored: only Ctrl-C left
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert sessions(home) == []
+    child = pexpect.spawn(BACKPAIN[0], args, env=_environment(home), encoding="utf-8", timeout=20)
+    child.expect_exact("Pain now, 0–10?")
+    child.send("4")
+    child.expect_exact("Squeeze — hold 2 s")
+    child.send("p")
+    child.expect_exact("Press space to go on to the next exercise (q quits).")
+    child.send("q")  # quit right after "this hurts": the rating matters most now
+    child.expect_exact("Stopped: Tiny routine")
+    child.expect_exact("Pain now, 0–10?")
+    child.send("7")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    [session] = sessions(home)
+    assert (session.pain_before, session.pain_after) == (4, 7)
+
+
 # -- the check-in wiring, in process ----------------------------------------------
 
 

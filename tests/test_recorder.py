@@ -357,11 +357,13 @@ def test_the_one_waits_briefly_for_a_zero() -> None:
     assert keys.timeouts == [None, 0.8]
 
 
-def test_ctrl_c_at_the_question_cancels() -> None:
-    written: list[str] = []
-    with pytest.raises(CheckInCancelled):
-        ask_pain(Keys(["ctrl-c"]).read, written.append)
-    assert written == [QUESTION, "\n"]
+def test_ctrl_c_or_q_at_the_question_cancels() -> None:
+    for key in ("ctrl-c", "q", "Q"):
+        written: list[str] = []
+        with pytest.raises(CheckInCancelled) as cancelled:
+            ask_pain(Keys([key]).read, written.append)
+        assert written == [QUESTION, "\n"]
+        assert cancelled.value.key == key.lower()
 
 
 def test_a_failure_while_quitting_skips_the_end(

@@ -172,3 +172,57 @@ def test_the_advice_after_p_is_bold_whole_and_consistent() -> None:
                 ink = {i for i, char in enumerate(cells) if char != " "}
                 assert not ink & {c for y, c in frame.dimmed if y == row}  # not dim
         assert "…" not in text
+
+
+WIDE = Routine(
+    name="wide",
+    title="上背部のトリガーポイント緩和ストレッチ・毎日のルーティン",  # 2 cells a character
+    exercises=(
+        Exercise(id="a", name="菱形筋ストレッチ", instructions=("ゆっくり。",), hold=3, prepare=2),
+        Exercise(id="b", name="Squeeze", instructions=("Squeeze.",), hold=2, prepare=0),
+    ),
+)
+
+
+def cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def test_wide_characters_are_counted_in_cells_header_and_summary() -> None:
+    from backpain_cli.player.summary import summary_view
+
+    frames, terminal = play(WIDE, 80, 24)
+    header = frames[1].rows[0]
+    assert header.endswith("exercise 1 of 2 · 0:07 left")  # was cut to "exercise …"
+    assert cells(header) == 80
+    assert header.startswith("上背部")
+    summary = frames[-1].event.summary  # type: ignore[attr-defined]
+    terminal.console().print(summary_view(summary, big=True))
+    rows = terminal.rows()
+    done = [row for row in rows if "holds" in row]
+    assert len(done) == 2
+    # "1 of 1 holds" starts in the same column (cells) on both rows
+    starts = {cells(row[: row.index("1 of 1 holds")]) for row in done}
+    assert len(starts) == 1, done
+
+
+def test_the_end_is_a_big_done() -> None:
+    from backpain_cli.player.summary import summary_view
+
+    frames, terminal = play(WIDE, 80, 24)
+    summary = frames[-1].event.summary  # type: ignore[attr-defined]
+    terminal.console().print(summary_view(summary, big=True, speed=10))
+    rows = terminal.rows()
+    big = [row for row in rows if row.strip() and set(row.strip()) <= set("█▀▄ ")]
+    assert len(big) >= 5  # readable across the room
+    art = "\n".join(big)
+    assert "██" in art
+    assert any(row.startswith("Finished: ") for row in rows)
+    facts = next(row for row in rows if row.startswith("2 done"))
+    assert facts == "2 done · time 0:01 at --speed 10"  # 7 s of routine took 0.7 s
+    quit_frames, terminal = play(WIDE, 80, 24, keys=[(1.0, "q")])
+    summary = quit_frames[-1].event.summary  # type: ignore[attr-defined]
+    terminal.console().print(summary_view(summary, big=True))
+    assert not any("█" in row for row in terminal.rows())  # stopped: no DONE

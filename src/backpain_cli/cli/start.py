@@ -197,8 +197,8 @@ def start(
             hurt_flagged=tracking.recorder is not None,
         )
         tracking.after(summary)
-    except CheckInCancelled:  # Ctrl-C at the question before the routine: nothing starts
-        sys.exit(130)
+    except CheckInCancelled as cancelled:  # q or Ctrl-C at the first question: nothing starts
+        sys.exit(0 if cancelled.key == "q" else 130)
     except KeyboardInterrupt:  # Ctrl-C outside the player's own keys: calm, no "Aborted!"
         click.echo(err=True)
         sys.exit(0 if summary is not None else 130)  # 130: nothing was played
@@ -221,7 +221,7 @@ def can_ask() -> bool:
 
 
 def ask_pain() -> int | None:
-    """Pain now, 0–10? One key; Enter or Esc skips. Ctrl-C raises CheckInCancelled."""
+    """Pain now, 0–10? One key; Enter or Esc skips. q or Ctrl-C raises CheckInCancelled."""
     from backpain_cli.player.check_in import ask_pain
     from backpain_cli.player.keys import key_reader
     from backpain_cli.player.run import stdin_fd

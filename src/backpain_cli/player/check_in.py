@@ -1,7 +1,8 @@
 """The pain check-in: "Pain now, 0–10?" answered with one key press.
 
 Digits answer at once; `1` waits a moment for a `0` (so typing 10 works); Enter or Esc
-skips. Keys come from an injected `read(timeout)` (the player's key reader, or a fake in
+skips; `q` and Ctrl-C leave (before the routine: nothing starts; after it: skipped).
+Keys come from an injected `read(timeout)` (the player's key reader, or a fake in
 tests) and the question goes to an injected `write`, so nothing here touches a terminal.
 """
 
@@ -16,12 +17,19 @@ SKIP_KEYS = ("enter", "escape")
 Read = Callable[[float | None], Sequence[str]]
 
 
+QUIT_KEYS = ("q", "ctrl-c")
+
+
 class CheckInCancelled(Exception):
-    """Ctrl-C at the question."""
+    """`q` or Ctrl-C at the question; `key` says which."""
+
+    def __init__(self, key: str = "ctrl-c") -> None:
+        super().__init__(key)
+        self.key = key
 
 
 def ask_pain(read: Read, write: Callable[[str], None], *, question: str = QUESTION) -> int | None:
-    """The rating 0–10, or None when skipped. Ctrl-C raises CheckInCancelled."""
+    """The rating 0–10, or None when skipped. `q` or Ctrl-C raises CheckInCancelled."""
     write(question)
     pending: list[str] = []
     while True:
@@ -29,9 +37,9 @@ def ask_pain(read: Read, write: Callable[[str], None], *, question: str = QUESTI
             pending = list(read(None))
             continue
         key = pending.pop(0)
-        if key == "ctrl-c":
+        if key.lower() in QUIT_KEYS:
             write("\n")
-            raise CheckInCancelled
+            raise CheckInCancelled(key.lower())
         if key in SKIP_KEYS:
             write("skipped\n")
             return None

@@ -103,7 +103,8 @@ def play(
                 summary = _run_calmly(player, wait, keys_table)
             # The key reader is still open: a Ctrl-C while the summary is printed (or the
             # end sound rings out) is a key nobody reads, not an "Aborted!".
-            screen.console.print(summary_view(summary, hurt_flagged=hurt_flagged))
+            view = summary_view(summary, hurt_flagged=hurt_flagged, big=not plain, speed=speed)
+            screen.console.print(view)
             ring_out = 0 if summary.quit else 2.5  # let the end sound and words finish
             chime.close(ring_out)
             for cues in speech:

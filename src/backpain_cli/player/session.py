@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 class SessionTracking:
     """History and pain tracking around one `backpain start`.
 
-    Opening refuses a damaged or foreign history (HistoryError, exit 2, before anything
-    starts) and warns when history cannot be written here (the routine still runs).
-    `history_file` None records nothing; `ask_pain` None asks no questions. A Ctrl-C at
-    the question before the routine (CheckInCancelled) closes the history and is raised.
+        Opening refuses a damaged or foreign history (HistoryError, exit 2, before anything
+        starts) and warns when history cannot be written here (the routine still runs).
+        `history_file` None records nothing; `ask_pain` None asks no questions. A Ctrl-C at
+        the question before the routine (CheckInCancelled; `q` too) closes the history and is
+    raised.
     """
 
     def __init__(
@@ -99,8 +100,9 @@ class SessionTracking:
         self.notice_line.show(message)
 
     def after(self, summary: Summary) -> None:
-        """The check-in after the last exercise (not after quitting), and any warning."""
-        if self.ask and not summary.quit:
+        """The check-in after the routine (also after quitting early: then the rating
+        matters most), and any warning."""
+        if self.ask:
             pain_after = self._ask(before=False)
             if self.recorder is not None:
                 self.recorder.record_pain_after(pain_after)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
+from backpain_cli.player.bigtext import big_block, fit_scale
 from backpain_cli.player.engine import ExerciseOutcome, Summary
 from backpain_cli.routines.model import format_duration
 
@@ -33,26 +35,50 @@ def hurt_note(names: Sequence[str], *, flagged: bool) -> str:
     return text
 
 
-def summary_view(summary: Summary, *, hurt_flagged: bool = False) -> RenderableType:
+class BigWord:
+    """A word in the countdown's big font, centred on the width it is printed at (at
+    most 8 rows tall); nothing on a console narrower than the word."""
+
+    def __init__(self, word: str, style: str = "bold") -> None:
+        self.word = word
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        scale = min(fit_scale(self.word, width, 8), 3)
+        if scale:
+            for row in big_block(self.word, scale, width):
+                yield Text(row.rstrip(), style=self.style, no_wrap=True, overflow="crop")
+            yield Text()
+
+
+def summary_view(
+    summary: Summary, *, hurt_flagged: bool = False, big: bool = False, speed: float = 1.0
+) -> RenderableType:
     """Exercises done, skipped and hurt, time spent, and the after-care line.
 
     `hurt_flagged`: exercises that hurt are remembered (history is on), so the note
-    about them says they will be flagged next time.
+    about them says they will be flagged next time. `big`: a finished routine opens
+    with a big DONE, to read from across the room (not for plain output). `speed`: the
+    clock factor the routine ran at; the time shown is the time it really took.
     """
     routine = summary.timeline.routine
-    lines = [
+    lines: list[RenderableType] = (
+        [BigWord("DONE", "bold green")] if big and not summary.quit else []
+    )
+    lines += [
         Text.assemble(
             ("Stopped: " if summary.quit else "Finished: ", "bold"), (routine.title, "bold")
         )
     ]
-    width = max((len(r.exercise.name) for r in summary.results), default=0)
+    width = max((cell_len(r.exercise.name) for r in summary.results), default=0)
     for result in summary.results:
         label = result.outcome.value
         lines.append(
             Text.assemble(
                 "  ",
                 (f"{label:<12}", _OUTCOME_STYLE[result.outcome]),
-                f"{result.exercise.name:<{width}}  ",
+                result.exercise.name + " " * (width - cell_len(result.exercise.name) + 2),
                 (f"{result.holds_done} of {result.holds_total} holds", "dim"),
             )
         )
@@ -65,9 +91,11 @@ def summary_view(summary: Summary, *, hurt_flagged: bool = False) -> RenderableT
     ):
         if summary.count(outcome):
             counts.append(f"{summary.count(outcome)} {outcome.value}")
-    facts = f"{', '.join(counts)} · time {format_duration(summary.active_seconds)}"
-    if summary.paused_seconds >= 1:
-        facts += f" (paused {format_duration(summary.paused_seconds)})"
+    facts = f"{', '.join(counts)} · time {format_duration(summary.active_seconds / speed)}"
+    if speed != 1:
+        facts += f" at --speed {speed:g}"
+    if summary.paused_seconds / speed >= 1:
+        facts += f" (paused {format_duration(summary.paused_seconds / speed)})"
     lines.append(Text(facts))
     hurt = [r.exercise.name for r in summary.results if r.outcome is ExerciseOutcome.HURT]
     if hurt:
