@@ -624,7 +624,7 @@ def test_status_views() -> None:
 
 def test_the_key_table() -> None:
     table = key_table(BINDINGS)
-    assert table["space"] is Player.toggle_pause
+    assert table["space"] is Player.pause_or_count  # pauses; counts a rep at own pace
     assert table["right"] is table["n"] is Player.next
     assert table["left"] is table["b"] is Player.back
     assert table["ctrl-c"] is table["q"] is Player.quit

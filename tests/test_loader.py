@@ -329,7 +329,8 @@ MESSAGES = {
         "version: 1\ntitle: T\nexercises:\n  - id: a\n",
         "r.yaml:4:5: exercises[0].name: is required but missing\n"
         "r.yaml:4:5: exercises[0].instructions: is required but missing\n"
-        "r.yaml:4:5: exercises[0].hold: is required but missing (here or in defaults)",
+        "r.yaml:4:5: exercises[0].hold: is required but missing (here or in defaults"
+        "; for a movement without a hold, give rep_seconds or pace: self)",
     ),
     "a bad default hold is reported once, not at every exercise": (
         BASE.replace("    hold: 5\n", "") + "defaults: {hold: 0}\n",
@@ -357,9 +358,15 @@ MESSAGES = {
         BASE.replace("hold: 5", "hold: 5\n    sides: [left, rigth]"),
         "r.yaml:7:12: exercises[0].sides: unknown side 'rigth' (did you mean 'right'?)",
     ),
-    "unknown side": (
-        BASE.replace("hold: 5", "hold: 5\n    sides: [up]"),
-        "r.yaml:7:12: exercises[0].sides: unknown side 'up' (allowed: left, right)",
+    "left with a label of one's own": (
+        BASE.replace("hold: 5", "hold: 5\n    sides: [left, up]"),
+        "r.yaml:7:12: exercises[0].sides: mixes left with a label of your own ('up'): "
+        "use [left, right], or two labels of your own",
+    ),
+    "a side that looks like left": (
+        BASE.replace("hold: 5", "hold: 5\n    sides: [Left, Right]"),
+        "r.yaml:7:12: exercises[0].sides: unknown side 'Left' (did you mean 'left'?)\n"
+        "r.yaml:7:12: exercises[0].sides: unknown side 'Right' (did you mean 'right'?)",
     ),
     "side twice": (
         BASE.replace("hold: 5", "hold: 5\n    sides: [left, left]"),
@@ -484,30 +491,43 @@ def test_message(text: str, expected: str, loader: type) -> None:
     assert problems(text, loader) == expected
 
 
+COLON = (
+    "\n  hint: a colon inside text (e.g. `Tip: relax`) starts a new key: put the text in "
+    "quotes (or a key is indented more than the one before it)"
+)
+BRACKET = (
+    "\n  hint: a list in brackets needs its closing bracket; text that starts with [ or {, "
+    "or an item that holds a colon or a bracket, must be in quotes"
+)
+TAB = "\n  hint: a tab in the indentation; indent with spaces"
+
 # libyaml (fast, used where PyYAML has it) and PyYAML's own parser word syntax errors
 # differently; the position and the `invalid YAML:` prefix are the same.
 SYNTAX = {
     "unclosed bracket": (
         "version: 1\ntitle: [unclosed\n",
         {
-            "_CLoader": "r.yaml:3:1: invalid YAML: did not find expected ',' or ']'",
+            "_CLoader": "r.yaml:3:1: invalid YAML: did not find expected ',' or ']'" + BRACKET,
             "_PythonLoader": "r.yaml:3:1: invalid YAML: expected ',' or ']', but got "
-            "'<stream end>'",
+            "'<stream end>'" + BRACKET,
         },
     ),
     "bad indentation": (
         "version: 1\n title: x\n",
         {
-            "_CLoader": "r.yaml:2:7: invalid YAML: mapping values are not allowed in this context",
-            "_PythonLoader": "r.yaml:2:7: invalid YAML: mapping values are not allowed here",
+            "_CLoader": "r.yaml:2:7: invalid YAML: mapping values are not allowed in this context"
+            + COLON,
+            "_PythonLoader": "r.yaml:2:7: invalid YAML: mapping values are not allowed here"
+            + COLON,
         },
     ),
     "a tab": (
         "version: 1\n\ttitle: x\n",
         {
-            "_CLoader": "r.yaml:2:1: invalid YAML: found a tab character that violates indentation",
+            "_CLoader": "r.yaml:2:1: invalid YAML: found a tab character that violates indentation"
+            + TAB,
             "_PythonLoader": "r.yaml:2:1: invalid YAML: found character '\\t' that cannot "
-            "start any token",
+            "start any token" + TAB,
         },
     ),
     "an escape past the last Unicode character (PyYAML raised ValueError)": (

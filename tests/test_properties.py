@@ -24,12 +24,13 @@ from hypothesis import strategies as st
 
 from backpain_cli.cli import cli
 from backpain_cli.errors import RoutineError
-from backpain_cli.routines.format import DOSE_KEYS
+from backpain_cli.routines.format import DEFAULTS_KEYS, DOSE_KEYS
 from backpain_cli.routines.loader import load_routine, parse_routine
 from backpain_cli.routines.model import (
     DEFAULT_DISCLAIMER,
     Exercise,
     Frequency,
+    Movement,
     Period,
     Routine,
     Side,
@@ -116,7 +117,7 @@ def _list(draw: st.DrawFn, values: list[str], indent: str) -> str:
 
 @st.composite
 def written_routines(draw: st.DrawFn) -> Written:
-    defaults = draw(st.dictionaries(st.sampled_from(sorted(DOSE_KEYS)), st.none(), max_size=6))
+    defaults = draw(st.dictionaries(st.sampled_from(sorted(DEFAULTS_KEYS)), st.none(), max_size=6))
     defaults = {key: draw(_dose(key)) for key in defaults}
     count = draw(st.integers(1, 4))
     ids = draw(st.lists(slugs, min_size=count, max_size=count, unique=True))
@@ -125,16 +126,32 @@ def written_routines(draw: st.DrawFn) -> Written:
     for exercise_id in ids:
         doses = {
             key: draw(_dose(key))
-            for key in draw(st.sets(st.sampled_from(sorted(DOSE_KEYS))))
+            for key in draw(st.sets(st.sampled_from(sorted(DEFAULTS_KEYS))))
             if key != "hold" or draw(st.booleans())
         }
-        if "hold" not in defaults:
+        # Held (hold here or in defaults), paced (rep_seconds) or self-paced (pace: self).
+        movement = draw(st.sampled_from(Movement))
+        if movement is Movement.HOLD and "hold" not in defaults:
             doses["hold"] = draw(_dose("hold"))
+        elif movement is not Movement.HOLD:
+            doses.pop("hold", None)
+        if movement is Movement.PACED:
+            doses["rep_seconds"] = draw(_dose("rep_seconds"))
         name = draw(words)
         steps = draw(st.lists(words, min_size=1, max_size=3))
         sides = draw(
-            st.sampled_from([(), (Side.LEFT,), (Side.RIGHT, Side.LEFT), (Side.LEFT, Side.RIGHT)])
+            st.sampled_from(
+                [
+                    (),
+                    (Side.LEFT,),
+                    (Side.RIGHT, Side.LEFT),
+                    (Side.LEFT, Side.RIGHT),
+                    (Side("clockwise"), Side("counter-clockwise")),
+                    (Side("forward"),),
+                ]
+            )
         )
+        tempo = draw(words) if movement is not Movement.HOLD and draw(st.booleans()) else None
         optional: dict[str, Any] = draw(
             st.fixed_dictionaries(
                 {},
@@ -153,6 +170,10 @@ def written_routines(draw: st.DrawFn) -> Written:
             ("instructions", _list(draw, [draw(scalar_text(s)) for s in steps], "      ")),
             *((key, str(value)) for key, value in doses.items()),
         ]
+        if movement is Movement.SELF_PACED:
+            items.append(("pace", "self"))
+        if tempo is not None:
+            items.append(("tempo", draw(scalar_text(tempo))))
         for key, value in optional.items():
             if key in ("equipment", "cues"):
                 items.append((key, _list(draw, [draw(scalar_text(v)) for v in value], "      ")))
@@ -173,7 +194,7 @@ def written_routines(draw: st.DrawFn) -> Written:
                 id=exercise_id,
                 name=" ".join(name.split()),
                 instructions=tuple(" ".join(s.split()) for s in steps),
-                hold=dose("hold"),
+                hold=dose("hold") if movement is Movement.HOLD else 0,
                 reps=dose("reps"),
                 sets=dose("sets"),
                 sides=optional.get("sides", ()),
@@ -184,6 +205,9 @@ def written_routines(draw: st.DrawFn) -> Written:
                 equipment=tuple(" ".join(v.split()) for v in optional.get("equipment", ())),
                 cues=tuple(" ".join(v.split()) for v in optional.get("cues", ())),
                 caution=" ".join(optional.get("caution", "").split()),
+                movement=movement,
+                rep_seconds=doses.get("rep_seconds", 0),
+                tempo=" ".join((tempo or "").split()),
             )
         )
     top: dict[str, Any] = draw(
@@ -273,13 +297,26 @@ def test_timeline_total_is_the_sum_of_its_segments(written: Written) -> None:
     assert routine_json(routine)["total_seconds"] == timeline.total
     position = 0
     for segment in timeline.segments:
-        assert segment.start == position and segment.duration > 0
+        # Only a self-paced step takes no time of its own: it lasts as long as it takes.
+        untimed = segment.kind is SegmentKind.SELF_PACED
+        assert segment.start == position and (segment.duration > 0) != untimed
         position = segment.end
+    assert timeline.untimed == sum(
+        exercise.sets * max(1, len(exercise.sides))
+        for exercise in routine.exercises
+        if exercise.movement is Movement.SELF_PACED
+    )
     for index, exercise in enumerate(routine.exercises):
-        holds = [
-            s for s in timeline.segments if s.exercise_index == index and s.kind is SegmentKind.HOLD
-        ]
-        assert len(holds) == exercise.reps * exercise.sets * max(1, len(exercise.sides))
+        holds = [s for s in timeline.segments if s.exercise_index == index and s.kind.works]
+        # A hold or a paced movement is a step per rep; reps at your own pace, one per set.
+        reps = 1 if exercise.movement is Movement.SELF_PACED else exercise.reps
+        assert len(holds) == reps * exercise.sets * max(1, len(exercise.sides))
+        expected = {
+            Movement.HOLD: SegmentKind.HOLD,
+            Movement.PACED: SegmentKind.MOVE,
+            Movement.SELF_PACED: SegmentKind.SELF_PACED,
+        }[exercise.movement]
+        assert {s.kind for s in holds} == {expected}
         assert sum(s.ends_set for s in holds) == exercise.sets
         assert holds[-1].ends_set
         later = build_timeline(routine, start_at=index)

@@ -172,7 +172,7 @@ def test_bad_use_entries() -> None:
         "  - use: thoracic-rotation\n"
         "  - use: 5\n"
         "  - use: thoracic-sidebend\n"
-        "    sides: [up]\n"
+        "    sides: [rigth]\n"
     )
     assert _problems(text) == [
         "mine.yaml:4:10: exercises[0].use: 'Not An Id' is not an exercise reference: write an "
@@ -185,7 +185,7 @@ def test_bad_use_entries() -> None:
         "mine.yaml:10:5: exercises[4].id: duplicate id 'thoracic-rotation' (also exercises[3]); "
         "give this one an `id` of its own",
         "mine.yaml:11:10: exercises[5].use: must be text, got a whole number '5'; put it in quotes",
-        "mine.yaml:13:12: exercises[6].sides: unknown side 'up' (allowed: left, right)",
+        "mine.yaml:13:12: exercises[6].sides: unknown side 'rigth' (did you mean 'right'?)",
     ]
 
 
@@ -200,7 +200,7 @@ def test_hold_may_come_from_the_used_exercise_or_must_come_from_somewhere(
     library = ExerciseLibrary((tmp_path,))
     assert _problems(HEAD + "exercises:\n  - use: no-hold\n", library) == [
         "mine.yaml:4:5: exercises[0].hold: is required but missing (here, in the exercise it "
-        "uses or in defaults)"
+        "uses or in defaults; for a movement without a hold, give rep_seconds or pace: self)"
     ]
     routine = _parse(HEAD + "defaults: {hold: 8}\nexercises:\n  - use: no-hold\n", library)
     assert routine.exercises[0].hold == 8  # type: ignore[attr-defined]

@@ -171,6 +171,7 @@ _TYPES = {
     "list": "list of exercises",
     "use": "reference",
     "image": "path",
+    "pace": "word",
 }
 _SPECIAL_DEFAULTS = {
     ("routine", "name"): "the file name",
@@ -197,7 +198,12 @@ def _range(spec: Key) -> str:
             f"{1 if spec.required else 0}–{spec.max_items} items of 1–{spec.max_length} characters"
         )
     if spec.kind == "sides":
-        return "`left`, `right`, each at most once"
+        return (
+            f"`left`, `right`, or labels of 1–{spec.max_length} characters; "
+            f"at most {spec.max_items}, each once"
+        )
+    if spec.kind == "pace":
+        return "`self`"
     if spec.kind == "map":
         return "the keys in *Defaults*"
     if spec.kind == "list":
@@ -232,7 +238,7 @@ def key_table(table: str, keys: dict[str, Key]) -> str:
             spec.unit or "—",
             _default(table, name, spec),
             _range(spec),
-            "unless in `defaults`"
+            "unless in `defaults` or a movement"
             if (table, name) == ("exercise", "hold")
             else ("yes" if spec.required else "no"),
             spec.description,
@@ -286,5 +292,6 @@ def test_docs_example_is_a_valid_routine(tmp_path: Path) -> None:
     assert set(data["defaults"]) == set(DEFAULTS_KEYS)
     assert routine.name == "desk-break"
     total = build_timeline(routine).total
-    assert total == 179 + 235
+    assert total == 179 + 235 + 25 + 5
+    assert build_timeline(routine).untimed == 1  # the shrugs, at your own pace
     assert f"prints this as a {format_duration(total)} routine" in text

@@ -105,7 +105,7 @@ def edit_command(name: str) -> None:
     import shutil
 
     from backpain_cli.cli.editor import editable_path, editor_command, run_editor
-    from backpain_cli.errors import RoutineError
+    from backpain_cli.errors import Problem, RoutineError
     from backpain_cli.routines.loader import check_file
 
     path = editable_path(name, locations())
@@ -113,7 +113,11 @@ def edit_command(name: str) -> None:
     while True:
         run_editor(command, path)
         try:
-            click.echo(f"{path}: ok ({check_file(path, library=exercise_library())})")
+            warnings: list[Problem] = []
+            checked = check_file(path, library=exercise_library(), warnings=warnings)
+            click.echo(f"{path}: ok ({checked})")
+            for warning in warnings:
+                click.echo(str(warning), err=True)
             return
         except RoutineError as error:
             click.echo(str(error), err=True)

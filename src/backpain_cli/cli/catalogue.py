@@ -212,7 +212,7 @@ def validate(files: tuple[str, ...]) -> None:
     """
     from pathlib import Path
 
-    from backpain_cli.errors import RoutineError
+    from backpain_cli.errors import Problem, RoutineError
     from backpain_cli.files import file_problem
     from backpain_cli.routines.loader import check_file
     from backpain_cli.routines.names import file_name_problem
@@ -223,7 +223,11 @@ def validate(files: tuple[str, ...]) -> None:
     for file in files:  # every file is checked, whatever is wrong with the others
         path = Path(file)
         try:
-            click.echo(f"{clean_line(file)}: ok ({check_file(path, library=library)})")
+            warnings: list[Problem] = []
+            checked = check_file(path, library=library, warnings=warnings)
+            click.echo(f"{clean_line(file)}: ok ({checked})")
+            for warning in warnings:
+                click.echo(str(warning), err=True)
         except RoutineError as error:
             failed += 1
             click.echo(str(error), err=True)

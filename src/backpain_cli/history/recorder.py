@@ -123,10 +123,15 @@ class Recorder:
                 self._held.setdefault(index, set())
         elif isinstance(event, SegmentEnded):
             segment = event.segment
-            if event.reason is EndReason.COMPLETED and segment.kind is SegmentKind.HOLD:
+            if event.reason is EndReason.COMPLETED and segment.kind.works:
                 side = segment.side.value if segment.side else ""
-                self._held.setdefault(segment.exercise_index, set()).add(
-                    (segment.set, segment.rep, side)
+                reps = [segment.rep]
+                if segment.kind is SegmentKind.SELF_PACED:
+                    # The reps counted with space; `n` without counting: the reps planned.
+                    counted = event.status.counted or segment.exercise.reps
+                    reps = list(range(1, counted + 1))
+                self._held.setdefault(segment.exercise_index, set()).update(
+                    (segment.set, rep, side) for rep in reps
                 )
                 self._begin()
         elif isinstance(event, (ExerciseFinished, ExerciseSkipped, ExerciseHurt)):

@@ -118,8 +118,12 @@ class Player:
         clock: Clock,
         listeners: Sequence[Listener] = (),
         muted: bool = False,
+        counts_reps: bool = True,
     ) -> None:
         self.timeline = timeline
+        # False without a keyboard: a self-paced step cannot be counted, so it ends as
+        # soon as it starts (and counts as done) instead of waiting for a key forever.
+        self._counts_reps = counts_reps
         self._clock = clock
         self._listeners = list(listeners)
         self._state = _State.READY
@@ -132,6 +136,8 @@ class Player:
         self._muted = muted
         self._help = False
         self._help_paused = False  # help was opened while running: closing it resumes
+        self._entered_at = 0.0  # when the current segment began (player time)
+        self._counted = 0  # reps counted in the current self-paced segment
         self._completed: set[int] = set()  # indices of segments that ran to their end
         self._outcomes: dict[int, ExerciseOutcome] = {}
         self.summary: Summary | None = None
@@ -153,7 +159,7 @@ class Player:
 
     def status(self) -> Status:
         now = self._now()
-        running = self._state is _State.RUNNING
+        running = self._state is _State.RUNNING and not math.isinf(self._deadline)
         return Status(
             timeline=self.timeline,
             index=self._index,
@@ -162,12 +168,15 @@ class Player:
             paused=self.paused,
             muted=self._muted,
             help=self._help,
+            counted=self._counted,
         )
 
     def timeout(self) -> float | None:
         """Routine seconds until something is due; None while paused or over."""
         if not self.active or self.paused:
             return None
+        if math.isinf(self._deadline):  # self-paced: until a key, or at once without keys
+            return None if self._counts_reps else 0.0
         now = self._clock()
         shown = math.ceil(self._deadline - now - _EPSILON)
         return max(0.0, self._deadline - max(shown - 1, 0) - now)
@@ -209,7 +218,9 @@ class Player:
         while self.active and now >= self._deadline - _EPSILON:
             at = self._deadline
             self._leave(EndReason.COMPLETED, self._index + 1, at)
-        if not self.active:
+        if self._untimed() and not self._counts_reps:
+            self._leave(EndReason.COMPLETED, self._index + 1, now)
+        if not self.active or math.isinf(self._deadline):
             return
         shown = math.ceil(self._deadline - now - _EPSILON)
         if shown != self._shown:
@@ -229,6 +240,7 @@ class Player:
         if self.active and self._paused_at is not None:
             pause = self._clock() - self._paused_at
             self._deadline += pause
+            self._entered_at += pause
             self._paused_total += pause
             self._paused_at = None
             self._emit(Resumed)
@@ -245,11 +257,26 @@ class Player:
         else:
             self.pause()
 
+    def pause_or_count(self) -> None:
+        """Space: count a rep in a self-paced step (the last one ends it), else pause."""
+        self.advance()
+        if not self._untimed():
+            self.toggle_pause()
+            return
+        self._counted += 1
+        if self._counted >= self.timeline.segments[self._index].exercise.reps:
+            self._leave(EndReason.COMPLETED, self._index + 1, self._now())
+        else:
+            self._emit(Tick)
+            self._emit(Cue, kind=CueKind.REP_END)
+
     def next(self) -> None:
-        """End the current segment now and start the next one."""
+        """End the current segment now and start the next one; a self-paced step's `n`
+        says it is done, so it counts as completed."""
         self.advance()
         if self.active:
-            self._leave(EndReason.NEXT, self._index + 1, self._now())
+            reason = EndReason.COMPLETED if self._untimed() else EndReason.NEXT
+            self._leave(reason, self._index + 1, self._now())
 
     def back(self) -> None:
         """Restart the current segment; within `BACK_GRACE` of its start, go to the previous
@@ -257,11 +284,11 @@ class Player:
         self.advance()
         if not self.active:
             return
-        segment = self.timeline.segments[self._index]
         target = self._index
-        if segment.duration - (self._deadline - self._now()) < BACK_GRACE:
+        if self._now() - self._entered_at < BACK_GRACE:
             for index in range(self._index - 1, -1, -1):
-                if self.timeline.segments[index].kind in (SegmentKind.HOLD, SegmentKind.PREPARE):
+                kind = self.timeline.segments[index].kind
+                if kind.works or kind is SegmentKind.PREPARE:
                     target = index
                     break
         self._leave(EndReason.BACK, target, self._now())
@@ -318,11 +345,17 @@ class Player:
         for listener in list(self._listeners):
             listener.handle(event)
 
+    def _untimed(self) -> bool:
+        return self.active and math.isinf(self._deadline)
+
     def _enter(self, index: int, at: float) -> None:
         self._index = index
         segment = self.timeline.segments[index]
-        self._deadline = at + segment.duration
-        self._shown = math.ceil(self._deadline - self._now() - _EPSILON)
+        untimed = segment.kind is SegmentKind.SELF_PACED
+        self._deadline = math.inf if untimed else at + segment.duration
+        self._entered_at = at
+        self._counted = 0
+        self._shown = 0 if untimed else math.ceil(self._deadline - self._now() - _EPSILON)
         self._emit(SegmentStarted, index=index, segment=segment)
         if self._switches_side(index):
             self._emit(Cue, kind=CueKind.SIDE_SWITCH)
@@ -344,7 +377,7 @@ class Player:
         last = target >= len(segments)
         if reason is EndReason.COMPLETED:
             self._completed.add(index)
-            if segment.kind is SegmentKind.HOLD and not last:
+            if segment.kind.works and not last:
                 self._emit(Cue, kind=CueKind.SET_END if segment.ends_set else CueKind.REP_END)
         if target > index and (last or segments[target].exercise_index != segment.exercise_index):
             self._exercise_left(segment.exercise_index, reason)
@@ -389,7 +422,7 @@ class Player:
         holds = [
             index
             for index, segment in enumerate(self.timeline.segments)
-            if segment.exercise_index == exercise_index and segment.kind is SegmentKind.HOLD
+            if segment.exercise_index == exercise_index and segment.kind.works
         ]
         return sum(1 for index in holds if index in self._completed), len(holds)
 
@@ -401,11 +434,11 @@ class Player:
             return False
         if segment.kind in (SegmentKind.REST, SegmentKind.SET_REST) and index + 1 < len(segments):
             following = segments[index + 1]
-            return following.kind is SegmentKind.HOLD and following.side != segment.side
-        if segment.kind is SegmentKind.HOLD and index > 0:
+            return following.kind.works and following.side != segment.side
+        if segment.kind.works and index > 0:
             previous = segments[index - 1]
             return (
-                previous.kind is SegmentKind.HOLD
+                previous.kind.works
                 and previous.exercise_index == segment.exercise_index
                 and previous.side != segment.side
             )
@@ -459,7 +492,13 @@ class Binding:
 
 
 BINDINGS: tuple[Binding, ...] = (
-    Binding(("space",), "space", "pause", "pause / resume (the clock stops)", Player.toggle_pause),
+    Binding(
+        ("space",),
+        "space",
+        "pause",
+        "pause / resume (the clock stops)",
+        Player.pause_or_count,
+    ),
     Binding(("n", "right"), "n", "next", "next step (n or →)", Player.next),
     Binding(("b", "left"), "b", "back", "restart step; twice: go back (←)", Player.back),
     Binding(("s",), "s", "skip", "skip the rest of this exercise", Player.skip_exercise),

@@ -78,6 +78,13 @@ class Status:
     paused: bool = False
     muted: bool = False
     help: bool = False
+    counted: int = 0  # reps counted (space) in a self-paced step
+
+    @property
+    def untimed(self) -> bool:
+        """The current step is self-paced: it lasts until its reps are counted or `n`."""
+        segment = self.segment
+        return segment is not None and segment.kind is SegmentKind.SELF_PACED
 
     @property
     def segment(self) -> Segment | None:
@@ -99,7 +106,7 @@ class Status:
     def upcoming(self) -> Segment | None:
         """The next hold or prepare after the current segment: what to do next."""
         for segment in self.timeline.segments[self.index + 1 :]:
-            if segment.kind in (SegmentKind.HOLD, SegmentKind.PREPARE):
+            if segment.kind.works or segment.kind is SegmentKind.PREPARE:
                 return segment
         return None
 
@@ -107,7 +114,7 @@ class Status:
     def upcoming_side(self) -> Side | None:
         """The side of the next hold after the current segment."""
         for segment in self.timeline.segments[self.index + 1 :]:
-            if segment.kind is SegmentKind.HOLD:
+            if segment.kind.works:
                 return segment.side
         return None
 

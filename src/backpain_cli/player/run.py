@@ -99,7 +99,9 @@ def play(
                 chime = _make_chime(options.sound, screen.notify, options.chime)
                 speech = _make_speech(options.voice, screen.notify)
                 everyone = [*_sound(chime), *speech, *listeners, screen.listener]
-                player = Player(timeline, clock=clock, listeners=everyone)
+                player = Player(
+                    timeline, clock=clock, listeners=everyone, counts_reps=keys.is_terminal
+                )
                 summary = _run_calmly(player, wait, keys_table)
             # The key reader is still open: a Ctrl-C while the summary is printed (or the
             # end sound rings out) is a key nobody reads, not an "Aborted!".

@@ -15,11 +15,13 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from backpain_cli.errors import Problem
+from backpain_cli.routines import dose as rules
 from backpain_cli.routines.format import (
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
     FORMAT_VERSION,
     FREQUENCY_PATTERN,
+    MOVEMENT_KEYS,
     ROUTINE_KEYS,
     SLUG_PATTERN,
     USE_KEYS,
@@ -31,6 +33,7 @@ from backpain_cli.routines.model import (
     DEFAULT_DISCLAIMER,
     Exercise,
     Frequency,
+    Movement,
     Period,
     Routine,
     Side,
@@ -70,13 +73,17 @@ class Checker:
         self.library = library
         self.hold_required = True  # exercises.yaml entries may leave it to their users
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # not wrong, but likely not what was meant
+        self.source_text = ""  # the file's text, for what only its characters tell (flow lists)
         self.default_keys: set[str] = set()  # keys given in `defaults`, valid or not
         self.suggested: set[str] = set()  # keys the last mapping's unknown keys look like
         self.known_routines: list[str] | None = None  # what `counts_as` may name
 
-    def report(self, node: Node, key_path: str, message: str) -> None:
+    def report(self, node: Node, key_path: str, message: str, *, warn: bool = False) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.shown, message, mark.line + 1, mark.column + 1, key_path))
+        message = f"warning: {message}" if warn else message
+        problem = Problem(self.shown, message, mark.line + 1, mark.column + 1, key_path)
+        (self.warnings if warn else self.problems).append(problem)
 
     # -- structure -------------------------------------------------------------------
 
@@ -150,6 +157,13 @@ class Checker:
             return text
         if spec.kind == "image":
             return self.image(node, key_path, spec)
+        if spec.kind == "pace":
+            pace = self.text(node, key_path, spec)
+            problem = rules.pace_problem(pace) if pace is not None else None
+            if problem:
+                self.report(node, key_path, problem)
+                return None
+            return pace
         if spec.kind == "use":
             ref = self.text(node, key_path, spec)
             if ref is not None and not re.fullmatch(USE_PATTERN, ref):
@@ -245,6 +259,10 @@ class Checker:
             return None
         items = [self.text(item, f"{key_path}[{i}]", spec) for i, item in enumerate(node.value)]
         checked = [item for item in items if item is not None]
+        if node.flow_style and self.source_text and key_path.endswith(("cues", "instructions")):
+            split = rules.flow_splits(self.source_text, node.value)
+            if split:
+                self.report(node, key_path, split, warn=True)
         return checked if len(checked) == len(items) else None
 
     # -- the routine -----------------------------------------------------------------
@@ -294,6 +312,7 @@ class Checker:
             source=values.get("source", ""),
             disclaimer=values.get("disclaimer") or DEFAULT_DISCLAIMER,
             frequency=frequency,
+            warnings=tuple(self.warnings),
             counts_as=counts_as,
             content=content,
         )
@@ -373,23 +392,24 @@ class Checker:
         if (
             not uses
             and self.hold_required
-            and "hold" not in keys
+            and not any(key in keys for key in MOVEMENT_KEYS)
             and "hold" not in self.default_keys
             and "hold" not in self.suggested
         ):
             self.report(
-                node, _join(key_path, "hold"), "is required but missing (here or in defaults)"
+                node,
+                _join(key_path, "hold"),
+                f"is required but missing (here or in defaults; {rules.MOVEMENT_HINT})",
             )
-        sides = values.get("sides") or []
-        for side in sides:
-            if side not in ("left", "right"):
-                self.report(
-                    keys["sides"],
-                    _join(key_path, "sides"),
-                    f"unknown side '{side}'" + _unknown(side, ["left", "right"]),
-                )
-        if len(set(sides)) != len(sides):
-            self.report(keys["sides"], _join(key_path, "sides"), "names a side twice")
+        # As written: the key that clashes with one before it is the one reported.
+        clash = rules.movement_clash(sorted(keys, key=lambda k: keys[k].start_mark.index))
+        if clash:
+            given = [key for key in keys if key in MOVEMENT_KEYS]
+            second = max(given, key=lambda k: keys[k].start_mark.index)
+            self.report(keys[second], _join(key_path, second), clash)
+        if "sides" in keys:
+            for problem in rules.side_problems(values.get("sides") or [], did_you_mean):
+                self.report(keys["sides"], _join(key_path, "sides"), problem)
         exercise_id = values.get("id") or (values.get("use") or "").rsplit("/", 1)[-1] or None
         usable = len(self.problems) == before
         return Entry(node, key_path, values if usable else None, keys.get("use"), exercise_id)
@@ -398,17 +418,25 @@ class Checker:
         self, entry: Entry, values: dict[str, Any], defaults: dict[str, int]
     ) -> Exercise | None:
         """The exercise from an entry's resolved keys, doses filled in from the defaults."""
-        if "hold" not in values and "hold" not in self.default_keys:
+        movement = rules.movement(values)
+        if movement is None and "hold" not in self.default_keys:
             # Only a `use` entry gets here: an exercise written out without a hold was
             # reported (and left unusable) when its keys were checked.
             self.report(
                 entry.node,
                 _join(entry.key_path, "hold"),
-                "is required but missing (here, in the exercise it uses or in defaults)",
+                "is required but missing (here, in the exercise it uses or in defaults; "
+                f"{rules.MOVEMENT_HINT})",
             )
             return None
-        if "hold" not in values and "hold" not in defaults:
+        if movement is None and "hold" not in defaults:
             return None  # the default hold has a problem of its own
+        movement = movement or Movement.HOLD
+        tempo_problem = rules.tempo_problem(movement) if values.get("tempo") else None
+        if tempo_problem:
+            where = _key_node(entry.node, "tempo") or entry.node
+            self.report(where, _join(entry.key_path, "tempo"), tempo_problem)
+            return None
 
         def dose(key: str) -> int:
             value = values.get(key, defaults.get(key, EXERCISE_KEYS[key].default))
@@ -419,7 +447,7 @@ class Checker:
             id=values["id"],
             name=values["name"],
             instructions=tuple(values["instructions"]),
-            hold=dose("hold"),
+            hold=dose("hold") if movement is Movement.HOLD else 0,
             reps=dose("reps"),
             sets=dose("sets"),
             sides=tuple(Side(side) for side in values.get("sides") or ()),
@@ -431,6 +459,9 @@ class Checker:
             cues=tuple(values.get("cues", ())),
             caution=values.get("caution", ""),
             image=values.get("image", ""),
+            movement=movement,
+            rep_seconds=values.get("rep_seconds", 0),
+            tempo=values.get("tempo", ""),
         )
 
     def definitions(self, node: Node, keys: dict[str, Key]) -> list[Entry]:
@@ -450,6 +481,16 @@ _REFUSED_IN_USE = {
     "instructions": "a `use` entry keeps the steps of the exercise it uses; to change them, "
     "write the exercise out in full (id, name, instructions) instead of `use`",
 }
+
+
+def _key_node(node: Node, key: str) -> Node | None:
+    """The value node of `key` in a mapping node, if it has that key."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                found: Node = value_node
+                return found
+    return None
 
 
 def _join(key_path: str, key: str) -> str:

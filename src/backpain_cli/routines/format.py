@@ -15,13 +15,18 @@ MAX_IMAGE_BYTES = 512 * 1024  # a clear line drawing or photo is far smaller
 IMAGE_PATTERN = r"^(?![/\\])(?![A-Za-z]:).*\.([sS][vV][gG]|[pP][nN][gG]|[jJ][pP][eE]?[gG])$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 FREQUENCY_PATTERN = r"^([1-9]|10) per (day|week)$"
+PACES = ("self",)  # the values of `pace`
+SIDES = ("left", "right")  # the sides with a meaning of their own (the side worked)
+SIDE_LABEL_LENGTH = 30
+# An exercise is held, paced or self-paced: it gives exactly one of these keys (or takes
+# `hold` from the exercise it uses or from `defaults`).
+MOVEMENT_KEYS = ("hold", "rep_seconds", "pace")
 
 
 class Key(NamedTuple):
     """One key of a mapping in a routine file."""
 
-    kind: str  # "int", "text", "slug", "texts", "sides", "frequency", "version", "map", "list",
-    # "image"
+    kind: str  # "int", "text", "slug", "texts", "sides", "pace", "frequency", "version", ...
     description: str
     required: bool = False
     minimum: int | None = None
@@ -35,11 +40,18 @@ class Key(NamedTuple):
 # Dose keys may stand in `defaults` (applying to every exercise) or in an exercise.
 DOSE_KEYS: dict[str, Key] = {
     "hold": Key("int", "How long each rep is held.", minimum=1, maximum=600, unit="seconds"),
+    "rep_seconds": Key(
+        "int",
+        "A movement, not a hold: how long each rep takes at a steady pace.",
+        minimum=1,
+        maximum=60,
+        unit="seconds",
+    ),
     "reps": Key("int", "Repetitions per set (per side).", minimum=1, maximum=100, default=1),
     "sets": Key("int", "Number of sets.", minimum=1, maximum=20, default=1),
     "rest": Key(
         "int",
-        "Rest between reps and between sides.",
+        "Rest between reps and between sides (movements: between sides only).",
         minimum=0,
         maximum=600,
         unit="seconds",
@@ -63,11 +75,25 @@ EXERCISE_KEYS: dict[str, Key] = {
     "name": Key("text", "Name shown while playing.", True, max_length=100),
     "position": Key("text", "Starting position, e.g. long sitting.", default="", max_length=100),
     "equipment": Key("texts", "Things needed, e.g. a towel or a tennis ball.", default=[]),
-    **DOSE_KEYS,
+    "hold": DOSE_KEYS["hold"],
+    "rep_seconds": DOSE_KEYS["rep_seconds"],
+    "pace": Key(
+        "pace",
+        "`self`: a movement at your own pace, no hold; you count the reps (untimed).",
+    ),
+    "tempo": Key(
+        "text",
+        "How to pace each rep of a movement, shown and spoken, e.g. 2 down, 2 up.",
+        default="",
+        max_length=60,
+    ),
+    **{k: v for k, v in DOSE_KEYS.items() if k not in ("hold", "rep_seconds")},
     "sides": Key(
         "sides",
-        "Sides to work, alternating every rep: [left, right], [left] or [] for none.",
+        "Sides to work: [left, right], [left], [] for none, or two labels of your own, "
+        "e.g. [clockwise, counter-clockwise].",
         default=[],
+        max_length=SIDE_LABEL_LENGTH,
         max_items=2,
     ),
     "instructions": Key("texts", "How to do it, one step per item.", True, max_items=20),
@@ -82,7 +108,8 @@ EXERCISE_KEYS: dict[str, Key] = {
     ),
 }
 
-DEFAULTS_KEYS: dict[str, Key] = dict(DOSE_KEYS)
+# A routine's defaults give a default hold, not a default movement.
+DEFAULTS_KEYS: dict[str, Key] = {k: v for k, v in DOSE_KEYS.items() if k != "rep_seconds"}
 
 ROUTINE_KEYS: dict[str, Key] = {
     "version": Key("version", "Format version; must be 1.", True),

@@ -18,8 +18,14 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from backpain_cli.routines.model import Exercise, Routine, Side, format_duration
-from backpain_cli.routines.timeline import build_timeline
+from backpain_cli.routines.model import (
+    Exercise,
+    Movement,
+    Routine,
+    Side,
+    format_duration,
+)
+from backpain_cli.routines.timeline import Timeline, build_timeline
 
 if TYPE_CHECKING:
     from backpain_cli.routines.images import Picture
@@ -40,12 +46,41 @@ def _seconds(count: int) -> str:
 
 def dose_words(exercise: Exercise) -> str:
     """`Hold 30 seconds, 3 times on each side, alternating sides.` and the like."""
+    if exercise.movement is not Movement.HOLD:
+        return _movement_words(exercise)
     text = f"Hold {_seconds(exercise.hold)}, {_times(exercise.reps)}"
     if exercise.sides == (Side.LEFT, Side.RIGHT) or exercise.sides == (Side.RIGHT, Side.LEFT):
         first = exercise.sides[0].value
         text += f" on each side, alternating sides (starting {first})"
+    elif len(exercise.sides) == 2:
+        first, second = (side.value for side in exercise.sides)
+        text += f" each way, alternating: {first}, then {second}"
     elif exercise.sides:
-        text += f" on the {exercise.sides[0].value} side"
+        text += (
+            f" on the {exercise.sides[0].value} side"
+            if exercise.sides[0].is_left_right
+            else (f", {exercise.sides[0].value}")
+        )
+    if exercise.sets > 1:
+        text += f"; {exercise.sets} sets"
+    return text + "."
+
+
+def _movement_words(exercise: Exercise) -> str:
+    """`Do it 10 times, about 4 seconds each (2 down, 2 up), on each side: ...`."""
+    if exercise.movement is Movement.PACED:
+        text = f"Do it {_times(exercise.reps)}, about {_seconds(exercise.rep_seconds)} each"
+    else:
+        text = f"Do it {_times(exercise.reps)}, at your own pace"
+    if exercise.tempo:
+        text += f" ({exercise.tempo})"
+    sides = [side.value for side in exercise.sides]
+    if len(sides) == 2 and exercise.sides[0].is_left_right:
+        text += f", on each side: all of them on the {sides[0]} side, then on the {sides[1]}"
+    elif len(sides) == 2:
+        text += f", {sides[0]}, then the same {sides[1]}"
+    elif sides:
+        text += f", on the {sides[0]} side" if exercise.sides[0].is_left_right else f", {sides[0]}"
     if exercise.sets > 1:
         text += f"; {exercise.sets} sets"
     return text + "."
@@ -54,20 +89,34 @@ def dose_words(exercise: Exercise) -> str:
 def rest_words(exercise: Exercise) -> str:
     """`10 seconds between reps, 30 seconds between sets`, or `none`."""
     parts = []
-    if exercise.reps * max(1, len(exercise.sides)) > 1 and exercise.rest:
-        between = "reps and sides" if exercise.sides else "reps"
+    if exercise.movement is not Movement.HOLD:  # the reps of a movement follow each other
+        if len(exercise.sides) > 1 and exercise.rest:
+            parts.append(f"{_seconds(exercise.rest)} between sides")
+    elif exercise.reps * max(1, len(exercise.sides)) > 1 and exercise.rest:
+        # One side only ([left]) is no switching: only reps are rested between.
+        between = "reps and sides" if len(exercise.sides) > 1 else "reps"
         parts.append(f"{_seconds(exercise.rest)} between {between}")
     if exercise.sets > 1 and exercise.set_rest:
         parts.append(f"{_seconds(exercise.set_rest)} between sets")
     return ", ".join(parts) or "none"
 
 
-def _facts(routine: Routine, total: int) -> list[tuple[str, str]]:
-    facts = [("Total time", f"about {format_duration(total)} (minutes:seconds)")]
+def _facts(routine: Routine, total: int, untimed: int = 0) -> list[tuple[str, str]]:
+    time = f"about {format_duration(total)} (minutes:seconds)"
+    if untimed:
+        time += ", plus the exercises done at your own pace"
+    facts = [("Total time", time)]
     if routine.frequency:
         facts.append(("How often", str(routine.frequency)))
     facts.append(("Equipment", ", ".join(routine.equipment) or "none"))
     return facts
+
+
+def _exercise_time(timeline: Timeline, index: int) -> str:
+    total = timeline.exercise_total(index)
+    if timeline.exercise_untimed(index):
+        return f"{format_duration(total)} plus your own pace"
+    return format_duration(total)
 
 
 # -- Markdown --------------------------------------------------------------------------
@@ -95,7 +144,7 @@ def markdown_handout(routine: Routine) -> str:
     lines = [f"# {_md(routine.title)}", ""]
     if routine.summary:
         lines += [_md(routine.summary), ""]
-    for label, value in _facts(routine, timeline.total):
+    for label, value in _facts(routine, timeline.total, timeline.untimed):
         lines.append(f"- **{label}:** {_md(value)}")
     lines += ["", f"> **Important:** {_md(routine.disclaimer)}", ""]
     for index, exercise in enumerate(routine.exercises):
@@ -106,7 +155,7 @@ def markdown_handout(routine: Routine) -> str:
             lines.append(f"- **Equipment:** {_md(', '.join(exercise.equipment))}")
         lines.append(f"- **Dose:** {_md(dose_words(exercise))}")
         lines.append(f"- **Rest:** {_md(rest_words(exercise))}")
-        lines.append(f"- **Time:** {format_duration(timeline.exercise_total(index))}")
+        lines.append(f"- **Time:** {_exercise_time(timeline, index)}")
         if exercise.image:
             lines += ["", f"![Picture: {_md(exercise.name)}]({_md_link(exercise.image)})"]
         lines += ["", "**How to do it:**", ""]
@@ -204,7 +253,7 @@ def html_handout(routine: Routine, *, pictures: PictureReader | None = None) -> 
     if routine.summary:
         out.append(f"<p>{_h(routine.summary)}</p>")
     out.append('<dl class="facts">')
-    for label, value in _facts(routine, timeline.total):
+    for label, value in _facts(routine, timeline.total, timeline.untimed):
         out.append(f"<dt>{_h(label)}</dt><dd>{_h(value)}</dd>")
     out += [
         "</dl>",
@@ -226,7 +275,7 @@ def html_handout(routine: Routine, *, pictures: PictureReader | None = None) -> 
         out += [
             f"<dt>Dose</dt><dd>{_h(dose_words(exercise))}</dd>",
             f"<dt>Rest</dt><dd>{_h(rest_words(exercise))}</dd>",
-            f"<dt>Time</dt><dd>{format_duration(timeline.exercise_total(index))}</dd>",
+            f"<dt>Time</dt><dd>{_exercise_time(timeline, index)}</dd>",
             "</dl>",
             "<h3>How to do it</h3>",
             '<ol class="steps">',

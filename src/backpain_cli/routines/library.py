@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from yaml.nodes import Node
 
 from backpain_cli.errors import Problem
+from backpain_cli.routines.dose import take_over
 from backpain_cli.routines.names import EXERCISES_FILE as EXERCISES_FILE
 from backpain_cli.text import did_you_mean
 
@@ -178,6 +179,7 @@ class ReferenceResolver:
         target_file, target = self._find(file, entry, str(values["use"]))
         base = self._follow(target_file, target, (*chain, (key, label)))
         merged = {name: value for name, value in base.items() if name not in ("use", "id")}
+        merged = take_over(merged, values)
         merged.update({name: value for name, value in values.items() if name != "use"})
         merged["id"] = label
         self._done[key] = merged

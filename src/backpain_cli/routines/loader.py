@@ -121,6 +121,7 @@ def parse_routine(
     node = compose(text, shown, loader=loader)
     checker = Checker(shown, library=library or builtin_library(), source=source)
     checker.known_routines = known_routines
+    checker.source_text = text
     content = text.encode() if content is None else content
     routine = checker.routine(node, default_name, content=content)
     if checker.problems:
@@ -143,10 +144,12 @@ def read_definitions(path: Path, *, routine: bool) -> DefinitionFile:
     shown = str(path)
     source = str(path.resolve())
     try:
-        node = compose(read_routine_text(path), shown)
+        text = read_routine_text(path)
+        node = compose(text, shown)
     except RoutineError as error:
         return DefinitionFile(source, shown, [], error.problems)
     checker = Checker(shown, source=source)
+    checker.source_text = text
     checker.hold_required = routine
     entries = checker.definitions(node, ROUTINE_KEYS if routine else LIBRARY_KEYS)
     return DefinitionFile(source, shown, entries, checker.problems)
@@ -168,15 +171,23 @@ def load_exercises_file(path: Path, *, library: ExerciseLibrary | None = None) -
     return file.ids()
 
 
-def check_file(path: Path, *, library: ExerciseLibrary | None = None) -> str:
+def check_file(
+    path: Path,
+    *,
+    library: ExerciseLibrary | None = None,
+    warnings: list[Problem] | None = None,
+) -> str:
     """Check a routine file, or an exercise library (exercises.yaml), for `validate` and
     `edit`: what it holds ('upper-back, 5 exercises'; 'exercise library, 3 exercises'),
-    or RoutineError with every problem."""
+    or RoutineError with every problem. A routine's warnings (valid, but likely not
+    meant) are added to `warnings`."""
     if path.name == EXERCISES_FILE:
         ids = load_exercises_file(path, library=library)
         return f"exercise library, {_exercises(len(ids))}"
     known = (library or builtin_library()).routine_names()
     routine = load_routine(path, library=library, known_routines=known)
+    if warnings is not None:
+        warnings.extend(routine.warnings)
     return f"{routine.name}, {_exercises(len(routine.exercises))}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from backpain_cli.errors import Problem
 from backpain_cli.text import clean, clean_line
 
 DEFAULT_DISCLAIMER = (
@@ -31,9 +32,57 @@ def _clean_tuples(value: object, *, lines: tuple[str, ...], texts: tuple[str, ..
                 object.__setattr__(value, name, tuple(cleaner(item) for item in items))
 
 
-class Side(enum.Enum):
-    LEFT = "left"
-    RIGHT = "right"
+class Side:
+    """A side (or direction) an exercise works, as the routine names it.
+
+    `left` and `right` are the side being worked or stretched; any other label (e.g.
+    `clockwise`, `forward`) is shown and spoken exactly as written.
+    """
+
+    __slots__ = ("value",)
+    LEFT: Side
+    RIGHT: Side
+    _made: dict[str, Side] = {}  # noqa: RUF012 - one instance per label: `is` compares
+
+    value: str
+
+    def __new__(cls, value: str) -> Side:
+        side = cls._made.get(value)
+        if side is None:
+            side = super().__new__(cls)
+            side.value = value
+            cls._made[value] = side
+        return side
+
+    @property
+    def is_left_right(self) -> bool:
+        return self.value in ("left", "right")
+
+    @property
+    def spoken(self) -> str:
+        """`left side`, or a label of the routine's own as written (`clockwise`)."""
+        return f"{self.value} side" if self.is_left_right else self.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Side) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return f"Side({self.value!r})"
+
+
+Side.LEFT = Side("left")
+Side.RIGHT = Side("right")
+
+
+class Movement(enum.Enum):
+    """How a rep is done: held still, moved at a set pace, or moved at your own pace."""
+
+    HOLD = "hold"  # each rep is held for `hold` seconds
+    PACED = "paced"  # each rep is a movement of `rep_seconds`, no hold
+    SELF_PACED = "self"  # movements at your own pace: you count the reps, untimed
 
 
 class Period(enum.Enum):
@@ -59,7 +108,7 @@ class Exercise:
     id: str
     name: str
     instructions: tuple[str, ...]
-    hold: int  # seconds per rep
+    hold: int  # seconds per rep held; 0 for movements
     reps: int = 1
     sets: int = 1
     sides: tuple[Side, ...] = ()  # empty: no sides; otherwise alternated every rep
@@ -71,22 +120,39 @@ class Exercise:
     cues: tuple[str, ...] = ()
     caution: str = ""
     image: str = ""  # absolute path of a checked picture file; "" for none
+    movement: Movement = Movement.HOLD
+    rep_seconds: int = 0  # seconds per rep of a paced movement
+    tempo: str = ""  # how to pace a movement, e.g. "2 down, 2 up"
 
     def __post_init__(self) -> None:
         # Text from a file someone else may have written: never a raw control character.
-        _clean_fields(self, lines=("id", "name", "position"), texts=("caution",))
+        _clean_fields(self, lines=("id", "name", "position", "tempo"), texts=("caution",))
         _clean_tuples(self, lines=("equipment",), texts=("instructions", "cues"))
 
     @property
+    def timed(self) -> bool:
+        """False for a self-paced movement: its length is up to the person."""
+        return self.movement is not Movement.SELF_PACED
+
+    @property
     def dose(self) -> str:
-        """Human dose, e.g. `30 s × 3`, `5 s × 10 × 2 sets`, `30 s × 3 each side`."""
-        text = f"{self.hold} s × {self.reps}"
+        """Human dose, e.g. `30 s × 3`, `5 s × 10 × 2 sets`, `30 s × 3 each side`,
+        `10 reps at 4 s`, `10 reps at own pace`."""
+        if self.movement is Movement.PACED:
+            text = f"{self.reps} reps at {self.rep_seconds} s"
+        elif self.movement is Movement.SELF_PACED:
+            text = f"{self.reps} reps at own pace"
+        else:
+            text = f"{self.hold} s × {self.reps}"
         if self.sets > 1:
             text += f" × {self.sets} sets"
         if len(self.sides) > 1:
-            text += " each side"
+            if all(side.is_left_right for side in self.sides):
+                text += " each side"
+            else:
+                text += " each: " + ", ".join(side.value for side in self.sides)
         elif len(self.sides) == 1:
-            text += f" {self.sides[0].value} side"
+            text += f" {self.sides[0].spoken}"
         return text
 
 
@@ -104,6 +170,8 @@ class Routine:
     counts_as: str | None = None  # the routine whose frequency this one counts toward
     # The bytes it was loaded from (the file is read once): what `content_hash` hashes.
     content: bytes = field(default=b"", repr=False, compare=False)
+    # Not wrong, but likely not what the author meant (`validate` and `show` print them).
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         _clean_fields(self, lines=("name", "title"), texts=("summary", "source", "disclaimer"))
@@ -129,6 +197,13 @@ class Routine:
             if exercise.id == exercise_id:
                 return index
         return None
+
+
+def format_total(seconds: float, untimed: int) -> str:
+    """`7:24`, or `7:24 + 2 at own pace` when some steps are self-paced (untimed)."""
+    if not untimed:
+        return format_duration(seconds)
+    return f"{format_duration(seconds)} + {untimed} at own pace"
 
 
 def format_duration(seconds: float) -> str:

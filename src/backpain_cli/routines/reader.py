@@ -18,6 +18,7 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, No
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from backpain_cli.errors import Problem, RoutineError
+from backpain_cli.routines.dose import yaml_hint
 from backpain_cli.routines.format import MAX_FILE_BYTES, MAX_NESTING
 
 if TYPE_CHECKING:
@@ -199,6 +200,7 @@ def compose(text: str, shown: str, *, loader: YamlLoader | None = None) -> Node:
         message = f"invalid YAML: {error.problem or error.context}"
         if error.context and error.problem and error.problem.startswith("but "):
             message = f"invalid YAML: {error.context}, {error.problem}"
+        message += yaml_hint(message)
         if mark is None:  # pragma: no cover - PyYAML always marks its parse errors
             raise RoutineError(Problem(shown, message)) from None
         raise RoutineError(Problem(shown, message, mark.line + 1, mark.column + 1)) from None

@@ -10,7 +10,10 @@ from backpain_cli.routines.format import (
     FORMAT_VERSION,
     FREQUENCY_PATTERN,
     IMAGE_PATTERN,
+    MOVEMENT_KEYS,
+    PACES,
     ROUTINE_KEYS,
+    SIDES,
     SLUG_PATTERN,
     USE_KEYS,
     USE_PATTERN,
@@ -46,12 +49,19 @@ def _key_schema(spec: Key) -> dict[str, Any]:
         schema = {"type": "array", "items": _text(spec), "maxItems": spec.max_items}
         if spec.required:
             schema["minItems"] = 1
+    elif spec.kind == "pace":
+        schema = {"enum": list(PACES)}
     elif spec.kind == "sides":
         schema = {
             "type": "array",
-            "items": {"enum": ["left", "right"]},
+            "items": _text(spec),
             "uniqueItems": True,
-            "maxItems": 2,
+            "maxItems": spec.max_items,
+            # left and right, or labels of your own (clockwise...), never a mix.
+            "anyOf": [
+                {"items": {"enum": list(SIDES)}},
+                {"items": {"not": {"enum": list(SIDES)}}},
+            ],
         }
     else:  # pragma: no cover - every kind above is used
         raise AssertionError(spec.kind)
@@ -74,8 +84,30 @@ def _object(keys: dict[str, Key], **extra: Any) -> dict[str, Any]:
     return schema
 
 
+# An exercise is held, paced or self-paced: at most one of hold, rep_seconds and pace.
+_ONE_MOVEMENT = {
+    "not": {
+        "anyOf": [
+            {"required": [first, second]}
+            for index, first in enumerate(MOVEMENT_KEYS)
+            for second in MOVEMENT_KEYS[index + 1 :]
+        ]
+    }
+}
+
+
 def routine_schema() -> dict[str, Any]:
     exercise = _object(EXERCISE_KEYS)
+    # A tempo paces a movement: never with a hold, and written out, only with one.
+    exercise["allOf"] = [
+        _ONE_MOVEMENT,
+        {
+            "if": {"required": ["tempo"]},
+            "then": {"anyOf": [{"required": ["rep_seconds"]}, {"required": ["pace"]}]},
+        },
+    ]
+    use = _object(USE_KEYS)
+    use["allOf"] = [_ONE_MOVEMENT, {"not": {"required": ["hold", "tempo"]}}]
     exercises = {
         "type": "array",
         "minItems": 1,
@@ -94,14 +126,17 @@ def routine_schema() -> dict[str, Any]:
         "$id": SCHEMA_ID,
         "title": "backpain routine (format version 1)",
         **schema,
-        "$defs": {"exercise": exercise, "use": _object(USE_KEYS)},
-        # Without a default hold, every exercise written out must give its own (a `use`
-        # entry may take it from the exercise it uses).
+        "$defs": {"exercise": exercise, "use": use},
+        # Without a default hold, every exercise written out must give its own hold or
+        # movement (a `use` entry may take it from the exercise it uses).
         "if": {"required": ["defaults"], "properties": {"defaults": {"required": ["hold"]}}},
         "else": {
             "properties": {
                 "exercises": {
-                    "items": {"if": {"required": ["use"]}, "else": {"required": ["hold"]}}
+                    "items": {
+                        "if": {"required": ["use"]},
+                        "else": {"anyOf": [{"required": [key]} for key in MOVEMENT_KEYS]},
+                    }
                 }
             }
         },

@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from backpain_cli.routines.model import Exercise, Routine, format_duration
+from backpain_cli.routines.model import Exercise, Movement, Routine, format_total
 from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.text import clean_line
 
@@ -101,7 +101,8 @@ def routine_list(
             )
             table.add_row(routine_file.name, broken, "", "", "", origin)
             continue
-        total = format_duration(build_timeline(routine).total)
+        timeline = build_timeline(routine)
+        total = format_total(timeline.total, timeline.untimed)
         table.add_row(
             routine_file.name,  # what to type, even where the file's `name` differs
             routine.title,
@@ -140,6 +141,8 @@ def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> 
     if exercise.position:
         lines.append(Text(f"Position:  {exercise.position}"))
     lines.append(Text(f"Dose:      {exercise.dose}"))
+    if exercise.tempo:
+        lines.append(Text(f"Tempo:     {exercise.tempo}"))
     lines.append(Text(f"Rest:      {_rests(exercise)}"))
     lines.append(Text(f"Equipment: {_list(exercise.equipment)}"))
     lines.append(Text(f"Routines:  {', '.join(routines)}"))
@@ -161,7 +164,10 @@ def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> 
 
 def _rests(exercise: Exercise) -> str:
     parts = []
-    if exercise.reps > 1:
+    if exercise.movement is not Movement.HOLD:  # movements rest between sides only
+        if len(exercise.sides) > 1:
+            parts.append(f"{exercise.rest} s between sides")
+    elif exercise.reps > 1:
         parts.append(f"{exercise.rest} s between reps")
     elif len(exercise.sides) > 1:
         parts.append(f"{exercise.rest} s between sides")
@@ -177,7 +183,7 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
     parts: list[RenderableType] = [Text(f"{routine.title} ({routine.name})", style=bold)]
     if routine.summary:
         parts.append(Text(routine.summary))
-    facts = [("Total time:", format_duration(timeline.total))]
+    facts = [("Total time:", format_total(timeline.total, timeline.untimed))]
     if routine.frequency:
         facts.append(("Frequency:", str(routine.frequency)))
     facts.append(("Equipment:", _list(routine.equipment)))
@@ -193,7 +199,7 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
             exercise.name,
             exercise.dose,
             _rests(exercise),
-            format_duration(timeline.exercise_total(index)),
+            format_total(timeline.exercise_total(index), timeline.exercise_untimed(index)),
         )
     parts.append(_plain_table(table, plain=plain))
     if routine.cautions:
@@ -208,7 +214,7 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
 def routine_json(routine: Routine) -> dict[str, Any]:
     """Stable JSON of a routine (documented in docs/json-output.md); times in seconds."""
     timeline = build_timeline(routine)
-    return {
+    result: dict[str, Any] = {
         "format": 1,
         "name": routine.name,
         "title": routine.title,
@@ -223,25 +229,29 @@ def routine_json(routine: Routine) -> dict[str, Any]:
         "equipment": list(routine.equipment),
         "total_seconds": timeline.total,
         "exercises": [
-            {
-                "id": exercise.id,
-                "name": exercise.name,
-                "position": exercise.position,
-                "equipment": list(exercise.equipment),
-                "dose": exercise.dose,
-                "hold_seconds": exercise.hold,
-                "reps": exercise.reps,
-                "sets": exercise.sets,
-                "sides": [side.value for side in exercise.sides],
-                "rest_seconds": exercise.rest,
-                "set_rest_seconds": exercise.set_rest,
-                "prepare_seconds": exercise.prepare,
-                "instructions": list(exercise.instructions),
-                "cues": list(exercise.cues),
-                "caution": exercise.caution,
-                "image": exercise.image or None,
-                "total_seconds": timeline.exercise_total(index),
-            }
+            _with_movement(
+                exercise,
+                timeline.exercise_untimed(index),
+                {
+                    "id": exercise.id,
+                    "name": exercise.name,
+                    "position": exercise.position,
+                    "equipment": list(exercise.equipment),
+                    "dose": exercise.dose,
+                    "hold_seconds": exercise.hold,
+                    "reps": exercise.reps,
+                    "sets": exercise.sets,
+                    "sides": [side.value for side in exercise.sides],
+                    "rest_seconds": exercise.rest,
+                    "set_rest_seconds": exercise.set_rest,
+                    "prepare_seconds": exercise.prepare,
+                    "instructions": list(exercise.instructions),
+                    "cues": list(exercise.cues),
+                    "caution": exercise.caution,
+                    "image": exercise.image or None,
+                    "total_seconds": timeline.exercise_total(index),
+                },
+            )
             for index, exercise in enumerate(routine.exercises)
         ],
         "segments": [
@@ -258,3 +268,22 @@ def routine_json(routine: Routine) -> dict[str, Any]:
             for segment in timeline.segments
         ],
     }
+    if timeline.untimed:  # only where there are any: built-in routines' JSON is unchanged
+        result["untimed_steps"] = timeline.untimed
+    return result
+
+
+def _with_movement(exercise: Exercise, untimed: int, keys: dict[str, Any]) -> dict[str, Any]:
+    """An exercise's keys with a movement's after `hold_seconds` (absent for a held
+    exercise, as before movements existed) and `untimed_steps` last."""
+    if exercise.movement is Movement.HOLD:
+        return keys
+    result: dict[str, Any] = {}
+    for key, value in keys.items():
+        result[key] = value
+        if key == "hold_seconds":
+            result["movement"] = exercise.movement.value
+            result["rep_seconds"] = exercise.rep_seconds or None
+            result["tempo"] = exercise.tempo
+    result["untimed_steps"] = untimed
+    return result

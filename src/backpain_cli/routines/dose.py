@@ -1,0 +1,158 @@
+"""The rules of an exercise's dose that go beyond one key: how a rep is done (held, paced
+or self-paced), which sides it names, and texts that YAML's flow lists split by accident.
+
+Pure functions of checked values; the loader reports what they return at the right node.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+from backpain_cli.routines.format import MOVEMENT_KEYS, PACES, SIDES
+from backpain_cli.routines.model import Movement
+
+MOVEMENT_HINT = "for a movement without a hold, give rep_seconds or pace: self"
+
+
+def movement_clash(keys: list[str]) -> str | None:
+    """The problem when an entry says more than one of hold, rep_seconds and pace
+    (`keys` in the order they are written)."""
+    given = [key for key in keys if key in MOVEMENT_KEYS]
+    if len(given) < 2:
+        return None
+    return (
+        f"gives both {given[0]} and {given[1]}: an exercise is held (hold), paced "
+        "(rep_seconds) or at your own pace (pace: self); keep one"
+    )
+
+
+def movement(values: dict[str, Any]) -> Movement | None:
+    """How the (resolved) exercise is done; None when it says nothing (a default hold)."""
+    if "rep_seconds" in values:
+        return Movement.PACED
+    if "pace" in values:
+        return Movement.SELF_PACED
+    if "hold" in values:
+        return Movement.HOLD
+    return None
+
+
+def pace_problem(value: str) -> str | None:
+    if value in PACES:
+        return None
+    return (
+        f"unknown pace '{value}': write `pace: self` for a movement at your own pace, "
+        "or give rep_seconds for a set pace"
+    )
+
+
+def side_problems(sides: list[str], did_you_mean: Any) -> list[str]:
+    """Problems of a `sides` list: left/right, or labels of your own, each once.
+
+    `did_you_mean(word, choices)` gives the ` (did you mean 'x'?)` hint.
+    """
+    problems = []
+    for side in sides:
+        hint = "" if side in SIDES else did_you_mean(side, list(SIDES))
+        if hint:  # `rigth`, `Left`: a typo, not a label of one's own
+            problems.append(f"unknown side '{side}'{hint}")
+    if len(set(sides)) != len(sides):
+        problems.append("names a side twice")
+    own = [side for side in sides if side not in SIDES]
+    if own and len(own) != len(sides) and not problems:
+        problems.append(
+            f"mixes {', '.join(s for s in sides if s in SIDES)} with a label of your own "
+            f"('{own[0]}'): use [left, right], or two labels of your own"
+        )
+    return problems
+
+
+def tempo_problem(movement: Movement) -> str | None:
+    if movement is not Movement.HOLD:
+        return None
+    return "is for movements (rep_seconds or pace: self), not for a hold; leave it out"
+
+
+def take_over(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """`base` (a used exercise's keys) without what `values` (the using entry) replaces.
+
+    An entry that says how a rep is done replaces all of it: `use: x` with `hold: 5`
+    holds even when x is a paced movement (and drops x's tempo, which a hold has not).
+    """
+    if not any(key in values for key in MOVEMENT_KEYS):
+        return base
+    dropped = set(MOVEMENT_KEYS) | ({"tempo"} if "hold" in values else set())
+    return {key: value for key, value in base.items() if key not in dropped}
+
+
+def flow_splits(text: str, items: list[Any]) -> str | None:
+    """A hint when a flow list (`[Slowly, gently]`) looks like one text split at a comma.
+
+    `items` are the list's scalar nodes. A plain (unquoted) item that starts with a
+    lowercase letter after a plain item that does not end a sentence reads as the rest
+    of the text before it: YAML split it at the comma.
+    """
+    for before, after in pairwise(items):
+        if before.style or after.style:  # None or "" (libyaml) for plain
+            continue  # quoted: the author chose where it splits
+        first, second = str(before.value), str(after.value)
+        if not second[:1].islower() or first[-1:] in ".!?:;":
+            continue
+        between = text[before.end_mark.index : after.start_mark.index]
+        if between.strip() != ",":
+            continue
+        joined = f"{first}, {second}"
+        return (
+            f"reads as separate items '{first}' and '{second}'; if you meant one text, "
+            f'put it in quotes: "{joined}"'
+        )
+    return None
+
+
+# What YAML's parsers (libyaml's and PyYAML's own words) most often mean in a routine.
+_YAML_HINTS = (
+    (
+        ("mapping values are not allowed",),
+        "a colon inside text (e.g. `Tip: relax`) starts a new key: put the text in quotes "
+        "(or a key is indented more than the one before it)",
+    ),
+    (
+        ("found character '\\t'", "found a tab character"),
+        "a tab in the indentation; indent with spaces",
+    ),
+    (
+        ("could not find expected ':'", "could not find expected ':'"),
+        "a line without `key:` inside a mapping (a text that wrapped?); indent the rest "
+        "of the text under its key, or put the text in quotes",
+    ),
+    (
+        ("did not find expected key", "expected <block end>", "did not find expected '-'"),
+        "check the indentation: keys of one exercise, and the items of one list, line up",
+    ),
+    (
+        ("did not find expected ',' or ']'", "expected ',' or ']'", "expected ',' or '}'"),
+        "a list in brackets needs its closing bracket; text that starts with [ or {, or an "
+        "item that holds a colon or a bracket, must be in quotes",
+    ),
+    (
+        ("end of stream while scanning a quoted", "found unexpected end of stream"),
+        "a quote that is never closed; end the text with the same quote it starts with",
+    ),
+    (
+        ("cannot start any token",),
+        "text that starts with @, ` or % must be in quotes",
+    ),
+    (
+        ("expected alphabetic or numeric character",),
+        "text that starts with * or & must be in quotes (YAML reads them as aliases)",
+    ),
+)
+
+
+def yaml_hint(message: str) -> str:
+    """`\\n  hint: ...` for a YAML syntax error with a common cause, else ``."""
+    for needles, hint in _YAML_HINTS:
+        if any(needle in message for needle in needles):
+            return f"\n  hint: {hint}"
+    return ""
