@@ -75,7 +75,8 @@ def test_the_number_is_the_time_left_every_second(columns: int, lines: int) -> N
         segment = frames[0].status.timeline.segments[index]
         kinds.add(segment.kind)
         assert numbers == {countdown_text(n) for n in range(1, segment.duration + 1)}
-    assert kinds == set(SegmentKind)  # a get-ready, holds, rests and a set rest
+    # A get-ready, holds, rests and a set rest (movements: test_movement_screen.py).
+    assert kinds == set(SegmentKind) - {SegmentKind.MOVE, SegmentKind.SELF_PACED}
 
 
 @pytest.mark.parametrize(("columns", "lines"), [s for s in SIZES if s != (28, 8)])
