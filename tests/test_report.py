@@ -327,3 +327,45 @@ def test_notes_are_shown_escaped_and_can_be_left_out(runner: CliRunner, home: Pa
     ):
         assert "Left shoulder" not in hidden and "Felt better" not in hidden
         assert "Notes" not in hidden
+
+
+def test_variants_count_toward_one_plan_as_in_stats(runner: CliRunner, home: Path) -> None:
+    floor = twice_daily(days=3650, now=NOW, missed=0.45)
+    chair = [
+        SessionRecord(**{**vars(s), "routine": "upper-back-chair", "counts_as": "upper-back"})
+        for s in twice_daily(days=3650, now=NOW, seed=7, missed=0.6)
+    ]
+    record(home, floor + chair)
+    shown = runner.invoke(cli, ["stats"]).output
+    found = re.search(
+        r"upper-back \(2 per day, with upper-back-chair\): (\d+) of 14 this week, "
+        r"(\d+) due so far; the 4 weeks before: (\d+) of 56",
+        shown,
+    )
+    assert found is not None, shown
+    week = parse(report(runner, "--since", "2026-11-23")).words
+    assert f"{found[1]} of {found[2]} due sessions" in week
+    assert "upper-back-chair · " not in week  # one plan, not two
+    assert "Also counted toward this plan (counts_as): upper-back-chair (" in week
+    # The same plan when asked for by its variant's name.
+    assert (
+        parse(report(runner, "--since", "2026-11-23", "--routine", "upper-back-chair")).words
+        == week
+    )
+    both = [s for s in floor + chair if stats.local_day(s.started, BERLIN) >= date(2026, 11, 2)]
+    four = stats.adherence(
+        "upper-back", TWICE_A_DAY, both, now=NOW, zone=BERLIN, weeks=4,
+        members={"upper-back", "upper-back-chair"},
+    )  # fmt: skip
+    assert f"{four.done} of 56 due sessions" in parse(report(runner)).words
+
+
+def test_adherence_counts_from_the_first_session(runner: CliRunner, home: Path) -> None:
+    sessions = twice_daily(days=10, now=NOW)  # began Fri 20 Nov
+    record(home, sessions)
+    words = parse(report(runner)).words
+    done = sum(min(2, n) for n in stats.completed_days(sessions, BERLIN).values())
+    assert f"{done} of 20 due sessions" in words  # 10 days, not 28
+    assert "Counted from Fri 20 Nov, the first session of this plan." in words
+    html = report(runner)
+    assert html.count('<g class="day ') == 10

@@ -155,7 +155,7 @@ def stats_view(
     for plan in planned:
         if plan.frequency is None:
             continue
-        members = _all_members(plan, recorded_plans)
+        members = all_members(plan, recorded_plans)
         first = first_days(first_starts, plan, zone)
 
         this_week, before = (
@@ -225,7 +225,7 @@ def today(
             sessions,
             now=now,
             zone=zone,
-            members=_all_members(plan, recorded_plans),
+            members=all_members(plan, recorded_plans),
         )
         for plan in planned
         if plan.frequency is not None
@@ -234,7 +234,7 @@ def today(
     return Today(dues, unplanned, stats.today_in(now, zone))
 
 
-def _all_members(plan: Plan, recorded_plans: dict[str, str]) -> set[str]:
+def all_members(plan: Plan, recorded_plans: dict[str, str]) -> set[str]:
     """The plan's routines, and any other routine recorded as counting toward it."""
     return {*plan.members, plan.name} | {
         name for name, target in recorded_plans.items() if target == plan.name

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
@@ -72,6 +72,9 @@ class Plan:
     doses: tuple[Dose, ...]
     from_file: bool
     disclaimer: str = ""
+    members: frozenset[str] = frozenset()  # routines counting toward it (empty: itself)
+    variants: tuple[tuple[str, int], ...] = ()  # other routines played, with sessions
+    first_day: date | None = None  # the plan's first recorded session: counted from there
 
 
 def plan_from_routine(routine: Routine, *, frequency: Frequency | None) -> Plan:
@@ -105,10 +108,11 @@ def plan_from_history(
 @dataclass(frozen=True)
 class RoutinePart:
     plan: Plan
-    days: tuple[stats.DayMark, ...]  # one a day of the period; empty without a frequency
+    days: tuple[stats.DayMark, ...]  # one a day counted; empty without a frequency
     kept: stats.Kept | None  # None: the routine has no frequency
     sessions: int
     completed: int
+    counted_from: date | None = None  # later than the period's start: the plan began then
 
 
 @dataclass(frozen=True)
@@ -180,23 +184,36 @@ def build_report(
     """The report from `first` to today over `sessions` (their exercises loaded), for
     the routines in `plans` (in that order)."""
     last = stats.today_in(now, zone)
-    names = {plan.name for plan in plans}
+    members = {plan.name: plan.members or frozenset({plan.name}) for plan in plans}
+    names = set().union(*members.values())
     period = [s for s in _in_period(sessions, first, last, zone) if s.routine in names]
     parts = []
     for plan in plans:
-        mine = [s for s in period if s.routine == plan.name]
+        mine = [s for s in period if s.routine in members[plan.name]]
         days: tuple[stats.DayMark, ...] = ()
         kept = None
+        counted = max(first, plan.first_day) if plan.first_day is not None else first
         if plan.frequency is not None:
             days = tuple(
                 stats.day_marks(
-                    plan.name, plan.frequency, mine, first=first, last=last, now=now, zone=zone
+                    plan.name, plan.frequency, mine, first=counted, last=last, now=now,
+                    zone=zone, members=members[plan.name],
                 )
-            )
+            )  # fmt: skip
             kept = stats.kept_between(
-                plan.name, plan.frequency, mine, first=first, last=last, now=now, zone=zone
+                plan.name, plan.frequency, mine, first=counted, last=last, now=now,
+                zone=zone, members=members[plan.name],
+            )  # fmt: skip
+        parts.append(
+            RoutinePart(
+                plan,
+                days,
+                kept,
+                len(mine),
+                sum(s.completed for s in mine),
+                counted if counted > first else None,
             )
-        parts.append(RoutinePart(plan, days, kept, len(mine), sum(s.completed for s in mine)))
+        )
     return Report(
         first=first,
         last=last,
@@ -257,25 +274,6 @@ def _notes(sessions: Sequence[SessionRecord], zone: tzinfo) -> tuple[Note, ...]:
     )
 
 
-def plans_for(
-    names: Iterable[str],
-    sessions: Sequence[SessionRecord],
-    frequencies: Mapping[str, Frequency | None],
-    routines: Mapping[str, Routine | None],
-) -> list[Plan]:
-    """A plan for each name: from its routine file where it loads, else from the
-    history. `frequencies` are as `stats` finds them (`stats.plan_frequencies`)."""
-    plans = []
-    for name in names:
-        routine = routines.get(name)
-        frequency = frequencies.get(name, routine.frequency if routine else None)
-        if routine is not None:
-            plans.append(plan_from_routine(routine, frequency=frequency))
-        else:
-            plans.append(plan_from_history(name, sessions, frequency=frequency))
-    return plans
-
-
 class NoSuchRoutine(LookupError):
     """--routine names neither a routine file nor anything in the history."""
 
@@ -292,37 +290,71 @@ def report_from_store(
     pain: bool = True,
     notes: bool = True,
 ) -> Report:
-    """The report the command shows: the period's sessions from the store (None: no
-    history yet), each routine's frequency as `stats` finds it (`overview.frequencies`:
-    as recorded with its latest session, else from its file) and its plan from its
-    file where it loads, else from the history."""
+    """The report the command shows, over the period's sessions from the store (None:
+    no history yet). Routines are grouped into plans exactly as `stats` groups them
+    (`overview.plans`: variants count toward the routine they name in `counts_as`,
+    each plan counted from its first recorded session); each plan is described by its
+    routine file where it loads, else by the history. `routine`: only the plan it is
+    in."""
     first = period_start(since, today=stats.today_in(now, zone))
     sessions: list[SessionRecord] = []
     recorded: dict[str, Frequency | None] = {}
+    recorded_plans: dict[str, str] = {}
+    first_starts: dict[str, datetime] = {}
     if store is not None:
         start = datetime.combine(first, time(), tzinfo=zone)
         with store, store.snapshot():
-            sessions = store.sessions(since=start, routine=routine, with_exercises=True)
+            sessions = store.sessions(since=start, with_exercises=True)
             recorded = store.frequencies()
-    if routine is not None:
-        names = [routine]
-    else:
-        counted = Counter(session.routine for session in sessions)
-        names = sorted(counted, key=lambda name: (-counted[name], name))
-    routines = {name: read_routine(name) for name in names}
-    if routine is not None and routines[routine] is None and routine not in recorded:
-        raise NoSuchRoutine(routine)
+            recorded_plans = store.plans()
+            first_starts = store.first_starts()
+    sessions = _in_period(sessions, first, stats.today_in(now, zone), zone)
+    counted = Counter(session.routine for session in sessions)
+    names = sorted(counted, key=lambda name: (-counted[name], name))
+    routines: dict[str, Routine | None] = {}
 
-    def from_file(name: str) -> Frequency | None:
-        routine = routines[name]
-        if routine is None:
+    def read(name: str) -> Routine | None:
+        if name not in routines:
+            routines[name] = read_routine(name)
+        return routines[name]
+
+    def facts(name: str) -> overview.RoutineFacts:
+        found = read(name)
+        if found is None:
             raise LookupError(name)
-        return routine.frequency
+        return overview.RoutineFacts(found.frequency, found.counts_as)
 
-    frequencies = dict(overview.frequencies(names, recorded, from_file))
+    if routine is not None and routine not in names:
+        names.append(routine)
+    planned = overview.plans(
+        names, recorded_plans=recorded_plans, recorded_frequencies=recorded, lookup=facts
+    )
+    grouped = {name for plan in planned for name in plan.members}
+    # A routine with neither a file nor a recorded frequency (sessions from before the
+    # history kept one) is still reported, without a frequency.
+    planned += [overview.Plan(name, None, (name,)) for name in names if name not in grouped]
+    if routine is not None:
+        planned = [plan for plan in planned if routine in (plan.name, *plan.members)]
+        if not counted[routine] and read(routine) is None and routine not in recorded:
+            raise NoSuchRoutine(routine)
+    plans = []
+    for plan in planned:
+        found = read(plan.name)
+        if found is not None:
+            described = plan_from_routine(found, frequency=plan.frequency)
+        else:
+            described = plan_from_history(plan.name, sessions, frequency=plan.frequency)
+        plans.append(
+            replace(
+                described,
+                members=frozenset(overview.all_members(plan, recorded_plans)),
+                variants=tuple((name, counted[name]) for name in plan.variants),
+                first_day=overview.first_days(first_starts, plan, zone),
+            )
+        )
     return build_report(
         sessions,
-        plans_for(names, sessions, frequencies, routines),
+        plans,
         first=first,
         now=now,
         zone=zone,

@@ -128,7 +128,22 @@ def _plan(plan: Plan) -> str:
         html.append(f"<table><tr><th>Exercise</th><th>Dose</th></tr>{rows}</table>")
     if plan.source:
         html.append(f'<p class="source">Source: {_e(plan.source)}</p>')
+    if plan.variants:
+        html.append(f'<p class="muted">{_e(variants_text(plan))}</p>')
     return "".join(html)
+
+
+def variants_text(plan: Plan) -> str:
+    played = ", ".join(
+        f"{name} ({count} {'session' if count == 1 else 'sessions'})"
+        for name, count in plan.variants
+    )
+    return f"Also counted toward this plan (counts_as): {played}."
+
+
+def counted_text(part: RoutinePart) -> str:
+    assert part.counted_from is not None
+    return f"Counted from {part.counted_from:%a %d %b}, the first session of this plan."
 
 
 LEGEND = (
@@ -142,6 +157,8 @@ LEGEND = (
 def _routine(part: RoutinePart) -> str:
     html = [f"<section>{_plan(part.plan)}"]
     html.append(f'<h3>Adherence</h3><p class="figure">{_e(kept_text(part))}</p>')
+    if part.counted_from is not None and part.kept is not None:
+        html.append(f'<p class="muted">{_e(counted_text(part))}</p>')
     frequency = part.plan.frequency
     if part.days and frequency is not None:
         per_day = frequency.times if frequency.period is Period.DAY else 0

@@ -11,11 +11,13 @@ from datetime import timedelta
 from backpain_cli.history.report import Report, RoutinePart
 from backpain_cli.history.report_html import (
     TITLE,
+    counted_text,
     disclaimers,
     frequency_text,
     generated_text,
     kept_text,
     period_text,
+    variants_text,
 )
 from backpain_cli.history.report_svg import weekly_means
 from backpain_cli.history.stats import DayMark, DayState
@@ -66,7 +68,11 @@ def _routine(part: RoutinePart) -> list[str]:
     lines += [f"- {md(dose.exercise)}: {md(dose.dose)}" for dose in plan.doses]
     if plan.source:
         lines += ["", f"Source: {md(plan.source)}"]
+    if plan.variants:
+        lines += ["", md(variants_text(plan))]
     lines += ["", f"**Adherence: {kept_text(part)}**", ""]
+    if part.counted_from is not None and part.kept is not None:
+        lines += [counted_text(part), ""]
     if part.days:
         lines += [*_calendar(part.days), ""]
     lines += [f"{part.sessions} sessions begun, {part.completed} completed.", ""]
