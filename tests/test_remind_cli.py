@@ -550,3 +550,21 @@ def test_a_variant_reminder_counts_its_plan(fakes: Fakes, home: Path) -> None:
     fakes.forget()
     assert run("today", "--notify", "upper-back-chair").output == ""
     assert notifications(fakes) == []
+
+
+def test_the_unit_runs_the_backpain_that_installed_it(fakes: Fakes) -> None:
+    # A real process: the unit names this very script by its absolute path, so a
+    # virtual environment's install works from a timer that has no PATH of ours.
+    fakes.install("systemctl")
+    script = Path(sys.executable).with_name("backpain")
+    assert script.exists(), "the tests run from a virtual environment with backpain installed"
+    done = subprocess.run(
+        [str(script), "remind", "add", "upper-back", "--at", "09:00"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ},
+    )
+    assert done.returncode == 0, done.stderr
+    service = (fakes.units / UNITS[0]).read_text()
+    assert f"ExecStart={script} today --notify upper-back\n" in service

@@ -7,6 +7,7 @@ from __future__ import annotations
 import plistlib
 import shutil
 import subprocess
+import sys
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -391,3 +392,20 @@ def test_a_reminder_for_a_variant_suggests_that_variant() -> None:
         "upper-back: 1 of 2 done today — backpain start upper-back"
     )
     assert reminder_text([plan]) == "upper-back: 1 of 2 done today — backpain start upper-back"
+
+
+def test_the_real_runner(tmp_path: Path) -> None:
+    from backpain_cli.reminders.runner import run_command
+
+    echo = run_command(
+        [sys.executable, "-c", "import sys; sys.stdout.write(sys.stdin.read())"], input=b"x"
+    )
+    assert echo == (0, b"x", b"")
+    missing = run_command([str(tmp_path / "no-such-program")])
+    assert missing.returncode == 127
+    assert missing.stderr.endswith(b"no-such-program: command not found")
+    slow = run_command([sys.executable, "-c", "import time; time.sleep(10)"], timeout=0.2)
+    assert slow.returncode == 124
+    assert slow.stderr.endswith(b": no answer within 0.2 s")
+    folder = run_command([str(tmp_path)])
+    assert folder.returncode == 126
