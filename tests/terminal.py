@@ -150,6 +150,7 @@ def play(
     *,
     keys: Sequence[tuple[float, str]] = (),
     prepare: bool = True,
+    start_at: int = 0,
     bindings: Sequence[Binding] = BINDINGS,
     listeners: Sequence[Listener] = (),
     notice_line: NoticeLine | None = None,
@@ -165,7 +166,7 @@ def play(
     time = FakeTime(keys)
     frames: list[Frame] = []
     pending = sorted(notices)
-    timeline = build_timeline(routine, prepare=prepare)
+    timeline = build_timeline(routine, prepare=prepare, start_at=start_at)
     with live_display(
         terminal.console(color=color), clock=time.clock, bindings=bindings, notice_line=notice_line
     ) as screen:

@@ -36,8 +36,8 @@ def hurt_note(names: Sequence[str], *, flagged: bool) -> str:
 
 
 class BigWord:
-    """A word in the countdown's big font, centred on the width it is printed at (at
-    most 8 rows tall); nothing on a console narrower than the word."""
+    """A word in the countdown's big font, centred on the width it is printed at, at
+    most a third of the terminal's height tall; nothing where it does not fit."""
 
     def __init__(self, word: str, style: str = "bold") -> None:
         self.word = word
@@ -45,7 +45,7 @@ class BigWord:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        scale = min(fit_scale(self.word, width, 8), 3)
+        scale = min(fit_scale(self.word, width, max(console.height // 3, 3)), 3)
         if scale:
             for row in big_block(self.word, scale, width):
                 yield Text(row.rstrip(), style=self.style, no_wrap=True, overflow="crop")

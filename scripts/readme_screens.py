@@ -1,0 +1,63 @@
+"""Copy the player's screen snapshots (tests/snapshots/) into the README's screenshots.
+
+Each screenshot in README.md sits between two markers, e.g.
+
+    <!-- screen: hold-80x24 -->
+    ```text
+    ...
+    ```
+    <!-- /screen -->
+
+and is rewritten from tests/snapshots/hold-80x24.txt (made by `python tests/snapshots.py`
+from the real player through a terminal emulator), so the README cannot go stale.
+
+    python scripts/readme_screens.py           # rewrite the README's screenshots
+    python scripts/readme_screens.py --check   # exit 1 if the README differs
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+SNAPSHOTS = ROOT / "tests" / "snapshots"
+BLOCK = re.compile(r"(<!-- screen: ([\w-]+) -->\n)(.*?)(<!-- /screen -->)", re.DOTALL)
+
+
+def rewritten(text: str) -> str:
+    def screen(match: re.Match[str]) -> str:
+        snapshot = SNAPSHOTS / f"{match.group(2)}.txt"
+        rows = snapshot.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        while rows and not rows[-1]:
+            rows.pop()
+        return f"{match.group(1)}```text\n" + "\n".join(rows) + f"\n```\n{match.group(4)}"
+
+    return BLOCK.sub(screen, text)
+
+
+def main(argv: list[str]) -> int:
+    text = README.read_text(encoding="utf-8")
+    if not BLOCK.search(text):
+        print("README.md has no <!-- screen: NAME --> blocks", file=sys.stderr)
+        return 1
+    new = rewritten(text)
+    if "--check" in argv:
+        if new != text:
+            print(
+                "README.md's screenshots differ from tests/snapshots/: run "
+                "`python scripts/readme_screens.py`",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    if new != text:
+        README.write_text(new, encoding="utf-8")
+        print("rewrote README.md's screenshots")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
