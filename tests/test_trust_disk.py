@@ -68,6 +68,9 @@ def test_read_commands_read_a_read_only_folder(read_only_home: tuple[Path, list[
     assert "Streak" in stats.stdout or "streak" in stats.stdout
     csv = run_as(user, home, "history", "--csv")
     assert csv.returncode == 0 and "upper-back-gentle" in csv.stdout
+    report = run_as(user, home, "report", "--format", "markdown", "-o", "-", "--since", "1000d")
+    assert report.returncode == 0, report.stderr
+    assert "upper-back-gentle" in report.stdout or "Gentle upper back" in report.stdout
     today = run_as(user, home, "today", "upper-back-gentle")
     assert today.returncode in (0, 1), today.stderr  # 1: something is still due
     assert "Traceback" not in today.stderr and today.stderr == ""
@@ -89,7 +92,7 @@ def test_start_plays_without_history_in_a_read_only_folder(
 
 FULL_DISK = """
 set -e
-mount -t tmpfs -o size=64k tmpfs "$1"
+mount -t tmpfs -o size=256k tmpfs "$1"
 mkdir "$1/home"
 dd if=/dev/zero of="$1/filler" bs=4096 2>/dev/null || true
 shift
@@ -98,16 +101,20 @@ export BACKPAIN_HOME="$TINY/home"
 """
 
 
-def _on_a_full_disk(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _on_a_full_disk(
+    tmp_path: Path, *args: str, before: str = ""
+) -> subprocess.CompletedProcess[str]:
     if shutil.which("unshare") is None:
         pytest.skip("needs unshare (util-linux) to mount a tiny tmpfs")
     probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip("user namespaces are not allowed here, so no tmpfs can be mounted")
     tiny = tmp_path / "tiny"
-    tiny.mkdir()
+    tiny.mkdir(exist_ok=True)
     command = [sys.executable, "-m", "backpain_cli", *args]
-    script = FULL_DISK + '\necho "left:" $(ls -A "$TINY/home") >&2\n'
+    script = FULL_DISK.replace("dd if", before + "\ndd if") + (
+        '\necho "left:" $(ls -A "$TINY/home") >&2\n'
+    )
     return subprocess.run(
         ["unshare", "-rm", "sh", "-c", script, "sh", str(tiny), *command],
         capture_output=True,
@@ -125,6 +132,17 @@ def test_start_on_a_full_disk_plays_without_history(tmp_path: Path) -> None:
     assert "(database or disk is full)" in played.stderr
     assert played.stderr.splitlines()[-1] == "left:"  # no empty history file left behind
     assert "Traceback" not in played.stderr
+
+
+def test_read_commands_read_a_history_on_a_full_disk(tmp_path: Path) -> None:
+    play = " ".join([sys.executable, "-m", "backpain_cli", *START])  # records the session
+    before = f'BACKPAIN_HOME="$1/home" {play} >/dev/null'
+    for command in (["history"], ["today"], ["stats"]):
+        shown = _on_a_full_disk(tmp_path, *command, before=before)
+        assert shown.returncode in (0, 1), shown.stderr
+        assert "Traceback" not in shown.stderr and "backpain:" not in shown.stderr
+        if command == ["history"]:
+            assert "upper-back-gentle" in shown.stdout and "completed" in shown.stdout
 
 
 def test_an_empty_history_file_is_left_alone_by_read_commands(
