@@ -119,12 +119,12 @@ def test_all_problems_at_once_with_positions() -> None:
         (
             "colour = true",
             "config.toml:1:1: colour: unknown setting (known: sound, chime, prepare, check_in, "
-            "plain, voice, default_routine)",
+            "ask_note, plain, voice, default_routine)",
         ),
         ('"voice" = "yes"', "config.toml:1:1: voice: must be true or false, got text"),
         (
             "a.b = 1",
-            "config.toml: a: unknown setting (known: sound, chime, prepare, check_in, "
+            "config.toml: a: unknown setting (known: sound, chime, prepare, check_in, ask_note, "
             "plain, voice, default_routine)",
         ),
     ],
@@ -242,6 +242,7 @@ def test_config_with_no_file(runner: CliRunner, home: Path) -> None:
         "chime            (built-in)  default\n"
         "prepare          true        default\n"
         "check_in         true        default\n"
+        "ask_note         true        default\n"
         "plain            false       default\n"
         "voice            false       default\n"
         "default_routine  (none)      default\n"
@@ -262,6 +263,7 @@ def test_config_shows_where_each_setting_comes_from(runner: CliRunner, home: Pat
         "chime            (built-in)    default\n"
         "prepare          0             config file\n"
         "check_in         true          default\n"
+        "ask_note         true          default\n"
         "plain            false         default\n"
         "voice            false         default\n"
         'default_routine  "upper-back"  config file\n'

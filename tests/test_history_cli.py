@@ -114,7 +114,14 @@ def recorded(home: Path) -> Path:
             frequency=None,
             counts_as="upper-back",
         ),
-        make("2026-10-27 08:00", minutes=3, completed=False, statuses=(PAIN, SKIP), pain=(7, None)),
+        make(
+            "2026-10-27 08:00",
+            minutes=3,
+            completed=False,
+            statuses=(PAIN, SKIP),
+            pain=(7, None),
+            note='sharp on the left, "like a knife"; stopped',
+        ),
         make("2026-11-02 00:15", pain=(4, 3)),  # just after midnight: Monday
         make("2026-11-02 20:00", statuses=(SKIP, *(ExerciseStatus.DONE,) * 4)),
         make("2026-11-03 08:00", pain=(3, 2)),
@@ -140,16 +147,17 @@ def test_history_without_any_database(runner: CliRunner, home: Path) -> None:
 
 
 TABLE = """\
-Date                  Routine           Time     Result     Exercises            Pain
-2026-10-24 Sat 08:00  upper-back        9:30     completed  5 of 5 done          6 → 5
-2026-10-24 Sat 23:30  upper-back        9:30     completed  5 of 5 done          6 → –
-2026-10-25 Sun 07:30  upper-back        9:30     completed  5 of 5 done          5 → 4
-2026-10-25 Sun 19:00  upper-back-chair  9:30     completed  5 of 5 done          5 → 3
-2026-10-27 Tue 08:00  upper-back        3:30     partial    0 of 5 done, 1 hurt  7 → –
-2026-11-02 Mon 00:15  upper-back        9:30     completed  5 of 5 done          4 → 3
-2026-11-02 Mon 20:00  upper-back        9:30     completed  4 of 5 done          –
-2026-11-03 Tue 08:00  upper-back        9:30     completed  5 of 5 done          3 → 2
-2026-11-04 Wed 07:45  upper-back        1:02:30  completed  5 of 5 done          3 → 1
+Id  Date                  Routine           Time     Result     Exercises            Pain
+1   2026-10-24 Sat 08:00  upper-back        9:30     completed  5 of 5 done          6 → 5
+2   2026-10-24 Sat 23:30  upper-back        9:30     completed  5 of 5 done          6 → –
+3   2026-10-25 Sun 07:30  upper-back        9:30     completed  5 of 5 done          5 → 4
+4   2026-10-25 Sun 19:00  upper-back-chair  9:30     completed  5 of 5 done          5 → 3
+5   2026-10-27 Tue 08:00  upper-back        3:30     partial    0 of 5 done, 1 hurt  7 → –
+    note: sharp on the left, "like a knife"; stopped
+6   2026-11-02 Mon 00:15  upper-back        9:30     completed  5 of 5 done          4 → 3
+7   2026-11-02 Mon 20:00  upper-back        9:30     completed  4 of 5 done          –
+8   2026-11-03 Tue 08:00  upper-back        9:30     completed  5 of 5 done          3 → 2
+9   2026-11-04 Wed 07:45  upper-back        1:02:30  completed  5 of 5 done          3 → 1
 """
 
 
@@ -166,17 +174,17 @@ def test_history_in_another_time_zone(
     code, output = run(runner, "history", "--limit", "2")
     assert code == 0
     assert output.splitlines()[1:3] == [
-        "2026-11-03 Tue 02:00  upper-back  9:30     completed  5 of 5 done  3 → 2",
-        "2026-11-04 Wed 01:45  upper-back  1:02:30  completed  5 of 5 done  3 → 1",
+        "8   2026-11-03 Tue 02:00  upper-back  9:30     completed  5 of 5 done  3 → 2",
+        "9   2026-11-04 Wed 01:45  upper-back  1:02:30  completed  5 of 5 done  3 → 1",
     ]
 
 
 def test_history_limit_keeps_the_most_recent_and_says_so(runner: CliRunner, recorded: Path) -> None:
     assert run(runner, "history", "--limit", "2") == (
         0,
-        "Date                  Routine     Time     Result     Exercises    Pain\n"
-        "2026-11-03 Tue 08:00  upper-back  9:30     completed  5 of 5 done  3 → 2\n"
-        "2026-11-04 Wed 07:45  upper-back  1:02:30  completed  5 of 5 done  3 → 1\n"
+        "Id  Date                  Routine     Time     Result     Exercises    Pain\n"
+        "8   2026-11-03 Tue 08:00  upper-back  9:30     completed  5 of 5 done  3 → 2\n"
+        "9   2026-11-04 Wed 07:45  upper-back  1:02:30  completed  5 of 5 done  3 → 1\n"
         "\n"
         "The last 2 of 9 sessions; --limit 0 shows all, --since DATE from a day on.\n",
     )
@@ -186,7 +194,7 @@ def test_history_default_limit_is_20(runner: CliRunner, home: Path) -> None:
     record(home, *(make(f"2026-10-{day:02d} 08:00") for day in range(1, 26)))
     code, output = run(runner, "history")
     assert code == 0
-    assert output.splitlines()[1].startswith("2026-10-06")
+    assert output.splitlines()[1].startswith("6   2026-10-06")
     assert output.splitlines()[-1].startswith("The last 20 of 25 sessions;")
     code, output = run(runner, "history", "--limit", "0")
     assert len(output.splitlines()) == 26
@@ -195,7 +203,7 @@ def test_history_default_limit_is_20(runner: CliRunner, home: Path) -> None:
 def test_history_since_and_routine(runner: CliRunner, recorded: Path) -> None:
     code, output = run(runner, "history", "--since", "2026-10-25", "--routine", "upper-back")
     assert code == 0
-    assert [line[:20] for line in output.splitlines()[1:]] == [
+    assert [line[4:24] for line in output.splitlines()[1:] if "note:" not in line] == [
         "2026-10-25 Sun 07:30",
         "2026-10-27 Tue 08:00",
         "2026-11-02 Mon 00:15",
@@ -222,11 +230,15 @@ def test_history_json_and_csv_together_is_a_usage_error(runner: CliRunner) -> No
 
 CSV = f"""\
 started,ended,routine,duration_seconds,outcome,pain_before,pain_after,exercises_planned,\
-exercises_done,exercises_skipped,exercises_stopped_for_pain,stopped_for_pain,routine_sha256
+exercises_done,exercises_skipped,exercises_stopped_for_pain,stopped_for_pain,routine_sha256,\
+session_id,speed,note
 2026-10-25T19:00:00+01:00,2026-10-25T19:09:30+01:00,upper-back-chair,570,completed,5,3,5,5,0,0,,\
-{HASH}
-2026-10-27T08:00:00+01:00,,upper-back,210,partial,7,,5,0,1,1,exercise-1,{HASH}
-2026-11-02T20:00:00+01:00,2026-11-02T20:09:30+01:00,upper-back,570,completed,,,5,4,1,0,,{HASH}
+{HASH},1,1,
+2026-10-27T08:00:00+01:00,,upper-back,210,partial,7,,5,0,1,1,exercise-1,{HASH},2,1,\
+"said ""ouch"", then
+stopped"
+2026-11-02T20:00:00+01:00,2026-11-02T20:09:30+01:00,upper-back,570,completed,,,5,4,1,0,,{HASH},3,\
+60,'=1+1 is a formula in a spreadsheet
 """
 
 
@@ -234,10 +246,28 @@ def test_history_csv_exactly(runner: CliRunner, home: Path) -> None:
     record(
         home,
         make("2026-10-25 19:00", routine="upper-back-chair", pain=(5, 3)),
-        make("2026-10-27 08:00", minutes=3, completed=False, statuses=(PAIN, SKIP), pain=(7, None)),
-        make("2026-11-02 20:00", statuses=(SKIP, *(ExerciseStatus.DONE,) * 4)),
+        make(
+            "2026-10-27 08:00",
+            minutes=3,
+            completed=False,
+            statuses=(PAIN, SKIP),
+            pain=(7, None),
+            note='said "ouch", then\nstopped',  # quotes, a comma and a newline: quoted
+        ),
+        make(
+            "2026-11-02 20:00",
+            statuses=(SKIP, *(ExerciseStatus.DONE,) * 4),
+            speed=60.0,
+            note="=1+1 is a formula in a spreadsheet",
+        ),
     )
     assert run(runner, "history", "--csv") == (0, CSV)
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(CSV)))
+    assert rows[1]["note"] == 'said "ouch", then\nstopped'
+    assert [row["session_id"] for row in rows] == ["1", "2", "3"]
 
 
 def test_history_csv_with_nothing_recorded_is_just_the_header(runner: CliRunner) -> None:
@@ -248,7 +278,14 @@ def test_history_csv_with_nothing_recorded_is_just_the_header(runner: CliRunner)
 def test_history_json_exactly(runner: CliRunner, home: Path) -> None:
     record(
         home,
-        make("2026-10-25 01:30", pain=(5, None), statuses=(PAIN,), completed=False, minutes=1),
+        make(
+            "2026-10-25 01:30",
+            pain=(5, None),
+            statuses=(PAIN,),
+            completed=False,
+            minutes=1,
+            note="left side tight",
+        ),
     )
     code, output = run(runner, "history", "--json")
     assert code == 0
@@ -257,6 +294,7 @@ def test_history_json_exactly(runner: CliRunner, home: Path) -> None:
         "time_zone": "Europe/Berlin",
         "sessions": [
             {
+                "id": 1,
                 "started": "2026-10-25T01:30:00+02:00",
                 "ended": None,
                 "routine": "upper-back",
@@ -266,6 +304,10 @@ def test_history_json_exactly(runner: CliRunner, home: Path) -> None:
                 "pain_before": 5,
                 "pain_after": None,
                 "exercises_planned": 5,
+                "speed": 1.0,
+                "sped_up": False,
+                "counts_as": None,
+                "note": "left side tight",
                 "exercises": [
                     {
                         "position": 1,

@@ -80,7 +80,9 @@ def sessions(home: Path) -> list[SessionRecord]:
 
 
 def test_start_records_the_session(runner: CliRunner, home: Path, tiny: Path) -> None:
-    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"])
+    result = runner.invoke(
+        cli, ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-sound"]
+    )
     assert result.exit_code == 0, result.output
     [session] = sessions(home)
     assert session.routine == "tiny"
@@ -95,7 +97,9 @@ def test_start_records_the_session(runner: CliRunner, home: Path, tiny: Path) ->
 
 
 def test_no_history_records_nothing(runner: CliRunner, home: Path, tiny: Path) -> None:
-    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-history"])
+    result = runner.invoke(
+        cli, ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-history"]
+    )
     assert result.exit_code == 0
     assert not (home / "history.sqlite3").exists()
 
@@ -105,7 +109,7 @@ def test_a_damaged_history_stops_start_before_it_plays(
 ) -> None:
     path = home / "history.sqlite3"
     path.write_bytes(b"garbage" * 200)
-    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--record"])
     assert result.exit_code == 2
     assert result.output.startswith(
         f"backpain: {path}: the history database is damaged (file is not a database). "
@@ -114,7 +118,9 @@ def test_a_damaged_history_stops_start_before_it_plays(
     assert "or use --no-history." in result.output
     assert "Squeeze" not in result.output
     assert path.read_bytes() == b"garbage" * 200
-    ok = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-history"])
+    ok = runner.invoke(
+        cli, ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-history"]
+    )
     assert ok.exit_code == 0
 
 
@@ -132,7 +138,9 @@ def test_history_that_cannot_be_written_is_a_warning(
         return type(found)(found.config_dir, blocker / "data", found.builtin_routines)
 
     monkeypatch.setattr(locations_module, "locations_from_environment", moved)
-    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"])
+    result = runner.invoke(
+        cli, ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-sound"]
+    )
     assert result.exit_code == 0
     assert f"backpain: history is off: cannot create {blocker / 'data'} (" in result.output
     assert "Finished: Tiny routine" in result.output
@@ -148,7 +156,9 @@ def test_a_failure_during_the_session_is_reported_at_the_end(
         raise HistoryError("disk full")
 
     monkeypatch.setattr(History, "record_exercise", broken)
-    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"])
+    result = runner.invoke(
+        cli, ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-sound"]
+    )
     assert result.exit_code == 0
     assert result.output.count("history: recording stopped: disk full") == 2  # line + end
     assert result.output.endswith("backpain: history: recording stopped: disk full\n")
@@ -158,7 +168,7 @@ def test_show_flags_exercises_that_hurt_last_time(
     runner: CliRunner, home: Path, tiny: Path
 ) -> None:
     assert "Hurt last time" not in runner.invoke(cli, ["show", "tiny"]).output
-    runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
+    runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--record"])
     assert "Hurt last time" not in runner.invoke(cli, ["show", "tiny"]).output
     execute(
         home,
@@ -190,7 +200,7 @@ def _environment(home: Path) -> dict[str, str]:
 def test_sigkill_mid_routine_keeps_the_finished_exercises(home: Path, user_routines: Path) -> None:
     (user_routines / "slow.yaml").write_text(SLOW)
     player = subprocess.Popen(
-        [*BACKPAIN, "start", "slow", "--plain", "--speed", "60", "--no-sound"],
+        [*BACKPAIN, "start", "slow", "--plain", "--speed", "60", "--record", "--no-sound"],
         env=_environment(home),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -219,7 +229,7 @@ def test_sigkill_mid_routine_keeps_the_finished_exercises(home: Path, user_routi
     assert ",slow," in code.stdout and ",partial," in code.stdout
 
 
-QUIET_FAST_PLAIN = ["--plain", "--speed", "10", "--no-sound", "--no-check-in"]
+QUIET_FAST_PLAIN = ["--plain", "--speed", "10", "--record", "--no-sound", "--no-check-in"]
 
 
 def test_two_players_at_once_both_record(home: Path, tiny: Path) -> None:
@@ -263,7 +273,7 @@ def test_check_ins_and_the_p_key_in_a_terminal(home: Path, tiny: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(
         BACKPAIN[0],
-        [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--no-sound"],
+        [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--record", "--no-sound"],
         env=_environment(home),
         encoding="utf-8",
         timeout=20,
@@ -287,11 +297,15 @@ def test_check_ins_and_the_p_key_in_a_terminal(home: Path, tiny: Path) -> None:
     child.expect_exact("Stopped because it hurt: Squeeze. Next time it is flagged; s skips it.")
     child.expect_exact("Pain now, 0–10?")
     child.send("3")
+    # The note for the therapist: one line after the closing question.
+    child.expect_exact("Anything to tell your therapist? (Enter skips) ")
+    child.sendline('said "ouch",   left side')
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     [session] = sessions(home)
     assert (session.pain_before, session.pain_after) == (10, 3)
+    assert session.note == 'said "ouch", left side'
     assert [e.status for e in session.exercises] == [
         ExerciseStatus.STOPPED_FOR_PAIN,
         ExerciseStatus.DONE,
@@ -302,7 +316,7 @@ def test_check_ins_and_the_p_key_in_a_terminal(home: Path, tiny: Path) -> None:
     # The next start flags it, and no check-in with --no-check-in.
     child = pexpect.spawn(
         BACKPAIN[0],
-        [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--no-check-in"],
+        [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--record", "--no-check-in"],
         env=_environment(home),
         encoding="utf-8",
         timeout=20,
@@ -322,7 +336,7 @@ def test_ctrl_c_at_the_first_check_in_starts_nothing(home: Path, tiny: Path) -> 
     pexpect = pytest.importorskip("pexpect")
     child = pexpect.spawn(
         BACKPAIN[0],
-        [*BACKPAIN[1:], "start", "tiny", "--speed", "4"],
+        [*BACKPAIN[1:], "start", "tiny", "--speed", "4", "--record"],
         env=_environment(home),
         encoding="utf-8",
         timeout=20,
@@ -373,7 +387,9 @@ def test_check_ins_are_recorded(
     answers = iter([6, 4])
     monkeypatch.setattr(start_module, "can_ask", lambda: True)
     monkeypatch.setattr(start_module, "ask_pain", lambda: next(answers))
-    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"])
+    result = runner.invoke(
+        cli, ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-sound"]
+    )
     assert result.exit_code == 0
     [session] = sessions(home)
     assert (session.pain_before, session.pain_after) == (6, 4)
@@ -387,11 +403,11 @@ def test_no_check_in_after_quitting_and_none_with_the_option(
     asked: list[str] = []
     monkeypatch.setattr(start_module, "can_ask", lambda: True)
     monkeypatch.setattr(start_module, "ask_pain", lambda: asked.append("asked") or 5)
-    args = ["start", "tiny", "--plain", "--speed", "1000", "--no-check-in"]
+    args = ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-check-in"]
     assert runner.invoke(cli, args).exit_code == 0
     assert asked == []
     assert sessions(home)[0].pain_before is None
-    args = ["start", "tiny", "--plain", "--speed", "1000", "--no-history"]
+    args = ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-history"]
     assert runner.invoke(cli, args).exit_code == 0
     assert asked == ["asked", "asked"]  # asked, though nothing is recorded
     assert len(sessions(home)) == 1
@@ -408,7 +424,7 @@ def test_ctrl_c_at_the_questions(
 
     monkeypatch.setattr(start_module, "can_ask", lambda: True)
     monkeypatch.setattr(start_module, "ask_pain", cancel)
-    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--record"])
     assert result.exit_code == 130
     assert sessions(home) == []  # nothing started
     answers = iter([2])
@@ -419,7 +435,7 @@ def test_ctrl_c_at_the_questions(
         raise CheckInCancelled
 
     monkeypatch.setattr(start_module, "ask_pain", once)
-    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000"])
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--record"])
     assert result.exit_code == 0
     [session] = sessions(home)
     assert (session.pain_before, session.pain_after) == (2, None)
@@ -457,7 +473,7 @@ def test_the_summary_says_what_hurt_is_flagged_only_with_history(
         return real_play(*args, **kwargs)
 
     monkeypatch.setattr(run_module, "play", play)
-    args = ["start", "tiny", "--plain", "--speed", "1000", "--no-sound"]
+    args = ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-sound"]
     result = runner.invoke(cli, args if history else [*args, "--no-history"])
     assert result.exit_code == 0
     assert seen["hurt_flagged"] is history

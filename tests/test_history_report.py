@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,13 +33,19 @@ def test_sparkline_on_a_fixed_scale_with_gaps() -> None:
 def test_styled_table_has_a_bold_header_and_a_rule() -> None:
     started = datetime(2026, 11, 4, 7, 0, tzinfo=timezone.utc)
     session = SessionRecord(
-        1, "upper-back", "h", started, started + timedelta(minutes=5), SessionOutcome.PARTIAL, 5
-    )
-    text = history_table([session], timezone.utc, total=1, styled=True)
+        1, "upper-back", "h", started, started + timedelta(minutes=5), SessionOutcome.PARTIAL, 5,
+        note="tight\x1b[2J",  # a control character in a note is shown, not obeyed
+    )  # fmt: skip
+    sped = replace(session, id=2, outcome=SessionOutcome.COMPLETED, speed=60.0, note="")
+    text = history_table([session, sped], timezone.utc, total=2, styled=True)
     assert text.splitlines() == [
-        f"{BOLD}Date                  Routine     Time  Result   Exercises    Pain{RESET}",
-        f"{DIM}────────────────────  ──────────  ────  ───────  ───────────  ────{RESET}",
-        "2026-11-04 Wed 07:00  upper-back  5:00  partial  0 of 5 done  –",
+        f"{BOLD}Id  Date                  Routine     Time  Result                  "
+        f"Exercises    Pain{RESET}",
+        f"{DIM}──  ────────────────────  ──────────  ────  ──────────────────────  "
+        f"───────────  ────{RESET}",
+        "1   2026-11-04 Wed 07:00  upper-back  5:00  partial                 0 of 5 done  –",
+        "    note: tight\\x1b[2J",
+        "2   2026-11-04 Wed 07:00  upper-back  5:00  completed, sped up ×60  0 of 5 done  –",
     ]
 
 

@@ -21,7 +21,7 @@ from backpain_cli.cli import cli
 from backpain_cli.history.records import SessionOutcome, SessionRecord
 from backpain_cli.history.store import open_for_recording
 
-START = ["start", "upper-back-gentle", "--plain", "--speed", "1000", "--no-sound"]
+START = ["start", "upper-back-gentle", "--plain", "--speed", "1000", "--record", "--no-sound"]
 
 
 def _record(history_file: Path) -> None:

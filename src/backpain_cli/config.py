@@ -55,6 +55,9 @@ SETTINGS: dict[str, SettingSpec] = {
         "of seconds for every exercise, or false to skip it.",
     ),
     "check_in": SettingSpec("bool", True, "Ask for a pain rating before and after a routine."),
+    "ask_note": SettingSpec(
+        "bool", True, "After a routine, ask for a one-line note for your therapist."
+    ),
     "plain": SettingSpec("bool", False, "One line per event instead of the full-screen player."),
     "voice": SettingSpec("bool", False, "Speak the cues aloud (needs espeak-ng, spd-say or say)."),
     "default_routine": SettingSpec(
@@ -71,6 +74,7 @@ class Settings:
     chime: Path | None = None
     prepare: bool | int = True
     check_in: bool = True
+    ask_note: bool = True
     plain: bool = False
     voice: bool = False
     default_routine: str | None = None

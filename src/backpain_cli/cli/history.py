@@ -59,7 +59,7 @@ def _routine_lookup(library: ExerciseLibrary | None = None) -> RoutineLookup:
     return lookup
 
 
-@click.command("history")
+@click.group("history", invoke_without_command=True)
 @click.option("--since", metavar="DATE", help="Only sessions from this day on (YYYY-MM-DD).")
 @click.option("--routine", "routine_name", metavar="NAME", help="Only sessions of this routine.")
 @click.option(
@@ -70,8 +70,14 @@ def _routine_lookup(library: ExerciseLibrary | None = None) -> RoutineLookup:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print stable JSON with every exercise.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per session.")
+@click.pass_context
 def history_command(
-    since: str | None, routine_name: str | None, limit: int | None, as_json: bool, as_csv: bool
+    ctx: click.Context,
+    since: str | None,
+    routine_name: str | None,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
 ) -> None:
     """Your recorded sessions: date, routine, time, result, exercises, pain before → after.
 
@@ -84,7 +90,10 @@ def history_command(
       backpain history --since 2026-11-01 --routine upper-back
       backpain history --csv > sessions.csv      # to share with your therapist
       backpain history --json --limit 10
+      backpain history forget 42                 # the Id column: one session
     """
+    if ctx.invoked_subcommand is not None:
+        return
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     zone = common.user_zone()
@@ -120,6 +129,45 @@ def history_command(
                 sessions, zone, total=total, styled=styled_output(), tallies=tallies
             )
         )
+
+
+@history_command.command("forget")
+@click.argument("session", type=int, metavar="SESSION")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask first.")
+def forget_command(session: int, yes: bool) -> None:
+    """Remove one session (and its exercises) from the history.
+
+    SESSION is its id: the Id column of `backpain history`, `id` in --json,
+    `session_id` in --csv. Nothing else is touched; it cannot be undone.
+
+    \b
+    Examples:
+      backpain history forget 42
+      backpain history forget 42 --yes
+    """
+    from backpain_cli.history.views import forget_text
+
+    store = read_history()
+    found = None
+    if store is not None:
+        with store:
+            found = store.session(session)
+    if store is None or found is None:
+        common.fail(f"no session {session} in the history (`backpain history` lists them)")
+    zone = common.user_zone()
+    if not yes:
+        if not common.interactive():
+            common.fail(f"forget session {session}: add --yes to confirm without a question")
+        if not click.confirm(f"Forget {forget_text(found, zone)}?", default=False):
+            click.echo("Nothing was forgotten.")
+            return
+    store = read_history()
+    assert store is not None
+    with store:
+        gone = store.forget(session)
+    if not gone:  # forgotten by another process in the meantime
+        common.fail(f"no session {session} in the history")
+    click.echo(f"Forgot {forget_text(found, zone)}.")
 
 
 @click.command("stats")

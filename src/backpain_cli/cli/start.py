@@ -20,6 +20,8 @@ from backpain_cli.cli.common import (
 from backpain_cli.player.run import PlayerOptions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from backpain_cli.config import Settings
     from backpain_cli.player.engine import Summary
     from backpain_cli.player.session import SessionTracking
@@ -123,6 +125,18 @@ def load_for_start(reference: str | None, settings: Settings) -> tuple[RoutineFi
     "on; only ever asked at a terminal).",
 )
 @click.option("--no-history", is_flag=True, help="Do not record this session.")
+@click.option(
+    "--record",
+    "record_sped_up",
+    is_flag=True,
+    help="Record a session played with --speed (it is marked as sped up everywhere).",
+)
+@click.option("--note", metavar="TEXT", default="", help="A note for your therapist, kept with it.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Carry on with today's unfinished session of this routine, from where it stopped.",
+)
 def start(
     routine: str | None,
     from_exercise: str | None,
@@ -134,6 +148,9 @@ def start(
     prepare: bool | None,
     check_in: bool | None,
     no_history: bool,
+    record_sped_up: bool,
+    note: str,
+    resume: bool,
 ) -> None:
     """Play a routine: what to do, which side, how long is left, what comes next.
 
@@ -154,7 +171,9 @@ def start(
     Examples:
       backpain start upper-back
       backpain start upper-back --from thoracic-rotation --no-prepare
-      backpain start upper-back --plain --speed 60 | cat     # a quick preview
+      backpain start upper-back --plain --speed 60 | cat     # a preview, not recorded
+      backpain start upper-back --resume                     # after a q earlier today
+      backpain start upper-back --note "left side tight after the drive"
       backpain start upper-back-chair --voice --chime ~/sounds/bell.wav
     """
     from pathlib import Path
@@ -185,7 +204,18 @@ def start(
             voice=settings.voice,
             chime=settings.chime,
         )
-        tracking = track_session(loaded, options)  # history (issue 5)
+        if resume and (no_history or from_exercise):
+            fail("--resume continues a recorded session: not with --no-history or --from")
+        tracking = track_session(
+            loaded,
+            options,
+            record_sped_up=record_sped_up,
+            note=note,
+            ask_note=settings.ask_note,
+            resume=resume,
+        )
+        if tracking.resume_from is not None:
+            options = options._replace(from_exercise=str(tracking.resume_from + 1))
         summary = play(
             loaded,
             options,
@@ -234,18 +264,70 @@ def ask_pain() -> int | None:
         return ask_pain(keys.read, write)
 
 
-def track_session(routine: Routine, options: PlayerOptions) -> SessionTracking:
+def ask_note_line() -> str:
+    """One line for the therapist; Enter (or Ctrl-C, or the end of input) skips."""
+    try:
+        answer: str = click.prompt(
+            "Anything to tell your therapist? (Enter skips)",
+            default="",
+            show_default=False,
+            prompt_suffix=" ",
+        )
+    except (click.Abort, EOFError):
+        click.echo()
+        return ""
+    return answer
+
+
+def plan_of(routine: Routine, report: Callable[[str], None]) -> str:
+    """The routine's `counts_as` when that routine exists; else '' (it counts toward
+    itself), said once."""
+    from backpain_cli.errors import BackpainError
+    from backpain_cli.routines.catalogue import resolve_routine
+
+    if routine.counts_as is None:
+        return ""
+    try:
+        resolve_routine(routine.counts_as, locations())
+    except BackpainError:
+        report(
+            f"{routine.name}: counts_as names '{routine.counts_as}', which is not a routine; "
+            f"this session counts toward {routine.name} itself (`backpain validate`)"
+        )
+        return ""
+    return routine.counts_as
+
+
+def track_session(
+    routine: Routine,
+    options: PlayerOptions,
+    *,
+    record_sped_up: bool = False,
+    note: str = "",
+    ask_note: bool = True,
+    resume: bool = False,
+) -> SessionTracking:
     """The history and pain check-ins of one `backpain start`, on the real history file,
     terminal and clock."""
+    from datetime import datetime, time
+
     from backpain_cli.player.session import SessionTracking
 
     def report(message: str) -> None:
         click.echo(f"backpain: {message}", err=True)
 
+    zone = common.user_zone()
+    today = common.utc_now().astimezone(zone).date()
     return SessionTracking(
         routine,
         history_file=locations().history_file if options.history else None,
         ask_pain=ask_pain if options.check_in and can_ask() else None,
         wall_clock=common.utc_now,
         report=report,
+        speed=options.speed,
+        record_sped_up=record_sped_up,
+        note=note,
+        ask_note=ask_note_line if ask_note and options.check_in and can_ask() else None,
+        counts_as=plan_of(routine, report),
+        resume_since=datetime.combine(today, time(), tzinfo=zone) if resume else None,
     )

@@ -21,6 +21,7 @@ from backpain_cli.history.records import ExerciseTally, SessionRecord, tally
 from backpain_cli.history.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
 from backpain_cli.history.zone import zone_name
 from backpain_cli.routines.model import format_duration
+from backpain_cli.text import clean_line
 
 NONE = "–"
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -72,6 +73,20 @@ def _tallies(
     return [tallies.get(session.id, ExerciseTally()) for session in sessions]
 
 
+def result_text(session: SessionRecord) -> str:
+    """`completed`, or `completed, sped up ×60` for a preview recorded with --record."""
+    if session.sped_up:
+        assert session.speed is not None
+        return f"{session.outcome.value}, sped up ×{session.speed:g}"
+    return session.outcome.value
+
+
+def csv_safe(text: str) -> str:
+    """Free text for a spreadsheet: a cell starting with = + - @ (or a tab or CR) would
+    be run as a formula, so it gets a leading apostrophe, as spreadsheets expect."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def exercises_text(session: SessionRecord, counted: ExerciseTally) -> str:
     text = f"{counted.done} of {session.exercises_planned} done"
     if counted.stopped_for_pain:
@@ -108,19 +123,28 @@ def history_table(
     `tallies` by session id (`History.tallies`) stand in for the sessions' exercises."""
     if not sessions:
         return "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
-    rows = [["Date", "Routine", "Time", "Result", "Exercises", "Pain"]]
+    rows = [["Id", "Date", "Routine", "Time", "Result", "Exercises", "Pain"]]
+    notes: dict[int, str] = {}
     for session, counted in zip(sessions, _tallies(sessions, tallies), strict=True):
         rows.append(
             [
+                str(session.id),
                 f"{_local(session.started, zone):%Y-%m-%d %a %H:%M}",
                 session.routine,
                 format_duration(session.duration_seconds),
-                session.outcome.value,
+                result_text(session),
                 exercises_text(session, counted),
                 pain_text(session),
             ]
         )
+        if session.note:
+            notes[len(rows) - 1] = session.note
     lines = _columns(rows, styled=styled)
+    # Each note on its own line under its session (the header may be followed by a rule).
+    shift = 1 if styled else 0
+    id_width = max(len(row[0]) for row in rows)
+    for row in sorted(notes, reverse=True):
+        lines.insert(row + shift + 1, f"{' ' * id_width}  note: {clean_line(notes[row])}")
     if total > len(sessions):
         lines.append("")
         lines.append(
@@ -128,6 +152,12 @@ def history_table(
             "--limit 0 shows all, --since DATE from a day on."
         )
     return "\n".join(lines)
+
+
+def forget_text(session: SessionRecord, zone: tzinfo) -> str:
+    """`session 42 (upper-back, 2026-11-03 Tue 08:00, completed)`."""
+    when = f"{_local(session.started, zone):%Y-%m-%d %a %H:%M}"
+    return f"session {session.id} ({session.routine}, {when}, {result_text(session)})"
 
 
 CSV_COLUMNS = (
@@ -144,6 +174,9 @@ CSV_COLUMNS = (
     "exercises_stopped_for_pain",
     "stopped_for_pain",
     "routine_sha256",
+    "session_id",
+    "speed",
+    "note",
 )
 
 
@@ -175,6 +208,9 @@ def history_csv(
                 len(hurt),
                 ";".join(hurt),
                 session.routine_hash,
+                session.id,
+                "" if session.speed is None else f"{session.speed:g}",
+                csv_safe(session.note),
             ]
         )
     return buffer.getvalue()
@@ -187,6 +223,7 @@ def history_json(sessions: Sequence[SessionRecord], zone: tzinfo) -> dict[str, A
         "time_zone": zone_name(zone),
         "sessions": [
             {
+                "id": session.id,
                 "started": _iso(session.started, zone),
                 "ended": _iso(session.ended, zone),
                 "routine": session.routine,
@@ -196,6 +233,10 @@ def history_json(sessions: Sequence[SessionRecord], zone: tzinfo) -> dict[str, A
                 "pain_before": session.pain_before,
                 "pain_after": session.pain_after,
                 "exercises_planned": session.exercises_planned,
+                "speed": session.speed,
+                "sped_up": session.sped_up,
+                "counts_as": session.counts_as or None,
+                "note": session.note or None,
                 "exercises": [
                     {
                         "position": exercise.position + 1,

@@ -10,23 +10,46 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from backpain_cli.errors import BackpainError
+
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
 
     from backpain_cli.history.recorder import Recorder, WallClock
+    from backpain_cli.history.records import SessionRecord
     from backpain_cli.history.store import History
     from backpain_cli.player.engine import Listener, Summary
     from backpain_cli.routines.model import Routine
 
 
+NOTE_LENGTH = 500  # characters: a line for the therapist, not a diary
+
+
+class NothingToResume(BackpainError):
+    """`start --resume` with no partial session of the routine from today."""
+
+
+def note_text(text: str) -> str:
+    """A note as kept: one line, runs of spaces folded, at most NOTE_LENGTH characters."""
+    return " ".join(text.split())[:NOTE_LENGTH]
+
+
 class SessionTracking:
     """History and pain tracking around one `backpain start`.
 
-        Opening refuses a damaged or foreign history (HistoryError, exit 2, before anything
-        starts) and warns when history cannot be written here (the routine still runs).
-        `history_file` None records nothing; `ask_pain` None asks no questions. A Ctrl-C at
-        the question before the routine (CheckInCancelled; `q` too) closes the history and is
+    Opening refuses a damaged or foreign history (HistoryError, exit 2, before anything
+    starts) and warns when history cannot be written here (the routine still runs).
+    `history_file` None records nothing; `ask_pain` None asks no questions. A Ctrl-C at
+    the question before the routine (CheckInCancelled; `q` too) closes the history and is
     raised.
+
+    A `speed` other than 1 is a preview and is not recorded unless `record_sped_up`
+    (then the session is marked as sped up). `note` is kept with the session; without
+    one, `ask_note` asks for one after the closing pain question. `resume_since` (the
+    start of today) continues the routine's last partial session from today, from the
+    exercise where it stopped (`resume_from`), as the same session; NothingToResume
+    when there is none.
     """
 
     def __init__(
@@ -37,6 +60,12 @@ class SessionTracking:
         ask_pain: Callable[[], int | None] | None,
         wall_clock: WallClock,
         report: Callable[[str], None],
+        speed: float = 1.0,
+        record_sped_up: bool = False,
+        note: str = "",
+        ask_note: Callable[[], str] | None = None,
+        counts_as: str = "",
+        resume_since: datetime | None = None,
     ) -> None:
         from backpain_cli.history.recorder import Recorder
         from backpain_cli.history.store import open_for_recording
@@ -47,7 +76,16 @@ class SessionTracking:
         self.store: History | None = None
         self.warnings: list[str] = []
         self._report = report
+        self._note = note_text(note)
+        self._ask_note = ask_note if not self._note else None
+        self.resume_from: int | None = None  # the exercise index a resumption starts at
         hurt: list[str] = []
+        if history_file is not None and speed != 1 and not record_sped_up:
+            report(
+                f"not recorded: --speed {speed:g} is a preview (--record records it, "
+                "marked as sped up)"
+            )
+            history_file = None
         if history_file is not None:
             self.store, warning = open_for_recording(history_file)
             if warning:
@@ -58,19 +96,28 @@ class SessionTracking:
                 for exercise_id in self.store.hurt_last_time(routine.name)
                 if routine.exercise_index(exercise_id) is not None
             ]
+        content_hash = routine.content_hash
+        resumed = None
+        if resume_since is not None:
+            resumed = self._resumable(routine, content_hash, resume_since)
         self._ask_pain = ask_pain
         self.ask = ask_pain is not None
-        pain_before = self._ask() if self.ask else None
+        # A resumed session has its opening rating already.
+        pain_before = self._ask() if self.ask and resumed is None else None
         self.notice_line = NoticeLine()
         self.recorder: Recorder | None = None
         if self.store is not None:
             self.recorder = Recorder(
                 self.store,
                 routine=routine,
-                content_hash=routine.content_hash,
+                content_hash=content_hash,
                 wall_clock=wall_clock,
                 warn=self._warn,
                 pain_before=pain_before,
+                speed=speed,
+                note=self._note,
+                counts_as=counts_as,
+                resume=resumed,
             )
         self.pain = PainKeys(
             show=self.notice_line.show,
@@ -82,6 +129,30 @@ class SessionTracking:
         self.listeners: list[Listener] = [self.pain]
         if self.recorder is not None:
             self.listeners.insert(0, self.recorder)
+
+    def _resumable(self, routine: Routine, content_hash: str, since: datetime) -> SessionRecord:
+        from backpain_cli.history.records import ExerciseStatus, SessionOutcome
+
+        last = self.store.last_session(routine.name, since=since) if self.store else None
+        if last is None or last.outcome is not SessionOutcome.PARTIAL:
+            self.close()
+            raise NothingToResume(
+                f"nothing to resume: no unfinished session of {routine.name} from today "
+                f"(`backpain start {routine.name}` starts a new one)"
+            )
+        if last.routine_hash != content_hash:
+            self.close()
+            raise NothingToResume(
+                f"cannot resume: {routine.name} has changed since that session; "
+                f"`backpain start {routine.name}` starts a new one"
+            )
+        kept = {e.position for e in last.exercises if e.status is not ExerciseStatus.STOPPED}
+        left = [index for index in range(len(routine.exercises)) if index not in kept]
+        if not left:
+            self.close()
+            raise NothingToResume(f"nothing to resume: every exercise of {routine.name} is done")
+        self.resume_from = left[0]
+        return last
 
     def _ask(self, *, before: bool = True) -> int | None:
         from backpain_cli.player.check_in import CheckInCancelled
@@ -101,11 +172,17 @@ class SessionTracking:
 
     def after(self, summary: Summary) -> None:
         """The check-in after the routine (also after quitting early: then the rating
-        matters most), and any warning."""
+        matters most), the note question after it, and any warning."""
+        recorded = self.recorder is not None and self.recorder.recorded
         if self.ask:
             pain_after = self._ask(before=False)
             if self.recorder is not None:
                 self.recorder.record_pain_after(pain_after)
+        if self._ask_note is not None and recorded:
+            assert self.recorder is not None
+            self.recorder.record_note(note_text(self._ask_note()))
+        if self.recorder is not None and not (self.recorder.recorded or self.recorder.failed):
+            self._report("not recorded: no hold ran to its end")
         for message in self.warnings:
             self._report(message)
 
