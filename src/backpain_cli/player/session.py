@@ -96,10 +96,9 @@ class SessionTracking:
                 for exercise_id in self.store.hurt_last_time(routine.name)
                 if routine.exercise_index(exercise_id) is not None
             ]
-        content_hash = routine.content_hash
         resumed = None
         if resume_since is not None:
-            resumed = self._resumable(routine, content_hash, resume_since)
+            resumed = self._resumable(routine, resume_since)
         self._ask_pain = ask_pain
         self.ask = ask_pain is not None
         # A resumed session has its opening rating already.
@@ -110,7 +109,7 @@ class SessionTracking:
             self.recorder = Recorder(
                 self.store,
                 routine=routine,
-                content_hash=content_hash,
+                content_hash=routine.content_hash,
                 wall_clock=wall_clock,
                 warn=self._warn,
                 pain_before=pain_before,
@@ -130,7 +129,7 @@ class SessionTracking:
         if self.recorder is not None:
             self.listeners.insert(0, self.recorder)
 
-    def _resumable(self, routine: Routine, content_hash: str, since: datetime) -> SessionRecord:
+    def _resumable(self, routine: Routine, since: datetime) -> SessionRecord:
         from backpain_cli.history.records import ExerciseStatus, SessionOutcome
 
         last = self.store.last_session(routine.name, since=since) if self.store else None
@@ -140,7 +139,7 @@ class SessionTracking:
                 f"nothing to resume: no unfinished session of {routine.name} from today "
                 f"(`backpain start {routine.name}` starts a new one)"
             )
-        if last.routine_hash != content_hash:
+        if last.routine_hash != routine.content_hash:
             self.close()
             raise NothingToResume(
                 f"cannot resume: {routine.name} has changed since that session; "
