@@ -351,7 +351,7 @@ def test_ctrl_c_at_the_first_check_in_starts_nothing(home: Path, tiny: Path) -> 
 
 def test_q_at_the_first_check_in_leaves_and_p_then_q_still_asks(home: Path, tiny: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
-    args = [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--no-sound"]
+    args = [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--record", "--no-sound"]
     child = pexpect.spawn(BACKPAIN[0], args, env=_environment(home), encoding="utf-8", timeout=20)
     child.expect_exact("Pain now, 0–10?")
     child.send("q")  # was ignored: only Ctrl-C left
@@ -369,11 +369,14 @@ def test_q_at_the_first_check_in_leaves_and_p_then_q_still_asks(home: Path, tiny
     child.expect_exact("Stopped: Tiny routine")
     child.expect_exact("Pain now, 0–10?")
     child.send("7")
+    child.expect_exact("Anything to tell your therapist? (Enter skips) ")
+    child.sendline("")  # Enter skips
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     [session] = sessions(home)
     assert (session.pain_before, session.pain_after) == (4, 7)
+    assert session.note == ""
 
 
 # -- the check-in wiring, in process ----------------------------------------------
