@@ -30,7 +30,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, Outcome, SessionRecord
+from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, SessionRecord
+from backpain_cli.history.records import SessionOutcome as Outcome
 from backpain_cli.history.store import open_for_recording
 from backpain_cli.routines.model import Frequency, Period
 
