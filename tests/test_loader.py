@@ -660,7 +660,7 @@ def test_utf16_file(tmp_path: Path) -> None:
 def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
     pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
-    assert load_message(pipe) == f"{pipe}: is not a regular file"
+    assert load_message(pipe) == f"{pipe}: is a named pipe (FIFO), not a file"
 
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -211,3 +211,17 @@ def test_an_editor_killed_by_a_signal_says_which(
     result = runner.invoke(cli, ["edit", "mine"])
     assert result.exit_code == 2
     assert f"the editor '{editor}' was ended by signal SIGKILL (9)" in result.stderr
+
+
+def test_validate_names_a_link_loop_and_a_dangling_link(runner: CliRunner, tmp_path: Path) -> None:
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    dangling = tmp_path / "dangling.yaml"
+    dangling.symlink_to(tmp_path / "gone.yaml")
+    result = runner.invoke(cli, ["validate", str(loop), str(dangling)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"{loop}: is a symbolic link loop (it leads back to itself)\n"
+        f"{dangling}: is a symbolic link to {tmp_path / 'gone.yaml'}, which does not exist\n"
+        "2 of 2 files with problems\n"
+    )

@@ -18,6 +18,7 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, No
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from backpain_cli.errors import Problem, RoutineError
+from backpain_cli.files import file_problem
 from backpain_cli.routines.dose import yaml_hint
 from backpain_cli.routines.format import MAX_FILE_BYTES, MAX_NESTING
 
@@ -151,9 +152,9 @@ def read_routine_bytes(path: Path) -> bytes:
     try:
         if path.is_dir():
             raise RoutineError(Problem(shown, "is a folder, not a routine file"))
-        if path.exists() and not path.is_file():
-            # A pipe or a device could block or never end.
-            raise RoutineError(Problem(shown, "is not a regular file"))
+        problem = file_problem(path)  # a pipe or a device could block or never end
+        if problem is not None and problem != "cannot be reached (permission denied)":
+            raise RoutineError(Problem(shown, problem))  # a loop, a dangling link...
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except RoutineError:
