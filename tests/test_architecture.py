@@ -229,3 +229,12 @@ def test_each_command_imports_only_what_it_needs(args: tuple[str, ...], tmp_path
         if module == banned or module.startswith(banned + ".")
     )
     assert wrong == []
+
+
+def test_no_module_is_over_600_lines() -> None:
+    sizes = {
+        str(path.relative_to(SRC)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in (SRC / PACKAGE).rglob("*.py")
+    }
+    assert len(sizes) > 30
+    assert {path: lines for path, lines in sizes.items() if lines > 600} == {}

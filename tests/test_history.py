@@ -31,13 +31,21 @@ from backpain_cli.history.store import (
     SCHEMA_VERSION,
     History,
     SessionStart,
-    migrate,
     open_for_reading,
     open_for_recording,
     utc_text,
 )
 
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)
+
+
+def migrate(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
+    """A file of schema version `target` (as an older backpain left it), made with the
+    store's own migration steps, in one transaction."""
+    with history_module.transaction(connection, "BEGIN IMMEDIATE"):
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        history_module._apply_migrations(connection, version, target)
+    return max(version, target)
 
 
 def recording(path: Path) -> History:

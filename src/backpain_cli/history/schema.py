@@ -196,18 +196,6 @@ def _apply_migrations(connection: sqlite3.Connection, version: int, target: int)
         connection.execute(f"PRAGMA user_version = {step + 1}")
 
 
-def migrate(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
-    """Bring the schema forward to `target`, one step per version, in one transaction.
-
-    Safe against a second process migrating at the same moment: the version is read
-    again under the write lock.
-    """
-    with transaction(connection, "BEGIN IMMEDIATE"):
-        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-        _apply_migrations(connection, version, target)
-    return max(version, target)
-
-
 def _is_busy(error: sqlite3.Error) -> bool:
     name = getattr(error, "sqlite_errorname", "")  # Python 3.11+
     return name.startswith("SQLITE_BUSY") or "database is locked" in str(error).lower()
