@@ -16,10 +16,12 @@ from backpain_cli.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime, tzinfo
 
     from backpain_cli.history.overview import RoutineLookup
     from backpain_cli.routines.loader import ExerciseLibrary
+    from backpain_cli.routines.model import Routine
 
 
 NOTHING_RECORDED = "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
@@ -39,15 +41,20 @@ def _since(value: str | None, zone: tzinfo) -> datetime | None:
     return datetime.combine(day, time(), tzinfo=zone)
 
 
-def _routine_lookup(library: ExerciseLibrary | None = None) -> RoutineLookup:
+def _routine_lookup(
+    library: ExerciseLibrary | None = None, known: Mapping[str, Routine] | None = None
+) -> RoutineLookup:
     """A routine's frequency and `counts_as` from its file; the exercise library is read
-    once, when first needed (only routines with nothing recorded need their files)."""
+    once, when first needed (only routines with nothing recorded need their files), and
+    routines already loaded (`known`) are not read again."""
     from backpain_cli.errors import BackpainError
     from backpain_cli.history.overview import RoutineFacts
 
     shared: list[ExerciseLibrary] = [library] if library is not None else []
 
     def lookup(name: str) -> RoutineFacts:
+        if known and name in known:
+            return RoutineFacts(known[name].frequency, known[name].counts_as)
         if not shared:
             shared.append(exercise_library())
         try:
@@ -239,10 +246,11 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
     from backpain_cli.history.overview import today
 
     library = exercise_library() if routines else None
-    for name in routines:
-        load(name, library=library)  # an unknown routine is an error, not "nothing due"
+    # An unknown routine is an error, not "nothing due"; each named file is read once.
+    known = {name: load(name, library=library)[1] for name in routines}
     now, zone = common.utc_now(), common.user_zone()
-    due = today(read_history(), routines, now=now, zone=zone, lookup=_routine_lookup(library))
+    lookup = _routine_lookup(library, known)
+    due = today(read_history(), routines, now=now, zone=zone, lookup=lookup)
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
         from backpain_cli.cli.remind import notify_today
 
