@@ -218,8 +218,20 @@ def test_history_since_a_bad_date(runner: CliRunner, recorded: Path) -> None:
     code, output = run(runner, "history", "--since", "last week")
     assert code == 2
     assert output.endswith(
-        "Error: Invalid value for '--since': 'last week' is not a date; write it as YYYY-MM-DD\n"
+        "Error: Invalid value for '--since': 'last week' is not a period: write a number of "
+        "weeks or days (4w, 10d) or a date (YYYY-MM-DD)\n"
     )
+
+
+def test_history_since_takes_weeks_and_days_as_report_does(
+    runner: CliRunner, recorded: Path
+) -> None:
+    by_date = run(runner, "history", "--since", "2026-11-02")
+    assert by_date[0] == 0 and "2026-11-02 Mon 00:15" in by_date[1]
+    assert "2026-10-27" not in by_date[1]
+    # NOW is 2026-11-04: three days back, today included, is the same first day.
+    assert run(runner, "history", "--since", "3d") == by_date
+    assert run(runner, "history", "--since", "1w")[1].count("2026-10-2") == 0
 
 
 def test_history_json_and_csv_together_is_a_usage_error(runner: CliRunner) -> None:

@@ -28,16 +28,18 @@ NOTHING_RECORDED = "No sessions recorded yet. Play a routine with `backpain star
 
 
 def _since(value: str | None, zone: tzinfo) -> datetime | None:
-    from datetime import date, datetime, time
+    """The start of `--since` (4w, 10d or YYYY-MM-DD; the same rule as `report`)."""
+    from datetime import datetime, time
+
+    from backpain_cli.history.period import PeriodError, period_start
+    from backpain_cli.history.stats import today_in
 
     if value is None:
         return None
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"'{value}' is not a date; write it as YYYY-MM-DD", param_hint="'--since'"
-        ) from None
+        day = period_start(value, today=today_in(common.utc_now(), zone))
+    except PeriodError as error:
+        raise click.BadParameter(str(error), param_hint="'--since'") from None
     return datetime.combine(day, time(), tzinfo=zone)
 
 
@@ -67,7 +69,11 @@ def _routine_lookup(
 
 
 @click.group("history", invoke_without_command=True)
-@click.option("--since", metavar="DATE", help="Only sessions from this day on (YYYY-MM-DD).")
+@click.option(
+    "--since",
+    metavar="4w|10d|DATE",
+    help="Only sessions of the last weeks or days, or from this day on (YYYY-MM-DD).",
+)
 @click.option("--routine", "routine_name", metavar="NAME", help="Only sessions of this routine.")
 @click.option(
     "--limit",
