@@ -192,18 +192,19 @@ def test_user_routines_shadow_builtins_and_list_says_so(
     (user_routines / "broken.yaml").write_text("version: 2\n")
     (user_routines / "notes.txt").write_text("not a routine")
     mine = user_routines / "upper-back.yaml"
-    broken = user_routines / "broken.yaml"
     assert ok(run(runner, "list")).splitlines() == [
         "Name               Title                                            Exercises  Time   "
         "Equipment           From",
         "broken             invalid: 3 problems; run backpain validate                        "
-        f"                     yours: {broken}",
+        "                     yours",
         "upper-back         My upper back                                    1          0:25   "
-        f"none                yours: {mine} (replaces built-in)",
+        "none                yours (replaces built-in)",
         "upper-back-chair   Upper back relief at your desk                   5          13:02  "
         "chair, tennis ball  built-in",
         "upper-back-gentle  Gentle upper back relief (movement precautions)  2          3:30   "
         "tennis ball         built-in",
+        "",
+        f"Yours are in {mine.parent}",  # once, not a path broken mid-word in a column
     ]
     # the shadowing routine is the one every command uses
     assert ok(run(runner, "show", "upper-back")).startswith("My upper back (upper-back)\n")
@@ -342,19 +343,19 @@ Frequency:  2 per day
 Equipment:  tennis ball
 Source:     Ask Doctor Jo (Jo Gibson, PT, DPT), "Relieve Upper Back Pain from Trigger Points & Muscle Knots", AskDoctorJo.com
 
-#  Exercise                         Dose                Rest               Time
-1  Rhomboid stretch (long sitting)  30 s × 3            10 s between reps  2:00
-2  Scapular squeeze                 5 s × 10            3 s between reps   1:22
-3  Thoracic rotation                30 s × 3 each side  10 s between reps  3:55
-4  Thoracic sidebend                30 s × 3 each side  10 s between reps  3:55
-5  Ball pressure on trigger points  30 s × 3            10 s between reps  2:00
+#  Id                             Exercise                         Dose                Rest               Time
+1  rhomboid-stretch-long-sitting  Rhomboid stretch (long sitting)  30 s × 3            10 s between reps  2:00
+2  scapular-squeeze               Scapular squeeze                 5 s × 10            3 s between reps   1:22
+3  thoracic-rotation              Thoracic rotation                30 s × 3 each side  10 s between reps  3:55
+4  thoracic-sidebend              Thoracic sidebend                30 s × 3 each side  10 s between reps  3:55
+5  ball-trigger-point-pressure    Ball pressure on trigger points  30 s × 3            10 s between reps  2:00
 
 Cautions:
-  - Stop if you feel pain, numbness or tingling. If sitting on the floor is hard, use the chair routine.
-  - Squeeze gently; stop if it causes pain in your neck or shoulders.
-  - Move slowly. Skip this one if you have been told not to twist your spine.
-  - Move slowly. Skip this one if you have been told not to bend your spine sideways.
-  - Stay off your spine and any bruised or numb area. A little pressure goes a long way; ease off if it gets sharp.
+  - Rhomboid stretch (long sitting): Stop if you feel pain, numbness or tingling. If sitting on the floor is hard, use the chair routine.
+  - Scapular squeeze: Squeeze gently; stop if it causes pain in your neck or shoulders.
+  - Thoracic rotation: Move slowly. Skip this one if you have been told not to twist your spine.
+  - Thoracic sidebend: Move slowly. Skip this one if you have been told not to bend your spine sideways.
+  - Ball pressure on trigger points: Stay off your spine and any bruised or numb area. A little pressure goes a long way; ease off if it gets sharp.
 
 This routine is general education, not medical advice, and does not replace a healthcare provider who knows you. If anything is painful or does not feel right, stop and contact your healthcare provider.
 """  # noqa: E501
@@ -376,12 +377,12 @@ Frequency:  3 per day
 Equipment:  chair
 Source:     A physio
 
-#  Exercise  Dose               Rest                                 Time
-1  Squeeze   5 s × 2 × 2 sets   2 s between reps, 10 s between sets  0:37
-2  Turn      4 s × 1 each side  2 s between sides                    0:13
+#  Id       Exercise  Dose               Rest                                 Time
+1  squeeze  Squeeze   5 s × 2 × 2 sets   2 s between reps, 10 s between sets  0:37
+2  turn     Turn      4 s × 1 each side  2 s between sides                    0:13
 
 Cautions:
-  - Gently.
+  - Squeeze: Gently.
 
 {DISCLAIMER}
 """
@@ -700,7 +701,7 @@ def test_rich_renderings_on_a_terminal(desk: Path, tmp_path: Path) -> None:
     routine = load_routine(desk)
     summary = render(routine_summary(routine, plain=False))
     assert "Desk break (desk)" in summary
-    assert "#   Exercise   Dose " in summary  # a table with a rule under its header
+    assert "#   Id        Exercise   Dose " in summary  # a table with a rule under its header
     assert "─" in summary
     listing = render(exercise_list([routine], plain=False))
     assert "Exercise   Name      Position " in listing
@@ -763,3 +764,31 @@ def test_ctrl_c_while_importing_exits_quietly(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(SystemExit) as exited:
         entry.run()
     assert exited.value.code == 130
+
+
+def test_ids_are_never_split_in_tables_at_80_columns() -> None:
+    import io
+
+    from rich.console import Console
+
+    from backpain_cli.routines.catalogue import Origin, RoutineFile
+    from backpain_cli.routines.summary import exercise_list, routine_list, routine_summary
+
+    folder = Path(__file__).resolve().parents[1] / "routines"
+    names = ["upper-back", "upper-back-chair", "upper-back-gentle"]
+    files = [RoutineFile(name, folder / f"{name}.yaml", Origin.BUILTIN) for name in names]
+    routines = [load_routine(f.path) for f in files]
+    for columns in (80, 120):
+        console = Console(width=columns, file=io.StringIO(), color_system=None)
+        with console.capture() as capture:
+            console.print(routine_list(files, plain=False))
+            console.print(exercise_list(routines, plain=False))
+            console.print(routine_summary(routines[1], plain=False))
+        rows = capture.get().split("\n")
+        assert max(len(row) for row in rows) <= columns
+        words = {word for row in rows for word in row.split()}
+        for name in names:
+            assert name in words  # was upper-back-chai / r
+        for routine in routines:
+            for exercise in routine.exercises:
+                assert exercise.id in words  # was rhomboid-st / retch-long- / sitting

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from backpain_cli.routines.loader import ExerciseLibrary
 
 
-def _table(*columns: str, plain: bool) -> Table:
+def _table(*columns: str, plain: bool, ids: tuple[str, ...] = ()) -> Table:
+    """A table; the first column holds `ids` (what a person types), never split."""
     lines = None
     if not plain:  # plain output has no lines (and skips importing them)
         from rich import box
@@ -33,8 +34,14 @@ def _table(*columns: str, plain: bool) -> Table:
         pad_edge=False,
         header_style="" if plain else "bold",
     )
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    for number, column in enumerate(columns):
+        if number == 0 and ids:
+            from rich.cells import cell_len
+
+            widest = max(cell_len(column), *(cell_len(i) for i in ids))
+            table.add_column(column, no_wrap=True, min_width=widest)
+        else:
+            table.add_column(column, overflow="fold")
     return table
 
 
@@ -80,11 +87,18 @@ def routine_list(
 
     if not files:
         return Text("No routines found.")
-    table = _table("Name", "Title", "Exercises", "Time", "Equipment", "From", plain=plain)
+    names = tuple(clean_line(f.name) for f in files)
+    table = _table(
+        "Name", "Title", "Exercises", "Time", "Equipment", "From", plain=plain, ids=names
+    )
+    folders: list[str] = []  # where your own routines are: once, under the table
     for routine_file in files:
         origin = routine_file.origin.value
         if routine_file.origin is Origin.USER:
-            origin = f"yours: {clean_line(str(routine_file.path))}"
+            origin = "yours"
+            folder = clean_line(str(routine_file.path.parent))
+            if folder not in folders:
+                folders.append(folder)
             if routine_file.shadows:
                 origin += " (replaces built-in)"
         if routine_file.problem is not None:  # listed, not offered: its name cannot be played
@@ -111,6 +125,9 @@ def routine_list(
             _list(routine.equipment),
             origin,
         )
+    if folders:
+        where = [Text(f"Yours are in {folder}") for folder in folders]
+        return Group(_plain_table(table, plain=plain), Text(""), *where)
     return _plain_table(table, plain=plain)
 
 
@@ -122,7 +139,16 @@ def exercise_list(routines: list[Routine], *, plain: bool) -> RenderableType:
         for exercise in routine.exercises:
             first.setdefault(exercise.id, exercise)
             used_in.setdefault(exercise.id, []).append(routine.name)
-    table = _table("Exercise", "Name", "Position", "Dose", "Equipment", "Routines", plain=plain)
+    table = _table(
+        "Exercise",
+        "Name",
+        "Position",
+        "Dose",
+        "Equipment",
+        "Routines",
+        plain=plain,
+        ids=tuple(first),
+    )
     for exercise_id, exercise in first.items():
         table.add_row(
             exercise_id,
@@ -192,10 +218,18 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
     parts.append(Text(""))
     parts.append(_hanging(facts, plain=plain))
     parts.append(Text(""))
-    table = _table("#", "Exercise", "Dose", "Rest", "Time", plain=plain)
+    numbers = tuple(str(n) for n in range(1, len(routine.exercises) + 1))
+    table = _table("#", "Id", "Exercise", "Dose", "Rest", "Time", plain=plain)
+    table.columns[1].no_wrap = True
+    from rich.cells import cell_len
+
+    table.columns[1].min_width = max(
+        (cell_len(exercise.id) for exercise in routine.exercises), default=0
+    )
     for index, exercise in enumerate(routine.exercises):
         table.add_row(
-            str(index + 1),
+            numbers[index],
+            exercise.id,
             exercise.name,
             exercise.dose,
             _rests(exercise),
@@ -205,7 +239,12 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
     if routine.cautions:
         parts.append(Text(""))
         parts.append(Text("Cautions:", style=bold))
-        parts.append(_hanging([("  -", caution) for caution in routine.cautions], plain=plain))
+        owners = {
+            caution: [e.name for e in routine.exercises if e.caution == caution]
+            for caution in routine.cautions
+        }
+        rows = [("  -", f"{', '.join(owners[c])}: {c}") for c in routine.cautions]
+        parts.append(_hanging(rows, plain=plain))
     parts.append(Text(""))
     parts.append(Text(routine.disclaimer, style="" if plain else "italic"))
     return Group(*parts)
