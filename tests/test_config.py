@@ -119,13 +119,13 @@ def test_all_problems_at_once_with_positions() -> None:
         (
             "colour = true",
             "config.toml:1:1: colour: unknown setting (known: sound, chime, prepare, check_in, "
-            "ask_note, plain, voice, default_routine)",
+            "ask_note, plain, voice, images, default_routine)",
         ),
         ('"voice" = "yes"', "config.toml:1:1: voice: must be true or false, got text"),
         (
             "a.b = 1",
             "config.toml: a: unknown setting (known: sound, chime, prepare, check_in, ask_note, "
-            "plain, voice, default_routine)",
+            "plain, voice, images, default_routine)",
         ),
     ],
 )
@@ -245,6 +245,7 @@ def test_config_with_no_file(runner: CliRunner, home: Path) -> None:
         "ask_note         true        default\n"
         "plain            false       default\n"
         "voice            false       default\n"
+        "images           true        default\n"
         "default_routine  (none)      default\n"
     )
 
@@ -266,6 +267,7 @@ def test_config_shows_where_each_setting_comes_from(runner: CliRunner, home: Pat
         "ask_note         true          default\n"
         "plain            false         default\n"
         "voice            false         default\n"
+        "images           true          default\n"
         'default_routine  "upper-back"  config file\n'
     )
 

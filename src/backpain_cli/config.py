@@ -60,6 +60,12 @@ SETTINGS: dict[str, SettingSpec] = {
     ),
     "plain": SettingSpec("bool", False, "One line per event instead of the full-screen player."),
     "voice": SettingSpec("bool", False, "Speak the cues aloud (needs espeak-ng, spd-say or say)."),
+    "images": SettingSpec(
+        "bool",
+        True,
+        "Show each exercise's picture while getting ready, in terminals that draw images "
+        "(kitty graphics protocol).",
+    ),
     "default_routine": SettingSpec(
         "routine", None, "The routine `backpain start` plays when none is named."
     ),
@@ -77,6 +83,7 @@ class Settings:
     ask_note: bool = True
     plain: bool = False
     voice: bool = False
+    images: bool = True
     default_routine: str | None = None
     origins: Mapping[str, SettingSource] | None = None
 

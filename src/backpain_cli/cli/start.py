@@ -100,6 +100,12 @@ def load_for_start(reference: str | None, settings: Settings) -> tuple[RoutineFi
     help="Speak the cues (espeak-ng, espeak or spd-say on Linux, say on macOS).",
 )
 @click.option(
+    "--images/--no-images",
+    default=None,
+    help="Show each exercise's picture while getting ready, in terminals that draw images "
+    "(kitty, Ghostty; default: on).",
+)
+@click.option(
     "--plain/--no-plain",
     default=None,
     help="One line per step instead of the full screen (automatic when output is not a "
@@ -143,6 +149,7 @@ def start(
     sound: bool | None,
     chime: str | None,
     voice: bool | None,
+    images: bool | None,
     plain: bool | None,
     speed: float,
     prepare: bool | None,
@@ -188,6 +195,7 @@ def start(
             sound=sound,
             chime=Path(chime).expanduser() if chime else None,
             voice=voice,
+            images=images,
             plain=plain,
             prepare=prepare,
             check_in=check_in,
@@ -203,6 +211,7 @@ def start(
             history=not no_history,
             voice=settings.voice,
             chime=settings.chime,
+            images=settings.images,
         )
         if resume and (no_history or from_exercise):
             fail("--resume continues a recorded session: not with --no-history or --from")

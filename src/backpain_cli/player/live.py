@@ -70,6 +70,7 @@ class LiveScreen:
         self._notice = ""
         self._noticed = ""  # the one-off notice as last drawn
         self.status: Status | None = None
+        self.frame: PlayerScreen | None = None  # the screen as last drawn
 
     def notice(self, message: str) -> None:
         self._notice = message
@@ -88,14 +89,13 @@ class LiveScreen:
         self._last = now
         self.status = event.status
         self._noticed = self._notice
-        self._update(
-            PlayerScreen(
-                event.status,
-                notice=self._notice,
-                alert=self.notice_line.text,
-                bindings=self._bindings,
-            )
+        self.frame = PlayerScreen(
+            event.status,
+            notice=self._notice,
+            alert=self.notice_line.text,
+            bindings=self._bindings,
         )
+        self._update(self.frame)
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from backpain_cli.player.display import NoticeLine
     from backpain_cli.player.engine import Binding, Listener, Player, Summary, Wait
     from backpain_cli.player.keys import Keys
+    from backpain_cli.player.pictures import GetReadyPictures
     from backpain_cli.player.sound import Chime
     from backpain_cli.player.speech import SpeechCues
     from backpain_cli.routines.model import Routine
@@ -40,6 +41,7 @@ class PlayerOptions(NamedTuple):
     history: bool = True  # record the session
     voice: bool = False  # spoken cues
     chime: Path | None = None  # a WAV file instead of the bundled set-end chime
+    images: bool = True  # pictures on the get-ready screen, where the terminal draws them
 
 
 class _Screen(NamedTuple):
@@ -98,7 +100,10 @@ def play(
             with screens(keys, keys_table, notice_line) as screen:
                 chime = _make_chime(options.sound, screen.notify, options.chime)
                 speech = _make_speech(options.voice, screen.notify)
-                everyone = [*_sound(chime), *speech, *listeners, screen.listener]
+                pictures = None if plain or not options.images else _pictures(routine, screen)
+                around = [] if pictures is None else [pictures.first]  # before the screen
+                drawn = [] if pictures is None else [pictures]  # after it
+                everyone = [*_sound(chime), *speech, *listeners, *around, screen.listener, *drawn]
                 player = Player(
                     timeline, clock=clock, listeners=everyone, counts_reps=keys.is_terminal
                 )
@@ -151,6 +156,34 @@ def _live_screen(
     ) as screen:
         notify = merged_notices(screen.notice)  # sound's and speech's at once
         yield _Screen(screen, notify, console)
+
+
+def _pictures(routine: Routine, screen: _Screen) -> GetReadyPictures | None:
+    """The get-ready pictures, drawn after the live screen, where the terminal can."""
+    import os
+
+    from backpain_cli.player.live import LiveScreen
+    from backpain_cli.player.pictures import image_protocol
+
+    live = screen.listener
+    console = screen.console
+    wanted = any(exercise.image for exercise in routine.exercises)
+    if not wanted or not isinstance(live, LiveScreen) or image_protocol(os.environ) is None:
+        return None
+
+    def write(codes: str) -> None:
+        console.file.write(codes)
+        console.file.flush()
+
+    def screen_lines(event: object) -> tuple[list[str], int]:
+        width, height = console.size
+        frame = live.frame
+        lines = [] if frame is None else frame.lines(console, width, height)
+        return [line.plain for line in lines], width
+
+    from backpain_cli.player.pictures import GetReadyPictures
+
+    return GetReadyPictures(routine, write=write, screen_lines=screen_lines)
 
 
 def merged_notices(
