@@ -260,7 +260,7 @@ class Player:
     def pause_or_count(self) -> None:
         """Space: count a rep in a self-paced step (the last one ends it), else pause."""
         self.advance()
-        if not self._untimed():
+        if self.paused or not self._untimed():
             self.toggle_pause()
             return
         self._counted += 1

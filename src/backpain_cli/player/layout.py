@@ -5,6 +5,7 @@ line is always the last line."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, Group, RenderResult
@@ -19,7 +20,9 @@ from backpain_cli.player.words import (
     next_text,
     progress_text,
     rep_text,
+    side_word,
     switching,
+    tempo_text,
 )
 from backpain_cli.routines.model import Side
 from backpain_cli.routines.timeline import Segment, SegmentKind
@@ -47,16 +50,36 @@ def _pad(cells: int, text: str = "", style: str = "") -> Text:
 KIND_STYLE = {
     SegmentKind.PREPARE: "bold yellow",
     SegmentKind.HOLD: "bold green",
+    SegmentKind.MOVE: "bold green",
+    SegmentKind.SELF_PACED: "bold green",
     SegmentKind.REST: "bold bright_blue",
     SegmentKind.SET_REST: "bold bright_blue",
 }
 KIND_LABEL = {
     SegmentKind.PREPARE: "Get ready",
     SegmentKind.HOLD: "HOLD",
+    SegmentKind.MOVE: "MOVE",
+    SegmentKind.SELF_PACED: "MOVE",
     SegmentKind.REST: "REST",
     SegmentKind.SET_REST: "SET REST",
 }
 PAUSED_WORD = "PAUSED"
+# At your own pace, space counts a rep and `n` says you are done: the key line says so.
+_OWN_PACE_KEYS = {"pause": "rep", "next": "done"}
+
+
+def _counts(segment: Segment) -> bool:
+    """A movement: the big number is the rep, not the seconds."""
+    return segment.kind in (SegmentKind.MOVE, SegmentKind.SELF_PACED)
+
+
+def big_number(status: Status, segment: Segment) -> str:
+    """What the big digits show: the seconds left, or a movement's rep (counted so far)."""
+    if segment.kind is SegmentKind.SELF_PACED:
+        return str(status.counted)
+    if segment.kind is SegmentKind.MOVE:
+        return str(segment.rep)
+    return countdown_text(status.shown_remaining)
 
 
 class PlayerScreen:
@@ -133,7 +156,10 @@ class PlayerScreen:
         wanted = (body if segment.kind is SegmentKind.PREPARE else min(body, 4)) + 1
         cap = max(3, height // 2)
         rows = max(min(cap, stage - 1 - wanted), min(cap, stage - 2, height // 3))
-        return fit_scale(countdown_text(segment.duration), width - 2, rows)
+        widest = (
+            str(segment.exercise.reps) if _counts(segment) else countdown_text(segment.duration)
+        )
+        return fit_scale(widest, width - 2, rows)
 
     def _counting(
         self,
@@ -146,14 +172,15 @@ class PlayerScreen:
         body: list[Text],
     ) -> list[Text]:
         scale = self.countdown_scale(segment, width, height, stage)
-        text = countdown_text(self.status.shown_remaining)
+        text = big_number(self.status, segment)
         if scale:
             style = KIND_STYLE[segment.kind]
-            if segment.kind is not SegmentKind.HOLD:
+            if not segment.kind.works:
                 style = style.replace("bold ", "")  # holds bold, even without colour
             digits = [_pad(width, row, style) for row in big_block(text, scale, width)]
         else:
-            digits = [_pad(width, f"{text} s".center(width), "bold")]
+            unit = "" if _counts(segment) else " s"
+            digits = [_pad(width, f"{text}{unit}".center(width), "bold")]
         wanted = len(self._body(segment)) + 1
         above = max(0, (stage - len(digits) - 1 - wanted) // 3)
         below = stage - above - len(digits) - 1
@@ -203,9 +230,11 @@ class PlayerScreen:
         elif status.help:
             rows = [(2, line) for line in self._help(console, width, short=True)]
         else:
-            count = f"{status.shown_remaining} s" + ("  PAUSED" if status.paused else "")
-            if segment.kind is SegmentKind.HOLD:
-                count += "  " + rep_text(segment)
+            count = "" if _counts(segment) else f"{status.shown_remaining} s  "
+            count += "PAUSED  " if status.paused else ""
+            if segment.kind.works:
+                count += rep_text(segment, status.counted)
+            count = count.strip()
             alerts = [
                 (1, row)
                 for line in self.alert.splitlines()
@@ -256,7 +285,7 @@ class PlayerScreen:
         if segment.kind is SegmentKind.PREPARE:
             text.append(": ")
             text.append(segment.exercise.name, style="bold")
-        elif segment.kind is SegmentKind.HOLD:
+        elif segment.kind.works:
             text.append(" ")
             text.append(segment.exercise.name, style="bold")
         elif switching(self.status):
@@ -265,25 +294,31 @@ class PlayerScreen:
 
     def _side(self, segment: Segment, *, width: int, tall: bool) -> list[Text]:
         """LEFT at the left edge, RIGHT at the right edge: reverse video, arrows and words.
+        A label of the routine's own (CLOCKWISE) has no direction: no arrows, at the left.
 
         During a rest before the other side, the side that comes next.
         """
-        side = segment.side if segment.kind is SegmentKind.HOLD else switching(self.status)
+        side = segment.side if segment.kind.works else switching(self.status)
         if side is None:
             return []
         if side is Side.LEFT:
             label, style = "◀◀  LEFT SIDE  ", "bold reverse cyan"
-        else:
+        elif side is Side.RIGHT:
             label, style = "  RIGHT SIDE  ▶▶", "bold reverse magenta"
-        prefix = "" if segment.kind is SegmentKind.HOLD else "next: "
-        size = min(max(len(label), width // 3 - len(prefix)), width - len(prefix))
-        label = label.ljust(size) if side is Side.LEFT else label.rjust(size)
-        label = label[:size] if side is Side.LEFT else label[-size:]
+        else:
+            first = side is segment.exercise.sides[0]
+            label = f"  {side_word(side)}  "
+            style = "bold reverse cyan" if first else "bold reverse magenta"
+        prefix = "" if segment.kind.works else "next: "
+        size = min(max(cell_len(label), width // 3 - len(prefix)), width - len(prefix))
+        at_left = side is not Side.RIGHT
+        label = fit_cells(label, size)
+        label = set_cell_size(label, size) if at_left else " " * (size - cell_len(label)) + label
         margin = " " * (width - size - len(prefix))
 
         def row(words: str) -> Text:
             parts = [(prefix if words else " " * len(prefix), "dim"), (words, style)]
-            if side is Side.RIGHT:
+            if not at_left:
                 parts.insert(0, (margin, ""))
             return Text.assemble(*parts, no_wrap=True, overflow="crop")
 
@@ -301,6 +336,10 @@ class PlayerScreen:
             return " · ".join(parts)
         if segment.kind is SegmentKind.HOLD:
             return rep_text(segment)
+        if segment.kind is SegmentKind.MOVE:
+            return f"{rep_text(segment)} · {exercise.rep_seconds} s each"
+        if segment.kind is SegmentKind.SELF_PACED:
+            return f"{rep_text(segment, self.status.counted)} · at your own pace"
         if segment.kind is SegmentKind.SET_REST:
             return f"set {segment.set} of {exercise.sets} done"
         return f"rep {segment.rep} of {exercise.reps} done" + (
@@ -310,7 +349,8 @@ class PlayerScreen:
     def _bar(self, segment: Segment, width: int) -> Text:
         if self.status.paused:
             left = countdown_text(self.status.shown_remaining)
-            words = fit_cells(f" PAUSED · {left} s left · space goes on ", width)
+            left = "at your own pace" if self.status.untimed else f"{left} s left"
+            words = fit_cells(f" PAUSED · {left} · space goes on ", width)
             margin = (width - cell_len(words)) // 2
             return Text.assemble(
                 " " * margin,
@@ -320,7 +360,14 @@ class PlayerScreen:
                 overflow="crop",
             )
         size = max(width - 2, 1)
-        done = round(size * (1 - self.status.remaining / segment.duration))
+        exercise = segment.exercise
+        if segment.kind is SegmentKind.SELF_PACED:  # the reps counted of the reps to do
+            part = self.status.counted / exercise.reps
+        elif segment.kind is SegmentKind.MOVE:  # through the run of reps, rep by rep
+            part = (segment.rep - self.status.remaining / segment.duration) / exercise.reps
+        else:
+            part = 1 - self.status.remaining / segment.duration
+        done = round(size * min(max(part, 0.0), 1.0))
         bar = Text(" ", no_wrap=True, overflow="crop")
         bar.append("█" * done, style=KIND_STYLE[segment.kind].replace("bold ", ""))
         bar.append("░" * (size - done), style="dim")
@@ -329,7 +376,12 @@ class PlayerScreen:
     def _body(self, segment: Segment) -> list[Text]:
         exercise = segment.exercise
         lines: list[Text] = []
-        if segment.kind is SegmentKind.HOLD:
+        if segment.kind.works:
+            if segment.kind is SegmentKind.SELF_PACED:
+                lines.append(Text("Press space for each rep, n when you are done.", style="bold"))
+            tempo = tempo_text(segment)
+            if tempo:
+                lines.append(Text(tempo, style="bold"))
             cue = current_cue(segment)
             if cue:
                 lines.append(Text(cue, style="italic"))
@@ -357,7 +409,12 @@ class PlayerScreen:
         return [row for line in lines for row in line.wrap(console, width)]
 
     def _keys(self, width: int) -> Text:
-        text = key_line(self.bindings)
+        bindings = self.bindings
+        if self.status.untimed:
+            bindings = [
+                replace(b, short=_OWN_PACE_KEYS.get(b.short, b.short)) for b in self.bindings
+            ]
+        text = key_line(bindings)
         if cell_len(text) > width:
-            text = key_line(self.bindings, short=True)
+            text = key_line(bindings, short=True)
         return Text(text, style="reverse", no_wrap=True, overflow="ellipsis")

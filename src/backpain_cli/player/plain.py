@@ -23,8 +23,14 @@ from backpain_cli.player.engine import (
     Tick,
 )
 from backpain_cli.player.live import NoticeLine
-from backpain_cli.player.words import current_cue, next_words, side_word, switching
-from backpain_cli.routines.model import format_duration
+from backpain_cli.player.words import (
+    current_cue,
+    next_words,
+    side_text,
+    switching,
+    tempo_text,
+)
+from backpain_cli.routines.model import format_total
 from backpain_cli.routines.timeline import Segment, SegmentKind
 
 
@@ -33,7 +39,29 @@ def stamp(seconds: float) -> str:
     return f"[{minutes:02d}:{secs:02d}]"
 
 
-def segment_line(segment: Segment, status: Status) -> list[str]:
+def _movement_lines(segment: Segment, status: Status, *, keys: bool) -> list[str]:
+    """A movement's line at the start of each run of its reps (one side, one set)."""
+    exercise = segment.exercise
+    at = stamp(status.elapsed)
+    if segment.kind is SegmentKind.MOVE and segment.rep != 1:
+        return []  # each rep ticks; the line was printed at the first
+    side = f" — {side_text(segment.side)}" if segment.side else ""
+    sets = f", set {segment.set} of {exercise.sets}" if exercise.sets > 1 else ""
+    if segment.kind is SegmentKind.MOVE:
+        what = f"move {exercise.reps} × {exercise.rep_seconds} s"
+    else:
+        what = f"{exercise.reps} reps at your own pace"
+        what += " — space counts a rep, n when done" if keys else " — no keyboard: moving on"
+    tempo = tempo_text(segment)
+    cue = current_cue(segment)
+    return [
+        f"{at} {exercise.name}{side} — {what}{sets}",
+        *([f"        {tempo}"] if tempo else []),
+        *([f"        {cue}"] if cue else []),
+    ]
+
+
+def segment_line(segment: Segment, status: Status, *, keys: bool = True) -> list[str]:
     exercise = segment.exercise
     at = stamp(status.elapsed)
     if segment.kind is SegmentKind.PREPARE:
@@ -43,8 +71,10 @@ def segment_line(segment: Segment, status: Status) -> list[str]:
         if exercise.caution:
             lines.append(f"        Caution: {exercise.caution}")
         return lines
+    if segment.kind in (SegmentKind.MOVE, SegmentKind.SELF_PACED):
+        return _movement_lines(segment, status, keys=keys)
     if segment.kind is SegmentKind.HOLD:
-        side = f" — {side_word(segment.side)} side" if segment.side else ""
+        side = f" — {side_text(segment.side)}" if segment.side else ""
         sets = f", set {segment.set} of {exercise.sets}" if exercise.sets > 1 else ""
         cue = current_cue(segment)
         return [
@@ -72,15 +102,18 @@ def plain_lines(
         count = len({segment.exercise_index for segment in timeline.segments})
         lines = [
             f"{timeline.routine.title} — {count} exercise{'s' if count != 1 else ''}, "
-            f"{format_duration(timeline.total)}"
+            f"{format_total(timeline.total, timeline.untimed)}"
         ]
         if keys:
             lines.append("Keys: " + ", ".join(f"{b.label} {b.short}" for b in bindings if b.label))
         return lines
     if isinstance(event, SegmentStarted):
-        return segment_line(event.segment, status)
+        return segment_line(event.segment, status, keys=keys)
     if isinstance(event, Tick):
         segment = status.segment
+        if status.untimed and status.counted:  # a rep counted with space
+            assert segment is not None
+            return [f"{at} {status.counted} of {segment.exercise.reps}"]
         shown = status.shown_remaining
         if (
             segment is not None

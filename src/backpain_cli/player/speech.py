@@ -200,8 +200,10 @@ def segment_phrase(segment: Segment, *, upcoming_side_differs: bool, first_hold:
     exercise = segment.exercise
     if segment.kind is SegmentKind.PREPARE:
         return f"Get ready: {exercise.name}"
+    if segment.kind in (SegmentKind.MOVE, SegmentKind.SELF_PACED):
+        return _movement_phrase(segment)
     if segment.kind is SegmentKind.HOLD:
-        side = f"{segment.side.value} side, " if segment.side else ""
+        side = f"{segment.side.spoken}, " if segment.side else ""
         if first_hold:
             return f"{exercise.name}, {side}hold {spoken_duration(segment.duration)}"
         hold = f"{side}hold"
@@ -214,6 +216,20 @@ def segment_phrase(segment: Segment, *, upcoming_side_differs: bool, first_hold:
         switch = " Then switch sides." if upcoming_side_differs else ""
         return f"Set {segment.set} done. Rest {spoken_duration(segment.duration)}.{switch}"
     return "Switch sides" if upcoming_side_differs else "Rest"
+
+
+def _movement_phrase(segment: Segment) -> str:
+    """Said at the start of each run of a movement's reps; the reps themselves tick."""
+    exercise = segment.exercise
+    if segment.kind is SegmentKind.MOVE and segment.rep != 1:
+        return ""
+    side = f", {segment.side.spoken}" if segment.side else ""
+    sets = f"Set {segment.set} of {exercise.sets}. " if segment.set > 1 else ""
+    if segment.kind is SegmentKind.MOVE:
+        phrase = f"{sets}{exercise.name}{side}: move, {exercise.reps} reps"
+    else:
+        phrase = f"{sets}{exercise.name}{side}: {exercise.reps} reps at your own pace"
+    return phrase + (f". {exercise.tempo}" if exercise.tempo else "")
 
 
 class SpeechCues:

@@ -10,8 +10,8 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.text import Text
 
 from backpain_cli.player.bigtext import big_block, fit_scale
-from backpain_cli.player.engine import ExerciseOutcome, Summary
-from backpain_cli.routines.model import format_duration
+from backpain_cli.player.engine import ExerciseOutcome, ExerciseResult, Summary
+from backpain_cli.routines.model import Movement, format_duration
 
 AFTERCARE = "If anything hurt, stop and talk to your healthcare provider."
 
@@ -79,7 +79,7 @@ def summary_view(
                 "  ",
                 (f"{label:<12}", _OUTCOME_STYLE[result.outcome]),
                 result.exercise.name + " " * (width - cell_len(result.exercise.name) + 2),
-                (f"{result.holds_done} of {result.holds_total} holds", "dim"),
+                (f"{result.holds_done} of {result.holds_total} {_steps(result)}", "dim"),
             )
         )
     counts = [f"{summary.count(ExerciseOutcome.DONE)} done"]
@@ -102,3 +102,16 @@ def summary_view(
         lines.append(Text(hurt_note(hurt, flagged=hurt_flagged), style="bold"))
     lines.append(Text(AFTERCARE, style="italic"))
     return Group(*lines)
+
+
+def _steps(result: ExerciseResult) -> str:
+    """What the steps of an exercise are called: holds, reps (paced) or sets (own pace)."""
+    movement = result.exercise.movement
+    if movement is Movement.PACED:
+        return "reps"
+    if movement is Movement.SELF_PACED:
+        exercise = result.exercise  # one step a set (and side), however many reps
+        if not exercise.sides:
+            return "sets"
+        return "sides" if exercise.sets == 1 else "steps"
+    return "holds"

@@ -19,9 +19,18 @@ def side_word(side: Side) -> str:
     return side.value.upper()
 
 
-def rep_text(segment: Segment) -> str:
+def side_text(side: Side) -> str:
+    """`RIGHT side`, or a label of the routine's own as written, in capitals: `CLOCKWISE`."""
+    return f"{side_word(side)} side" if side.is_left_right else side_word(side)
+
+
+def rep_text(segment: Segment, counted: int = 0) -> str:
+    """`rep 2 of 3` (` · set 1 of 2`); at your own pace, the reps counted: `4 of 10 reps`."""
     exercise = segment.exercise
-    text = f"rep {segment.rep} of {exercise.reps}"
+    if segment.kind is SegmentKind.SELF_PACED:
+        text = f"{counted} of {exercise.reps} reps"
+    else:
+        text = f"rep {segment.rep} of {exercise.reps}"
     if exercise.sets > 1:
         text += f" · set {segment.set} of {exercise.sets}"
     return text
@@ -52,10 +61,17 @@ def next_words(status: Status) -> str:
         return "finish"
     if upcoming.exercise_index != segment.exercise_index or upcoming.kind is SegmentKind.PREPARE:
         side = status.upcoming_side if upcoming.kind is SegmentKind.PREPARE else upcoming.side
-        return upcoming.exercise.name + (f" ({side.value} side)" if side else "")
-    text = f"hold {upcoming.duration} s · {rep_text(upcoming)}"
+        return upcoming.exercise.name + (f" ({side.spoken})" if side else "")
+    if upcoming.kind is SegmentKind.SELF_PACED:
+        text = f"{upcoming.exercise.reps} reps at your own pace"
+        if upcoming.exercise.sets > 1:
+            text += f" · set {upcoming.set} of {upcoming.exercise.sets}"
+    elif upcoming.kind is SegmentKind.MOVE:
+        text = f"move · {rep_text(upcoming)}"
+    else:
+        text = f"hold {upcoming.duration} s · {rep_text(upcoming)}"
     if upcoming.side is not None:
-        text += f" · {side_word(upcoming.side)} side"
+        text += f" · {side_text(upcoming.side)}"
     return text
 
 
@@ -68,7 +84,16 @@ def progress_text(status: Status) -> str:
     segment = status.segment
     number = segment.exercise_index + 1 if segment else status.exercise_count
     left = format_duration(status.seconds_left)
+    later = status.timeline.segments[max(status.index, 0) :]
+    if any(step.kind is SegmentKind.SELF_PACED for step in later):
+        left += " + own pace"  # steps at your own pace take as long as they take
     return f"exercise {number} of {status.exercise_count} · {left} left"
+
+
+def tempo_text(segment: Segment) -> str:
+    """`Tempo: 2 down, 2 up` for a movement that has one, else ``."""
+    tempo = segment.exercise.tempo
+    return f"Tempo: {tempo}" if tempo and segment.kind.works else ""
 
 
 def current_cue(segment: Segment) -> str:
