@@ -146,3 +146,13 @@ def test_completion_offers_only_names_start_accepts(tmp_path: Path) -> None:
     for name in ("My Neck.yaml", "UPPER.yaml", "-dash.yaml", "x\x1b]0;t\x07.yaml", "ok.yml"):
         (tmp_path / name).write_text("version: 1\n")
     assert routine_names([tmp_path]) == ["ok"]
+
+
+def test_from_offers_the_exercises_of_the_routine_being_started(runner: CliRunner) -> None:
+    chair = _complete(runner, "backpain start upper-back-chair --from ")
+    assert "plain,thoracic-rotation-seated" in chair
+    assert "plain,thoracic-rotation" not in chair  # upper-back's, not this routine's
+    assert "plain,rhomboid-stretch-long-sitting" not in chair
+    anywhere = _complete(runner, "backpain start --from thoracic-rot")
+    assert "plain,thoracic-rotation" in anywhere  # no routine yet: every id
+    assert "plain,thoracic-rotation-seated" in anywhere

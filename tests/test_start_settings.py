@@ -246,8 +246,7 @@ def test_start_completes_routines_and_exercises(runner: CliRunner) -> None:
 
     assert complete("backpain start upper-back-g") == ["plain,upper-back-gentle"]
     assert complete("backpain start upper-back --from thoracic-s") == [
-        "plain,thoracic-sidebend",
-        "plain,thoracic-sidebend-seated",
+        "plain,thoracic-sidebend",  # upper-back's own; not upper-back-chair's -seated one
     ]
 
 

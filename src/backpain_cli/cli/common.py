@@ -98,10 +98,19 @@ def read_history() -> History | None:
 # --- shell completion (`backpain completion`): cheap, and silent whatever goes wrong --
 
 
-def _complete(incomplete: str, *, routines: bool, exercises: bool, own: bool = False) -> list[Any]:
+def _complete(
+    incomplete: str,
+    *,
+    routines: bool,
+    exercises: bool,
+    own: bool = False,
+    routine: str | None = None,
+) -> list[Any]:
     from backpain_cli.cli.completion import complete
 
-    return complete(incomplete, locations, routines=routines, exercises=exercises, own=own)
+    return complete(
+        incomplete, locations, routines=routines, exercises=exercises, own=own, routine=routine
+    )
 
 
 def complete_routines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -112,8 +121,31 @@ def complete_own_routines(ctx: click.Context, param: click.Parameter, incomplete
     return _complete(incomplete, routines=True, exercises=False, own=True)
 
 
+_VALUED = ("--from", "--chime", "--speed", "--note")  # start's options that take a value
+
+
+def _routine_word(words: str) -> str | None:
+    """The ROUTINE of `backpain start ROUTINE ... --from <Tab>` from the shell's words:
+    click has no parameters yet while the option's value is missing."""
+    parts = words.split()
+    if "start" not in parts:
+        return None
+    after = parts[parts.index("start") + 1 :]
+    for index, word in enumerate(after):
+        if not word.startswith("-") and (index == 0 or after[index - 1] not in _VALUED):
+            return word
+    return None
+
+
 def complete_exercises(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    return _complete(incomplete, routines=False, exercises=True)
+    """Exercise ids; for `start ROUTINE --from`, those of that routine only."""
+    routine = ctx.params.get("routine") or _routine_word(os.environ.get("COMP_WORDS", ""))
+    return _complete(
+        incomplete,
+        routines=False,
+        exercises=True,
+        routine=routine if isinstance(routine, str) else None,
+    )
 
 
 def complete_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

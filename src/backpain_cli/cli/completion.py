@@ -55,10 +55,18 @@ def routine_names(folders: Iterable[Path]) -> list[str]:
     )
 
 
-def exercise_ids(folders: Iterable[Path]) -> list[str]:
-    """Exercise ids defined or used in the folders' routine and exercises files."""
+def routine_file(folders: Iterable[Path], routine: str) -> Path | None:
+    """The file `start ROUTINE` would play (a name in the folders, or a path), if any."""
+    candidates = [Path(routine).expanduser()] if completes_a_path(routine) else []
+    candidates += [folder / f"{routine}{suffix}" for folder in folders for suffix in _SUFFIXES]
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def exercise_ids(folders: Iterable[Path], *, files: Iterable[Path] | None = None) -> list[str]:
+    """Exercise ids defined or used in the folders' routine and exercises files (or in
+    `files` only)."""
     ids: set[str] = set()
-    for path in _yaml_files(folders):
+    for path in _yaml_files(folders) if files is None else files:
         try:
             with path.open("rb") as handle:
                 text = handle.read(_MAX_BYTES).decode("utf-8", "replace")
@@ -83,10 +91,12 @@ def complete(
     routines: bool,
     exercises: bool,
     own: bool = False,
+    routine: str | None = None,
 ) -> list[CompletionItem]:
     """Candidates for a routine or exercise argument: routine names (only the user's with
     `own`, plus `exercises` for their library), exercise ids, or a file path; none (never
-    a traceback into the shell) when anything goes wrong."""
+    a traceback into the shell) when anything goes wrong. With `routine` (the one being
+    started), only its exercises."""
     from click.shell_completion import CompletionItem
 
     if completes_a_path(incomplete):
@@ -100,7 +110,8 @@ def complete(
         if own and (where.user_routines / _LIBRARY).is_file():
             names.append("exercises")
         if exercises:
-            names += exercise_ids(folders)
+            chosen = routine_file(folders, routine) if routine else None
+            names += exercise_ids(folders, files=None if chosen is None else [chosen])
     except Exception:  # completion must never print a traceback into the shell
         return []
     return [CompletionItem(name) for name in matching(dict.fromkeys(names), incomplete)]
