@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -191,13 +192,29 @@ def test_a_hostile_config_value(runner: CliRunner, home: Path) -> None:
 def test_the_live_player_draws_a_hostile_routine_safely(tmp_path: Path) -> None:
     """On a terminal: rich's own styles and the alternate screen, nothing of the file's.
     The window title stays, the alternate screen is left once (at the end), and the
-    attack is on screen as text."""
+    attack is on screen as text.
+
+    The loader refuses such a file (checked first); the player is then run with that
+    refusal switched off, so the defence behind it (model, screen) is what is tested."""
     pexpect = pytest.importorskip("pexpect")
     pyte = pytest.importorskip("pyte")
     path = tmp_path / "attack.yaml"
     path.write_text(routine_yaml({f: ATTACK for f in ("title", "name", "cues", "caution")}))
     env = {**os.environ, "TERM": "xterm-256color", "BACKPAIN_HOME": str(tmp_path / "home")}
     env.pop("NO_COLOR", None)
+    refused = subprocess.run(
+        [sys.executable, "-m", "backpain_cli", "validate", str(path)],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert refused.returncode == 2
+    assert b"has a control character (U+001B ESCAPE)" in refused.stdout + refused.stderr
+    without_the_loaders_refusal = (
+        "import sys; from backpain_cli.routines import checker; "
+        "checker._unsafe_character = lambda value: None; "
+        "from backpain_cli.cli import main; main()"
+    )
     screen = pyte.Screen(100, 30)
     stream = pyte.ByteStream(screen)
     written = b""
@@ -207,7 +224,7 @@ def test_the_live_player_draws_a_hostile_routine_safely(tmp_path: Path) -> None:
     ):
         child = pexpect.spawn(
             sys.executable,
-            ["-m", "backpain_cli", *args],
+            ["-c", without_the_loaders_refusal, *args],
             env=env,
             dimensions=(30, 100),
         )

@@ -228,3 +228,10 @@ def test_the_builtin_routines_show_the_builtin_pictures(name: str) -> None:
         picture = BUILTIN_PICTURES[exercise.id]
         expected = str((PICTURES / picture).resolve()) if picture else ""
         assert exercise.image == expected, exercise.id
+
+
+def test_check_image_refuses_a_control_character_on_its_own(tmp_path: Path) -> None:
+    # The loader refuses it first (as in any text); check_image still does, for any caller.
+    assert check_image("pictures/\x1b[2Ja.svg", tmp_path).problem == (
+        "the path has a control character (U+001B); rename the file"
+    )

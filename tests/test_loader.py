@@ -538,6 +538,14 @@ SYNTAX = {
             "character",
         },
     ),
+    "an escape past a C int (PyYAML raised OverflowError)": (
+        'version: 1\ntitle: "a\\UFFFFFFFF"\n',
+        {
+            "_CLoader": "r.yaml:2:12: invalid YAML: found invalid Unicode character escape code",
+            "_PythonLoader": "r.yaml:2:10: invalid YAML: an escape code beyond the last Unicode "
+            "character",
+        },
+    ),
     "an escape for half a character": (
         BASE.replace("Test routine", '"Test \\ud83d"'),
         {
@@ -697,6 +705,78 @@ def test_a_loaded_routine_keeps_the_bytes_it_was_read_from(tmp_path: Path) -> No
     parsed = parse_routine(BASE, "r.yaml", default_name="bom")
     assert parsed.content == BASE.encode()
     assert parsed == routine  # the bytes are not part of what a routine is
+
+
+REFUSED_IN_TEXT = [
+    *(code for code in range(0x20) if code not in (0x09, 0x0A)),
+    0x7F,
+    *range(0x80, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+]
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("code", REFUSED_IN_TEXT, ids=lambda code: f"U+{code:04X}")
+def test_every_control_character_is_refused_after_yaml_escapes(code: int, loader: type) -> None:
+    from backpain_cli.text import character_name
+
+    text = BASE.replace("name: Squeeze", f'name: "Sq\\u{code:04x}ueeze"')
+    named = character_name(chr(code))
+    if code >= 0x2000:
+        why = f"has a bidirectional control ({named}), which can make text show one thing "
+        why += "and mean another; remove it"
+    else:
+        why = f"has a control character ({named}), which a terminal would obey; remove it"
+    assert problems(text, loader) == f"r.yaml:5:11: exercises[0].name: {why}"
+
+
+ESCAPE_IN = {
+    "title": ("title: Test routine", 'title: "\\e"', "r.yaml:2:8: title"),
+    "summary": ("title: Test routine", 'title: T\nsummary: "\\x1b"', "r.yaml:3:10: summary"),
+    "source": ("title: Test routine", 'title: T\nsource: "\\x1b"', "r.yaml:3:9: source"),
+    "disclaimer": ("title: Test routine", 'title: T\ndisclaimer: "\\e"', "r.yaml:3:13: disclaimer"),
+    "frequency": (
+        "title: Test routine",
+        'title: T\nfrequency: "1\\e per day"',
+        "r.yaml:3:12: frequency",
+    ),
+    "name": ("title: Test routine", 'title: T\nname: "a\\e"', "r.yaml:3:7: name"),
+    "id": ("id: squeeze", 'id: "squeeze\\e"', "r.yaml:4:9: exercises[0].id"),
+    "position": ("hold: 5", 'hold: 5\n    position: "\\e"', "r.yaml:7:15: exercises[0].position"),
+    "equipment": (
+        "hold: 5",
+        'hold: 5\n    equipment: ["\\e"]',
+        "r.yaml:7:17: exercises[0].equipment[0]",
+    ),
+    "cues": ("hold: 5", 'hold: 5\n    cues: [ok, "\\e"]', "r.yaml:7:16: exercises[0].cues[1]"),
+    "caution": ("hold: 5", 'hold: 5\n    caution: "\\e"', "r.yaml:7:14: exercises[0].caution"),
+    "instructions": ("[Squeeze.]", '["\\e"]', "r.yaml:7:20: exercises[0].instructions[0]"),
+    "a raw bidi control": ("Test routine", "Test \u2067routine", "r.yaml:2:8: title"),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "where"), ESCAPE_IN.values(), ids=ESCAPE_IN.keys())
+def test_every_text_field_refuses_control_characters(old: str, new: str, where: str) -> None:
+    message = problems(BASE.replace(old, new, 1))
+    assert message.startswith(f"{where}: has a "), message
+    assert "(U+001B ESCAPE), which a terminal would obey; remove it" in message or (
+        "(U+2067 RIGHT-TO-LEFT ISOLATE)" in message
+    )
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+def test_layout_and_joiners_stay_allowed(loader: type) -> None:
+    # Newlines and tabs lay text out (and are folded to spaces); ZWJ and ZWNJ are part of
+    # scripts and emoji; other format characters (U+2028, U+00AD) are no terminal control.
+    text = BASE.replace("title: Test routine", 'title: "a\\tb\\nc \U0001f469\u200d\u2695 d\u200ce"')
+    text = text.replace(
+        "instructions: [Squeeze.]",
+        "instructions:\n      - |\n        One\ttwo\n        three\u00ad\u2028",
+    )
+    routine = parse_routine(text, "r.yaml", default_name="r", loader=loader)
+    assert routine.title == "a b c \U0001f469\u200d\u2695 d\u200ce"
+    assert routine.exercises[0].instructions == ("One two three\u00ad",)
 
 
 def test_control_characters_are_exactly_the_ones_yaml_refuses() -> None:

@@ -39,6 +39,7 @@ from backpain_cli.routines.reader import YAML_LOADERS
 from backpain_cli.routines.schema import routine_schema
 from backpain_cli.routines.summary import routine_json
 from backpain_cli.routines.timeline import SegmentKind, build_timeline
+from backpain_cli.text import is_unsafe
 
 FAST = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
@@ -49,8 +50,17 @@ ROUTINES = Path(__file__).resolve().parents[1] / "routines"
 # -- writing YAML by hand ------------------------------------------------------------------
 
 slugs = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
+# Any character text may hold: not the terminal and bidi controls the loader refuses
+# (tests/test_loader.py checks those); newlines and tabs are layout, and allowed.
+REFUSED_IN_TEXT = "".join(
+    chr(code) for code in range(0x3000) if is_unsafe(code) and chr(code) not in "\n\t"
+)
 words = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40
+    alphabet=st.characters(
+        codec="utf-8", exclude_categories=("Cs",), exclude_characters=REFUSED_IN_TEXT
+    ),
+    min_size=1,
+    max_size=40,
 ).filter(lambda text: bool(text.split()))
 
 

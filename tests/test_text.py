@@ -25,7 +25,14 @@ from backpain_cli.routines.names import (
     name_from_file,
     suggested_name,
 )
-from backpain_cli.text import clean, clean_line, did_you_mean, dumps_json, is_unsafe
+from backpain_cli.text import (
+    character_name,
+    clean,
+    clean_line,
+    did_you_mean,
+    dumps_json,
+    is_unsafe,
+)
 
 EVERY_UNSAFE = (
     [chr(c) for c in range(0x20)]
@@ -208,3 +215,21 @@ def test_did_you_mean() -> None:
     )
     assert did_you_mean("xyz", ["upper-back"]) == ""
     assert did_you_mean("anything", []) == ""
+
+
+def test_character_names_are_the_standard_ones() -> None:
+    import unicodedata
+
+    assert character_name("\x1b") == "U+001B ESCAPE"
+    assert character_name("\x00") == "U+0000 NULL"
+    assert character_name("\x7f") == "U+007F DELETE"
+    assert character_name("\x9b") == "U+009B CONTROL SEQUENCE INTRODUCER"
+    assert character_name("\u202e") == "U+202E RIGHT-TO-LEFT OVERRIDE"
+    assert character_name("\x07") == "U+0007 BELL"  # ISO 6429; Unicode's alias is ALERT
+    assert unicodedata.lookup("ALERT") == "\x07"
+    assert character_name("\ue000") == "U+E000"  # a private-use character has no name
+    # Every other control's name is one of Unicode's aliases for it.
+    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)]:
+        if code != 0x07:
+            name = character_name(chr(code)).split(" ", 1)[1]
+            assert unicodedata.lookup(name) == chr(code), hex(code)

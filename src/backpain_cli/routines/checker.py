@@ -38,7 +38,7 @@ from backpain_cli.routines.model import (
     Routine,
     Side,
 )
-from backpain_cli.text import did_you_mean
+from backpain_cli.text import BIDI_CONTROLS, character_name, did_you_mean, is_unsafe
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -225,6 +225,10 @@ class Checker:
         if not isinstance(node, ScalarNode) or node.tag != _STR_TAG:
             hint = "; put it in quotes" if isinstance(node, ScalarNode) and node.value else ""
             self.report(node, key_path, f"must be text, got {_describe(node)}{hint}")
+            return None
+        unsafe = _unsafe_character(node.value)
+        if unsafe is not None:
+            self.report(node, key_path, unsafe)
             return None
         text = " ".join(node.value.split())
         if not text:
@@ -490,6 +494,30 @@ def _key_node(node: Node, key: str) -> Node | None:
             if isinstance(key_node, ScalarNode) and key_node.value == key:
                 found: Node = value_node
                 return found
+    return None
+
+
+def _unsafe_character(value: str) -> str | None:
+    """Why text holding a terminal control or a bidi control is refused, or None.
+
+    Checked on the value YAML decoded (`"\\e"`, `"\\x9b"` and `"\\u202e"` are the
+    characters they stand for). Newlines and tabs are how text is laid out; lone
+    surrogates have a message of their own."""
+    if value.isprintable():
+        return None
+    for character in value:
+        code = ord(character)
+        if character in "\n\t" or 0xD800 <= code <= 0xDFFF or not is_unsafe(code):
+            continue
+        if code in BIDI_CONTROLS:
+            return (
+                f"has a bidirectional control ({character_name(character)}), which can make "
+                "text show one thing and mean another; remove it"
+            )
+        return (
+            f"has a control character ({character_name(character)}), which a terminal "
+            "would obey; remove it"
+        )
     return None
 
 

@@ -207,8 +207,9 @@ def compose(text: str, shown: str, *, loader: YamlLoader | None = None) -> Node:
         raise RoutineError(Problem(shown, message, mark.line + 1, mark.column + 1)) from None
     except yaml.YAMLError as error:  # pragma: no cover - the checks above pre-empt these
         raise RoutineError(Problem(shown, f"invalid YAML: {error}")) from None
-    except ValueError:
-        # PyYAML's own scanner (not libyaml) fails on "\U00110000": past the last character.
+    except (ValueError, OverflowError):
+        # PyYAML's own scanner (not libyaml) fails on "\U00110000", past the last character
+        # (ValueError), and on "\U80000000" and up, past a C int (OverflowError).
         escape = re.search(_BEYOND_UNICODE, text)
         where = _line_column(text, escape.start()) if escape else (None, None)
         message = "invalid YAML: an escape code beyond the last Unicode character"
