@@ -167,10 +167,12 @@ def test_bare_backpain_prints_the_help_to_stdout(runner: CliRunner) -> None:
 # -- list -------------------------------------------------------------------------------
 
 BUILTIN_LIST = """\
-Name               Title                                            Exercises  Time   Equipment           From
-upper-back         Upper back trigger-point relief                  5          13:12  tennis ball         built-in
-upper-back-chair   Upper back relief at your desk                   5          13:02  chair, tennis ball  built-in
-upper-back-gentle  Gentle upper back relief (movement precautions)  2          3:30   tennis ball         built-in
+Name               Title                                            Exercises  Time                  Equipment             From
+ankle-gentle       Gentle ankle program (example)                   2          2:25                  none                  example
+knee-gentle        Gentle knee program (example)                    2          3:45 + 2 at own pace  a small rolled towel  example
+upper-back         Upper back trigger-point relief                  5          13:12                 tennis ball           built-in
+upper-back-chair   Upper back relief at your desk                   5          13:02                 chair, tennis ball    built-in
+upper-back-gentle  Gentle upper back relief (movement precautions)  2          3:30                  tennis ball           built-in
 """  # noqa: E501
 
 
@@ -194,15 +196,19 @@ def test_user_routines_shadow_builtins_and_list_says_so(
     mine = user_routines / "upper-back.yaml"
     assert ok(run(runner, "list")).splitlines() == [
         "Name               Title                                            Exercises  Time   "
-        "Equipment           From",
-        "broken             invalid: 3 problems; run backpain validate                        "
-        "                     yours",
+        "               Equipment             From",
+        "ankle-gentle       Gentle ankle program (example)                   2          2:25   "
+        "               none                  example",
+        "broken             invalid: 3 problems; run backpain validate                         "
+        "                                     yours",
+        "knee-gentle        Gentle knee program (example)                    2          3:45 + "
+        "2 at own pace  a small rolled towel  example",
         "upper-back         My upper back                                    1          0:25   "
-        "none                yours (replaces built-in)",
+        "               none                  yours (replaces built-in)",
         "upper-back-chair   Upper back relief at your desk                   5          13:02  "
-        "chair, tennis ball  built-in",
+        "               chair, tennis ball    built-in",
         "upper-back-gentle  Gentle upper back relief (movement precautions)  2          3:30   "
-        "tennis ball         built-in",
+        "               tennis ball           built-in",
         "",
         f"Yours are in {mine.parent}",  # once, not a path broken mid-word in a column
     ]
@@ -225,19 +231,23 @@ def test_list_with_no_routines_at_all(
 # -- exercises --------------------------------------------------------------------------
 
 ALL_EXERCISES = """\
-Exercise                            Name                                      Position                      Dose                Equipment           Routines
-rhomboid-stretch-long-sitting       Rhomboid stretch (long sitting)           long sitting                  30 s × 3            none                upper-back
-scapular-squeeze                    Scapular squeeze                          sitting or standing tall      5 s × 10            none                upper-back
-thoracic-rotation                   Thoracic rotation                         sitting                       30 s × 3 each side  none                upper-back
-thoracic-sidebend                   Thoracic sidebend                         sitting                       30 s × 3 each side  none                upper-back
-ball-trigger-point-pressure         Ball pressure on trigger points           standing against a wall       30 s × 3            tennis ball         upper-back
-rhomboid-stretch-seated             Rhomboid stretch (seated)                 sitting on a chair            30 s × 3            chair               upper-back-chair
-scapular-squeeze-seated             Scapular squeeze (seated)                 sitting on a chair            5 s × 10            chair               upper-back-chair
-thoracic-rotation-seated            Thoracic rotation (seated)                sitting on a chair            30 s × 3 each side  chair               upper-back-chair
-thoracic-sidebend-seated            Thoracic sidebend (seated)                sitting on a chair            30 s × 3 each side  chair               upper-back-chair
-ball-trigger-point-pressure-seated  Ball pressure on trigger points (seated)  sitting against a chair back  30 s × 3            chair, tennis ball  upper-back-chair
-ball-trigger-point-pressure-gentle  Gentle ball pressure on trigger points    standing against a wall       30 s × 3            tennis ball         upper-back-gentle
-scapular-squeeze-gentle             Gentle scapular squeeze                   sitting or standing tall      3 s × 10            none                upper-back-gentle
+Exercise                            Name                                      Position                             Dose                                               Equipment             Routines
+ankle-pumps                         Ankle pumps                               sitting or lying, legs straight out  10 reps at 4 s                                     none                  ankle-gentle
+ankle-circles                       Ankle circles                             sitting or lying, legs straight out  10 reps at 4 s each: clockwise, counter-clockwise  none                  ankle-gentle
+quad-set                            Quadriceps set                            lying on your back, legs straight    5 s × 10 each side                                 a small rolled towel  knee-gentle
+heel-slide                          Heel slide                                lying on your back                   10 reps at own pace each side                      none                  knee-gentle
+rhomboid-stretch-long-sitting       Rhomboid stretch (long sitting)           long sitting                         30 s × 3                                           none                  upper-back
+scapular-squeeze                    Scapular squeeze                          sitting or standing tall             5 s × 10                                           none                  upper-back
+thoracic-rotation                   Thoracic rotation                         sitting                              30 s × 3 each side                                 none                  upper-back
+thoracic-sidebend                   Thoracic sidebend                         sitting                              30 s × 3 each side                                 none                  upper-back
+ball-trigger-point-pressure         Ball pressure on trigger points           standing against a wall              30 s × 3                                           tennis ball           upper-back
+rhomboid-stretch-seated             Rhomboid stretch (seated)                 sitting on a chair                   30 s × 3                                           chair                 upper-back-chair
+scapular-squeeze-seated             Scapular squeeze (seated)                 sitting on a chair                   5 s × 10                                           chair                 upper-back-chair
+thoracic-rotation-seated            Thoracic rotation (seated)                sitting on a chair                   30 s × 3 each side                                 chair                 upper-back-chair
+thoracic-sidebend-seated            Thoracic sidebend (seated)                sitting on a chair                   30 s × 3 each side                                 chair                 upper-back-chair
+ball-trigger-point-pressure-seated  Ball pressure on trigger points (seated)  sitting against a chair back         30 s × 3                                           chair, tennis ball    upper-back-chair
+ball-trigger-point-pressure-gentle  Gentle ball pressure on trigger points    standing against a wall              30 s × 3                                           tennis ball           upper-back-gentle
+scapular-squeeze-gentle             Gentle scapular squeeze                   sitting or standing tall             3 s × 10                                           none                  upper-back-gentle
 """  # noqa: E501
 
 

@@ -23,8 +23,12 @@ from backpain_cli.routines.names import (
 from backpain_cli.text import did_you_mean
 
 
+EXAMPLES_FOLDER = "examples"  # in the built-in routines: examples of the format
+
+
 class Origin(enum.Enum):
     BUILTIN = "built-in"
+    EXAMPLE = "example"  # shipped to show the format, not a built-in prescription
     USER = "user"
     PATH = "path"
 
@@ -68,8 +72,12 @@ def find_routine_files(locations: Locations) -> list[RoutineFile]:
     """Every routine by name, sorted; a user routine shadows a built-in of the same name.
     Files of the user's whose names cannot be played come last, marked with `problem`."""
     builtins, _ = _files_in(locations.builtin_routines)
+    examples, _ = _files_in(locations.builtin_routines / EXAMPLES_FOLDER)
     users, unplayable = _files_in(locations.user_routines)
-    found = {name: RoutineFile(name, path, Origin.BUILTIN) for name, path in builtins.items()}
+    found = {name: RoutineFile(name, path, Origin.EXAMPLE) for name, path in examples.items()}
+    found.update(
+        {name: RoutineFile(name, path, Origin.BUILTIN) for name, path in builtins.items()}
+    )
     for name, path in users.items():
         found[name] = RoutineFile(name, path, Origin.USER, builtins.get(name))
     marked = [

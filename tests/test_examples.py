@@ -1,0 +1,78 @@
+"""The example routines (routines/examples/): valid, listed as examples, played end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from fakes import FakeTime
+
+from backpain_cli.locations import builtin_routines_dir
+from backpain_cli.player.engine import ExerciseOutcome, Player
+from backpain_cli.routines.catalogue import EXAMPLES_FOLDER, Origin, find_routine_files
+from backpain_cli.routines.loader import load_routine
+from backpain_cli.routines.model import Movement, Side
+from backpain_cli.routines.schema import routine_schema
+from backpain_cli.routines.timeline import build_timeline
+
+EXAMPLES = sorted((builtin_routines_dir() / EXAMPLES_FOLDER).glob("*.yaml"))
+
+
+def test_there_are_a_knee_and_an_ankle_example() -> None:
+    assert [path.stem for path in EXAMPLES] == ["ankle-gentle", "knee-gentle"]
+    knee = load_routine(EXAMPLES[1])
+    quad, slides = knee.exercises
+    assert (quad.movement, quad.hold, quad.reps) == (Movement.HOLD, 5, 10)
+    assert (slides.movement, slides.reps) == (Movement.SELF_PACED, 10)
+    ankle = load_routine(EXAMPLES[0])
+    pumps, circles = ankle.exercises
+    assert (pumps.movement, pumps.rep_seconds, pumps.tempo) == (Movement.PACED, 4, "2 down, 2 up")
+    assert circles.sides == (Side("clockwise"), Side("counter-clockwise"))
+    for routine in (knee, ankle):
+        assert routine.source and "not medical advice" in routine.disclaimer
+        assert "(example)" in routine.title
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_examples_meet_the_schema(path: Path) -> None:
+    validator = jsonschema.Draft202012Validator(routine_schema())
+    assert [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text()))] == []
+
+
+def test_list_shows_them_as_examples_not_built_ins(tmp_path: Path) -> None:
+    from backpain_cli.locations import Locations
+
+    locations = Locations(
+        config_dir=tmp_path, data_dir=tmp_path, builtin_routines=builtin_routines_dir()
+    )
+    origins = {f.name: f.origin for f in find_routine_files(locations)}
+    assert origins["knee-gentle"] is origins["ankle-gentle"] is Origin.EXAMPLE
+    assert origins["upper-back"] is Origin.BUILTIN
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_examples_play_end_to_end(path: Path) -> None:
+    """Every step to its end; at your own pace, space for each rep as it is asked for."""
+    routine = load_routine(path)
+    time = FakeTime()
+    player = Player(build_timeline(routine), clock=time.clock)
+
+    def wait(timeout: float | None) -> list[str]:
+        if player.status().untimed:
+            time.now += 3  # a rep at your own pace takes a few seconds
+            return ["space"]
+        return time.wait(timeout)
+
+    summary = player.run(wait)
+    assert not summary.quit
+    assert [r.outcome for r in summary.results] == [ExerciseOutcome.DONE] * 2
+    assert all(r.holds_done == r.holds_total for r in summary.results)
+    timed = build_timeline(routine).total
+    reps_at_own_pace = sum(
+        e.reps * e.sets * len(e.sides or [None])
+        for e in routine.exercises
+        if e.movement is Movement.SELF_PACED
+    )
+    assert summary.active_seconds == pytest.approx(timed + 3 * reps_at_own_pace)
