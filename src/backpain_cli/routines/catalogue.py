@@ -22,7 +22,6 @@ from backpain_cli.routines.names import (
 )
 from backpain_cli.text import did_you_mean
 
-
 EXAMPLES_FOLDER = "examples"  # in the built-in routines: examples of the format
 
 
@@ -75,9 +74,7 @@ def find_routine_files(locations: Locations) -> list[RoutineFile]:
     examples, _ = _files_in(locations.builtin_routines / EXAMPLES_FOLDER)
     users, unplayable = _files_in(locations.user_routines)
     found = {name: RoutineFile(name, path, Origin.EXAMPLE) for name, path in examples.items()}
-    found.update(
-        {name: RoutineFile(name, path, Origin.BUILTIN) for name, path in builtins.items()}
-    )
+    found.update({name: RoutineFile(name, path, Origin.BUILTIN) for name, path in builtins.items()})
     for name, path in users.items():
         found[name] = RoutineFile(name, path, Origin.USER, builtins.get(name))
     marked = [
