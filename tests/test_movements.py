@@ -358,3 +358,22 @@ def test_only_plain_items_that_read_as_one_text_are_warned_of(loader: type) -> N
         "r.yaml:8:19: exercises[0].instructions: warning: reads as separate items 'Keep going' "
         "and 'then stop'; if you meant one text, put it in quotes: \"Keep going, then stop\""
     ]
+
+
+def test_json_of_a_movement_adds_its_keys_where_the_docs_say() -> None:
+    from backpain_cli.routines.summary import routine_json
+
+    data = routine_json(_load(PUMPS + "    tempo: steady\n" + SLIDES))
+    pumps, slides = data["exercises"]
+    keys = list(pumps)
+    assert keys[keys.index("hold_seconds") + 1 : keys.index("hold_seconds") + 4] == [
+        "movement",
+        "rep_seconds",
+        "tempo",
+    ]
+    assert keys[-1] == "untimed_steps"
+    assert (pumps["movement"], pumps["rep_seconds"], pumps["tempo"]) == ("paced", 2, "steady")
+    assert (slides["movement"], slides["rep_seconds"], slides["untimed_steps"]) == ("self", None, 1)
+    assert data["untimed_steps"] == 1
+    assert [s["kind"] for s in data["segments"]].count("self_paced") == 1
+    assert [s["duration_seconds"] for s in data["segments"] if s["kind"] == "move"] == [2, 2, 2]
