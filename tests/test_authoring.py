@@ -129,11 +129,15 @@ def test_new_copies_a_builtin_renamed(runner: CliRunner, user_routines: Path) ->
     original = (BUILTIN_ROUTINES / "upper-back-chair.yaml").read_text()
     assert text == (
         "# desk: your copy of the built-in routine 'upper-back-chair', made by `backpain new`.\n"
-        + original.replace("name: upper-back-chair\n", "name: desk\n")
+        + original.replace("name: upper-back-chair\n", "name: desk\n").replace(
+            "title: Upper back relief at your desk\n",
+            "title: Upper back relief at your desk (desk)\n",
+        )
     )
     shown = json.loads(runner.invoke(cli, ["show", "desk", "--json"]).stdout)
     builtin = json.loads(runner.invoke(cli, ["show", "upper-back-chair", "--json"]).stdout)
     assert shown["name"] == "desk"
+    assert shown["title"] == builtin["title"] + " (desk)"  # `list` tells the two apart
     assert shown["total_seconds"] == builtin["total_seconds"]
 
 
@@ -157,7 +161,8 @@ def test_new_copies_a_file_by_path(runner: CliRunner, tmp_path: Path, user_routi
     result = runner.invoke(cli, ["new", "patient", "--from", str(source)])
     assert result.exit_code == 0
     assert (user_routines / "patient.yaml").read_text() == (
-        f"# patient: your copy of {source}, made by `backpain new`.\n" + source.read_text()
+        f"# patient: your copy of {source}, made by `backpain new`.\n"
+        + source.read_text().replace("For a patient", "For a patient (patient)")
     )
 
 
@@ -201,11 +206,26 @@ def test_new_reports_a_folder_it_cannot_write(runner: CliRunner, home: Path) -> 
     assert result.stderr.startswith(f"backpain: cannot write {home / 'routines' / 'x.yaml'}: ")
 
 
+@pytest.mark.parametrize(
+    ("line", "copied"),
+    [
+        ("title: T", "title: T (new)"),
+        ("title: T  # a comment", "title: T (new)  # a comment"),
+        ('title: "T: quoted"', 'title: "T: quoted"'),
+        ("title: >-", "title: >-"),
+        ("title: " + "x" * 95, "title: " + "x" * 95),  # (new) would pass 100 characters
+    ],
+)
+def test_a_copy_marks_its_title_when_it_safely_can(line: str, copied: str) -> None:
+    text = f"version: 1\n{line}\nexercises:\n  - use: x\n"
+    assert copied_routine(text, name="new", origin="o").splitlines()[2] == copied
+
+
 def test_copied_routine_only_renames_the_top_level_name() -> None:
     text = "version: 1\nname: old\ntitle: T\nexercises:\n  - name: keep\n"
     assert copied_routine(text, name="new", origin="o") == (
         "# new: your copy of o, made by `backpain new`.\n"
-        "version: 1\nname: new\ntitle: T\nexercises:\n  - name: keep\n"
+        "version: 1\nname: new\ntitle: T (new)\nexercises:\n  - name: keep\n"
     )
 
 
@@ -420,7 +440,7 @@ def test_edit_exercises_without_a_library(runner: CliRunner, user_routines: Path
     assert result.exit_code == 2
     assert result.stderr == (
         f"backpain: you have no exercise library yet ({user_routines / 'exercises.yaml'}); "
-        'write one as described in docs/routine-format.md, "Reusing exercises"\n'
+        'write one as described in `backpain help format`, "Reusing exercises"\n'
     )
 
 

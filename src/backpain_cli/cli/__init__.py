@@ -68,6 +68,10 @@ COMMANDS = {
     "schema": Entry(
         "backpain_cli.cli.catalogue:schema", "Print the JSON Schema of routine files, for editors."
     ),
+    "help": Entry(
+        "backpain_cli.cli.guide:help_command",
+        "Print a guide (format, json...) or a command's help.",
+    ),
     "completion": Entry(
         "backpain_cli.cli.completion:completion_command",
         "Print the shell completion script for bash, zsh or fish.",

@@ -41,7 +41,7 @@ def list_command() -> None:
 @click.command()
 @click.argument("routine", shell_complete=complete_routines)
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print stable JSON (see docs/json-output.md)."
+    "--json", "as_json", is_flag=True, help="Print stable JSON (see `backpain help json`)."
 )
 @click.option(
     "--format",
@@ -203,7 +203,7 @@ def validate(files: tuple[str, ...]) -> None:
     Each problem is printed as `path:line:column: key.path: what is wrong`.
     Exit status is 0 when every file is valid and 2 when any is not. A file
     named exercises.yaml is checked as an exercise library (see `use` in
-    docs/routine-format.md).
+    `backpain help format`).
 
     \b
     Examples:

@@ -150,7 +150,7 @@ def editable_path(name: str, where: Locations) -> Path:
         if not library.is_file():
             raise BackpainError(
                 f"you have no exercise library yet ({library}); write one as described "
-                'in docs/routine-format.md, "Reusing exercises"'
+                'in `backpain help format`, "Reusing exercises"'
             )
         return library
     problem = check_name(name)

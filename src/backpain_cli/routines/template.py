@@ -15,8 +15,8 @@ _TEMPLATE = """\
 #   backpain start {name}       play it
 #   backpain edit {name}        change it (checked again when you save)
 #
-# Times are in seconds. Lines starting with # are comments. Every key is described in
-# docs/routine-format.md; `backpain schema` gives editors a JSON Schema.
+# Times are in seconds. Lines starting with # are comments. Every key is described by
+# `backpain help format`; `backpain schema` gives editors a JSON Schema.
 # Ask your physical therapist which exercises and doses are right for you.
 version: 1
 title: {title}
@@ -55,6 +55,9 @@ exercises:
 """
 
 _NAME_LINE = re.compile(r"^name:[^\n]*$", re.MULTILINE)
+_TITLE_LINE = re.compile(
+    r"^title:[ \t]*(?P<value>[^#\n]*?)(?P<comment>[ \t]+#[^\n]*)?[ \t]*$", re.MULTILINE
+)
 
 
 def routine_template(name: str) -> str:
@@ -64,6 +67,17 @@ def routine_template(name: str) -> str:
 
 
 def copied_routine(text: str, *, name: str, origin: str) -> str:
-    """A routine file's text renamed to NAME, with a first line saying where it came from."""
+    """A routine file's text renamed to NAME, with a first line saying where it came from,
+    and its title marked as NAME's, so `list` does not show two identical titles."""
     renamed = _NAME_LINE.sub(f"name: {name}", text, count=1)
+    renamed = _TITLE_LINE.sub(lambda line: _titled(line, name), renamed, count=1)
     return f"# {name}: your copy of {origin}, made by `backpain new`.\n{renamed}"
+
+
+def _titled(line: re.Match[str], name: str) -> str:
+    """`title: T` as `title: T (NAME)`; a quoted or block title, or one that would pass
+    the format's 100 characters, is left as it is."""
+    value, comment = line["value"], line["comment"] or ""
+    if value[:1] in ("'", '"', "|", ">", "") or len(value) + len(name) + 3 > 100:
+        return line[0]
+    return f"title: {value} ({name}){comment}"
