@@ -363,6 +363,15 @@ Adherence
   upper-back (2 per day, with upper-back-chair): 4 of 14 this week, 6 due so far; \
 the 4 weeks before: 4 of 18 (22 %), from Sat 2026-10-24
 
+Calendar, last 12 weeks
+  upper-back (2 per day, with upper-back-chair)
+              Mo Tu We Th Fr Sa Su
+  2026-10-19                 ## ##
+  2026-10-26  .. ++ .. .. .. .. ..
+  2026-11-02  ## ++ ++
+  ## all due done  ++ some  .. none  -- not due  (blank: before your first session, \
+or to come)
+
 Sessions per week (completed + partial)
   week of 2026-10-19    4 + 0   ####
   week of 2026-10-26    0 + 1   .
@@ -374,6 +383,20 @@ Pain, last 5 days (0 none to 10 worst; the mean of each day's check-ins)
   Mon 2026-11-02   3.5  #######
   Tue 2026-11-03   2.5  #####
   Wed 2026-11-04   2.0  ####
+  Before (o) and after (*) a session, Sat 2026-10-31 to Wed 2026-11-04:
+    10 |
+       |
+     8 |
+       |
+     6 |
+       |
+     4 |       o
+       |        * o  o
+     2 |           *
+       |              *
+     0 |
+       +---------------
+         Sa Su Mo Tu We
 Average change per session, last 5 days: -1.3 (over 3 sessions with both check-ins; \
 negative is less pain)
 """

@@ -300,7 +300,7 @@ def test_routines_in_use_most_recent_first_within_28_days() -> None:
 # -- pain -------------------------------------------------------------------------
 
 
-def test_pain_by_day_means_all_ratings_of_the_local_day() -> None:
+def test_pain_by_day_means_all_ratings_of_the_local_day_and_each_side() -> None:
     now = at("2026-11-02 09:00", BERLIN)
     sessions = [
         session(at("2026-10-30 08:00", BERLIN), pain=(8, 6)),  # before the window
@@ -310,9 +310,9 @@ def test_pain_by_day_means_all_ratings_of_the_local_day() -> None:
         session(at("2026-11-03 08:00", BERLIN), pain=(1, 1)),  # after today
     ]
     assert pain_by_day(sessions, now=now, zone=BERLIN, days=3) == [
-        DayPain(date(2026, 10, 31), 5.0, 3),
+        DayPain(date(2026, 10, 31), 5.0, 3, before=5.5, after=4.0),
         DayPain(date(2026, 11, 1), None, 0),
-        DayPain(date(2026, 11, 2), 2.0, 1),
+        DayPain(date(2026, 11, 2), 2.0, 1, before=None, after=2.0),
     ]
 
 

@@ -198,32 +198,45 @@ def forget_command(session: int, yes: bool) -> None:
     show_default=True,
     help="Days of the pain chart.",
 )
-def stats_command(weeks: int, days: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the same figures as stable JSON.")
+def stats_command(weeks: int, days: int, as_json: bool) -> None:
     """Sessions per week, streaks, adherence to each routine's frequency, and the pain trend.
 
-    A session counts for streaks and adherence when it was completed. The pain
-    chart shows the mean of each day's check-ins (0 none, 10 worst) and the
-    average change from before to after a session.
+    A session counts for streaks and adherence when it was completed. A calendar
+    of the last 12 weeks marks each day: ## all due done, ++ some, .. none, -- not
+    due (blank before your first session). The pain list shows the mean of each
+    day's check-ins (0 none, 10 worst), the chart each day's pain before (o) and
+    after (*) a session, and the average change from before to after a session.
 
     \b
     Examples:
       backpain stats
       backpain stats --weeks 12 --days 30
+      backpain stats --json | jq '.adherence[].this_week.percent'
     """
     from backpain_cli.history.overview import stats_view
     from backpain_cli.history.views import stats_text
 
     store = read_history()
     view = None
+    zone = common.user_zone()
+    now = common.utc_now()
     if store is not None:
         view = stats_view(
             store,
-            now=common.utc_now(),
-            zone=common.user_zone(),
+            now=now,
+            zone=zone,
             weeks=weeks,
             days=days,
             lookup=_routine_lookup(),
         )
+    if as_json:
+        from backpain_cli.history.stats import today_in
+        from backpain_cli.history.views import stats_json
+        from backpain_cli.text import dumps_json
+
+        click.echo(dumps_json(stats_json(view, zone, today=today_in(now, zone))))
+        return
     click.echo(NOTHING_RECORDED if view is None else stats_text(view, styled=styled_output()))
 
 

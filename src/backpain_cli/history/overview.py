@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from backpain_cli.history import stats
 
+CALENDAR_WEEKS = 12  # the calendar of `stats`: the last 12 weeks, this week last
+
 if TYPE_CHECKING:
     from backpain_cli.history.store import History
     from backpain_cli.history.views import StatsView
@@ -136,7 +138,7 @@ def stats_view(
     from backpain_cli.history.views import StatsView
 
     # Whole records only for the weeks and days shown; start times for streaks.
-    window = now - timedelta(days=max(7 * weeks, days, 7 * 5, 30) + 8)
+    window = now - timedelta(days=max(7 * weeks, days, 7 * 5, 7 * CALENDAR_WEEKS, 30) + 8)
     with store, store.snapshot():
         starts = store.completed_starts()
         sessions = store.sessions(since=window)
@@ -152,6 +154,10 @@ def stats_view(
         lookup=lookup,
     )
     adherence = []
+    calendars = []
+    today = stats.today_in(now, zone)
+    calendar_first = stats.week_start(today) - timedelta(weeks=CALENDAR_WEEKS - 1)
+    calendar_last = stats.week_start(today) + timedelta(days=6)
     for plan in planned:
         if plan.frequency is None:
             continue
@@ -166,6 +172,18 @@ def stats_view(
             for weeks, back in ((1, 0), (4, 1))
         )  # fmt: skip
         adherence.append((this_week, before))
+        calendars.append(
+            stats.day_marks(
+                plan.name,
+                plan.frequency,
+                sessions,
+                first=max(calendar_first, first) if first is not None else calendar_first,
+                last=calendar_last,
+                now=now,
+                zone=zone,
+                members=members,
+            )
+        )
     days_done = {stats.local_day(start, zone) for start in starts}
     pain = stats.pain_by_day(sessions, now=now, zone=zone, days=days)
     first_day = pain[0].day
@@ -178,6 +196,10 @@ def stats_view(
         change=stats.pain_change(
             [s for s in sessions if stats.local_day(s.started, zone) >= first_day]
         ),
+        calendars=calendars,
+        calendar_start=calendar_first,
+        calendar_weeks=CALENDAR_WEEKS,
+        today=today,
     )
 
 

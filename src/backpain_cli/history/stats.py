@@ -370,6 +370,8 @@ class DayPain:
     day: date
     mean: float | None  # mean of every rating given that day; None: no check-in
     ratings: int
+    before: float | None = None  # mean of the day's ratings before a session
+    after: float | None = None  # mean of the day's ratings after a session
 
 
 def pain_by_day(
@@ -378,20 +380,29 @@ def pain_by_day(
     """Each of the last `days` days (today last): the mean of its pain ratings."""
     today = today_in(now, zone)
     first = today - timedelta(days=days - 1)
-    ratings: dict[date, list[int]] = {}
+    befores: dict[date, list[int]] = {}
+    afters: dict[date, list[int]] = {}
     for session in sessions:
         day = local_day(session.started, zone)
         if not first <= day <= today:
             continue
-        for value in (session.pain_before, session.pain_after):
-            if value is not None:
-                ratings.setdefault(day, []).append(value)
+        if session.pain_before is not None:
+            befores.setdefault(day, []).append(session.pain_before)
+        if session.pain_after is not None:
+            afters.setdefault(day, []).append(session.pain_after)
     trend = []
     for offset in range(days):
         day = first + timedelta(days=offset)
-        values = ratings.get(day, [])
-        trend.append(DayPain(day, sum(values) / len(values) if values else None, len(values)))
+        before, after = befores.get(day, []), afters.get(day, [])
+        values = before + after
+        trend.append(
+            DayPain(day, _mean(values), len(values), before=_mean(before), after=_mean(after))
+        )
     return trend
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 @dataclass(frozen=True)

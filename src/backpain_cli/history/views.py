@@ -13,12 +13,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
 
 from backpain_cli.history.records import ExerciseTally, SessionRecord, tally
-from backpain_cli.history.stats import Adherence, DayPain, Due, PainChange, Streaks, WeekCount
+from backpain_cli.history.stats import (
+    Adherence,
+    DayMark,
+    DayPain,
+    Due,
+    PainChange,
+    Streaks,
+    WeekCount,
+)
 from backpain_cli.history.zone import zone_name
 from backpain_cli.routines.model import format_duration
 from backpain_cli.text import clean_line
@@ -271,6 +279,12 @@ class StatsView:
     pain: list[DayPain]
     sparkline: list[DayPain]  # a longer pain window, one character a day
     change: PainChange
+    # One list of day marks per plan in `adherence` (same order), from `calendar_start`
+    # (a Monday) or the plan's first session, to the Sunday of this week.
+    calendars: list[list[DayMark]] = field(default_factory=list)
+    calendar_start: date | None = None
+    calendar_weeks: int = 12
+    today: date | None = None
 
 
 def _plural(count: int, word: str) -> str:
@@ -298,10 +312,15 @@ def _signed(value: float) -> str:
     return f"{value:+.1f}" if value else "0.0"
 
 
+def _plan_text(plan: Adherence) -> str:
+    """`2 per day, with upper-back-chair`."""
+    return f"{plan.frequency}" + (f", with {', '.join(plan.variants)}" if plan.variants else "")
+
+
 def _adherence_line(now: Adherence, before: Adherence) -> str:
     """`upper-back (2 per day, with upper-back-chair): 9 of 14 this week, ...`; days
     before the plan's first session are not counted, and the line says from when."""
-    plan = f"{now.frequency}" + (f", with {', '.join(now.variants)}" if now.variants else "")
+    plan = _plan_text(now)
     first = now.counted_from
     week = f"{now.done} of {now.target} this week, {now.due_so_far} due so far"
     if first is not None and first > now.start:
@@ -339,6 +358,19 @@ def stats_text(view: StatsView, *, styled: bool) -> str:
     for now, before in view.adherence:
         lines.append(_adherence_line(now, before))
 
+    if view.calendars and view.calendar_start is not None:
+        from backpain_cli.history.pictures import calendar_legend, calendar_lines
+
+        weeks = view.calendar_weeks
+        lines.append("")
+        lines.append(_bold(f"Calendar, last {weeks} weeks", styled))
+        for (plan, _), marks in zip(view.adherence, view.calendars, strict=True):
+            lines.append(f"  {plan.routine} ({_plan_text(plan)})")
+            lines.extend(
+                calendar_lines(marks, start=view.calendar_start, weeks=weeks, styled=styled)
+            )
+        lines.append(calendar_legend(styled=styled))
+
     lines.append("")
     lines.append(_bold("Sessions per week (completed + partial)", styled))
     largest = max(week.total for week in view.weeks)
@@ -365,6 +397,16 @@ def stats_text(view: StatsView, *, styled: bool) -> str:
             else:
                 bar = _bar(round(day.mean * 2), styled)
                 lines.append(f"  {_day(day.day)}  {day.mean:4.1f}  {bar}".rstrip())
+    from backpain_cli.history.pictures import AFTER, BEFORE, chart_days, pain_chart
+
+    chart = pain_chart(view.pain, styled=styled)
+    if chart:
+        shown = chart_days(view.pain)
+        lines.append(
+            f"  Before ({BEFORE}) and after ({AFTER}) a session, "
+            f"{_day(shown[0].day)} to {_day(shown[-1].day)}:"
+        )
+        lines.extend(chart)
     if styled and any(day.mean is not None for day in view.sparkline):
         lines.append(f"  last {len(view.sparkline)} days: ▕{sparkline(view.sparkline)}▏")
     label = f"Average change per session, last {len(view.pain)} days:"
@@ -377,6 +419,78 @@ def stats_text(view: StatsView, *, styled: bool) -> str:
             "negative is less pain)"
         )
     return "\n".join(lines)
+
+
+def _kept_json(kept: Adherence) -> dict[str, Any]:
+    return {
+        "start": kept.start.isoformat(),
+        "days": kept.days,
+        "done": kept.done,
+        "target": kept.target,
+        "due_so_far": kept.due_so_far,
+        "percent": kept.percent,
+        "counted": kept.started,
+    }
+
+
+def _mean(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def stats_json(view: StatsView | None, zone: tzinfo, *, today: date) -> dict[str, Any]:
+    """The figures of `stats` as stable JSON (format 1, docs/json-output.md); the same
+    keys, empty, when nothing is recorded (`view` None)."""
+    if view is None:
+        view = StatsView([], Streaks(0, 0), [], [], [], PainChange(None, 0), today=today)
+    plans = []
+    calendars = view.calendars or [[] for _ in view.adherence]
+    for (now, before), marks in zip(view.adherence, calendars, strict=True):
+        plans.append(
+            {
+                "plan": now.routine,
+                "frequency": {"times": now.frequency.times, "per": now.frequency.period.value},
+                "variants": list(now.variants),
+                "counted_from": now.counted_from.isoformat() if now.counted_from else None,
+                "this_week": _kept_json(now),
+                "weeks_before": _kept_json(before),
+                "calendar": [
+                    {
+                        "day": mark.day.isoformat(),
+                        "state": mark.state.value,
+                        "completed": mark.completed,
+                        "begun": mark.begun,
+                    }
+                    for mark in marks
+                ],
+            }
+        )
+    streak_end = view.streaks.longest_end
+    return {
+        "format": JSON_FORMAT,
+        "time_zone": zone_name(zone),
+        "today": (view.today or today).isoformat(),
+        "weeks": [
+            {"start": week.start.isoformat(), "completed": week.completed, "partial": week.partial}
+            for week in view.weeks
+        ],
+        "streaks": {
+            "current": view.streaks.current,
+            "longest": view.streaks.longest,
+            "longest_end": streak_end.isoformat() if streak_end else None,
+        },
+        "adherence": plans,
+        "pain": [
+            {
+                "day": day.day.isoformat(),
+                "mean": _mean(day.mean),
+                "before": _mean(day.before),
+                "after": _mean(day.after),
+                "ratings": day.ratings,
+            }
+            for day in view.pain
+        ],
+        "pain_change": {"mean": _mean(view.change.mean), "sessions": view.change.sessions},
+    }
 
 
 # -- today ------------------------------------------------------------------------
