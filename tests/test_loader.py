@@ -779,6 +779,43 @@ def test_layout_and_joiners_stay_allowed(loader: type) -> None:
     assert routine.exercises[0].instructions == ("One two three\u00ad",)
 
 
+def test_four_hours_is_the_longest_routine() -> None:
+    four_hours = BASE.replace("hold: 5", "hold: 600\n    reps: 24\n    rest: 0\n    prepare: 0")
+    assert parse_routine(four_hours, "r.yaml", default_name="r").exercises[0].reps == 24
+    assert problems(four_hours.replace("rest: 0", "rest: 1")) == (
+        "r.yaml:4:3: exercises: together take 4:00:23, rests and get-ready time included; a "
+        "routine may take at most 4 hours: split it into shorter routines"
+    )
+
+
+def test_the_longest_routine_the_keys_allow_is_refused_fast() -> None:
+    exercise = (
+        "  - {{id: e{0}, name: E, hold: 600, reps: 100, sets: 20, rest: 600, set_rest: 900, "
+        "sides: [left, right], instructions: [Go.]}}\n"
+    )
+    text = "version: 1\ntitle: T\nexercises:\n" + "".join(map(exercise.format, range(50)))
+    start = time.perf_counter()
+    assert problems(text).startswith("r.yaml:4:3: exercises: together take 6")
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize(
+    ("written", "fix"),
+    [("010", "10"), ("0010", "10"), ("+010", "10"), ("08", "8"), ("-07", "-7"), ("00", "0")],
+)
+def test_leading_zeros_are_refused_with_the_fix(written: str, fix: str, loader: type) -> None:
+    assert problems(BASE.replace("hold: 5", f"hold: {written}"), loader) == (
+        f"r.yaml:6:11: exercises[0].hold: must be a whole number of seconds without leading "
+        f"zeros, got '{written}'; write {fix}"
+    )
+    assert problems(BASE.replace("version: 1", f"version: {written}"), loader).startswith(
+        f"r.yaml:1:10: version: must be a whole number without leading zeros, got '{written}'"
+    )
+    # Quoted, it is text, as before.
+    assert "got text '08'" in problems(BASE.replace("hold: 5", "hold: '08'"), loader)
+
+
 def test_control_characters_are_exactly_the_ones_yaml_refuses() -> None:
     import yaml.reader
 

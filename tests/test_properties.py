@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from backpain_cli.cli import cli
 from backpain_cli.errors import RoutineError
-from backpain_cli.routines.format import DEFAULTS_KEYS, DOSE_KEYS
+from backpain_cli.routines.format import DEFAULTS_KEYS, DOSE_KEYS, MAX_ROUTINE_SECONDS
 from backpain_cli.routines.loader import load_routine, parse_routine
 from backpain_cli.routines.model import (
     DEFAULT_DISCLAIMER,
@@ -125,8 +125,15 @@ def _list(draw: st.DrawFn, values: list[str], indent: str) -> str:
     return "\n" + "\n".join(f"{indent}- {value}" for value in values)
 
 
+def written_routines() -> st.SearchStrategy[Written]:
+    """Valid routines: the format's every key and range, and at most 4 hours in all."""
+    return _written_routines().filter(
+        lambda written: build_timeline(written.routine).total <= MAX_ROUTINE_SECONDS
+    )
+
+
 @st.composite
-def written_routines(draw: st.DrawFn) -> Written:
+def _written_routines(draw: st.DrawFn) -> Written:
     defaults = draw(st.dictionaries(st.sampled_from(sorted(DEFAULTS_KEYS)), st.none(), max_size=6))
     defaults = {key: draw(_dose(key)) for key in defaults}
     count = draw(st.integers(1, 4))

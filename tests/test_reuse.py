@@ -181,6 +181,9 @@ def test_bad_use_entries() -> None:
         "mine.yaml:6:5: exercises[1].instructions: a `use` entry keeps the steps of the exercise "
         "it uses; to change them, write the exercise out in full (id, name, instructions) "
         "instead of `use`",
+        # a duplicate id is reported even when the first has problems of its own
+        "mine.yaml:7:5: exercises[2].id: duplicate id 'scapular-squeeze' (also exercises[1]); "
+        "give this one an `id` of its own",
         "mine.yaml:8:11: exercises[2].hold: must be between 1 and 600 seconds, got 0",
         "mine.yaml:10:5: exercises[4].id: duplicate id 'thoracic-rotation' (also exercises[3]); "
         "give this one an `id` of its own",

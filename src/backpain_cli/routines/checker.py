@@ -21,6 +21,7 @@ from backpain_cli.routines.format import (
     EXERCISE_KEYS,
     FORMAT_VERSION,
     FREQUENCY_PATTERN,
+    MAX_ROUTINE_SECONDS,
     MOVEMENT_KEYS,
     ROUTINE_KEYS,
     SLUG_PATTERN,
@@ -37,7 +38,9 @@ from backpain_cli.routines.model import (
     Period,
     Routine,
     Side,
+    format_duration,
 )
+from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.text import BIDI_CONTROLS, character_name, did_you_mean, is_unsafe
 
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -54,6 +57,7 @@ _TYPE_NAMES = {
     "tag:yaml.org,2002:seq": "a list",
 }
 _DECIMAL = re.compile(r"[-+]?[0-9]+")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 _SURROGATE = r"[\ud800-\udfff]"
 
 
@@ -192,6 +196,13 @@ class Checker:
 
     def integer(self, node: Node, key_path: str, spec: Key) -> int | None:
         expected = "a whole number" + (f" of {spec.unit}" if spec.unit else "")
+        if isinstance(node, ScalarNode) and not node.style and _LEADING_ZERO.fullmatch(node.value):
+            # YAML 1.1 reads 010 and +010 as 8 (octal) and 08 as text; editors read 10.
+            sign = "-" if node.value.startswith("-") else ""
+            plain = sign + (node.value.lstrip("+-").lstrip("0") or "0")
+            message = f"must be {expected} without leading zeros, got '{_clip(node.value)}'"
+            self.report(node, key_path, f"{message}; write {_clip(plain)}")
+            return None
         if not isinstance(node, ScalarNode) or node.tag != _INT_TAG:
             self.report(node, key_path, f"must be {expected}, got {_describe(node)}")
             return None
@@ -308,7 +319,7 @@ class Checker:
         if "frequency" in values:
             times, _, period = values["frequency"].split()
             frequency = Frequency(int(times), Period(period))
-        return Routine(
+        routine = Routine(
             name=values.get("name") or default_name,
             title=values["title"],
             exercises=tuple(exercises),
@@ -320,6 +331,17 @@ class Checker:
             counts_as=counts_as,
             content=content,
         )
+        total = build_timeline(routine).total  # as `show` totals it, get-ready time included
+        if total > MAX_ROUTINE_SECONDS:
+            self.report(
+                keys["exercises"],
+                "exercises",
+                f"together take {format_duration(total)}, rests and get-ready time included; "
+                f"a routine may take at most {MAX_ROUTINE_SECONDS // 3600} hours: split it "
+                "into shorter routines",
+            )
+            return None
+        return routine
 
     def defaults(self, node: Node) -> dict[str, int]:
         keys = self.mapping(node, "defaults", DEFAULTS_KEYS) or {}
@@ -367,9 +389,13 @@ class Checker:
             key_path = f"exercises[{index}]"
             entry = self.entry(item, key_path)
             exercise_id = entry.id
-            if entry.values is not None and exercise_id is not None:
+            if exercise_id is not None:  # even when the entry has other problems
                 if exercise_id in seen:
-                    hint = "" if "id" in entry.values else "; give this one an `id` of its own"
+                    hint = (
+                        ""
+                        if _key_node(item, "id") is not None
+                        else "; give this one an `id` of its own"
+                    )
                     self.report(
                         item,
                         f"{key_path}.id",

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 1024 * 1024
+MAX_ROUTINE_SECONDS = 4 * 60 * 60  # a whole routine, as `show` totals it
 MAX_NESTING = 20  # levels of mappings and lists; a routine needs 5
 MAX_IMAGE_BYTES = 512 * 1024  # a clear line drawing or photo is far smaller
 IMAGE_PATTERN = r"^(?![/\\])(?![A-Za-z]:).*\.([sS][vV][gG]|[pP][nN][gG]|[jJ][pP][eE]?[gG])$"
@@ -125,7 +126,12 @@ ROUTINE_KEYS: dict[str, Key] = {
         "`upper-back`); not with `frequency`.",
     ),
     "defaults": Key("map", "Dose defaults for every exercise (hold, reps, sets, rests...)."),
-    "exercises": Key("list", "The exercises, in order.", True, max_items=50),
+    "exercises": Key(
+        "list",
+        "The exercises, in order; together at most 4 hours, rests and get-ready time included.",
+        True,
+        max_items=50,
+    ),
 }
 
 # -- reuse (`- use: ID` entries and exercises.yaml) -------------------------------------
