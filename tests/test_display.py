@@ -11,23 +11,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.screen import Screen
 
-from backpain_cli.player.display import (
-    AFTERCARE,
-    LiveScreen,
-    NoticeLine,
-    PlainLog,
-    PlayerScreen,
-    big_digits,
-    big_height,
-    big_width,
-    countdown_text,
-    fit_scale,
-    key_line,
-    next_text,
-    plain_lines,
-    stamp,
-    summary_view,
-)
+from backpain_cli.player.bigtext import big_digits, big_height, big_width, fit_scale
 from backpain_cli.player.engine import (
     BINDINGS,
     Binding,
@@ -45,6 +29,11 @@ from backpain_cli.player.engine import (
     Summary,
     Tick,
 )
+from backpain_cli.player.layout import PlayerScreen
+from backpain_cli.player.live import LiveScreen, NoticeLine
+from backpain_cli.player.plain import PlainLog, plain_lines, stamp
+from backpain_cli.player.summary import AFTERCARE, summary_view
+from backpain_cli.player.words import countdown_text, key_line, next_text
 from backpain_cli.routines.model import Exercise, Routine, Side
 from backpain_cli.routines.timeline import SegmentKind, build_timeline
 

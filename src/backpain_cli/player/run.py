@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from backpain_cli.player.display import NoticeLine
     from backpain_cli.player.engine import Binding, Listener, Player, Summary, Wait
     from backpain_cli.player.keys import Keys
+    from backpain_cli.player.live import NoticeLine
     from backpain_cli.player.pictures import GetReadyPictures
     from backpain_cli.player.sound import Chime
     from backpain_cli.player.speech import SpeechCues
@@ -75,9 +75,9 @@ def play(
     """
     import time
 
-    from backpain_cli.player.display import summary_view
     from backpain_cli.player.engine import BINDINGS, Player
     from backpain_cli.player.keys import key_reader
+    from backpain_cli.player.summary import summary_view
     from backpain_cli.routines.timeline import build_timeline
 
     start_at = exercise_number(routine, options.from_exercise)
@@ -127,7 +127,7 @@ def _plain_screen(
     keys: Keys, bindings: Sequence[Binding], notice_line: NoticeLine | None
 ) -> Iterator[_Screen]:
     from backpain_cli.console import make_console
-    from backpain_cli.player.display import PlainLog
+    from backpain_cli.player.plain import PlainLog
 
     log = PlainLog(
         click.echo,

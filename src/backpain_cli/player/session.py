@@ -69,8 +69,8 @@ class SessionTracking:
     ) -> None:
         from backpain_cli.history.recorder import Recorder
         from backpain_cli.history.store import open_for_recording
-        from backpain_cli.player.display import NoticeLine
         from backpain_cli.player.engine import BINDINGS
+        from backpain_cli.player.live import NoticeLine
         from backpain_cli.player.pain import PainKeys
 
         self.store: History | None = None
