@@ -369,3 +369,39 @@ def test_adherence_counts_from_the_first_session(runner: CliRunner, home: Path) 
     assert "Counted from Fri 20 Nov, the first session of this plan." in words
     html = report(runner)
     assert html.count('<g class="day ') == 10
+
+
+def test_report_numbers_equal_stats_json_for_the_same_period(runner: CliRunner, home: Path) -> None:
+    import json
+
+    floor = twice_daily(days=200, now=NOW, missed=0.3)
+    chair = [
+        SessionRecord(**{**vars(s), "routine": "upper-back-chair", "counts_as": "upper-back"})
+        for s in twice_daily(days=200, now=NOW, seed=7, missed=0.7)
+    ]
+    record(home, floor + chair)
+    result = runner.invoke(cli, ["stats", "--json", "--days", "7"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.output)
+    [plan] = shown["adherence"]
+    assert plan["variants"] == ["upper-back-chair"]
+    # This (finished) week: the report from its Monday says the same numbers.
+    week = plan["this_week"]
+    assert week["start"] == "2026-11-23" and week["due_so_far"] == week["target"] == 14
+    html = report(runner, "--since", "2026-11-23")
+    words = parse(html).words
+    assert f"{week['done']} of {week['due_so_far']} due sessions, {week['percent']} %" in words
+    # The pain change over the same 7 days.
+    change = shown["pain_change"]
+    assert change["sessions"] > 0
+    direction = "lower" if change["mean"] < 0 else "higher"
+    assert (
+        f"Pain after a session was on average {abs(change['mean']):.1f} points {direction} "
+        f"than before ({change['sessions']} sessions with both ratings)."
+    ) in words
+    # The 12-week calendar: the report over 12 weeks marks every day alike.
+    twelve = report(runner, "--since", "12w")
+    drawn = re.findall(r'<g class="day ([a-z-]+)', twelve)
+    assert plan["calendar"][0]["day"] == "2026-09-07"  # 12w before this Sunday: a Monday
+    assert drawn == [day["state"] for day in plan["calendar"]]
+    assert len(drawn) == 84 and {"done", "partly"} <= set(drawn)
