@@ -21,11 +21,6 @@ from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
 from backpain_cli.routines.model import Routine
 from backpain_cli.text import clean_line, did_you_mean
 
-if sys.version_info >= (3, 11):  # pragma: no cover - one branch per Python version
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 MAX_CONFIG_BYTES = 64 * 1024
 _PREPARE = DOSE_KEYS["prepare"]
 
@@ -152,6 +147,11 @@ def read_config(path: Path) -> dict[str, object]:
 
 def parse_config(text: str, shown: str, *, base_dir: Path) -> dict[str, object]:
     """Check TOML text; relative paths in it are taken from `base_dir`."""
+    if sys.version_info >= (3, 11):  # pragma: no cover - one branch per Python version
+        import tomllib  # only when there is a config file: not on every start
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -325,8 +325,11 @@ def track_session(
     def report(message: str) -> None:
         click.echo(f"backpain: {message}", err=True)
 
-    zone = common.user_zone()
-    today = common.utc_now().astimezone(zone).date()
+    resume_since = None
+    if resume:  # the time zone (zoneinfo) only when it is needed: not before every start
+        zone = common.user_zone()
+        today = common.utc_now().astimezone(zone).date()
+        resume_since = datetime.combine(today, time(), tzinfo=zone)
     return SessionTracking(
         routine,
         history_file=locations().history_file if options.history else None,
@@ -338,5 +341,5 @@ def track_session(
         note=note,
         ask_note=ask_note_line if ask_note and options.check_in and can_ask() else None,
         counts_as=plan_of(routine, report),
-        resume_since=datetime.combine(today, time(), tzinfo=zone) if resume else None,
+        resume_since=resume_since,
     )

@@ -42,7 +42,6 @@ import contextlib
 import importlib
 import os
 import select
-import shutil
 import signal
 import sys
 import time
@@ -304,6 +303,8 @@ def windows_console() -> Console:
 
 
 def _console_size() -> tuple[int, int]:
+    import shutil  # Windows only; shutil costs a few ms at start-up elsewhere
+
     size = shutil.get_terminal_size()
     return size.columns, size.lines
 

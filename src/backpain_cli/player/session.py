@@ -67,8 +67,6 @@ class SessionTracking:
         counts_as: str = "",
         resume_since: datetime | None = None,
     ) -> None:
-        from backpain_cli.history.recorder import Recorder
-        from backpain_cli.history.store import open_for_recording
         from backpain_cli.player.engine import BINDINGS
         from backpain_cli.player.live import NoticeLine
         from backpain_cli.player.pain import PainKeys
@@ -86,7 +84,9 @@ class SessionTracking:
                 "marked as sped up)"
             )
             history_file = None
-        if history_file is not None:
+        if history_file is not None:  # history's modules only when there is a history
+            from backpain_cli.history.store import open_for_recording
+
             self.store, warning = open_for_recording(history_file)
             if warning:
                 report(warning)
@@ -106,6 +106,8 @@ class SessionTracking:
         self.notice_line = NoticeLine()
         self.recorder: Recorder | None = None
         if self.store is not None:
+            from backpain_cli.history.recorder import Recorder
+
             self.recorder = Recorder(
                 self.store,
                 routine=routine,

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import logging
-import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -124,6 +122,8 @@ def load_playsound() -> PlayFile | None:
 
     Slow (it probes for players when imported): call it off the main thread.
     """
+    import logging  # here, on the sound thread: not before the first frame
+
     logger = logging.getLogger("playsound3")
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
         logger.addHandler(logging.NullHandler())
@@ -178,7 +178,9 @@ class AudioChime:
         self._load = load
         self._poll = poll
         self._notice = notice
-        self._requests: queue.SimpleQueue[_Request] = queue.SimpleQueue()
+        from queue import SimpleQueue  # only when there is sound to play
+
+        self._requests: SimpleQueue[_Request] = SimpleQueue()
         self._handles: list[SoundHandle] = []
         self._play: PlayFile | None = None
         self._failed = False
