@@ -4,14 +4,17 @@
 what it does after start-up. This script takes the source of `--baseline` (a commit;
 default: the last one with the hand-written composer) with `git archive`, and times both
 trees in turn (round-robin, so machine noise hits both alike): each round starts one
-process per tree that parses every built-in routine and a
-largest-allowed one (50 exercises) many times over and reports the
+process per tree that loads the same texts many times over and reports the
 median time per pass. Printed: the median of the rounds for each tree, and the ratio.
 
 Two measures per tree:
 
 - `compose`: text to YAML node tree, with the project's refusals (aliases, depth...),
-- `parse`:   text to a checked `Routine` (compose, then every key checked).
+  for the baseline's routine files and a largest-allowed routine (50 exercises);
+- `parse`:   that largest routine to a checked `Routine` (compose, then every key
+  checked; it has no `use:` entries, so neither tree's exercise library is read).
+
+Both trees get the same texts, so later format features do not change the inputs.
 
 Usage:  python benchmarks/loader.py [--baseline REV] [--rounds 7] [--passes 200]
 """
@@ -38,26 +41,23 @@ from pathlib import Path
 from backpain_cli.routines import loader
 
 passes = int(sys.argv[1])
-texts = [
-    (path.name, path.read_text("utf-8"))
-    for path in sorted(Path(sys.argv[2]).glob("*.yaml"))
-    if path.name != "exercises.yaml"
-]
-# The largest routine the format allows, every exercise written out in full.
-texts.append(("fifty.yaml", "version: 1\ntitle: Fifty exercises\nexercises:\n" + "".join(
+# The same texts for both trees: the baseline's routine files (every tree reads them)
+# and the largest routine the format allows, every exercise written out in full.
+texts = [(path.name, path.read_text("utf-8")) for path in sorted(Path(sys.argv[2]).glob("*.yaml"))]
+fifty = "version: 1\ntitle: Fifty exercises\nexercises:\n" + "".join(
     f"  - id: exercise-{i}\n    name: Exercise {i}\n    position: long sitting\n"
     f"    equipment: [towel]\n    hold: 30\n    reps: 3\n    sides: [left, right]\n"
     f"    instructions:\n      - Sit up tall.\n      - Reach forward slowly.\n"
     f"    cues: [Breathe out., 'Shoulders down']\n    caution: Stop if it hurts.\n"
-    for i in range(50))))
+    for i in range(50))
+texts.append(("fifty.yaml", fifty))
 
 def compose_all():
     for name, text in texts:
         loader.compose(text, name)
 
-def parse_all():
-    for name, text in texts:
-        loader.parse_routine(text, name, default_name=name)
+def parse_all():  # no `use:` entries, so no tree's own exercise library is read
+    loader.parse_routine(fifty, "fifty.yaml", default_name="fifty")
 
 result = {}
 for label, work in (("compose", compose_all), ("parse", parse_all)):
@@ -85,9 +85,9 @@ def extract(revision: str, into: Path) -> Path:
     return into
 
 
-def measure(tree: Path, passes: int) -> dict[str, float]:
+def measure(tree: Path, texts: Path, passes: int) -> dict[str, float]:
     completed = subprocess.run(
-        [sys.executable, "-c", PROBE, str(passes), str(tree / "routines")],
+        [sys.executable, "-c", PROBE, str(passes), str(texts)],
         check=True,
         capture_output=True,
         text=True,
@@ -113,9 +113,10 @@ def main() -> None:
         }
         for _ in range(args.rounds):
             for name, tree in trees.items():
-                for label, seconds in measure(tree, args.passes).items():
+                texts = Path(folder) / "baseline" / "routines"
+                for label, seconds in measure(tree, texts, args.passes).items():
                     samples[name][label].append(seconds)
-    print(f"{'':24} {'compose':>12} {'parse':>12}   (ms per pass: built-ins + 50 exercises)")
+    print(f"{'':24} {'compose':>12} {'parse':>12}   (ms per pass)")
     medians = {
         name: {label: statistics.median(values) for label, values in by_label.items()}
         for name, by_label in samples.items()

@@ -682,6 +682,17 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert load_message(path) == f"{path}: cannot be read (Permission denied)"
 
 
+def test_a_file_removed_as_it_is_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "gone.yaml"
+    path.write_text(BASE)
+
+    def gone(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(Path, "open", gone)
+    assert load_message(path) == f"{path}: no such file"
+
+
 def test_read_error_without_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "odd.yaml"
     path.write_text(BASE)

@@ -475,3 +475,12 @@ def test_odd_numbers(number: str) -> None:
     text = (ROUTINES / "upper-back.yaml").read_text().replace("hold: 30", f"hold: {number}", 1)
     assume(text != (ROUTINES / "upper-back.yaml").read_text())
     _loads_or_refuses(text)
+
+
+@FAST
+@given(_written_routines())
+def test_the_loaders_quick_bound_is_never_below_the_timeline_total(written: Written) -> None:
+    # The loader builds a timeline for the 4-hour limit only when this bound exceeds it.
+    from backpain_cli.routines.checker import _longest
+
+    assert _longest(written.routine) >= build_timeline(written.routine).total

@@ -81,7 +81,7 @@ YAML_LOADERS: tuple[YamlLoader, ...] = (
 
 def _compose_strictly(text: str, loader: YamlLoader) -> Node | None:
     """PyYAML's composer, and the refusals it does not make (aliases, anchors, depth)."""
-    if _MAYBE_ANCHOR.search(text):
+    if ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text):
         _refuse_in_events(text, loader)
     try:
         node = yaml.compose(text, Loader=loader)
@@ -121,24 +121,37 @@ def _refuse_in_events(text: str, loader: YamlLoader) -> None:
 def _refuse_deep(root: Node) -> None:
     """Refuse the first node (in reading order) nested more than MAX_NESTING deep.
 
-    Each node is visited once: a node met twice is an alias (which the text check lets
-    by only if it missed one), refused where its anchor stands."""
+    The tree is walked a level at a time, most of it in C (this runs on every file).
+    Each node is met once: a node met twice is an alias (which the text check lets by
+    only if it missed one), refused where its anchor stands."""
+    level: list[Node] = [root]
     seen: set[int] = set()
-    stack: list[tuple[Node, int]] = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if id(node) in seen:
-            raise _Refused(_ANCHORS, node.start_mark)
-        seen.add(id(node))
-        if depth >= MAX_NESTING:
-            raise _Refused(_TOO_DEEP, node.start_mark)
-        if isinstance(node, MappingNode):
-            children = [child for pair in node.value for child in pair]
-        elif isinstance(node, SequenceNode):
-            children = node.value
-        else:
-            continue
-        stack.extend((child, depth + 1) for child in reversed(children))
+    for _ in range(MAX_NESTING):
+        ids = set(map(id, level))
+        if len(ids) != len(level) or not seen.isdisjoint(ids):
+            raise _Refused(_ANCHORS, _first_met_twice(level, seen).start_mark)
+        seen |= ids
+        below: list[Node] = []
+        for node in level:
+            if type(node) is MappingNode:
+                for pair in node.value:
+                    below += pair
+            elif type(node) is SequenceNode:
+                below += node.value
+        if not below:
+            return
+        level = below
+    # The nodes of `level` have MAX_NESTING collections around them: the first is refused.
+    raise _Refused(_TOO_DEEP, min(level, key=lambda node: node.start_mark.index).start_mark)
+
+
+def _first_met_twice(level: list[Node], seen: set[int]) -> Node:
+    met = set(seen)
+    for node in level:
+        if id(node) in met:
+            return node
+        met.add(id(node))
+    raise AssertionError("no node was met twice")  # pragma: no cover - the caller checked
 
 
 def read_routine_text(path: Path) -> str:
