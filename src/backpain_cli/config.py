@@ -14,12 +14,14 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backpain_cli.errors import ConfigError, Problem
 from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
-from backpain_cli.routines.model import Routine
 from backpain_cli.text import clean_line, did_you_mean
+
+if TYPE_CHECKING:  # the routine model is not needed to read settings (`backpain config`)
+    from backpain_cli.routines.model import Routine
 
 MAX_CONFIG_BYTES = 64 * 1024
 _PREPARE = DOSE_KEYS["prepare"]
