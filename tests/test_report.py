@@ -96,16 +96,24 @@ def parse(html: str) -> Page:
     return page
 
 
+EMBEDDED = re.compile(r'src="data:image/(?:png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]*"')
+
+
 def self_contained(html: str, page: Page) -> None:
-    """No script, no event handler, nothing fetched from anywhere."""
+    """No script, no event handler, nothing fetched from anywhere: the only source is an
+    exercise's picture embedded in the page itself (a data: URI)."""
     assert "script" not in page.tags
     assert not [name for name, _ in page.attributes if name.startswith("on")]
-    assert not [name for name, _ in page.attributes if name in ("src", "href", "xlink:href")]
-    for tag in ("link", "img", "iframe", "object", "embed", "base", "use", "image"):
+    assert not [name for name, _ in page.attributes if name in ("href", "xlink:href")]
+    sources = [value for name, value in page.attributes if name == "src"]
+    assert all(EMBEDDED.fullmatch(f'src="{value}"') for value in sources)
+    assert page.tags.count("img") == len(sources)
+    for tag in ("link", "iframe", "object", "embed", "base", "use", "image"):
         assert tag not in page.tags
-    assert "url(" not in html
-    assert "@import" not in html
-    assert "http" not in html
+    text = EMBEDDED.sub("", html)
+    assert "url(" not in text
+    assert "@import" not in text
+    assert "http" not in text
 
 
 def test_four_weeks_numbers_equal_stats(runner: CliRunner, home: Path) -> None:
@@ -405,3 +413,35 @@ def test_report_numbers_equal_stats_json_for_the_same_period(runner: CliRunner, 
     assert plan["calendar"][0]["day"] == "2026-09-07"  # 12w before this Sunday: a Monday
     assert drawn == [day["state"] for day in plan["calendar"]]
     assert len(drawn) == 84 and {"done", "partly"} <= set(drawn)
+
+
+def test_each_exercise_is_shown_with_its_picture(tmp_path: Path) -> None:
+    from backpain_cli.history.report import Dose, Plan
+    from backpain_cli.history.report_html import _plan
+    from backpain_cli.routines.images import load_picture
+
+    builtin = Path(__file__).resolve().parents[1] / "routines" / "pictures"
+    picture = sorted(builtin.glob("*.svg"))[0]
+    plan = Plan(
+        name="p",
+        title="P",
+        frequency=None,
+        source="",
+        from_file=True,
+        doses=(Dose("With", "30 s", str(picture)), Dose("Without", "5 s")),
+    )
+    html = _plan(plan, load_picture)
+    assert html.count('<img class="thumb" src="data:image/svg+xml;base64,') == 1
+    assert 'alt="Picture: With"' in html
+    assert _plan(plan) == _plan(plan, None) and "<img" not in _plan(plan)
+    broken = tmp_path / "x.svg"
+    broken.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>')
+    active = Plan(
+        name="p",
+        title="P",
+        frequency=None,
+        source="",
+        from_file=True,
+        doses=(Dose("Active", "30 s", str(broken)),),
+    )
+    assert "<img" not in _plan(active, load_picture)  # checked again: an active SVG is dropped

@@ -146,8 +146,9 @@ def _render(report: object, output_format: str, browser: str) -> bytes:
 
         return report_markdown(report).encode()
     from backpain_cli.history.report_html import report_html
+    from backpain_cli.routines.images import load_picture
 
-    html = report_html(report)
+    html = report_html(report, pictures=load_picture)
     if output_format == "html":
         return html.encode()
     import subprocess

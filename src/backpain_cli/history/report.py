@@ -32,6 +32,7 @@ DEFAULT_PERIOD = "4w"
 class Dose:
     exercise: str  # the exercise's name
     dose: str  # e.g. "30 s × 3 each side", or "6 holds" when only the history knows it
+    image: str = ""  # the exercise's checked picture file, "" for none
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ def plan_from_routine(routine: Routine, *, frequency: Frequency | None) -> Plan:
         title=routine.title,
         frequency=frequency,
         source=routine.source,
-        doses=tuple(Dose(exercise.name, exercise.dose) for exercise in routine.exercises),
+        doses=tuple(
+            Dose(exercise.name, exercise.dose, exercise.image) for exercise in routine.exercises
+        ),
         from_file=True,
         disclaimer=routine.disclaimer,
     )

@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 
-from backpain_cli.history.report import Plan, Report, RoutinePart
+from backpain_cli.history.report import Dose, Plan, Report, RoutinePart
 from backpain_cli.history.report_svg import calendar_svg, pain_svg
 from backpain_cli.history.stats import DayState
 from backpain_cli.routines.model import DEFAULT_DISCLAIMER, Frequency, Period
+
+if TYPE_CHECKING:
+    from backpain_cli.routines.handout import PictureReader
 
 TITLE = "Home exercise report"
 
@@ -39,6 +43,7 @@ section { break-inside: avoid; border-top: 2px solid var(--line); padding-top: .
 table { border-collapse: collapse; width: 100%; font-size: .88rem; }
 th, td { text-align: left; padding: .12rem .4rem .12rem 0; vertical-align: top; }
 td.dose { white-space: nowrap; color: var(--muted); }
+img.thumb { height: 1.6em; width: auto; vertical-align: middle; margin-right: 0.4em; }
 ul { margin: .2rem 0; padding-left: 1.1rem; }
 li { margin: .05rem 0; }
 .muted, .source { color: var(--muted); font-size: .85rem; }
@@ -112,9 +117,24 @@ def kept_text(part: RoutinePart) -> str:
     return f"{kept.done} of {kept.due} due sessions, {kept.percent} %"
 
 
-def _plan(plan: Plan) -> str:
+def _thumbnail(dose: Dose, pictures: PictureReader | None) -> str:
+    """The exercise's picture, small, as a data: URI (read and checked again now)."""
+    picture = pictures(dose.image) if pictures and dose.image else None
+    if picture is None:
+        return ""
+    import base64
+
+    data = base64.b64encode(picture.data).decode("ascii")
+    return (
+        f'<img class="thumb" src="data:{picture.media_type};base64,{data}" '
+        f'alt="{_e("Picture: " + dose.exercise)}">'
+    )
+
+
+def _plan(plan: Plan, pictures: PictureReader | None = None) -> str:
     rows = "".join(
-        f'<tr><td>{_e(dose.exercise)}</td><td class="dose">{_e(dose.dose)}</td></tr>'
+        f"<tr><td>{_thumbnail(dose, pictures)}{_e(dose.exercise)}</td>"
+        f'<td class="dose">{_e(dose.dose)}</td></tr>'
         for dose in plan.doses
     )
     html = [f"<h2>{_e(plan.title)}</h2>"]
@@ -154,8 +174,8 @@ LEGEND = (
 )
 
 
-def _routine(part: RoutinePart) -> str:
-    html = [f"<section>{_plan(part.plan)}"]
+def _routine(part: RoutinePart, pictures: PictureReader | None) -> str:
+    html = [f"<section>{_plan(part.plan, pictures)}"]
     html.append(f'<h3>Adherence</h3><p class="figure">{_e(kept_text(part))}</p>')
     if part.counted_from is not None and part.kept is not None:
         html.append(f'<p class="muted">{_e(counted_text(part))}</p>')
@@ -271,7 +291,9 @@ def generated_text(report: Report) -> str:
     return text
 
 
-def report_html(report: Report) -> str:
+def report_html(report: Report, *, pictures: PictureReader | None = None) -> str:
+    """The page; `pictures` reads each exercise's picture to show beside it (none
+    without it)."""
     body = [f"<h1>{TITLE}</h1>", f'<p class="lede">{_e(period_text(report))}']
     if report.sessions:
         body.append(f" · {report.sessions} sessions, {report.completed} completed")
@@ -281,7 +303,7 @@ def report_html(report: Report) -> str:
     # Two columns side by side on a wide screen and on paper, one after the other on a
     # phone: the plan, how it was kept and which exercises hurt; then pain and notes.
     body.append('<div class="grid"><div class="column">')
-    body.extend(_routine(part) for part in report.routines)
+    body.extend(_routine(part, pictures) for part in report.routines)
     if report.sessions:
         body.append(_exercises(report))
     body.append('</div><div class="column">')
