@@ -122,13 +122,7 @@ def _thumbnail(dose: Dose, pictures: PictureReader | None) -> str:
     picture = pictures(dose.image) if pictures and dose.image else None
     if picture is None:
         return ""
-    import base64
-
-    data = base64.b64encode(picture.data).decode("ascii")
-    return (
-        f'<img class="thumb" src="data:{picture.media_type};base64,{data}" '
-        f'alt="{_e("Picture: " + dose.exercise)}">'
-    )
+    return f'<img class="thumb" src="{picture.data_uri}" alt="{_e("Picture: " + dose.exercise)}">'
 
 
 def _plan(plan: Plan, pictures: PictureReader | None = None) -> str:

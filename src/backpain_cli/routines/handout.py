@@ -222,13 +222,10 @@ def _figure(exercise: Exercise, pictures: PictureReader | None) -> list[str]:
     picture = pictures(exercise.image) if pictures and exercise.image else None
     if picture is None:
         return []
-    import base64
-
-    data = base64.b64encode(picture.data).decode("ascii")
     alt = f"Picture: {exercise.name}" + (f". {picture.description}" if picture.description else "")
     return [
         '<figure class="picture">',
-        f'<img src="data:{picture.media_type};base64,{data}" alt="{_h(alt)}">',
+        f'<img src="{picture.data_uri}" alt="{_h(alt)}">',
         "</figure>",
     ]
 

@@ -166,6 +166,13 @@ class Picture(NamedTuple):
     def media_type(self) -> str:
         return MEDIA_TYPES[self.kind]
 
+    @property
+    def data_uri(self) -> str:
+        """The picture inside a page: a data: URI, so nothing is fetched."""
+        import base64
+
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
 
 def load_picture(path: str) -> Picture | None:
     """The picture at `path` (a path the loader checked), checked again as it is read now
