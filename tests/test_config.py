@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from backpain_cli.cli import cli
-from backpain_cli.cli.config import load_settings
+from backpain_cli.cli.common import load_settings
 from backpain_cli.config import (
     Settings,
     SettingSource,

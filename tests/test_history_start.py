@@ -72,7 +72,7 @@ def test_a_note_from_the_command_line(runner: CliRunner, home: Path, tiny: Path)
 
 def test_ask_note_off_in_the_config(home: Path) -> None:
     (home / "config.toml").write_text("ask_note = false\n")
-    from backpain_cli.cli.config import load_settings
+    from backpain_cli.cli.common import load_settings
 
     assert load_settings().ask_note is False
 

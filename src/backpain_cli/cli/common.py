@@ -23,6 +23,7 @@ from backpain_cli.console import styled_output as styled_output
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
 
+    from backpain_cli.config import Settings
     from backpain_cli.history.store import History
     from backpain_cli.locations import Locations
     from backpain_cli.routines.catalogue import RoutineFile
@@ -46,6 +47,13 @@ def locations() -> Locations:
 def interactive() -> bool:
     """Whether a person is there to answer a question (tests replace this)."""
     return sys.stdin.isatty()
+
+
+def load_settings(**command_line: object) -> Settings:
+    """Effective settings: command-line values (None: not given) over config over defaults."""
+    from backpain_cli.config import effective_settings, read_config
+
+    return effective_settings(read_config(locations().config_file), command_line)
 
 
 # --- routines ------------------------------------------------------------------------

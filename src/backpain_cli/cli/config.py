@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
-from backpain_cli.cli.common import (
-    locations,
-)
-
-if TYPE_CHECKING:
-    from backpain_cli.config import Settings
-
-
-def load_settings(**command_line: object) -> Settings:
-    """Effective settings: command-line values (None: not given) over config over defaults."""
-    from backpain_cli.config import effective_settings, read_config
-
-    return effective_settings(read_config(locations().config_file), command_line)
+from backpain_cli.cli.common import load_settings, locations
 
 
 @click.group("config", invoke_without_command=True)

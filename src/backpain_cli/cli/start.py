@@ -14,6 +14,7 @@ from backpain_cli.cli.common import (
     complete_routines,
     fail,
     load,
+    load_settings,
     locations,
     screen_output,
 )
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
     from backpain_cli.player.session import SessionTracking
     from backpain_cli.routines.catalogue import RoutineFile
     from backpain_cli.routines.model import Routine
-
-
-def load_settings(**command_line: object) -> Settings:
-    from backpain_cli.cli.config import load_settings as effective
-
-    return effective(**command_line)
 
 
 def start_settings(**command_line: object) -> Settings:
