@@ -199,7 +199,7 @@ FONT = {  # the 3x5 font, written out again: what a digit must look like
     "9": ("###", "#.#", "###", "..#", "###"),
 }
 COLON = (".", "#", ".", "#", ".")
-BLOCKS = set("█▀▄")
+BLOCKS = set("█▓▀▄")  # ▓: a rest's shaded digits
 
 
 @dataclass(frozen=True)
@@ -232,8 +232,8 @@ def read_countdown(rows: Sequence[str], width: int) -> Countdown | None:
     cells = [rows[n].ljust(width) for n in numbers]
     pixels: list[list[bool]] = []
     for line in cells:
-        pixels.append([char in "█▀" for char in line])
-        pixels.append([char in "█▄" for char in line])
+        pixels.append([char in "█▓▀" for char in line])
+        pixels.append([char in "█▓▄" for char in line])
     lit_rows = [y for y, line in enumerate(pixels) if any(line)]
     lit_columns = [x for x in range(width) if any(line[x] for line in pixels)]
     y0, y1, x0, x1 = lit_rows[0], lit_rows[-1], lit_columns[0], lit_columns[-1]

@@ -117,6 +117,10 @@ def test_big_digits() -> None:
         "  ██    ██  ██  ██      ██",
         "██████      ██████  ██████",
     ]
+    # Shaded (a rest): whole cells shaded; at odd scales, where half blocks draw edges,
+    # solid, so no digit mixes two inks.
+    assert big_digits("7", 2, shaded=True) == ["▓▓▓▓▓▓", "    ▓▓", "    ▓▓", "    ▓▓", "    ▓▓"]
+    assert big_digits("30", 1, shaded=True) == big_digits("30", 1)
     assert big_height(1) == 3
     assert big_height(2) == 5
     assert big_height(3) == 8

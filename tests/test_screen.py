@@ -227,3 +227,23 @@ def test_the_end_is_a_big_done() -> None:
     summary = quit_frames[-1].event.summary  # type: ignore[attr-defined]
     terminal.console().print(summary_view(summary, big=True))
     assert not any("█" in row for row in terminal.rows())  # stopped: no DONE
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 24), (200, 50)])
+def test_without_colour_a_rest_looks_unlike_a_hold(columns: int, lines: int) -> None:
+    """NO_COLOR: a hold's digits are solid blocks, a rest's shaded, and both still read
+    back as the time left."""
+    frames, _ = play(ROUTINE, columns, lines, color=False)
+    inks: dict[SegmentKind, set[str]] = defaultdict(set)
+    for frame in counting(frames):
+        segment = frame.status.segment
+        assert segment is not None
+        assert read_number(frame.rows, columns) == countdown_text(frame.status.shown_remaining)
+        countdown = read_countdown(frame.rows, columns)
+        assert countdown is not None
+        block = frame.rows[countdown.top : countdown.top + countdown.height]
+        inks[segment.kind].update(set("".join(block)) - {" "})
+    for kind in (SegmentKind.HOLD, SegmentKind.PREPARE):
+        assert "█" in inks[kind] and "▓" not in inks[kind]
+    for kind in (SegmentKind.REST, SegmentKind.SET_REST):
+        assert "▓" in inks[kind] and "█" not in inks[kind]

@@ -177,7 +177,10 @@ class PlayerScreen:
             style = KIND_STYLE[segment.kind]
             if not segment.kind.works:
                 style = style.replace("bold ", "")  # holds bold, even without colour
-            digits = [_pad(width, row, style) for row in big_block(text, scale, width)]
+            # A rest's digits are shaded, a hold's solid: they differ in black and white.
+            resting = segment.kind in (SegmentKind.REST, SegmentKind.SET_REST)
+            block = big_block(text, scale, width, shaded=resting)
+            digits = [_pad(width, row, style) for row in block]
         else:
             unit = "" if _counts(segment) else " s"
             digits = [_pad(width, f"{text}{unit}".center(width), "bold")]
