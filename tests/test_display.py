@@ -551,3 +551,12 @@ def test_plain_log_of_p() -> None:
 def test_events_carry_the_status() -> None:
     event: Event = Started(status_at(0, 5))
     assert event.status.segment is TIMELINE.segments[0]
+
+
+def test_a_word_too_long_for_the_screen_is_cut_inside_it() -> None:
+    """No space to cut at: the row is cut at the edge and still ends in …"""
+    stretch = Exercise(id="stretch", name="Stretch", instructions=("x" * 120,), hold=30)
+    timeline = build_timeline(Routine(name="r", title="R", exercises=(stretch,)))
+    status = Status(timeline, index=0, remaining=3, elapsed=0)  # getting ready
+    rows = screen_text(status, 40, 12).splitlines()
+    assert rows[7:11] == ["1.", "x" * 40, "x" * 38 + " …", "Next: hold 30 s · rep 1 of 1"]

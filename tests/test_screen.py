@@ -247,3 +247,25 @@ def test_without_colour_a_rest_looks_unlike_a_hold(columns: int, lines: int) -> 
         assert "█" in inks[kind] and "▓" not in inks[kind]
     for kind in (SegmentKind.REST, SegmentKind.SET_REST):
         assert "▓" in inks[kind] and "█" not in inks[kind]
+
+
+def test_words_cut_short_show_their_start_and_say_there_is_more() -> None:
+    """At 40x12 one row is left under a hold's countdown: the cue's first words, cut
+    between words and ending in …, not a lone …"""
+    frames, _ = play(ROUTINE, 40, 12)
+    holds = [
+        frame
+        for frame in counting(frames)
+        if frame.status.segment is not None
+        and frame.status.segment.kind is SegmentKind.HOLD
+        and frame.status.segment.exercise is TURN
+    ]
+    assert holds
+    for frame in holds:
+        rows = [row.rstrip() for row in frame.rows]
+        bar = next(i for i, row in enumerate(rows) if len(row) > 30 and set(row) <= set(" █░"))
+        upcoming = next(i for i, row in enumerate(rows) if row.startswith("Next: "))
+        words = rows[bar + 1 : upcoming]
+        assert words[0].startswith("Breathe out as you turn."), frame.text()
+        assert words[-1].endswith(" …") and len(words[-1]) > 2, frame.text()
+    assert "…" not in {row.strip() for frame in frames for row in frame.rows}

@@ -40,6 +40,18 @@ def fit_cells(text: str, cells: int) -> str:
     return set_cell_size(text, max(cells - 1, 0)).rstrip() + "…" if cells > 0 else ""
 
 
+def _more(row: Text, cells: int) -> Text:
+    """`row` ending in …, within `cells` cells: there is more than the screen shows."""
+    row = row.copy()
+    whole = row.plain
+    row.truncate(max(cells - 2, 0))
+    if row.plain != whole and " " in row.plain:  # cut between words, not inside one
+        row.right_crop(len(row.plain) - row.plain.rindex(" "))
+    row.rstrip()
+    row.append(" …", style="dim")
+    return row
+
+
 def _pad(cells: int, text: str = "", style: str = "") -> Text:
     """A row of exactly `cells` cells: `text` padded with spaces, nothing left to justify."""
     row = Text(no_wrap=True, overflow="crop")
@@ -193,8 +205,8 @@ class PlayerScreen:
             tail = [*alerts, *notices]
         tail = tail[: max(below, 0)]
         room = below - len(tail)
-        if len(body) > room:
-            body = [*body[: room - 1], _line("…", "dim")] if room > 0 else []
+        if len(body) > room:  # the rows that fit, the last ending in … (more follows)
+            body = [*body[: room - 1], _more(body[room - 1], width)] if room > 0 else []
         gap = [Text()] * (room - len(body))
         return [*[Text()] * above, *digits, self._bar(segment, width), *body, *gap, *tail]
 
