@@ -5,7 +5,9 @@ terminal emulator (pyte), as a person would see them.
   what a terminal would: `console()` is the console the player draws on, `rows()` the
   screen's text, `dim(row)` the columns drawn dim (pyte itself ignores SGR 2). The
   alternate screen (what rich `Live(screen=True)` uses) is emulated, so after the
-  player the normal screen with the summary is back.
+  player the normal screen with the summary is back. Kitty graphics (APC strings, the
+  get-ready pictures) are kept in `written` and left off the screen: pyte would draw
+  them as text, a terminal never does.
 - `play(...)` runs the real player (`engine.Player` on a scripted clock, drawn by the
   real `live.live_display` into a `Terminal`) and returns every frame as seen.
 - `read_countdown(rows)` reads the big digits on a screen back into text (`"22"`,
@@ -31,6 +33,7 @@ from backpain_cli.routines.timeline import build_timeline
 
 SIZES = ((80, 24), (120, 40), (200, 50), (40, 12), (28, 8))
 ALT_SCREEN = (1049, 1047, 47)
+APC = re.compile(rb"\x1b_[^\x1b]*\x1b\\")
 
 
 class _Emulator(pyte.Screen):  # type: ignore[misc]
@@ -94,7 +97,7 @@ class Terminal:
     def write(self, text: str) -> int:
         data = text.encode("utf-8")
         self.written += data
-        self.stream.feed(data)
+        self.stream.feed(APC.sub(b"", data))
         return len(text)
 
     def flush(self) -> None:

@@ -63,6 +63,7 @@ def play(
     wrap_wait: Callable[[Wait], Wait] | None = None,
     notice_line: NoticeLine | None = None,
     hurt_flagged: bool = False,
+    clock: Callable[[], float] | None = None,
 ) -> Summary:
     """Play `routine`; print and return the summary.
 
@@ -71,7 +72,8 @@ def play(
     (`--plain` or no screen to draw on). `bindings` replaces the key table (default
     `engine.BINDINGS`), `wrap_wait` wraps the key wait, and messages put on
     `notice_line` show under the countdown (or as a line when plain); `hurt_flagged`
-    tells the summary that exercises that hurt are flagged next time.
+    tells the summary that exercises that hurt are flagged next time. `clock` is the
+    real time in seconds (default `time.monotonic`; tests pass a fake one).
     """
     import time
 
@@ -84,9 +86,10 @@ def play(
     timeline = build_timeline(routine, prepare=options.prepare, start_at=start_at)
     speed = options.speed
     keys_table = BINDINGS if bindings is None else bindings
+    real_time = time.monotonic if clock is None else clock
 
-    def clock() -> float:
-        return time.monotonic() * speed
+    def routine_time() -> float:
+        return real_time() * speed
 
     chime: Chime | None = None
     try:
@@ -97,7 +100,7 @@ def play(
 
             wait = read_keys if wrap_wait is None else wrap_wait(read_keys)
             screens = _plain_screen if plain else _live_screen
-            with screens(keys, keys_table, notice_line) as screen:
+            with screens(keys, keys_table, notice_line, real_time) as screen:
                 chime = _make_chime(options.sound, screen.notify, options.chime)
                 speech = _make_speech(options.voice, screen.notify)
                 pictures = None if plain or not options.images else _pictures(routine, screen)
@@ -105,7 +108,7 @@ def play(
                 drawn = [] if pictures is None else [pictures]  # after it
                 everyone = [*_sound(chime), *speech, *listeners, *around, screen.listener, *drawn]
                 player = Player(
-                    timeline, clock=clock, listeners=everyone, counts_reps=keys.is_terminal
+                    timeline, clock=routine_time, listeners=everyone, counts_reps=keys.is_terminal
                 )
                 summary = _run_calmly(player, wait, keys_table)
             # The key reader is still open: a Ctrl-C while the summary is printed (or the
@@ -124,7 +127,10 @@ def play(
 
 @contextlib.contextmanager
 def _plain_screen(
-    keys: Keys, bindings: Sequence[Binding], notice_line: NoticeLine | None
+    keys: Keys,
+    bindings: Sequence[Binding],
+    notice_line: NoticeLine | None,
+    clock: Callable[[], float],
 ) -> Iterator[_Screen]:
     from backpain_cli.console import make_console
     from backpain_cli.player.plain import PlainLog
@@ -142,19 +148,18 @@ def _plain_screen(
 
 @contextlib.contextmanager
 def _live_screen(
-    keys: Keys, bindings: Sequence[Binding], notice_line: NoticeLine | None
+    keys: Keys,
+    bindings: Sequence[Binding],
+    notice_line: NoticeLine | None,
+    clock: Callable[[], float],
 ) -> Iterator[_Screen]:
-    import time
-
     from rich.console import Console
 
     from backpain_cli.player.live import live_display
 
     console = Console(highlight=False, emoji=False)  # rich itself honours NO_COLOR
-    with live_display(
-        console, clock=time.monotonic, bindings=bindings, notice_line=notice_line
-    ) as screen:
-        notify = merged_notices(screen.notice)  # sound's and speech's at once
+    with live_display(console, clock=clock, bindings=bindings, notice_line=notice_line) as screen:
+        notify = merged_notices(screen.notice, clock=clock)  # sound's and speech's at once
         yield _Screen(screen, notify, console)
 
 
