@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # argv[1:3]: uid and gid to become (-1: stay), then backpain's arguments. Everything is
 # imported first: that user may not read the Python installation (/root/.pyenv).
-AS_USER = """
+IMPORTS = """
 import importlib, os, pkgutil, sys
 import backpain_cli
 for module in pkgutil.walk_packages(backpain_cli.__path__, "backpain_cli."):
@@ -18,6 +20,10 @@ for module in pkgutil.walk_packages(backpain_cli.__path__, "backpain_cli."):
 import csv, difflib, encodings.utf_8_sig, json, sqlite3, yaml
 import rich.box, rich.console, rich.live, rich.segment, rich.table, rich.text
 from backpain_cli.cli import cli
+"""
+AS_USER = (
+    IMPORTS
+    + """
 uid, gid = int(sys.argv[1]), int(sys.argv[2])
 if uid >= 0:
     os.setgroups([])
@@ -25,6 +31,7 @@ if uid >= 0:
     os.setuid(uid)
 cli.main(sys.argv[3:], prog_name="backpain")
 """
+)
 
 
 def nobody() -> tuple[int, int]:
@@ -64,3 +71,23 @@ def run_as(
         cwd=cwd,
         timeout=60,
     )
+
+
+@contextmanager
+def as_other_user() -> Iterator[None]:
+    """Run the code inside, in this process, as a user who may not write (or enter) what
+    root may: when root runs the tests the effective user is nobody meanwhile, and root
+    again after. Everything backpain may import is imported first (nobody may not read
+    the Python installation), so commands can be run with CliRunner inside."""
+    exec(IMPORTS, {})  # what the subprocess imports before it becomes that user
+    if os.geteuid() != 0:
+        yield
+        return
+    uid, gid = nobody()
+    os.setegid(gid)
+    os.seteuid(uid)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)

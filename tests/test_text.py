@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import stat
 from datetime import datetime, timezone
 from pathlib import Path, PurePath
 
 import pytest
+from other_user import as_other_user
 
 from backpain_cli.errors import Problem, RoutineError
-from backpain_cli.files import file_problem
+from backpain_cli.files import exists_somehow, file_problem, kind_of
 from backpain_cli.history.records import (
     ExerciseRecord,
     ExerciseStatus,
@@ -207,6 +210,34 @@ def test_what_is_really_at_a_path(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     assert file_problem(pipe) == "is a named pipe (FIFO), not a file"
     assert file_problem(regular / "below") == "no such file (a folder in its path is a file)"
+    assert file_problem(tmp_path / ("x" * 300)) == "cannot be reached (File name too long)"
+
+
+def test_a_socket_is_named_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a socket's path is limited to about 100 bytes
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind("backpain.sock")
+        assert file_problem(tmp_path / "backpain.sock") == "is a socket, not a file"
+
+
+def test_kinds_no_folder_here_shows() -> None:
+    assert kind_of(stat.S_IFBLK | 0o660) == "a block device"  # a disk, e.g. /dev/sda
+    assert kind_of(0o644) == "not a regular file"  # a mode of no type this system knows
+
+
+def test_a_file_in_a_folder_that_may_not_be_entered(tmp_path: Path) -> None:
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    (closed / "a.yaml").write_text("x")
+    closed.chmod(0)
+    try:
+        with as_other_user():
+            problem = file_problem(closed / "a.yaml")
+            something = exists_somehow(closed / "a.yaml")
+    finally:
+        closed.chmod(0o755)
+    assert problem == "cannot be reached (permission denied)"
+    assert something  # something may be there: it is not "no such file"
 
 
 def test_did_you_mean() -> None:

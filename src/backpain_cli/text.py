@@ -67,17 +67,6 @@ def clean_line(text: str) -> str:
     return _cleaned(text, "")
 
 
-def clean_value(value: Any) -> Any:
-    """`clean` applied to every string in nested lists, tuples and dicts."""
-    if isinstance(value, str):
-        return clean(value)
-    if isinstance(value, (list, tuple)):
-        return type(value)(clean_value(item) for item in value)
-    if isinstance(value, dict):
-        return {clean_value(key): clean_value(item) for key, item in value.items()}
-    return value
-
-
 def json_escaped(text: str) -> str:
     """JSON text (from `json.dumps(..., ensure_ascii=False)`) with the unsafe characters
     it leaves raw (DEL, C1, bidi controls, lone surrogates) written as `\\uXXXX`. Outside
