@@ -458,3 +458,64 @@ def test_the_template_plays_to_the_end(runner: CliRunner, user_routines: Path) -
     assert lines[0] == "My back — 2 exercises, 3:17"
     assert any("Rhomboid stretch (my way) — hold 30 s — rep 1 of 3" in line for line in lines)
     assert any("Scapular squeeze — hold 5 s — rep 10 of 10" in line for line in lines)
+
+
+def test_edit_shows_the_warnings_of_a_file_that_is_ok(
+    runner: CliRunner, user_routines: Path, editor: Path
+) -> None:
+    path = user_routines / "mine.yaml"
+    path.write_text(GOOD)
+    split = GOOD + "    cues: [Slowly, gently]\n"
+    _plan(editor, {"write": split})
+    result = runner.invoke(cli, ["edit", "mine"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{path}: ok (mine, 1 exercise)\n"
+    assert result.stderr == (
+        f"{path}:5:11: exercises[0].cues: warning: reads as separate items 'Slowly' and "
+        "'gently'; if you meant one text, put it in quotes: \"Slowly, gently\"\n"
+    )
+
+
+def test_edit_names_what_a_path_is_when_it_is_no_file(
+    runner: CliRunner, tmp_path: Path, editor: Path
+) -> None:
+    folder = tmp_path / "routines.yaml"
+    folder.mkdir()
+    result = runner.invoke(cli, ["edit", str(folder)])
+    assert result.exit_code == 2
+    assert result.stderr == f"backpain: {folder}: is a folder, not a file\n"
+    assert not editor.with_suffix(".log").exists()  # the editor was never opened
+
+
+def test_new_never_replaces_a_routine_written_meanwhile(
+    runner: CliRunner, user_routines: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli.routines import template
+
+    path = user_routines / "mine.yaml"
+
+    def written_meanwhile(name: str) -> str:  # another `backpain new mine`, just now
+        path.write_text(GOOD)
+        return routine_template(name)
+
+    monkeypatch.setattr(template, "routine_template", written_meanwhile)
+    result = runner.invoke(cli, ["new", "mine"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"backpain: {path} already exists (it was made just now); `backpain edit mine` "
+        "changes it, or add --force to replace it\n"
+    )
+    assert path.read_text() == GOOD
+    assert sorted(p.name for p in user_routines.iterdir()) == ["mine.yaml"]
+
+
+def test_new_force_reports_a_folder_in_the_routines_place(
+    runner: CliRunner, user_routines: Path
+) -> None:
+    (user_routines / "mine.yaml").mkdir()
+    result = runner.invoke(cli, ["new", "mine", "--force"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"backpain: cannot write {user_routines / 'mine.yaml'}: Is a directory\n"
+    )
+    assert [p.name for p in user_routines.iterdir()] == ["mine.yaml"]  # no temporary left

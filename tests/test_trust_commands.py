@@ -137,6 +137,22 @@ def test_new_never_replaces_a_file_that_appeared_meanwhile(tmp_path: Path) -> No
     assert path.read_text() == "third"
 
 
+def test_new_writes_without_hard_links_and_still_never_replaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_hard_links(source: str, target: str) -> None:  # as on FAT and some network drives
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_hard_links)
+    path = tmp_path / "folder" / "mine.yaml"
+    write_file(path, "first", replace=False)
+    assert path.read_text() == "first"
+    with pytest.raises(FileExists):
+        write_file(path, "second", replace=False)
+    assert path.read_text() == "first"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["mine.yaml"]  # no temporary left
+
+
 def test_new_twice_at_once_exactly_one_succeeds(home: Path) -> None:
     command = [sys.executable, "-m", "backpain_cli", "new", "same"]
     runs = [
@@ -225,3 +241,41 @@ def test_validate_names_a_link_loop_and_a_dangling_link(runner: CliRunner, tmp_p
         f"{dangling}: is a symbolic link to {tmp_path / 'gone.yaml'}, which does not exist\n"
         "2 of 2 files with problems\n"
     )
+
+
+def test_an_editor_killed_by_a_signal_without_a_name_says_its_number(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(cli, ["new", "mine"]).exit_code == 0
+    editor = tmp_path / "editor.py"
+    editor.write_text("import os, signal\nos.kill(os.getpid(), signal.SIGRTMIN + 1)\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = runner.invoke(cli, ["edit", "mine"])
+    assert result.exit_code == 2
+    number = signal.SIGRTMIN + 1  # a real-time signal: Python has no name for it
+    assert f"the editor '{sys.executable}' was ended by signal {number}; " in result.stderr
+
+
+def test_a_signal_while_the_editor_runs_ends_it_then_comes_back(tmp_path: Path) -> None:
+    """In this process: the SIGTERM sent to backpain is passed on to the editor, and once
+    the editor has ended it is raised again (here caught, where backpain would end)."""
+    from backpain_cli.cli.editor import EditorError, run_editor
+
+    editor = tmp_path / "editor.sh"  # asks for its own end until it comes
+    editor.write_text("#!/bin/sh\nwhile :; do kill -TERM $PPID; sleep 0.1; done\n")
+    editor.chmod(0o755)
+    received: list[int] = []
+
+    def caught(number: int, _frame: object) -> None:
+        received.append(number)
+
+    before = signal.signal(signal.SIGTERM, caught)
+    try:
+        with pytest.raises(EditorError) as ended:
+            run_editor([str(editor)], tmp_path / "mine.yaml")
+        assert signal.getsignal(signal.SIGTERM) is caught  # put back as it was
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert str(ended.value).startswith(f"the editor '{editor}' was ended by signal SIGTERM (15);")
+    assert received[-1:] == [signal.SIGTERM]  # raised again once the editor was gone

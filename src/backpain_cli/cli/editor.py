@@ -105,10 +105,7 @@ def _run_to_the_end(command: list[str]) -> int:
         child.send_signal(number)
 
     watched = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    try:
-        previous = {number: signal.signal(number, pass_on) for number in watched}
-    except ValueError:  # not the main thread: signals cannot be watched here
-        previous = {}
+    previous = {number: signal.signal(number, pass_on) for number in watched}
     try:
         status = child.wait()
     finally:
@@ -181,27 +178,27 @@ def write_file(path: Path, text: str, *, replace: bool = True) -> None:
     of the finished temporary file, which fails when the name is taken): of two
     `backpain new NAME` at once, exactly one succeeds; FileExists for the other."""
     import tempfile
+    from contextlib import suppress
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
     except OSError as error:  # FileExistsError too: a file where the folder should be
         raise BackpainError(f"cannot write {path}: {error.strerror or error}") from None
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
-        ) as handle:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
         if replace:
-            os.replace(handle.name, path)
-            return
-        try:
-            _link_new(handle.name, path)
-        finally:
-            os.unlink(handle.name)
+            os.replace(temporary, path)
+        else:
+            _link_new(temporary, path)
     except FileExistsError:
         raise FileExists(f"{path} already exists") from None
     except OSError as error:
         raise BackpainError(f"cannot write {path}: {error.strerror or error}") from None
+    finally:
+        with suppress(FileNotFoundError):  # gone when it was renamed into place
+            os.unlink(temporary)
 
 
 def _link_new(source: str, path: Path) -> None:
