@@ -346,6 +346,9 @@ def test_only_plain_items_that_read_as_one_text_are_warned_of(loader: type) -> N
         "  - id: a\n    name: A\n    hold: 5\n"
         "    cues: [Breathe., relax, 'Slowly', gently]\n"  # a sentence ends; a quoted item
         "    instructions: [Go, Stop]\n"  # a capital: two texts
+        "  - id: b\n    name: B\n    hold: 5\n"
+        "    cues: [Slowly,  # a comment between: the author broke the list here\n"
+        "      gently]\n    instructions: [Sit tall.]\n"
     )
     routine = parse_routine(text, "r.yaml", default_name="r", loader=loader)
     assert routine.exercises[0].cues == ("Breathe.", "relax", "Slowly", "gently")

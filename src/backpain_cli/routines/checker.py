@@ -516,12 +516,12 @@ _REFUSED_IN_USE = {
 
 
 def _key_node(node: Node, key: str) -> Node | None:
-    """The value node of `key` in a mapping node, if it has that key."""
-    if isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                found: Node = value_node
-                return found
+    """The value node of `key` in an entry's mapping node, if it has that key."""
+    assert isinstance(node, MappingNode)  # an entry with keys is a mapping
+    for key_node, value_node in node.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == key:
+            found: Node = value_node
+            return found
     return None
 
 

@@ -175,7 +175,7 @@ def check_file(
     path: Path,
     *,
     library: ExerciseLibrary | None = None,
-    warnings: list[Problem] | None = None,
+    warnings: list[Problem],
 ) -> str:
     """Check a routine file, or an exercise library (exercises.yaml), for `validate` and
     `edit`: what it holds ('upper-back, 5 exercises'; 'exercise library, 3 exercises'),
@@ -186,8 +186,7 @@ def check_file(
         return f"exercise library, {_exercises(len(ids))}"
     known = (library or builtin_library()).routine_names()
     routine = load_routine(path, library=library, known_routines=known)
-    if warnings is not None:
-        warnings.extend(routine.warnings)
+    warnings.extend(routine.warnings)
     return f"{routine.name}, {_exercises(len(routine.exercises))}"
 
 
