@@ -445,3 +445,96 @@ def test_each_exercise_is_shown_with_its_picture(tmp_path: Path) -> None:
         doses=(Dose("Active", "30 s", str(broken)),),
     )
     assert "<img" not in _plan(active, load_picture)  # checked again: an active SVG is dropped
+
+
+def _old_routine(sessions: list[SessionRecord], **changes: object) -> list[SessionRecord]:
+    """SESSIONS as of a routine whose file is gone."""
+    return [SessionRecord(**{**vars(s), "routine": "old-routine", **changes}) for s in sessions]
+
+
+def test_a_routine_without_a_file_or_a_frequency(runner: CliRunner, home: Path) -> None:
+    sessions = _old_routine(twice_daily(days=10, now=NOW), frequency=None)
+    sessions = [  # ratings before only, and one after only: no session has both
+        SessionRecord(**{**vars(s), "pain_before": None if i == 4 else 5, "pain_after": None})
+        for i, s in enumerate(sessions)
+    ]
+    sessions[4] = SessionRecord(**{**vars(sessions[4]), "pain_after": 3})
+    record(home, sessions)
+    completed = sum(s.outcome.value == "completed" for s in sessions)
+    html = report(runner)
+    words = parse(html).words
+    assert "old-routine · no frequency set" in words
+    assert f"{completed} of {len(sessions)} sessions completed (no frequency set)" in words
+    assert '<g class="day ' not in html  # no frequency: nothing is due on any day
+    assert "No session has a pain rating both before and after." in words
+    assert '<polyline class="line before"' in html
+    assert '<polyline class="line after"' not in html  # one point makes no line
+    assert html.count('<rect class="point after"') == 1
+    markdown = report(runner, "--format", "markdown")
+    assert f"{completed} of {len(sessions)} sessions completed (no frequency set)" in markdown
+    assert "| Mon | Tue |" not in markdown
+    assert "No session has a pain rating both before and after." in markdown
+    after_week = sessions[4].started.astimezone(BERLIN).date()
+    monday = after_week - timedelta(days=after_week.weekday())
+    assert f"| {monday:%d %b} | 5 | 3 |" in markdown.splitlines()
+
+
+def test_a_plan_with_no_session_in_the_period(runner: CliRunner, home: Path) -> None:
+    long_ago = NOW - timedelta(days=60)
+    record(home, _old_routine(twice_daily(days=5, now=long_ago)))
+    html = report(runner, "--routine", "old-routine")
+    words = parse(html).words
+    assert "old-routine · 2 times a day" in words
+    assert "The routine file no longer exists" in words
+    assert "<th>Exercise</th>" not in html  # no session in the period shows what it holds
+    assert "0 sessions begun, 0 completed." in words
+
+
+def test_a_weekly_routine_says_what_was_done_each_day(runner: CliRunner, home: Path) -> None:
+    weekly = Frequency(3, Period.WEEK)
+    record(home, _old_routine(twice_daily(days=14, now=NOW), frequency=weekly))
+    html = report(runner)
+    assert "old-routine · 3 times a week" in parse(html).words
+    titles = re.findall(r'<g class="day [a-z -]+"><title>([^<]*)</title>', html)
+    begun = [title for title in titles if "completed" in title]
+    assert begun and not [title for title in begun if " due" in title]  # none due on a day
+
+
+def test_markdown_without_sessions_or_pain(runner: CliRunner, home: Path) -> None:
+    empty = report(runner, "--format", "markdown")
+    assert "**No sessions were recorded in this period.**" in empty
+    record(home, twice_daily(days=7, now=NOW))
+    bare = report(runner, "--format", "markdown", "--no-pain")
+    assert "## Pain before" not in bare and "this hurts" not in bare
+    assert "**Adherence: " in bare
+
+
+def test_a_variant_recorded_before_counts_as_was_kept_counts_as_its_file_says(
+    runner: CliRunner, home: Path
+) -> None:
+    floor = twice_daily(days=7, now=NOW)
+    chair = [  # counts_as None: recorded before the history kept it
+        SessionRecord(**{**vars(s), "routine": "upper-back-chair", "counts_as": None})
+        for s in twice_daily(days=7, now=NOW, seed=7, missed=0.6)
+    ]
+    record(home, floor + chair)
+    markdown = report(runner, "--format", "markdown")
+    assert "upper\\-back · 2 times a day" in markdown
+    assert "upper\\-back\\-chair · " not in markdown  # one plan, as upper-back-chair.yaml says
+    assert (
+        f"Also counted toward this plan \\(counts\\_as\\): upper\\-back\\-chair \\({len(chair)} "
+        "sessions\\)\\." in markdown
+    )
+
+
+def test_a_browser_that_cannot_print_is_named(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = tmp_path / "chromium"
+    browser.write_text("#!/bin/sh\nexit 3\n")
+    browser.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = runner.invoke(cli, ["report", "--format", "pdf", "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2
+    assert result.stderr == f"backpain: {browser} could not print the report (exit status 3)\n"
+    assert not (tmp_path / "r.pdf").exists()

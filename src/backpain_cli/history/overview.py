@@ -38,26 +38,6 @@ class RoutineFacts(NamedTuple):
 RoutineLookup = Callable[[str], RoutineFacts]
 
 
-def frequencies(
-    names: Sequence[str],
-    recorded: dict[str, Frequency | None],
-    lookup: Callable[[str], Frequency | None],
-) -> list[tuple[str, Frequency | None]]:
-    """Each routine's own frequency: as recorded with its latest session, else from its
-    file (routines that no longer load, `lookup` raising LookupError, are left out).
-    Routines are not grouped into plans here: see `plans`."""
-    found = []
-    for name in names:
-        if name in recorded:
-            found.append((name, recorded[name]))
-            continue
-        try:
-            found.append((name, lookup(name)))
-        except LookupError:
-            continue
-    return found
-
-
 @dataclass(frozen=True)
 class Plan:
     """A routine with its frequency, and every routine that counts toward it."""

@@ -59,9 +59,8 @@ def calendar_svg(
     marks: Sequence[DayMark], *, due_per_day: int, label: str, today: date | None = None
 ) -> str:
     """One cell a day in weeks from Monday; days outside the period are left empty.
-    Today's cell is ringed: the day is not over, so what is due may still be done."""
-    if not marks:
-        return ""
+    Today's cell is ringed: the day is not over, so what is due may still be done.
+    MARKS: at least one day."""
     first, last = marks[0].day, marks[-1].day
     monday = first - timedelta(days=first.weekday())
     weeks = (last - monday).days // 7 + 1
