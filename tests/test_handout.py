@@ -18,7 +18,7 @@ from backpain_cli.routines.handout import (
 )
 from backpain_cli.routines.images import load_picture
 from backpain_cli.routines.loader import load_routine, parse_routine
-from backpain_cli.routines.model import Exercise, Side
+from backpain_cli.routines.model import Exercise, Movement, Side
 
 BUILTIN_ROUTINES = Path(__file__).resolve().parents[1] / "routines"
 
@@ -279,6 +279,30 @@ def test_dose_and_rest_words() -> None:
         dose_words(sided) == "Hold 5 seconds, once on each side, alternating sides (starting left)."
     )
     assert rest_words(sided) == "3 seconds between reps and sides"
+    ways = (Side("clockwise"), Side("anticlockwise"))
+    turns = Exercise("a", "A", ("x",), hold=5, reps=2, sides=ways)
+    assert dose_words(turns) == (
+        "Hold 5 seconds, twice each way, alternating: clockwise, then anticlockwise."
+    )
+
+
+def test_dose_words_of_movements() -> None:
+    def moved(*sides: Side, sets: int = 1) -> str:
+        exercise = Exercise(
+            "a", "A", ("x",), hold=0, reps=10, sets=sets, sides=sides,
+            movement=Movement.PACED, rep_seconds=4, tempo="2 down, 2 up",
+        )  # fmt: skip
+        return dose_words(exercise)
+
+    paced = "Do it 10 times, about 4 seconds each (2 down, 2 up)"
+    assert moved(Side.LEFT, Side.RIGHT) == (
+        f"{paced}, on each side: all of them on the left side, then on the right."
+    )
+    assert moved(Side("forward"), Side("back")) == f"{paced}, forward, then the same back."
+    assert moved(Side.RIGHT, sets=2) == f"{paced}, on the right side; 2 sets."
+    assert moved(Side("forward")) == f"{paced}, forward."
+    assert moved() == f"{paced}."
+    assert repr(Side("forward")) == "Side('forward')"
 
 
 @pytest.mark.parametrize(
