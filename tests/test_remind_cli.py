@@ -32,12 +32,18 @@ data = sys.stdin.buffer.read() if sys.argv[1:] == ["-"] else b""
 call = {{"argv": [name, *sys.argv[1:]], "stdin": data.decode("utf-8", "replace")}}
 with open(os.environ["FAKE_LOG"], "a") as log:
     log.write(json.dumps(call) + "\\n")
-# FAKE_STATUS_<PROGRAM> fails every call; FAKE_FAIL_<PROGRAM>_<LAST ARGUMENT> one kind.
+# FAKE_STATUS_<PROGRAM> fails every call; FAKE_FAIL_<PROGRAM>_<ARGUMENT> the calls with
+# that argument; FAKE_STDOUT_<PROGRAM>[_<ARGUMENT>] is printed; FAKE_SLEEP_… waits first.
 def variable(text):
     return "".join(ch if ch.isalnum() else "_" for ch in text).upper()
-last = sys.argv[-1] if sys.argv[1:] else ""
-status = os.environ.get("FAKE_STATUS_" + variable(name), "0")
-status = int(os.environ.get("FAKE_FAIL_" + variable(name) + "_" + variable(last), status))
+def setting(kind, default):
+    value = os.environ.get(kind + "_" + variable(name), default)
+    for argument in sys.argv[1:]:
+        value = os.environ.get(kind + "_" + variable(name) + "_" + variable(argument), value)
+    return value
+import time
+time.sleep(float(setting("FAKE_SLEEP", "0")))
+status = int(setting("FAKE_FAIL", os.environ.get("FAKE_STATUS_" + variable(name), "0")))
 if name == "crontab":
     table = os.environ["FAKE_CRONTAB"]
     if sys.argv[1:] == ["-l"]:
@@ -47,7 +53,7 @@ if name == "crontab":
         sys.stdout.buffer.write(open(table, "rb").read())
     elif sys.argv[1:] == ["-"] and status == 0:
         open(table, "wb").write(data)
-sys.stdout.write(os.environ.get("FAKE_STDOUT_" + variable(name), ""))
+sys.stdout.write(setting("FAKE_STDOUT", ""))
 if status:
     sys.stderr.write(name + ": it did not work\\n")
 sys.exit(status)
@@ -70,6 +76,9 @@ class Fakes:
         monkeypatch.setenv("FAKE_LOG", str(self.log))
         monkeypatch.setenv("FAKE_CRONTAB", str(self.crontab))
         monkeypatch.setenv("PATH", str(self.bin))
+        self.runtime = root / "run"  # no session bus unless a test makes one
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(self.runtime))
+        monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
         monkeypatch.setattr(remind_module, "command", lambda: ("/opt/bp/bin/backpain",))
 
     def install(self, *names: str) -> None:
@@ -165,18 +174,170 @@ def test_add_again_is_idempotent_and_a_new_time_adds_one(fakes: Fakes) -> None:
     assert fakes.files() == UNITS
 
 
-def test_list_shows_when_each_fires_next(fakes: Fakes) -> None:
+def list_timers(*rows: tuple[str, datetime | None]) -> str:
+    """What `systemctl --user list-timers --all --output=json` prints (systemd 252, seen
+    on a real user manager): one line of JSON, microseconds since 1970, `null` for a
+    timer that will not fire, and `left` the same number as `next` there."""
+    entries = []
+    for unit, when in rows:
+        usec = None if when is None else int(when.timestamp() * 1_000_000)
+        entries.append(
+            {
+                "next": usec,
+                "left": usec,
+                "last": 0,
+                "passed": 0,
+                "unit": unit,
+                "activates": unit.replace(".timer", ".service"),
+            }
+        )
+    return json.dumps(entries, separators=(",", ":")) + "\n"
+
+
+LIST_TIMERS = [
+    "systemctl",
+    "--user",
+    "list-timers",
+    "--all",
+    "--output=json",
+    "--no-pager",
+    "backpain-reminder-*",
+]
+
+
+def test_list_shows_when_systemd_fires_each_next(fakes: Fakes) -> None:
     fakes.install("systemctl")
     assert run("remind", "list").output == (
         "No reminders. Add one: `backpain remind add upper-back --at 09:00`.\n"
     )
     run("remind", "add", "upper-back", "--at", "09:00", "--days", "mon-fri")
     run("remind", "add", "upper-back-gentle", "--at", "15:00")
+    # systemd's word, not ours: someone moved a timer with a drop-in (`systemctl --user
+    # edit`), which only systemd knows about.
+    moved = datetime(2026, 11, 4, 16, 30, tzinfo=BERLIN)
+    fakes.monkeypatch.setenv(
+        "FAKE_STDOUT_SYSTEMCTL_LIST_TIMERS",
+        list_timers(
+            ("backpain-reminder-upper-back-gentle-1500.timer", moved),
+            (
+                "backpain-reminder-upper-back-0900.timer",
+                datetime(2026, 11, 5, 8, tzinfo=timezone.utc),
+            ),
+            ("someone-elses.timer", None),
+        ),
+    )
+    fakes.forget()
     timer = f"systemd: {fakes.units}/backpain-reminder-upper-back"
     assert run("remind", "list").output.splitlines() == [
         f"upper-back         09:00  mon-fri  next Thu 2026-11-05 09:00  {timer}-0900.timer",
-        f"upper-back-gentle  15:00  daily    next Wed 2026-11-04 15:00  {timer}-gentle-1500.timer",
+        f"upper-back-gentle  15:00  daily    next Wed 2026-11-04 16:30  {timer}-gentle-1500.timer",
     ]
+    assert fakes.calls() == [LIST_TIMERS]
+
+
+def test_list_says_when_systemd_will_not_fire_a_timer(fakes: Fakes) -> None:
+    fakes.install("systemctl")
+    run("remind", "add", "upper-back", "--at", "09:00", "--at", "15:00")
+    # Stopped (`--all` still lists it, with no next time) and not loaded at all.
+    fakes.monkeypatch.setenv(
+        "FAKE_STDOUT_SYSTEMCTL_LIST_TIMERS",
+        list_timers(("backpain-reminder-upper-back-0900.timer", None)),
+    )
+    assert run("remind", "list").output.splitlines() == [
+        f"upper-back  09:00  daily  not active in systemd  systemd: {fakes.units}/{UNITS[1]}",
+        f"upper-back  15:00  daily  not active in systemd  systemd: {fakes.units}/{UNITS[3]}",
+        "Not active in systemd: that timer will not fire; `backpain remind add` with the "
+        "same routine and time turns it on again.",
+    ]
+
+
+COMPUTED_NOTE = (
+    "(computed): reckoned by backpain from the schedule; the scheduler was not asked or "
+    "could not say."
+)
+
+
+NO_JSON = "`systemctl --user list-timers --output=json` did not answer in JSON (an older systemd?)"
+
+
+@pytest.mark.parametrize(
+    ("trouble", "why"),
+    [
+        ({"FAKE_STATUS_SYSTEMCTL": "1"}, "`systemctl --user list-timers` failed: "),
+        # An older systemd prints its table whatever --output says.
+        (
+            {
+                "FAKE_STDOUT_SYSTEMCTL_LIST_TIMERS": (
+                    "Thu 2026-11-05 09:00:00 CET 20h left - - "
+                    "backpain-reminder-upper-back-0900.timer "
+                    "backpain-reminder-upper-back-0900.service\n"
+                )
+            },
+            NO_JSON,
+        ),
+        ({"FAKE_STDOUT_SYSTEMCTL_LIST_TIMERS": '{"unit": "x"}'}, NO_JSON),
+        ({"FAKE_STDOUT_SYSTEMCTL_LIST_TIMERS": '[{"next": 1}]'}, NO_JSON),
+    ],
+)
+def test_list_computes_the_time_when_systemd_cannot_say(
+    fakes: Fakes, trouble: dict[str, str], why: str
+) -> None:
+    fakes.install("systemctl")
+    run("remind", "add", "upper-back", "--at", "09:00", "--days", "mon-fri")
+    for name, value in trouble.items():
+        fakes.monkeypatch.setenv(name, value)
+    result = run("remind", "list")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        f"upper-back  09:00  mon-fri  next Thu 2026-11-05 09:00 (computed)  "
+        f"systemd: {fakes.units}/{UNITS[1]}"
+    )
+    assert lines[1].startswith(f"systemd did not say when its timers fire: {why}")
+    assert lines[2:] == [COMPUTED_NOTE]
+
+
+def test_list_without_systemctl_computes_the_time(fakes: Fakes) -> None:
+    fakes.install("systemctl")
+    run("remind", "add", "upper-back", "--at", "09:00")
+    (fakes.bin / "systemctl").unlink()  # the units are still there; nothing runs them
+    assert run("remind", "list").output.splitlines() == [
+        f"upper-back  09:00  daily  next Thu 2026-11-05 09:00 (computed)  "
+        f"systemd: {fakes.units}/{UNITS[1]}",
+        "systemd did not say when its timers fire: there is no `systemctl` command here.",
+        COMPUTED_NOTE,
+    ]
+
+
+def test_list_never_waits_long_for_systemd(fakes: Fakes) -> None:
+    import time
+
+    fakes.install("systemctl")
+    run("remind", "add", "upper-back", "--at", "15:00")
+    fakes.monkeypatch.setattr(remind_module, "BRIEF_SECONDS", 0.5)
+    fakes.monkeypatch.setenv("FAKE_SLEEP_SYSTEMCTL_LIST_TIMERS", "30")
+    started = time.monotonic()
+    result = run("remind", "list")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].startswith(
+        "upper-back  15:00  daily  next Wed 2026-11-04 15:00 (computed)"
+    )
+    assert result.output.splitlines()[1] == (
+        "systemd did not say when its timers fire: `systemctl --user list-timers` failed: "
+        "systemctl: no answer within 0.5 s."
+    )
+
+
+def test_list_of_cron_lines_computes_the_time(fakes: Fakes) -> None:
+    fakes.install("crontab")
+    run("remind", "add", "upper-back", "--at", "09:00", "--days", "sat,sun")
+    fakes.forget()
+    assert run("remind", "list").output.splitlines() == [
+        "upper-back  09:00  sat,sun  next Sat 2026-11-07 09:00 (computed)  cron: crontab",
+        COMPUTED_NOTE,
+    ]
+    assert fakes.calls() == [["crontab", "-l"]]  # no systemctl: nothing of ours there
 
 
 def test_remove_leaves_no_stray_unit(fakes: Fakes) -> None:
@@ -226,6 +387,10 @@ def test_cron_keeps_the_users_lines_byte_for_byte(fakes: Fakes, home: Path) -> N
         "Already set"
     )
     assert fakes.crontab.read_bytes() == table
+    weekend = run("remind", "add", "upper-back", "--at", "09:00", "--days", "sat,sun", "--cron")
+    assert weekend.output.startswith("Updated: upper-back at 09:00 (sat,sun), cron: crontab\n")
+    assert fakes.crontab.read_bytes().startswith(USERS_OWN)
+    assert len(fakes.crontab.read_bytes()[len(USERS_OWN) :].splitlines()) == 2
     assert run("remind", "remove", "upper-back").exit_code == 0
     assert fakes.crontab.read_bytes() == USERS_OWN
 
@@ -568,3 +733,250 @@ def test_the_unit_runs_the_backpain_that_installed_it(fakes: Fakes) -> None:
     assert done.returncode == 0, done.stderr
     service = (fakes.units / UNITS[0]).read_text()
     assert f"ExecStart={script} today --notify upper-back\n" in service
+
+
+# -- the corners: what the user sees, and what is left installed --------------------------
+
+
+def test_cron_reaches_the_desktop_session_bus(fakes: Fakes) -> None:
+    fakes.install("crontab")
+    fakes.runtime.mkdir()
+    (fakes.runtime / "bus").touch()  # where the session's D-Bus socket lives
+    fakes.monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/tmp/dbus-old")
+    run("remind", "add", "upper-back", "--at", "09:00")
+    bus = f"DBUS_SESSION_BUS_ADDRESS=unix:path={fakes.runtime}/bus "
+    assert fakes.crontab.read_text().startswith("0 9 * * * BACKPAIN_HOME=")
+    assert bus in fakes.crontab.read_text()
+    # Without that socket, the address of the session `remind add` ran in.
+    (fakes.runtime / "bus").unlink()
+    run("remind", "add", "upper-back", "--at", "09:00")
+    assert "DBUS_SESSION_BUS_ADDRESS=unix:path=/tmp/dbus-old " in fakes.crontab.read_text()
+    assert len(fakes.crontab.read_text().splitlines()) == 1  # updated, not added
+
+
+def test_the_command_a_reminder_runs_is_this_backpain(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Path(sys.executable).with_name("backpain")
+    monkeypatch.setattr(sys, "argv", [str(script), "remind", "add"])
+    assert remind_module.command() == (str(script),)
+
+
+def test_a_path_is_not_a_routine_name(fakes: Fakes) -> None:
+    fakes.install("systemctl")
+    result = run("remind", "add", "./upper-back.yaml", "--at", "09:00")
+    assert result.exit_code == 2
+    assert result.output == (
+        "backpain: ./upper-back.yaml: name a routine (`backpain list` shows them), not a "
+        "file; put your own routine in your routine folder (`backpain new`)\n"
+    )
+    assert fakes.files() == [] and fakes.calls() == []
+
+
+def test_no_days_at_all_is_refused(fakes: Fakes) -> None:
+    fakes.install("systemctl")
+    result = run("remind", "add", "upper-back", "--at", "09:00", "--days", " ")
+    assert (result.exit_code, result.output) == (
+        2,
+        "backpain: --days: name at least one day, e.g. --days mon-fri\n",
+    )
+    assert fakes.files() == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "name a ROUTINE or use --all (not both)"),
+        (["upper-back", "--all"], "name a ROUTINE or use --all (not both)"),
+        (["--all", "--at", "09:00"], "--at goes with a ROUTINE, not with --all"),
+    ],
+)
+def test_remove_needs_a_routine_or_all(fakes: Fakes, arguments: list[str], message: str) -> None:
+    fakes.install("systemctl")
+    run("remind", "add", "upper-back", "--at", "09:00")
+    result = run("remind", "remove", *arguments)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == f"Error: {message}"
+    assert fakes.files() == UNITS[:2]
+
+
+def test_remind_test_without_a_notifier_prints_the_line(fakes: Fakes) -> None:
+    result = run("remind", "test")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "Time for your exercises: This is how a backpain reminder looks. Nothing is due; "
+        "it is only a test.",
+        "No desktop notifier answered (notify-send on Linux, osascript on macOS), so "
+        "reminders print that line instead (in the journal, from a systemd timer).",
+    ]
+
+
+def test_a_mac_without_osascript_prints_the_line(
+    fakes: Fakes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fakes.install("notify-send")  # not a Mac's
+    monkeypatch.setattr(sys, "platform", "darwin")
+    result = run("remind", "test")
+    assert result.output.startswith("Time for your exercises: This is how")
+    assert notifications(fakes) == []
+
+
+def test_units_that_are_not_ours_are_left_alone(fakes: Fakes) -> None:
+    fakes.install("systemctl")
+    fakes.units.mkdir(parents=True)
+    # The user's own unit with our prefix, and a copy of ours under another name.
+    mine = fakes.units / "backpain-reminder-mine.timer"
+    mine.write_text("[Timer]\nOnCalendar=daily\n")
+    run("remind", "add", "upper-back", "--at", "09:00")
+    copy = fakes.units / "backpain-reminder-upper-back-1000.timer"
+    copy.write_bytes((fakes.units / UNITS[1]).read_bytes())
+    fakes.monkeypatch.setenv("FAKE_STATUS_SYSTEMCTL", "1")
+    listed = run("remind", "list").output.splitlines()
+    assert [line.split("  ")[:2] for line in listed[:1]] == [["upper-back", "09:00"]]
+    assert not any("mine" in line or "1000" in line for line in listed)
+    fakes.monkeypatch.delenv("FAKE_STATUS_SYSTEMCTL")
+    assert run("remind", "remove", "--all").exit_code == 0
+    assert fakes.files() == ["backpain-reminder-mine.timer", copy.name]
+
+
+def test_remove_when_the_service_is_already_gone(fakes: Fakes) -> None:
+    fakes.install("systemctl")
+    run("remind", "add", "upper-back", "--at", "09:00")
+    (fakes.units / UNITS[0]).unlink()
+    result = run("remind", "remove", "upper-back")
+    assert result.exit_code == 0
+    assert fakes.files() == []
+
+
+def test_a_failing_remove_puts_everything_back(fakes: Fakes) -> None:
+    fakes.install("systemctl")
+    run("remind", "add", "upper-back", "--at", "09:00")
+    wants = fakes.units / "timers.target.wants"
+    wants.mkdir()
+    (wants / UNITS[1]).symlink_to(fakes.units / UNITS[1])
+    timer = (fakes.units / UNITS[1]).read_bytes()
+    # The service cannot be removed (a folder stands in its place, say).
+    (fakes.units / UNITS[0]).unlink()
+    (fakes.units / UNITS[0]).mkdir()
+    (fakes.units / UNITS[0] / "x").touch()
+    fakes.forget()
+    result = run("remind", "remove", "upper-back")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"backpain: cannot remove {fakes.units / UNITS[0]}: ")
+    assert (fakes.units / UNITS[1]).read_bytes() == timer
+    assert os.readlink(wants / UNITS[1]) == str(fakes.units / UNITS[1])  # a link again
+    assert fakes.calls() == [
+        ["systemctl", "--user", "disable", "--now", UNITS[1]],
+        ["systemctl", "--user", "daemon-reload"],
+        ["systemctl", "--user", "enable", "--now", UNITS[1]],  # running again
+    ]
+
+
+def test_an_unreadable_crontab_is_a_clear_error(fakes: Fakes) -> None:
+    fakes.install("crontab")
+    fakes.crontab.write_bytes(USERS_OWN)
+    fakes.monkeypatch.setenv("FAKE_FAIL_CRONTAB__L", "1")  # `crontab -l` fails
+    result = run("remind", "add", "upper-back", "--at", "09:00")
+    assert (result.exit_code, result.output) == (
+        2,
+        "backpain: cannot read your crontab (`crontab -l`): crontab: it did not work\n",
+    )
+    assert fakes.crontab.read_bytes() == USERS_OWN
+    assert [call for call in fakes.calls() if call[1:] == ["-"]] == []
+
+
+def test_cron_lines_that_only_look_like_ours_are_the_users(fakes: Fakes) -> None:
+    fakes.install("crontab")
+    odd = (
+        USERS_OWN
+        + b"0 3 * * * x # backpain-reminder routine=upper-back at=25:00 days=daily\n"
+        + b"0 3 * * * y # backpain-reminder routine=upper-back at=03:00 days=funday\n"
+    )
+    fakes.crontab.write_bytes(odd)
+    assert run("remind", "list").output.startswith("No reminders.")
+    run("remind", "add", "upper-back", "--at", "09:00")
+    assert run("remind", "remove", "--all").exit_code == 0
+    assert fakes.crontab.read_bytes() == odd
+
+
+def test_a_doubled_cron_line_of_ours_becomes_one(fakes: Fakes) -> None:
+    fakes.install("crontab")
+    run("remind", "add", "upper-back", "--at", "09:00")
+    line = fakes.crontab.read_bytes()
+    fakes.crontab.write_bytes(USERS_OWN + line + line)  # a copy and paste gone wrong
+    result = run("remind", "add", "upper-back", "--at", "09:00", "--days", "mon")
+    assert result.output.startswith("Updated: upper-back at 09:00 (mon), cron: crontab")
+    table = fakes.crontab.read_bytes()
+    assert table.startswith(USERS_OWN)
+    assert table[len(USERS_OWN) :].count(b"\n") == 1
+    assert b"days=mon\n" in table
+
+
+def test_macos_loads_all_or_nothing(fakes: Fakes, monkeypatch: pytest.MonkeyPatch) -> None:
+    fakes.install("launchctl")
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(os, "getuid", lambda: 501)
+    agents = fakes.home / "Library" / "LaunchAgents"
+    second = agents / "org.backpain.reminder.upper-back.1500.plist"
+    monkeypatch.setenv(
+        "FAKE_FAIL_LAUNCHCTL_" + "".join(c if c.isalnum() else "_" for c in str(second)).upper(),
+        "1",
+    )
+    result = run("remind", "add", "upper-back", "--at", "09:00", "--at", "15:00")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"backpain: `launchctl bootstrap gui/501 {second}` failed: launchctl: it did not work\n"
+    )
+    assert list(agents.iterdir()) == []
+    assert fakes.calls()[-1] == [
+        "launchctl",
+        "bootout",
+        "gui/501/org.backpain.reminder.upper-back.0900",
+    ]
+    cron = run("remind", "add", "upper-back", "--at", "09:00", "--cron")
+    assert (cron.exit_code, cron.output) == (
+        2,
+        "backpain: --cron is for Linux and other Unix systems\n",
+    )
+
+
+def test_a_plist_that_is_not_ours_is_left_alone(
+    fakes: Fakes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import plistlib
+
+    fakes.install("launchctl")
+    monkeypatch.setattr(sys, "platform", "darwin")
+    agents = fakes.home / "Library" / "LaunchAgents"
+    agents.mkdir(parents=True)
+    other = agents / "org.backpain.reminder.upper-back.0900.plist"
+    other.write_bytes(plistlib.dumps({"Label": "com.example.mine", "ProgramArguments": ["x"]}))
+    assert run("remind", "list").output.startswith("No reminders.")
+    assert run("remind", "remove", "--all").output.startswith("No reminder matched")
+    assert other.exists()
+
+
+def test_windows_all_or_nothing(fakes: Fakes, monkeypatch: pytest.MonkeyPatch) -> None:
+    fakes.install("schtasks")
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv(
+        "FAKE_STDOUT_SCHTASKS__QUERY",
+        '"\\backpain\\reminder-upper-back-0900","N/A","Ready"\n'
+        '"\\backpain\\reminder-upper-back-9999","N/A","Ready"\n',  # not a time: not ours
+    )
+    assert run("remind", "list").output == (
+        "upper-back  09:00  (see Task Scheduler)  schtasks: backpain\\reminder-upper-back-0900\n"
+    )
+    monkeypatch.setenv("FAKE_FAIL_SCHTASKS_BACKPAIN_REMINDER_UPPER_BACK_1500", "1")
+    fakes.forget()
+    result = run("remind", "add", "upper-back", "--at", "09:00", "--at", "12:00", "--at", "15:00")
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        "backpain: `schtasks /Create /TN backpain\\reminder-upper-back-1500"
+    )
+    # 12:00 was new and is taken away again; 09:00 was there before and stays.
+    assert [call[1:4] for call in fakes.calls()] == [
+        ["/Query", "/FO", "CSV"],
+        ["/Create", "/TN", "backpain\\reminder-upper-back-0900"],
+        ["/Create", "/TN", "backpain\\reminder-upper-back-1200"],
+        ["/Create", "/TN", "backpain\\reminder-upper-back-1500"],
+        ["/Delete", "/TN", "backpain\\reminder-upper-back-1200"],
+    ]

@@ -8,7 +8,7 @@ import plistlib
 import shutil
 import subprocess
 import sys
-from datetime import datetime, time
+from datetime import datetime, time, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -117,6 +117,12 @@ def test_the_edges_of_the_quiet_hours() -> None:
         Reminder("a", time(7), frozenset({0})),
         Reminder("a", time(21, 59), frozenset({0})),
     ]
+
+
+def test_a_reminder_needs_a_time() -> None:
+    with pytest.raises(ReminderError) as caught:
+        make_reminders("a", [], None, allow_night=False)
+    assert str(caught.value) == "say when, e.g. --at 09:00 (repeat --at for more times)"
 
 
 def test_the_same_time_twice_is_one_reminder() -> None:
@@ -231,6 +237,30 @@ def test_systemd_analyze_verify_does_catch_a_broken_unit(tmp_path: Path) -> None
     assert "/nonexistent/backpain" in done.stdout + done.stderr
 
 
+def test_when_systemd_fires_next() -> None:
+    # `systemctl --user list-timers --all --output=json` from systemd 252: a running
+    # timer, a stopped one (null), and one that never elapses (USEC_INFINITY).
+    output = (
+        b'[{"next":1796198400000000,"left":1796198400000000,"last":0,"passed":0,'
+        b'"unit":"backpain-reminder-upper-back-0900.timer",'
+        b'"activates":"backpain-reminder-upper-back-0900.service"},'
+        b'{"next":null,"left":null,"last":1796126831585771,"passed":1796126831585771,'
+        b'"unit":"backpain-reminder-upper-back-1500.timer",'
+        b'"activates":"backpain-reminder-upper-back-1500.service"},'
+        b'{"next":18446744073709551615,"unit":"x.timer"},{"next":0,"unit":"y.timer"}]\n'
+    )
+    assert systemd.next_elapses(output) == {
+        "backpain-reminder-upper-back-0900.timer": datetime(2026, 12, 2, 8, 0, tzinfo=timezone.utc),
+        "backpain-reminder-upper-back-1500.timer": None,
+        "x.timer": None,
+        "y.timer": None,
+    }
+    assert systemd.next_elapses(b"[]\n") == {}
+    for wrong in (b"", b"0 timers listed.", b"{}", b'["x.timer"]', b'[{"unit": 3}]', b"\xff"):
+        with pytest.raises(ValueError):
+            systemd.next_elapses(wrong)
+
+
 # -- cron -------------------------------------------------------------------------------
 
 
@@ -273,6 +303,14 @@ def test_crontab_edits_keep_the_users_lines_byte_for_byte() -> None:
     assert cron.without(updated, None) == USERS_OWN
 
 
+def test_a_doubled_line_of_ours_is_written_once() -> None:
+    line = cron.cron_line(MORNING, COMMAND, {}).encode() + b"\n"
+    new = cron.cron_line(Reminder("upper-back", time(9)), COMMAND, {})
+    assert cron.merged(USERS_OWN + line + line, {MORNING.key: new}) == (
+        USERS_OWN + new.encode() + b"\n"
+    )
+
+
 def test_a_last_line_without_newline_gets_one_before_ours() -> None:
     line = cron.cron_line(MORNING, COMMAND, {})
     assert cron.merged(b"@daily x", {MORNING.key: line}) == b"@daily x\n" + line.encode() + b"\n"
@@ -301,6 +339,7 @@ def test_launch_agent_plist() -> None:
     assert daily["StartCalendarInterval"] == [{"Hour": 21, "Minute": 0}]
     assert "EnvironmentVariables" not in daily
     assert launchd.parse(b"not a plist") is None
+    assert launchd.parse(plistlib.dumps({**document, "Label": "com.example.mine"})) is None
 
 
 def test_schtasks_commands() -> None:
@@ -343,6 +382,12 @@ def test_the_running_script_is_what_a_timer_runs(tmp_path: Path) -> None:
     assert backpain_command("pytest", "/v/bin/python", lambda _: "/usr/bin/backpain") == (
         "/usr/bin/backpain",
     )
+    # Nothing else to go on: this Python, which has backpain_cli installed.
+    assert backpain_command("pytest", "/v/bin/python", lambda _: None) == (
+        "/v/bin/python",
+        "-m",
+        "backpain_cli",
+    )
 
 
 def test_the_reminder_says_what_is_left() -> None:
@@ -380,6 +425,7 @@ def test_the_notifier_of_each_platform() -> None:
         'display notification "say \\"hi\\" \\\\" with title "T"',
     ]
     assert notifier_command("T", "b", platform="linux", which=lambda _: None) is None
+    assert notifier_command("T", "b", platform="darwin", which=lambda _: None) is None
     assert notifier_command("T", "b", platform="win32", which=found) is None
 
 

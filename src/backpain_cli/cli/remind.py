@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from backpain_cli.history.stats import Due
-    from backpain_cli.reminders.installer import Installed, Setup
-    from backpain_cli.reminders.runner import Completed
+    from backpain_cli.reminders.installer import Firing, Installed, Setup
+    from backpain_cli.reminders.runner import Completed, Runner
 
 # Variables a job needs to find the same routines, history and day boundaries as the
 # person's shell; passed on when set (a scheduler starts jobs with a bare environment).
@@ -36,7 +36,9 @@ def command() -> tuple[str, ...]:
     return backpain_command(sys.argv[0], sys.executable, _which)
 
 
-def setup() -> Setup:
+def setup(*, runner: Runner | None = None) -> Setup:
+    """The real folders and environment; `runner` runs the commands (default: waits
+    up to 30 seconds for each)."""
     from pathlib import Path
 
     from backpain_cli.reminders.installer import Setup
@@ -47,14 +49,16 @@ def setup() -> Setup:
     config_dir = Path(config) if config.startswith("/") else home / ".config"
     uid = os.getuid() if hasattr(os, "getuid") else 0
     cron_environment = {}
-    bus = Path(f"/run/user/{uid}/bus")
+    # The desktop session's D-Bus socket, for notify-send from cron (which starts jobs
+    # without the address): in the runtime folder, the same path at every login.
+    bus = Path(os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{uid}") / "bus"
     if bus.exists():
         cron_environment["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"
     elif os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         cron_environment["DBUS_SESSION_BUS_ADDRESS"] = os.environ["DBUS_SESSION_BUS_ADDRESS"]
     return Setup(
         command=command(),
-        runner=run_command,
+        runner=runner or run_command,
         which=_which,
         platform=sys.platform,
         systemd_dir=config_dir / "systemd" / "user",
@@ -147,31 +151,57 @@ def add_command(
 def list_command() -> None:
     """Each reminder: routine, time, days, when it next fires, and where it is installed.
 
+    The next time of a systemd timer is systemd's own (`systemctl --user
+    list-timers`); where the scheduler cannot say (cron, launchd, or systemd not
+    answering) it is computed from the schedule and marked "(computed)".
+
     \b
     Example:
       backpain remind list
     """
     from backpain_cli.cli.common import user_zone, utc_now
     from backpain_cli.reminders import installer
-    from backpain_cli.reminders.schedule import next_fire
 
-    found = installer.installed(setup())
+    current = setup(runner=_brief)  # listing waits for nothing: a few seconds at most
+    found = installer.installed(current)
     if not found:
         click.echo("No reminders. Add one: `backpain remind add upper-back --at 09:00`.")
         return
     now = utc_now().astimezone(user_zone())
+    firings, problem = installer.next_firings(current, found, now)
     rows = []
-    for item in found:
+    for item, firing in zip(found, firings, strict=True):
         reminder = item.reminder
         days = reminder.days_text if item.days_known else "(see Task Scheduler)"
-        upcoming = f"next {next_fire(reminder, now):%a %Y-%m-%d %H:%M}" if item.days_known else ""
-        rows.append([reminder.routine, reminder.at_text, days, upcoming, _where(item)])
+        rows.append([reminder.routine, reminder.at_text, days, _upcoming(firing), _where(item)])
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     rows = [[cell for cell, width in zip(row, widths, strict=True) if width] for row in rows]
     widths = [width for width in widths if width]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
         click.echo("  ".join(cells).rstrip())
+    sources = {firing.source for firing in firings if firing is not None}
+    if problem is not None:
+        click.echo(f"systemd did not say when its timers fire: {problem}.")
+    if "computed" in sources:
+        click.echo(
+            "(computed): reckoned by backpain from the schedule; the scheduler was not "
+            "asked or could not say."
+        )
+    if any(firing is not None and firing.when is None for firing in firings):
+        click.echo(
+            "Not active in systemd: that timer will not fire; `backpain remind add` with "
+            "the same routine and time turns it on again."
+        )
+
+
+def _upcoming(firing: Firing | None) -> str:
+    if firing is None:
+        return ""
+    if firing.when is None:
+        return "not active in systemd"
+    computed = " (computed)" if firing.source == "computed" else ""
+    return f"next {firing.when:%a %Y-%m-%d %H:%M}{computed}"
 
 
 @remind_group.command("remove")
@@ -210,10 +240,13 @@ def remove_command(routine: str | None, times: tuple[str, ...], remove_all: bool
         click.echo(f"Removed: {item.reminder.routine} at {item.reminder.at_text}, {_where(item)}")
 
 
+BRIEF_SECONDS = 5.0  # what a notifier or a listing may take before it is given up
+
+
 def _brief(argv: Sequence[str], *, input: bytes | None = None) -> Completed:
     from backpain_cli.reminders.runner import run_command
 
-    return run_command(argv, input=input, timeout=5)
+    return run_command(argv, input=input, timeout=BRIEF_SECONDS)
 
 
 @remind_group.command("test")

@@ -12,12 +12,21 @@ import contextlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from backpain_cli.reminders import cron, launchd, systemd, windows
 from backpain_cli.reminders.runner import Completed, Runner
-from backpain_cli.reminders.schedule import EVERY_DAY, Reminder, ReminderError, parse_marker
+from backpain_cli.reminders.schedule import (
+    EVERY_DAY,
+    Reminder,
+    ReminderError,
+    next_fire,
+    parse_marker,
+    parse_time,
+)
 
 
 @dataclass(frozen=True)
@@ -67,44 +76,44 @@ class _Files:
     """Writes and deletions that can be undone."""
 
     def __init__(self) -> None:
-        self._undo: list[tuple[Path, bytes | None]] = []
+        self._undo: list[Callable[[], object]] = []
 
     def write(self, path: Path, data: bytes) -> bool:
         """Write `data` to `path` (atomically); False when it already holds exactly that."""
         old = _read(path)
         if old == data:
             return False
+        temporary = path.with_name(f".{path.name}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.tmp")
             temporary.write_bytes(data)
             os.replace(temporary, path)
         except OSError as error:
-            _remove_quietly(path.with_name(f".{path.name}.tmp"))
+            _remove_quietly(temporary)
             raise ReminderError(f"cannot write {path}: {error.strerror or error}") from None
-        self._undo.append((path, old))
+        self._undo.append(path.unlink if old is None else partial(path.write_bytes, old))
         return True
 
     def delete(self, path: Path) -> None:
-        old = _read(path)
-        if old is None and not path.is_symlink():
-            return
+        """Remove a file or symbolic link (kept to be put back); a missing one is fine."""
+        undo: Callable[[], object]
         try:
+            if path.is_symlink():  # `systemctl enable`'s link in timers.target.wants
+                target = os.readlink(path)
+                undo = partial(os.symlink, target, path)
+            else:
+                undo = partial(path.write_bytes, path.read_bytes())
             path.unlink()
         except FileNotFoundError:
             return
         except OSError as error:
             raise ReminderError(f"cannot remove {path}: {error.strerror or error}") from None
-        if old is not None:
-            self._undo.append((path, old))
+        self._undo.append(undo)
 
     def undo(self) -> None:
-        for path, old in reversed(self._undo):
-            if old is None:
-                _remove_quietly(path)
-            else:
-                with contextlib.suppress(OSError):
-                    path.write_bytes(old)
+        for step in reversed(self._undo):
+            with contextlib.suppress(OSError):
+                step()
         self._undo.clear()
 
 
@@ -130,7 +139,8 @@ class Scheduler(Protocol):
 
     def add(self, reminders: Sequence[Reminder]) -> list[Change]: ...
 
-    def remove(self, installed: Sequence[Installed]) -> None: ...
+    def remove(self, installed: Sequence[Installed]) -> None:
+        """Take these away (never an empty list: `remove` and `add` skip those)."""
 
 
 class Systemd:
@@ -146,18 +156,30 @@ class Systemd:
         return _check(self.setup, ["systemctl", "--user", *arguments])
 
     def installed(self) -> list[Installed]:
-        try:
-            timers = sorted(self.folder.glob(f"{systemd.PREFIX}*.timer"))
-        except OSError:
-            return []
         found = []
-        for path in timers:
+        for path in sorted(self.folder.glob(f"{systemd.PREFIX}*.timer")):  # [] without it
             data = _read(path) or b""
             first = data.split(b"\n", 1)[0].decode("utf-8", "replace")
             reminder = parse_marker(first)
             if reminder is not None and path.name == systemd.unit_name(reminder, "timer"):
                 found.append(Installed(reminder, self.name, str(path)))
         return found
+
+    def next_elapses(self) -> dict[str, datetime | None]:
+        """When systemd itself fires each of our timers next, by unit name (None: it
+        has the timer but will not fire it); a ReminderError says why it cannot tell."""
+        if self.setup.which("systemctl") is None:
+            raise ReminderError("there is no `systemctl` command here")
+        done = self.setup.runner(systemd.list_timers_arguments())
+        if done.returncode != 0:
+            raise ReminderError(f"`systemctl --user list-timers` failed: {_message(done)}")
+        try:
+            return systemd.next_elapses(done.stdout)
+        except ValueError:
+            raise ReminderError(
+                "`systemctl --user list-timers --output=json` did not answer in JSON "
+                "(an older systemd?)"
+            ) from None
 
     def add(self, reminders: Sequence[Reminder]) -> list[Change]:
         files = _Files()
@@ -191,17 +213,21 @@ class Systemd:
         return changes
 
     def remove(self, installed: Sequence[Installed]) -> None:
-        if not installed:
-            return
         _writable(self.folder)
         names = [Path(item.where).name for item in installed]
         # Stopped and disabled first; a unit systemd never loaded is still removed.
         self.setup.runner(["systemctl", "--user", "disable", "--now", *names])
         files = _Files()
-        for item in installed:
-            files.delete(self.folder / "timers.target.wants" / Path(item.where).name)
-            files.delete(Path(item.where))
-            files.delete(self.folder / systemd.unit_name(item.reminder, "service"))
+        try:
+            for item in installed:
+                files.delete(self.folder / "timers.target.wants" / Path(item.where).name)
+                files.delete(Path(item.where))
+                files.delete(self.folder / systemd.unit_name(item.reminder, "service"))
+        except ReminderError:  # put everything back as it was, running again
+            files.undo()
+            self.setup.runner(["systemctl", "--user", "daemon-reload"])
+            self.setup.runner(["systemctl", "--user", "enable", "--now", *names])
+            raise
         self.setup.runner(["systemctl", "--user", "daemon-reload"])
         services = [systemd.unit_name(item.reminder, "service") for item in installed]
         self.setup.runner(["systemctl", "--user", "reset-failed", *services])
@@ -233,9 +259,10 @@ class Cron:
 
     def add(self, reminders: Sequence[Reminder]) -> list[Change]:
         old = self.read()
-        before = {reminder.key: reminder for reminder in cron.ours(old)}
+        before = {reminder.key for reminder in cron.ours(old)}
         environment = {**self.setup.cron_environment, **self.setup.environment}
         lines = {r.key: cron.cron_line(r, self.setup.command, environment) for r in reminders}
+        old_lines = old.splitlines()
         new = cron.merged(old, lines)
         if new != old:
             self.write(new)
@@ -243,19 +270,13 @@ class Cron:
         for reminder in reminders:
             if reminder.key not in before:
                 state = "added"
-            else:
-                was = cron.cron_line(before[reminder.key], self.setup.command, environment)
-                state = "unchanged" if was.encode() in old.splitlines() else "updated"
+            else:  # the very line, or another spelling of this reminder there before
+                state = "unchanged" if lines[reminder.key].encode() in old_lines else "updated"
             changes.append(Change(Installed(reminder, self.name, "crontab"), state))
         return changes
 
     def remove(self, installed: Sequence[Installed]) -> None:
-        if not installed:
-            return
-        old = self.read()
-        new = cron.without(old, [item.reminder for item in installed])
-        if new != old:
-            self.write(new)
+        self.write(cron.without(self.read(), [item.reminder for item in installed]))
 
 
 class Launchd:
@@ -269,12 +290,8 @@ class Launchd:
         self.domain = f"gui/{setup.uid}"
 
     def installed(self) -> list[Installed]:
-        try:
-            paths = sorted(self.folder.glob(f"{launchd.LABEL_PREFIX}*.plist"))
-        except OSError:
-            return []
         found = []
-        for path in paths:
+        for path in sorted(self.folder.glob(f"{launchd.LABEL_PREFIX}*.plist")):  # [] without it
             reminder = launchd.parse(_read(path) or b"")
             if reminder is not None and path.name == launchd.file_name(reminder):
                 found.append(Installed(reminder, self.name, str(path)))
@@ -308,8 +325,6 @@ class Launchd:
         return changes
 
     def remove(self, installed: Sequence[Installed]) -> None:
-        if not installed:
-            return
         _writable(self.folder)
         files = _Files()
         for item in installed:
@@ -335,8 +350,6 @@ class Schtasks:
             slug = name.split("\\reminder-", 1)[1]
             routine, _, hhmm = slug.rpartition("-")
             try:
-                from backpain_cli.reminders.schedule import parse_time
-
                 at = parse_time(f"{hhmm[:2]}:{hhmm[2:]}")
             except ReminderError:
                 continue
@@ -423,6 +436,37 @@ def installed(setup: Setup) -> list[Installed]:
     return sorted(found, key=lambda item: (item.reminder.key, item.scheduler))
 
 
+class Firing(NamedTuple):
+    when: datetime | None  # None: systemd has the timer but will not fire it (not active)
+    source: str  # "systemd" (its own word) or "computed" (backpain's reckoning)
+
+
+def next_firings(
+    setup: Setup, found: Sequence[Installed], now: datetime
+) -> tuple[list[Firing | None], str | None]:
+    """When each reminder fires next: systemd's own word for its timers (`systemctl
+    --user list-timers`), else backpain's reckoning from the schedule (cron, launchd,
+    and systemd timers when systemd does not answer); None where the days are unknown
+    (Task Scheduler). The second value says why systemd did not answer, if it did not."""
+    reported: dict[str, datetime | None] | None = None
+    problem = None
+    if any(item.scheduler == "systemd" for item in found):
+        try:
+            reported = Systemd(setup).next_elapses()
+        except ReminderError as error:
+            problem = str(error)
+    firings: list[Firing | None] = []
+    for item in found:
+        if not item.days_known:
+            firings.append(None)
+        elif item.scheduler == "systemd" and reported is not None:
+            when = reported.get(Path(item.where).name)
+            firings.append(Firing(None if when is None else when.astimezone(now.tzinfo), "systemd"))
+        else:
+            firings.append(Firing(next_fire(item.reminder, now), "computed"))
+    return firings, problem
+
+
 def add(setup: Setup, reminders: Sequence[Reminder], *, use_cron: bool = False) -> list[Change]:
     """Install `reminders`; the same routine and time elsewhere (say, in the crontab
     before a switch to systemd) is taken away afterwards, so it never fires twice."""
@@ -431,14 +475,18 @@ def add(setup: Setup, reminders: Sequence[Reminder], *, use_cron: bool = False) 
     changes = chosen.add(reminders)
     keys = {reminder.key for reminder in reminders}
     for scheduler in others:
-        scheduler.remove([item for item in scheduler.installed() if item.reminder.key in keys])
+        moved = [item for item in scheduler.installed() if item.reminder.key in keys]
+        if moved:
+            scheduler.remove(moved)
     return changes
 
 
 def remove(setup: Setup, chosen: Sequence[Installed]) -> None:
     """Take the `chosen` reminders (as `installed` found them) away completely."""
     for scheduler in schedulers(setup):
-        scheduler.remove([item for item in chosen if item.scheduler == scheduler.name])
+        mine = [item for item in chosen if item.scheduler == scheduler.name]
+        if mine:
+            scheduler.remove(mine)
 
 
 def backpain_command(

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 
 from backpain_cli.reminders.schedule import DAY_NAMES, EVERY_DAY, Reminder, marker
 
@@ -73,3 +75,43 @@ def service_text(reminder: Reminder, command: Sequence[str], environment: Mappin
     )
     lines.append("ExecStart=" + " ".join(quote(word) for word in words))
     return "\n".join(lines) + "\n"
+
+
+def list_timers_arguments() -> list[str]:
+    """What asks the user's systemd when our timers fire next, as JSON (`--output=json`
+    turns systemctl's tables into JSON; an older systemd may print the table anyway);
+    `--all` keeps a stopped timer in the list, with no next time."""
+    return [
+        "systemctl",
+        "--user",
+        "list-timers",
+        "--all",
+        "--output=json",
+        "--no-pager",
+        f"{PREFIX}*",
+    ]
+
+
+def next_elapses(output: bytes) -> dict[str, datetime | None]:
+    """Each timer's next firing (in UTC) from `list-timers --output=json`, which looks like
+    `[{"next":1796198400000000,"left":…,"last":0,"passed":0,"unit":"x.timer",
+    "activates":"x.service"}]` (microseconds since 1970; `null` or 0 when it is not
+    scheduled). Raises ValueError for anything else, such as an older systemd's table."""
+    rows = json.loads(output)
+    if not isinstance(rows, list):
+        raise ValueError("not a list of timers")
+    found: dict[str, datetime | None] = {}
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("unit"), str):
+            raise ValueError("a timer without its unit")
+        found[row["unit"]] = _moment(row.get("next"))
+    return found
+
+
+def _moment(usec: object) -> datetime | None:
+    if not isinstance(usec, int) or usec <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(usec / 1_000_000, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):  # USEC_INFINITY (2**64 - 1): never
+        return None
