@@ -92,6 +92,7 @@ def clean_environment(folder: Path) -> dict[str, str]:
     env.update(
         XDG_CONFIG_HOME=str(folder / "config"),
         XDG_DATA_HOME=str(folder / "data"),
+        XDG_CACHE_HOME=str(folder / "cache"),
         HOME=str(folder),
         TERM="xterm-256color",
         COLUMNS="100",

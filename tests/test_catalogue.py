@@ -14,6 +14,7 @@ from backpain_cli.locations import (
     Locations,
     builtin_routines_dir,
     locations_from_environment,
+    xdg_cache_folder,
     xdg_folders,
 )
 from backpain_cli.routines.catalogue import (
@@ -229,6 +230,49 @@ def test_plain_linux_folders_need_no_platformdirs() -> None:
     assert xdg_folders({"HOME": "home/ann"}, "linux") is None
     assert xdg_folders({}, "linux") is None
     assert xdg_folders({**environ, "XDG_CONFIG_HOME": "cfg"}, "linux") is None
+
+
+def test_backpain_home_holds_the_cache_too(tmp_path: Path) -> None:
+    where = locations_from_environment({"BACKPAIN_HOME": str(tmp_path)})
+    assert where.cache_dir == tmp_path / "cache"
+    assert Locations(tmp_path, tmp_path, tmp_path).cache_dir is None  # no cache
+
+
+# (HOME, XDG_CACHE_HOME); None: not set.
+CACHE_ENVIRONMENTS = [
+    ("/home/ann", None),
+    ("/home/ann/", "  "),
+    ("/home/ann", "/var/cache/ann/"),
+    (None, "/cache"),
+    ("relative/home", None),
+    ("/home/ann", "relative"),  # platformdirs decides
+    (None, None),
+]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
+@pytest.mark.parametrize(("home_dir", "cache"), CACHE_ENVIRONMENTS)
+def test_the_cache_folder_is_platformdirs_answer(
+    monkeypatch: pytest.MonkeyPatch, home_dir: str | None, cache: str | None
+) -> None:
+    import platformdirs
+
+    for name, value in (("HOME", home_dir), ("XDG_CACHE_HOME", cache)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("BACKPAIN_HOME")
+    where = locations_from_environment(os.environ)
+    assert where.cache_dir == Path(platformdirs.user_cache_dir("backpain", appauthor=False))
+
+
+def test_the_plain_linux_cache_folder_needs_no_platformdirs() -> None:
+    assert xdg_cache_folder({"HOME": "/home/ann"}, "linux") == "/home/ann/.cache/backpain"
+    assert xdg_cache_folder({"XDG_CACHE_HOME": "/c"}, "linux") == "/c/backpain"
+    assert xdg_cache_folder({"HOME": "/home/ann"}, "darwin") is None
+    assert xdg_cache_folder({"HOME": "/home/ann", "ANDROID_DATA": "/data"}, "linux") is None
+    assert xdg_cache_folder({"XDG_CACHE_HOME": "cache"}, "linux") is None
 
 
 def test_builtin_routines_of_a_checkout() -> None:

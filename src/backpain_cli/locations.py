@@ -1,4 +1,5 @@
-"""Where backpain keeps things: built-in routines, the user's routines, config and history.
+"""Where backpain keeps things: built-in routines, the user's routines, config, history
+and the cache (checked routines, kept so that an unchanged file is not checked again).
 
 `BACKPAIN_HOME` puts everything in one folder (tests, portable setups); otherwise the
 platform's config and data folders are used. The environment is passed in, never read
@@ -9,7 +10,8 @@ is answered here: importing `platformdirs` costs every command about 5 ms (its U
 module imports `tempfile` and `shutil`), more than everything else `backpain list`
 adds to its own imports. That case is the XDG rule that every platformdirs 4.x applies
 alike (an absolute `$XDG_CONFIG_HOME`, else `$HOME/.config`; the same for data with
-`$XDG_DATA_HOME` and `$HOME/.local/share`); a test holds it to platformdirs' answer.
+`$XDG_DATA_HOME` and `$HOME/.local/share`, and for the cache with `$XDG_CACHE_HOME`
+and `$HOME/.cache`); a test holds it to platformdirs' answer.
 Anything less plain (no or a relative `HOME`, a relative XDG variable, Android, other
 systems) is left to platformdirs.
 """
@@ -29,6 +31,7 @@ class Locations(NamedTuple):
     config_dir: Path
     data_dir: Path
     builtin_routines: Path
+    cache_dir: Path | None = None  # None: nothing is cached
 
     @property
     def user_routines(self) -> Path:
@@ -55,28 +58,45 @@ def locations_from_environment(environ: Mapping[str, str]) -> Locations:
     home = environ.get("BACKPAIN_HOME")
     if home:
         root = Path(home).expanduser()
-        return Locations(root, root, builtin_routines_dir())
+        return Locations(root, root, builtin_routines_dir(), root / "cache")
     found = xdg_folders(environ, sys.platform)
-    if found is None:
+    cache = xdg_cache_folder(environ, sys.platform)
+    if found is None or cache is None:
         import platformdirs
 
-        found = (
+        found = found or (
             platformdirs.user_config_dir(APP_NAME, appauthor=False),
             platformdirs.user_data_dir(APP_NAME, appauthor=False),
         )
-    return Locations(Path(found[0]), Path(found[1]), builtin_routines_dir())
+        cache = cache or platformdirs.user_cache_dir(APP_NAME, appauthor=False)
+    return Locations(Path(found[0]), Path(found[1]), builtin_routines_dir(), Path(cache))
+
+
+def _plain_linux(environ: Mapping[str, str], platform: str) -> bool:
+    return not (
+        platform != "linux" or hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in environ
+    )
 
 
 def xdg_folders(environ: Mapping[str, str], platform: str) -> tuple[str, str] | None:
     """The config and data folders on plain Linux, as platformdirs finds them; None
     where platformdirs should decide."""
-    if platform != "linux" or hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in environ:
+    if not _plain_linux(environ, platform):
         return None
     config = _xdg_folder(environ, "XDG_CONFIG_HOME", ".config")
     data = _xdg_folder(environ, "XDG_DATA_HOME", ".local/share")
     if config is None or data is None:
         return None
     return os.path.join(config, APP_NAME), os.path.join(data, APP_NAME)
+
+
+def xdg_cache_folder(environ: Mapping[str, str], platform: str) -> str | None:
+    """The cache folder on plain Linux, as platformdirs finds it; None where
+    platformdirs should decide."""
+    if not _plain_linux(environ, platform):
+        return None
+    cache = _xdg_folder(environ, "XDG_CACHE_HOME", ".cache")
+    return None if cache is None else os.path.join(cache, APP_NAME)
 
 
 def _xdg_folder(environ: Mapping[str, str], variable: str, under_home: str) -> str | None:

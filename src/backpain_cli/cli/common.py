@@ -21,7 +21,9 @@ from backpain_cli.console import screen_output as screen_output
 from backpain_cli.console import styled_output as styled_output
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime, tzinfo
+    from pathlib import Path
 
     from backpain_cli.config import Settings
     from backpain_cli.history.store import History
@@ -59,25 +61,50 @@ def load_settings(**command_line: object) -> Settings:
 # --- routines ------------------------------------------------------------------------
 
 
-def load(reference: str, *, library: ExerciseLibrary | None = None) -> tuple[RoutineFile, Routine]:
-    """The routine a name or path means. A command that loads several routines passes
-    one `library`, so the shared exercise files are read once, not once per routine."""
+def load(
+    reference: str, *, library: Callable[[], ExerciseLibrary] | None = None
+) -> tuple[RoutineFile, Routine]:
+    """The routine a name or path means, from the cache when its files are unchanged.
+    A command that loads several routines passes one `shared_library()`, so the shared
+    exercise files are read once, not once per routine (and only if one is needed)."""
+    from backpain_cli.routines.cache import cached_routine
     from backpain_cli.routines.catalogue import resolve_routine
-    from backpain_cli.routines.loader import load_routine
 
-    routine_file = resolve_routine(reference, locations())
-    routine = load_routine(
-        routine_file.path, default_name=routine_file.name, library=library or exercise_library()
+    where = locations()
+    routine_file = resolve_routine(reference, where)
+    routine = cached_routine(
+        routine_file.path,
+        default_name=routine_file.name,
+        folders=routine_folders(where),
+        library=library or exercise_library,
+        cache_dir=where.cache_dir,
     )
     return routine_file, routine
 
 
-def exercise_library() -> ExerciseLibrary:
+def routine_folders(where: Locations) -> tuple[Path, Path]:
     """Where `use: ID` entries are looked up: the user's routine folder, then the built-ins."""
+    return where.user_routines, where.builtin_routines
+
+
+def exercise_library() -> ExerciseLibrary:
+    """The exercise library of the routine folders (`routine_folders`)."""
     from backpain_cli.routines.loader import ExerciseLibrary
 
-    where = locations()
-    return ExerciseLibrary((where.user_routines, where.builtin_routines))
+    return ExerciseLibrary(routine_folders(locations()))
+
+
+def shared_library() -> Callable[[], ExerciseLibrary]:
+    """One `exercise_library()` for a command that loads several routines, made the
+    first time a routine is not in the cache."""
+    made: list[ExerciseLibrary] = []
+
+    def library() -> ExerciseLibrary:
+        if not made:
+            made.append(exercise_library())
+        return made[0]
+
+    return library
 
 
 # --- history -------------------------------------------------------------------------

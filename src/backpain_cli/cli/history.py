@@ -9,14 +9,13 @@ import click
 
 from backpain_cli.cli import common
 from backpain_cli.cli.common import (
-    exercise_library,
     load,
     read_history,
     styled_output,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from datetime import datetime, tzinfo
 
     from backpain_cli.history.overview import RoutineLookup
@@ -44,23 +43,22 @@ def _since(value: str | None, zone: tzinfo) -> datetime | None:
 
 
 def _routine_lookup(
-    library: ExerciseLibrary | None = None, known: Mapping[str, Routine] | None = None
+    library: Callable[[], ExerciseLibrary] | None = None,
+    known: Mapping[str, Routine] | None = None,
 ) -> RoutineLookup:
-    """A routine's frequency and `counts_as` from its file; the exercise library is read
-    once, when first needed (only routines with nothing recorded need their files), and
-    routines already loaded (`known`) are not read again."""
+    """A routine's frequency and `counts_as` from its file (or the cache); the exercise
+    library is read once, when first needed (only routines with nothing recorded need
+    their files), and routines already loaded (`known`) are not read again."""
     from backpain_cli.errors import BackpainError
     from backpain_cli.history.overview import RoutineFacts
 
-    shared: list[ExerciseLibrary] = [library] if library is not None else []
+    shared = library or common.shared_library()
 
     def lookup(name: str) -> RoutineFacts:
         if known and name in known:
             return RoutineFacts(known[name].frequency, known[name].counts_as)
-        if not shared:
-            shared.append(exercise_library())
         try:
-            _, routine = load(name, library=shared[0])
+            _, routine = load(name, library=shared)
         except BackpainError:
             raise LookupError(name) from None
         return RoutineFacts(routine.frequency, routine.counts_as)
@@ -264,7 +262,7 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
     """
     from backpain_cli.history.overview import today
 
-    library = exercise_library() if routines else None
+    library = common.shared_library()
     # An unknown routine is an error, not "nothing due"; each named file is read once.
     known = {name: load(name, library=library)[1] for name in routines}
     now, zone = common.utc_now(), common.user_zone()

@@ -14,7 +14,6 @@ from backpain_cli.cli import common
 from backpain_cli.cli.common import complete_routines, fail
 
 if TYPE_CHECKING:
-    from backpain_cli.routines.loader import ExerciseLibrary
     from backpain_cli.routines.model import Routine
 
 EXTENSIONS = {"html": "html", "markdown": "md", "pdf": "pdf"}
@@ -109,16 +108,14 @@ def report_command(
 
 def routine_reader() -> Callable[[str], Routine | None]:
     """A routine by name, or None when it no longer loads; the exercise library is read
-    once, on the first call."""
+    once, when a routine is first not in the cache."""
     from backpain_cli.errors import BackpainError
 
-    shared: list[ExerciseLibrary] = []
+    library = common.shared_library()
 
     def read(name: str) -> Routine | None:
-        if not shared:
-            shared.append(common.exercise_library())
         try:
-            return common.load(name, library=shared[0])[1]
+            return common.load(name, library=library)[1]
         except BackpainError:
             return None
 

@@ -82,6 +82,7 @@ class Checker:
         self.default_keys: set[str] = set()  # keys given in `defaults`, valid or not
         self.suggested: set[str] = set()  # keys the last mapping's unknown keys look like
         self.known_routines: list[str] | None = None  # what `counts_as` may name
+        self.pictures: list[Path] = []  # the picture files looked at (what a cache watches)
 
     def report(self, node: Node, key_path: str, message: str, *, warn: bool = False) -> None:
         mark = node.start_mark
@@ -189,7 +190,9 @@ class Checker:
             return None
         from backpain_cli.routines.images import check_image
 
-        checked = check_image(written, Path(self.source).parent)
+        folder = Path(self.source).parent
+        self.pictures.append(folder / written)
+        checked = check_image(written, folder)
         if checked.problem is not None:
             self.report(node, key_path, checked.problem)
         return checked.path

@@ -12,7 +12,7 @@ follows references between parsed entries, so it imports nothing of the loader's
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from yaml.nodes import Node
 
@@ -20,6 +20,9 @@ from backpain_cli.errors import Problem
 from backpain_cli.routines.dose import take_over
 from backpain_cli.routines.names import EXERCISES_FILE as EXERCISES_FILE
 from backpain_cli.text import did_you_mean
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Plain classes, not records: working state of one lookup, never compared or printed.
 
@@ -47,7 +50,7 @@ class Entry:
 class DefinitionFile:
     """The exercise entries of one file (a routine or an exercises file)."""
 
-    __slots__ = ("entries", "problems", "shown", "source")
+    __slots__ = ("entries", "pictures", "problems", "shown", "source")
 
     def __init__(
         self,
@@ -55,11 +58,13 @@ class DefinitionFile:
         shown: str,
         entries: list[Entry],
         problems: list[Problem] | None = None,
+        pictures: list[Path] | None = None,
     ) -> None:
         self.source = source  # identity for cycle detection: the resolved path, or the name
         self.shown = shown  # as printed in messages
         self.entries = entries
         self.problems = problems if problems is not None else []
+        self.pictures = pictures if pictures is not None else []  # the files its checks read
 
     def find(self, exercise_id: str, *, skip: tuple[str, str] | None = None) -> Entry | None:
         """The entry with that id, other than the one `skip` (source, key path) names."""

@@ -62,6 +62,15 @@ class ExerciseLibrary:
                 continue
         return sorted(names)
 
+    def watched(self) -> list[Path]:
+        """Every file this library looked for, found or not, and the pictures their
+        checks read: what a routine loaded through it depends on (`cache`)."""
+        found = list(self._files)
+        for file in self._files.values():
+            if file is not None:
+                found += file.pictures
+        return found
+
     def _load(self, path: Path, *, routine: bool) -> DefinitionFile | None:
         if path not in self._files:
             if (path.name == EXERCISES_FILE and routine) or not path.is_file():
@@ -84,13 +93,17 @@ def load_routine(
     default_name: str | None = None,
     library: ExerciseLibrary | None = None,
     known_routines: list[str] | None = None,
+    watched: list[Path] | None = None,
 ) -> Routine:
     """Load and validate one routine file; raises RoutineError listing every problem.
 
     `use` entries are looked up in `library` (default: the built-in exercises only).
-    With `known_routines`, a `counts_as` must name one of them.
+    With `known_routines`, a `counts_as` must name one of them. Every file the routine
+    was made from (this one first) is added to `watched`.
     """
     data = read_routine_bytes(path)  # read once: the routine keeps them for its hash
+    if watched is not None:
+        watched.append(path)
     return parse_routine(
         decode_routine(data, str(path)),
         str(path),
@@ -99,6 +112,7 @@ def load_routine(
         source=str(path.resolve()),
         known_routines=known_routines,
         content=data,
+        watched=watched,
     )
 
 
@@ -112,14 +126,17 @@ def parse_routine(
     source: str | None = None,
     known_routines: list[str] | None = None,
     content: bytes | None = None,
+    watched: list[Path] | None = None,
 ) -> Routine:
     """Validate routine text (`shown` names it in messages); raises RoutineError.
 
     `source` identifies the file when following references (default: `shown`);
-    `content` is the bytes the text was read from (default: the text in UTF-8).
+    `content` is the bytes the text was read from (default: the text in UTF-8). The
+    files the routine's references and pictures were read from are added to `watched`.
     """
     node = compose(text, shown, loader=loader)
-    checker = Checker(shown, library=library or builtin_library(), source=source)
+    library = library or builtin_library()
+    checker = Checker(shown, library=library, source=source)
     checker.known_routines = known_routines
     checker.source_text = text
     content = text.encode() if content is None else content
@@ -128,6 +145,8 @@ def parse_routine(
         # Report in reading order, whatever order the checks ran in.
         raise RoutineError(_in_reading_order(checker.problems, shown))
     assert routine is not None
+    if watched is not None:
+        watched += checker.pictures + library.watched()
     return routine
 
 
@@ -152,7 +171,7 @@ def read_definitions(path: Path, *, routine: bool) -> DefinitionFile:
     checker.source_text = text
     checker.hold_required = routine
     entries = checker.definitions(node, ROUTINE_KEYS if routine else LIBRARY_KEYS)
-    return DefinitionFile(source, shown, entries, checker.problems)
+    return DefinitionFile(source, shown, entries, checker.problems, checker.pictures)
 
 
 def load_exercises_file(path: Path, *, library: ExerciseLibrary | None = None) -> list[str]:

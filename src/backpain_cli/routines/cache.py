@@ -1,0 +1,303 @@
+"""Checked routines kept between runs: a command that finds a routine file unchanged
+takes the routine from the cache, without importing PyYAML and the checker (most of
+what loading a routine costs `start` and `today --notify`).
+
+One JSON file per routine file in the cache folder (`Locations.cache_dir`) holds the
+checked routine and what it was made from:
+
+- its key: the format of this file, the package's version, the size and modification
+  time of each module of `routines/` (an editable install changes the code, not the
+  version), the path as given, the routine's name and the exercise folders;
+- every file the load looked at (the routine file; the exercises files and routines
+  its `use:` entries were looked up in, found or not; the pictures it checked), as
+  `os.stat` gave it then: type, size, modification and change times, inode, device;
+- the routine file's bytes, compared whole with the file on every run, so that not
+  even a same-size edit within one tick of the file system's clock can hide. They are
+  also what `Routine.content_hash` hashes: history records the same hash as after a
+  fresh load.
+
+A file changed less than `RACY_NS` before it was read is not cached: a second edit in
+the same tick of a coarse clock would leave its times as they were. Anything missing,
+unreadable, corrupt or not matching is a miss, never an error: the routine is loaded
+as without a cache (and its problems reported as ever). Entries are written whole (a
+new file, then a rename), readable by the user only, and hold nothing that is run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from backpain_cli import __version__
+from backpain_cli.errors import Problem
+from backpain_cli.routines.model import Exercise, Frequency, Movement, Period, Routine, Side
+
+if TYPE_CHECKING:
+    from backpain_cli.routines.loader import ExerciseLibrary
+
+FORMAT = 1  # of the entries: a new format misses every older entry
+RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen
+MAX_ENTRY_BYTES = 4 << 20  # a routine file is at most 1 MiB; anything larger is not ours
+_CODE = Path(__file__).parent  # the modules whose code decides what a routine file means
+
+
+def cached_routine(
+    path: Path,
+    *,
+    default_name: str,
+    folders: Sequence[Path],
+    library: Callable[[], ExerciseLibrary],
+    cache_dir: Path | None,
+    now: Callable[[], int] = time.time_ns,
+) -> Routine:
+    """The routine in `path`, from the cache when nothing it was made from changed;
+    else loaded (`library` gives the exercise library of `folders`) and kept.
+    RoutineError as `loader.load_routine` raises it."""
+    try:
+        key = _key(path, default_name, folders)
+    except OSError:  # the package is not in a folder (e.g. in a zip file): no cache
+        cache_dir = None
+    if cache_dir is None:
+        return _load(path, default_name, library, [])
+    entry_file = cache_dir / f"{default_name}-{_crc(json.dumps(key))}.json"
+    found = _read(entry_file, key, path)
+    if found is not None:
+        return found
+    watched: list[Path] = []
+    routine = _load(path, default_name, library, watched)
+    _write(entry_file, key, routine, watched, now())
+    return routine
+
+
+def _load(
+    path: Path, default_name: str, library: Callable[[], ExerciseLibrary], watched: list[Path]
+) -> Routine:
+    """The routine, loaded and checked: PyYAML and the checker are imported now."""
+    from backpain_cli.routines.loader import load_routine
+
+    return load_routine(path, default_name=default_name, library=library(), watched=watched)
+
+
+def _crc(text: str) -> str:
+    """A short, stable file name (the entry holds its whole key)."""
+    return f"{zlib.crc32(text.encode()):08x}"
+
+
+def _key(path: Path, default_name: str, folders: Sequence[Path]) -> list[Any]:
+    code = sorted(
+        [entry.name, *_of(entry.stat())[1:3]]
+        for entry in os.scandir(_CODE)
+        if entry.name.endswith(".py")
+    )
+    return [FORMAT, __version__, code, str(path), default_name, [str(f) for f in folders]]
+
+
+def _stamp(path: Path | str) -> list[int] | None:
+    """What `os.stat` says of a file, None when there is none."""
+    try:
+        found = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return _of(found)
+
+
+def _of(found: os.stat_result) -> list[int]:
+    return [
+        found.st_mode >> 12,  # the file's type (a folder, a link's target...)
+        found.st_size,
+        found.st_mtime_ns,
+        found.st_ctime_ns,
+        found.st_ino,
+        found.st_dev,
+    ]
+
+
+def _read(entry_file: Path, key: list[Any], path: Path) -> Routine | None:
+    try:
+        with open(entry_file, "rb") as handle:
+            data = handle.read(MAX_ENTRY_BYTES + 1)
+        if len(data) > MAX_ENTRY_BYTES:
+            return None
+        entry = json.loads(data)
+        if entry["key"] != key:
+            return None
+        files = entry["files"]
+        if files[0][0] != str(path) or any(_stamp(name) != stamp for name, stamp in files[1:]):
+            return None
+        content = entry["content"].encode()
+        if _read_exactly(path, files[0][1], len(content)) != content:
+            return None
+        return routine_from_json(entry["routine"], content)
+    except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError):
+        return None  # UnicodeError and JSONDecodeError are ValueErrors
+
+
+def _read_exactly(path: Path, stamp: list[int], size: int) -> bytes | None:
+    """The file's bytes (one more than `size` at most) if it is still the file `stamp`
+    describes; never blocking, even if a pipe has just taken its place."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with open(os.open(path, flags), "rb") as handle:
+        if _of(os.fstat(handle.fileno())) != stamp:
+            return None
+        return handle.read(size + 1)
+
+
+def _write(
+    entry_file: Path, key: list[Any], routine: Routine, watched: list[Path], now: int
+) -> None:
+    try:
+        stamps = {str(name): _stamp(name) for name in watched}
+        if any(stamp and now - max(stamp[2], stamp[3]) < RACY_NS for stamp in stamps.values()):
+            return
+        files = [[name, stamp] for name, stamp in stamps.items()]
+        entry = {
+            "key": key,
+            "files": files,
+            "content": routine.content.decode(),
+            "routine": routine_json(routine),
+        }
+        data = json.dumps(entry, ensure_ascii=False).encode()
+        entry_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = entry_file.with_name(f".{entry_file.name}.{os.getpid()}")
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(descriptor, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, entry_file)
+        except OSError:  # e.g. a full disk: nothing is left behind
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            with contextlib.suppress(OSError):
+                entry_file.parent.rmdir()  # only if empty
+            raise
+    except OSError:
+        return  # a cache that cannot be written is no cache: the routine still plays
+
+
+# -- the routine as JSON, and back, checking every value's type -------------------------
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Side):
+        return value.value
+    if isinstance(value, (Movement, Period)):
+        return value.value
+    return value
+
+
+def routine_json(routine: Routine) -> dict[str, Any]:
+    """The routine as plain JSON values (its bytes are kept beside it)."""
+    data = {
+        field.name: _plain(getattr(routine, field.name))
+        for field in fields(Routine)
+        if field.name not in ("exercises", "frequency", "content", "warnings")
+    }
+    data["exercises"] = [
+        {field.name: _plain(getattr(exercise, field.name)) for field in fields(Exercise)}
+        for exercise in routine.exercises
+    ]
+    frequency = routine.frequency
+    data["frequency"] = None if frequency is None else [frequency.times, frequency.period.value]
+    data["warnings"] = [list(problem) for problem in routine.warnings]
+    return data
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _count(value: object) -> int:
+    if type(value) is not int or value < 0:
+        raise TypeError(value)
+    return value
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError(value)
+    return tuple(_text(item) for item in value)
+
+
+def _sides(value: object) -> tuple[Side, ...]:
+    return tuple(Side(side) for side in _texts(value))
+
+
+def _maybe(check: Callable[[object], Any]) -> Callable[[object], Any]:
+    return lambda value: None if value is None else check(value)
+
+
+def _frequency(value: object) -> Frequency:
+    if not isinstance(value, list) or len(value) != 2:
+        raise TypeError(value)
+    return Frequency(_count(value[0]), Period(value[1]))
+
+
+def _problem(value: object) -> Problem:
+    if not isinstance(value, list) or len(value) != 5:
+        raise TypeError(value)
+    path, message, line, column, key_path = value
+    return Problem(
+        _text(path), _text(message), _maybe(_count)(line), _maybe(_count)(column), _text(key_path)
+    )
+
+
+EXERCISE_VALUES: dict[str, Callable[[object], Any]] = {
+    "id": _text,
+    "name": _text,
+    "instructions": _texts,
+    "hold": _count,
+    "reps": _count,
+    "sets": _count,
+    "sides": _sides,
+    "rest": _count,
+    "set_rest": _count,
+    "prepare": _count,
+    "position": _text,
+    "equipment": _texts,
+    "cues": _texts,
+    "caution": _text,
+    "image": _text,
+    "movement": Movement,
+    "rep_seconds": _count,
+    "tempo": _text,
+}
+ROUTINE_VALUES: dict[str, Callable[[object], Any]] = {
+    "name": _text,
+    "title": _text,
+    "summary": _text,
+    "source": _text,
+    "disclaimer": _text,
+    "frequency": _maybe(_frequency),
+    "counts_as": _maybe(_text),
+    "exercises": lambda value: value,  # checked one by one below
+    "warnings": lambda value: value,
+}
+
+
+def _values(data: object, checks: dict[str, Callable[[object], Any]]) -> dict[str, Any]:
+    if not isinstance(data, dict) or data.keys() != checks.keys():
+        raise TypeError(data)
+    return {name: check(data[name]) for name, check in checks.items()}
+
+
+def routine_from_json(data: object, content: bytes) -> Routine:
+    """The routine `routine_json` gave; TypeError or ValueError for anything else."""
+    values = _values(data, ROUTINE_VALUES)
+    if not isinstance(values["exercises"], list) or not isinstance(values["warnings"], list):
+        raise TypeError(data)
+    if not values["exercises"]:  # the checker never passes a routine without one
+        raise ValueError(data)
+    exercises = tuple(Exercise(**_values(item, EXERCISE_VALUES)) for item in values["exercises"])
+    warnings = tuple(_problem(item) for item in values["warnings"])
+    return Routine(**{**values, "exercises": exercises, "warnings": warnings}, content=content)
