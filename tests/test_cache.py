@@ -307,7 +307,7 @@ def test_a_cache_that_cannot_be_written_is_no_cache(setup: Setup, tmp_path: Path
 
 def test_a_temporary_name_taken_leaves_the_folder_as_it_was(setup: Setup) -> None:
     setup.cache_dir.mkdir()
-    name = f"mine-{cache._crc(json.dumps(cache._key(setup.path, 'mine', setup.folders)))}.json"
+    name = cache.entry_name(cache._key(setup.path, "mine", setup.folders), "mine")
     taken = setup.cache_dir / f".{name}.{os.getpid()}"
     (taken / "inside").mkdir(parents=True)
     _same(setup.load(), _fresh(setup))
@@ -456,3 +456,28 @@ def test_an_edited_user_routine_plays_as_edited(
     second = runner.invoke(cli, ["show", "mine"])
     assert second.exit_code == 0, second.output
     assert "Spin" in second.output and "Turn" not in second.output
+
+
+def test_a_path_that_is_not_text_is_cached_under_a_plain_name(tmp_path: Path) -> None:
+    folder = tmp_path / "odd\udcff folder"  # a byte that is not UTF-8: a surrogate escape
+    folder.mkdir()
+    path = folder / "My Neck\udcff.yaml"
+    path.write_text(MINE.replace("    image: turn.svg\n", ""), encoding="utf-8")
+    loads: list[int] = []
+
+    def library() -> ExerciseLibrary:
+        loads.append(1)
+        return ExerciseLibrary((folder, BUILTIN_ROUTINES))
+
+    for _ in range(2):
+        routine = cached_routine(
+            path,
+            default_name="My Neck\udcff",
+            folders=(folder, BUILTIN_ROUTINES),
+            library=library,
+            cache_dir=tmp_path / "cache",
+            now=later,
+        )
+        assert routine.title == "Mine"
+    assert len(loads) == 1
+    assert [p.name[:8] for p in (tmp_path / "cache").iterdir()] == ["routine-"]

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from backpain_cli import __version__
 from backpain_cli.errors import Problem
 from backpain_cli.routines.model import Exercise, Frequency, Movement, Period, Routine, Side
+from backpain_cli.routines.names import is_routine_name
 
 if TYPE_CHECKING:
     from backpain_cli.routines.loader import ExerciseLibrary
@@ -66,7 +67,7 @@ def cached_routine(
         cache_dir = None
     if cache_dir is None:
         return _load(path, default_name, library, [])
-    entry_file = cache_dir / f"{default_name}-{_crc(json.dumps(key))}.json"
+    entry_file = cache_dir / entry_name(key, default_name)
     found = _read(entry_file, key, path)
     if found is not None:
         return found
@@ -85,9 +86,11 @@ def _load(
     return load_routine(path, default_name=default_name, library=library(), watched=watched)
 
 
-def _crc(text: str) -> str:
-    """A short, stable file name (the entry holds its whole key)."""
-    return f"{zlib.crc32(text.encode()):08x}"
+def entry_name(key: list[Any], default_name: str) -> str:
+    """The entry's file name: the routine's name when it is a plain one, and a checksum
+    of the key (the entry holds the whole key)."""
+    name = default_name if is_routine_name(default_name) else "routine"
+    return f"{name}-{zlib.crc32(json.dumps(key).encode()):08x}.json"
 
 
 def _key(path: Path, default_name: str, folders: Sequence[Path]) -> list[Any]:
@@ -163,7 +166,7 @@ def _write(
             "content": routine.content.decode(),
             "routine": routine_json(routine),
         }
-        data = json.dumps(entry, ensure_ascii=False).encode()
+        data = json.dumps(entry).encode()  # ASCII: a path's undecodable bytes too
         entry_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         temporary = entry_file.with_name(f".{entry_file.name}.{os.getpid()}")
         try:
