@@ -652,3 +652,22 @@ def test_every_listener_hears_and_start_twice_is_harmless() -> None:
     assert isinstance(first.events[-1], Quit)
     assert not isinstance(first.events[-1], Finished)
     assert [e.reason for e in first.events if isinstance(e, SegmentEnded)] == [EndReason.QUIT]
+
+
+@pytest.mark.parametrize("key", ["b", "s", "n", "space", "?"])
+def test_a_key_pressed_as_the_routine_ends_changes_nothing(key: str) -> None:
+    """The last hold ends at 49 s; a key read in the same moment comes after its end."""
+    recorder, summary, _ = play(keys=[(49.0, key)])
+    assert recorder.lines == play()[0].lines
+    assert recorder.lines[-2:] == ["49 cue routine_end", "49 finished"]
+    assert not summary.quit and summary.active_seconds == 49
+
+
+def test_run_carries_on_a_player_already_started() -> None:
+    time = FakeTime(origin=START)
+    recorder = Recorder(time)
+    player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[recorder])
+    player.start()
+    summary = player.run(time.wait)
+    assert recorder.lines == play()[0].lines  # "started" once
+    assert summary.active_seconds == 49

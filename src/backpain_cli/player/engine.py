@@ -186,8 +186,7 @@ class Player:
     def run(self, wait: Wait, bindings: Sequence[Binding] | None = None) -> Summary:
         """Play to the end or until quit; keys from `wait` are dispatched through `bindings`."""
         actions = key_table(BINDINGS if bindings is None else bindings)
-        if self._state is _State.READY:
-            self.start()
+        self.start()  # unless it has started already
         while self.active:
             for key in wait(self.timeout()):
                 action = actions.get(key) or actions.get(key.lower())
@@ -247,11 +246,8 @@ class Player:
 
     def toggle_pause(self) -> None:
         """Pause or resume; with help shown, close it and go on."""
-        if self._help:
+        if self._help:  # help shows paused (see `toggle_help`): resuming closes it
             self._help = self._help_paused = False
-            if not self.paused:
-                self._emit(HelpToggled)
-                return
         if self.paused:
             self.resume()
         else:
@@ -322,8 +318,11 @@ class Player:
     def toggle_help(self) -> None:
         """Show or hide the key help. Help stops the clock while it is read: opening it
         pauses (unless already paused), closing it resumes what it paused."""
+        self.advance()
+        if not self.active:
+            return  # pressed as the routine ended: nothing to help with
         self._help = not self._help
-        if self._help and self.active and not self.paused:
+        if self._help and not self.paused:
             self._help_paused = True
             self.pause()
         elif not self._help and self._help_paused:
