@@ -230,6 +230,49 @@ def test_a_read_error_ends_terminal_input(
         assert not keys.is_terminal
 
 
+def test_half_an_escape_sequence_then_a_hang_up_is_no_key() -> None:
+    """The terminal sends ESC [ and hangs up before the rest: nothing is decoded from
+    half a sequence, and the reader goes on with the timer alone."""
+    master, slave = pty.openpty()
+    real_read = os.read
+    try:
+        with KeyReader(slave) as keys:
+            os.write(master, b"\x1b[")
+
+            def then_hang_up(fd: int, size: int) -> bytes:
+                data = real_read(fd, size)
+                if fd == slave and data == b"\x1b[":
+                    os.close(master)  # gone while the reader waits for the rest
+                return data
+
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(os, "read", then_hang_up)
+                assert keys.read(1) == []
+            assert keys.is_terminal  # it read something: end of input comes next
+            assert keys.read(1) == []
+            assert not keys.is_terminal
+    finally:
+        os.close(slave)
+
+
+def test_without_a_disabled_value_to_ask_for_ctrl_z_is_disabled_with_0(
+    terminal: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the system cannot say its "disabled" character (no PC_VDISABLE), 0 stands
+    in: Linux's own value, so Ctrl-Z still reaches the player as a key."""
+    master, slave = terminal
+
+    def unknown(fd: int, name: str) -> int:
+        raise ValueError(f"unrecognized configuration name {name}")
+
+    monkeypatch.setattr(os, "fpathconf", unknown)
+    with KeyReader(slave) as keys:
+        suspend = termios.tcgetattr(slave)[6][termios.VSUSP]
+        assert suspend in (0, b"\x00")
+        os.write(master, b"\x1a")
+        assert keys.read(1) == ["ctrl-z"]
+
+
 # -- Windows (msvcrt), with a fake msvcrt module -----------------------------------------
 
 

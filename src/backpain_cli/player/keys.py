@@ -220,10 +220,9 @@ class KeyReader(_Signals):
                 termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved_modes)
             self._saved_modes = None
         self._restore_handlers()
-        if self._pipe is not None:
-            for end in self._pipe:
-                os.close(end)
-            self._pipe = None
+        pipe, self._pipe = self._pipe, None
+        for end in pipe or ():
+            os.close(end)
 
     def read(self, timeout: float | None) -> list[str]:
         """Keys pressed within `timeout` seconds (None: wait for one); [] on time-out."""
@@ -274,9 +273,9 @@ class KeyReader(_Signals):
         termios.tcsetattr(fd, termios.TCSANOW, new)
 
     def _wake(self, byte: bytes) -> None:
-        if self._pipe is not None:
-            with contextlib.suppress(BlockingIOError):  # full of wake-ups already
-                os.write(self._pipe[1], byte)
+        assert self._pipe is not None, "the handlers are only installed while it is open"
+        with contextlib.suppress(BlockingIOError):  # full of wake-ups already
+            os.write(self._pipe[1], byte)
 
     def _wake_ctrl_c(self) -> None:
         self._wake(b"c")
