@@ -183,7 +183,6 @@ class AudioChime:
         self._requests: SimpleQueue[_Request] = SimpleQueue()
         self._handles: list[SoundHandle] = []
         self._play: PlayFile | None = None
-        self._failed = False
         self._thread = threading.Thread(target=self._work, name="backpain-sound", daemon=True)
 
     def start(self) -> AudioChime:
@@ -234,9 +233,8 @@ class AudioChime:
             self._fallback.play(sound)
 
     def _fail(self) -> None:
-        if not self._failed:
-            self._failed = True
-            self._notify(self._notice)
+        # Said once: from now on `_play` is None and every sound goes to the fallback.
+        self._notify(self._notice)
 
     def _stop_all(self) -> None:
         for handle in self._handles:
