@@ -143,6 +143,66 @@ def test_resume_refuses_yesterdays_session_and_a_changed_routine(
     assert len(sessions(home)) == 2  # nothing added
 
 
+@pytest.mark.parametrize("other", [["--no-history"], ["--from", "2"]])
+def test_resume_is_refused_without_history_or_with_from(
+    runner: CliRunner, home: Path, tiny: Path, other: list[str]
+) -> None:
+    partial_today(home, tiny, started=datetime.now(timezone.utc) - timedelta(minutes=1))
+    result = runner.invoke(cli, ["start", "tiny", *FAST, "--record", "--resume", *other])
+    assert result.exit_code == 2
+    assert result.output == (
+        "backpain: --resume continues a recorded session: not with --no-history or --from\n"
+    )
+    assert [s.outcome for s in sessions(home)] == [SessionOutcome.PARTIAL]  # untouched
+
+
+def test_resume_after_a_session_that_went_to_its_end_skipping_one(
+    runner: CliRunner, home: Path, tiny: Path
+) -> None:
+    """Finished, with rotation skipped: a partial session, but nothing in it stopped
+    half-way; the skipped exercise stays skipped."""
+    started = datetime.now(timezone.utc) - timedelta(minutes=2)
+    statuses = [ExerciseStatus.DONE, ExerciseStatus.SKIPPED, ExerciseStatus.DONE]
+    exercises = tuple(
+        ExerciseRecord(
+            position=position,
+            exercise_id=exercise_id,
+            name=exercise_id.title(),
+            status=status,
+            started=started + timedelta(seconds=10 * position),
+            ended=started + timedelta(seconds=10 * position + 9),
+        )
+        for position, (exercise_id, status) in enumerate(
+            zip(["squeeze", "rotation", "ball"], statuses, strict=True)
+        )
+    )
+    history, _ = open_for_recording(home / "history.sqlite3")
+    assert history is not None
+    with history:
+        history.add_sessions(
+            [
+                SessionRecord(
+                    id=0,
+                    routine="tiny",
+                    routine_hash=hashlib.sha256(tiny.read_bytes()).hexdigest(),
+                    started=started,
+                    last_update=started + timedelta(seconds=30),
+                    outcome=SessionOutcome.PARTIAL,
+                    exercises_planned=3,
+                    ended=started + timedelta(seconds=30),
+                    exercises=exercises,
+                )
+            ]
+        )
+    result = runner.invoke(cli, ["start", "tiny", *FAST, "--record", "--resume"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "backpain: nothing to resume: today's session of tiny went to its end "
+        "(`backpain start tiny` starts a new one)\n"
+    )
+    assert len(sessions(home)) == 1  # nothing added
+
+
 def test_counts_as_is_recorded_and_a_missing_one_is_said(
     runner: CliRunner, home: Path, user_routines: Path
 ) -> None:

@@ -151,7 +151,10 @@ class SessionTracking:
         left = [index for index in range(len(routine.exercises)) if index not in kept]
         if not left:
             self.close()
-            raise NothingToResume(f"nothing to resume: every exercise of {routine.name} is done")
+            raise NothingToResume(  # it went to the end, skipping some: they stay skipped
+                f"nothing to resume: today's session of {routine.name} went to its end "
+                f"(`backpain start {routine.name}` starts a new one)"
+            )
         self.resume_from = left[0]
         return last
 
