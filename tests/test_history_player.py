@@ -398,6 +398,23 @@ def test_check_ins_are_recorded(
     assert (session.pain_before, session.pain_after) == (6, 4)
 
 
+def test_the_note_for_the_therapist_is_asked_after_the_last_check_in(
+    runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli.cli import start as start_module
+
+    monkeypatch.setattr(start_module, "can_ask", lambda: True)
+    monkeypatch.setattr(start_module, "ask_pain", lambda: 3)
+    args = ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-sound"]
+    result = runner.invoke(cli, args, input="stiff   after the drive\n")
+    assert result.exit_code == 0
+    assert result.output.endswith(
+        "Anything to tell your therapist? (Enter skips) stiff   after the drive\n"
+    )  # the prompt, and the answer as typed (CliRunner echoes what it reads)
+    [session] = sessions(home)
+    assert session.note == "stiff after the drive"
+
+
 def test_no_check_in_after_quitting_and_none_with_the_option(
     runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from terminal import play, read_countdown
+from terminal import BLOCKS, Terminal, play, read_countdown
 
 from backpain_cli.player.engine import SegmentStarted, Tick
 from backpain_cli.player.plain import plain_lines
@@ -174,3 +174,73 @@ def test_speech_says_the_movement_and_its_labels() -> None:
     assert said[1] == ""  # later reps tick, not talk
     assert "Ankle circles, counter-clockwise: move, 3 reps. one slow circle" in said
     assert said[-1] == "Heel slides, right side: 4 reps at your own pace"
+
+
+def test_the_summary_counts_each_movement_in_its_own_steps() -> None:
+    """Paced reps are reps; an own-pace exercise is one step a set and side: sets with
+    no sides, sides with one set, steps with both."""
+    from backpain_cli.player.summary import summary_view
+
+    sets = Exercise(
+        id="s", name="Bridges", instructions=("Lift.",), hold=0, reps=5, sets=2, prepare=0,
+        movement=Movement.SELF_PACED,
+    )  # fmt: skip
+    both = Exercise(
+        id="b", name="Clams", instructions=("Open.",), hold=0, reps=5, sets=2, rest=0,
+        sides=(Side.LEFT, Side.RIGHT), prepare=0, movement=Movement.SELF_PACED,
+    )  # fmt: skip
+    routine = Routine(name="m", title="Movements", exercises=(CIRCLES, SLIDES, sets, both))
+    # Circles end at 22 s; then n, once a second, says each own-pace step is done (and
+    # cuts the rests between them short).
+    keys = [(23.0 + step, "n") for step in range(20)]
+    frames, terminal = play(routine, 80, 24, keys=keys)
+    summary = frames[-1].event.summary  # type: ignore[attr-defined]
+    terminal.console().print(summary_view(summary))
+    assert terminal.rows()[:5] == [
+        "Finished: Movements",
+        "  done        Ankle circles  6 of 6 reps",
+        "  done        Heel slides    1 of 1 sides",
+        "  done        Bridges        2 of 2 sets",
+        "  done        Clams          4 of 4 steps",
+    ]
+
+
+def test_a_terminal_too_narrow_for_a_big_done_gets_the_words_alone() -> None:
+    from backpain_cli.player.summary import summary_view
+
+    frames, _ = play(ROUTINE, 40, 12, keys=[(23.0, "n")])
+    summary = frames[-1].event.summary  # type: ignore[attr-defined]
+    narrow = Terminal(14, 40)  # DONE in the smallest big letters is 15 columns wide
+    narrow.console().print(summary_view(summary, big=True))
+    assert narrow.rows()[0] == "Finished: Knee"
+    assert not any(set(row) & BLOCKS for row in narrow.rows())
+    wide = Terminal(15, 40)
+    wide.console().print(summary_view(summary, big=True))
+    assert set(wide.rows()[0]) <= BLOCKS | {" "} and wide.rows()[0].strip()
+
+
+def test_next_names_the_own_pace_set_or_side_to_come() -> None:
+    bridges = Exercise(
+        id="b", name="Bridges", instructions=("Lift.",), hold=0, reps=5, sets=2, prepare=0,
+        set_rest=3, movement=Movement.SELF_PACED,
+    )  # fmt: skip
+    clams = Exercise(
+        id="c", name="Clams", instructions=("Open.",), hold=0, reps=5, rest=2,
+        sides=(Side.LEFT, Side.RIGHT), prepare=0, movement=Movement.SELF_PACED,
+    )  # fmt: skip
+    routine = Routine(name="m", title="Movements", exercises=(bridges, clams))
+    frames, _ = play(routine, 80, 24, keys=[(1.0, "n"), (5.0, "n"), (6.0, "n"), (9.0, "n")])
+    nexts: dict[tuple[str, SegmentKind], set[str]] = {}
+    for frame in frames:
+        segment = frame.status.segment
+        if segment is not None:
+            key = (segment.exercise.name, segment.kind)
+            nexts.setdefault(key, set()).update(r for r in frame.rows if r.startswith("Next: "))
+    assert nexts[("Bridges", SegmentKind.SELF_PACED)] == {
+        "Next: 5 reps at your own pace · set 2 of 2",  # in set 1
+        "Next: Clams (left side)",  # in set 2
+    }
+    assert nexts[("Bridges", SegmentKind.SET_REST)] == {
+        "Next: 5 reps at your own pace · set 2 of 2"
+    }
+    assert nexts[("Clams", SegmentKind.REST)] == {"Next: 5 reps at your own pace · RIGHT side"}

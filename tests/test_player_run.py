@@ -14,6 +14,7 @@ import termios
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fakes import TINY, FakeTime
@@ -250,3 +251,82 @@ def test_no_picture_is_sent_where_none_can_or_should_show(
     )
     assert "Get ready: Rotation" in typist.at(0).rows
     assert b"\x1b_G" not in terminal.written
+
+
+class _Tty:
+    """sys.stdout as the chime sees it: a terminal, at file descriptor `fd`."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+
+@pytest.fixture
+def no_audio_player(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backpain_cli.player import sound
+
+    class NoPlayer(sound.AudioChime):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, load=lambda: None, **kwargs)
+
+    monkeypatch.setattr(sound, "AudioChime", NoPlayer)
+
+
+@pytest.mark.usefixtures("no_audio_player")
+def test_without_an_audio_player_the_set_end_rings_the_terminal_bell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backpain_cli.player.sound import NO_AUDIO_NOTICE, SoundName
+
+    read_end, write_end = os.pipe()
+    monkeypatch.setattr(sys, "stdout", _Tty(write_end))
+    notices: list[str] = []
+    try:
+        chime = run_module._make_chime(True, notices.append)
+        chime.play(SoundName.TICK)  # too small a sound for the bell
+        chime.play(SoundName.CHIME)
+        chime.close(1)
+        assert os.read(read_end, 16) == b"\a"
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert notices == [NO_AUDIO_NOTICE]
+
+
+@pytest.mark.usefixtures("no_audio_player")
+def test_a_bell_for_a_terminal_that_has_gone_away_is_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backpain_cli.player.sound import SoundName
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # writing now fails (EPIPE), as on a hung-up terminal
+    monkeypatch.setattr(sys, "stdout", _Tty(write_end))
+    notices: list[str] = []
+    try:
+        chime = run_module._make_chime(True, notices.append)
+        chime.play(SoundName.CHIME)
+        chime.play(SoundName.END)
+        chime.close(1)  # no exception on the sound thread, nothing left running
+    finally:
+        os.close(write_end)
+    assert len(notices) == 1
+
+
+def test_from_an_exercise_id_starts_there(
+    monkeypatch: pytest.MonkeyPatch, pty: tuple[int, int]
+) -> None:
+    options = QUIET._replace(from_exercise="squeeze")
+    summary, typist, _ = live_play(monkeypatch, pty, TINY, options=options)
+    first = typist.at(0).rows
+    assert "Tiny".ljust(53) + "exercise 2 of 3 · 0:15 left" in first
+    assert "Get ready: Squeeze" in first
+    assert [(r.exercise.name, r.outcome) for r in summary.results] == [
+        ("Squeeze", ExerciseOutcome.DONE),
+        ("Ball", ExerciseOutcome.DONE),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import wave
 from pathlib import Path
 
@@ -294,3 +296,20 @@ def test_from_an_exercise_the_routine_does_not_have(
 ) -> None:
     result = runner.invoke(cli, ["start", "upper-back", "--from", given, "--plain", "--no-history"])
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"backpain: {message}\n")
+
+
+def test_a_pipe_closed_early_ends_start_quietly(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`backpain start tiny | head -1`, once head has gone: exit 0, nothing on stderr,
+    and what is still written goes nowhere instead of failing again."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone: writing fails with EPIPE
+    with open(write_end, "w", encoding="utf-8") as piped:
+        monkeypatch.setattr(sys, "stdout", piped)
+        with pytest.raises(SystemExit) as ended:
+            cli.main(["start", "tiny", "--plain", "--no-sound", *FAST], prog_name="backpain")
+        assert ended.value.code == 0
+        piped.write("more\n")
+        piped.flush()  # into /dev/null now
+    assert capsys.readouterr().err == ""
