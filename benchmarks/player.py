@@ -4,6 +4,7 @@ beside termdown), and end-of-routine timing drift.
     python benchmarks/player.py            # all three (about 70 s)
     python benchmarks/player.py --cpu      # only the CPU and bytes comparison (about 12 s)
     python benchmarks/player.py --first    # only the time to the first frame (about 15 s)
+    python benchmarks/player.py --first --rounds 21   # more rounds on a busy machine
     python benchmarks/player.py --drift    # only the drift (about 40 s)
 
 1. CPU: `backpain start` plays a routine that is one 10-second hold, and `termdown 10`
@@ -16,7 +17,9 @@ beside termdown), and end-of-routine timing drift.
 2. First frame: `backpain start upper-back` and `termdown 10`, one after the other,
    several times each, in 80x24 pseudo-terminals whose output goes through a terminal
    emulator (pyte): the time from starting the command (pressing Enter) to the first
-   moment the emulated screen shows a countdown (5 or more non-blank rows). Medians.
+   moment the emulated screen shows a countdown (5 or more non-blank rows). Medians, and
+   the median of each round's ratio. The routine cache is filled by the warm-up run, as
+   after the first `start` of a routine.
 
 3. Drift: the whole `upper-back` routine with `--plain --speed 20` through a pipe; the
    time from its first line (the start) to its `finished` line, minus the routine's
@@ -34,6 +37,7 @@ import pty
 import re
 import shutil
 import signal
+import statistics
 import struct
 import subprocess
 import sys
@@ -201,11 +205,20 @@ def measure_first_frame(rounds: int = 5) -> None:
                 times[name].append(first_frame_seconds(argv, env))
     print(f"Time from Enter to the first frame on an 80x24 screen (median of {rounds}):")
     for name, values in times.items():
-        values.sort()
+        ordered = sorted(values)
         print(
-            f"  {name:9} {values[len(values) // 2] * 1000:5.0f} ms "
-            f"(min {values[0] * 1000:.0f}, max {values[-1] * 1000:.0f})"
+            f"  {name:9} {statistics.median(ordered) * 1000:5.0f} ms "
+            f"(min {ordered[0] * 1000:.0f}, max {ordered[-1] * 1000:.0f})"
         )
+    # Each round runs both, one after the other: the ratio within a round is the least
+    # touched by load that comes and goes on a shared machine.
+    pairs = zip(times["backpain"], times["termdown"], strict=True)
+    ratios = sorted(ours / theirs for ours, theirs in pairs)
+    print(
+        f"  ratio backpain/termdown, median of the rounds' ratios: "
+        f"{statistics.median(ratios):.2f} (min {ratios[0]:.2f}, max {ratios[-1]:.2f}; "
+        "goal: at most 1.00)"
+    )
 
 
 def measure_drift(speed: float = 20.0) -> None:
@@ -253,13 +266,16 @@ def main() -> int:
     parser.add_argument("--cpu", action="store_true", help="only the CPU comparison")
     parser.add_argument("--first", action="store_true", help="only the first frame")
     parser.add_argument("--drift", action="store_true", help="only the drift")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="rounds of the first-frame comparison (default 5)"
+    )
     args = parser.parse_args()
     both = not (args.cpu or args.first or args.drift)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.cpu or both:
         measure_cpu()
     if args.first or both:
-        measure_first_frame()
+        measure_first_frame(args.rounds)
     if args.drift or both:
         measure_drift()
     return 0

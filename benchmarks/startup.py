@@ -13,9 +13,10 @@ ratios are what this script checks:
 
 Usage:  python benchmarks/startup.py [--runs 15] [--tty] [--check] [--before SRC]
 
-`--before SRC` also times `--help`, `list` and `config` of another checkout's `src`
-folder (e.g. a `git worktree` of the last release), side by side with this one's, both
-run as `python -m backpain_cli`: a change's start-up cost as a ratio from one run.
+`--before SRC` also times `--help`, `list`, `config` and `today --notify upper-back` of
+another checkout's `src` folder (e.g. a `git worktree` of the last release), side by
+side with this one's, both run as `python -m backpain_cli`: a change's start-up cost as
+a ratio from one run.
 
 Output goes to /dev/null (plain text, as in a pipe); `--tty` runs every command in a
 pseudo-terminal instead, so `backpain list` draws its table as people see it.
@@ -23,8 +24,9 @@ pseudo-terminal instead, so `backpain list` draws its table as people see it.
 `--check` exits with status 1 when a goal is missed (for CI smoke checks). The user's
 own routines and settings are not read: the platform folders point into a temporary
 folder, so `backpain list` does what it does on a fresh machine (built-ins only), with
-`platformdirs` on the path as in real use. Bytecode is written and used, as after
-`pip install`, even where PYTHONDONTWRITEBYTECODE is set.
+`platformdirs` on the path as in real use. The cache of checked routines is in that
+folder too: the warm-up runs fill it, as a reminder's first run does. Bytecode is
+written and used, as after `pip install`, even where PYTHONDONTWRITEBYTECODE is set.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ GOALS = (
     ("backpain config", "backpain --help", 1.2),
     ("backpain today --notify upper-back", "backpain --help", 2.0),
 )
-BEFORE_AFTER = ("--help", "list", "config")
+BEFORE_AFTER = ("--help", "list", "config", "today --notify upper-back")
 
 
 def commands(before: Path | None = None) -> list[tuple[str, list[str]]]:
@@ -74,7 +76,7 @@ def commands(before: Path | None = None) -> list[tuple[str, list[str]]]:
     ]
     if before is not None:
         for args in BEFORE_AFTER:
-            module = [python, "-m", "backpain_cli", args]
+            module = [python, "-m", "backpain_cli", *args.split()]
             found_commands.append((f"after:  -m backpain_cli {args}", module))
             found_commands.append(
                 (f"before: -m backpain_cli {args}", ["env", f"PYTHONPATH={before}", *module])
@@ -176,7 +178,7 @@ def report(medians: dict[str, float], runs: int, *, tty: bool) -> bool:
     if after_before:
         print("This checkout against --before (after / before; 1.00 is no change):")
         for args, after, before in after_before:
-            print(f"  {args:<8} {after / before:.2f}")
+            print(f"  {args:<26} {after / before:.2f}")
     return met
 
 
