@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backpain_cli.errors import ConfigError, Problem
 from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
@@ -35,8 +35,7 @@ class SettingSource(enum.Enum):
     COMMAND_LINE = "command line"
 
 
-@dataclass(frozen=True)
-class SettingSpec:
+class SettingSpec(NamedTuple):  # not a dataclass: its methods would be built at every start
     kind: str  # "bool", "chime", "prepare", "routine"
     default: object
     description: str
