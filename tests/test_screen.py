@@ -7,7 +7,7 @@ import functools
 from collections import defaultdict
 
 import pytest
-from terminal import SIZES, Frame, play, read_countdown, read_number
+from terminal import SIZES, Frame, digit_rows, play, read_countdown, read_number
 
 from backpain_cli.player.engine import BINDINGS, Paused, SegmentStarted, Tick
 from backpain_cli.player.live import NoticeLine
@@ -269,3 +269,39 @@ def test_words_cut_short_show_their_start_and_say_there_is_more() -> None:
         assert words[0].startswith("Breathe out as you turn."), frame.text()
         assert words[-1].endswith(" …") and len(words[-1]) > 2, frame.text()
     assert "…" not in {row.strip() for frame in frames for row in frame.rows}
+
+
+def test_with_no_room_for_big_digits_the_seconds_are_a_centred_line() -> None:
+    """40x10: the thoracic rotation's words take the rows the digits would need, so the
+    time left is one line, centred where the digits would be, every second."""
+    frames = [f for f in counting(played(40, 10)) if f.status.segment.exercise is TURN]  # type: ignore[union-attr]
+    assert {f.status.segment.kind for f in frames} == set(SegmentKind) - {  # type: ignore[union-attr]
+        SegmentKind.MOVE,
+        SegmentKind.SELF_PACED,
+    }
+    for frame in frames:
+        assert not digit_rows(frame.rows, 40), frame.text()
+        expected = f"{countdown_text(frame.status.shown_remaining)} s"
+        [row] = [r for r in frame.rows if r.strip() == expected]
+        assert abs(row.index(expected) - (40 - len(row))) <= 1  # as much room each side
+        assert frame.rows.index(row) < len(frame.rows) - 3  # above the bar and Next
+
+
+def test_on_a_short_screen_the_alert_keeps_its_place_and_the_notice_gives_way() -> None:
+    """The alert (after `p`, or "hurt last time") matters more than a one-off notice:
+    where both do not fit under the countdown, the notice goes."""
+    alert = "Thoracic rotation hurt last time: press s to skip it."
+    for columns, lines, noticed in ((80, 12, True), (40, 12, False)):
+        line = NoticeLine()
+        line.show(alert)
+        frames, _ = play(ROUTINE, columns, lines, notice_line=line, notices=[(1.0, SOUND_NOTICE)])
+        getting_ready = [
+            frame
+            for frame in counting(frames)
+            if frame.status.elapsed >= 1 and frame.status.index == 0  # the notice's step
+        ]
+        assert getting_ready
+        for frame in getting_ready:
+            text = " ".join(" ".join(frame.rows).split())
+            assert alert in text, frame.text()  # whole, however it wraps
+            assert ("sound: no audio player" in text) is noticed, frame.text()
