@@ -64,6 +64,7 @@ def test_kitty_place_sends_the_png_in_chunks_and_keeps_the_cursor() -> None:
 
 def test_blank_run_finds_the_longest_run_of_blank_lines() -> None:
     assert blank_run(["a", "", "", "b", " ", "", "", "", "c"]) == (4, 4)
+    assert blank_run(["", "", "", "a", "", "b"]) == (0, 3)  # the first, longer run
     assert blank_run(["a", "b"]) == (0, 0)
     assert blank_run(["a", "", ""]) == (1, 2)
 

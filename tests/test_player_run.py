@@ -230,9 +230,10 @@ def test_a_kitty_terminal_gets_the_picture_on_the_get_ready_screen(
 @pytest.mark.parametrize(
     ("term", "images", "with_picture"),
     [
-        ("xterm-256color", True, True),  # the terminal draws no pictures
-        ("xterm-kitty", False, True),  # --no-images
-        ("xterm-kitty", True, False),  # the routine has none
+        ("xterm-256color", True, "here"),  # the terminal draws no pictures
+        ("xterm-kitty", False, "here"),  # --no-images
+        ("xterm-kitty", True, "none"),  # the routine has none
+        ("xterm-kitty", True, "gone"),  # its file went after the routine was checked
     ],
 )
 def test_no_picture_is_sent_where_none_can_or_should_show(
@@ -241,15 +242,18 @@ def test_no_picture_is_sent_where_none_can_or_should_show(
     tmp_path: Path,
     term: str,
     images: bool,
-    with_picture: bool,
+    with_picture: str,
 ) -> None:
     monkeypatch.setenv("TERM", term)
-    routine = _pictures_routine(tmp_path) if with_picture else TINY
+    routine = _pictures_routine(tmp_path) if with_picture != "none" else TINY
+    if with_picture == "gone":
+        (tmp_path / "rotation.png").unlink()
     options = QUIET._replace(images=images)
     _, typist, terminal = live_play(
         monkeypatch, pty, routine, size=(100, 40), options=options, before_each_wait=_pictures_ready
     )
     assert "Get ready: Rotation" in typist.at(0).rows
+    assert any("HOLD Ball" in seen.rows for seen in typist.seen)  # and on to the end
     assert b"\x1b_G" not in terminal.written
 
 
