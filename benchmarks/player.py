@@ -5,6 +5,7 @@ beside termdown), and end-of-routine timing drift.
     python benchmarks/player.py --cpu      # only the CPU and bytes comparison (about 12 s)
     python benchmarks/player.py --first    # only the time to the first frame (about 15 s)
     python benchmarks/player.py --first --rounds 21   # more rounds on a busy machine
+    python benchmarks/player.py --first --before ../old/src   # and another checkout
     python benchmarks/player.py --drift    # only the drift (about 40 s)
 
 1. CPU: `backpain start` plays a routine that is one 10-second hold, and `termdown 10`
@@ -186,23 +187,29 @@ def first_frame_seconds(argv: list[str], env: dict[str, str]) -> float:
         os.close(run.fd)
 
 
-def measure_first_frame(rounds: int = 5) -> None:
+def measure_first_frame(rounds: int = 5, before: Path | None = None) -> None:
     termdown = shutil.which("termdown", path=str(BIN)) or shutil.which("termdown")
     if termdown is None:
         raise SystemExit("termdown is not installed: pip install termdown")
     env = bench_env()
+    start = ["start", "upper-back", "--no-sound", *QUIET]
     commands = {
-        "backpain": [str(BIN / "backpain"), "start", "upper-back", "--no-sound", *QUIET],
-        "termdown": [termdown, "--no-bell", "10"],
+        "backpain": ([str(BIN / "backpain"), *start], env),
+        "termdown": ([termdown, "--no-bell", "10"], env),
     }
+    if before is not None:  # both as `python -m`, this checkout's and the other's
+        module = [sys.executable, "-m", "backpain_cli", *start]
+        commands["after"] = (module, {**env, "PYTHONPATH": str(REPO / "src")})
+        commands["before"] = (module, {**env, "PYTHONPATH": str(before)})
     times: dict[str, list[float]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory() as folder:
-        env["BACKPAIN_HOME"] = folder
-        for argv in commands.values():  # warm-up: bytecode, page cache
-            first_frame_seconds(argv, env)
+        for _, run_env in commands.values():
+            run_env["BACKPAIN_HOME"] = folder
+        for argv, run_env in commands.values():  # warm-up: bytecode, page cache, cache
+            first_frame_seconds(argv, run_env)
         for _ in range(rounds):
-            for name, argv in commands.items():
-                times[name].append(first_frame_seconds(argv, env))
+            for name, (argv, run_env) in commands.items():
+                times[name].append(first_frame_seconds(argv, run_env))
     print(f"Time from Enter to the first frame on an 80x24 screen (median of {rounds}):")
     for name, values in times.items():
         ordered = sorted(values)
@@ -219,6 +226,13 @@ def measure_first_frame(rounds: int = 5) -> None:
         f"{statistics.median(ratios):.2f} (min {ratios[0]:.2f}, max {ratios[-1]:.2f}; "
         "goal: at most 1.00)"
     )
+    if before is not None:
+        pairs = zip(times["after"], times["before"], strict=True)
+        ratios = sorted(after / earlier for after, earlier in pairs)
+        print(
+            f"  ratio after/before (-m backpain_cli), median of the rounds' ratios: "
+            f"{statistics.median(ratios):.2f} (min {ratios[0]:.2f}, max {ratios[-1]:.2f})"
+        )
 
 
 def measure_drift(speed: float = 20.0) -> None:
@@ -269,13 +283,19 @@ def main() -> int:
     parser.add_argument(
         "--rounds", type=int, default=5, help="rounds of the first-frame comparison (default 5)"
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="SRC",
+        help="with --first: also another checkout's src folder, before and after as python -m",
+    )
     args = parser.parse_args()
     both = not (args.cpu or args.first or args.drift)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     if args.cpu or both:
         measure_cpu()
     if args.first or both:
-        measure_first_frame(args.rounds)
+        measure_first_frame(args.rounds, args.before)
     if args.drift or both:
         measure_drift()
     return 0
