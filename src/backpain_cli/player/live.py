@@ -108,12 +108,15 @@ def live_display(
 ) -> Iterator[LiveScreen]:
     """The full-screen display on `console`: the `LiveScreen` listener, drawing through
     rich `Live` on the alternate screen, only when the picture changes (the player's one
-    way of drawing; tests pass a console that writes into a terminal emulator)."""
+    way of drawing; tests pass a console that writes into a terminal emulator).
+
+    Nothing is drawn on entering: the alternate screen starts blank, and the first
+    frame is the routine's, not a screenful of spaces before it (2 KB less for the
+    terminal to take in before anything shows)."""
     from rich.live import Live
-    from rich.text import Text
 
     with Live(
-        Text(""),
+        None,
         console=console,
         screen=True,
         auto_refresh=False,  # drawn only when the picture changes
