@@ -235,3 +235,30 @@ def test_check_image_refuses_a_control_character_on_its_own(tmp_path: Path) -> N
     assert check_image("pictures/\x1b[2Ja.svg", tmp_path).problem == (
         "the path has a control character (U+001B); rename the file"
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda path: path.symlink_to(path), "cannot read 'odd.svg' (a symbolic link loop)"),
+        (lambda path: os.mkfifo(path), "'odd.svg' is not a regular file"),
+    ],
+    ids=["loop", "fifo"],
+)
+def test_a_picture_that_is_no_file_is_named(tmp_path: Path, make: object, says: str) -> None:
+    make(tmp_path / "odd.svg")  # type: ignore[operator]
+    path = routine(tmp_path, "odd.svg")
+    with pytest.raises(RoutineError) as caught:
+        load_routine(path)
+    assert str(caught.value) == f"{path}:7:12: exercises[0].image: {says}"
+
+
+def test_a_drawing_without_a_title_has_no_description(tmp_path: Path) -> None:
+    from backpain_cli.routines.images import load_picture
+
+    (tmp_path / "a.svg").write_bytes(SVG)
+    titled = SVG.replace(b"<circle", b"<title>A  circle &amp; more</title><circle")
+    (tmp_path / "b.svg").write_bytes(titled)
+    plain, described = load_picture(str(tmp_path / "a.svg")), load_picture(str(tmp_path / "b.svg"))
+    assert plain is not None and plain.description == ""
+    assert described is not None and described.description == "A circle & more"

@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fakes import FakeTime
 
+from backpain_cli.cli import cli
 from backpain_cli.errors import RoutineError
 from backpain_cli.player.engine import Player
 from backpain_cli.player.events import Cue, CueKind, Event, SegmentEnded, SegmentStarted
@@ -322,10 +324,6 @@ def test_history_records_the_reps_of_movements(tmp_path: Path) -> None:
 
 
 def test_validate_warns_of_a_flow_list_split_at_a_comma(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from backpain_cli.cli import cli
-
     path = tmp_path / "r.yaml"
     path.write_text(
         HEAD + "  - id: a\n    name: A\n    hold: 5\n    equipment: [towel, tennis ball]\n"
@@ -380,3 +378,23 @@ def test_json_of_a_movement_adds_its_keys_where_the_docs_say() -> None:
     assert data["untimed_steps"] == 1
     assert [s["kind"] for s in data["segments"]].count("self_paced") == 1
     assert [s["duration_seconds"] for s in data["segments"] if s["kind"] == "move"] == [2, 2, 2]
+
+
+def test_exercises_shows_a_movements_tempo_and_its_rests(
+    runner: CliRunner, user_routines: Path
+) -> None:
+    (user_routines / "legs.yaml").write_text(
+        HEAD
+        + PUMPS
+        + '    tempo: "1 up, 1 down"\n    sides: [left, right]\n    rest: 4\n'
+        + SLIDES
+        + "    sides: [left]\n"
+    )
+    pumps = runner.invoke(cli, ["exercises", "pumps"])
+    assert pumps.exit_code == 0, pumps.output
+    assert "Tempo:     1 up, 1 down\n" in pumps.stdout
+    assert "Rest:      4 s between sides\n" in pumps.stdout  # movements: not between reps
+    slides = runner.invoke(cli, ["exercises", "slides"])
+    assert slides.exit_code == 0, slides.output
+    assert "Tempo:" not in slides.stdout
+    assert "Rest:      none\n" in slides.stdout  # one side, at its own pace
