@@ -156,3 +156,17 @@ def test_from_offers_the_exercises_of_the_routine_being_started(runner: CliRunne
     anywhere = _complete(runner, "backpain start --from thoracic-rot")
     assert "plain,thoracic-rotation" in anywhere  # no routine yet: every id
     assert "plain,thoracic-rotation-seated" in anywhere
+
+
+def test_exercise_ids_without_the_shells_words_are_every_routines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Completion stays silent whatever goes wrong: with no words from the shell there is
+    no ROUTINE to narrow `start --from` to, so every exercise id is offered."""
+    import click
+
+    from backpain_cli.cli.common import complete_exercises
+
+    monkeypatch.delenv("COMP_WORDS", raising=False)
+    offered = complete_exercises(click.Context(cli), click.Option(["--from"]), "thoracic-s")
+    assert [item.value for item in offered] == ["thoracic-sidebend", "thoracic-sidebend-seated"]

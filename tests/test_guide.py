@@ -39,6 +39,19 @@ def test_every_guide_is_installed_with_the_wheel() -> None:
     assert docs_folder() == REPO / "docs"  # an editable install reads the checkout's
 
 
+def test_the_guides_inside_the_wheel_are_read_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli.cli import guide
+
+    package = tmp_path / "site-packages" / "backpain_cli"
+    (package / "docs").mkdir(parents=True)
+    (package / "docs" / "json-output.md").write_text("# The JSON, as installed\n")
+    monkeypatch.setattr(guide, "__file__", str(package / "cli" / "guide.py"))
+    assert docs_folder() == package / "docs"
+    assert run("help", "json") == (0, "# The JSON, as installed\n", "")
+
+
 def test_help_of_a_command_is_its_own_help() -> None:
     assert run("help", "start") == run("start", "--help")
     assert run("help", "remind") == run("remind", "--help")
