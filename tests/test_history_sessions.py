@@ -181,6 +181,13 @@ def test_a_sped_up_session_recorded_on_purpose_says_so(history: History) -> None
     assert got.note == "demo for my physio"
 
 
+def test_the_note_given_at_the_end_replaces_the_one_given_with_note(history: History) -> None:
+    recorder = play(history, [], note="before: stiff")
+    recorder.record_note("after: looser, left side still tight")
+    [got] = history.sessions()
+    assert got.note == "after: looser, left side still tight"
+
+
 def test_resume_continues_the_same_session_from_where_it_stopped(history: History) -> None:
     second = build_timeline(TINY).first_of_exercise(1)
     quit_at = build_timeline(TINY).segments[second].start + 1.0

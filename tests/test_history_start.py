@@ -276,3 +276,38 @@ def test_forget_without_a_person_or_an_unknown_session(
     assert missing.exit_code == 2
     assert "no session 999 in the history" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_forget_without_any_history(runner: CliRunner, home: Path) -> None:
+    result = runner.invoke(cli, ["history", "forget", "1", "--yes"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr == "backpain: no session 1 in the history (`backpain history` lists them)\n"
+    )
+    assert not (home / "history.sqlite3").exists()  # nothing was made to forget nothing
+
+
+def test_forget_a_session_another_backpain_forgot_while_it_asked(
+    runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import click
+
+    from backpain_cli.cli import common
+    from backpain_cli.history.store import open_for_reading
+
+    three_sessions(runner, tiny)
+    target = sessions(home)[0]
+
+    def yes_but_meanwhile(*args: object, **kwargs: object) -> bool:
+        other = open_for_reading(home / "history.sqlite3")  # `backpain history forget --yes`
+        assert other is not None
+        with other:
+            assert other.forget(target.id)
+        return True
+
+    monkeypatch.setattr(common, "interactive", lambda: True)
+    monkeypatch.setattr(click, "confirm", yes_but_meanwhile)
+    result = runner.invoke(cli, ["history", "forget", str(target.id)])
+    assert result.exit_code == 2
+    assert result.stderr == f"backpain: no session {target.id} in the history\n"
+    assert len(sessions(home)) == 2

@@ -17,6 +17,7 @@ from backpain_cli.history.stats import (
     adherence,
     completed_days,
     due_today,
+    kept_between,
     local_day,
     pain_by_day,
     pain_change,
@@ -244,6 +245,17 @@ def test_adherence_per_week_caps_each_week() -> None:
     assert (result.done, result.target, result.due_so_far) == (3 + 1, 6, 6)
     this_week = adherence("upper-back", THREE_A_WEEK, sessions, now=now, zone=BERLIN)
     assert (this_week.done, this_week.target, this_week.due_so_far) == (1, 3, 3)
+
+
+def test_a_week_counted_from_a_day_still_to_come_is_not_due_yet() -> None:
+    """A plan counted from a day after today (its first session was recorded with a
+    clock running ahead): that week is asked, but nothing of it is due yet."""
+    now = at("2026-11-11 10:00", BERLIN)  # a Wednesday
+    first, last = date(2026, 11, 13), date(2026, 11, 15)  # Friday to Sunday
+    kept = kept_between(
+        "upper-back", THREE_A_WEEK, [], first=first, last=last, now=now, zone=BERLIN
+    )
+    assert (kept.done, kept.target, kept.due) == (0, 2, 0)  # 3 days of 7, rounded up
 
 
 def test_adherence_with_nothing_asked_is_full() -> None:
