@@ -11,15 +11,16 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from other_user import give_to, other_user, run_as
+from other_user import as_other_user, give_to, other_user, run_as
 
 from backpain_cli.cli import cli
 from backpain_cli.history.records import SessionOutcome, SessionRecord
-from backpain_cli.history.store import open_for_recording
+from backpain_cli.history.store import open_for_reading, open_for_recording
 
 START = ["start", "upper-back-gentle", "--plain", "--speed", "1000", "--record", "--no-sound"]
 
@@ -88,6 +89,54 @@ def test_start_plays_without_history_in_a_read_only_folder(
     assert played.stderr.count("history is off") == 1
     assert played.stderr.startswith("backpain: history is off: cannot write ")
     assert "Traceback" not in played.stderr
+
+
+def test_a_read_only_folder_is_read_in_this_process_too(
+    read_only_home: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the test above checks in a process of its own, here where it is measured:
+    neither the file nor its folder may be written, so the file is opened immutable."""
+    home, _ = read_only_home
+    monkeypatch.setenv("BACKPAIN_HOME", str(home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    before = sorted(p.name for p in home.iterdir())
+    with as_other_user():
+        history = open_for_reading(home / "history.sqlite3")
+        assert history is not None
+        with history:
+            [session] = history.sessions()
+        shown = CliRunner().invoke(cli, ["history"])
+    assert session.routine == "upper-back-gentle"
+    assert shown.exit_code == 0, shown.output
+    assert "upper-back-gentle" in shown.stdout and "completed" in shown.stdout
+    assert shown.stderr == ""
+    assert sorted(p.name for p in home.iterdir()) == before  # no -wal, -shm, journal
+
+
+@contextmanager
+def no_room_in_files() -> Iterator[None]:
+    """Every write to a file fails inside, as on a full disk: a file size limit of 0
+    (`ulimit -f 0`), with the signal it sends ignored so the write just fails."""
+    import resource
+    import signal
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    before = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, before)
+
+
+def test_a_new_history_that_cannot_be_written_leaves_no_empty_file(home: Path) -> None:
+    history_file = home / "history.sqlite3"
+    with no_room_in_files():
+        history, warning = open_for_recording(history_file)
+    assert history is None
+    assert warning == f"history is off: cannot write {history_file} (disk I/O error)"
+    assert list(home.iterdir()) == []  # SQLite's empty file is removed again
 
 
 FULL_DISK = """

@@ -513,12 +513,9 @@ def open_for_reading(path: Path) -> History | None:
     recorded yet, and is left as it is (the next `start` sets it up). A path that is
     something else (a folder, a pipe, a dangling link...) is a HistoryError naming it.
     """
-    check_path(path, reading=True)
-    try:
-        if not exists_somehow(path) or path.stat().st_size == 0:
-            return None
-    except OSError as error:  # e.g. a folder on the way that may not be entered
-        raise HistoryError(f"{path}: cannot be read ({error.strerror or error})") from None
+    check_path(path, reading=True)  # nothing, or a file that can be reached, from here on
+    if not exists_somehow(path) or path.stat().st_size == 0:
+        return None
     try:
         return _open(path, read_only=False)
     except HistoryError as error:
