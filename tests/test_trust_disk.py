@@ -113,6 +113,24 @@ def test_a_read_only_folder_is_read_in_this_process_too(
     assert sorted(p.name for p in home.iterdir()) == before  # no -wal, -shm, journal
 
 
+def test_a_history_in_a_folder_that_may_not_be_entered_is_named(home: Path) -> None:
+    from backpain_cli.errors import HistoryError
+
+    closed = home / "closed"
+    closed.mkdir()
+    _record(closed / "history.sqlite3")
+    closed.chmod(0)
+    try:
+        with as_other_user(), pytest.raises(HistoryError) as caught:
+            open_for_reading(closed / "history.sqlite3")
+    finally:
+        closed.chmod(0o755)
+    assert str(caught.value) == (
+        f"{closed / 'history.sqlite3'}: expected the history database file, but it cannot "
+        "be reached (permission denied)"
+    )
+
+
 @contextmanager
 def no_room_in_files() -> Iterator[None]:
     """Every write to a file fails inside, as on a full disk: a file size limit of 0
