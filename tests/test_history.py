@@ -628,9 +628,11 @@ def test_the_switch_to_wal_waits_for_another_process_creating_the_file(
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     pauses: list[float] = []
+    sleep = history_module._pause
 
     def pause(seconds: float) -> None:
         pauses.append(seconds)
+        sleep(seconds)  # really waits: the other process has that long to finish
         if len(pauses) == 3:
             other.execute("COMMIT")  # the other process is done
 
