@@ -9,6 +9,7 @@ import base64
 import dataclasses
 import os
 import re
+import select
 import sys
 import termios
 import threading
@@ -295,6 +296,7 @@ def test_without_an_audio_player_the_set_end_rings_the_terminal_bell(
         chime.play(SoundName.TICK)  # too small a sound for the bell
         chime.play(SoundName.CHIME)
         chime.close(1)
+        assert select.select([read_end], [], [], 10)[0]  # rung from the sound thread
         assert os.read(read_end, 16) == b"\a"
     finally:
         os.close(read_end)
