@@ -14,7 +14,6 @@ routine that does not load counts toward the routine itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -38,8 +37,7 @@ class RoutineFacts(NamedTuple):
 RoutineLookup = Callable[[str], RoutineFacts]
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A routine with its frequency, and every routine that counts toward it."""
 
     name: str

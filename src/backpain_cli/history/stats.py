@@ -26,13 +26,16 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from backpain_cli.history.records import SessionRecord
 from backpain_cli.routines.model import Frequency, Period
 
 DAYS_IN_USE = 28  # a routine played within this many days is "in use" for `today`
+
+# The results are NamedTuples, not dataclasses: `today --notify` runs from a timer, and a
+# dataclass compiles its methods at import (about 0.3 ms each, for eight of them here).
 
 
 def local_day(moment: datetime, zone: tzinfo) -> date:
@@ -56,8 +59,7 @@ def completed_days(sessions: Iterable[SessionRecord], zone: tzinfo) -> Counter[d
 # -- weeks ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WeekCount:
+class WeekCount(NamedTuple):
     start: date  # Monday
     completed: int
     partial: int
@@ -87,8 +89,7 @@ def weekly_counts(
 # -- streaks ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Streaks:
+class Streaks(NamedTuple):
     current: int
     longest: int
     longest_end: date | None = None  # last day of the longest streak
@@ -120,8 +121,7 @@ def in_plan(sessions: Iterable[SessionRecord], members: Collection[str]) -> list
     return [s for s in sessions if s.routine in members]
 
 
-@dataclass(frozen=True)
-class Adherence:
+class Adherence(NamedTuple):
     routine: str  # the plan: the routine whose frequency it is
     frequency: Frequency
     start: date  # first day of the period (a Monday)
@@ -182,8 +182,7 @@ def adherence(
     )
 
 
-@dataclass(frozen=True)
-class Kept:
+class Kept(NamedTuple):
     """Sessions that count towards a frequency over a run of days (see `kept_between`)."""
 
     done: int  # completed sessions that count (capped per day or week)
@@ -253,8 +252,7 @@ class DayState(enum.Enum):
     COMING = "coming"  # after today
 
 
-@dataclass(frozen=True)
-class DayMark:
+class DayMark(NamedTuple):
     day: date
     state: DayState
     completed: int  # completed sessions that day
@@ -303,8 +301,7 @@ def day_marks(
 # -- what is due today ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     routine: str
     frequency: Frequency
     due: int  # sessions asked for today
@@ -365,8 +362,7 @@ def routines_in_use(
 # -- pain -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DayPain:
+class DayPain(NamedTuple):
     day: date
     mean: float | None  # mean of every rating given that day; None: no check-in
     ratings: int
@@ -405,8 +401,7 @@ def _mean(values: Sequence[int]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-@dataclass(frozen=True)
-class PainChange:
+class PainChange(NamedTuple):
     mean: float | None  # mean of (after - before); negative is better
     sessions: int  # sessions with both ratings
 

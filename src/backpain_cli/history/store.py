@@ -13,10 +13,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from backpain_cli.errors import HistoryError
 from backpain_cli.files import exists_somehow
@@ -57,8 +56,7 @@ __all__ = [
 RECENT_SESSIONS_FOR_FLAGS = 20
 
 
-@dataclass(frozen=True)
-class SessionStart:
+class SessionStart(NamedTuple):  # not a dataclass: `today` imports this module at start-up
     routine: str
     routine_hash: str
     started: datetime
