@@ -34,7 +34,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from backpain_cli.routines.model import Exercise, Side
 from backpain_cli.routines.timeline import Segment, SegmentKind, Timeline
@@ -123,8 +123,7 @@ class Status:
         return len(self.timeline.routine.exercises)
 
 
-@dataclass(frozen=True)
-class ExerciseResult:
+class ExerciseResult(NamedTuple):  # not a dataclass: built at every start, and cheaper
     exercise_index: int
     exercise: Exercise
     outcome: ExerciseOutcome

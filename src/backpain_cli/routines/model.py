@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from backpain_cli.errors import Problem
 from backpain_cli.text import clean, clean_line
@@ -90,9 +91,9 @@ class Period(enum.Enum):
     WEEK = "week"
 
 
-@dataclass(frozen=True)
-class Frequency:
-    """How often a routine should be done, e.g. 2 per day."""
+class Frequency(NamedTuple):
+    """How often a routine should be done, e.g. 2 per day. (A NamedTuple: every command
+    that reads a routine defines it at start-up, and a dataclass costs more there.)"""
 
     times: int
     period: Period
