@@ -548,7 +548,7 @@ def test_today_notify_shows_what_is_due(fakes: Fakes) -> None:
             "--app-name=backpain",
             "--urgency=normal",
             "Time for your exercises",
-            "upper-back: 0 of 2 done today — backpain start upper-back",
+            "Upper back trigger-point relief: 0 of 2 done today — backpain start upper-back",
         ]
     ]
 
@@ -557,7 +557,8 @@ def test_today_notify_falls_back_to_a_line(fakes: Fakes) -> None:
     result = run("today", "--notify", "upper-back")
     assert (result.exit_code, result.output) == (
         0,
-        "Time for your exercises: upper-back: 0 of 2 done today — backpain start upper-back\n",
+        "Time for your exercises: Upper back trigger-point relief: 0 of 2 done today — "
+        "backpain start upper-back\n",
     )
 
 
@@ -566,7 +567,9 @@ def test_a_failing_notifier_falls_back_too(fakes: Fakes) -> None:
     fakes.monkeypatch.setenv("FAKE_STATUS_NOTIFY_SEND", "1")
     result = run("today", "--notify", "upper-back")
     assert result.exit_code == 0
-    assert result.output.startswith("Time for your exercises: upper-back: 0 of 2 done today")
+    assert result.output.startswith(
+        "Time for your exercises: Upper back trigger-point relief: 0 of 2 done today"
+    )
 
 
 def test_today_notify_is_silent_in_the_quiet_hours(
@@ -638,7 +641,7 @@ def test_today_notify_says_nothing_once_the_day_is_done(fakes: Fakes, home: Path
     one_left = run("today", "--notify", "upper-back")
     assert (one_left.exit_code, one_left.output) == (0, "")
     assert notifications(fakes)[-1][-1] == (
-        "upper-back: 1 of 2 done today — backpain start upper-back"
+        "Upper back trigger-point relief: 1 of 2 done today — backpain start upper-back"
     )
     # `today` itself agrees: the notification shows what it shows.
     assert "1 of 2 done" in run("today", "upper-back").output
@@ -709,7 +712,7 @@ def test_a_variant_reminder_counts_its_plan(fakes: Fakes, home: Path) -> None:
     result = run("today", "--notify", "upper-back-chair")
     assert (result.exit_code, result.output) == (0, "")
     assert notifications(fakes)[-1][-1] == (
-        "upper-back: 1 of 2 done today — backpain start upper-back-chair"
+        "Upper back relief at your desk: 1 of 2 done today — backpain start upper-back-chair"
     )
     record(home, make("2026-11-04 10:00", routine="upper-back-chair"))
     fakes.forget()

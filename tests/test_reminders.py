@@ -440,6 +440,17 @@ def test_a_reminder_for_a_variant_suggests_that_variant() -> None:
     assert reminder_text([plan]) == "upper-back: 1 of 2 done today — backpain start upper-back"
 
 
+def test_a_reminder_names_the_routine_by_its_title() -> None:
+    plan = Due("upper-back", Frequency(2, Period.DAY), 2, 1, 1, variants=("upper-back-chair",))
+    titles = {"upper-back": "Upper back", "upper-back-chair": "Upper back, in a chair"}
+    assert reminder_text([plan], named=["upper-back"], titles=titles) == (
+        "Upper back: 1 of 2 done today — backpain start upper-back"
+    )
+    assert reminder_text([plan], named=["upper-back-chair"], titles=titles) == (
+        "Upper back, in a chair: 1 of 2 done today — backpain start upper-back-chair"
+    )
+
+
 def test_the_real_runner(tmp_path: Path) -> None:
     from backpain_cli.reminders.runner import run_command
 

@@ -271,7 +271,8 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
         from backpain_cli.cli.remind import notify_today
 
-        notify_today(due.dues, now.astimezone(zone), allow_night, named=routines)
+        titles = {name: routine.title for name, routine in known.items()}
+        notify_today(due.dues, now.astimezone(zone), allow_night, named=routines, titles=titles)
         return
     from backpain_cli.history.views import today_text
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from datetime import datetime
 
     from backpain_cli.history.stats import Due
@@ -272,14 +272,19 @@ def test_command() -> None:
 
 
 def notify_today(
-    dues: Sequence[Due], local_now: datetime, allow_night: bool, *, named: Sequence[str] = ()
+    dues: Sequence[Due],
+    local_now: datetime,
+    allow_night: bool,
+    *,
+    named: Sequence[str] = (),
+    titles: Mapping[str, str] | None = None,
 ) -> None:
     """`backpain today --notify`: a notification when something is still due; nothing
     in the quiet hours unless allowed. What `today` computed, only shown differently."""
     from backpain_cli.reminders.notify import TITLE, reminder_text, send
     from backpain_cli.reminders.schedule import in_quiet_hours
 
-    body = reminder_text(dues, named=named)
+    body = reminder_text(dues, named=named, titles=titles)
     if body is None:
         return
     if not allow_night and in_quiet_hours(local_now.time()):

@@ -7,7 +7,7 @@ a notifier that fails or is missing falls back to the line instead of an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from backpain_cli.reminders.runner import Runner
@@ -19,27 +19,33 @@ TITLE = "Time for your exercises"
 TEST_BODY = "This is how a backpain reminder looks. Nothing is due; it is only a test."
 
 
-def due_line(due: Due, start: str | None = None) -> str:
-    """`upper-back: 1 of 2 done today — backpain start upper-back`; `start` is the
-    routine to suggest (a variant that counts toward `due.routine`)."""
+def due_line(due: Due, start: str | None = None, title: str | None = None) -> str:
+    """`Upper back: 1 of 2 done today — backpain start upper-back`; `start` is the
+    routine to suggest (a variant that counts toward `due.routine`), `title` its title
+    (else the name of the plan is shown)."""
     if due.frequency.period.value == "week":
         progress = f"{due.done_this_week} of {due.frequency.times} done this week"
     else:
         progress = f"{due.done} of {due.due} done today"
-    return f"{due.routine}: {progress} — backpain start {start or due.routine}"
+    return f"{title or due.routine}: {progress} — backpain start {start or due.routine}"
 
 
-def reminder_text(dues: Sequence[Due], *, named: Sequence[str] = ()) -> str | None:
+def reminder_text(
+    dues: Sequence[Due], *, named: Sequence[str] = (), titles: Mapping[str, str] | None = None
+) -> str | None:
     """The notification's body; None when nothing is still due (then nothing is shown).
 
     A reminder for a variant (`upper-back-chair`, which counts toward `upper-back`)
-    suggests starting that variant: it is the one the person chose."""
+    suggests starting that variant: it is the one the person chose. `titles` gives the
+    routines' titles, which people read more easily than names."""
+    titles = titles or {}
     lines = []
     for due in dues:
         if due.satisfied:
             continue
         chosen = [name for name in named if name in (due.routine, *due.variants)]
-        lines.append(due_line(due, chosen[0] if chosen else None))
+        start = chosen[0] if chosen else due.routine
+        lines.append(due_line(due, start, titles.get(start)))
     return "\n".join(lines) if lines else None
 
 
