@@ -77,16 +77,33 @@ def commands(before: Path | None = None) -> list[tuple[str, list[str]]]:
     if before is not None:
         for args in BEFORE_AFTER:
             module = [python, "-m", "backpain_cli", *args.split()]
+            old = ["env", f"PYTHONPATH={before}", *module]
+            if not _runs(old):  # e.g. a checkout from before `today --notify`
+                print(f"(before: `{args}` does not run there; not compared)")
+                continue
             found_commands.append((f"after:  -m backpain_cli {args}", module))
-            found_commands.append(
-                (f"before: -m backpain_cli {args}", ["env", f"PYTHONPATH={before}", *module])
-            )
+            found_commands.append((f"before: -m backpain_cli {args}", old))
     termdown = shutil.which(
         "termdown", path=f"{Path(python).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     )
     if termdown:
         found_commands.append(("termdown --help", [termdown, "--help"]))
     return found_commands
+
+
+def _runs(argv: list[str]) -> bool:
+    with tempfile.TemporaryDirectory() as folder:
+        return (
+            subprocess.run(
+                argv,
+                env=clean_environment(Path(folder)),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            ).returncode
+            == 0
+        )
 
 
 def clean_environment(folder: Path) -> dict[str, str]:
