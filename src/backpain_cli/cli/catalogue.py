@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import TYPE_CHECKING
 
 import click
@@ -14,8 +15,10 @@ from backpain_cli.cli.common import (
     fail,
     is_plain,
     load,
+    load_file,
     locations,
     make_console,
+    shared_library,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +38,9 @@ def list_command() -> None:
 
     console = make_console()
     found = find_routine_files(locations())
-    console.print(routine_list(found, plain=is_plain(console), library=exercise_library()))
+    library = shared_library()  # made only if a routine is not in the cache
+    table = routine_list(found, plain=is_plain(console), load=partial(load_file, library=library))
+    console.print(table)
 
 
 @click.command()
@@ -153,12 +158,13 @@ def _check_own_library() -> None:
     """The user's exercises.yaml, when there is anything of that name, must load: a
     broken one is its problems (exit 2), not a list silently without its exercises."""
     from backpain_cli.files import exists_somehow, file_problem
-    from backpain_cli.routines.loader import load_exercises_file
     from backpain_cli.routines.names import EXERCISES_FILE
 
     path = locations().user_routines / EXERCISES_FILE
     if not exists_somehow(path):
         return
+    from backpain_cli.routines.loader import load_exercises_file
+
     problem = file_problem(path)
     if problem is not None:
         fail(f"{path}: {problem}; your exercise library must be a YAML file")
@@ -181,15 +187,12 @@ def _all_routines() -> list[Routine]:
     """Every routine that loads; broken files are skipped (`backpain list` names them)."""
     from backpain_cli.errors import RoutineError
     from backpain_cli.routines.catalogue import find_routine_files
-    from backpain_cli.routines.loader import load_routine
 
     routines = []
-    library = exercise_library()
+    library = shared_library()
     for routine_file in find_routine_files(locations()):
         try:
-            routines.append(
-                load_routine(routine_file.path, default_name=routine_file.name, library=library)
-            )
+            routines.append(load_file(routine_file, library=library))
         except RoutineError:
             continue
     return routines

@@ -67,19 +67,27 @@ def load(
     """The routine a name or path means, from the cache when its files are unchanged.
     A command that loads several routines passes one `shared_library()`, so the shared
     exercise files are read once, not once per routine (and only if one is needed)."""
-    from backpain_cli.routines.cache import cached_routine
     from backpain_cli.routines.catalogue import resolve_routine
 
+    routine_file = resolve_routine(reference, locations())
+    return routine_file, load_file(routine_file, library=library)
+
+
+def load_file(
+    routine_file: RoutineFile, *, library: Callable[[], ExerciseLibrary] | None = None
+) -> Routine:
+    """The routine in a file found by `resolve_routine` or `find_routine_files`, from the
+    cache when its files are unchanged (RoutineError when it does not load)."""
+    from backpain_cli.routines.cache import cached_routine
+
     where = locations()
-    routine_file = resolve_routine(reference, where)
-    routine = cached_routine(
+    return cached_routine(
         routine_file.path,
         default_name=routine_file.name,
         folders=routine_folders(where),
         library=library or exercise_library,
         cache_dir=where.cache_dir,
     )
-    return routine_file, routine
 
 
 def routine_folders(where: Locations) -> tuple[Path, Path]:

@@ -15,10 +15,11 @@ from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.text import clean_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
     from backpain_cli.routines.catalogue import RoutineFile
-    from backpain_cli.routines.loader import ExerciseLibrary
 
 
 def _table(*columns: str, plain: bool, ids: tuple[str, ...] = ()) -> Table:
@@ -78,12 +79,22 @@ def _list(items: tuple[str, ...] | list[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
+def _load_fresh(routine_file: RoutineFile) -> Routine:
+    from backpain_cli.routines.loader import load_routine
+
+    return load_routine(routine_file.path, default_name=routine_file.name)
+
+
 def routine_list(
-    files: list[RoutineFile], *, plain: bool, library: ExerciseLibrary | None = None
+    files: list[RoutineFile],
+    *,
+    plain: bool,
+    load: Callable[[RoutineFile], Routine] = _load_fresh,
 ) -> RenderableType:
+    """The table of `backpain list`; `load` gives a file's routine (RoutineError when it
+    does not load: the row says so)."""
     from backpain_cli.errors import RoutineError
     from backpain_cli.routines.catalogue import Origin
-    from backpain_cli.routines.loader import load_routine
 
     if not files:
         return Text("No routines found.")
@@ -105,9 +116,7 @@ def routine_list(
             table.add_row(clean_line(routine_file.name), routine_file.problem, "", "", "", origin)
             continue
         try:
-            routine = load_routine(
-                routine_file.path, default_name=routine_file.name, library=library
-            )
+            routine = load(routine_file)
         except RoutineError as error:
             problems = len(error.problems)
             broken = (
