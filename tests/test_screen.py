@@ -305,3 +305,56 @@ def test_on_a_short_screen_the_alert_keeps_its_place_and_the_notice_gives_way() 
             text = " ".join(" ".join(frame.rows).split())
             assert alert in text, frame.text()  # whole, however it wraps
             assert ("sound: no audio player" in text) is noticed, frame.text()
+
+
+CAREFUL = Exercise(
+    id="careful",
+    name="Rhomboid stretch (long sitting)",
+    instructions=(
+        "Sit on the floor with your legs straight out in front of you.",
+        "Reach forward and hold on to your legs or feet, as far as is comfortable.",
+        "Let your upper back round and pull gently away from your legs so your shoulder "
+        "blades spread apart.",
+        "Feel a stretch between your shoulder blades and hold it.",
+    ),
+    caution="Stop if you feel pain, numbness or tingling. If sitting on the floor is hard, "
+    "use the seated version instead.",
+    hold=5,
+    reps=1,
+    prepare=5,
+)
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 24), (40, 12), (120, 40)])
+def test_the_caution_is_shown_whole_before_any_step(columns: int, lines: int) -> None:
+    """Getting ready with more words than rows: the caution whole, the steps that fit
+    before it, and … where steps are left out. Paused, the same."""
+    routine = Routine(name="careful", title="Careful", exercises=(CAREFUL,))
+    keys = [(2.0, "space"), (3.0, "space")]
+    frames, _ = play(routine, columns, lines, keys=keys, notices=[(0.0, SOUND_NOTICE)])
+    ready = [
+        frame
+        for frame in frames
+        if isinstance(frame.event, (Tick, SegmentStarted, Paused))
+        and frame.status.segment is not None
+        and frame.status.segment.kind is SegmentKind.PREPARE
+    ]
+    assert any(frame.status.paused for frame in ready)
+    for frame in ready:
+        shown = " ".join(" ".join(row.split()) for row in frame.rows)
+        assert f"Caution: {CAREFUL.caution}" in shown, frame.text()
+    if columns == 80:  # steps and caution do not all fit: the last step shown says so
+        assert any(row.rstrip().endswith(" …") for row in ready[0].rows), ready[0].text()
+
+
+def test_a_caution_cut_by_an_alert_says_there_is_more() -> None:
+    """At 40x12 with "hurt last time" over it, the caution gets one row: its first
+    words, ending in …"""
+    routine = Routine(name="careful", title="Careful", exercises=(CAREFUL,))
+    line = NoticeLine()
+    line.show("Rhomboid stretch (long sitting) hurt last time: press s to skip it.")
+    frames, _ = play(routine, 40, 12, keys=[(1.0, "q")], notice_line=line)
+    ready = next(frame for frame in frames if isinstance(frame.event, SegmentStarted))
+    rows = [row.rstrip() for row in ready.rows]
+    assert "Caution: Stop if you feel pain, …" in rows, ready.text()
+    assert "last time: press s to skip it." in rows, ready.text()

@@ -52,6 +52,20 @@ def _more(row: Text, cells: int) -> Text:
     return row
 
 
+def _fit(body: list[Text], kept: list[Text], room: int, cells: int) -> list[Text]:
+    """The words under the countdown in at most `room` rows: `kept` (a caution) whole,
+    and before it as many rows of `body` as fit, the last ending in … when more follows."""
+    kept = _cut(kept, room, cells)
+    return [*_cut(body, room - len(kept), cells), *kept]
+
+
+def _cut(rows: list[Text], room: int, cells: int) -> list[Text]:
+    """At most `room` rows, the last ending in … when some are left out."""
+    if len(rows) <= room:
+        return rows
+    return [*rows[: room - 1], _more(rows[room - 1], cells)] if room > 0 else []
+
+
 def _pad(cells: int, text: str = "", style: str = "") -> Text:
     """A row of exactly `cells` cells: `text` padded with spaces, nothing left to justify."""
     row = Text(no_wrap=True, overflow="crop")
@@ -141,6 +155,7 @@ class PlayerScreen:
         foot = [*blank, *upcoming, self._keys(width)]
         stage = height - len(top) - len(foot)
         body = [row for line in self._body(segment) for row in line.wrap(console, width)]
+        caution = [row for line in self._caution(segment) for row in line.wrap(console, width)]
         alerts = [
             row
             for line in self.alert.splitlines()
@@ -152,9 +167,11 @@ class PlayerScreen:
             for row in Text(line, style="dim").wrap(console, width)
         ]
         if status.paused:
-            middle = self._paused(segment, width, height, stage, alerts, notices, body)
+            words = (body, caution)
+            middle = self._paused(segment, width, height, stage, alerts, notices, words)
         else:
-            middle = self._counting(segment, width, height, stage, alerts, notices, body)
+            words = (body, caution)
+            middle = self._counting(segment, width, height, stage, alerts, notices, words)
         return [*top, *middle, *foot]
 
     def countdown_scale(self, segment: Segment, width: int, height: int, stage: int) -> int:
@@ -164,7 +181,7 @@ class PlayerScreen:
         getting ready) and a notice one, as long as the digits keep a third of the
         screen; on small screens the digits win.
         """
-        body = len(self._body(segment))  # unwrapped: the same in every frame
+        body = self._word_count(segment)  # unwrapped: the same in every frame
         wanted = (body if segment.kind is SegmentKind.PREPARE else min(body, 4)) + 1
         cap = max(3, height // 2)
         rows = max(min(cap, stage - 1 - wanted), min(cap, stage - 2, height // 3))
@@ -181,7 +198,7 @@ class PlayerScreen:
         stage: int,
         alerts: list[Text],
         notices: list[Text],
-        body: list[Text],
+        words: tuple[list[Text], list[Text]],
     ) -> list[Text]:
         scale = self.countdown_scale(segment, width, height, stage)
         text = big_number(self.status, segment)
@@ -196,17 +213,17 @@ class PlayerScreen:
         else:
             unit = "" if _counts(segment) else " s"
             digits = [_pad(width, f"{text}{unit}".center(width), "bold")]
-        wanted = len(self._body(segment)) + 1
+        wanted = self._word_count(segment) + 1
         above = max(0, (stage - len(digits) - 1 - wanted) // 3)
         below = stage - above - len(digits) - 1
         tail = [*alerts, *notices]
-        while len(tail) > below and notices:
+        caution = len(words[1])  # comes before a one-off notice
+        while len(tail) + caution > below and notices:
             notices.pop()
             tail = [*alerts, *notices]
         tail = tail[: max(below, 0)]
         room = below - len(tail)
-        if len(body) > room:  # the rows that fit, the last ending in … (more follows)
-            body = [*body[: room - 1], _more(body[room - 1], width)] if room > 0 else []
+        body = _fit(*words, room, width)
         gap = [Text()] * (room - len(body))
         return [*[Text()] * above, *digits, self._bar(segment, width), *body, *gap, *tail]
 
@@ -218,7 +235,7 @@ class PlayerScreen:
         stage: int,
         alerts: list[Text],
         notices: list[Text],
-        body: list[Text],
+        words: tuple[list[Text], list[Text]],
     ) -> list[Text]:
         """The alert (whole), a big PAUSED if it fits, the paused bar, then the words."""
         rows = [*alerts, Text()] if alerts else []
@@ -229,7 +246,7 @@ class PlayerScreen:
             rows.extend(_pad(width, row, "bold") for row in big_block(PAUSED_WORD, scale, width))
         rows.append(self._bar(segment, width))
         room = stage - len(rows)
-        rest = [*body, *notices][: max(room, 0)]
+        rest = [*_fit(*words, room, width), *notices][: max(room, 0)]
         above = (room - len(rest)) // 3 if not alerts else 0
         below = room - len(rest) - above
         return [*[Text()] * above, *rows, *rest, *[Text()] * below]
@@ -405,12 +422,20 @@ class PlayerScreen:
             ]
         elif segment.kind is SegmentKind.PREPARE:
             steps = [Text(f"{n}. {step}") for n, step in enumerate(exercise.instructions, 1)]
-            if exercise.caution:
-                steps.append(Text(f"Caution: {exercise.caution}", style="yellow"))
         else:
             lines.append(Text("Relax and breathe.", style="italic"))
             steps = []
         return [*lines, *steps]
+
+    def _caution(self, segment: Segment) -> list[Text]:
+        """Getting ready, the exercise's caution: shown whole, before any step is."""
+        caution = segment.exercise.caution
+        if segment.kind is SegmentKind.PREPARE and caution:
+            return [Text(f"Caution: {caution}", style="yellow")]
+        return []
+
+    def _word_count(self, segment: Segment) -> int:
+        return len(self._body(segment)) + len(self._caution(segment))
 
     def _help(self, console: Console, width: int, *, short: bool = False) -> list[Text]:
         """The keys, one a line (wrapped, never cut), under a title that says the clock
