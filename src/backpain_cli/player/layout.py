@@ -166,11 +166,10 @@ class PlayerScreen:
             for line in self.notice.splitlines()
             for row in Text(line, style="dim").wrap(console, width)
         ]
+        words = (body, caution)
         if status.paused:
-            words = (body, caution)
             middle = self._paused(segment, width, height, stage, alerts, notices, words)
         else:
-            words = (body, caution)
             middle = self._counting(segment, width, height, stage, alerts, notices, words)
         return [*top, *middle, *foot]
 
