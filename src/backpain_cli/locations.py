@@ -73,8 +73,10 @@ def locations_from_environment(environ: Mapping[str, str]) -> Locations:
 
 
 def _plain_linux(environ: Mapping[str, str], platform: str) -> bool:
-    return not (
-        platform != "linux" or hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in environ
+    return (
+        platform == "linux"
+        and not hasattr(sys, "getandroidapilevel")
+        and "ANDROID_DATA" not in environ
     )
 
 

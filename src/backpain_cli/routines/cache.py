@@ -190,9 +190,7 @@ def _write(
 def _plain(value: object) -> object:
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
-    if isinstance(value, Side):
-        return value.value
-    if isinstance(value, (Movement, Period)):
+    if isinstance(value, (Side, Movement, Period)):
         return value.value
     return value
 
