@@ -19,15 +19,15 @@ TITLE = "Time for your exercises"
 TEST_BODY = "This is how a backpain reminder looks. Nothing is due; it is only a test."
 
 
-def due_line(due: Due, start: str | None = None, title: str | None = None) -> str:
+def due_line(due: Due, start: str, title: str | None) -> str:
     """`Upper back: 1 of 2 done today — backpain start upper-back`; `start` is the
-    routine to suggest (a variant that counts toward `due.routine`), `title` its title
-    (else the name of the plan is shown)."""
+    routine to suggest (`due.routine`, or a variant that counts toward it), `title` its
+    title (None: the name of the plan is shown)."""
     if due.frequency.period.value == "week":
         progress = f"{due.done_this_week} of {due.frequency.times} done this week"
     else:
         progress = f"{due.done} of {due.due} done today"
-    return f"{title or due.routine}: {progress} — backpain start {start or due.routine}"
+    return f"{title or due.routine}: {progress} — backpain start {start}"
 
 
 def reminder_text(
