@@ -77,16 +77,16 @@ def test_ask_note_off_in_the_config(home: Path) -> None:
     assert load_settings().ask_note is False
 
 
-def partial_today(home: Path, tiny: Path, *, started: datetime) -> int:
-    """A session of tiny quit during its second exercise, as the player leaves it."""
-    squeeze = ExerciseRecord(
-        0, "squeeze", "Squeeze", ExerciseStatus.DONE,
-        started, started + timedelta(seconds=9), 2, 2, 2,
-    )  # fmt: skip
-    rotation = ExerciseRecord(
-        1, "rotation", "Rotation", ExerciseStatus.STOPPED,
-        started + timedelta(seconds=9), started + timedelta(seconds=12), 0, 1, 2, ("left",),
-    )  # fmt: skip
+def record_partial(
+    home: Path,
+    tiny: Path,
+    exercises: tuple[ExerciseRecord, ...],
+    *,
+    started: datetime,
+    seconds: int,
+    pain_before: int | None = None,
+) -> int:
+    """A partial session of tiny that ended `seconds` after it started; its id."""
     history, _ = open_for_recording(home / "history.sqlite3")
     assert history is not None
     with history:
@@ -97,16 +97,31 @@ def partial_today(home: Path, tiny: Path, *, started: datetime) -> int:
                     routine="tiny",
                     routine_hash=hashlib.sha256(tiny.read_bytes()).hexdigest(),
                     started=started,
-                    last_update=started + timedelta(seconds=12),
+                    last_update=started + timedelta(seconds=seconds),
                     outcome=SessionOutcome.PARTIAL,
                     exercises_planned=3,
-                    pain_before=4,
-                    ended=started + timedelta(seconds=12),
-                    exercises=(squeeze, rotation),
+                    pain_before=pain_before,
+                    ended=started + timedelta(seconds=seconds),
+                    exercises=exercises,
                 )
             ]
         )
         return history.sessions()[-1].id
+
+
+def partial_today(home: Path, tiny: Path, *, started: datetime) -> int:
+    """A session of tiny quit during its second exercise, as the player leaves it."""
+    squeeze = ExerciseRecord(
+        0, "squeeze", "Squeeze", ExerciseStatus.DONE,
+        started, started + timedelta(seconds=9), 2, 2, 2,
+    )  # fmt: skip
+    rotation = ExerciseRecord(
+        1, "rotation", "Rotation", ExerciseStatus.STOPPED,
+        started + timedelta(seconds=9), started + timedelta(seconds=12), 0, 1, 2, ("left",),
+    )  # fmt: skip
+    return record_partial(
+        home, tiny, (squeeze, rotation), started=started, seconds=12, pain_before=4
+    )
 
 
 def test_resume_continues_todays_partial_session_as_one(
@@ -176,24 +191,7 @@ def test_resume_after_a_session_that_went_to_its_end_skipping_one(
             zip(["squeeze", "rotation", "ball"], statuses, strict=True)
         )
     )
-    history, _ = open_for_recording(home / "history.sqlite3")
-    assert history is not None
-    with history:
-        history.add_sessions(
-            [
-                SessionRecord(
-                    id=0,
-                    routine="tiny",
-                    routine_hash=hashlib.sha256(tiny.read_bytes()).hexdigest(),
-                    started=started,
-                    last_update=started + timedelta(seconds=30),
-                    outcome=SessionOutcome.PARTIAL,
-                    exercises_planned=3,
-                    ended=started + timedelta(seconds=30),
-                    exercises=exercises,
-                )
-            ]
-        )
+    record_partial(home, tiny, exercises, started=started, seconds=30)
     result = runner.invoke(cli, ["start", "tiny", *FAST, "--record", "--resume"])
     assert result.exit_code == 2
     assert result.output == (

@@ -337,12 +337,17 @@ def test_notes_are_shown_escaped_and_can_be_left_out(runner: CliRunner, home: Pa
         assert "Notes" not in hidden
 
 
+def on_a_chair(sessions: list[SessionRecord]) -> list[SessionRecord]:
+    """The same sessions played as upper-back-chair, which counts toward upper-back."""
+    return [
+        SessionRecord(**{**vars(s), "routine": "upper-back-chair", "counts_as": "upper-back"})
+        for s in sessions
+    ]
+
+
 def test_variants_count_toward_one_plan_as_in_stats(runner: CliRunner, home: Path) -> None:
     floor = twice_daily(days=3650, now=NOW, missed=0.45)
-    chair = [
-        SessionRecord(**{**vars(s), "routine": "upper-back-chair", "counts_as": "upper-back"})
-        for s in twice_daily(days=3650, now=NOW, seed=7, missed=0.6)
-    ]
+    chair = on_a_chair(twice_daily(days=3650, now=NOW, seed=7, missed=0.6))
     record(home, floor + chair)
     shown = runner.invoke(cli, ["stats"]).output
     found = re.search(
@@ -383,10 +388,7 @@ def test_report_numbers_equal_stats_json_for_the_same_period(runner: CliRunner, 
     import json
 
     floor = twice_daily(days=200, now=NOW, missed=0.3)
-    chair = [
-        SessionRecord(**{**vars(s), "routine": "upper-back-chair", "counts_as": "upper-back"})
-        for s in twice_daily(days=200, now=NOW, seed=7, missed=0.7)
-    ]
+    chair = on_a_chair(twice_daily(days=200, now=NOW, seed=7, missed=0.7))
     record(home, floor + chair)
     result = runner.invoke(cli, ["stats", "--json", "--days", "7"])
     assert result.exit_code == 0, result.output
