@@ -540,3 +540,16 @@ def test_a_browser_that_cannot_print_is_named(
     assert result.exit_code == 2
     assert result.stderr == f"backpain: {browser} could not print the report (exit status 3)\n"
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_one_session_is_one_session(runner: CliRunner, home: Path) -> None:
+    last = twice_daily(days=3, now=NOW)[-1]
+    record(home, [SessionRecord(**{**vars(last), "pain_before": 5, "pain_after": 4})])
+    words = parse(report(runner)).words
+    assert " · 1 session, " in words
+    assert "1 session begun, " in words
+    assert "(1 session with both ratings)" in words
+    markdown = report(runner, "--format", "markdown")
+    assert "1 session begun, " in markdown
+    assert "(1 session with both ratings;" in markdown
+    assert "\n1 session, " in markdown

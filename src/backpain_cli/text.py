@@ -1,6 +1,6 @@
 """Text helpers with no dependencies: the one sanitiser for text backpain did not write,
-and `did_you_mean` for messages. Importing this module costs nothing (`backpain config`
-needs it, and no YAML).
+`did_you_mean` for messages and `plural` for counts. Importing this module costs
+nothing (`backpain config` needs it, and no YAML).
 
 A routine file, a file name and a row of the history database may hold anything,
 including bytes a terminal obeys: ESC sequences that set the window title, clear the
@@ -187,3 +187,8 @@ def character_name(character: str) -> str:
 
         name = unicodedata.name(character, "")
     return f"U+{code:04X} {name}".rstrip()
+
+
+def plural(count: int, word: str) -> str:
+    """`1 session`, `2 sessions`: the count and its noun (plural by an s)."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -16,6 +16,7 @@ from backpain_cli.history.report import Dose, Plan, Report, RoutinePart
 from backpain_cli.history.report_svg import calendar_svg, pain_svg
 from backpain_cli.history.stats import DayState
 from backpain_cli.routines.model import DEFAULT_DISCLAIMER, Frequency, Period
+from backpain_cli.text import plural
 
 if TYPE_CHECKING:
     from backpain_cli.routines.handout import PictureReader
@@ -113,8 +114,10 @@ def frequency_text(frequency: Frequency | None) -> str:
 def kept_text(part: RoutinePart) -> str:
     kept = part.kept
     if kept is None:
-        return f"{part.completed} of {part.sessions} sessions completed (no frequency set)"
-    return f"{kept.done} of {kept.due} due sessions, {kept.percent} %"
+        return (
+            f"{part.completed} of {plural(part.sessions, 'session')} completed (no frequency set)"
+        )
+    return f"{kept.done} of {plural(kept.due, 'due session')}, {kept.percent} %"
 
 
 def _thumbnail(dose: Dose, pictures: PictureReader | None) -> str:
@@ -148,10 +151,7 @@ def _plan(plan: Plan, pictures: PictureReader | None = None) -> str:
 
 
 def variants_text(plan: Plan) -> str:
-    played = ", ".join(
-        f"{name} ({count} {'session' if count == 1 else 'sessions'})"
-        for name, count in plan.variants
-    )
+    played = ", ".join(f"{name} ({plural(count, 'session')})" for name, count in plan.variants)
     return f"Also counted toward this plan (counts_as): {played}."
 
 
@@ -192,7 +192,8 @@ def _routine(part: RoutinePart, pictures: PictureReader | None) -> str:
         ]
         keys.append('<li><span class="key today"></span>today, not over yet</li>')
         html.append(f'<ul class="legend">{"".join(keys)}</ul>')
-    html.append(f'<p class="muted">{part.sessions} sessions begun, {part.completed} completed.</p>')
+    begun = plural(part.sessions, "session")
+    html.append(f'<p class="muted">{begun} begun, {part.completed} completed.</p>')
     html.append("</section>")
     return "".join(html)
 
@@ -205,7 +206,7 @@ def _change_text(report: Report) -> str:
     amount = f"{abs(change.mean):.1f} points " if change.mean else ""
     return (
         f"Pain after a session was on average {amount}{direction} than before "
-        f"({change.sessions} sessions with both ratings)."
+        f"({plural(change.sessions, 'session')} with both ratings)."
     )
 
 
@@ -290,7 +291,7 @@ def report_html(report: Report, *, pictures: PictureReader | None = None) -> str
     without it)."""
     body = [f"<h1>{TITLE}</h1>", f'<p class="lede">{_e(period_text(report))}']
     if report.sessions:
-        body.append(f" · {report.sessions} sessions, {report.completed} completed")
+        body.append(f" · {plural(report.sessions, 'session')}, {report.completed} completed")
     body.append("</p>")
     if not report.routines or not report.sessions:
         body.append('<p class="figure">No sessions were recorded in this period.</p>')

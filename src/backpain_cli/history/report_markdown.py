@@ -21,6 +21,7 @@ from backpain_cli.history.report_html import (
 )
 from backpain_cli.history.report_svg import weekly_means
 from backpain_cli.history.stats import DayMark, DayState
+from backpain_cli.text import plural
 
 SYMBOLS = {
     DayState.DONE: "✓",
@@ -75,7 +76,7 @@ def _routine(part: RoutinePart) -> list[str]:
         lines += [counted_text(part), ""]
     if part.days:
         lines += [*_calendar(part.days), ""]
-    lines += [f"{part.sessions} sessions begun, {part.completed} completed.", ""]
+    lines += [f"{plural(part.sessions, 'session')} begun, {part.completed} completed.", ""]
     return lines
 
 
@@ -96,7 +97,7 @@ def _pain(report: Report) -> list[str]:
     else:
         lines.append(
             f"Average change from before to after a session: {change.mean:+.1f} "
-            f"({change.sessions} sessions with both ratings; 0 no pain, 10 worst)."
+            f"({plural(change.sessions, 'session')} with both ratings; 0 no pain, 10 worst)."
         )
     return [*lines, ""]
 
@@ -106,7 +107,7 @@ def report_markdown(report: Report) -> str:
     if not report.sessions:
         lines += ["**No sessions were recorded in this period.**", ""]
     else:
-        lines += [f"{report.sessions} sessions, {report.completed} completed.", ""]
+        lines += [f"{plural(report.sessions, 'session')}, {report.completed} completed.", ""]
     for part in report.routines:
         lines += _routine(part)
     if report.pain is not None:

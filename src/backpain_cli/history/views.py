@@ -29,7 +29,7 @@ from backpain_cli.history.stats import (
 )
 from backpain_cli.history.zone import zone_name
 from backpain_cli.routines.model import format_duration
-from backpain_cli.text import clean_line
+from backpain_cli.text import clean_line, plural
 
 NONE = "–"
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -287,10 +287,6 @@ class StatsView:
     today: date | None = None
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _scaled(value: int, largest: int) -> int:
     if largest <= BAR_WIDTH:
         return value
@@ -340,13 +336,13 @@ def stats_text(view: StatsView, *, styled: bool) -> str:
     this_week = view.weeks[-1]
     lines.append(
         _bold(f"This week (from {_day(this_week.start)}):", styled)
-        + f" {_plural(this_week.total, 'session')}, {this_week.completed} completed, "
+        + f" {plural(this_week.total, 'session')}, {this_week.completed} completed, "
         f"{this_week.partial} partial"
     )
-    streak = f"Streak: {_plural(view.streaks.current, 'day')}"
+    streak = f"Streak: {plural(view.streaks.current, 'day')}"
     if view.streaks.longest_end is not None:
         streak += (
-            f"; longest {_plural(view.streaks.longest, 'day')}"
+            f"; longest {plural(view.streaks.longest, 'day')}"
             f" (to {view.streaks.longest_end.isoformat()})"
         )
     lines.append(streak)
@@ -415,7 +411,7 @@ def stats_text(view: StatsView, *, styled: bool) -> str:
     else:
         lines.append(
             f"{label} {_signed(view.change.mean)} "
-            f"(over {_plural(view.change.sessions, 'session')} with both check-ins; "
+            f"(over {plural(view.change.sessions, 'session')} with both check-ins; "
             "negative is less pain)"
         )
     return "\n".join(lines)
@@ -521,6 +517,6 @@ def today_text(
     lines.extend("  " + line for line in _columns(rows, styled=False))
     left = sum(due.left for due in dues)
     lines.append(
-        "All done for today." if left == 0 else f"{_plural(left, 'session')} still due today."
+        "All done for today." if left == 0 else f"{plural(left, 'session')} still due today."
     )
     return "\n".join(lines)

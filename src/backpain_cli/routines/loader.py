@@ -24,6 +24,7 @@ from backpain_cli.routines.reader import (
     read_routine_bytes,
     read_routine_text,
 )
+from backpain_cli.text import plural
 
 
 class ExerciseLibrary:
@@ -202,15 +203,11 @@ def check_file(
     meant) are added to `warnings`."""
     if path.name == EXERCISES_FILE:
         ids = load_exercises_file(path, library=library)
-        return f"exercise library, {_exercises(len(ids))}"
+        return f"exercise library, {plural(len(ids), 'exercise')}"
     known = (library or builtin_library()).routine_names()
     routine = load_routine(path, library=library, known_routines=known)
     warnings.extend(routine.warnings)
-    return f"{routine.name}, {_exercises(len(routine.exercises))}"
-
-
-def _exercises(count: int) -> str:
-    return f"{count} exercise{'s' if count != 1 else ''}"
+    return f"{routine.name}, {plural(len(routine.exercises), 'exercise')}"
 
 
 def _in_reading_order(problems: list[Problem], shown: str) -> list[Problem]:
