@@ -3,7 +3,8 @@
 - No import cycle between modules, counting imports inside functions (those under
   `if TYPE_CHECKING:` never run and are left out).
 - Imports run one way: `routines/` never imports `player/`, `history/` or `cli/`;
-  `player/` and `history/` never import `cli/`.
+  `player/` and `history/` never import `cli/`; `report/` sits on `history/`.
+- Outside `cli/` (named after its commands) no two modules share a name.
 - Each command imports only what it needs at start-up (measured in a fresh process).
 """
 
@@ -132,8 +133,9 @@ def test_no_import_cycles() -> None:
     [
         ("routines", ("player", "history", "cli")),
         ("player", ("cli",)),
-        ("history", ("cli",)),
-        ("reminders", ("player", "cli")),
+        ("history", ("report", "cli")),
+        ("report", ("player", "reminders", "cli")),
+        ("reminders", ("player", "report", "cli")),
     ],
 )
 def test_imports_run_one_way(room: str, forbidden: tuple[str, ...]) -> None:
@@ -238,3 +240,11 @@ def test_no_module_is_over_600_lines() -> None:
     }
     assert len(sizes) > 30
     assert {path: lines for path, lines in sizes.items() if lines > 600} == {}
+
+
+def test_outside_cli_no_two_modules_share_a_name() -> None:
+    seen: dict[str, list[str]] = {}
+    for path in (SRC / PACKAGE).rglob("*.py"):
+        if path.stem != "__init__" and path.parent.name != "cli":
+            seen.setdefault(path.stem, []).append(_module_name(path))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}

@@ -18,14 +18,14 @@ from backpain_cli import __version__
 from backpain_cli.cli import cli
 from backpain_cli.console import is_plain, make_console
 from backpain_cli.locations import builtin_routines_dir
-from backpain_cli.routines.loader import load_routine
-from backpain_cli.routines.schema import routine_schema
-from backpain_cli.routines.summary import (
+from backpain_cli.routines.json_schema import routine_schema
+from backpain_cli.routines.listing import (
     exercise_detail,
     exercise_list,
     routine_list,
     routine_summary,
 )
+from backpain_cli.routines.loader import load_routine
 from backpain_cli.routines.timeline import build_timeline
 
 DESK = """\
@@ -782,7 +782,7 @@ def test_ids_are_never_split_in_tables_at_80_columns() -> None:
     from rich.console import Console
 
     from backpain_cli.routines.catalogue import Origin, RoutineFile
-    from backpain_cli.routines.summary import exercise_list, routine_list, routine_summary
+    from backpain_cli.routines.listing import exercise_list, routine_list, routine_summary
 
     folder = Path(__file__).resolve().parents[1] / "routines"
     names = ["upper-back", "upper-back-chair", "upper-back-gentle"]

@@ -12,9 +12,9 @@ from fakes import FakeTime
 from backpain_cli.locations import builtin_routines_dir
 from backpain_cli.player.engine import ExerciseOutcome, Player
 from backpain_cli.routines.catalogue import EXAMPLES_FOLDER, Origin, find_routine_files
+from backpain_cli.routines.json_schema import routine_schema
 from backpain_cli.routines.loader import load_routine
 from backpain_cli.routines.model import Movement, Side
-from backpain_cli.routines.schema import routine_schema
 from backpain_cli.routines.timeline import build_timeline
 
 EXAMPLES = sorted((builtin_routines_dir() / EXAMPLES_FOLDER).glob("*.yaml"))

@@ -362,7 +362,7 @@ def test_only_plain_items_that_read_as_one_text_are_warned_of(loader: type) -> N
 
 
 def test_json_of_a_movement_adds_its_keys_where_the_docs_say() -> None:
-    from backpain_cli.routines.summary import routine_json
+    from backpain_cli.routines.listing import routine_json
 
     data = routine_json(_load(PUMPS + "    tempo: steady\n" + SLIDES))
     pumps, slides = data["exercises"]

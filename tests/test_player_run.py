@@ -23,9 +23,9 @@ from terminal import BLOCKS, Terminal, read_countdown
 
 from backpain_cli.player import run as run_module
 from backpain_cli.player.engine import ExerciseOutcome, Summary, Wait
-from backpain_cli.player.pictures import kitty_delete
 from backpain_cli.player.run import PlayerOptions
 from backpain_cli.player.summary import AFTERCARE
+from backpain_cli.player.terminal_image import kitty_delete
 from backpain_cli.routines.model import Routine
 
 QUIET = PlayerOptions(sound=False, check_in=False, history=False)

@@ -25,6 +25,8 @@ from hypothesis import strategies as st
 from backpain_cli.cli import cli
 from backpain_cli.errors import RoutineError
 from backpain_cli.routines.format import DEFAULTS_KEYS, DOSE_KEYS, MAX_ROUTINE_SECONDS
+from backpain_cli.routines.json_schema import routine_schema
+from backpain_cli.routines.listing import routine_json
 from backpain_cli.routines.loader import load_routine, parse_routine
 from backpain_cli.routines.model import (
     DEFAULT_DISCLAIMER,
@@ -36,8 +38,6 @@ from backpain_cli.routines.model import (
     Side,
 )
 from backpain_cli.routines.reader import YAML_LOADERS
-from backpain_cli.routines.schema import routine_schema
-from backpain_cli.routines.summary import routine_json
 from backpain_cli.routines.timeline import SegmentKind, build_timeline
 from backpain_cli.text import is_unsafe
 

@@ -18,9 +18,9 @@ from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
 from backpain_cli.history import stats
 from backpain_cli.history.records import SessionRecord
-from backpain_cli.history.report import PeriodError, period_start
-from backpain_cli.history.report_pdf import INSTALL, NoBrowser, find_browser, print_command
 from backpain_cli.history.store import open_for_recording
+from backpain_cli.report.contents import PeriodError, period_start
+from backpain_cli.report.pdf import INSTALL, NoBrowser, find_browser, print_command
 from backpain_cli.routines.model import Frequency, Period
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -418,8 +418,8 @@ def test_report_numbers_equal_stats_json_for_the_same_period(runner: CliRunner, 
 
 
 def test_each_exercise_is_shown_with_its_picture(tmp_path: Path) -> None:
-    from backpain_cli.history.report import Dose, Plan
-    from backpain_cli.history.report_html import _plan
+    from backpain_cli.report.contents import Dose, Plan
+    from backpain_cli.report.html_page import _plan
     from backpain_cli.routines.images import load_picture
 
     builtin = Path(__file__).resolve().parents[1] / "routines" / "pictures"

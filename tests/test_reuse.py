@@ -400,7 +400,7 @@ def test_the_json_schema_accepts_use_entries_and_refuses_changed_steps() -> None
     import jsonschema
     import yaml
 
-    from backpain_cli.routines.schema import routine_schema
+    from backpain_cli.routines.json_schema import routine_schema
 
     validator = jsonschema.Draft202012Validator(routine_schema())
     for path in BUILTIN_ROUTINES.glob("upper-back*.yaml"):

@@ -34,7 +34,7 @@ def list_command() -> None:
       backpain list
     """
     from backpain_cli.routines.catalogue import find_routine_files
-    from backpain_cli.routines.summary import routine_list
+    from backpain_cli.routines.listing import routine_list
 
     console = make_console()
     found = find_routine_files(locations())
@@ -83,12 +83,12 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
             click.echo(html_handout(loaded, pictures=load_picture), nl=False)
         return
     if as_json or output_format == "json":
-        from backpain_cli.routines.summary import routine_json
+        from backpain_cli.routines.listing import routine_json
         from backpain_cli.text import dumps_json
 
         click.echo(dumps_json(routine_json(loaded)))
         return
-    from backpain_cli.routines.summary import routine_summary
+    from backpain_cli.routines.listing import routine_summary
 
     console = make_console()
     console.print(routine_summary(loaded, plain=is_plain(console)))
@@ -118,7 +118,7 @@ def exercises(name: str | None, open_image: bool) -> None:
       backpain exercises scapular-squeeze --open-image
     """
     from backpain_cli.routines.catalogue import looks_like_path
-    from backpain_cli.routines.summary import exercise_detail, exercise_list
+    from backpain_cli.routines.listing import exercise_detail, exercise_list
 
     console = make_console()
     plain = is_plain(console)
@@ -256,6 +256,6 @@ def schema() -> None:
     """
     import json
 
-    from backpain_cli.routines.schema import routine_schema
+    from backpain_cli.routines.json_schema import routine_schema
 
     click.echo(json.dumps(routine_schema(), indent=2))

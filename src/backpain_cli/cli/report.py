@@ -73,7 +73,7 @@ def report_command(
       backpain report --format pdf -o visit.pdf
       backpain report --format markdown -o -
     """
-    from backpain_cli.history.report import NoSuchRoutine, PeriodError, report_from_store
+    from backpain_cli.report.contents import NoSuchRoutine, PeriodError, report_from_store
 
     browser = _browser() if output_format == "pdf" else ""
     try:
@@ -126,7 +126,7 @@ def _browser() -> str:
     import os
     import shutil
 
-    from backpain_cli.history.report_pdf import NoBrowser, find_browser
+    from backpain_cli.report.pdf import NoBrowser, find_browser
 
     try:
         return find_browser(shutil.which, os.path.exists)
@@ -135,14 +135,14 @@ def _browser() -> str:
 
 
 def _render(report: object, output_format: str, browser: str) -> bytes:
-    from backpain_cli.history.report import Report
+    from backpain_cli.report.contents import Report
 
     assert isinstance(report, Report)
     if output_format == "markdown":
-        from backpain_cli.history.report_markdown import report_markdown
+        from backpain_cli.report.markdown_page import report_markdown
 
         return report_markdown(report).encode()
-    from backpain_cli.history.report_html import report_html
+    from backpain_cli.report.html_page import report_html
     from backpain_cli.routines.images import load_picture
 
     html = report_html(report, pictures=load_picture)
@@ -151,7 +151,7 @@ def _render(report: object, output_format: str, browser: str) -> bytes:
     import subprocess
     import tempfile
 
-    from backpain_cli.history.report_pdf import PrintFailed, html_to_pdf
+    from backpain_cli.report.pdf import PrintFailed, html_to_pdf
 
     def run(argv: object) -> int:
         assert isinstance(argv, list)

@@ -19,15 +19,7 @@ from typing import Any, NamedTuple
 
 from backpain_cli.errors import HistoryError
 from backpain_cli.files import exists_somehow
-from backpain_cli.history.records import (
-    ExerciseRecord,
-    ExerciseStatus,
-    ExerciseTally,
-    SessionOutcome,
-    SessionRecord,
-    check_pain,
-)
-from backpain_cli.history.schema import (
+from backpain_cli.history.database import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -38,6 +30,14 @@ from backpain_cli.history.schema import (
     transaction,
     unavailable,
     utc_text,
+)
+from backpain_cli.history.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    ExerciseTally,
+    SessionOutcome,
+    SessionRecord,
+    check_pain,
 )
 from backpain_cli.routines.model import Frequency, Period
 from backpain_cli.text import clean_line

@@ -355,7 +355,7 @@ def stats_text(view: StatsView, *, styled: bool) -> str:
         lines.append(_adherence_line(now, before))
 
     if view.calendars and view.calendar_start is not None:
-        from backpain_cli.history.pictures import calendar_legend, calendar_lines
+        from backpain_cli.history.charts import calendar_legend, calendar_lines
 
         weeks = view.calendar_weeks
         lines.append("")
@@ -393,7 +393,7 @@ def stats_text(view: StatsView, *, styled: bool) -> str:
             else:
                 bar = _bar(round(day.mean * 2), styled)
                 lines.append(f"  {_day(day.day)}  {day.mean:4.1f}  {bar}".rstrip())
-    from backpain_cli.history.pictures import AFTER, BEFORE, chart_days, pain_chart
+    from backpain_cli.history.charts import AFTER, BEFORE, chart_days, pain_chart
 
     chart = pain_chart(view.pain, styled=styled)
     if chart:

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from backpain_cli.player.engine import Binding, Listener, Player, Summary, Wait
     from backpain_cli.player.keys import Keys
     from backpain_cli.player.live import NoticeLine
-    from backpain_cli.player.pictures import GetReadyPictures
     from backpain_cli.player.sound import Chime
     from backpain_cli.player.speech import SpeechCues
+    from backpain_cli.player.terminal_image import GetReadyPictures
     from backpain_cli.routines.model import Routine
 
 
@@ -168,7 +168,7 @@ def _pictures(routine: Routine, screen: _Screen) -> GetReadyPictures | None:
     import os
 
     from backpain_cli.player.live import LiveScreen
-    from backpain_cli.player.pictures import image_protocol
+    from backpain_cli.player.terminal_image import image_protocol
 
     live = screen.listener
     console = screen.console
@@ -186,7 +186,7 @@ def _pictures(routine: Routine, screen: _Screen) -> GetReadyPictures | None:
         lines = [] if frame is None else frame.lines(console, width, height)
         return [line.plain for line in lines], width
 
-    from backpain_cli.player.pictures import GetReadyPictures
+    from backpain_cli.player.terminal_image import GetReadyPictures
 
     return GetReadyPictures(routine, write=write, screen_lines=screen_lines)
 

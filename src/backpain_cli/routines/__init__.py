@@ -1,2 +1,2 @@
-"""Routine files to routines: the format, loader, reuse library, model, timeline, schema,
-templates, the catalogue of files and the routine outputs (summary, handouts)."""
+"""Routine files to routines: the format, loader, reuse library, model, timeline, JSON
+Schema, templates, the catalogue of files and the routine outputs (listings, handouts)."""

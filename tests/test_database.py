@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from backpain_cli.errors import HistoryError
-from backpain_cli.history import schema as history_module
+from backpain_cli.history import database as history_module
 from backpain_cli.history.records import (
     ExerciseRecord,
     ExerciseStatus,

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from html import escape
 
-from backpain_cli.history.report import PainPoint
 from backpain_cli.history.stats import DayMark, DayState
+from backpain_cli.report.contents import PainPoint
 
 CELL = 26  # calendar cell, px in the viewBox
 GAP = 3

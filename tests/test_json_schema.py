@@ -42,10 +42,10 @@ from backpain_cli.routines.format import (
     USE_KEYS,
     Key,
 )
+from backpain_cli.routines.json_schema import routine_schema
 from backpain_cli.routines.loader import load_routine
 from backpain_cli.routines.model import format_duration
 from backpain_cli.routines.reader import YAML_LOADERS
-from backpain_cli.routines.schema import routine_schema
 from backpain_cli.routines.timeline import build_timeline
 
 TESTS = Path(__file__).resolve().parent
@@ -149,7 +149,7 @@ def test_every_key_of_the_format_is_in_the_schema() -> None:
 #
 # The tables between `<!-- table: NAME -->` and `<!-- /table -->` are what `key_table`
 # makes of routine_format; after changing the format, regenerate them with
-#   BACKPAIN_UPDATE_DOCS=1 pytest tests/test_schema.py -k docs
+#   BACKPAIN_UPDATE_DOCS=1 pytest tests/test_json_schema.py -k docs
 
 FORMAT_DOC = TESTS.parent / "docs" / "routine-format.md"
 TABLES = {

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from fakes import TINY, FakeTime
 
-from backpain_cli.player import pictures
+from backpain_cli.player import terminal_image
 from backpain_cli.player.engine import Player
-from backpain_cli.player.pictures import (
+from backpain_cli.player.terminal_image import (
     GetReadyPictures,
     blank_run,
     image_protocol,
@@ -86,15 +86,15 @@ def test_svg_is_drawn_by_cairosvg_when_it_is_installed(monkeypatch: pytest.Monke
     fake = types.ModuleType("cairosvg")
     fake.svg2png = lambda bytestring, output_width: b"PNG of %d" % output_width  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "cairosvg", fake)
-    assert pictures.cairosvg_png(b"<svg/>") == b"PNG of 640"
+    assert terminal_image.cairosvg_png(b"<svg/>") == b"PNG of 640"
 
     def broken(bytestring: bytes, output_width: int) -> bytes:
         raise ValueError("cannot draw this")
 
     fake.svg2png = broken  # type: ignore[attr-defined]
-    assert pictures.cairosvg_png(b"<svg/>") is None
+    assert terminal_image.cairosvg_png(b"<svg/>") is None
     monkeypatch.setitem(sys.modules, "cairosvg", None)  # not installed: import fails
-    assert pictures.cairosvg_png(b"<svg/>") is None
+    assert terminal_image.cairosvg_png(b"<svg/>") is None
 
 
 # -- the listener, on the engine's own events --------------------------------------------

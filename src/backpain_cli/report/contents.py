@@ -1,7 +1,7 @@
 """The report for a physical therapist, as plain values: what was prescribed, how it was
 kept, how pain went, what hurt, and the person's notes. Pure: no I/O and no clock (the
-records, "now" and the time zone are arguments), so the renderers (`report_html`,
-`report_markdown`) only lay it out.
+records, "now" and the time zone are arguments), so the renderers (`html_page`,
+`markdown_page`) only lay it out.
 
 Every number comes from the same functions `stats` uses (`stats.kept_between`,
 `stats.day_marks`, `stats.pain_change`), so a report and `stats` agree on any period.

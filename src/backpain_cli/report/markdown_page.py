@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from backpain_cli.history.report import Report, RoutinePart
-from backpain_cli.history.report_html import (
+from backpain_cli.history.stats import DayMark, DayState
+from backpain_cli.report.contents import Report, RoutinePart
+from backpain_cli.report.html_page import (
     TITLE,
     counted_text,
     disclaimers,
@@ -19,8 +20,7 @@ from backpain_cli.history.report_html import (
     period_text,
     variants_text,
 )
-from backpain_cli.history.report_svg import weekly_means
-from backpain_cli.history.stats import DayMark, DayState
+from backpain_cli.report.svg import weekly_means
 from backpain_cli.text import plural
 
 SYMBOLS = {

@@ -12,9 +12,9 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
-from backpain_cli.history.report import Dose, Plan, Report, RoutinePart
-from backpain_cli.history.report_svg import calendar_svg, pain_svg
 from backpain_cli.history.stats import DayState
+from backpain_cli.report.contents import Dose, Plan, Report, RoutinePart
+from backpain_cli.report.svg import calendar_svg, pain_svg
 from backpain_cli.routines.model import DEFAULT_DISCLAIMER, Frequency, Period
 from backpain_cli.text import plural
 
