@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -37,6 +38,7 @@ from backpain_cli.history.store import (
 )
 
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
 def migrate(connection: sqlite3.Connection, *, target: int = SCHEMA_VERSION) -> int:
@@ -242,7 +244,7 @@ def test_new_database_is_wal_marked_as_ours_and_current(db: Path) -> None:
     connection = sqlite3.connect(db)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     indexes = {
         row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")
     }
@@ -376,7 +378,7 @@ def test_a_read_only_old_database_cannot_be_read_until_upgraded(
     migrate(connection, target=1)
     connection.close()
     _read_only_connect(monkeypatch)
-    with pytest.raises(HistoryError, match="needs upgrading to schema version 3"):
+    with pytest.raises(HistoryError, match="needs upgrading to schema version 4"):
         open_for_reading(db)
 
 
@@ -474,7 +476,7 @@ def _database_at(path: Path, version: int) -> None:
             "'Squeeze', 'stopped-for-pain', '2025-01-01T08:00:10.000+00:00', "
             "'2025-01-01T08:01:40.000+00:00', 4, '')"
         )
-    if version == 2:  # what the v1 -> v2 step would have filled in
+    if version >= 2:  # what the v1 -> v2 step would have filled in
         connection.execute(
             "UPDATE sessions SET updated_at = '2025-01-01T08:01:40.000+00:00', "
             "frequency = '2 per day', exercises_planned = 5"
@@ -545,14 +547,17 @@ def test_todays_schema_with_data_migrates_and_loses_nothing(db: Path) -> None:
     connection.close()
     recording(db).close()  # the v3 step
     migrated = sqlite3.connect(db)
-    assert migrated.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     old_width = len(before_sessions[0])
     after_sessions = migrated.execute("SELECT * FROM sessions ORDER BY id").fetchall()
     assert [row[:old_width] for row in after_sessions] == before_sessions
-    assert [row[old_width:] for row in after_sessions] == [(None, None, None, 0.0)] * 4
-    assert migrated.execute("SELECT * FROM session_exercises ORDER BY id").fetchall() == (
-        before_exercises
-    )
+    added = [row[old_width:] for row in after_sessions]
+    assert [row[:4] + row[5:] for row in added] == [(None, None, None, 0.0, None, None, None)] * 4
+    assert all(UUID_TEXT.fullmatch(row[4]) for row in added)  # v4 back-fills a stable id
+    assert len({row[4] for row in added}) == 4
+    exercises = migrated.execute("SELECT * FROM session_exercises ORDER BY id").fetchall()
+    assert [row[:-2] for row in exercises] == before_exercises
+    assert {row[-2:] for row in exercises} == {(None, None)}  # v4: not rated
     migrated.close()
     reader = open_for_reading(db)
     assert reader is not None

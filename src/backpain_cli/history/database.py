@@ -37,6 +37,13 @@ APPLICATION_ID = int.from_bytes(b"BkPn", "big")  # marks a backpain history file
 BUSY_TIMEOUT_MS = 10_000
 WAL_RETRY_MS = 10  # the switch to WAL is retried this often, for BUSY_TIMEOUT_MS
 
+# A random (version 4) UUID made by SQLite, for rows that have none.
+_NEW_UUID = (
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+    "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + abs(random()) % 4, 1) || "
+    "substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+)
+
 # Each step takes the schema from version N to N+1; index 0 creates version 1.
 # Never edit a released step: add a new one.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -96,6 +103,52 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE sessions ADD COLUMN note TEXT",
         "ALTER TABLE sessions ADD COLUMN counts_as TEXT",
         "ALTER TABLE sessions ADD COLUMN away_seconds REAL NOT NULL DEFAULT 0",
+    ),
+    # v4: sessions that can leave the machine and come back. A stable id (a UUID,
+    # back-filled here; a trigger fills it for any insert without one), where an imported
+    # session came from (NULL: here), the path a routine was played from (NULL: by name),
+    # the progression step it was played at (NULL: no plan), a rating after each
+    # exercise, the plan's recorded moves, the next-morning check, and what `forget`
+    # removed: its id is never given again and its UUID never comes back in an import.
+    (
+        "ALTER TABLE sessions ADD COLUMN uuid TEXT",
+        f"UPDATE sessions SET uuid = {_NEW_UUID}",
+        "CREATE UNIQUE INDEX sessions_by_uuid ON sessions (uuid)",
+        f"""CREATE TRIGGER sessions_get_a_uuid AFTER INSERT ON sessions
+            WHEN NEW.uuid IS NULL
+            BEGIN UPDATE sessions SET uuid = {_NEW_UUID} WHERE id = NEW.id; END""",
+        "ALTER TABLE sessions ADD COLUMN origin TEXT",
+        "ALTER TABLE sessions ADD COLUMN routine_path TEXT",
+        "ALTER TABLE sessions ADD COLUMN plan_step INTEGER",
+        """ALTER TABLE session_exercises ADD COLUMN rating INTEGER
+            CHECK (rating BETWEEN 0 AND 10)""",
+        """ALTER TABLE session_exercises ADD COLUMN rating_kind TEXT
+            CHECK (rating_kind IN ('pain', 'effort'))""",
+        """CREATE TABLE plan_changes (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            routine TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('manual', 'step-back', 'flag')),
+            detail TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE morning_checks (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            session_uuid TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            answer TEXT CHECK (answer IN ('better', 'same', 'worse'))
+        )""",
+        "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        "CREATE TABLE forgotten (uuid TEXT PRIMARY KEY, forgotten_at TEXT NOT NULL)",
+        """CREATE TRIGGER sessions_remember_forgotten AFTER DELETE ON sessions
+            BEGIN
+                INSERT INTO counters (name, value) VALUES ('sessions', OLD.id)
+                    ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value);
+                INSERT OR IGNORE INTO forgotten (uuid, forgotten_at) VALUES (OLD.uuid,
+                    strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+            END""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

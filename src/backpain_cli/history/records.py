@@ -61,6 +61,8 @@ class ExerciseRecord:
     holds_done: int = 0  # hold segments finished (one rep on one side is one hold)
     holds_planned: int = 0
     sides_done: tuple[str, ...] = ()  # sides with at least one finished hold
+    rating: int | None = None  # the rating after the exercise (`rate_each`), 0–10
+    rating_kind: str | None = None  # what was rated: 'pain' or 'effort'
 
     def __post_init__(self) -> None:
         # A row written by an older version or edited by hand: never a raw control
@@ -91,10 +93,17 @@ class SessionRecord:
     note: str = ""  # for the therapist; "" none
     counts_as: str | None = ""  # the plan it counted toward; "" its own; None not known
     away_seconds: float = 0.0  # between the last record and a resumption (`--resume`)
+    uuid: str = ""  # the stable id that export, import and sync go by ("" not yet stored)
+    origin: str | None = None  # where an imported session came from; None: recorded here
+    routine_path: str | None = None  # the file it was played from; None: played by name
+    plan_step: int | None = None  # the progression step played (1-based); None: no plan
 
     def __post_init__(self) -> None:
-        for name in ("routine", "routine_hash"):
+        for name in ("routine", "routine_hash", "uuid"):
             object.__setattr__(self, name, _safe(getattr(self, name)))
+        for name in ("origin", "routine_path"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, _safe(getattr(self, name)))
         if self.counts_as is not None:
             object.__setattr__(self, "counts_as", _safe(self.counts_as))
         note = self.note if isinstance(self.note, str) else str(self.note)

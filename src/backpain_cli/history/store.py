@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
+from uuid import uuid4
 
 from backpain_cli.errors import HistoryError
 from backpain_cli.files import exists_somehow
@@ -66,6 +67,8 @@ class SessionStart(NamedTuple):  # not a dataclass: `today` imports this module 
     speed: float = 1.0
     note: str = ""
     counts_as: str = ""  # the plan it counts toward ('' its own)
+    routine_path: str | None = None  # the file it is played from; None: by name
+    plan_step: int | None = None  # the progression step it is played at; None: no plan
 
 
 def _frequency_text(frequency: Frequency | None) -> str:
@@ -123,10 +126,12 @@ class History:
         when = utc_text(start.started)
         with self._write() as db:
             cursor = db.execute(
-                "INSERT INTO sessions (routine, routine_hash, started_at, updated_at, "
-                "exercises_planned, pain_before, frequency, speed, note, counts_as) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, "
+                "updated_at, exercises_planned, pain_before, frequency, speed, note, "
+                f"counts_as, routine_path, plan_step) VALUES ({_NEXT_ID}, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?, ?, ?)",
                 (
+                    str(uuid4()),
                     start.routine,
                     start.routine_hash,
                     when,
@@ -137,6 +142,8 @@ class History:
                     start.speed,
                     start.note or None,
                     start.counts_as,
+                    start.routine_path,
+                    start.plan_step,
                 ),
             )
         assert cursor.lastrowid is not None
@@ -173,11 +180,13 @@ class History:
                 check_pain(record.pain_before)
                 check_pain(record.pain_after)
                 cursor = db.execute(
-                    "INSERT INTO sessions (routine, routine_hash, started_at, ended_at, "
-                    "updated_at, outcome, exercises_planned, pain_before, pain_after, "
-                    "frequency, speed, note, counts_as, away_seconds) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, "
+                    "ended_at, updated_at, outcome, exercises_planned, pain_before, "
+                    "pain_after, frequency, speed, note, counts_as, away_seconds, origin, "
+                    f"routine_path, plan_step) VALUES ({_NEXT_ID}, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
+                        record.uuid or str(uuid4()),
                         record.routine,
                         record.routine_hash,
                         utc_text(record.started),
@@ -192,6 +201,9 @@ class History:
                         record.note or None,
                         record.counts_as,
                         record.away_seconds,
+                        record.origin,
+                        record.routine_path,
+                        record.plan_step,
                     ),
                 )
                 session_id = cursor.lastrowid
@@ -333,8 +345,8 @@ class History:
             marks = ",".join("?" * len(ids))
             rows = self._connection.execute(
                 "SELECT session_id, position, exercise_id, name, status, started_at, "
-                "ended_at, reps_done, holds_done, holds_planned, sides_done "
-                f"FROM session_exercises WHERE session_id IN ({marks}) ORDER BY id",
+                "ended_at, reps_done, holds_done, holds_planned, sides_done, rating, "
+                f"rating_kind FROM session_exercises WHERE session_id IN ({marks}) ORDER BY id",
                 ids,
             ).fetchall()
             for row in rows:
@@ -350,6 +362,8 @@ class History:
                         holds_done=row[8],
                         holds_planned=row[9],
                         sides_done=tuple(side for side in row[10].split(",") if side),
+                        rating=row[11],
+                        rating_kind=row[12],
                     )
                 )
         return {session: tuple(records) for session, records in found.items()}
@@ -405,7 +419,12 @@ class History:
 _SESSION_COLUMNS = (
     "id, routine, routine_hash, started_at, ended_at, updated_at, outcome, "
     "exercises_planned, pain_before, pain_after, frequency, speed, note, counts_as, "
-    "away_seconds"
+    "away_seconds, uuid, origin, routine_path, plan_step"
+)
+# A new session's id: never one that `forget` removed (the v4 trigger keeps the highest).
+_NEXT_ID = (
+    "(SELECT max(coalesce((SELECT max(id) FROM sessions), 0), "
+    "coalesce((SELECT value FROM counters WHERE name = 'sessions'), 0)) + 1)"
 )
 
 
@@ -430,13 +449,17 @@ def _session(
         note=row[12] or "",
         counts_as=row[13],
         away_seconds=row[14],
+        uuid=row[15] or "",
+        origin=row[16],
+        routine_path=row[17],
+        plan_step=row[18],
     )
 
 
 _INSERT_EXERCISE = (
     "INSERT INTO session_exercises (session_id, position, exercise_id, name, status, "
-    "started_at, ended_at, holds_done, holds_planned, reps_done, sides_done) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "started_at, ended_at, holds_done, holds_planned, reps_done, sides_done, rating, "
+    "rating_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -453,6 +476,8 @@ def _exercise_row(session_id: int, record: ExerciseRecord) -> tuple[object, ...]
         record.holds_planned,
         record.reps_done,
         ",".join(record.sides_done),
+        record.rating,
+        record.rating_kind,
     )
 
 
