@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from test_history import T0, UUID_TEXT, exercise, recording, start
+from test_database import T0, UUID_TEXT, exercise, recording, start
 
 from backpain_cli.history.records import SessionOutcome, SessionRecord
 
