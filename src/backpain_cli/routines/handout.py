@@ -205,10 +205,15 @@ table.log td { height: 1.4em; }
 footer { margin-top: 2em; font-style: italic; }
 @page { margin: 1.5cm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
+  body { margin: 0; max-width: none; font-size: 10pt; line-height: 1.3; }
   .important, .caution { background: none; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  section.log { break-before: page; page-break-before: always; }
+  h1 { font-size: 1.5em; margin: 0 0 0.2em; }
+  h2 { margin: 0.8em 0 0.3em; break-after: avoid; page-break-after: avoid; }
+  h3 { font-size: 1em; margin: 0.4em 0 0.1em; }
+  ol.steps, ul { margin: 0.1em 0; }
+  ol.steps li { margin-bottom: 0; }
+  figure.picture { width: 12em; }
+  section.log { break-inside: avoid; page-break-inside: avoid; }
 }
 """
 
