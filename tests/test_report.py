@@ -214,7 +214,7 @@ def test_texts_from_files_stay_text(runner: CliRunner, home: Path, user_routines
     assert "&lt;script&gt;" in html
     assert "b" not in page.tags
     markdown = report(runner, "--format", "markdown")
-    assert r"\<script\>alert\('x'\)\</script\> \& \<b\>bold\</b\>" in markdown
+    assert r"\<script\>alert('x')\</script\> \& \<b\>bold\</b\>" in markdown
 
 
 def test_leaving_out_notes_and_pain(runner: CliRunner, home: Path) -> None:
@@ -328,7 +328,7 @@ def test_notes_are_shown_escaped_and_can_be_left_out(runner: CliRunner, home: Pa
     assert f"{first:%a %d %b %H:%M} Left shoulder tight <script>x()</script>" in words
     assert "Felt better after" in words
     markdown = report(runner, "--format", "markdown")
-    assert f"- {first:%a %d %b %H:%M}: Left shoulder tight \\<script\\>x\\(\\)" in markdown
+    assert f"- {first:%a %d %b %H:%M}: Left shoulder tight \\<script\\>x()\\</script\\>" in markdown
     for hidden in (
         report(runner, "--no-notes"),
         report(runner, "--no-notes", "--format", "markdown"),
@@ -521,11 +521,11 @@ def test_a_variant_recorded_before_counts_as_was_kept_counts_as_its_file_says(
     ]
     record(home, floor + chair)
     markdown = report(runner, "--format", "markdown")
-    assert "upper\\-back · 2 times a day" in markdown
-    assert "upper\\-back\\-chair · " not in markdown  # one plan, as upper-back-chair.yaml says
+    assert "upper-back · 2 times a day" in markdown
+    assert "upper-back-chair · " not in markdown  # one plan, as upper-back-chair.yaml says
     assert (
-        f"Also counted toward this plan \\(counts\\_as\\): upper\\-back\\-chair \\({len(chair)} "
-        "sessions\\)\\." in markdown
+        f"Also counted toward this plan (counts\\_as): upper-back-chair ({len(chair)} "
+        "sessions)." in markdown
     )
 
 
@@ -553,3 +553,28 @@ def test_one_session_is_one_session(runner: CliRunner, home: Path) -> None:
     assert "1 session begun, " in markdown
     assert "(1 session with both ratings;" in markdown
     assert "\n1 session, " in markdown
+
+
+def test_a_sped_up_session_is_left_out_and_said_so(runner: CliRunner, home: Path) -> None:
+    """A demo played with --speed and --record completed in seconds: it is not exercise,
+    so it counts toward neither adherence nor pain, and the page says one was left out."""
+    last = twice_daily(days=1, now=NOW)[-1]
+    real = SessionRecord(**{**vars(last), "pain_before": 4, "pain_after": 3})
+    demo = SessionRecord(
+        **{**vars(last), "started": last.started + timedelta(minutes=20), "speed": 20.0,
+           "ended": last.started + timedelta(minutes=21), "pain_before": 9, "pain_after": 1}
+    )  # fmt: skip
+    assert real.completed and demo.completed and demo.sped_up
+    record(home, [real, demo])
+    words = parse(report(runner, "--since", "1d")).words
+    assert " · 1 session, 1 completed" in words
+    assert "1 of 2 due sessions, 50 %" in words
+    assert "1 sped-up session (played with --speed and --record) was left out: " in words
+    assert "1.0 points lower than before (1 session with both ratings)" in words
+    markdown = report(runner, "--since", "1d", "--format", "markdown")
+    assert "1 sped-up session (played with --speed and --record) was left out" in markdown
+    assert "Average change from before to after a session: -1.0 (1 session" in markdown
+    record(home, [SessionRecord(**{**vars(demo), "started": demo.started + timedelta(hours=1)})])
+    assert "2 sped-up sessions (played with --speed and --record) were left out" in (
+        parse(report(runner, "--since", "1d")).words
+    )

@@ -134,6 +134,7 @@ class Report:
     hurts: tuple[Hurt, ...] | None
     skipped: tuple[Skipped, ...]
     notes: tuple[Note, ...] | None  # None: left out (--no-notes)
+    sped_up: int = 0  # sped-up sessions recorded with --record: left out of every figure
 
     @property
     def days(self) -> int:
@@ -159,11 +160,13 @@ def build_report(
     notes: bool = True,
 ) -> Report:
     """The report from `first` to today over `sessions` (their exercises loaded), for
-    the routines in `plans` (in that order)."""
+    the routines in `plans` (in that order). Sped-up sessions (`--speed` with `--record`)
+    are a preview, not exercise: they are left out of every figure and only counted."""
     last = stats.today_in(now, zone)
     members = {plan.name: plan.members or frozenset({plan.name}) for plan in plans}
     names = set().union(*members.values())
-    period = [s for s in _in_period(sessions, first, last, zone) if s.routine in names]
+    played = [s for s in _in_period(sessions, first, last, zone) if s.routine in names]
+    period = [s for s in played if not s.sped_up]
     parts = []
     for plan in plans:
         mine = [s for s in period if s.routine in members[plan.name]]
@@ -205,6 +208,7 @@ def build_report(
         hurts=_hurts(period, zone) if pain else None,
         skipped=_skipped(period),
         notes=_notes(period, zone) if notes else None,
+        sped_up=len(played) - len(period),
     )
 
 
@@ -286,8 +290,10 @@ def report_from_store(
             recorded_plans = store.plans()
             first_starts = store.first_starts()
     sessions = _in_period(sessions, first, stats.today_in(now, zone), zone)
-    counted = Counter(session.routine for session in sessions)
-    names = sorted(counted, key=lambda name: (-counted[name], name))
+    counted = Counter(session.routine for session in sessions if not session.sped_up)
+    names = sorted(
+        {session.routine for session in sessions}, key=lambda name: (-counted[name], name)
+    )
     routines: dict[str, Routine | None] = {}
 
     def read(name: str) -> Routine | None:

@@ -5,7 +5,6 @@ markup."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from backpain_cli.history.stats import DayMark, DayState
@@ -18,9 +17,11 @@ from backpain_cli.report.html_page import (
     generated_text,
     kept_text,
     period_text,
+    sped_up_text,
     variants_text,
 )
 from backpain_cli.report.svg import weekly_means
+from backpain_cli.routines.handout import markdown_text as md
 from backpain_cli.text import plural
 
 SYMBOLS = {
@@ -31,12 +32,6 @@ SYMBOLS = {
     DayState.COMING: " ",
 }
 KEY = "✓ all due done · ½ partly · ✗ missed · · not due"
-
-
-def md(text: str) -> str:
-    """Text that Markdown shows as it is (no links, emphasis, html or headings)."""
-    text = " ".join(text.split())
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~&])", r"\\\1", text)
 
 
 def _calendar(marks: tuple[DayMark, ...]) -> list[str]:
@@ -108,6 +103,8 @@ def report_markdown(report: Report) -> str:
         lines += ["**No sessions were recorded in this period.**", ""]
     else:
         lines += [f"{plural(report.sessions, 'session')}, {report.completed} completed.", ""]
+    if report.sped_up:
+        lines += [md(sped_up_text(report)), ""]
     for part in report.routines:
         lines += _routine(part)
     if report.pain is not None:

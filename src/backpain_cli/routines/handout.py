@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 PictureReader = Callable[[str], "Picture | None"]  # a checked path -> its picture
 LOG_ROWS = 7  # a week of sessions on paper
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~])")
 _MARKDOWN_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=>])")
 
 
@@ -122,9 +122,11 @@ def _exercise_time(timeline: Timeline, index: int) -> str:
 # -- Markdown --------------------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    """Text with Markdown's special characters escaped, and never a list or quote."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def markdown_text(text: str) -> str:
+    """Text that Markdown shows as it is, on one line: only the characters Markdown
+    reads as markup are escaped (emphasis, code, links, html, tables, headings), and a
+    list, quote or heading marker only where it would start a block."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
     return _MARKDOWN_BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
 
 
@@ -141,33 +143,33 @@ def _md_link(path: str) -> str:
 
 def markdown_handout(routine: Routine) -> str:
     timeline = build_timeline(routine)
-    lines = [f"# {_md(routine.title)}", ""]
+    lines = [f"# {markdown_text(routine.title)}", ""]
     if routine.summary:
-        lines += [_md(routine.summary), ""]
+        lines += [markdown_text(routine.summary), ""]
     for label, value in _facts(routine, timeline.total, timeline.untimed):
-        lines.append(f"- **{label}:** {_md(value)}")
-    lines += ["", f"> **Important:** {_md(routine.disclaimer)}", ""]
+        lines.append(f"- **{label}:** {markdown_text(value)}")
+    lines += ["", f"> **Important:** {markdown_text(routine.disclaimer)}", ""]
     for index, exercise in enumerate(routine.exercises):
-        lines += [f"## {index + 1}. {_md(exercise.name)}", ""]
+        lines += [f"## {index + 1}. {markdown_text(exercise.name)}", ""]
         if exercise.position:
-            lines.append(f"- **Position:** {_md(exercise.position)}")
+            lines.append(f"- **Position:** {markdown_text(exercise.position)}")
         if exercise.equipment:
-            lines.append(f"- **Equipment:** {_md(', '.join(exercise.equipment))}")
-        lines.append(f"- **Dose:** {_md(dose_words(exercise))}")
-        lines.append(f"- **Rest:** {_md(rest_words(exercise))}")
+            lines.append(f"- **Equipment:** {markdown_text(', '.join(exercise.equipment))}")
+        lines.append(f"- **Dose:** {markdown_text(dose_words(exercise))}")
+        lines.append(f"- **Rest:** {markdown_text(rest_words(exercise))}")
         lines.append(f"- **Time:** {_exercise_time(timeline, index)}")
         if exercise.image:
-            lines += ["", f"![Picture: {_md(exercise.name)}]({_md_link(exercise.image)})"]
+            lines += ["", f"![Picture: {markdown_text(exercise.name)}]({_md_link(exercise.image)})"]
         lines += ["", "**How to do it:**", ""]
-        lines += [f"{n}. {_md(step)}" for n, step in enumerate(exercise.instructions, 1)]
+        lines += [f"{n}. {markdown_text(step)}" for n, step in enumerate(exercise.instructions, 1)]
         if exercise.cues:
             lines += ["", "**Remember:**", ""]
-            lines += [f"- {_md(cue)}" for cue in exercise.cues]
+            lines += [f"- {markdown_text(cue)}" for cue in exercise.cues]
         if exercise.caution:
-            lines += ["", f"> **Caution:** {_md(exercise.caution)}"]
+            lines += ["", f"> **Caution:** {markdown_text(exercise.caution)}"]
         lines.append("")
     if routine.source:
-        lines += ["## Source", "", _md(routine.source), ""]
+        lines += ["## Source", "", markdown_text(routine.source), ""]
     lines += [
         "## My log",
         "",
@@ -175,7 +177,7 @@ def markdown_handout(routine: Routine) -> str:
         "| --- | --- | --- | --- | --- |",
         *["|  | [ ] |  |  |  |"] * LOG_ROWS,
         "",
-        f"*{_md(routine.disclaimer)}*",
+        f"*{markdown_text(routine.disclaimer)}*",
         "",
     ]
     return "\n".join(lines)
