@@ -244,7 +244,7 @@ def test_new_database_is_wal_marked_as_ours_and_current(db: Path) -> None:
     connection = sqlite3.connect(db)
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     indexes = {
         row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")
     }
@@ -378,7 +378,7 @@ def test_a_read_only_old_database_cannot_be_read_until_upgraded(
     migrate(connection, target=1)
     connection.close()
     _read_only_connect(monkeypatch)
-    with pytest.raises(HistoryError, match="needs upgrading to schema version 4"):
+    with pytest.raises(HistoryError, match="needs upgrading to schema version 5"):
         open_for_reading(db)
 
 
@@ -547,7 +547,7 @@ def test_todays_schema_with_data_migrates_and_loses_nothing(db: Path) -> None:
     connection.close()
     recording(db).close()  # the v3 step
     migrated = sqlite3.connect(db)
-    assert migrated.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     old_width = len(before_sessions[0])
     after_sessions = migrated.execute("SELECT * FROM sessions ORDER BY id").fetchall()
     assert [row[:old_width] for row in after_sessions] == before_sessions

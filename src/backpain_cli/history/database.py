@@ -150,6 +150,40 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                     strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
             END""",
     ),
+    # v5: the patient's own goals (the Patient-Specific Functional Scale) with their
+    # ratings, what got in the way of a due session, and when a question was last asked
+    # (so none is asked twice a day). Goal ids are never reused: people type them.
+    (
+        """CREATE TABLE goals (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uuid TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'done', 'removed')),
+            closed_at TEXT
+        )""",
+        """CREATE TABLE goal_ratings (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            goal_id INTEGER NOT NULL REFERENCES goals (id) ON DELETE CASCADE,
+            rated_at TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10)
+        )""",
+        "CREATE INDEX ratings_by_goal ON goal_ratings (goal_id, rated_at)",
+        """CREATE TABLE barriers (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            missed_on TEXT NOT NULL UNIQUE,
+            asked_at TEXT NOT NULL,
+            reason TEXT CHECK (reason IN
+                ('no-time', 'forgot', 'it-hurt', 'no-place', 'not-helping', 'other')),
+            detail TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE questions (
+            kind TEXT PRIMARY KEY,
+            asked_at TEXT NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -119,6 +119,19 @@ class History:
         with self._guard(), transaction(self._connection):
             yield
 
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, inside one snapshot: for the modules that keep the history's
+        other tables (goals and what got in the way, in `journal.py`)."""
+        with self.snapshot():
+            yield self._connection
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction, for the modules that keep the other tables."""
+        with self._write() as db:
+            yield db
+
     # -- writing -----------------------------------------------------------------
 
     def begin_session(self, start: SessionStart) -> int:

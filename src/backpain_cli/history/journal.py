@@ -1,0 +1,182 @@
+"""The patient's own entries in the history: goals with their ratings, what got in the
+way of a due session, and when each question was last asked.
+
+Each change is one short transaction on the history file (see `store.py`); a goal that
+does not exist or a sixth goal is a GoalError and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from uuid import uuid4
+
+from backpain_cli.history.barriers import MAX_DETAIL_LENGTH, REASONS, Barrier
+from backpain_cli.history.database import from_utc_text, utc_text
+from backpain_cli.history.goals import (
+    MAX_ACTIVE_GOALS,
+    Goal,
+    GoalError,
+    GoalRating,
+    GoalState,
+    goal_text,
+)
+from backpain_cli.history.store import History
+from backpain_cli.text import clean_line
+
+
+def _readable_time(text: object) -> datetime | None:
+    """A time stored as text, or None when a hand-edited row holds something else."""
+    try:
+        moment = from_utc_text(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
+def goals(history: History) -> list[Goal]:
+    """Every goal, with its ratings oldest first; rows that cannot be read are left out."""
+    with history.reading() as db:
+        rows = db.execute(
+            "SELECT id, uuid, text, added_at, state, closed_at FROM goals ORDER BY id"
+        ).fetchall()
+        ratings = db.execute(
+            "SELECT goal_id, rated_at, score FROM goal_ratings ORDER BY rated_at, id"
+        ).fetchall()
+    by_goal: dict[int, list[GoalRating]] = {}
+    for goal_id, rated_at, value in ratings:
+        moment = _readable_time(rated_at)
+        if moment is not None and isinstance(value, int) and 0 <= value <= 10:
+            by_goal.setdefault(goal_id, []).append(GoalRating(moment, value))
+    found = []
+    for goal_id, uuid, text, added_at, state, closed_at in rows:
+        added = _readable_time(added_at)
+        if added is None or state not in {s.value for s in GoalState}:
+            continue
+        found.append(
+            Goal(
+                id=goal_id,
+                uuid=clean_line(str(uuid)),
+                text=clean_line(str(text)),
+                added=added,
+                state=GoalState(state),
+                closed=_readable_time(closed_at),
+                ratings=tuple(by_goal.get(goal_id, ())),
+            )
+        )
+    return found
+
+
+def _active_ids(db: sqlite3.Connection) -> list[int]:
+    rows = db.execute("SELECT id FROM goals WHERE state = 'active' ORDER BY id").fetchall()
+    return [row[0] for row in rows]
+
+
+def add_goal(history: History, text: str, *, now: datetime) -> int:
+    """Store a new goal; its number. At most MAX_ACTIVE_GOALS are followed at once."""
+    line = goal_text(text)
+    with history.writing() as db:
+        if len(_active_ids(db)) >= MAX_ACTIVE_GOALS:
+            raise GoalError(
+                f"you follow {MAX_ACTIVE_GOALS} goals already, the most that stay useful: "
+                "mark one done (backpain goals done N) or remove one first"
+            )
+        cursor = db.execute(
+            "INSERT INTO goals (uuid, text, added_at) VALUES (?, ?, ?)",
+            (str(uuid4()), line, utc_text(now)),
+        )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _no_such_goal(number: int, active: list[int]) -> GoalError:
+    listed = ", ".join(map(str, active)) if active else "none yet (backpain goals add TEXT)"
+    return GoalError(f"there is no goal {number} you follow now; your goals: {listed}")
+
+
+def close_goal(history: History, number: int, state: GoalState, *, now: datetime) -> str:
+    """Mark a followed goal done or removed; its text."""
+    with history.writing() as db:
+        active = _active_ids(db)
+        if number not in active:
+            raise _no_such_goal(number, active)
+        db.execute(
+            "UPDATE goals SET state = ?, closed_at = ? WHERE id = ?",
+            (state.value, utc_text(now), number),
+        )
+        row = db.execute("SELECT text FROM goals WHERE id = ?", (number,)).fetchone()
+    return clean_line(str(row[0]))
+
+
+def rate_goals(history: History, scores: Mapping[int, int], *, now: datetime) -> None:
+    """Store one rating for each goal number given, all or none."""
+    with history.writing() as db:
+        active = _active_ids(db)
+        for number in scores:
+            if number not in active:
+                raise _no_such_goal(number, active)
+        db.executemany(
+            "INSERT INTO goal_ratings (uuid, goal_id, rated_at, score) VALUES (?, ?, ?, ?)",
+            [(str(uuid4()), number, utc_text(now), value) for number, value in scores.items()],
+        )
+
+
+# -- what got in the way -------------------------------------------------------------
+
+
+def barriers(history: History) -> list[Barrier]:
+    with history.reading() as db:
+        rows = db.execute(
+            "SELECT missed_on, asked_at, reason, detail FROM barriers ORDER BY missed_on"
+        ).fetchall()
+    found = []
+    for missed_on, asked_at, reason, detail in rows:
+        asked = _readable_time(asked_at)
+        try:
+            day = date.fromisoformat(missed_on) if isinstance(missed_on, str) else None
+        except ValueError:
+            day = None
+        if asked is None or day is None or (reason is not None and reason not in REASONS):
+            continue
+        found.append(Barrier(day, asked, reason, clean_line(str(detail or ""))))
+    return found
+
+
+def record_barrier(
+    history: History, missed_on: date, reason: str | None, detail: str = "", *, now: datetime
+) -> None:
+    """Store the answer for a missed day (None: asked and skipped), once per day."""
+    if reason is not None and reason not in REASONS:
+        raise ValueError(f"not a reason: {reason}")
+    words = clean_line(" ".join(detail.split()))[:MAX_DETAIL_LENGTH]
+    with history.writing() as db:
+        db.execute(
+            "INSERT OR IGNORE INTO barriers (uuid, missed_on, asked_at, reason, detail) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (str(uuid4()), missed_on.isoformat(), utc_text(now), reason, words),
+        )
+
+
+# -- questions asked -------------------------------------------------------------------
+
+
+def last_asked(history: History, kinds: Iterable[str]) -> dict[str, datetime]:
+    """When each kind of question was last asked (kinds never asked are left out)."""
+    names = list(kinds)
+    marks = ",".join("?" * len(names))
+    with history.reading() as db:
+        rows = db.execute(
+            f"SELECT kind, asked_at FROM questions WHERE kind IN ({marks})", names
+        ).fetchall()
+    found = {kind: _readable_time(text) for kind, text in rows}
+    return {kind: moment for kind, moment in found.items() if moment is not None}
+
+
+def mark_asked(history: History, kind: str, *, now: datetime) -> None:
+    with history.writing() as db:
+        db.execute(
+            "INSERT INTO questions (kind, asked_at) VALUES (?, ?) "
+            "ON CONFLICT (kind) DO UPDATE SET asked_at = excluded.asked_at",
+            (kind, utc_text(now)),
+        )
