@@ -178,6 +178,7 @@ STARTUP_RULES = {
     ("history",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
     ("stats",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
     ("today",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
+    ("goals",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
     # What a reminder runs: no scheduler code, no plist or crontab handling, no rich.
     ("today", "--notify"): (
         "yaml",

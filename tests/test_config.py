@@ -119,13 +119,13 @@ def test_all_problems_at_once_with_positions() -> None:
         (
             "colour = true",
             "config.toml:1:1: colour: unknown setting (known: sound, chime, prepare, check_in, "
-            "ask_note, plain, voice, images, default_routine)",
+            "ask_note, ask_goals, ask_barriers, plain, voice, images, default_routine)",
         ),
         ('"voice" = "yes"', "config.toml:1:1: voice: must be true or false, got text"),
         (
             "a.b = 1",
             "config.toml: a: unknown setting (known: sound, chime, prepare, check_in, ask_note, "
-            "plain, voice, images, default_routine)",
+            "ask_goals, ask_barriers, plain, voice, images, default_routine)",
         ),
     ],
 )
@@ -243,6 +243,8 @@ def test_config_with_no_file(runner: CliRunner, home: Path) -> None:
         "prepare          true        default\n"
         "check_in         true        default\n"
         "ask_note         true        default\n"
+        "ask_goals        true        default\n"
+        "ask_barriers     true        default\n"
         "plain            false       default\n"
         "voice            false       default\n"
         "images           true        default\n"
@@ -265,6 +267,8 @@ def test_config_shows_where_each_setting_comes_from(runner: CliRunner, home: Pat
         "prepare          0             config file\n"
         "check_in         true          default\n"
         "ask_note         true          default\n"
+        "ask_goals        true          default\n"
+        "ask_barriers     true          default\n"
         "plain            false         default\n"
         "voice            false         default\n"
         "images           true          default\n"

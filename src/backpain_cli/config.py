@@ -54,6 +54,12 @@ SETTINGS: dict[str, SettingSpec] = {
     "ask_note": SettingSpec(
         "bool", True, "After a routine, ask for a one-line note for your therapist."
     ),
+    "ask_goals": SettingSpec(
+        "bool", True, "When your goals were not rated for two weeks, offer to rate them."
+    ),
+    "ask_barriers": SettingSpec(
+        "bool", True, "After a day a session was due and not done, ask what got in the way."
+    ),
     "plain": SettingSpec("bool", False, "One line per event instead of the full-screen player."),
     "voice": SettingSpec("bool", False, "Speak the cues aloud (needs espeak-ng, spd-say or say)."),
     "images": SettingSpec(
@@ -77,6 +83,8 @@ class Settings:
     prepare: bool | int = True
     check_in: bool = True
     ask_note: bool = True
+    ask_goals: bool = True
+    ask_barriers: bool = True
     plain: bool = False
     voice: bool = False
     images: bool = True

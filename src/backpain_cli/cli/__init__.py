@@ -51,6 +51,10 @@ COMMANDS = {
         "backpain_cli.cli.report:report_command",
         "One page for your physical therapist: adherence, pain, notes.",
     ),
+    "goals": Entry(
+        "backpain_cli.cli.goals:goals_group",
+        "Your goals, rated 0-10, and whether the change matters.",
+    ),
     "remind": Entry(
         "backpain_cli.cli.remind:remind_group",
         "Reminders the system runs, while a routine is still due.",

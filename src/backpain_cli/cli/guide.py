@@ -17,6 +17,7 @@ TOPICS = {
     "json": ("json-output.md", "the JSON that `show --json` and `history --json` print"),
     "safety": ("trust-and-safety.md", "what a routine file can and cannot do; your history"),
     "reminders": ("reminders.md", "what `backpain remind` installs, where, and how to remove it"),
+    "goals": ("goals.md", "your goals, the change that matters, and what got in the way"),
 }
 
 
@@ -32,7 +33,7 @@ def docs_folder() -> Path:
 @click.argument("topic", required=False, metavar="[TOPIC|COMMAND]")
 @click.pass_context
 def help_command(ctx: click.Context, topic: str | None) -> None:
-    """Print a guide (format, json, safety, reminders) or a command's help.
+    """Print a guide (format, json, safety, reminders, goals) or a command's help.
 
     \b
     Examples:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from datetime import datetime, tzinfo
 
     from backpain_cli.history.overview import RoutineLookup
+    from backpain_cli.history.stats import Due
     from backpain_cli.routines.loader import ExerciseLibrary
     from backpain_cli.routines.model import Routine
 
@@ -64,6 +65,22 @@ def _routine_lookup(
         return RoutineFacts(routine.frequency, routine.counts_as)
 
     return lookup
+
+
+def missed_yesterday(now: datetime, zone: tzinfo) -> Due | None:
+    """A plan that asked for a session yesterday when none was done (what `today`
+    would have shown at the end of yesterday)."""
+    from datetime import datetime, time, timedelta
+
+    from backpain_cli.history.barriers import missed
+    from backpain_cli.history.overview import today
+    from backpain_cli.history.stats import today_in
+
+    yesterday = today_in(now, zone) - timedelta(days=1)
+    end = datetime.combine(yesterday, time(23, 59, 59), tzinfo=zone)
+    return missed(
+        today(common.read_history(), (), now=end, zone=zone, lookup=_routine_lookup()).dues
+    )
 
 
 @click.group("history", invoke_without_command=True)
@@ -281,5 +298,17 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
             due.dues, due.day, without_frequency=due.without_frequency, styled=styled_output()
         )
     )
+    if common.interactive():  # the person's own questions, never in a script
+        from backpain_cli.cli.goals import check_in, rate_reminder
+
+        settings = common.load_settings()
+        reminder = rate_reminder(ask_goals=settings.ask_goals)
+        if reminder:
+            click.echo(reminder)
+        check_in(
+            ask_goals=False,
+            ask_barriers=settings.ask_barriers,
+            missed_yesterday=missed_yesterday,
+        )
     if not due.all_done:
         sys.exit(1)
