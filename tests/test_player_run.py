@@ -22,10 +22,13 @@ from fakes import TINY, FakeTime
 from terminal import BLOCKS, Terminal, read_countdown
 
 from backpain_cli.player import run as run_module
+from backpain_cli.player.announcer import Announcer
 from backpain_cli.player.engine import ExerciseOutcome, Summary, Wait
 from backpain_cli.player.run import PlayerOptions
+from backpain_cli.player.sound import SoundName
 from backpain_cli.player.summary import AFTERCARE
 from backpain_cli.player.terminal_image import kitty_delete
+from backpain_cli.player.turns import Priority, Utterance
 from backpain_cli.routines.model import Routine
 
 QUIET = PlayerOptions(sound=False, check_in=False, history=False)
@@ -275,27 +278,33 @@ class _Tty:
 def no_audio_player(monkeypatch: pytest.MonkeyPatch) -> None:
     from backpain_cli.player import sound
 
-    class NoPlayer(sound.AudioChime):
+    class NoPlayer(sound.SoundOutput):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, load=lambda: None, **kwargs)
 
-    monkeypatch.setattr(sound, "AudioChime", NoPlayer)
+    monkeypatch.setattr(sound, "SoundOutput", NoPlayer)
+
+
+def _sounds(announcer: Announcer | None, *names: SoundName) -> None:
+    assert announcer is not None
+    for name in names:
+        announcer.say(Utterance(Priority.CHIME, announcer.clock(), sound=name))
 
 
 @pytest.mark.usefixtures("no_audio_player")
 def test_without_an_audio_player_the_set_end_rings_the_terminal_bell(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from backpain_cli.player.sound import NO_AUDIO_NOTICE, SoundName
+    from backpain_cli.player.sound import NO_AUDIO_NOTICE
 
     read_end, write_end = os.pipe()
     monkeypatch.setattr(sys, "stdout", _Tty(write_end))
     notices: list[str] = []
     try:
-        chime = run_module._make_chime(True, notices.append)
-        chime.play(SoundName.TICK)  # too small a sound for the bell
-        chime.play(SoundName.CHIME)
-        chime.close(1)
+        announcer = run_module._make_announcer(PlayerOptions(), notices.append)
+        _sounds(announcer, SoundName.TICK, SoundName.CHIME)  # a tick: too small for the bell
+        assert announcer is not None
+        announcer.close(1)
         assert select.select([read_end], [], [], 10)[0]  # rung from the sound thread
         assert os.read(read_end, 16) == b"\a"
     finally:
@@ -308,17 +317,15 @@ def test_without_an_audio_player_the_set_end_rings_the_terminal_bell(
 def test_a_bell_for_a_terminal_that_has_gone_away_is_dropped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from backpain_cli.player.sound import SoundName
-
     read_end, write_end = os.pipe()
     os.close(read_end)  # writing now fails (EPIPE), as on a hung-up terminal
     monkeypatch.setattr(sys, "stdout", _Tty(write_end))
     notices: list[str] = []
     try:
-        chime = run_module._make_chime(True, notices.append)
-        chime.play(SoundName.CHIME)
-        chime.play(SoundName.END)
-        chime.close(1)  # no exception on the sound thread, nothing left running
+        announcer = run_module._make_announcer(PlayerOptions(), notices.append)
+        _sounds(announcer, SoundName.CHIME, SoundName.END)
+        assert announcer is not None
+        announcer.close(1)  # no exception on the sound thread, nothing left running
     finally:
         os.close(write_end)
     assert len(notices) == 1

@@ -1,11 +1,10 @@
-"""Sounds: bundled WAVs, the playsound3 loader, the worker-thread chime and the cue table."""
+"""Sounds: bundled WAVs, the playsound3 loader, the sound output and the cue table."""
 
 from __future__ import annotations
 
 import importlib.util
 import subprocess
 import sys
-import threading
 import types
 import wave
 from pathlib import Path
@@ -13,38 +12,18 @@ from pathlib import Path
 import pytest
 
 from backpain_cli.player import sound as sound
-from backpain_cli.player.engine import (
-    Cue,
-    CueKind,
-    EndReason,
-    MuteChanged,
-    Quit,
-    SegmentEnded,
-    Status,
-    Summary,
-)
+from backpain_cli.player.engine import CueKind
 from backpain_cli.player.sound import (
     CUE_SOUNDS,
     NO_AUDIO_NOTICE,
-    AudioChime,
-    BellChime,
-    SilentChime,
-    SoundCues,
+    AudioPlayer,
     SoundName,
+    SoundOutput,
     bundled_sounds,
     load_playsound,
 )
-from backpain_cli.routines.model import Exercise, Routine
-from backpain_cli.routines.timeline import build_timeline
 
 REPO = Path(__file__).resolve().parents[1]
-
-EXERCISE = Exercise(id="x", name="X", instructions=("x",), hold=5)
-TIMELINE = build_timeline(Routine(name="r", title="R", exercises=(EXERCISE,)))
-
-
-def status(*, muted: bool = False) -> Status:
-    return Status(TIMELINE, index=1, remaining=2, elapsed=3, muted=muted)
 
 
 class Handle:
@@ -59,20 +38,6 @@ class Handle:
 
     def stop(self) -> None:
         self.stopped = True
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def play(self, name: SoundName) -> None:
-        self.calls.append(f"play {name.value}")
-
-    def stop(self) -> None:
-        self.calls.append("stop")
-
-    def close(self, timeout: float) -> None:
-        self.calls.append(f"close {timeout:g}")
 
 
 # -- bundled files ---------------------------------------------------------------------
@@ -147,10 +112,11 @@ def test_load_playsound_that_fails_to_import(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_load_playsound_plays_paths_without_blocking(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = fake_playsound3(monkeypatch, "gstreamer")
-    play = load_playsound()
-    assert play is not None
+    player = load_playsound()
+    assert player is not None
+    assert player.name == "gst-play-1.0 (GStreamer)"  # as a person can look it up
     chime = bundled_sounds()[SoundName.CHIME]
-    play(chime)
+    player.play(chime)
     assert calls == [(chime, False)]
     assert isinstance(calls[0][0], Path)  # type: ignore[index]
     load_playsound()  # idempotent: one NullHandler, however often it runs
@@ -159,65 +125,44 @@ def test_load_playsound_plays_paths_without_blocking(monkeypatch: pytest.MonkeyP
     logger = logging.getLogger("playsound3")
     assert sum(isinstance(h, logging.NullHandler) for h in logger.handlers) == 1
     assert not logger.propagate
+    fake_playsound3(monkeypatch, "somethingnew")
+    player = load_playsound()
+    assert player is not None and player.name == "somethingnew"
 
 
-# -- the worker-thread chime -----------------------------------------------------------
+# -- the sound output ------------------------------------------------------------------
 
 
-def make_chime(
+def make_output(
     load: object, *, files: dict[SoundName, Path] | None = None
-) -> tuple[AudioChime, Recorder, list[str]]:
-    fallback = Recorder()
+) -> tuple[SoundOutput, list[str], list[str]]:
+    rings: list[str] = []
     notices: list[str] = []
-    chime = AudioChime(
+    output = SoundOutput(
         bundled_sounds() if files is None else files,
-        fallback=fallback,
+        bell=lambda: rings.append("\a"),
         notify=notices.append,
         load=load,  # type: ignore[arg-type]
-        poll=0.001,
     )
-    return chime, fallback, notices
+    output.load()
+    return output, rings, notices
 
 
-def test_audio_chime_plays_stops_and_lets_the_last_sound_finish() -> None:
-    handles: list[Handle] = []
-    threads: list[str] = []
-
+def test_the_output_plays_files_and_hands_back_what_plays() -> None:
     def play(path: Path) -> Handle:
-        threads.append(threading.current_thread().name)
-        handles.append(Handle(path, alive=3))
-        return handles[-1]
+        return Handle(path, alive=1)
 
-    chime, fallback, notices = make_chime(lambda: play)
-    chime.start()
-    chime.play(SoundName.CHIME)
-    chime.stop()
-    chime.play(SoundName.END)
-    chime.close(5)
-    assert [h.path.name for h in handles] == ["chime.wav", "end.wav"]
-    assert handles[0].stopped  # by stop()
-    assert handles[1].alive < 0  # close() waited until it had finished
-    assert threads == ["backpain-sound", "backpain-sound"]  # never on the timer's thread
-    assert fallback.calls == []
-    assert notices == []
+    output, rings, notices = make_output(lambda: AudioPlayer("gst", play))
+    handle = output.start(SoundName.CHIME)
+    assert isinstance(handle, Handle) and handle.path.name == "chime.wav"
+    assert output.player is not None and output.player.name == "gst"
+    assert rings == notices == []
 
 
-def test_audio_chime_close_stops_a_sound_that_runs_too_long() -> None:
-    handle = Handle(Path("x"), alive=10**9)
-    chime, _, _ = make_chime(lambda: lambda path: handle)
-    chime.start()
-    chime.play(SoundName.END)
-    chime.close(0.01)
-    assert handle.stopped
-
-
-def test_no_audio_player_falls_back_to_the_bell_with_one_notice() -> None:
-    chime, fallback, notices = make_chime(lambda: None)
-    chime.start()
-    chime.play(SoundName.CHIME)
-    chime.play(SoundName.END)
-    chime.close(1)
-    assert fallback.calls == ["play chime", "play end"]
+def test_no_audio_player_rings_the_bell_for_chime_and_end_with_one_notice() -> None:
+    output, rings, notices = make_output(lambda: None)
+    assert [output.start(name) for name in SoundName] == [None, None, None]
+    assert rings == ["\a", "\a"]  # not for the tick: a bell per tick would be noise
     assert notices == [NO_AUDIO_NOTICE]
 
 
@@ -225,11 +170,9 @@ def test_a_loader_that_raises_falls_back() -> None:
     def broken() -> None:
         raise RuntimeError("probe failed")
 
-    chime, fallback, notices = make_chime(broken)
-    chime.start()
-    chime.play(SoundName.TICK)
-    chime.close(1)
-    assert fallback.calls == ["play tick"]
+    output, rings, notices = make_output(broken)
+    assert output.start(SoundName.END) is None
+    assert rings == ["\a"]
     assert notices == [NO_AUDIO_NOTICE]
 
 
@@ -240,13 +183,11 @@ def test_a_player_that_raises_falls_back_for_good() -> None:
         attempts.append(path)
         raise OSError("gst-play-1.0 vanished")
 
-    chime, fallback, notices = make_chime(lambda: play)
-    chime.start()
-    chime.play(SoundName.CHIME)
-    chime.play(SoundName.CHIME)
-    chime.close(1)
+    output, rings, notices = make_output(lambda: AudioPlayer("gst", play))
+    assert output.start(SoundName.CHIME) is None
+    assert output.start(SoundName.CHIME) is None
     assert len(attempts) == 1
-    assert fallback.calls == ["play chime", "play chime"]
+    assert rings == ["\a", "\a"]
     assert notices == [NO_AUDIO_NOTICE]
 
 
@@ -261,53 +202,13 @@ def test_only_existing_local_files_are_played(tmp_path: Path) -> None:
         SoundName.CHIME: tmp_path / "missing.wav",
         SoundName.END: bundled_sounds()[SoundName.END],
     }
-    chime, fallback, notices = make_chime(lambda: play, files=files)
-    chime.start()
-    chime.play(SoundName.CHIME)  # missing file
-    chime.play(SoundName.TICK)  # no file at all
-    chime.play(SoundName.END)
-    chime.close(1)
+    output, rings, notices = make_output(lambda: AudioPlayer("gst", play), files=files)
+    assert output.start(SoundName.CHIME) is None  # missing file: the bell
+    assert output.start(SoundName.TICK) is None  # no file at all
+    assert output.start(SoundName.END) is not None
     assert played == [files[SoundName.END]]
-    assert fallback.calls == ["play chime", "play tick"]
+    assert rings == ["\a"]
     assert notices == []
-
-
-def test_stop_survives_a_broken_handle() -> None:
-    class Broken(Handle):
-        def stop(self) -> None:
-            raise ProcessLookupError
-
-        def is_alive(self) -> bool:
-            raise ProcessLookupError
-
-    chime, _, _ = make_chime(lambda: lambda path: Broken(path))
-    chime.start()
-    chime.play(SoundName.CHIME)
-    chime.play(SoundName.CHIME)  # prunes the broken handle (is_alive raises: not alive)
-    chime.stop()
-    chime.close(1)
-
-
-def test_close_before_start_returns() -> None:
-    chime, _, _ = make_chime(lambda: None)
-    chime.close(0)
-
-
-# -- simple chimes and the cue table ---------------------------------------------------
-
-
-def test_bell_rings_for_set_and_routine_end_only() -> None:
-    rings: list[str] = []
-    bell = BellChime(lambda: rings.append("\a"))
-    for name in SoundName:
-        bell.play(name)
-    bell.stop()
-    bell.close(1)
-    assert rings == ["\a", "\a"]
-    silent = SilentChime()
-    silent.play(SoundName.CHIME)
-    silent.stop()
-    silent.close(1)
 
 
 def test_cue_table() -> None:
@@ -315,24 +216,4 @@ def test_cue_table() -> None:
     assert CUE_SOUNDS[CueKind.ROUTINE_END] is SoundName.END
     assert CUE_SOUNDS[CueKind.COUNTDOWN] is SoundName.TICK
     assert CueKind.SIDE_SWITCH not in CUE_SOUNDS
-
-
-def test_sound_cues_play_cues_and_stop_on_skip_quit_and_mute() -> None:
-    chime = Recorder()
-    cues = SoundCues(chime)
-    segment = TIMELINE.segments[1]
-    summary = Summary(TIMELINE, (), 0, 0, quit=True)
-    for event in [
-        Cue(status(), CueKind.SET_END),
-        Cue(status(), CueKind.SIDE_SWITCH),  # no sound of its own
-        Cue(status(muted=True), CueKind.ROUTINE_END),  # muted: nothing
-        SegmentEnded(status(), 1, segment, EndReason.COMPLETED),  # let the chime ring
-        SegmentEnded(status(), 1, segment, EndReason.NEXT),
-        SegmentEnded(status(), 1, segment, EndReason.SKIP_EXERCISE),
-        MuteChanged(status(muted=False)),
-        MuteChanged(status(muted=True)),
-        Quit(status(), summary),
-    ]:
-        cues.handle(event)
-    assert chime.calls == ["play chime", "stop", "stop", "stop", "stop"]
     assert sound.SOUNDS_DIR.is_dir()

@@ -12,18 +12,18 @@ from pathlib import Path
 import pytest
 from fakes import FakeTime
 
+from backpain_cli.player.announcer import Announcements
 from backpain_cli.player.engine import Player
 from backpain_cli.player.speech import (
     NO_SPEECH_NOTICE,
     SPEECH_FAILED_NOTICE,
     CommandSpeaker,
-    SilentSpeaker,
-    SpeechCues,
     SpeechProgram,
     find_speech_program,
     make_speaker,
     spoken_duration,
 )
+from backpain_cli.player.turns import Priority, Utterance
 from backpain_cli.routines.model import Exercise, Routine, Side
 from backpain_cli.routines.timeline import build_timeline
 
@@ -51,27 +51,36 @@ SQUEEZE = Exercise(
 ROUTINE = Routine(name="r", title="R", exercises=(STRETCH, SQUEEZE))
 
 
-class FakeSpeaker:
+class FakeAnnouncer:
+    """What `Announcements` asks of the announcer, written down with the time."""
+
     def __init__(self, time: FakeTime) -> None:
         self.time = time
         self.said: list[str] = []
+        self.asked: list[Utterance] = []
 
-    def say(self, text: str) -> None:
-        self.said.append(f"{self.time.now:g} {text}")
+    def clock(self) -> float:
+        return self.time.now
+
+    def say(self, utterance: Utterance) -> None:
+        self.asked.append(utterance)
+        self.said.append(f"{self.time.now:g} {utterance.text or utterance.sound}")
 
     def stop(self) -> None:
         self.said.append(f"{self.time.now:g} (stop)")
 
-    def close(self, timeout: float) -> None:
-        self.said.append("(close)")
+
+def _announced(keys: Sequence[tuple[float, str]] = (), routine: Routine = ROUTINE) -> FakeAnnouncer:
+    clock = FakeTime(keys)
+    announcer = FakeAnnouncer(clock)
+    cues = Announcements(announcer, sound=False, voice=True)  # type: ignore[arg-type]
+    player = Player(build_timeline(routine), clock=clock.clock, listeners=[cues])
+    player.run(clock.wait)
+    return announcer
 
 
 def _play(keys: Sequence[tuple[float, str]] = (), routine: Routine = ROUTINE) -> list[str]:
-    clock = FakeTime(keys)
-    speaker = FakeSpeaker(clock)
-    player = Player(build_timeline(routine), clock=clock.clock, listeners=[SpeechCues(speaker)])
-    player.run(clock.wait)
-    return speaker.said
+    return _announced(keys, routine).said
 
 
 def test_the_phrases_of_a_whole_routine() -> None:
@@ -107,10 +116,33 @@ def test_pause_mute_skip_and_quit() -> None:
         "10 Paused",
         "12 Go on",
         "14 (stop)",  # muted until 26: "10 seconds left" (at 25) is not said
+        "27 (stop)",  # s: what was being said is cut off
         "27 Scapular squeeze, hold 3 seconds",  # skipped on to the next exercise
         "30 Rest",
         "31 (stop)",
+        "31 (stop)",  # the segment ended, then the routine: nothing more is said
     ]
+
+
+def test_phrases_that_name_the_exercise_or_the_side_are_never_cut() -> None:
+    priorities = {(u.text, u.priority) for u in _announced().asked}
+    names = {text for text, priority in priorities if priority is Priority.NAME}
+    remarks = {text for text, priority in priorities if priority is Priority.REMARK}
+    assert names == {
+        "Get ready: Rhomboid stretch",
+        "Rhomboid stretch, left side, hold 30 seconds",
+        "Switch sides",
+        "Right side, hold",
+        "Left side, hold",
+        "Scapular squeeze, hold 3 seconds",
+        "Hold",
+        "Set 2 of 2. Hold",
+    }
+    assert remarks == {"10 seconds left", "Rest", "Set 1 done. Rest 4 seconds."}
+    assert ("Routine complete. Well done.", Priority.ENDING) in priorities
+    waits = {u.text: u.wait for u in _announced().asked}
+    assert waits["10 seconds left"] == 1.0  # later, it would be wrong
+    assert waits["Rest"] is None
 
 
 def test_quit_stops_speaking() -> None:
@@ -118,6 +150,7 @@ def test_quit_stops_speaking() -> None:
     assert said == [
         "0 Get ready: Rhomboid stretch",
         "3 Rhomboid stretch, left side, hold 30 seconds",
+        "5 (stop)",
         "5 (stop)",
     ]
 
@@ -179,10 +212,10 @@ def test_find_speech_program() -> None:
 
 
 class FakeProcess:
-    def __init__(self, argv: Sequence[str], log: list[str], *, finishes: bool = False) -> None:
+    def __init__(self, argv: Sequence[str], log: list[str]) -> None:
         self.argv = list(argv)
         self.log = log
-        self.finished = finishes
+        self.finished = False
 
     def poll(self) -> int | None:
         return 0 if self.finished else None
@@ -191,17 +224,8 @@ class FakeProcess:
         self.log.append(f"terminate {self.argv[-1]}")
         self.finished = True
 
-    def kill(self) -> None:
-        self.log.append(f"kill {self.argv[-1]}")
 
-    def wait(self, timeout: float | None = None) -> int:
-        self.log.append(f"wait {timeout}")
-        if not self.finished:
-            raise subprocess.TimeoutExpired(self.argv, timeout or 0)
-        return 0
-
-
-def test_a_new_phrase_cuts_off_the_old_one() -> None:
+def test_a_phrase_is_said_in_the_background_until_it_ends_or_is_stopped() -> None:
     log: list[str] = []
     spawned: list[FakeProcess] = []
 
@@ -214,40 +238,19 @@ def test_a_new_phrase_cuts_off_the_old_one() -> None:
     speaker = CommandSpeaker(
         SpeechProgram("espeak-ng", ("espeak-ng",)), notify=notices.append, spawn=spawn
     )
-    speaker.say("Rest")
-    speaker.say("  Switch   sides ")
-    spawned[-1].finished = True
-    speaker.say("--hold")  # never taken for an option
-    speaker.say("")
-    speaker.stop()
-    assert log == [
-        "spawn espeak-ng Rest",
-        "terminate Rest",
-        "spawn espeak-ng Switch sides",
-        "spawn espeak-ng hold",
-        "terminate hold",
-    ]
+    rest = speaker.start("  Switch   sides ")
+    assert rest is not None and rest.is_alive()
+    spawned[-1].finished = True  # said to the end
+    assert not rest.is_alive()
+    rest.stop()  # over already: nothing to stop
+    hold = speaker.start("--hold")  # never taken for an option
+    assert hold is not None
+    hold.stop()
+    assert not hold.is_alive()
+    assert speaker.start("") is None
+    assert speaker.start("  ") is None
+    assert log == ["spawn espeak-ng Switch sides", "spawn espeak-ng hold", "terminate hold"]
     assert notices == []
-
-
-def test_close_lets_the_last_phrase_finish_or_kills_it() -> None:
-    log: list[str] = []
-
-    def spawn(argv: Sequence[str]) -> FakeProcess:
-        return FakeProcess(argv, log, finishes=argv[-1] == "done")
-
-    program = SpeechProgram("spd-say", ("spd-say", "-w"), ("spd-say", "-C"))
-    speaker = CommandSpeaker(program, notify=print, spawn=spawn)
-    speaker.close(1.0)  # nothing said: nothing to do
-    speaker.say("done")
-    speaker.close(2.5)
-    speaker.say("Routine complete")
-    speaker.close(2.5)
-    assert log == ["wait 2.5", "wait 2.5", "kill Routine complete"]
-    plain = CommandSpeaker(SpeechProgram("say", ("say",)), notify=print, spawn=spawn)
-    plain.say("Well done")
-    plain.close(1)
-    assert log[-2:] == ["wait 1", "kill Well done"]
 
 
 def test_stop_cancels_a_speech_daemon() -> None:
@@ -261,8 +264,9 @@ def test_stop_cancels_a_speech_daemon() -> None:
 
     program = SpeechProgram("spd-say", ("spd-say", "-w"), ("spd-say", "-C"))
     speaker = CommandSpeaker(program, notify=print, spawn=spawn)
-    speaker.say("Rest")
-    speaker.stop()
+    handle = speaker.start("Rest")
+    assert handle is not None
+    handle.stop()
     assert calls == [["spd-say", "-w", "Rest"], ["spd-say", "-C"]]
 
 
@@ -273,22 +277,26 @@ def test_a_program_that_cannot_run_is_reported_once() -> None:
         raise PermissionError("no")
 
     speaker = CommandSpeaker(SpeechProgram("say", ("say",)), notify=notices.append, spawn=spawn)
-    speaker.say("one")
-    speaker.say("two")
+    assert speaker.start("one") is None
+    assert speaker.start("two") is None
     assert notices == [SPEECH_FAILED_NOTICE]
 
 
 def test_make_speaker_says_once_when_there_is_no_speech_program() -> None:
     notices: list[str] = []
-    speaker = make_speaker(platform="linux", which=_which(set()), notify=notices.append)
-    assert isinstance(speaker, SilentSpeaker)
-    speaker.say("x")
-    speaker.stop()
-    speaker.close(1)
+    assert make_speaker(platform="linux", which=_which(set()), notify=notices.append) is None
     assert notices == [NO_SPEECH_NOTICE]
     found = make_speaker(platform="linux", which=_which({"espeak-ng"}), notify=notices.append)
     assert isinstance(found, CommandSpeaker)
     assert notices == [NO_SPEECH_NOTICE]
+
+
+def test_spoken_leaves_out_events_with_nothing_to_say() -> None:
+    from backpain_cli.player.engine import Started, Status
+    from backpain_cli.player.speech import spoken
+
+    status = Status(build_timeline(ROUTINE), index=0, remaining=3, elapsed=0)
+    assert spoken(Started(status), 0) is None
 
 
 # -- the real thing -------------------------------------------------------------------
@@ -330,9 +338,13 @@ def test_the_real_speaker_never_blocks() -> None:
     notices: list[str] = []
     speaker = CommandSpeaker(program, notify=notices.append)
     started = time.monotonic()
-    for phrase in ("Rhomboid stretch, left side, hold 30 seconds", "Rest", "Switch sides"):
-        speaker.say(phrase)
+    handles = [
+        speaker.start(phrase)
+        for phrase in ("Rhomboid stretch, left side, hold 30 seconds", "Rest", "Switch sides")
+    ]
     took = time.monotonic() - started
-    speaker.close(5)
+    for handle in handles:
+        assert handle is not None
+        handle.stop()
     assert took < 0.5, took  # three phrases of seconds each, started in well under a second
     assert notices == []

@@ -52,14 +52,8 @@ class FakeSpeaker:
     def __init__(self) -> None:
         self.said: list[str] = []
 
-    def say(self, text: str) -> None:
-        self.said.append(text)
-
-    def stop(self) -> None:
-        pass
-
-    def close(self, timeout: float) -> None:
-        pass
+    def start(self, text: str) -> None:
+        self.said.append(text)  # over at once: the next phrase's turn
 
 
 @pytest.fixture
@@ -130,12 +124,12 @@ def test_sound_from_config_and_command_line(
 
     made: list[str] = []
 
-    class Recording(sound.AudioChime):
+    class Recording(sound.SoundOutput):
         def __init__(self, *args: object, **kwargs: object) -> None:
             made.append("audio")
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sound, "AudioChime", Recording)
+    monkeypatch.setattr(sound, "SoundOutput", Recording)
     _config(home, "sound = false\n")
     assert runner.invoke(cli, ["start", "tiny", *FAST]).exit_code == 0
     assert made == []  # silent: no audio player is even looked for
@@ -209,12 +203,12 @@ def test_the_chime_file_replaces_the_set_end_chime(
     bell = _wav(tmp_path / "bell.wav")
     given: list[dict[sound.SoundName, Path]] = []
 
-    class Recording(sound.AudioChime):
+    class Recording(sound.SoundOutput):
         def __init__(self, files: dict[sound.SoundName, Path], **kwargs: object) -> None:
             given.append(dict(files))
             super().__init__(files, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sound, "AudioChime", Recording)
+    monkeypatch.setattr(sound, "SoundOutput", Recording)
     result = runner.invoke(cli, ["start", "tiny", "--chime", str(bell), *FAST])
     assert result.exit_code == 0, result.output
     assert given[0][sound.SoundName.CHIME] == bell

@@ -20,11 +20,10 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from backpain_cli.player.announcer import Announcer
     from backpain_cli.player.engine import Binding, Listener, Player, Summary, Wait
     from backpain_cli.player.keys import Keys
     from backpain_cli.player.live import NoticeLine
-    from backpain_cli.player.sound import Chime
-    from backpain_cli.player.speech import SpeechCues
     from backpain_cli.player.terminal_image import GetReadyPictures
     from backpain_cli.routines.model import Routine
 
@@ -91,7 +90,7 @@ def play(
     def routine_time() -> float:
         return real_time() * speed
 
-    chime: Chime | None = None
+    announcer: Announcer | None = None
     try:
         with key_reader(stdin_fd()) as keys:
 
@@ -101,12 +100,12 @@ def play(
             wait = read_keys if wrap_wait is None else wrap_wait(read_keys)
             screens = _plain_screen if plain else _live_screen
             with screens(keys, keys_table, notice_line, real_time) as screen:
-                chime = _make_chime(options.sound, screen.notify, options.chime)
-                speech = _make_speech(options.voice, screen.notify)
+                announcer = _make_announcer(options, screen.notify)
                 pictures = None if plain or not options.images else _pictures(routine, screen)
                 around = [] if pictures is None else [pictures.first]  # before the screen
                 drawn = [] if pictures is None else [pictures]  # after it
-                everyone = [*_sound(chime), *speech, *listeners, *around, screen.listener, *drawn]
+                cues = _announcements(announcer, options)
+                everyone = [*cues, *listeners, *around, screen.listener, *drawn]
                 player = Player(
                     timeline, clock=routine_time, listeners=everyone, counts_reps=keys.is_terminal
                 )
@@ -115,14 +114,12 @@ def play(
             # end sound rings out) is a key nobody reads, not an "Aborted!".
             view = summary_view(summary, hurt_flagged=hurt_flagged, big=not plain, speed=speed)
             screen.console.print(view)
-            ring_out = 0 if summary.quit else 2.5  # let the end sound and words finish
-            chime.close(ring_out)
-            for cues in speech:
-                cues.speaker.close(ring_out)
+            if announcer is not None:
+                announcer.close(RING_OUT)  # the end sound and words, one after the other
         return summary
     finally:
-        if chime is not None:
-            chime.close(0)
+        if announcer is not None:
+            announcer.close(0)
 
 
 @contextlib.contextmanager
@@ -214,18 +211,6 @@ def merged_notices(
     return notify
 
 
-def _make_speech(voice: bool, notify: Callable[[str], None]) -> list[SpeechCues]:
-    """The spoken-cue listener for --voice (none without it)."""
-    if not voice:
-        return []
-    import shutil
-
-    from backpain_cli.player.speech import SpeechCues, make_speaker
-
-    speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
-    return [SpeechCues(speaker)]
-
-
 def _run_calmly(player: Player, wait: Wait, bindings: Sequence[Binding]) -> Summary:
     """Play to the end; a Ctrl-C that interrupted whatever was running (KeyboardInterrupt:
     see `keys.STUCK_AFTER`) ends the routine like `q`, with a summary."""
@@ -266,21 +251,31 @@ def stdin_fd() -> int | None:
         return None
 
 
-def _make_chime(
-    sound: bool, notify: Callable[[str], None], chime_file: Path | None = None
-) -> Chime:
+RING_OUT = 6.0
+"""Seconds the end sound and the spoken ending may take after the summary is printed."""
+
+
+def _make_announcer(options: PlayerOptions, notify: Callable[[str], None]) -> Announcer | None:
+    """Sound and speech for this routine, on their thread (none with neither)."""
+    if not (options.sound or options.voice):
+        return None
+    import shutil
+
+    from backpain_cli.player.announcer import Announcer
     from backpain_cli.player.sound import (
         NO_AUDIO_NO_BELL_NOTICE,
         NO_AUDIO_NOTICE,
-        AudioChime,
-        BellChime,
-        SilentChime,
         SoundName,
+        SoundOutput,
         bundled_sounds,
     )
+    from backpain_cli.player.speech import make_speaker
 
-    if not sound:
-        return SilentChime()
+    speaker = None
+    if options.voice:
+        speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
+    if not options.sound:
+        return Announcer(sounds=None, speaker=speaker).start()
     bell_fd = next((s.fileno() for s in (sys.stdout, sys.stderr) if s.isatty()), None)
 
     def bell() -> None:
@@ -289,14 +284,16 @@ def _make_chime(
                 os.write(bell_fd, b"\a")
 
     notice = NO_AUDIO_NOTICE if bell_fd is not None else NO_AUDIO_NO_BELL_NOTICE
-    sounds = bundled_sounds()
-    if chime_file is not None:  # checked by `start` before the routine starts
-        sounds[SoundName.CHIME] = chime_file
-    chime = AudioChime(sounds, fallback=BellChime(bell), notify=notify, notice=notice)
-    return chime.start()
+    files = bundled_sounds()
+    if options.chime is not None:  # checked by `start` before the routine starts
+        files[SoundName.CHIME] = options.chime
+    sounds = SoundOutput(files, bell=bell, notify=notify, notice=notice)
+    return Announcer(sounds=sounds, speaker=speaker).start()
 
 
-def _sound(chime: Chime) -> list[Listener]:
-    from backpain_cli.player.sound import SoundCues
+def _announcements(announcer: Announcer | None, options: PlayerOptions) -> list[Listener]:
+    if announcer is None:
+        return []
+    from backpain_cli.player.announcer import Announcements
 
-    return [SoundCues(chime)]
+    return [Announcements(announcer, sound=options.sound, voice=options.voice)]

@@ -1,40 +1,23 @@
-"""Sounds for the player's cues. Never blocks the timer, never crashes it.
+"""Sounds for the player's cues: the bundled files, the cue table, and what plays them.
 
-`SoundCues` is the engine listener: it turns `Cue` events into sounds (`CUE_SOUNDS` is
-the one table) and stops what is playing on skip, back, quit and mute. It plays through
-a `Chime`:
-
-- `AudioChime` plays the bundled WAVs with `playsound3`, which is imported in a
-  background worker thread when the player starts (the import probes audio players by
-  running subprocesses: 50-100 ms we keep off the start-up path). Its logging is
-  silenced; it is only ever handed local files that exist (it would download URLs).
-  Every play returns at once; the handles are kept so skip, quit and mute can stop them.
-  With no audio player (or any error from one), it falls back to the terminal bell and
-  reports that once through `notify`.
-- `BellChime` rings the terminal bell for the set chime and the end sound (a bell per
-  tick would be noise).
-- `SilentChime` for `--no-sound`.
+`CUE_SOUNDS` is the one table from cues to sounds. `SoundOutput` plays the bundled WAVs
+(or a `--chime` file) with `playsound3`, which is imported on the announcer's thread when
+the player starts (the import probes audio players by running subprocesses: 50-100 ms we
+keep off the start-up path). Its logging is silenced; it is only ever handed local files
+that exist (it would download URLs). Every play returns at once with a handle that can be
+asked whether it still plays and stopped. With no audio player (or any error from one),
+it falls back to the terminal bell and reports that once through `notify`. Which cue is
+heard when is `turns.py`'s business, and `announcer.py` drives both.
 """
 
 from __future__ import annotations
 
-import contextlib
 import enum
-import threading
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from backpain_cli.player.engine import (
-    Cue,
-    CueKind,
-    EndReason,
-    Event,
-    MuteChanged,
-    Quit,
-    SegmentEnded,
-)
+from backpain_cli.player.events import CueKind
 
 SOUNDS_DIR = Path(__file__).parent / "sounds"
 
@@ -62,50 +45,6 @@ def bundled_sounds() -> dict[SoundName, Path]:
     return {name: SOUNDS_DIR / f"{name.value}.wav" for name in SoundName}
 
 
-class Chime(Protocol):
-    def play(self, sound: SoundName) -> None:
-        """Start playing and return at once."""
-
-    def stop(self) -> None:
-        """Stop whatever is playing."""
-
-    def close(self, timeout: float) -> None:
-        """Let what is playing finish (at most `timeout` seconds), then release everything."""
-
-
-class SilentChime:
-    def play(self, sound: SoundName) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
-
-    def close(self, timeout: float) -> None:
-        pass
-
-
-class BellChime:
-    """The terminal bell, for the sounds that matter without looking: set and routine end."""
-
-    def __init__(
-        self,
-        bell: Callable[[], None],
-        sounds: frozenset[SoundName] = frozenset({SoundName.CHIME, SoundName.END}),
-    ) -> None:
-        self._bell = bell
-        self._sounds = sounds
-
-    def play(self, sound: SoundName) -> None:
-        if sound in self._sounds:
-            self._bell()
-
-    def stop(self) -> None:
-        pass
-
-    def close(self, timeout: float) -> None:
-        pass
-
-
 class SoundHandle(Protocol):
     """What `playsound3.playsound(..., block=False)` returns."""
 
@@ -117,7 +56,26 @@ class SoundHandle(Protocol):
 PlayFile = Callable[[Path], SoundHandle]
 
 
-def load_playsound() -> PlayFile | None:
+class AudioPlayer(NamedTuple):
+    """The program that plays sound files here, as playsound3 found it."""
+
+    name: str  # as a person knows it: "gst-play-1.0 (GStreamer)"
+    play: PlayFile
+
+
+# playsound3's backends by the programs a person can install or look for.
+PLAYER_NAMES = {
+    "gstreamer": "gst-play-1.0 (GStreamer)",
+    "ffplay": "ffplay (FFmpeg)",
+    "afplay": "afplay (macOS)",
+    "appkit": "AppKit (macOS)",
+    "alsa": "aplay (ALSA)",
+    "wmplayer": "Windows Media Player",
+    "winmm": "winmm (Windows)",
+}
+
+
+def load_playsound() -> AudioPlayer | None:
     """`playsound3`'s non-blocking player, or None when it has no audio player here.
 
     Slow (it probes for players when imported): call it off the main thread.
@@ -132,144 +90,66 @@ def load_playsound() -> PlayFile | None:
         import playsound3
     except Exception:  # its probing runs programs; any failure there means no sound
         return None
-    if playsound3.DEFAULT_BACKEND is None:
+    backend = playsound3.DEFAULT_BACKEND
+    if backend is None:
         return None
 
     def play(path: Path) -> SoundHandle:
         # A Path, never a str: playsound3 downloads strings that look like URLs.
         return playsound3.playsound(path, block=False)
 
-    return play
+    return AudioPlayer(PLAYER_NAMES.get(backend, backend), play)
 
 
-class _Stop:
-    pass
+class SoundOutput:
+    """Plays the sound files, or rings the bell when it cannot.
 
-
-class _Close:
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-
-
-_Request = SoundName | _Stop | _Close
-
-
-class AudioChime:
-    """Plays sound files from a worker thread; falls back to `fallback` when it cannot.
-
-    The worker also does the slow `load`. It lives as long as the player: processes
-    started from a thread that ends are killed with it (playsound3 asks the kernel for
-    that), so the thread stays until `close`.
+    Used from one thread, the announcer's (`load` is slow). With no audio player (or
+    any error from one) the set chime and the end sound ring the terminal bell (a bell
+    per tick would be noise), and `notify` says so once.
     """
 
     def __init__(
         self,
         files: Mapping[SoundName, Path],
         *,
-        fallback: Chime,
+        bell: Callable[[], None],
         notify: Callable[[str], None],
-        load: Callable[[], PlayFile | None] = load_playsound,
-        poll: float = 0.02,
+        load: Callable[[], AudioPlayer | None] = load_playsound,
         notice: str = NO_AUDIO_NOTICE,
     ) -> None:
         self._files = dict(files)
-        self._fallback = fallback
+        self._bell = bell
         self._notify = notify
         self._load = load
-        self._poll = poll
         self._notice = notice
-        from queue import SimpleQueue  # only when there is sound to play
+        self.player: AudioPlayer | None = None
 
-        self._requests: SimpleQueue[_Request] = SimpleQueue()
-        self._handles: list[SoundHandle] = []
-        self._play: PlayFile | None = None
-        self._thread = threading.Thread(target=self._work, name="backpain-sound", daemon=True)
-
-    def start(self) -> AudioChime:
-        self._thread.start()
-        return self
-
-    def play(self, sound: SoundName) -> None:
-        self._requests.put(sound)
-
-    def stop(self) -> None:
-        self._requests.put(_Stop())
-
-    def close(self, timeout: float) -> None:
-        self._requests.put(_Close(time.monotonic() + timeout))
-        if self._thread.is_alive():
-            self._thread.join(timeout + 1)
-
-    # -- worker thread ---------------------------------------------------------------
-
-    def _work(self) -> None:
+    def load(self) -> None:
         try:
-            self._play = self._load()
+            self.player = self._load()
         except Exception:
-            self._play = None
-        if self._play is None:
+            self.player = None
+        if self.player is None:
             self._fail()
-        while True:
-            request = self._requests.get()
-            if isinstance(request, _Close):
-                self._finish(request.deadline)
-                return
-            if isinstance(request, _Stop):
-                self._stop_all()
-            else:
-                self._start(request)
 
-    def _start(self, sound: SoundName) -> None:
+    def start(self, sound: SoundName) -> SoundHandle | None:
+        """Start playing `sound` and return at once: its handle, or None when it could
+        only ring the bell (or nothing)."""
         path = self._files.get(sound)
-        if self._play is None or path is None or not path.is_file():
-            self._fallback.play(sound)
-            return
-        self._handles = [handle for handle in self._handles if _alive(handle)]
-        try:
-            self._handles.append(self._play(path))
-        except Exception:  # PlaysoundException, OSError, a broken player: bell from now on
-            self._play = None
-            self._fail()
-            self._fallback.play(sound)
+        if self.player is not None and path is not None and path.is_file():
+            try:
+                return self.player.play(path)
+            except Exception:  # PlaysoundException, OSError, a broken player: bell from now on
+                self.player = None
+                self._fail()
+        if sound in BELL_SOUNDS:
+            self._bell()
+        return None
 
     def _fail(self) -> None:
-        # Said once: from now on `_play` is None and every sound goes to the fallback.
+        # Said once: from now on `player` is None and every sound goes to the bell.
         self._notify(self._notice)
 
-    def _stop_all(self) -> None:
-        for handle in self._handles:
-            with contextlib.suppress(Exception):
-                handle.stop()
-        self._handles = []
 
-    def _finish(self, deadline: float) -> None:
-        while any(_alive(handle) for handle in self._handles) and time.monotonic() < deadline:
-            time.sleep(self._poll)
-        self._stop_all()
-
-
-def _alive(handle: SoundHandle) -> bool:
-    try:
-        return handle.is_alive()
-    except Exception:
-        return False
-
-
-class SoundCues:
-    """Engine listener: cues become sounds; skip, back, quit and mute stop them."""
-
-    def __init__(self, chime: Chime, sounds: Mapping[CueKind, SoundName] = CUE_SOUNDS) -> None:
-        self.chime = chime
-        self._sounds = sounds
-
-    def handle(self, event: Event) -> None:
-        if isinstance(event, Cue):
-            sound = self._sounds.get(event.kind)
-            if sound is not None and not event.status.muted:
-                self.chime.play(sound)
-        elif (
-            (isinstance(event, SegmentEnded) and event.reason is not EndReason.COMPLETED)
-            or isinstance(event, Quit)
-            or (isinstance(event, MuteChanged) and event.status.muted)
-        ):
-            self.chime.stop()
+BELL_SOUNDS = frozenset({SoundName.CHIME, SoundName.END})

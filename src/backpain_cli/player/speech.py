@@ -1,13 +1,15 @@
-"""Spoken cues (`--voice`): what to say at each step, and a speaker that never blocks.
+"""Spoken cues (`--voice`): what to say at each step, and the program that says it.
 
 The 3-2-1 before an exercise is left to the sound ticks: spoken numbers would cut off
 the phrase that names the exercise.
 
 The phrases come from the player's events: "Rhomboid stretch, left side, hold 30
-seconds", "rest", "switch sides", "10 seconds left". A phrase is spoken by the platform's
-speech command (espeak-ng, espeak or spd-say on Linux, say on macOS) in a background
-process; a new phrase cuts off one still being spoken, so speech never falls behind the
-timer. Without a speech command it says so once and the routine goes on in silence.
+seconds", "rest", "switch sides", "10 seconds left". `spoken` turns an event into an
+`Utterance` with its priority (a phrase that names the exercise or the side is a NAME,
+never cut off; "Rest" or "10 seconds left" is a REMARK); `turns.py` decides when it is
+heard. A phrase is spoken by the platform's speech command (espeak-ng, espeak or spd-say
+on Linux, say on macOS) in a background process that ends when the phrase has been
+said. Without a speech command it says so once and the routine goes on in silence.
 """
 
 from __future__ import annotations
@@ -18,16 +20,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from backpain_cli.player.engine import (
+from backpain_cli.player.events import (
     Event,
     Finished,
-    MuteChanged,
     Paused,
-    Quit,
     Resumed,
     SegmentStarted,
     Tick,
 )
+from backpain_cli.player.turns import Priority, Utterance
 from backpain_cli.routines.timeline import Segment, SegmentKind
 
 WARN_AT = 10  # "10 seconds left" in holds longer than `WARN_MIN_HOLD`
@@ -36,28 +37,6 @@ WARN_MIN_HOLD = 20
 # One line each at 80 columns, like the sound notices.
 NO_SPEECH_NOTICE = "voice: no speech program (espeak-ng, espeak, spd-say, say); cues shown only"
 SPEECH_FAILED_NOTICE = "voice: the speech program could not be run; cues shown only"
-
-
-class Speaker(Protocol):
-    def say(self, text: str) -> None:
-        """Start saying `text` at once, cutting off anything still being said."""
-
-    def stop(self) -> None:
-        """Stop speaking now."""
-
-    def close(self, timeout: float) -> None:
-        """Let the last phrase finish (at most `timeout` seconds), then stop."""
-
-
-class SilentSpeaker:
-    def say(self, text: str) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
-
-    def close(self, timeout: float) -> None:
-        pass
 
 
 @dataclass(frozen=True)
@@ -95,8 +74,6 @@ def find_speech_program(
 class _Process(Protocol):
     def poll(self) -> int | None: ...
     def terminate(self) -> None: ...
-    def kill(self) -> None: ...
-    def wait(self, timeout: float | None = None) -> int: ...
 
 
 Spawn = Callable[[Sequence[str]], _Process]
@@ -114,8 +91,24 @@ def _spawn(argv: Sequence[str]) -> _Process:
     )
 
 
+class SpeechHandle:
+    """A phrase being said: ask whether it still is, or stop it."""
+
+    def __init__(self, process: _Process, cancel: Callable[[], None]) -> None:
+        self._process = process
+        self._cancel = cancel
+
+    def is_alive(self) -> bool:
+        return self._process.poll() is None
+
+    def stop(self) -> None:
+        if self.is_alive():
+            self._process.terminate()  # asks; never waits
+            self._cancel()
+
+
 class CommandSpeaker:
-    """Speaks through a speech program in a background process; never waits for it."""
+    """Says phrases through a speech program in a background process; never waits."""
 
     def __init__(
         self,
@@ -127,43 +120,25 @@ class CommandSpeaker:
         self.program = program
         self._notify = notify
         self._spawn = spawn
-        self._process: _Process | None = None
         self._broken = False
 
-    def say(self, text: str) -> None:
-        if self._broken:
-            return
-        self.stop()
+    def start(self, text: str) -> SpeechHandle | None:
+        """Start saying `text`: its handle, or None when there is nothing to wait for."""
         words = " ".join(text.split()).lstrip("-")  # never an option to the program
-        if not words:
-            return
+        if self._broken or not words:
+            return None
         try:
-            self._process = self._spawn([*self.program.argv, words])
+            process = self._spawn([*self.program.argv, words])
         except OSError:
             self._broken = True
             self._notify(SPEECH_FAILED_NOTICE)
+            return None
+        return SpeechHandle(process, self._cancel)
 
-    def stop(self) -> None:
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()  # asks; never waits
-            if self.program.cancel:
-                self._run_quietly(self.program.cancel)
-
-    def close(self, timeout: float) -> None:
-        process, self._process = self._process, None
-        if process is None:
-            return
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            if self.program.cancel:
-                self._run_quietly(self.program.cancel)
-
-    def _run_quietly(self, argv: Sequence[str]) -> None:
-        with contextlib.suppress(OSError):
-            self._spawn(argv)
+    def _cancel(self) -> None:
+        if self.program.cancel:
+            with contextlib.suppress(OSError):
+                self._spawn(self.program.cancel)
 
 
 def make_speaker(
@@ -172,12 +147,12 @@ def make_speaker(
     which: Callable[[str], str | None],
     notify: Callable[[str], None],
     spawn: Spawn = _spawn,
-) -> Speaker:
-    """A speaker for this machine, or a silent one after saying (once) why."""
+) -> CommandSpeaker | None:
+    """A speaker for this machine, or None after saying (once) why there is none."""
     program = find_speech_program(platform=platform, which=which)
     if program is None:
         notify(NO_SPEECH_NOTICE)
-        return SilentSpeaker()
+        return None
     return CommandSpeaker(program, notify=notify, spawn=spawn)
 
 
@@ -232,51 +207,50 @@ def _movement_phrase(segment: Segment) -> str:
     return phrase + (f". {exercise.tempo}" if exercise.tempo else "")
 
 
-class SpeechCues:
-    """Engine listener: speaks each step; pause, mute and quit silence it."""
-
-    def __init__(self, speaker: Speaker) -> None:
-        self.speaker = speaker
-
-    def handle(self, event: Event) -> None:
-        status = event.status
-        if isinstance(event, Quit) or (isinstance(event, MuteChanged) and status.muted):
-            self.speaker.stop()
-            return
-        if status.muted:
-            return
-        phrase = self._phrase(event)
-        if phrase:
-            self.speaker.say(phrase)
-
-    def _phrase(self, event: Event) -> str | None:
-        status = event.status
-        if isinstance(event, SegmentStarted):
-            segment = event.segment
-            segments = status.timeline.segments
-            first_hold = segment.kind is SegmentKind.HOLD and not any(
-                earlier.kind is SegmentKind.HOLD
-                and earlier.exercise_index == segment.exercise_index
-                for earlier in segments[: event.index]
-            )
-            upcoming = status.upcoming_side
-            differs = segment.side is not None and upcoming is not None and upcoming != segment.side
-            return segment_phrase(segment, upcoming_side_differs=differs, first_hold=first_hold)
-        if isinstance(event, Tick):
-            current = status.segment
-            if (
-                current is not None
-                and current.kind is SegmentKind.HOLD
-                and current.duration >= WARN_MIN_HOLD
-                and status.shown_remaining == WARN_AT
-                and not status.paused
-            ):
-                return f"{WARN_AT} seconds left"
-            return None
-        if isinstance(event, Paused):
-            return "Paused"
-        if isinstance(event, Resumed):
-            return "Go on"
-        if isinstance(event, Finished):
-            return "Routine complete. Well done."
+def spoken(event: Event, at: float) -> Utterance | None:
+    """What to say for `event` (asked at time `at`), or None."""
+    said = _phrase(event)
+    if said is None or not said[0]:
         return None
+    text, priority = said
+    wait = TIME_LEFT_WAIT if text == TIME_LEFT else None
+    return Utterance(priority, at, text=text, wait=wait)
+
+
+TIME_LEFT = f"{WARN_AT} seconds left"
+TIME_LEFT_WAIT = 1.0  # later than this, "10 seconds left" would be wrong
+
+
+def _phrase(event: Event) -> tuple[str, Priority] | None:
+    status = event.status
+    if isinstance(event, SegmentStarted):
+        segment = event.segment
+        segments = status.timeline.segments
+        first_hold = segment.kind is SegmentKind.HOLD and not any(
+            earlier.kind is SegmentKind.HOLD and earlier.exercise_index == segment.exercise_index
+            for earlier in segments[: event.index]
+        )
+        upcoming = status.upcoming_side
+        differs = segment.side is not None and upcoming is not None and upcoming != segment.side
+        phrase = segment_phrase(segment, upcoming_side_differs=differs, first_hold=first_hold)
+        rests = segment.kind in (SegmentKind.REST, SegmentKind.SET_REST)
+        # The exercise or the side: never cut off. A plain "Rest" may be.
+        return phrase, Priority.REMARK if rests and not differs else Priority.NAME
+    if isinstance(event, Tick):
+        current = status.segment
+        if (
+            current is not None
+            and current.kind is SegmentKind.HOLD
+            and current.duration >= WARN_MIN_HOLD
+            and status.shown_remaining == WARN_AT
+            and not status.paused
+        ):
+            return TIME_LEFT, Priority.REMARK
+        return None
+    if isinstance(event, Paused):
+        return "Paused", Priority.REMARK
+    if isinstance(event, Resumed):
+        return "Go on", Priority.REMARK
+    if isinstance(event, Finished):
+        return "Routine complete. Well done.", Priority.ENDING
+    return None
