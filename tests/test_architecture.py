@@ -189,6 +189,15 @@ STARTUP_RULES = {
         *PLAYER,
     ),
     ("remind", "--help"): ("yaml", "rich", "sqlite3", "backpain_cli.reminders.installer", *PLAYER),
+    # Running it plays sound (test_listening.py); its help loads no sound code at all.
+    ("sound-test", "--help"): (
+        "yaml",
+        "rich",
+        "sqlite3",
+        "backpain_cli.routines.loader",
+        "backpain_cli.player.sound",
+        *PLAYER,
+    ),
 }
 
 PROBE = """

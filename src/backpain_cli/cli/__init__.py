@@ -69,6 +69,10 @@ COMMANDS = {
     "config": Entry(
         "backpain_cli.cli.config:config_command", "Print the settings and where each comes from."
     ),
+    "sound-test": Entry(
+        "backpain_cli.cli.sound_test:sound_test_command",
+        "Play each sound once, to check that you can hear them.",
+    ),
     "schema": Entry(
         "backpain_cli.cli.catalogue:schema", "Print the JSON Schema of routine files, for editors."
     ),

@@ -162,7 +162,6 @@ def _live_screen(
 
 def _pictures(routine: Routine, screen: _Screen) -> GetReadyPictures | None:
     """The get-ready pictures, drawn after the live screen, where the terminal can."""
-    import os
 
     from backpain_cli.player.live import LiveScreen
     from backpain_cli.player.terminal_image import image_protocol
@@ -268,6 +267,7 @@ def _make_announcer(options: PlayerOptions, notify: Callable[[str], None]) -> An
         SoundName,
         SoundOutput,
         bundled_sounds,
+        terminal_bell,
     )
     from backpain_cli.player.speech import make_speaker
 
@@ -276,14 +276,8 @@ def _make_announcer(options: PlayerOptions, notify: Callable[[str], None]) -> An
         speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
     if not options.sound:
         return Announcer(sounds=None, speaker=speaker).start()
-    bell_fd = next((s.fileno() for s in (sys.stdout, sys.stderr) if s.isatty()), None)
-
-    def bell() -> None:
-        if bell_fd is not None:  # never a BEL byte into a pipe or a file
-            with contextlib.suppress(OSError):
-                os.write(bell_fd, b"\a")
-
-    notice = NO_AUDIO_NOTICE if bell_fd is not None else NO_AUDIO_NO_BELL_NOTICE
+    bell = terminal_bell(sys.stdout, sys.stderr)
+    notice = NO_AUDIO_NOTICE if bell is not None else NO_AUDIO_NO_BELL_NOTICE
     files = bundled_sounds()
     if options.chime is not None:  # checked by `start` before the routine starts
         files[SoundName.CHIME] = options.chime

@@ -12,7 +12,9 @@ heard when is `turns.py`'s business, and `announcer.py` drives both.
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -101,6 +103,26 @@ def load_playsound() -> AudioPlayer | None:
     return AudioPlayer(PLAYER_NAMES.get(backend, backend), play)
 
 
+class _Stream(Protocol):
+    def isatty(self) -> bool: ...
+
+    def fileno(self) -> int: ...
+
+
+def terminal_bell(*streams: _Stream) -> Callable[[], None] | None:
+    """A bell rung on the first of `streams` that is a terminal; None when none is (never
+    a BEL byte into a pipe or a file)."""
+    fd = next((stream.fileno() for stream in streams if stream.isatty()), None)
+    if fd is None:
+        return None
+
+    def bell() -> None:
+        with contextlib.suppress(OSError):  # a terminal that has gone away
+            os.write(fd, b"\a")
+
+    return bell
+
+
 class SoundOutput:
     """Plays the sound files, or rings the bell when it cannot.
 
@@ -113,7 +135,7 @@ class SoundOutput:
         self,
         files: Mapping[SoundName, Path],
         *,
-        bell: Callable[[], None],
+        bell: Callable[[], None] | None,
         notify: Callable[[str], None],
         load: Callable[[], AudioPlayer | None] = load_playsound,
         notice: str = NO_AUDIO_NOTICE,
@@ -124,6 +146,11 @@ class SoundOutput:
         self._load = load
         self._notice = notice
         self.player: AudioPlayer | None = None
+
+    @property
+    def rings_bell(self) -> bool:
+        """Without an audio player, a terminal bell sounds for the chime and the end."""
+        return self._bell is not None
 
     def load(self) -> None:
         try:
@@ -143,7 +170,7 @@ class SoundOutput:
             except Exception:  # PlaysoundException, OSError, a broken player: bell from now on
                 self.player = None
                 self._fail()
-        if sound in BELL_SOUNDS:
+        if sound in BELL_SOUNDS and self._bell is not None:
             self._bell()
         return None
 
