@@ -358,3 +358,26 @@ def test_a_caution_cut_by_an_alert_says_there_is_more() -> None:
     rows = [row.rstrip() for row in ready.rows]
     assert "Caution: Stop if you feel pain, …" in rows, ready.text()
     assert "last time: press s to skip it." in rows, ready.text()
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 24), (40, 12)])
+def test_after_a_resize_the_number_is_redrawn_at_once_and_never_skipped(
+    columns: int, lines: int
+) -> None:
+    """A resize just before a second ends redraws the screen; the next second's tick
+    comes less than a quarter second later and must be drawn too (it was dropped as
+    "too soon", leaving the old number up for a second and then skipping one)."""
+    keys = [(at, "resize") for at in (2.9, 5.95, 9.8, 14.85, 20.99, 26.9, 33.9, 40.9)]
+    frames, _ = play(ROUTINE, columns, lines, keys=keys)
+    redrawn = [i for i, frame in enumerate(frames) if type(frame.event).__name__ == "Redraw"]
+    assert len(redrawn) == len(keys)
+    for index in redrawn:
+        frame = frames[index]
+        assert read_number(frame.rows, columns) == countdown_text(frame.status.shown_remaining)
+        following = counting(frames[index + 1 :])[0]
+        assert following.status.elapsed - frame.status.elapsed < 0.25
+        expected = countdown_text(following.status.shown_remaining)
+        assert read_number(following.rows, columns) == expected, following.text()
+    for frame in counting(frames):
+        expected = countdown_text(frame.status.shown_remaining)
+        assert read_number(frame.rows, columns) == expected, frame.text()

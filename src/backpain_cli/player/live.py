@@ -42,10 +42,14 @@ class NoticeLine:
 class LiveScreen:
     """Engine listener: draws a `PlayerScreen` through `update` when the picture changes.
 
-    Ticks are drawn at most every `min_interval` seconds of `clock` (real time: at
-    `--speed 60` a second of countdown passes 60 times a second). Everything else is
-    drawn at once. Put it last among the listeners so that it draws what the others
-    have just done (e.g. a message they put on the `notice_line`).
+    Ticks that come fast (at `--speed 60` a second of countdown passes 60 times a second)
+    are drawn at most every `min_interval` seconds of `clock` (real time); everything
+    else is drawn at once. A tick is only left undrawn when another follows within
+    `min_interval`: at normal speed the next one is a second away, and a resize or a
+    key just before a second ends must not leave the old number up for all of it.
+
+    Put it last among the listeners so that it draws what the others have just done
+    (e.g. a message they put on the `notice_line`).
 
     `notice` is for one-off messages (e.g. "no audio player") and may be called from
     another thread: the message shows from the next draw until the next step starts.
@@ -66,7 +70,8 @@ class LiveScreen:
         self._bindings = bindings
         self.notice_line = notice_line or NoticeLine()
         self._min_interval = min_interval
-        self._last = -math.inf
+        self._last = -math.inf  # the last draw
+        self._moved = -math.inf  # the number last moved, drawn or not
         self._notice = ""
         self._noticed = ""  # the one-off notice as last drawn
         self.status: Status | None = None
@@ -82,8 +87,11 @@ class LiveScreen:
         ):
             return  # not Started: its segment has no time yet (a 0 would flash)
         now = self._clock()
-        if isinstance(event, Tick) and now - self._last < self._min_interval:
-            return
+        if isinstance(event, (Tick, SegmentStarted)):  # the number moved
+            fast = now - self._moved < self._min_interval  # and moves again soon
+            self._moved = now
+            if fast and isinstance(event, Tick) and now - self._last < self._min_interval:
+                return
         if isinstance(event, SegmentStarted) and self._noticed:
             self._notice = self._noticed = ""  # a one-off notice stays for one step
         self._last = now
