@@ -381,3 +381,21 @@ def test_after_a_resize_the_number_is_redrawn_at_once_and_never_skipped(
     for frame in counting(frames):
         expected = countdown_text(frame.status.shown_remaining)
         assert read_number(frame.rows, columns) == expected, frame.text()
+
+
+@pytest.mark.parametrize(("columns", "lines"), SIZES)
+def test_the_side_that_comes_next_is_named_once(columns: int, lines: int) -> None:
+    """The rest before the other side says `next:` once, beside the side's label, on
+    every size (the tall label's blank rows above and below it said it too)."""
+    switching = [
+        frame
+        for frame in counting(played(columns, lines))
+        if frame.status.segment is not None
+        and frame.status.segment.kind is SegmentKind.REST
+        and frame.status.segment.side is Side.LEFT
+    ]
+    assert switching
+    for frame in switching:
+        named = [row for row in frame.rows if "next:" in row]
+        assert len(named) == 1, frame.text()
+        assert "RIGHT SIDE" in named[0]

@@ -348,7 +348,7 @@ class PlayerScreen:
         margin = " " * (width - size - len(prefix))
 
         def row(words: str) -> Text:
-            parts = [(prefix if words else " " * len(prefix), "dim"), (words, style)]
+            parts = [(prefix if words.strip() else " " * len(prefix), "dim"), (words, style)]
             if not at_left:
                 parts.insert(0, (margin, ""))
             return Text.assemble(*parts, no_wrap=True, overflow="crop")
