@@ -212,7 +212,12 @@ def test_a_kitty_terminal_gets_the_picture_on_the_get_ready_screen(
     monkeypatch.setenv("TERM", "xterm-kitty")
     routine = _pictures_routine(tmp_path)
     _, typist, terminal = live_play(
-        monkeypatch, pty, routine, size=(100, 40), before_each_wait=_pictures_ready
+        # 44 rows: the rows of a side kept in every step leave 8 blank rows getting ready
+        monkeypatch,
+        pty,
+        routine,
+        size=(100, 44),
+        before_each_wait=_pictures_ready,
     )
     written = bytes(terminal.written)
     found = PLACE.search(written)

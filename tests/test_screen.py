@@ -287,24 +287,29 @@ def test_with_no_room_for_big_digits_the_seconds_are_a_centred_line() -> None:
         assert frame.rows.index(row) < len(frame.rows) - 3  # above the bar and Next
 
 
-def test_on_a_short_screen_the_alert_keeps_its_place_and_the_notice_gives_way() -> None:
-    """The alert (after `p`, or "hurt last time") matters more than a one-off notice:
-    where both do not fit under the countdown, the notice goes."""
+def test_a_one_off_notice_never_pushes_a_word_off_and_is_said_once() -> None:
+    """A one-off notice ("no audio player") takes only a row no word of the step needs:
+    getting ready at 80x24 every step is there, the notice waits for a step with room,
+    and is said in that one step only. The alert (after `p`, "hurt last time") keeps
+    its place."""
     alert = "Thoracic rotation hurt last time: press s to skip it."
-    for columns, lines, noticed in ((80, 12, True), (40, 12, False)):
+    for columns, lines in ((80, 24), (80, 12), (40, 12)):
         line = NoticeLine()
         line.show(alert)
         frames, _ = play(ROUTINE, columns, lines, notice_line=line, notices=[(1.0, SOUND_NOTICE)])
-        getting_ready = [
-            frame
-            for frame in counting(frames)
-            if frame.status.elapsed >= 1 and frame.status.index == 0  # the notice's step
-        ]
-        assert getting_ready
-        for frame in getting_ready:
+        steps = set()
+        for frame in counting(frames):
             text = " ".join(" ".join(frame.rows).split())
-            assert alert in text, frame.text()  # whole, however it wraps
-            assert ("sound: no audio player" in text) is noticed, frame.text()
+            if frame.status.index == 0:  # getting ready
+                assert alert in text, frame.text()  # whole, however it wraps
+            if "sound: no audio player" in text:
+                steps.add(frame.status.index)
+                assert not any(row.endswith(" …") for row in frame.rows), frame.text()
+        assert len(steps) == 1 if lines == 24 else len(steps) <= 1, (columns, lines, steps)
+        getting_ready = [frame for frame in counting(frames) if frame.status.index == 0]
+        if lines == 24:
+            for step in ("1. Sit up tall.", "2. Turn your upper body to one side."):
+                assert step in getting_ready[-1].rows
 
 
 CAREFUL = Exercise(
@@ -343,8 +348,9 @@ def test_the_caution_is_shown_whole_before_any_step(columns: int, lines: int) ->
     for frame in ready:
         shown = " ".join(" ".join(row.split()) for row in frame.rows)
         assert f"Caution: {CAREFUL.caution}" in shown, frame.text()
-    if columns == 80:  # steps and caution do not all fit: the last step shown says so
-        assert any(row.rstrip().endswith(" …") for row in ready[0].rows), ready[0].text()
+    if columns == 80:  # all of them fit, and the notice takes a row no step needs
+        assert not any(row.rstrip().endswith(" …") for row in ready[0].rows), ready[0].text()
+        assert "4. Feel a stretch between your shoulder blades and hold it." in ready[0].rows
 
 
 def test_a_caution_cut_by_an_alert_says_there_is_more() -> None:
@@ -399,3 +405,19 @@ def test_the_side_that_comes_next_is_named_once(columns: int, lines: int) -> Non
         named = [row for row in frame.rows if "next:" in row]
         assert len(named) == 1, frame.text()
         assert "RIGHT SIDE" in named[0]
+
+
+@pytest.mark.parametrize(("columns", "lines"), [(80, 24), (120, 40), (200, 50)])
+def test_one_place_and_one_size_for_every_step(columns: int, lines: int) -> None:
+    """Getting ready, holds, rests and set rests draw their number at the same rows in
+    the same size, with or without a side shown: it never jumps at a switch."""
+    shapes = set()
+    kinds = set()
+    for frame in counting(played(columns, lines)):
+        countdown = read_countdown(frame.rows, columns)
+        assert countdown is not None, frame.text()
+        shapes.add((countdown.top, countdown.height))
+        assert frame.status.segment is not None
+        kinds.add(frame.status.segment.kind)
+    assert kinds == {SegmentKind.PREPARE, SegmentKind.HOLD, SegmentKind.REST, SegmentKind.SET_REST}
+    assert len(shapes) == 1, shapes

@@ -24,8 +24,8 @@ from backpain_cli.player.words import (
     switching,
     tempo_text,
 )
-from backpain_cli.routines.model import Side
-from backpain_cli.routines.timeline import Segment, SegmentKind
+from backpain_cli.routines.model import Movement, Side
+from backpain_cli.routines.timeline import Segment, SegmentKind, Timeline
 
 
 def _line(text: str, style: str = "") -> Text:
@@ -108,11 +108,34 @@ def big_number(status: Status, segment: Segment) -> str:
     return countdown_text(status.shown_remaining)
 
 
+def _words_wanted(timeline: Timeline) -> int:
+    """Lines of words the wordiest step asks for under the countdown (unwrapped: the
+    same in every frame): getting ready, every step and the caution; during a movement,
+    its tempo, a cue and the steps, up to 4."""
+    wanted = 1  # a rest's "Relax and breathe."
+    for exercise in timeline.routine.exercises:
+        steps = len(exercise.instructions)
+        wanted = max(wanted, steps + bool(exercise.caution))
+        moving = (exercise.movement is Movement.SELF_PACED) + bool(exercise.tempo)
+        wanted = max(wanted, min(4, moving + bool(exercise.cues) + steps))
+    return wanted
+
+
+def _widest(timeline: Timeline) -> str:
+    """The widest number any step of the routine shows in big digits."""
+    numbers = [
+        str(segment.exercise.reps) if _counts(segment) else countdown_text(segment.duration)
+        for segment in timeline.segments
+    ]
+    return max(numbers, key=len, default="0")
+
+
 class PlayerScreen:
     """One frame of the player, laid out for the size it is rendered at.
 
     `alert` (the notice line: the advice after `p`, "hurt last time") is drawn bold and
-    whole; `notice` (one-off messages such as "no audio player") dim, a line each. The
+    whole; `notice` (one-off messages such as "no audio player") dim, a line each, only
+    in rows that no word of the step needs (`notice_shown` says whether it was). The
     countdown's size and place depend only on the terminal's size and the segment, so
     they hold still for the whole segment whatever comes and goes around them. Paused,
     the countdown gives way to a big PAUSED (and to the alert, which comes first);
@@ -131,6 +154,8 @@ class PlayerScreen:
         self.notice = notice
         self.alert = alert
         self.bindings = bindings
+        self._stage = 0  # rows between the words above and the foot at its longest
+        self.notice_shown = False  # the `notice` was on the screen as last drawn
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
@@ -147,13 +172,18 @@ class PlayerScreen:
             page = self._help(console, width)[: height - 2]
             gap = [Text()] * (height - 2 - len(page))
             return [self._header(width), *page, *gap, self._keys(width)]
-        blank = [] if height < 18 else [Text()]
+        tall = height >= 30
+        blank = [Text()] if tall else []
         top = [self._header(width), *blank, self._heading(segment)]
-        top.extend(self._side(segment, width=width, tall=height >= 30))
-        top.extend([_line(self._detail(segment), "bold"), *blank])
+        sides = self._side(segment, width=width, tall=tall)
+        kept: list[Text] = []  # a side's rows, kept blank where none is shown
+        if not sides and height >= 18 and any(e.sides for e in status.timeline.routine.exercises):
+            kept = [Text()] * (3 if tall else 1)  # so the countdown never moves
+        top.extend([*sides, _line(self._detail(segment), "bold"), *kept, *blank])
         upcoming = Text(next_text(status), style="bold").wrap(console, width)[:2]
         foot = [*blank, *upcoming, self._keys(width)]
         stage = height - len(top) - len(foot)
+        self._stage = height - len(top) - len(blank) - 3  # with the longest foot: the same
         body = [row for line in self._body(segment) for row in line.wrap(console, width)]
         caution = [row for line in self._caution(segment) for row in line.wrap(console, width)]
         alerts = [
@@ -173,21 +203,18 @@ class PlayerScreen:
             middle = self._counting(segment, width, height, stage, alerts, notices, words)
         return [*top, *middle, *foot]
 
-    def countdown_scale(self, segment: Segment, width: int, height: int, stage: int) -> int:
-        """The digits' scale: from the terminal's size and the segment alone.
+    def countdown_scale(self, width: int, height: int, stage: int) -> int:
+        """The digits' scale: from the terminal's size and the routine alone, so every
+        step of the routine draws its number in one size at one place.
 
-        The words under the countdown get up to 4 lines during a hold (all of them
-        getting ready) and a notice one, as long as the digits keep a third of the
-        screen; on small screens the digits win.
+        The words under the countdown get as many lines as the wordiest step asks for
+        (up to 4 during a hold, all of them getting ready), as long as the digits keep
+        a third of the screen; on small screens the digits win.
         """
-        body = self._word_count(segment)  # unwrapped: the same in every frame
-        wanted = (body if segment.kind is SegmentKind.PREPARE else min(body, 4)) + 1
+        wanted = _words_wanted(self.status.timeline)
         cap = max(3, height // 2)
         rows = max(min(cap, stage - 1 - wanted), min(cap, stage - 2, height // 3))
-        widest = (
-            str(segment.exercise.reps) if _counts(segment) else countdown_text(segment.duration)
-        )
-        return fit_scale(widest, width - 2, rows)
+        return fit_scale(_widest(self.status.timeline), width - 2, rows)
 
     def _counting(
         self,
@@ -199,7 +226,7 @@ class PlayerScreen:
         notices: list[Text],
         words: tuple[list[Text], list[Text]],
     ) -> list[Text]:
-        scale = self.countdown_scale(segment, width, height, stage)
+        scale = self.countdown_scale(width, height, self._stage)
         text = big_number(self.status, segment)
         if scale:
             style = KIND_STYLE[segment.kind]
@@ -212,19 +239,26 @@ class PlayerScreen:
         else:
             unit = "" if _counts(segment) else " s"
             digits = [_pad(width, f"{text}{unit}".center(width), "bold")]
-        wanted = self._word_count(segment) + 1
-        above = max(0, (stage - len(digits) - 1 - wanted) // 3)
+        wanted = _words_wanted(self.status.timeline)
+        above = max(0, (self._stage - len(digits) - 1 - wanted) // 3)
         below = stage - above - len(digits) - 1
-        tail = [*alerts, *notices]
-        caution = len(words[1])  # comes before a one-off notice
-        while len(tail) + caution > below and notices:
-            notices.pop()
-            tail = [*alerts, *notices]
-        tail = tail[: max(below, 0)]
-        room = below - len(tail)
+        alerts = alerts[: max(below, 0)]
+        room = below - len(alerts)
         body = _fit(*words, room, width)
-        gap = [Text()] * (room - len(body))
-        return [*[Text()] * above, *digits, self._bar(segment, width), *body, *gap, *tail]
+        # A one-off notice takes only rows no word needs: it waits for a step with room.
+        free = room - len(body)
+        notices = notices if len(notices) <= free else []
+        self.notice_shown = bool(notices)
+        gap = [Text()] * (free - len(notices))
+        return [
+            *[Text()] * above,
+            *digits,
+            self._bar(segment, width),
+            *body,
+            *gap,
+            *notices,
+            *alerts,
+        ]
 
     def _paused(
         self,
@@ -245,7 +279,10 @@ class PlayerScreen:
             rows.extend(_pad(width, row, "bold") for row in big_block(PAUSED_WORD, scale, width))
         rows.append(self._bar(segment, width))
         room = stage - len(rows)
-        rest = [*_fit(*words, room, width), *notices][: max(room, 0)]
+        body = _fit(*words, room, width)
+        notices = notices if len(body) + len(notices) <= room else []
+        self.notice_shown = bool(notices)
+        rest = [*body, *notices]
         above = (room - len(rest)) // 3 if not alerts else 0
         below = room - len(rest) - above
         return [*[Text()] * above, *rows, *rest, *[Text()] * below]
@@ -432,9 +469,6 @@ class PlayerScreen:
         if segment.kind is SegmentKind.PREPARE and caution:
             return [Text(f"Caution: {caution}", style="yellow")]
         return []
-
-    def _word_count(self, segment: Segment) -> int:
-        return len(self._body(segment)) + len(self._caution(segment))
 
     def _help(self, console: Console, width: int, *, short: bool = False) -> list[Text]:
         """The keys, one a line (wrapped, never cut), under a title that says the clock

@@ -52,7 +52,8 @@ class LiveScreen:
     (e.g. a message they put on the `notice_line`).
 
     `notice` is for one-off messages (e.g. "no audio player") and may be called from
-    another thread: the message shows from the next draw until the next step starts.
+    another thread: the message shows from the first draw with a row no instruction
+    needs (it never pushes a step off) until the next step starts.
     A message on `notice_line` is drawn as an alert: bold and whole.
     """
 
@@ -96,7 +97,6 @@ class LiveScreen:
             self._notice = self._noticed = ""  # a one-off notice stays for one step
         self._last = now
         self.status = event.status
-        self._noticed = self._notice
         self.frame = PlayerScreen(
             event.status,
             notice=self._notice,
@@ -104,6 +104,8 @@ class LiveScreen:
             bindings=self._bindings,
         )
         self._update(self.frame)
+        if self.frame.notice_shown:
+            self._noticed = self._notice
 
 
 @contextlib.contextmanager
