@@ -126,7 +126,7 @@ def _points(value: float) -> str:
     return f"{shown} point" + ("" if shown == "1" else "s")
 
 
-def goal_words(goal: Goal) -> str:
+def goal_words(goal: Goal, *, threshold: bool = True) -> str:
     """'up 4 points, a change that usually matters (3 points or more)'."""
     change = goal.change
     if change is None:
@@ -135,7 +135,8 @@ def goal_words(goal: Goal) -> str:
         return "no change yet"
     direction = "up" if change > 0 else "down"
     verdict = goal_verdict(goal)
-    return f"{direction} {_points(change)}, {verdict.value} ({_points(GOAL_MIC)} or more)"
+    words = f"{direction} {_points(change)}, {verdict.value}"
+    return f"{words} ({_points(GOAL_MIC)} or more)" if threshold else words
 
 
 class ScaleSummary(NamedTuple):
@@ -160,7 +161,7 @@ def scale_summary(goals: Iterable[Goal]) -> ScaleSummary:
     return ScaleSummary(len(rated), mean, change, _verdict(change, PSFS_MEAN_MIC))
 
 
-def scale_words(summary: ScaleSummary) -> str:
+def scale_words(summary: ScaleSummary, *, threshold: bool = True) -> str:
     """'mean 6.5 of 10, up 2.5 points, a change that usually matters (2 points or more)'."""
     if summary.mean is None:
         return "no ratings yet: backpain goals rate"
@@ -170,10 +171,8 @@ def scale_words(summary: ScaleSummary) -> str:
     if summary.change == 0:
         return f"{words}, no change yet"
     direction = "up" if summary.change > 0 else "down"
-    return (
-        f"{words}, {direction} {_points(summary.change)}, {summary.verdict.value} "
-        f"({_points(PSFS_MEAN_MIC)} or more)"
-    )
+    words = f"{words}, {direction} {_points(summary.change)}, {summary.verdict.value}"
+    return f"{words} ({_points(PSFS_MEAN_MIC)} or more)" if threshold else words
 
 
 def rating_due(goals: Iterable[Goal], *, now: datetime) -> bool:

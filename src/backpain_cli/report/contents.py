@@ -15,7 +15,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING
 
-from backpain_cli.history import overview, stats
+from backpain_cli.history import journal, overview, stats
+from backpain_cli.history.barriers import Barrier, counts
+from backpain_cli.history.goals import (
+    Goal,
+    PainOutcome,
+    ScaleSummary,
+    followed,
+    pain_outcome,
+    scale_summary,
+)
 from backpain_cli.history.period import PeriodError as PeriodError
 from backpain_cli.history.period import period_start as period_start
 from backpain_cli.history.records import ExerciseStatus, SessionRecord
@@ -120,6 +129,39 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Outcomes:
+    """The person's own measures, which the report leads with: their goals, the pain
+    change against the change that usually matters, and what got in the way."""
+
+    goals: tuple[Goal, ...]  # followed or reached, in the order added
+    scale: ScaleSummary
+    pain: PainOutcome | None  # None: left out (--no-pain)
+    barriers: tuple[Barrier, ...]  # answered in the period, oldest first
+    reasons: tuple[tuple[str, int], ...]  # how often each reason was given, most first
+
+
+def outcomes(
+    goals: Sequence[Goal],
+    barriers: Sequence[Barrier],
+    sessions: Sequence[SessionRecord],
+    *,
+    first: date,
+    now: datetime,
+    zone: tzinfo,
+    pain: bool = True,
+) -> Outcomes:
+    """`sessions`: the whole history (the pain change is measured from its first weeks)."""
+    answered = tuple(b for b in barriers if b.reason is not None and b.missed_on >= first)
+    return Outcomes(
+        goals=tuple(followed(goals)),
+        scale=scale_summary(goals),
+        pain=pain_outcome(sessions, now=now, zone=zone) if pain else None,
+        barriers=answered,
+        reasons=tuple(counts(answered).items()),
+    )
+
+
+@dataclass(frozen=True)
 class Report:
     first: date
     last: date  # today
@@ -135,6 +177,7 @@ class Report:
     skipped: tuple[Skipped, ...]
     notes: tuple[Note, ...] | None  # None: left out (--no-notes)
     sped_up: int = 0  # sped-up sessions recorded with --record: left out of every figure
+    outcomes: Outcomes | None = None  # the person's goals and what got in the way
 
     @property
     def days(self) -> int:
@@ -158,6 +201,7 @@ def build_report(
     version: str,
     pain: bool = True,
     notes: bool = True,
+    measures: Outcomes | None = None,
 ) -> Report:
     """The report from `first` to today over `sessions` (their exercises loaded), for
     the routines in `plans` (in that order). Sped-up sessions (`--speed` with `--record`)
@@ -209,6 +253,7 @@ def build_report(
         skipped=_skipped(period),
         notes=_notes(period, zone) if notes else None,
         sped_up=len(played) - len(period),
+        outcomes=measures,
     )
 
 
@@ -282,6 +327,7 @@ def report_from_store(
     recorded: dict[str, Frequency | None] = {}
     recorded_plans: dict[str, str] = {}
     first_starts: dict[str, datetime] = {}
+    measures = outcomes((), (), (), first=first, now=now, zone=zone, pain=pain)
     if store is not None:
         start = datetime.combine(first, time(), tzinfo=zone)
         with store, store.snapshot():
@@ -289,6 +335,15 @@ def report_from_store(
             recorded = store.frequencies()
             recorded_plans = store.plans()
             first_starts = store.first_starts()
+            measures = outcomes(
+                journal.goals(store),
+                journal.barriers(store),
+                store.sessions() if pain else (),
+                first=first,
+                now=now,
+                zone=zone,
+                pain=pain,
+            )
     sessions = _in_period(sessions, first, stats.today_in(now, zone), zone)
     counted = Counter(session.routine for session in sessions if not session.sped_up)
     names = sorted(
@@ -345,4 +400,5 @@ def report_from_store(
         version=version,
         pain=pain,
         notes=notes,
+        measures=measures,
     )

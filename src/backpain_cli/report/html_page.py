@@ -12,8 +12,10 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
+from backpain_cli.history.barriers import REASONS
+from backpain_cli.history.goals import Goal, GoalState, goal_words, pain_words, scale_words
 from backpain_cli.history.stats import DayState
-from backpain_cli.report.contents import Dose, Plan, Report, RoutinePart
+from backpain_cli.report.contents import Dose, Outcomes, Plan, Report, RoutinePart
 from backpain_cli.report.svg import calendar_svg, pain_svg
 from backpain_cli.routines.model import DEFAULT_DISCLAIMER, Frequency, Period
 from backpain_cli.text import plural
@@ -48,6 +50,7 @@ img.thumb { height: 1.6em; width: auto; vertical-align: middle; margin-right: 0.
 ul { margin: .2rem 0; padding-left: 1.1rem; }
 li { margin: .05rem 0; }
 .muted, .source { color: var(--muted); font-size: .85rem; }
+h2 .muted { font-weight: normal; margin-left: .3rem; }
 svg { display: block; width: 100%; height: auto; }
 svg.calendar { max-width: 17rem; margin: .3rem 0; }
 svg text { font: 10px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
@@ -73,6 +76,8 @@ svg text.axis { fill: var(--muted); }
 .key.not-due { background: var(--notdue); border-color: var(--line); }
 .key.before { border-radius: 50%; background: var(--ink); border-color: var(--ink); }
 .key.after { background: #fff; border-color: var(--ink); }
+.key.band { background: #e2efe9; border-color: #e2efe9; }
+svg rect.band { fill: #e2efe9; }
 svg line.grid { stroke: #e3e6e9; stroke-width: 1; }
 svg line.tick { stroke: var(--muted); }
 svg .line { fill: none; stroke: var(--ink); stroke-width: 1.4; }
@@ -82,10 +87,10 @@ svg .point.after { fill: #fff; stroke: #56606a; stroke-width: 1.3; }
 .notes li { font-size: .86rem; }
 footer { margin-top: .8rem; border-top: 1px solid var(--line); padding-top: .4rem;
   font-size: .78rem; color: var(--muted); }
-@page { size: auto; margin: 11mm 12mm; }
+@page { size: auto; margin: 9mm 12mm; }
 @media print {
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  body { max-width: none; padding: 0; font-size: 10pt; line-height: 1.25; }
   .grid { grid-template-columns: 1fr 1fr; gap: 4mm 7mm; }
   .column { gap: 3.5mm; }
   .figure { font-size: 10.5pt; }
@@ -95,7 +100,8 @@ footer { margin-top: .8rem; border-top: 1px solid var(--line); padding-top: .4re
   table { font-size: 9pt; }
   svg.calendar { max-width: 62mm; }
   .notes li { font-size: 8.5pt; }
-  footer { font-size: 8pt; }
+  footer { font-size: 8pt; margin-top: 2mm; padding-top: 1mm; }
+  footer p { margin: 0; }
 }
 """
 
@@ -216,12 +222,103 @@ def _pain(report: Report) -> str:
     if not report.pain:
         html.append("<p>No pain check-ins in this period.</p></section>")
         return "".join(html)
-    html.append(pain_svg(report.pain, first=report.first, days=report.days))
+    outcome = report.outcomes.pain if report.outcomes is not None else None
+    band = outcome.band if outcome is not None else None
+    html.append(pain_svg(report.pain, first=report.first, days=report.days, band=band))
+    shaded = (
+        f'<li><span class="key band"></span>{band:.1f} or less: a change that usually matters</li>'
+        if band is not None
+        else ""
+    )
     html.append(
         '<ul class="legend"><li><span class="key before"></span>before</li>'
-        '<li><span class="key after"></span>after</li><li>0 = no pain, 10 = worst</li></ul>'
+        '<li><span class="key after"></span>after</li>'
+        f"{shaded}<li>0 = no pain, 10 = worst</li></ul>"
     )
-    html.append(f'<p class="figure">{_e(_change_text(report))}</p></section>')
+    html.append(f'<p class="figure">{_e(_change_text(report))}</p>')
+    words = pain_change_words(report.outcomes)
+    if words:
+        html.append(f"<p>{_e(words)}</p>")
+    html.append("</section>")
+    return "".join(html)
+
+
+GOALS_LEDE = (
+    "Patient-Specific Functional Scale, 0 unable to 10 as before; about 3 points on one "
+    "activity, or 2 on the mean, usually matter"
+)
+
+
+def rating_text(goal: Goal, index: int) -> str:
+    """`3 (02 Nov)`: one of a goal's ratings, or – when it has none."""
+    if not goal.ratings:
+        return "–"
+    rating = goal.ratings[index]
+    return f"{rating.score} ({rating.rated:%d %b})"
+
+
+def goal_change_text(goal: Goal) -> str:
+    """The change as the table shows it (the lede gives the thresholds)."""
+    state = "; reached (marked done)" if goal.state is GoalState.DONE else ""
+    return goal_words(goal, threshold=False) + state
+
+
+def mean_text(outcomes: Outcomes) -> str:
+    return f"All goals: {scale_words(outcomes.scale, threshold=False)}."
+
+
+def pain_change_words(outcomes: Outcomes | None) -> str:
+    """The pain change against the change that usually matters, in words; "" without."""
+    if outcomes is None or outcomes.pain is None:
+        return ""
+    words = pain_words(outcomes.pain)
+    return words[0].upper() + words[1:] + "."
+
+
+def band_text(outcomes: Outcomes | None) -> str:
+    if outcomes is None or outcomes.pain is None or outcomes.pain.band is None:
+        return ""
+    return (
+        f"pain of {outcomes.pain.band:.1f} or less is a change that usually matters "
+        f"(first two weeks: {outcomes.pain.first:.1f})."
+    )
+
+
+def reasons_text(outcomes: Outcomes) -> list[str]:
+    """`Forgot: 3 times`, most often first."""
+    return [f"{REASONS[reason]}: {plural(times, 'time')}" for reason, times in outcomes.reasons]
+
+
+def _goals(report: Report) -> str:
+    outcomes = report.outcomes
+    assert outcomes is not None
+    html = [f'<section><h2>Goals <span class="muted">{_e(GOALS_LEDE)}</span></h2>']
+    html.append("<table><tr><th>Activity</th>")
+    html.append("<th>First</th><th>Latest</th><th>Change</th></tr>")
+    for goal in outcomes.goals:
+        html.append(
+            f'<tr><td>{_e(goal.text)}</td><td class="dose">{_e(rating_text(goal, 0))}</td>'
+            f'<td class="dose">{_e(rating_text(goal, -1))}</td>'
+            f"<td>{_e(goal_change_text(goal))}</td></tr>"
+        )
+    html.append(f'</table><p class="figure">{_e(mean_text(outcomes))}</p></section>')
+    return "".join(html)
+
+
+def _barriers(report: Report) -> str:
+    outcomes = report.outcomes
+    assert outcomes is not None
+    html = ["<section><h2>What got in the way</h2>"]
+    items = "".join(f"<li>{_e(line)}</li>" for line in reasons_text(outcomes))
+    html.append(f"<ul>{items}</ul>")
+    others = [b for b in outcomes.barriers if b.detail]
+    if others:
+        details = "".join(
+            f'<li><span class="muted">{b.missed_on:%a %d %b}</span> {_e(b.detail)}</li>'
+            for b in others
+        )
+        html.append(f'<ul class="notes">{details}</ul>')
+    html.append("</section>")
     return "".join(html)
 
 
@@ -307,10 +404,13 @@ def report_html(report: Report, *, pictures: PictureReader | None = None) -> str
     body.append("</p>")
     if report.sped_up:
         body.append(f'<p class="muted">{_e(sped_up_text(report))}</p>')
+    if report.outcomes is not None and report.outcomes.goals:  # the person first
+        body.append(_goals(report))
     if not report.routines or not report.sessions:
         body.append('<p class="figure">No sessions were recorded in this period.</p>')
     # Two columns side by side on a wide screen and on paper, one after the other on a
-    # phone: the plan, how it was kept and which exercises hurt; then pain and notes.
+    # phone: the plan, how it was kept and which exercises hurt; then pain, what got in
+    # the way and the notes.
     body.append('<div class="grid"><div class="column">')
     body.extend(_routine(part, pictures) for part in report.routines)
     if report.sessions:
@@ -318,6 +418,8 @@ def report_html(report: Report, *, pictures: PictureReader | None = None) -> str
     body.append('</div><div class="column">')
     if report.pain is not None:
         body.append(_pain(report))
+    if report.outcomes is not None and report.outcomes.reasons:
+        body.append(_barriers(report))
     if report.notes is not None:
         body.append(_notes(report))
     body.append("</div></div><footer>")

@@ -10,13 +10,20 @@ from datetime import timedelta
 from backpain_cli.history.stats import DayMark, DayState
 from backpain_cli.report.contents import Report, RoutinePart
 from backpain_cli.report.html_page import (
+    GOALS_LEDE,
     TITLE,
+    band_text,
     counted_text,
     disclaimers,
     frequency_text,
     generated_text,
+    goal_change_text,
     kept_text,
+    mean_text,
+    pain_change_words,
     period_text,
+    rating_text,
+    reasons_text,
     sped_up_text,
     variants_text,
 )
@@ -75,6 +82,28 @@ def _routine(part: RoutinePart) -> list[str]:
     return lines
 
 
+def _goals(report: Report) -> list[str]:
+    outcomes = report.outcomes
+    assert outcomes is not None
+    lines = ["## Goals", ""]
+    lines += [f"{GOALS_LEDE}.", "", "| Activity | First | Latest | Change |", "|---|---|---|---|"]
+    lines += [
+        f"| {md(goal.text)} | {rating_text(goal, 0)} | {rating_text(goal, -1)} | "
+        f"{md(goal_change_text(goal))} |"
+        for goal in outcomes.goals
+    ]
+    return [*lines, "", f"**{md(mean_text(outcomes))}**", ""]
+
+
+def _barriers(report: Report) -> list[str]:
+    outcomes = report.outcomes
+    assert outcomes is not None
+    lines = ["## What got in the way", ""]
+    lines += [f"- {line}" for line in reasons_text(outcomes)]
+    details = [f"- {b.missed_on:%a %d %b}: {md(b.detail)}" for b in outcomes.barriers if b.detail]
+    return [*lines, *(["", *details] if details else []), ""]
+
+
 def _pain(report: Report) -> list[str]:
     assert report.pain is not None
     lines = ["## Pain before and after sessions", ""]
@@ -94,11 +123,19 @@ def _pain(report: Report) -> list[str]:
             f"Average change from before to after a session: {change.mean:+.1f} "
             f"({plural(change.sessions, 'session')} with both ratings; 0 no pain, 10 worst)."
         )
+    words = pain_change_words(report.outcomes)
+    if words:
+        lines += ["", f"**{md(words)}**"]
+    band = band_text(report.outcomes)
+    if band:
+        lines += ["", md(band[0].upper() + band[1:])]
     return [*lines, ""]
 
 
 def report_markdown(report: Report) -> str:
     lines = [f"# {TITLE}", "", period_text(report), ""]
+    if report.outcomes is not None and report.outcomes.goals:  # the person first
+        lines += _goals(report)
     if not report.sessions:
         lines += ["**No sessions were recorded in this period.**", ""]
     else:
@@ -109,6 +146,8 @@ def report_markdown(report: Report) -> str:
         lines += _routine(part)
     if report.pain is not None:
         lines += _pain(report)
+    if report.outcomes is not None and report.outcomes.reasons:
+        lines += _barriers(report)
     if report.hurts:
         lines += ["## Stopped with “this hurts”", ""]
         lines += [

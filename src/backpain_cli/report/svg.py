@@ -158,9 +158,12 @@ def _ticks(first: date, days: int) -> list[date]:
     return ticks
 
 
-def pain_svg(points: Sequence[PainPoint], *, first: date, days: int) -> str:
+def pain_svg(
+    points: Sequence[PainPoint], *, first: date, days: int, band: float | None = None
+) -> str:
     """Pain before (filled circles, solid line) and after (open squares, dashed line)
-    each session, 0 at the bottom and 10 at the top, over the period."""
+    each session, 0 at the bottom and 10 at the top, over the period; `band` shades
+    the ratings at or below it (a change from the first weeks that usually matters)."""
     shown = list(points) if len(points) <= MAX_POINTS else weekly_means(points)
     start = (
         datetime.combine(first, datetime.min.time(), tzinfo=points[0].started.tzinfo)
@@ -176,13 +179,19 @@ def pain_svg(points: Sequence[PainPoint], *, first: date, days: int) -> str:
         share = (moment - start).total_seconds() / seconds
         return LEFT + min(1.0, max(0.0, share)) * plot_w
 
-    def y_of(value: int) -> float:
+    def y_of(value: float) -> float:
         return TOP + plot_h * (1 - value / 10)
 
     parts = [
         f'<svg class="pain" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         'aria-label="Pain before and after each session, 0 (none) to 10 (worst)">'
     ]
+    if band is not None and band > 0:
+        top = y_of(min(band, 10))
+        parts.append(
+            f'<rect class="band" x="{LEFT}" y="{_number(top)}" width="{_number(plot_w)}" '
+            f'height="{_number(y_of(0) - top)}"/>'
+        )
     for value in range(0, 11, 2):
         y = y_of(value)
         parts.append(
