@@ -21,6 +21,7 @@ from backpain_cli.history.views import (
 )
 from backpain_cli.history.zone import SystemZone, local_zone, zone_name
 from backpain_cli.routines.model import Frequency, Period
+from backpain_cli.tables import cells
 
 BOLD, DIM, RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
@@ -76,6 +77,83 @@ def test_styled_stats_use_blocks_and_add_a_30_day_sparkline() -> None:
     assert lines[11] == "  Tue 2026-11-03   4.0  ████████"
     assert lines[13] == "  last 2 days: ▕▄ ▏"
     assert lines[14].startswith("Average change per session, last 2 days: 0.0 (over 1 session ")
+
+
+def test_stats_at_40_columns_shorten_bars_and_the_chart_and_wrap_words_whole() -> None:
+    twice = Frequency(2, Period.DAY)
+    days = [
+        DayPain(date(2026, 10, 22) + timedelta(days=n), 7.0, 2, before=7.0, after=5.0)
+        for n in range(14)
+    ]
+    view = StatsView(
+        weeks=[WeekCount(date(2026, 10, 26), 40, 0), WeekCount(date(2026, 11, 2), 3, 2)],
+        streaks=Streaks(2, 2, date(2026, 11, 4)),
+        adherence=[
+            (
+                Adherence("upper-back-gentle", twice, date(2026, 11, 2), 7, 3, 14, 6),
+                Adherence("upper-back-gentle", twice, date(2026, 10, 5), 28, 0, 56, 56),
+            )
+        ],
+        pain=days,
+        sparkline=days * 2,
+        change=PainChange(-1.25, 4),
+    )
+    lines = stats_text(view, styled=True, width=40).splitlines()
+    assert max(cells(line) for line in lines) <= 40
+    assert lines[6:9] == [
+        "  upper-back-gentle (2 per day): 3 of 14",
+        "    this week, 6 due so far; the 4 weeks",
+        "    before: 0 of 56 (0 %)",
+    ]
+    assert lines[11] == "  week of 2026-10-26   40 + 0   " + "█" * 8  # 8 columns left
+    assert lines[16] == "  Thu 2026-10-22   7.0  " + "█" * 11  # 1.6 columns a point
+    assert lines[-5:-3] == ["       +" + "-" * 30, "         Mo Tu We Th Fr Sa Su Mo Tu We"]
+    assert not any("days: ▕" in line for line in lines)  # the sparkline: no room, left out
+    assert lines[-3:] == [
+        "Average change per session, last 14",
+        "  days: -1.2 (over 4 sessions with both",
+        "  check-ins; negative is less pain)",
+    ]
+    wide = stats_text(view, styled=True, width=200).splitlines()
+    assert "  last 28 days: ▕" + "▆" * 28 + "▏" in wide
+
+
+def test_history_and_today_at_40_columns_are_cards() -> None:
+    started = datetime(2026, 11, 4, 7, 0, tzinfo=timezone.utc)
+    session = SessionRecord(
+        1, "upper-back-gentle", "h", started, started + timedelta(minutes=5),
+        SessionOutcome.PARTIAL, 5, note="sharp on the left, like a knife; stopped early",
+    )  # fmt: skip
+    assert history_table([session], timezone.utc, total=3, styled=False, width=40).splitlines() == [
+        "1  2026-11-04 Wed 07:00",
+        "  Routine:   upper-back-gentle",
+        "  Time:      5:00",
+        "  Result:    partial",
+        "  Exercises: 0 of 5 done",
+        "  Pain:      –",
+        "  note: sharp on the left, like a knife;",
+        "        stopped early",
+        "",
+        "The last 1 of 3 sessions; --limit 0",
+        "shows all, --since DATE from a day on.",
+    ]
+    assert history_table([], timezone.utc, total=0, styled=False, width=40).splitlines() == [
+        "No sessions recorded yet. Play a routine",
+        "with `backpain start ROUTINE`.",
+    ]
+    due = Due("upper-back-gentle", Frequency(2, Period.DAY), 2, 1, 1, ("upper-back-chair",))
+    text = today_text(
+        [due], date(2026, 11, 4), without_frequency=["knee-gentle"], styled=False, width=40
+    )
+    assert text.splitlines() == [
+        "Today, Wed 2026-11-04",
+        "  knee-gentle: no frequency set, so",
+        "    nothing is due",
+        "  upper-back-gentle  2 per day",
+        "    1 of 2 done  1 to go  (with",
+        "    upper-back-chair)",
+        "1 session still due today.",
+    ]
 
 
 def test_today_text_styled_title() -> None:

@@ -3,6 +3,7 @@
 - `screen_output`: the live, full-screen player, only on a terminal that can draw one.
 - `styled_output`: bold headings and block bars in the history views, on a colour terminal.
 - `make_console`: rich output, plain (no colour, no wrapping) off a terminal or when asked.
+- `output_width`: the width the history views wrap to, None off a terminal.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def make_console(*, plain: bool = False, stderr: bool = False) -> Console:
     from rich.console import Console
 
     console = Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    if console.is_terminal and not plain and is_plain(console):
+        # NO_COLOR or TERM=dumb on a terminal: no colour, lines as wide as the screen.
+        return Console(stderr=stderr, highlight=False, emoji=False, markup=False, no_color=True)
     if plain or is_plain(console):
         # Off a terminal nothing is wrapped: lines stay whole for grep, files and
         # screen readers, and tables take only the width they need.
@@ -49,3 +53,17 @@ def make_console(*, plain: bool = False, stderr: bool = False) -> Console:
 
 def is_plain(console: Console) -> bool:
     return not console.is_terminal or console.no_color or os.environ.get("TERM") == "dumb"
+
+
+def output_width() -> int | None:
+    """The terminal's width in columns (`COLUMNS` first, as rich and the shell read it),
+    or None off a terminal, where lines are not wrapped."""
+    if not sys.stdout.isatty():
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns or None
+    except (OSError, ValueError, AttributeError):  # a stream without a descriptor
+        return None

@@ -17,6 +17,7 @@ import click
 # Re-exported: the commands take everything they share from here.
 from backpain_cli.console import is_plain as is_plain
 from backpain_cli.console import make_console as make_console
+from backpain_cli.console import output_width as output_width
 from backpain_cli.console import screen_output as screen_output
 from backpain_cli.console import styled_output as styled_output
 

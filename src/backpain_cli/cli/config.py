@@ -33,15 +33,19 @@ def config_command(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from backpain_cli.config import settings_table
+    from backpain_cli.console import output_width
+    from backpain_cli.tables import Column, paragraph, shorten_path, table_lines
 
     path = locations().config_file
     rows = settings_table(load_settings())
+    width = output_width()
+    label = "Config file: "
+    where = label + shorten_path(str(path), None if width is None else width - len(label))
     state = "" if path.is_file() else " (not created yet: every setting is its default)"
-    click.echo(f"Config file: {path}{state}")
+    click.echo("\n".join(paragraph(where + state, width, hang="  ")))
     click.echo("")
-    widths = [max(len(row[i]) for row in [*rows, ("setting", "value", "from")]) for i in (0, 1)]
-    for name, value, origin in [("setting", "value", "from"), *rows]:
-        click.echo(f"{name:<{widths[0]}}  {value:<{widths[1]}}  {origin}")
+    columns = (Column("setting", wraps=False), Column("value"), Column("from"))
+    click.echo("\n".join(table_lines(columns, [list(row) for row in rows], width)))
 
 
 @config_command.command("path")

@@ -10,6 +10,7 @@ import click
 from backpain_cli.cli import common
 from backpain_cli.cli.common import (
     load,
+    output_width,
     read_history,
     styled_output,
 )
@@ -22,9 +23,6 @@ if TYPE_CHECKING:
     from backpain_cli.history.stats import Due
     from backpain_cli.routines.loader import ExerciseLibrary
     from backpain_cli.routines.model import Routine
-
-
-NOTHING_RECORDED = "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
 
 
 def _since(value: str | None, zone: tzinfo) -> datetime | None:
@@ -154,7 +152,12 @@ def history_command(
     else:
         click.echo(
             history_report.history_table(
-                sessions, zone, total=total, styled=styled_output(), tallies=tallies
+                sessions,
+                zone,
+                total=total,
+                styled=styled_output(),
+                tallies=tallies,
+                width=output_width(),
             )
         )
 
@@ -230,7 +233,8 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
       backpain stats --json | jq '.adherence[].this_week.percent'
     """
     from backpain_cli.history.overview import stats_view
-    from backpain_cli.history.views import stats_text
+    from backpain_cli.history.views import NOTHING_RECORDED, stats_text
+    from backpain_cli.tables import paragraph
 
     store = read_history()
     view = None
@@ -252,7 +256,10 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
 
         click.echo(dumps_json(stats_json(view, zone, today=today_in(now, zone))))
         return
-    click.echo(NOTHING_RECORDED if view is None else stats_text(view, styled=styled_output()))
+    if view is None:
+        click.echo("\n".join(paragraph(NOTHING_RECORDED, output_width())))
+        return
+    click.echo(stats_text(view, styled=styled_output(), width=output_width()))
 
 
 @click.command("today")
@@ -295,7 +302,11 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
 
     click.echo(
         today_text(
-            due.dues, due.day, without_frequency=due.without_frequency, styled=styled_output()
+            due.dues,
+            due.day,
+            without_frequency=due.without_frequency,
+            styled=styled_output(),
+            width=output_width(),
         )
     )
     if common.interactive():  # the person's own questions, never in a script

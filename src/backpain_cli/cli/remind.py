@@ -159,13 +159,21 @@ def list_command() -> None:
     Example:
       backpain remind list
     """
-    from backpain_cli.cli.common import user_zone, utc_now
+    from backpain_cli.cli.common import output_width, user_zone, utc_now
     from backpain_cli.reminders import installer
+    from backpain_cli.tables import Column, paragraph, table_lines
 
     current = setup(runner=_brief)  # listing waits for nothing: a few seconds at most
     found = installer.installed(current)
     if not found:
-        click.echo("No reminders. Add one: `backpain remind add upper-back --at 09:00`.")
+        click.echo(
+            "\n".join(
+                paragraph(
+                    "No reminders. Add one: `backpain remind add upper-back --at 09:00`.",
+                    output_width(),
+                )
+            )
+        )
         return
     now = utc_now().astimezone(user_zone())
     firings, problem = installer.next_firings(current, found, now)
@@ -174,25 +182,31 @@ def list_command() -> None:
         reminder = item.reminder
         days = reminder.days_text if item.days_known else "(see Task Scheduler)"
         rows.append([reminder.routine, reminder.at_text, days, _upcoming(firing), _where(item)])
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    rows = [[cell for cell, width in zip(row, widths, strict=True) if width] for row in rows]
-    widths = [width for width in widths if width]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
-        click.echo("  ".join(cells).rstrip())
+    width = output_width()
+    columns = (
+        Column("", wraps=False),
+        Column("", wraps=False, head=True),
+        Column(""),
+        Column(""),
+        Column(""),
+    )
+    click.echo("\n".join(table_lines(columns, rows, width)))
     sources = {firing.source for firing in firings if firing is not None}
+    notes = []
     if problem is not None:
-        click.echo(f"systemd did not say when its timers fire: {problem}.")
+        notes.append(f"systemd did not say when its timers fire: {problem}.")
     if "computed" in sources:
-        click.echo(
+        notes.append(
             "(computed): reckoned by backpain from the schedule; the scheduler was not "
             "asked or could not say."
         )
     if any(firing is not None and firing.when is None for firing in firings):
-        click.echo(
+        notes.append(
             "Not active in systemd: that timer will not fire; `backpain remind add` with "
             "the same routine and time turns it on again."
         )
+    for note in notes:
+        click.echo("\n".join(paragraph(note, width)))
 
 
 def _upcoming(firing: Firing | None) -> str:

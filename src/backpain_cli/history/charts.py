@@ -79,15 +79,16 @@ def _colour(text: str, code: str, styled: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if styled and text.strip() else text
 
 
-def chart_days(days: Sequence[DayPain]) -> list[DayPain]:
-    """The days the pain chart draws: the last CHART_DAYS of `days`."""
-    return list(days)[-CHART_DAYS:]
+def chart_days(days: Sequence[DayPain], most: int | None = None) -> list[DayPain]:
+    """The days the pain chart draws: the last CHART_DAYS of `days`, or fewer (`most`)
+    where the screen is narrow."""
+    return list(days)[-min(CHART_DAYS, most or CHART_DAYS) :]
 
 
-def pain_chart(days: Sequence[DayPain], *, styled: bool) -> list[str]:
+def pain_chart(days: Sequence[DayPain], *, styled: bool, most: int | None = None) -> list[str]:
     """Rows 10 to 0, three columns a day (` o*`), an axis and the weekdays; empty when
     no day has a check-in before or after a session (see `chart_days`)."""
-    shown = chart_days(days)
+    shown = chart_days(days, most)
     points = [(_point(day.before), _point(day.after)) for day in shown]
     if all(before is None and after is None for before, after in points):
         return []

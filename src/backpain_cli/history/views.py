@@ -29,20 +29,14 @@ from backpain_cli.history.stats import (
 )
 from backpain_cli.history.zone import zone_name
 from backpain_cli.routines.model import format_duration
+from backpain_cli.tables import Column, bold, paragraph, table_lines
 from backpain_cli.text import clean_line, plural
 
 NONE = "–"
+NOTHING_RECORDED = "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
 SPARKS = "▁▂▃▄▅▆▇█"
 JSON_FORMAT = 1
 BAR_WIDTH = 30
-
-
-def _bold(text: str, styled: bool) -> str:
-    return f"\x1b[1m{text}\x1b[0m" if styled else text
-
-
-def _dim(text: str, styled: bool) -> str:
-    return f"\x1b[2m{text}\x1b[0m" if styled else text
 
 
 def _bar(length: int, styled: bool) -> str:
@@ -102,20 +96,18 @@ def exercises_text(session: SessionRecord, counted: ExerciseTally) -> str:
     return text
 
 
-def _columns(rows: list[list[str]], *, styled: bool) -> list[str]:
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    lines = []
-    for number, row in enumerate(rows):
-        line = "  ".join(
-            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
-        ).rstrip()
-        lines.append(_bold(line, styled) if number == 0 else line)
-        if number == 0 and styled:
-            lines.append(_dim("  ".join("─" * width for width in widths), styled))
-    return lines
-
-
 # -- history ----------------------------------------------------------------------
+
+
+HISTORY_COLUMNS = (
+    Column("Id", wraps=False),
+    Column("Date", wraps=False, head=True),
+    Column("Routine", wraps=False),
+    Column("Time", wraps=False, drop=1),  # the first to go: result and pain say more
+    Column("Result"),
+    Column("Exercises"),
+    Column("Pain", wraps=False),
+)
 
 
 def history_table(
@@ -125,13 +117,15 @@ def history_table(
     total: int,
     styled: bool,
     tallies: Mapping[int, ExerciseTally] | None = None,
+    width: int | None = None,
 ) -> str:
-    """Sessions oldest first (the latest next to the prompt), with a note when cut.
+    """Sessions oldest first (the latest next to the prompt), with a note when cut; in
+    at most WIDTH columns (see `tables`).
 
     `tallies` by session id (`History.tallies`) stand in for the sessions' exercises."""
     if not sessions:
-        return "No sessions recorded yet. Play a routine with `backpain start ROUTINE`."
-    rows = [["Id", "Date", "Routine", "Time", "Result", "Exercises", "Pain"]]
+        return "\n".join(paragraph(NOTHING_RECORDED, width))
+    rows = []
     notes: dict[int, str] = {}
     for session, counted in zip(sessions, _tallies(sessions, tallies), strict=True):
         rows.append(
@@ -146,18 +140,16 @@ def history_table(
             ]
         )
         if session.note:
-            notes[len(rows) - 1] = session.note
-    lines = _columns(rows, styled=styled)
-    # Each note on its own line under its session (the header may be followed by a rule).
-    shift = 1 if styled else 0
-    id_width = max(len(row[0]) for row in rows)
-    for row in sorted(notes, reverse=True):
-        lines.insert(row + shift + 1, f"{' ' * id_width}  note: {clean_line(notes[row])}")
+            notes[len(rows) - 1] = clean_line(session.note)
+    lines = table_lines(HISTORY_COLUMNS, rows, width, styled=styled, notes=notes)
     if total > len(sessions):
         lines.append("")
-        lines.append(
-            f"The last {len(sessions)} of {total} sessions; "
-            "--limit 0 shows all, --since DATE from a day on."
+        lines.extend(
+            paragraph(
+                f"The last {len(sessions)} of {total} sessions; "
+                "--limit 0 shows all, --since DATE from a day on.",
+                width,
+            )
         )
     return "\n".join(lines)
 
@@ -287,10 +279,10 @@ class StatsView:
     today: date | None = None
 
 
-def _scaled(value: int, largest: int) -> int:
-    if largest <= BAR_WIDTH:
+def _scaled(value: int, largest: int, room: int = BAR_WIDTH) -> int:
+    if largest <= room:
         return value
-    return round(value * BAR_WIDTH / largest)
+    return round(value * room / largest)
 
 
 def sparkline(days: Sequence[DayPain]) -> str:
@@ -328,16 +320,27 @@ def _adherence_line(now: Adherence, before: Adherence) -> str:
         earlier += f"{before.done} of {before.target} ({before.percent} %)"
         if first is not None and first > before.start:
             earlier += f", from {_day(first)}"
-    return f"  {now.routine} ({plan}): {week}; {earlier}"
+    return f"{now.routine} ({plan}): {week}; {earlier}"
 
 
-def stats_text(view: StatsView, *, styled: bool) -> str:
+# What a line of `stats` takes before its bar: `  week of 2026-11-02    3 + 1  ` and
+# `  Tue 2026-11-24   5.0  `; the pain chart's axis, and its three columns a day.
+WEEK_LABEL, DAY_LABEL, CHART_AXIS = 32, 24, 8
+
+
+def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> str:
+    """What `stats` prints, in at most WIDTH columns (no limit: None): paragraphs wrap
+    at spaces, bars and the pain chart get shorter, the sparkline is left out."""
     lines: list[str] = []
     this_week = view.weeks[-1]
-    lines.append(
-        _bold(f"This week (from {_day(this_week.start)}):", styled)
-        + f" {plural(this_week.total, 'session')}, {this_week.completed} completed, "
-        f"{this_week.partial} partial"
+    lines.extend(
+        paragraph(
+            bold(f"This week (from {_day(this_week.start)}):", styled)
+            + f" {plural(this_week.total, 'session')}, {this_week.completed} completed, "
+            f"{this_week.partial} partial",
+            width,
+            hang="  ",
+        )
     )
     streak = f"Streak: {plural(view.streaks.current, 'day')}"
     if view.streaks.longest_end is not None:
@@ -345,75 +348,94 @@ def stats_text(view: StatsView, *, styled: bool) -> str:
             f"; longest {plural(view.streaks.longest, 'day')}"
             f" (to {view.streaks.longest_end.isoformat()})"
         )
-    lines.append(streak)
+    lines.extend(paragraph(streak, width, hang="  "))
 
     lines.append("")
-    lines.append(_bold("Adherence", styled))
+    lines.append(bold("Adherence", styled))
     if not view.adherence:
-        lines.append("  No routine played in the last 4 weeks has a frequency.")
+        lines.extend(
+            paragraph("No routine played in the last 4 weeks has a frequency.", width, indent="  ")
+        )
     for now, before in view.adherence:
-        lines.append(_adherence_line(now, before))
+        lines.extend(paragraph(_adherence_line(now, before), width, indent="  ", hang="    "))
 
     if view.calendars and view.calendar_start is not None:
         from backpain_cli.history.charts import calendar_legend, calendar_lines
 
         weeks = view.calendar_weeks
         lines.append("")
-        lines.append(_bold(f"Calendar, last {weeks} weeks", styled))
+        lines.append(bold(f"Calendar, last {weeks} weeks", styled))
         for (plan, _), marks in zip(view.adherence, view.calendars, strict=True):
-            lines.append(f"  {plan.routine} ({_plan_text(plan)})")
+            lines.extend(
+                paragraph(f"{plan.routine} ({_plan_text(plan)})", width, indent="  ", hang="    ")
+            )
             lines.extend(
                 calendar_lines(marks, start=view.calendar_start, weeks=weeks, styled=styled)
             )
-        lines.append(calendar_legend(styled=styled))
+        lines.extend(paragraph(calendar_legend(styled=styled).lstrip(), width, indent="  "))
 
     lines.append("")
-    lines.append(_bold("Sessions per week (completed + partial)", styled))
+    lines.append(bold("Sessions per week (completed + partial)", styled))
     largest = max(week.total for week in view.weeks)
+    room = BAR_WIDTH if width is None else max(1, min(BAR_WIDTH, width - WEEK_LABEL))
     for week in view.weeks:
         label = f"  week of {week.start.isoformat()}  {week.completed:3d} + {week.partial:<3d}"
-        bar = _bar(_scaled(week.completed, largest), styled)
+        bar = _bar(_scaled(week.completed, largest, room), styled)
         bar += ("░" if styled else ".") * (
-            _scaled(week.total, largest) - _scaled(week.completed, largest)
+            _scaled(week.total, largest, room) - _scaled(week.completed, largest, room)
         )
         lines.append(f"{label} {bar}".rstrip())
 
     lines.append("")
-    lines.append(
-        _bold(f"Pain, last {len(view.pain)} days", styled)
-        + " (0 none to 10 worst; the mean of each day's check-ins)"
+    lines.extend(
+        paragraph(
+            bold(f"Pain, last {len(view.pain)} days", styled)
+            + " (0 none to 10 worst; the mean of each day's check-ins)",
+            width,
+            hang="  ",
+        )
     )
     rated = [day for day in view.pain if day.mean is not None]
     if not rated:
         lines.append("  No pain check-ins in these days.")
     else:
+        per_point = 2.0 if width is None else max(0.1, min(2.0, (width - DAY_LABEL) / 10))
         for day in view.pain:
             if day.mean is None:
                 lines.append(f"  {_day(day.day)}     {NONE}")
             else:
-                bar = _bar(round(day.mean * 2), styled)
+                bar = _bar(round(day.mean * per_point), styled)
                 lines.append(f"  {_day(day.day)}  {day.mean:4.1f}  {bar}".rstrip())
     from backpain_cli.history.charts import AFTER, BEFORE, chart_days, pain_chart
 
-    chart = pain_chart(view.pain, styled=styled)
+    most = None if width is None else max(1, (width - CHART_AXIS) // 3)
+    chart = pain_chart(view.pain, styled=styled, most=most)
     if chart:
-        shown = chart_days(view.pain)
-        lines.append(
-            f"  Before ({BEFORE}) and after ({AFTER}) a session, "
-            f"{_day(shown[0].day)} to {_day(shown[-1].day)}:"
+        shown = chart_days(view.pain, most)
+        lines.extend(
+            paragraph(
+                f"Before ({BEFORE}) and after ({AFTER}) a session, "
+                f"{_day(shown[0].day)} to {_day(shown[-1].day)}:",
+                width,
+                indent="  ",
+                hang="  ",
+            )
         )
         lines.extend(chart)
-    if styled and any(day.mean is not None for day in view.sparkline):
-        lines.append(f"  last {len(view.sparkline)} days: ▕{sparkline(view.sparkline)}▏")
+    spark = f"  last {len(view.sparkline)} days: ▕{sparkline(view.sparkline)}▏"
+    fits = width is None or len(spark) <= width  # whole or not at all
+    if styled and fits and any(day.mean is not None for day in view.sparkline):
+        lines.append(spark)
     label = f"Average change per session, last {len(view.pain)} days:"
     if view.change.mean is None:
-        lines.append(f"{label} no session with both check-ins.")
+        change = f"{label} no session with both check-ins."
     else:
-        lines.append(
+        change = (
             f"{label} {_signed(view.change.mean)} "
             f"(over {plural(view.change.sessions, 'session')} with both check-ins; "
             "negative is less pain)"
         )
+    lines.extend(paragraph(change, width, hang="  "))
     return "\n".join(lines)
 
 
@@ -492,15 +514,38 @@ def stats_json(view: StatsView | None, zone: tzinfo, *, today: date) -> dict[str
 # -- today ------------------------------------------------------------------------
 
 
+TODAY_COLUMNS = (
+    Column("", wraps=False),
+    Column("", head=True),
+    Column(""),
+    Column(""),
+    Column(""),
+)
+
+
 def today_text(
-    dues: Sequence[Due], today: date, *, without_frequency: Sequence[str] = (), styled: bool
+    dues: Sequence[Due],
+    today: date,
+    *,
+    without_frequency: Sequence[str] = (),
+    styled: bool,
+    width: int | None = None,
 ) -> str:
-    lines = [_bold(f"Today, {_day(today)}", styled)]
-    lines.extend(f"  {name}: no frequency set, so nothing is due" for name in without_frequency)
+    """What `today` prints, in at most WIDTH columns (no limit: None)."""
+    lines = [bold(f"Today, {_day(today)}", styled)]
+    for name in without_frequency:
+        lines.extend(
+            paragraph(
+                f"{name}: no frequency set, so nothing is due", width, indent="  ", hang="    "
+            )
+        )
     if not dues and not without_frequency:
-        lines.append(
-            "No routine with a frequency was played in the last 4 weeks; "
-            "name one, e.g. `backpain today upper-back`."
+        lines.extend(
+            paragraph(
+                "No routine with a frequency was played in the last 4 weeks; "
+                "name one, e.g. `backpain today upper-back`.",
+                width,
+            )
         )
         return "\n".join(lines)
     if not dues:
@@ -514,9 +559,12 @@ def today_text(
         state = "done" if due.satisfied else f"{due.left} to go"
         counted = f"(with {', '.join(due.variants)})" if due.variants else ""
         rows.append([due.routine, str(due.frequency), progress, state, counted])
-    lines.extend("  " + line for line in _columns(rows, styled=False))
+    lines.extend(table_lines(TODAY_COLUMNS, rows, width, indent="  "))
     left = sum(due.left for due in dues)
-    lines.append(
-        "All done for today." if left == 0 else f"{plural(left, 'session')} still due today."
+    lines.extend(
+        paragraph(
+            "All done for today." if left == 0 else f"{plural(left, 'session')} still due today.",
+            width,
+        )
     )
     return "\n".join(lines)

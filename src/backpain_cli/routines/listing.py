@@ -12,6 +12,7 @@ from rich.text import Text
 
 from backpain_cli.routines.model import Exercise, Movement, Routine, format_total
 from backpain_cli.routines.timeline import build_timeline
+from backpain_cli.tables import Column, card_lines, fit, shorten_path
 from backpain_cli.text import clean_line
 
 if TYPE_CHECKING:
@@ -22,8 +23,7 @@ if TYPE_CHECKING:
     from backpain_cli.routines.catalogue import RoutineFile
 
 
-def _table(*columns: str, plain: bool, ids: tuple[str, ...] = ()) -> Table:
-    """A table; the first column holds `ids` (what a person types), never split."""
+def _table(*columns: str, plain: bool) -> Table:
     lines = None
     if not plain:  # plain output has no lines (and skips importing them)
         from rich import box
@@ -35,15 +35,43 @@ def _table(*columns: str, plain: bool, ids: tuple[str, ...] = ()) -> Table:
         pad_edge=False,
         header_style="" if plain else "bold",
     )
-    for number, column in enumerate(columns):
-        if number == 0 and ids:
-            from rich.cells import cell_len
-
-            widest = max(cell_len(column), *(cell_len(i) for i in ids))
-            table.add_column(column, no_wrap=True, min_width=widest)
-        else:
-            table.add_column(column, overflow="fold")
+    for column in columns:
+        table.add_column(column)
     return table
+
+
+class _Fitted:
+    """A table that fits the width it is drawn at (see `tables`): the columns and widths
+    `tables.fit` chose, or a card for each row where they do not fit side by side."""
+
+    def __init__(self, columns: tuple[Column, ...], rows: list[list[str]], *, plain: bool) -> None:
+        self.columns, self.rows, self.plain = columns, rows, plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        found = fit(self.columns, self.rows, width, gap=2 if self.plain else 3)
+        if found is None:
+            for line in card_lines(self.columns, self.rows, width, styled=not self.plain):
+                yield Text.from_ansi(line, no_wrap=True)
+            return
+        table = _table(*(self.columns[number].header for number in found.kept), plain=self.plain)
+        for column, number, size in zip(table.columns, found.kept, found.widths, strict=True):
+            column.width = size
+            column.no_wrap = not self.columns[number].wraps
+        for row in self.rows:
+            table.add_row(*(row[number] for number in found.kept))
+        yield _plain_table(table, plain=self.plain)
+
+
+class _PathLine:
+    """A label and a path on one line: the path's end where the line is too narrow."""
+
+    def __init__(self, label: str, path: str) -> None:
+        self.label, self.path = label, path
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = options.max_width - len(self.label)
+        yield Text(self.label + shorten_path(self.path, room), no_wrap=True)
 
 
 class _Trimmed:
@@ -61,7 +89,7 @@ class _Trimmed:
             yield Segment.line()
 
 
-def _plain_table(table: Table, *, plain: bool) -> RenderableType:
+def _plain_table(table: RenderableType, *, plain: bool) -> RenderableType:
     return _Trimmed(table) if plain else table
 
 
@@ -85,6 +113,16 @@ def _load_fresh(routine_file: RoutineFile) -> Routine:
     return load_routine(routine_file.path, default_name=routine_file.name)
 
 
+LIST_COLUMNS = (  # least useful first to go: the count, then where from, then equipment
+    Column("Name", wraps=False),
+    Column("Title", least=20),
+    Column("Exercises", wraps=False, drop=1),
+    Column("Time"),
+    Column("Equipment", drop=3),
+    Column("From", drop=2),
+)
+
+
 def routine_list(
     files: list[RoutineFile],
     *,
@@ -98,10 +136,7 @@ def routine_list(
 
     if not files:
         return Text("No routines found.")
-    names = tuple(clean_line(f.name) for f in files)
-    table = _table(
-        "Name", "Title", "Exercises", "Time", "Equipment", "From", plain=plain, ids=names
-    )
+    rows: list[list[str]] = []
     folders: list[str] = []  # where your own routines are: once, under the table
     for routine_file in files:
         origin = routine_file.origin.value
@@ -113,7 +148,7 @@ def routine_list(
             if routine_file.shadows:
                 origin += " (replaces built-in)"
         if routine_file.problem is not None:  # listed, not offered: its name cannot be played
-            table.add_row(clean_line(routine_file.name), routine_file.problem, "", "", "", origin)
+            rows.append([clean_line(routine_file.name), routine_file.problem, "", "", "", origin])
             continue
         try:
             routine = load(routine_file)
@@ -122,22 +157,35 @@ def routine_list(
             broken = (
                 f"invalid: {problems} problem{'s' if problems > 1 else ''}; run backpain validate"
             )
-            table.add_row(routine_file.name, broken, "", "", "", origin)
+            rows.append([routine_file.name, broken, "", "", "", origin])
             continue
         timeline = build_timeline(routine)
         total = format_total(timeline.total, timeline.untimed)
-        table.add_row(
-            routine_file.name,  # what to type, even where the file's `name` differs
-            routine.title,
-            str(len(routine.exercises)),
-            total,
-            _list(routine.equipment),
-            origin,
+        rows.append(
+            [
+                routine_file.name,  # what to type, even where the file's `name` differs
+                routine.title,
+                str(len(routine.exercises)),
+                total,
+                _list(routine.equipment),
+                origin,
+            ]
         )
+    table = _Fitted(LIST_COLUMNS, rows, plain=plain)
     if folders:
         where = [Text(f"Yours are in {folder}") for folder in folders]
-        return Group(_plain_table(table, plain=plain), Text(""), *where)
-    return _plain_table(table, plain=plain)
+        return Group(table, Text(""), *where)
+    return table
+
+
+EXERCISE_COLUMNS = (  # least useful first to go: routines, equipment, position
+    Column("Exercise", wraps=False),
+    Column("Name", least=16),
+    Column("Position", drop=3),
+    Column("Dose"),
+    Column("Equipment", drop=2),
+    Column("Routines", drop=1),
+)
 
 
 def exercise_list(routines: list[Routine], *, plain: bool) -> RenderableType:
@@ -148,26 +196,18 @@ def exercise_list(routines: list[Routine], *, plain: bool) -> RenderableType:
         for exercise in routine.exercises:
             first.setdefault(exercise.id, exercise)
             used_in.setdefault(exercise.id, []).append(routine.name)
-    table = _table(
-        "Exercise",
-        "Name",
-        "Position",
-        "Dose",
-        "Equipment",
-        "Routines",
-        plain=plain,
-        ids=tuple(first),
-    )
-    for exercise_id, exercise in first.items():
-        table.add_row(
+    rows = [
+        [
             exercise_id,
             exercise.name,
             exercise.position,
             exercise.dose,
             _list(exercise.equipment),
             ", ".join(used_in[exercise_id]),
-        )
-    return _plain_table(table, plain=plain)
+        ]
+        for exercise_id, exercise in first.items()
+    ]
+    return _Fitted(EXERCISE_COLUMNS, rows, plain=plain)
 
 
 def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> RenderableType:
@@ -182,7 +222,7 @@ def exercise_detail(exercise: Exercise, routines: list[str], *, plain: bool) -> 
     lines.append(Text(f"Equipment: {_list(exercise.equipment)}"))
     lines.append(Text(f"Routines:  {', '.join(routines)}"))
     if exercise.image:
-        lines.append(Text(f"Picture:   {exercise.image}"))
+        lines.append(_PathLine("Picture:   ", exercise.image))
     lines.append(Text(""))
     lines.append(Text("How to do it:", style=bold))
     steps = [(f"  {n}.", step) for n, step in enumerate(exercise.instructions, 1)]
@@ -211,6 +251,16 @@ def _rests(exercise: Exercise) -> str:
     return ", ".join(parts) or "none"
 
 
+SUMMARY_COLUMNS = (
+    Column("#", wraps=False),
+    Column("Id", wraps=False, head=True),
+    Column("Exercise", least=16),
+    Column("Dose"),
+    Column("Rest", drop=1),
+    Column("Time"),
+)
+
+
 def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
     """The wall-chart summary; its total comes from the player's own timeline."""
     timeline = build_timeline(routine)
@@ -227,24 +277,18 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
     parts.append(Text(""))
     parts.append(_hanging(facts, plain=plain))
     parts.append(Text(""))
-    numbers = tuple(str(n) for n in range(1, len(routine.exercises) + 1))
-    table = _table("#", "Id", "Exercise", "Dose", "Rest", "Time", plain=plain)
-    table.columns[1].no_wrap = True
-    from rich.cells import cell_len
-
-    table.columns[1].min_width = max(
-        (cell_len(exercise.id) for exercise in routine.exercises), default=0
-    )
-    for index, exercise in enumerate(routine.exercises):
-        table.add_row(
-            numbers[index],
+    rows = [
+        [
+            str(index + 1),
             exercise.id,
             exercise.name,
             exercise.dose,
             _rests(exercise),
             format_total(timeline.exercise_total(index), timeline.exercise_untimed(index)),
-        )
-    parts.append(_plain_table(table, plain=plain))
+        ]
+        for index, exercise in enumerate(routine.exercises)
+    ]
+    parts.append(_Fitted(SUMMARY_COLUMNS, rows, plain=plain))
     if routine.cautions:
         parts.append(Text(""))
         parts.append(Text("Cautions:", style=bold))
@@ -252,8 +296,8 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
             caution: [e.name for e in routine.exercises if e.caution == caution]
             for caution in routine.cautions
         }
-        rows = [("  -", f"{', '.join(owners[c])}: {c}") for c in routine.cautions]
-        parts.append(_hanging(rows, plain=plain))
+        notes = [("  -", f"{', '.join(owners[c])}: {c}") for c in routine.cautions]
+        parts.append(_hanging(notes, plain=plain))
     parts.append(Text(""))
     parts.append(Text(routine.disclaimer, style="" if plain else "italic"))
     return Group(*parts)

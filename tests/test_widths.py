@@ -1,0 +1,218 @@
+"""Every command that prints a table or a paragraph keeps every word whole at 40, 80
+and 120 columns, as a person sees it: each command runs in a real pseudo-terminal of
+that width, its bytes are read back through a terminal emulator (pyte), and every word
+on the screen must be a word of the same command's output on a screen too wide to wrap
+anything. A word cut by the terminal (`Positi` / `on`) is no such word.
+
+Allowed on a narrow screen besides: a card's label (`Title:` for the header `Title`),
+text shortened with "…" (the start of a word; of a path, its end), and pictures (bars,
+the pain chart's axis, calendar cells), which get shorter rather than wrap.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from datetime import datetime, timedelta, timezone
+
+import pyte
+import pytest
+
+from backpain_cli.history.records import (
+    ExerciseRecord,
+    ExerciseStatus,
+    SessionOutcome,
+    SessionRecord,
+)
+from backpain_cli.history.store import open_for_recording
+from backpain_cli.routines.model import Frequency, Period
+
+COMMANDS = (
+    ("list",),
+    ("exercises",),
+    ("exercises", "upper-back"),
+    ("exercises", "scapular-squeeze"),
+    ("history",),
+    ("stats",),
+    ("today",),
+    ("show", "upper-back"),
+    ("show", "upper-back-gentle"),
+    ("config",),
+    ("remind", "list"),
+)
+WIDTHS = (40, 80, 120)
+WIDE = 1000  # nothing is wrapped
+LINES = 400
+PICTURE = set("─█▓▒░·▁▂▃▄▅▆▇▕▏#+-|*o.")
+
+
+def _session(
+    routine: str, started: datetime, *, note: str = "", done: bool = True
+) -> SessionRecord:
+    statuses = (ExerciseStatus.DONE,) * 2 if done else (ExerciseStatus.STOPPED_FOR_PAIN,)
+    exercises = tuple(
+        ExerciseRecord(
+            position=position,
+            exercise_id=f"exercise-{position + 1}",
+            name=f"Exercise {position + 1}",
+            status=status,
+            started=started + timedelta(minutes=position),
+            ended=started + timedelta(minutes=position + 1),
+            reps_done=3,
+            holds_done=3,
+            holds_planned=3,
+            sides_done=(),
+        )
+        for position, status in enumerate(statuses)
+    )
+    end = started + timedelta(minutes=3, seconds=30)
+    return SessionRecord(
+        id=0,
+        routine=routine,
+        routine_hash="5e" * 32,
+        started=started,
+        last_update=end,
+        ended=end if done else None,
+        outcome=SessionOutcome.COMPLETED if done else SessionOutcome.PARTIAL,
+        exercises_planned=2,
+        pain_before=5,
+        pain_after=3 if done else None,
+        frequency=Frequency(2, Period.DAY),
+        exercises=exercises,
+        counts_as="",
+        note=note,
+        speed=1.0,
+    )
+
+
+@pytest.fixture(scope="module")
+def screens(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[tuple[str, ...], dict[int, list[str]]]:
+    """Each command's screen at each width (and at WIDE), from a history of the gentle
+    routine and upper-back over the last days."""
+    home = tmp_path_factory.mktemp("widths")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    history, warning = open_for_recording(home / "history.sqlite3")
+    assert history is not None, warning
+    with history:
+        history.add_sessions(
+            [
+                _session("upper-back-gentle", now - timedelta(days=3, hours=2)),
+                _session("upper-back", now - timedelta(days=2, hours=5)),
+                _session(
+                    "upper-back-gentle",
+                    now - timedelta(days=1, hours=3),
+                    note='sharp on the left, "like a knife"; stopped after the first exercise',
+                    done=False,
+                ),
+                _session("upper-back-gentle", now - timedelta(minutes=30)),
+            ]
+        )
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "BACKPAIN_HOME": str(home),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "TZ": "UTC",
+    }
+    return {
+        command: {width: _screen(command, width, env) for width in (*WIDTHS, WIDE)}
+        for command in COMMANDS
+    }
+
+
+def _screen(command: tuple[str, ...], columns: int, env: dict[str, str]) -> list[str]:
+    """The command's output as a COLUMNS-wide terminal shows it."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, columns, 0, 0))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "backpain_cli", *command],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+    )
+    os.close(follower)
+    written = bytearray()
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        written += chunk
+    os.close(leader)
+    assert child.wait(timeout=60) in (0, 1)  # `today` says 1 while something is due
+    screen = pyte.Screen(columns, LINES)
+    pyte.ByteStream(screen).feed(bytes(written))
+    rows = [row.rstrip() for row in screen.display]
+    assert rows[-1] == ""  # all of it is on the screen: nothing scrolled off
+    return rows
+
+
+def _words(rows: list[str]) -> set[str]:
+    return {word for row in rows for word in row.split()}
+
+
+def _whole(word: str, wide: set[str]) -> bool:
+    if word in wide or word.rstrip(":") in wide or set(word) <= PICTURE:
+        return True
+    if word.endswith("…"):  # shortened on purpose: the start of a word
+        return any(whole.startswith(word[:-1]) for whole in wide)
+    if word.startswith("…/"):  # a path shortened on purpose: its end, the file's name
+        return any(whole.endswith(word[1:]) for whole in wide)
+    return False
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_word_is_whole(
+    screens: dict[tuple[str, ...], dict[int, list[str]]], command: tuple[str, ...], columns: int
+) -> None:
+    wide = _words(screens[command][WIDE])
+    shown = screens[command][columns]
+    assert max(len(row) for row in shown) <= columns
+    cut = sorted({word for word in _words(shown) if not _whole(word, wide)})
+    assert cut == [], "\n".join(row for row in shown if row)
+
+
+def test_the_screens_hold_what_they_are_about(
+    screens: dict[tuple[str, ...], dict[int, list[str]]],
+) -> None:
+    """The check above is only as good as its screens: each shows its command's output."""
+    for columns in (*WIDTHS, WIDE):
+        assert "upper-back-gentle" in _words(screens[("list",)][columns])
+        assert "ball-trigger-point-pressure-seated" in _words(screens[("exercises",)][columns])
+        assert "upper-back-gentle" in _words(screens[("history",)][columns])
+        assert 'knife";' in _words(screens[("history",)][columns])
+        assert "Adherence" in _words(screens[("stats",)][columns])
+        assert "upper-back-gentle" in _words(screens[("today",)][columns])
+        assert "rhomboid-stretch-long-sitting" in _words(screens[("show", "upper-back")][columns])
+        assert "default_routine" in _words(screens[("config",)][columns])
+
+
+def test_narrow_screens_stack_a_card_for_each_row(
+    screens: dict[tuple[str, ...], dict[int, list[str]]],
+) -> None:
+    assert "  Title:     Gentle upper back relief" in screens[("list",)][40]
+    assert "Name                Title" in screens[("list",)][120][0]
+    history = screens[("history",)]
+    assert any(row.startswith("  Routine:   upper-back-gentle") for row in history[40])
+    assert history[120][0].split() == [
+        "Id",
+        "Date",
+        "Routine",
+        "Time",
+        "Result",
+        "Exercises",
+        "Pain",
+    ]
