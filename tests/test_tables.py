@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 from backpain_cli import console
-from backpain_cli.routines.loader import load_routine
 from backpain_cli.routines.listing import exercise_detail, routine_summary
+from backpain_cli.routines.loader import load_routine
 from backpain_cli.tables import (
     Column,
     Fit,
