@@ -43,6 +43,35 @@ class Fit(NamedTuple):
     widths: tuple[int, ...]
 
 
+# What a terminal draws two cells wide (East Asian wide and full-width forms, emoji) and
+# zero wide (combining marks), in ranges: `unicodedata` is not importable everywhere
+# backpain runs (it is a compiled module), and these ranges cover the text people write.
+WIDE = (
+    (0x1100, 0x115F),
+    (0x2E80, 0x303E),
+    (0x3041, 0x33FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xA000, 0xA4CF),
+    (0xAC00, 0xD7A3),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFF60),
+    (0xFFE0, 0xFFE6),
+    (0x1F300, 0x1F64F),
+    (0x1F900, 0x1F9FF),
+    (0x20000, 0x3FFFD),
+)
+ZERO = ((0x0300, 0x036F), (0x200B, 0x200F), (0x20D0, 0x20FF), (0xFE00, 0xFE0F))
+
+
+def _width(character: str) -> int:
+    code = ord(character)
+    if any(low <= code <= high for low, high in ZERO):
+        return 0
+    return 2 if any(low <= code <= high for low, high in WIDE) else 1
+
+
 def cells(text: str) -> int:
     """How many terminal cells TEXT takes: East Asian wide characters take two,
     combining marks none, style escapes none."""
@@ -50,12 +79,7 @@ def cells(text: str) -> int:
         text = CSI.sub("", text)
     if text.isascii():
         return len(text)
-    import unicodedata  # only for text that is not ASCII
-
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        for c in text
-    )
+    return sum(_width(character) for character in text)
 
 
 def longest_word(text: str) -> int:
