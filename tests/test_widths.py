@@ -14,10 +14,12 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import select
 import struct
 import subprocess
 import sys
 import termios
+import time
 from datetime import datetime, timedelta, timezone
 
 import pyte
@@ -132,9 +134,9 @@ def _screen(command: tuple[str, ...], columns: int, env: dict[str, str]) -> list
     """The command's output as a COLUMNS-wide terminal shows it."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, columns, 0, 0))
-    child = subprocess.Popen(
+    child = subprocess.Popen(  # no keyboard: nothing asks a question that waits
         [sys.executable, "-m", "backpain_cli", *command],
-        stdin=follower,
+        stdin=subprocess.DEVNULL,
         stdout=follower,
         stderr=follower,
         env=env,
@@ -142,7 +144,10 @@ def _screen(command: tuple[str, ...], columns: int, env: dict[str, str]) -> list
     )
     os.close(follower)
     written = bytearray()
-    while True:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if not select.select([leader], [], [], 1)[0]:
+            continue
         try:
             chunk = os.read(leader, 65536)
         except OSError:  # the child closed its end
