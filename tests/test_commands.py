@@ -748,6 +748,21 @@ def test_json_doc_example_is_real_output(runner: CliRunner, desk: Path) -> None:
     assert json.loads(example[1]) == json.loads(ok(run(runner, "show", str(desk), "--json")))
 
 
+def test_a_misspelt_command_gets_a_did_you_mean(runner: CliRunner) -> None:
+    assert refused(run(runner, "strat", "upper-back")) == (
+        "backpain: no command called 'strat' (did you mean 'start'?); "
+        "`backpain --help` lists them\n"
+    )
+    assert refused(run(runner, "xyzzy")) == (
+        "backpain: no command called 'xyzzy'; `backpain --help` lists them\n"
+    )
+    assert "No such option '-x'" in refused(run(runner, "--", "-x"))  # click's word for it
+    assert refused(run(runner, "st\x1b[2Jart")) == (  # shown, not obeyed
+        "backpain: no command called 'st\\x1b[2Jart' (did you mean 'start'?); "
+        "`backpain --help` lists them\n"
+    )
+
+
 def test_python_m_entry_point_in_process(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -35,6 +35,7 @@ from backpain_cli.text import (
     did_you_mean,
     dumps_json,
     is_unsafe,
+    slips,
 )
 
 EVERY_UNSAFE = (
@@ -246,6 +247,16 @@ def test_did_you_mean() -> None:
     )
     assert did_you_mean("xyz", ["upper-back"]) == ""
     assert did_you_mean("anything", []) == ""
+    # Two letters swapped are one slip: `strat` is `start`, though difflib likes `stats`.
+    assert did_you_mean("strat", ["stats", "start", "show"]) == " (did you mean 'start'?)"
+    assert did_you_mean("stat", ["stats", "start"]) == " (did you mean 'stats'?)"  # a tie
+
+
+def test_slips_counts_typing_slips() -> None:
+    assert slips("strat", "start") == 1  # swapped
+    assert slips("strat", "stats") == 2
+    assert slips("kitten", "sitting") == 3
+    assert slips("", "abc") == slips("abc", "") == 3
 
 
 def test_character_names_are_the_standard_ones() -> None:

@@ -93,11 +93,30 @@ def dumps_json(document: Any, *, indent: int | None = 2) -> str:
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
-    """` (did you mean 'x'?)` when a choice is close to the word, else ``."""
+    """` (did you mean 'x'?)` when a choice is close to the word, else ``. Of the close
+    choices, the fewest typing slips away wins (two letters swapped count as one slip:
+    `strat` is `start`, not `stats`); among equals, the closest by difflib."""
     import difflib  # only on the error path: keeps it out of every start-up
 
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean '{min(close, key=lambda choice: slips(word, choice))}'?)"
+
+
+def slips(typed: str, meant: str) -> int:
+    """How many letters typed wrong, left out, added or swapped with the next make
+    TYPED out of MEANT (the optimal string alignment distance)."""
+    previous: list[int] = []
+    row = list(range(len(meant) + 1))
+    for i in range(1, len(typed) + 1):
+        before, previous, row = previous, row, [i] + [0] * len(meant)
+        for j in range(1, len(meant) + 1):
+            cost = typed[i - 1] != meant[j - 1]
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and typed[i - 1] == meant[j - 2] and typed[i - 2] == meant[j - 1]:
+                row[j] = min(row[j], before[j - 2] + 1)
+    return row[-1]
 
 
 # Control characters have no character name in Unicode, only aliases: these are the

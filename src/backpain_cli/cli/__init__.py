@@ -104,6 +104,20 @@ class Group(click.Group):
         command.short_help = entry.short_help
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A misspelt command is one line with a did-you-mean, exit status 2, as a
+        misspelt routine or option is (`backpain strat` suggests `start`)."""
+        name = args[0]
+        if name in COMMANDS or ctx.resilient_parsing or name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        from backpain_cli.errors import BackpainError
+        from backpain_cli.text import did_you_mean
+
+        hint = did_you_mean(name, list(COMMANDS))
+        raise BackpainError(f"no command called '{name}'{hint}; `backpain --help` lists them")
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, entry.short_help) for name, entry in COMMANDS.items()])
