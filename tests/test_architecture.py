@@ -3,7 +3,8 @@
 - No import cycle between modules, counting imports inside functions (those under
   `if TYPE_CHECKING:` never run and are left out).
 - Imports run one way: `routines/` never imports `player/`, `history/` or `cli/`;
-  `player/` and `history/` never import `cli/`; `report/` sits on `history/`.
+  `player/` and `history/` never import `cli/`; `report/` sits on `history/`;
+  nothing below `cli/` imports `transfer/`, which imports neither `player/` nor `cli/`.
 - Outside `cli/` (named after its commands) no two modules share a name.
 - Each command imports only what it needs at start-up (measured in a fresh process).
 """
@@ -131,11 +132,12 @@ def test_no_import_cycles() -> None:
 @pytest.mark.parametrize(
     ("room", "forbidden"),
     [
-        ("routines", ("player", "history", "cli")),
-        ("player", ("cli",)),
-        ("history", ("report", "cli")),
-        ("report", ("player", "reminders", "cli")),
-        ("reminders", ("player", "report", "cli")),
+        ("routines", ("player", "history", "cli", "transfer")),
+        ("player", ("cli", "transfer")),
+        ("history", ("report", "cli", "transfer")),
+        ("report", ("player", "reminders", "cli", "transfer")),
+        ("reminders", ("player", "report", "cli", "transfer")),
+        ("transfer", ("player", "cli")),
     ],
 )
 def test_imports_run_one_way(room: str, forbidden: tuple[str, ...]) -> None:

@@ -88,14 +88,27 @@ def test_an_image_problem_is_listed_with_the_others(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(
         "version: 1\ntitle: Test routine\nexercises:\n"
-        "  - {id: one, name: One, hold: 0, image: none.png, instructions: [Do.]}\n"
+        "  - {id: one, name: One, hold: 0, image: none.gif, instructions: [Do.]}\n"
     )
     with pytest.raises(RoutineError) as caught:
         load_routine(path)
     assert str(caught.value).splitlines() == [
         f"{path}:4:32: exercises[0].hold: must be between 1 and 600 seconds, got 0",
-        f"{path}:4:42: exercises[0].image: no picture at 'none.png' "
-        "(the path is relative to this file)",
+        f"{path}:4:42: exercises[0].image: 'none.gif' must end in .svg, .png, .jpg or .jpeg",
+    ]
+
+
+def test_a_missing_picture_is_a_warning_and_the_routine_loads(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "version: 1\ntitle: Test routine\nexercises:\n"
+        "  - {id: one, name: One, hold: 5, image: none.png, instructions: [Do.]}\n"
+    )
+    loaded = load_routine(path)
+    assert loaded.exercises[0].image == ""
+    assert [str(warning) for warning in loaded.warnings] == [
+        f"{path}:4:42: exercises[0].image: warning: no picture at 'none.png' "
+        "(the path is relative to this file)"
     ]
 
 

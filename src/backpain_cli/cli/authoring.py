@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,13 @@ from backpain_cli.cli.common import (
     load,
     locations,
 )
+from backpain_cli.text import plural
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from backpain_cli.routines.model import Routine
+    from backpain_cli.transfer.pictures import PictureCopy
 
 
 @click.command("new")
@@ -54,19 +62,22 @@ def new_command(name: str, source: str | None, force: bool) -> None:
             f"{path} already exists; `backpain edit {name}` changes it, "
             "or add --force to replace it"
         )
+    pictures: list[PictureCopy] = []
     if source is None:
         text = routine_template(name)
     else:
         from backpain_cli.routines.catalogue import Origin
         from backpain_cli.routines.reader import read_routine_text
 
-        routine_file, _ = load(source)  # only a routine that loads is worth copying
+        routine_file, routine = load(source)  # only a routine that loads is worth copying
         origin = (
             f"the built-in routine '{routine_file.name}'"
             if routine_file.origin is Origin.BUILTIN
             else str(routine_file.path)
         )
-        text = copied_routine(read_routine_text(routine_file.path), name=name, origin=origin)
+        original = read_routine_text(routine_file.path)
+        text = copied_routine(original, name=name, origin=origin)
+        pictures = _pictures_of(routine, routine_file.path, original, force=force)
     try:
         write_file(path, text, replace=force)  # never a silent replace of a new file
     except FileExists:
@@ -74,6 +85,11 @@ def new_command(name: str, source: str | None, force: bool) -> None:
             f"{path} already exists (it was made just now); `backpain edit {name}` "
             "changes it, or add --force to replace it"
         )
+    if pictures:
+        from backpain_cli.transfer.pictures import write_pictures
+
+        write_pictures(pictures, where.user_routines)
+        click.echo(f"{plural(len(pictures), 'picture')} copied along with it", err=True)
     click.echo(str(path))
     if (where.builtin_routines / f"{name}.yaml").is_file():
         click.echo(
@@ -84,6 +100,26 @@ def new_command(name: str, source: str | None, force: bool) -> None:
     click.echo(
         f"Change it with `backpain edit {name}`, play it with `backpain start {name}`.", err=True
     )
+
+
+def _pictures_of(routine: Routine, path: Path, text: str, *, force: bool) -> list[PictureCopy]:
+    """The pictures a copy of the routine at `path` needs in the user's folder (the ones
+    its file names, from its folder); a different file already there needs --force."""
+    import yaml
+
+    from backpain_cli.transfer.pictures import pictures_to_write, routine_pictures, written_images
+
+    target = locations().user_routines
+    if path.parent.resolve() == target.resolve():
+        return []  # a copy of one of your routines: its pictures are already beside it
+    wanted = routine_pictures(routine, path.parent, written_images(yaml.safe_load(text)))
+    writes, conflicts = pictures_to_write(wanted, target)
+    if conflicts and not force:
+        fail(
+            f"{target / conflicts[0]} already exists and is another picture; "
+            "rename one of them, or add --force to replace it"
+        )
+    return writes
 
 
 @click.command("edit")

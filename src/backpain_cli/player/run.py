@@ -79,6 +79,7 @@ def play(
     from backpain_cli.player.engine import BINDINGS, Player
     from backpain_cli.player.keys import key_reader
     from backpain_cli.player.summary import summary_view
+    from backpain_cli.routines.images import missing_pictures_notice
     from backpain_cli.routines.timeline import build_timeline
 
     start_at = exercise_number(routine, options.from_exercise)
@@ -101,6 +102,9 @@ def play(
             screens = _plain_screen if plain else _live_screen
             with screens(keys, keys_table, notice_line, real_time) as screen:
                 announcer = _make_announcer(options, screen.notify)
+                missing = missing_pictures_notice(routine.warnings)
+                if missing:
+                    screen.notify(missing)
                 pictures = None if plain or not options.images else _pictures(routine, screen)
                 around = [] if pictures is None else [pictures.first]  # before the screen
                 drawn = [] if pictures is None else [pictures]  # after it

@@ -193,9 +193,9 @@ class Checker:
         folder = Path(self.source).parent
         self.pictures.append(folder / written)
         checked = check_image(written, folder)
-        if checked.problem is not None:
-            self.report(node, key_path, checked.problem)
-        return checked.path
+        if checked.problem is not None:  # a missing picture plays without it: a warning
+            self.report(node, key_path, checked.problem, warn=checked.missing)
+        return "" if checked.missing else checked.path
 
     def integer(self, node: Node, key_path: str, spec: Key) -> int | None:
         expected = "a whole number" + (f" of {spec.unit}" if spec.unit else "")

@@ -5,7 +5,8 @@ JPEG of at most `MAX_IMAGE_BYTES`, inside that file's folder (or below it). The 
 calls `check_image` for each one; handouts and the player read the checked file with
 `read_image`. An SVG must be a plain drawing: no scripts, no event handlers, no embedded
 HTML and no links to other files or sites, so a picture cannot run code or fetch
-anything wherever it is shown.
+anything wherever it is shown. A picture that is not there is only a warning: a picture
+is decoration, and the routine plays without it.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from backpain_cli.routines.format import MAX_IMAGE_BYTES
 from backpain_cli.text import is_unsafe
+
+if TYPE_CHECKING:
+    from backpain_cli.errors import Problem
 
 SUFFIXES = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
@@ -60,11 +65,18 @@ _SVG_HINTS = (
 )
 
 
+# The start of the message for a picture that is not there: a warning, not a refusal
+# (a picture is decoration; a routine plays without it).
+MISSING_PICTURE = "no picture at"
+
+
 class CheckedImage(NamedTuple):
-    """The picture's resolved path, or the problem with it (one of the two is set)."""
+    """The picture's resolved path, or the problem with it (one of the two is set).
+    `missing`: the problem is only that the file is not there (a warning)."""
 
     path: str | None
     problem: str | None
+    missing: bool = False
 
 
 def image_kind(data: bytes) -> str | None:
@@ -89,6 +101,23 @@ def svg_activity(text: str) -> str | None:
         if re.search(pattern, low):
             return words
     return None
+
+
+def missing_pictures_notice(warnings: Iterable[Problem]) -> str:
+    """The player's one notice for the pictures a routine's file names that are not
+    there ('' when none is missing): it plays without them."""
+    missing = list(
+        dict.fromkeys(
+            found[1]
+            for warning in warnings
+            if (found := re.search(rf"{MISSING_PICTURE} '(.*)' \(", warning.message))
+        )
+    )
+    if not missing:
+        return ""
+    if len(missing) == 1:
+        return f"picture '{missing[0]}' not found; playing without it"
+    return f"{len(missing)} pictures not found ('{missing[0]}'...); playing without them"
 
 
 def check_image(written: str, folder: Path) -> CheckedImage:
@@ -127,7 +156,9 @@ def check_image(written: str, folder: Path) -> CheckedImage:
             )
         data = read_image(target)
     except FileNotFoundError:
-        return CheckedImage(None, f"no picture at {shown} (the path is relative to this file)")
+        return CheckedImage(
+            None, f"{MISSING_PICTURE} {shown} (the path is relative to this file)", missing=True
+        )
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return CheckedImage(None, f"cannot read {shown} ({reason})")
