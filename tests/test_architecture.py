@@ -190,6 +190,9 @@ STARTUP_RULES = {
         "backpain_cli.history.views",
         *PLAYER,
     ),
+    ("add", "--help"): ("yaml", "rich", "sqlite3", *PLAYER),
+    ("add", "missing.backpain"): ("rich", "sqlite3", "backpain_cli.history.store", *PLAYER),
+    ("pack", "--help"): ("yaml", "rich", "sqlite3", *PLAYER),
     ("remind", "--help"): ("yaml", "rich", "sqlite3", "backpain_cli.reminders.installer", *PLAYER),
     # Running it plays sound (test_listening.py); its help loads no sound code at all.
     ("sound-test", "--help"): (

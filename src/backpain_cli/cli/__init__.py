@@ -63,6 +63,14 @@ COMMANDS = {
     "edit": Entry(
         "backpain_cli.cli.authoring:edit_command", "Open a routine of yours in your editor."
     ),
+    "add": Entry(
+        "backpain_cli.cli.transfer:add_command",
+        "Install a routine file or pack, with its pictures and exercises.",
+    ),
+    "pack": Entry(
+        "backpain_cli.cli.transfer:pack_command",
+        "Write one file with a routine and all it needs, to share.",
+    ),
     "validate": Entry(
         "backpain_cli.cli.catalogue:validate", "Check routine files; every problem at once."
     ),
