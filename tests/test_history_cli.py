@@ -4,6 +4,7 @@ Berlin that crosses the end of summer time, a fixed clock, and every error path.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -301,7 +302,10 @@ def test_history_json_exactly(runner: CliRunner, home: Path) -> None:
     )
     code, output = run(runner, "history", "--json")
     assert code == 0
-    assert json.loads(output) == {
+    shown = json.loads(output)
+    uuid = shown["sessions"][0]["uuid"]
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", uuid)
+    assert shown == {
         "format": 1,
         "time_zone": "Europe/Berlin",
         "sessions": [
@@ -320,6 +324,9 @@ def test_history_json_exactly(runner: CliRunner, home: Path) -> None:
                 "sped_up": False,
                 "counts_as": None,
                 "note": "left side tight",
+                "uuid": uuid,
+                "origin": None,
+                "routine_path": None,
                 "exercises": [
                     {
                         "position": 1,

@@ -194,7 +194,7 @@ def test_no_check_ins_and_a_routine_without_a_file(runner: CliRunner, home: Path
     words = page.words
     assert "The routine file no longer exists" in words
     assert "old-routine · 2 times a day" in words
-    assert "Rhomboid stretch (long sitting) 6 holds" in words
+    assert "Rhomboid stretch (long sitting) 3 reps each side" in words  # as recorded
     assert "No pain check-ins in this period." in words
 
 

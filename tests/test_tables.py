@@ -95,7 +95,9 @@ def test_fit_leaves_out_columns_with_nothing_in_them() -> None:
 
 
 def test_table_lines_styled_with_a_rule_and_notes_under_their_row() -> None:
-    lines = table_lines(COLUMNS, ROWS, 60, styled=True, notes={0: "a note that is long enough"})
+    lines = table_lines(
+        COLUMNS, ROWS, 60, styled=True, notes={0: ["note: a note that is long enough"]}
+    )
     assert lines[0].startswith("\x1b[1mId")
     assert lines[1].startswith("\x1b[2m" + "─" * 17 + "  ")
     assert all(cells(line) <= 60 for line in lines)
@@ -103,7 +105,7 @@ def test_table_lines_styled_with_a_rule_and_notes_under_their_row() -> None:
 
 
 def test_table_lines_become_cards_with_labels_when_too_narrow() -> None:
-    lines = table_lines(COLUMNS, ROWS, 30, notes={1: "sore on the left side today"})
+    lines = table_lines(COLUMNS, ROWS, 30, notes={1: ["note: sore on the left side today"]})
     assert lines == [
         "upper-back-gentle",
         "  Title: Gentle upper back",

@@ -210,11 +210,11 @@ def table_lines(
     gap: int = 2,
     indent: str = "",
     styled: bool = False,
-    notes: dict[int, str] | None = None,
+    notes: dict[int, list[str]] | None = None,
 ) -> list[str]:
     """The table as lines of at most WIDTH cells (a header when the columns have one, and
-    under it a rule when styled), or its cards. `notes` by row: a line under the row
-    (`note: ...`), wrapped under the second column."""
+    under it a rule when styled), or its cards. `notes` by row: lines under the row
+    (`note: ...`, `from: ...`), each wrapped under the second column."""
     notes = notes or {}
     room = None if width is None else width - cells(indent)
     found = fit(columns, rows, room, gap=gap)
@@ -241,9 +241,8 @@ def table_lines(
             lines.append((indent + space.join(parts)).rstrip())
         if number in notes:
             under = indent + " " * (widths[0] + gap)
-            lines.extend(
-                paragraph(f"note: {notes[number]}", width, indent=under, hang=under + "      ")
-            )
+            for note in notes[number]:
+                lines.extend(paragraph(note, width, indent=under, hang=under + "      "))
     return lines
 
 
@@ -254,7 +253,7 @@ def card_lines(
     *,
     indent: str = "",
     styled: bool = False,
-    notes: dict[int, str] | None = None,
+    notes: dict[int, list[str]] | None = None,
 ) -> list[str]:
     """Each row as a card: its first cell (and the `head` columns' cells that fit beside
     it) on a line, then each other cell under its column's label; a blank line between
@@ -287,8 +286,6 @@ def card_lines(
                 lines.extend(
                     paragraph(cell, width, indent=inner + label, hang=inner + " " * cells(label))
                 )
-        if number in notes:
-            lines.extend(
-                paragraph(f"note: {notes[number]}", width, indent=inner, hang=inner + "      ")
-            )
+        for note in notes.get(number, []):
+            lines.extend(paragraph(note, width, indent=inner, hang=inner + "      "))
     return lines

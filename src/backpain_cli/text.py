@@ -211,3 +211,11 @@ def character_name(character: str) -> str:
 def plural(count: int, word: str) -> str:
     """`1 session`, `2 sessions`: the count and its noun (plural by an s)."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def shell_word(word: str) -> str:
+    """A word (a routine's name or path) as a command to type: quoted only when a shell
+    would split or change it."""
+    import shlex
+
+    return shlex.quote(word)

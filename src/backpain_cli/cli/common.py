@@ -133,6 +133,15 @@ def user_zone() -> tzinfo:
     return local_zone(os.environ)
 
 
+def machine() -> str:
+    """This machine's name in history files (made once, kept in the data folder)."""
+    import socket
+
+    from backpain_cli.transfer.history_io import machine_name
+
+    return machine_name(locations().data_dir, socket.gethostname)
+
+
 def read_history() -> History | None:
     from backpain_cli.history.store import open_for_reading
 

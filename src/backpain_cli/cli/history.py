@@ -14,6 +14,7 @@ from backpain_cli.cli.common import (
     read_history,
     styled_output,
 )
+from backpain_cli.text import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -44,22 +45,21 @@ def _since(value: str | None, zone: tzinfo) -> datetime | None:
 def _routine_lookup(
     library: Callable[[], ExerciseLibrary] | None = None,
     known: Mapping[str, Routine] | None = None,
+    paths: Mapping[str, str] | None = None,
 ) -> RoutineLookup:
     """A routine's frequency and `counts_as` from its file (or the cache); the exercise
     library is read once, when first needed (only routines with nothing recorded need
-    their files), and routines already loaded (`known`) are not read again."""
-    from backpain_cli.errors import BackpainError
+    their files), and routines already loaded (`known`) are not read again. A routine
+    last played from a path (`paths`) is read from there."""
     from backpain_cli.history.overview import RoutineFacts
 
     shared = library or common.shared_library()
 
     def lookup(name: str) -> RoutineFacts:
-        if known and name in known:
-            return RoutineFacts(known[name].frequency, known[name].counts_as)
-        try:
-            _, routine = load(name, library=shared)
-        except BackpainError:
-            raise LookupError(name) from None
+        routine = known[name] if known and name in known else None
+        routine = routine or load_played(name, paths or {}, library=shared)
+        if routine is None:
+            raise LookupError(name)
         return RoutineFacts(routine.frequency, routine.counts_as)
 
     return lookup
@@ -79,6 +79,23 @@ def missed_yesterday(now: datetime, zone: tzinfo) -> Due | None:
     return missed(
         today(common.read_history(), (), now=end, zone=zone, lookup=_routine_lookup()).dues
     )
+
+
+def load_played(
+    name: str, paths: Mapping[str, str], *, library: Callable[[], ExerciseLibrary]
+) -> Routine | None:
+    """The routine NAME as it was last played: from its recorded path when it was played
+    from one and the file is still there, else by name; None when neither loads."""
+    from backpain_cli.errors import BackpainError
+
+    for reference in (paths.get(name), name):
+        if reference is None:
+            continue
+        try:
+            return load(reference, library=library)[1]
+        except BackpainError:
+            continue
+    return None
 
 
 @click.group("history", invoke_without_command=True)
@@ -201,6 +218,99 @@ def forget_command(session: int, yes: bool) -> None:
     click.echo(f"Forgot {forget_text(found, zone)}.")
 
 
+@history_command.command("export")
+@click.option(
+    "--since",
+    metavar="4w|10d|DATE",
+    help="Only sessions of the last weeks or days, or from this day on (YYYY-MM-DD).",
+)
+@click.option("--no-notes", is_flag=True, help="Leave out your session notes.")
+@click.option(
+    "--no-pain",
+    is_flag=True,
+    help="Leave out pain ratings; an exercise stopped because it hurt is just stopped.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write here ('-' for standard output). Default: a new file in this folder.",
+)
+def export_command(since: str | None, no_notes: bool, no_pain: bool, output: str | None) -> None:
+    """Write your sessions to a file (JSON Lines), for your therapist's `backpain report
+    --history FILE`, for another machine's `backpain history import`, or for a backup.
+
+    The first line names the format, this backpain and this machine; each other
+    line is one session with its exercises (`backpain help json`).
+
+    \b
+    Examples:
+      backpain history export
+      backpain history export --since 4w --no-notes -o for-my-therapist.jsonl
+      backpain history export -o - | gzip > backup.jsonl.gz
+    """
+    from pathlib import Path
+
+    from backpain_cli.transfer.history_io import export_lines
+
+    zone = common.user_zone()
+    lines = export_lines(
+        read_history(),
+        machine=common.machine(),
+        since=_since(since, zone),
+        notes=not no_notes,
+        pain=not no_pain,
+    )
+    if output == "-":
+        sys.stdout.writelines(lines)
+        sys.stdout.flush()
+        return
+    day = common.utc_now().astimezone(zone).date().isoformat()
+    target = Path(output or f"backpain-history-{day}.jsonl")
+    try:
+        with target.open("w", encoding="utf-8") as handle:
+            count = sum(1 for line in lines if handle.write(line)) - 1
+    except OSError as error:
+        common.fail(f"cannot write {target}: {error.strerror or error}")
+    click.echo(f"Exported {plural(count, 'session')} to {target}")
+
+
+@history_command.command("import")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+def import_command(files: tuple[str, ...]) -> None:
+    """Add the sessions of history files (from `backpain history export`, another
+    machine or a backup) to your history.
+
+    Every line of every file is checked first: one bad line is reported by its
+    number and nothing is imported. Importing a file twice adds nothing the second
+    time; a session you forgot here never comes back. Imported sessions show where
+    they came from in `backpain history`.
+
+    \b
+    Examples:
+      backpain history import laptop.jsonl
+      backpain history import backup-2026-*.jsonl
+    """
+    from pathlib import Path
+
+    from backpain_cli.history.merging import merge_sessions
+    from backpain_cli.history.store import open_for_recording
+    from backpain_cli.transfer.history_io import read_history_files
+
+    sessions = read_history_files([Path(file).expanduser() for file in files])
+    store, warning = open_for_recording(common.locations().history_file)
+    if store is None:
+        common.fail(f"nothing was imported: {warning}")
+    with store:
+        merged = merge_sessions(store, sessions)
+    click.echo(
+        f"Imported {plural(merged.added, 'session')}"
+        + (f", updated {merged.updated}" if merged.updated else "")
+        + (f"; {merged.known} already in your history" if merged.known else "")
+        + "."
+    )
+
+
 @click.command("stats")
 @click.option(
     "--weeks",
@@ -290,13 +400,30 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
     # An unknown routine is an error, not "nothing due"; each named file is read once.
     known = {name: load(name, library=library)[1] for name in routines}
     now, zone = common.utc_now(), common.user_zone()
-    lookup = _routine_lookup(library, known)
-    due = today(read_history(), routines, now=now, zone=zone, lookup=lookup)
+    store = read_history()
+    paths = store.routine_paths() if store is not None else {}
+    lookup = _routine_lookup(library, known, paths)
+    due = today(store, routines, now=now, zone=zone, lookup=lookup)
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
+        from pathlib import Path
+
         from backpain_cli.cli.remind import notify_today
 
         titles = {name: routine.title for name, routine in known.items()}
-        notify_today(due.dues, now.astimezone(zone), allow_night, named=routines, titles=titles)
+        for name in paths:  # played from a file: its title, from that file
+            found = known.get(name) or load_played(name, paths, library=library)
+            if found is not None:
+                titles.setdefault(name, found.title)
+        gone = {name for name, path in paths.items() if not Path(path).is_file()}
+        notify_today(
+            due.dues,
+            now.astimezone(zone),
+            allow_night,
+            named=routines,
+            titles=titles,
+            paths=paths,
+            gone=gone,
+        )
         return
     from backpain_cli.history.views import today_text
 

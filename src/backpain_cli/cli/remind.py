@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping, Sequence, Set
     from datetime import datetime
 
     from backpain_cli.history.stats import Due
@@ -292,13 +292,15 @@ def notify_today(
     *,
     named: Sequence[str] = (),
     titles: Mapping[str, str] | None = None,
+    paths: Mapping[str, str] | None = None,
+    gone: Set[str] = frozenset(),
 ) -> None:
     """`backpain today --notify`: a notification when something is still due; nothing
     in the quiet hours unless allowed. What `today` computed, only shown differently."""
     from backpain_cli.reminders.notify import TITLE, reminder_text, send
     from backpain_cli.reminders.schedule import in_quiet_hours
 
-    body = reminder_text(dues, named=named, titles=titles)
+    body = reminder_text(dues, named=named, titles=titles, paths=paths, gone=gone)
     if body is None:
         return
     if not allow_night and in_quiet_hours(local_now.time()):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from backpain_cli.cli import common
 from backpain_cli.cli.common import complete_routines, fail
 
 if TYPE_CHECKING:
+    from backpain_cli.history.store import History
     from backpain_cli.routines.model import Routine
 
 EXTENSIONS = {"html": "html", "markdown": "md", "pdf": "pdf"}
@@ -53,6 +54,14 @@ EXTENSIONS = {"html": "html", "markdown": "md", "pdf": "pdf"}
     is_flag=True,
     help="Leave out pain ratings and the exercises stopped because they hurt.",
 )
+@click.option(
+    "--history",
+    "history_files",
+    metavar="FILE",
+    multiple=True,
+    help="Make the report from this exported history (`backpain history export`), not "
+    "from yours; give it more than once for several files.",
+)
 def report_command(
     since: str,
     routine_name: str | None,
@@ -60,6 +69,7 @@ def report_command(
     output: str | None,
     no_notes: bool,
     no_pain: bool,
+    history_files: tuple[str, ...],
 ) -> None:
     """A one-page report to bring to your physical therapist: your routines and doses,
     an adherence calendar, pain before and after sessions, what hurt, your notes.
@@ -72,19 +82,21 @@ def report_command(
       backpain report --since 2026-11-01 --routine upper-back
       backpain report --format pdf -o visit.pdf
       backpain report --format markdown -o -
+      backpain report --history from-my-patient.jsonl    # on the therapist's machine
     """
     from backpain_cli.report.contents import NoSuchRoutine, PeriodError, report_from_store
 
     browser = _browser() if output_format == "pdf" else ""
+    store = _exported(history_files) if history_files else common.read_history()
     try:
         report = report_from_store(
-            common.read_history(),
+            store,
             since=since,
             routine=routine_name,
             now=common.utc_now(),
             zone=common.user_zone(),
             version=__version__,
-            read_routine=routine_reader(),
+            read_routine=routine_reader(_played_paths(store)),
             pain=not no_pain,
             notes=not no_notes,
         )
@@ -106,20 +118,34 @@ def report_command(
     click.echo(f"Report written to {target}")
 
 
-def routine_reader() -> Callable[[str], Routine | None]:
-    """A routine by name, or None when it no longer loads; the exercise library is read
-    once, when a routine is first not in the cache."""
-    from backpain_cli.errors import BackpainError
+def _exported(files: tuple[str, ...]) -> History:
+    """The sessions of exported files, in a history in memory: the report is made from
+    them exactly as from a history, and no history here is read or written."""
+    from backpain_cli.history.merging import history_in_memory, merge_sessions
+    from backpain_cli.transfer.history_io import read_history_files
+
+    sessions = read_history_files([Path(file).expanduser() for file in files])
+    store = history_in_memory()
+    merge_sessions(store, sessions)
+    return store
+
+
+def routine_reader(paths: Mapping[str, str] | None = None) -> Callable[[str], Routine | None]:
+    """A routine by name (or from the file it was last played from, `paths`), or None
+    when it no longer loads; the exercise library is read once, when a routine is first
+    not in the cache."""
+    from backpain_cli.cli.history import load_played
 
     library = common.shared_library()
 
     def read(name: str) -> Routine | None:
-        try:
-            return common.load(name, library=library)[1]
-        except BackpainError:
-            return None
+        return load_played(name, paths or {}, library=library)
 
     return read
+
+
+def _played_paths(store: History | None) -> dict[str, str]:
+    return store.routine_paths() if store is not None else {}
 
 
 def _browser() -> str:

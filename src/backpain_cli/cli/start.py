@@ -195,7 +195,7 @@ def start(
             prepare=prepare,
             check_in=check_in,
         )
-        _, loaded = load_for_start(routine, settings)
+        routine_file, loaded = load_for_start(routine, settings)
         options = PlayerOptions(
             from_exercise,
             settings.sound,
@@ -217,6 +217,7 @@ def start(
             note=note,
             ask_note=settings.ask_note,
             resume=resume,
+            routine_path=played_path(routine_file),
         )
         if tracking.resume_from is not None:
             options = options._replace(from_exercise=str(tracking.resume_from + 1))
@@ -283,6 +284,14 @@ def ask_note_line() -> str:
     return answer
 
 
+def played_path(routine_file: RoutineFile) -> str | None:
+    """The absolute path of a routine played from a path (the history keeps it, so
+    `today`, reminders and the report find the file); None when played by name."""
+    from backpain_cli.routines.catalogue import Origin
+
+    return str(routine_file.path.resolve()) if routine_file.origin is Origin.PATH else None
+
+
 def plan_of(routine: Routine, report: Callable[[str], None]) -> str:
     """The routine's `counts_as` when that routine exists; else '' (it counts toward
     itself), said once."""
@@ -310,6 +319,7 @@ def track_session(
     note: str = "",
     ask_note: bool = True,
     resume: bool = False,
+    routine_path: str | None = None,
 ) -> SessionTracking:
     """The history and pain check-ins of one `backpain start`, on the real history file,
     terminal and clock."""
@@ -337,4 +347,5 @@ def track_session(
         ask_note=ask_note_line if ask_note and options.check_in and can_ask() else None,
         counts_as=plan_of(routine, report),
         resume_since=resume_since,
+        routine_path=routine_path,
     )

@@ -65,8 +65,10 @@ class Recorder:
         note: str = "",
         counts_as: str = "",
         resume: SessionRecord | None = None,
+        routine_path: str | None = None,
     ) -> None:
         self.history = history
+        self.routine_path = routine_path  # the file played, None: played by name
         self.routine = routine
         self.content_hash = content_hash
         self.pain_before = pain_before
@@ -167,6 +169,7 @@ class Recorder:
             speed=self.speed,
             note=self.note,
             counts_as=self.counts_as,
+            routine_path=self.routine_path,
         )
 
     def _begin(self) -> None:

@@ -190,41 +190,7 @@ class History:
         added = 0
         with self._write() as db:
             for record in records:
-                check_pain(record.pain_before)
-                check_pain(record.pain_after)
-                cursor = db.execute(
-                    "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, "
-                    "ended_at, updated_at, outcome, exercises_planned, pain_before, "
-                    "pain_after, frequency, speed, note, counts_as, away_seconds, origin, "
-                    f"routine_path, plan_step) VALUES ({_NEXT_ID}, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        record.uuid or str(uuid4()),
-                        record.routine,
-                        record.routine_hash,
-                        utc_text(record.started),
-                        utc_text(record.ended) if record.ended else None,
-                        utc_text(record.last_update),
-                        record.outcome.value,
-                        record.exercises_planned,
-                        record.pain_before,
-                        record.pain_after,
-                        _frequency_text(record.frequency),
-                        record.speed,
-                        record.note or None,
-                        record.counts_as,
-                        record.away_seconds,
-                        record.origin,
-                        record.routine_path,
-                        record.plan_step,
-                    ),
-                )
-                session_id = cursor.lastrowid
-                assert session_id is not None
-                db.executemany(
-                    _INSERT_EXERCISE,
-                    [_exercise_row(session_id, exercise) for exercise in record.exercises],
-                )
+                insert_session(db, record)
                 added += 1
         return added
 
@@ -336,6 +302,16 @@ class History:
                 "SELECT routine, MIN(started_at) FROM sessions GROUP BY routine"
             ).fetchall()
         return {clean_line(routine): from_utc_text(text) for routine, text in rows}
+
+    def routine_paths(self) -> dict[str, str]:
+        """The file each routine was played from, for routines whose latest session was
+        played from a path (`backpain start ./neck.yaml`): where `today`, reminders and
+        the report find it."""
+        with self._guard():
+            rows = self._connection.execute(
+                "SELECT routine, routine_path, MAX(started_at) FROM sessions GROUP BY routine"
+            ).fetchall()
+        return {clean_line(routine): path for routine, path, _ in rows if path}
 
     def plans(self) -> dict[str, str]:
         """The plan each routine counts toward (its `counts_as`, or its own name), as
@@ -466,6 +442,53 @@ def _session(
         origin=row[16],
         routine_path=row[17],
         plan_step=row[18],
+    )
+
+
+def insert_session(db: sqlite3.Connection, record: SessionRecord) -> int:
+    """Insert a whole session with its exercises (inside a write transaction); its id."""
+    check_pain(record.pain_before)
+    check_pain(record.pain_after)
+    cursor = db.execute(
+        "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, "
+        "ended_at, updated_at, outcome, exercises_planned, pain_before, "
+        "pain_after, frequency, speed, note, counts_as, away_seconds, origin, "
+        f"routine_path, plan_step) VALUES ({_NEXT_ID}, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (record.uuid or str(uuid4()), *session_values(record)),
+    )
+    session_id = cursor.lastrowid
+    assert session_id is not None
+    insert_exercises(db, session_id, record)
+    return session_id
+
+
+def session_values(record: SessionRecord) -> tuple[object, ...]:
+    """The columns of a session after its uuid, in the order `insert_session` gives."""
+    return (
+        record.routine,
+        record.routine_hash,
+        utc_text(record.started),
+        utc_text(record.ended) if record.ended else None,
+        utc_text(record.last_update),
+        record.outcome.value,
+        record.exercises_planned,
+        record.pain_before,
+        record.pain_after,
+        _frequency_text(record.frequency),
+        record.speed,
+        record.note or None,
+        record.counts_as,
+        record.away_seconds,
+        record.origin,
+        record.routine_path,
+        record.plan_step,
+    )
+
+
+def insert_exercises(db: sqlite3.Connection, session_id: int, record: SessionRecord) -> None:
+    db.executemany(
+        _INSERT_EXERCISE, [_exercise_row(session_id, exercise) for exercise in record.exercises]
     )
 
 

@@ -126,7 +126,7 @@ def history_table(
     if not sessions:
         return "\n".join(paragraph(NOTHING_RECORDED, width))
     rows = []
-    notes: dict[int, str] = {}
+    notes: dict[int, list[str]] = {}  # a note, and where an imported session came from
     for session, counted in zip(sessions, _tallies(sessions, tallies), strict=True):
         rows.append(
             [
@@ -139,8 +139,11 @@ def history_table(
                 pain_text(session),
             ]
         )
-        if session.note:
-            notes[len(rows) - 1] = clean_line(session.note)
+        below = [f"note: {clean_line(session.note)}"] if session.note else []
+        if session.origin:
+            below.append(f"from: {clean_line(session.origin)}")
+        if below:
+            notes[len(rows) - 1] = below
     lines = table_lines(HISTORY_COLUMNS, rows, width, styled=styled, notes=notes)
     if total > len(sessions):
         lines.append("")
@@ -237,6 +240,9 @@ def history_json(sessions: Sequence[SessionRecord], zone: tzinfo) -> dict[str, A
                 "sped_up": session.sped_up,
                 "counts_as": session.counts_as or None,
                 "note": session.note or None,
+                "uuid": session.uuid,
+                "origin": session.origin,
+                "routine_path": session.routine_path,
                 "exercises": [
                     {
                         "position": exercise.position + 1,

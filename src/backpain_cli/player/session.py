@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from backpain_cli.errors import BackpainError
+from backpain_cli.text import shell_word
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -66,6 +67,7 @@ class SessionTracking:
         ask_note: Callable[[], str] | None = None,
         counts_as: str = "",
         resume_since: datetime | None = None,
+        routine_path: str | None = None,
     ) -> None:
         from backpain_cli.player.engine import BINDINGS
         from backpain_cli.player.live import NoticeLine
@@ -77,6 +79,7 @@ class SessionTracking:
         self._note = note_text(note)
         self._ask_note = ask_note if not self._note else None
         self.resume_from: int | None = None  # the exercise index a resumption starts at
+        self._routine_path = routine_path  # played from this file; None: by name
         hurt: list[str] = []
         if history_file is not None and speed != 1 and not record_sped_up:
             report(
@@ -119,6 +122,7 @@ class SessionTracking:
                 note=self._note,
                 counts_as=counts_as,
                 resume=resumed,
+                routine_path=routine_path,
             )
         self.pain = PainKeys(
             show=self.notice_line.show,
@@ -135,17 +139,18 @@ class SessionTracking:
         from backpain_cli.history.records import ExerciseStatus, SessionOutcome
 
         last = self.store.last_session(routine.name, since=since) if self.store else None
+        start = f"`backpain start {shell_word(self._routine_path or routine.name)}`"
         if last is None or last.outcome is not SessionOutcome.PARTIAL:
             self.close()
             raise NothingToResume(
                 f"nothing to resume: no unfinished session of {routine.name} from today "
-                f"(`backpain start {routine.name}` starts a new one)"
+                f"({start} starts a new one)"
             )
         if last.routine_hash != routine.content_hash:
             self.close()
             raise NothingToResume(
                 f"cannot resume: {routine.name} has changed since that session; "
-                f"`backpain start {routine.name}` starts a new one"
+                f"{start} starts a new one"
             )
         kept = {e.position for e in last.exercises if e.status is not ExerciseStatus.STOPPED}
         left = [index for index in range(len(routine.exercises)) if index not in kept]
@@ -153,7 +158,7 @@ class SessionTracking:
             self.close()
             raise NothingToResume(  # it went to the end, skipping some: they stay skipped
                 f"nothing to resume: today's session of {routine.name} went to its end "
-                f"(`backpain start {routine.name}` starts a new one)"
+                f"({start} starts a new one)"
             )
         self.resume_from = left[0]
         return last

@@ -7,10 +7,11 @@ a notifier that fails or is missing falls back to the line instead of an error.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING
 
 from backpain_cli.reminders.runner import Runner
+from backpain_cli.text import shell_word
 
 if TYPE_CHECKING:
     from backpain_cli.history.stats import Due
@@ -19,33 +20,44 @@ TITLE = "Time for your exercises"
 TEST_BODY = "This is how a backpain reminder looks. Nothing is due; it is only a test."
 
 
-def due_line(due: Due, start: str, title: str | None) -> str:
+def due_line(due: Due, start: str, title: str | None, *, gone: bool = False) -> str:
     """`Upper back: 1 of 2 done today — backpain start upper-back`; `start` is the
-    routine to suggest (`due.routine`, or a variant that counts toward it), `title` its
-    title (None: the name of the plan is shown)."""
+    routine to suggest (`due.routine`, or a variant that counts toward it, or the file
+    it was played from), `title` its title (None: the name of the plan is shown).
+    `gone`: `start` is a file that is no longer there, and the line says so."""
     if due.frequency.period.value == "week":
         progress = f"{due.done_this_week} of {due.frequency.times} done this week"
     else:
         progress = f"{due.done} of {due.due} done today"
-    return f"{title or due.routine}: {progress} — backpain start {start}"
+    if gone:
+        return f"{title or due.routine}: {progress} — its routine file {start} is gone"
+    return f"{title or due.routine}: {progress} — backpain start {shell_word(start)}"
 
 
 def reminder_text(
-    dues: Sequence[Due], *, named: Sequence[str] = (), titles: Mapping[str, str] | None = None
+    dues: Sequence[Due],
+    *,
+    named: Sequence[str] = (),
+    titles: Mapping[str, str] | None = None,
+    paths: Mapping[str, str] | None = None,
+    gone: Set[str] = frozenset(),
 ) -> str | None:
     """The notification's body; None when nothing is still due (then nothing is shown).
 
     A reminder for a variant (`upper-back-chair`, which counts toward `upper-back`)
     suggests starting that variant: it is the one the person chose. `titles` gives the
-    routines' titles, which people read more easily than names."""
+    routines' titles, which people read more easily than names. A routine last played
+    from a file (`paths`) is started from that file, unless the file is `gone`."""
     titles = titles or {}
+    paths = paths or {}
     lines = []
     for due in dues:
         if due.satisfied:
             continue
         chosen = [name for name in named if name in (due.routine, *due.variants)]
         start = chosen[0] if chosen else due.routine
-        lines.append(due_line(due, start, titles.get(start)))
+        where = paths.get(start, start) if not chosen else start
+        lines.append(due_line(due, where, titles.get(start), gone=start in gone and not chosen))
     return "\n".join(lines) if lines else None
 
 

@@ -27,9 +27,10 @@ from backpain_cli.history.goals import (
 )
 from backpain_cli.history.period import PeriodError as PeriodError
 from backpain_cli.history.period import period_start as period_start
-from backpain_cli.history.records import ExerciseStatus, SessionRecord
+from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, SessionRecord
 from backpain_cli.history.zone import zone_name
 from backpain_cli.routines.model import Frequency, Routine
+from backpain_cli.text import plural
 
 if TYPE_CHECKING:
     from backpain_cli.history.store import History
@@ -59,6 +60,7 @@ class Plan:
     members: frozenset[str] = frozenset()  # routines counting toward it (empty: itself)
     variants: tuple[tuple[str, int], ...] = ()  # other routines played, with sessions
     first_day: date | None = None  # the plan's first recorded session: counted from there
+    file_note: str = ""  # without the file: why, and that the history describes it
 
 
 def plan_from_routine(routine: Routine, *, frequency: Frequency | None) -> Plan:
@@ -85,10 +87,28 @@ def plan_from_history(
     doses: tuple[Dose, ...] = ()
     if fullest is not None:
         doses = tuple(
-            Dose(exercise.name, f"{exercise.holds_planned} holds" if exercise.holds_planned else "")
-            for exercise in fullest.exercises
+            Dose(exercise.name, _recorded_dose(exercise)) for exercise in fullest.exercises
         )
-    return Plan(name, name, frequency, "", doses, from_file=False)
+    path = next((s.routine_path for s in reversed(mine) if s.routine_path), None)
+    if mine and all(session.origin for session in mine):
+        note = "The routine file is not on this machine"
+    elif path:
+        note = f"The routine file {path} is not there any more"
+    else:
+        note = "The routine file no longer exists"
+    note += "; its name and exercises are as the history recorded them."
+    return Plan(name, name, frequency, "", doses, from_file=False, file_note=note)
+
+
+def _recorded_dose(exercise: ExerciseRecord) -> str:
+    """What the history knows of a dose: the timed steps planned (a hold, or one rep of
+    a paced movement, on one side), as reps, per side when it was done on sides."""
+    if not exercise.holds_planned:
+        return ""
+    sides = len(exercise.sides_done)
+    if sides > 1 and exercise.holds_planned % sides == 0:
+        return f"{plural(exercise.holds_planned // sides, 'rep')} each side"
+    return plural(exercise.holds_planned, "rep")
 
 
 @dataclass(frozen=True)

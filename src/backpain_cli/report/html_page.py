@@ -143,10 +143,7 @@ def _plan(plan: Plan, pictures: PictureReader | None = None) -> str:
     html = [f"<h2>{_e(plan.title)}</h2>"]
     html.append(f'<p class="muted">{_e(plan.name)} · {_e(frequency_text(plan.frequency))}</p>')
     if not plan.from_file:
-        html.append(
-            '<p class="muted">The routine file no longer exists; its name and exercises '
-            "are as the history recorded them.</p>"
-        )
+        html.append(f'<p class="muted">{_e(plan.file_note)}</p>')
     if rows:
         html.append(f"<table><tr><th>Exercise</th><th>Dose</th></tr>{rows}</table>")
     if plan.source:

@@ -63,11 +63,7 @@ def _routine(part: RoutinePart) -> list[str]:
     plan = part.plan
     lines = [f"## {md(plan.title)}", "", f"{md(plan.name)} · {frequency_text(plan.frequency)}", ""]
     if not plan.from_file:
-        lines += [
-            "The routine file no longer exists; its name and exercises are as the "
-            "history recorded them.",
-            "",
-        ]
+        lines += [md(plan.file_note), ""]
     lines += [f"- {md(dose.exercise)}: {md(dose.dose)}" for dose in plan.doses]
     if plan.source:
         lines += ["", f"Source: {md(plan.source)}"]

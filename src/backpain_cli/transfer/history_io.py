@@ -1,0 +1,107 @@
+"""History files in and out: export a history to JSON Lines, read files back (all of
+them checked before anything is merged), and this machine's name in them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backpain_cli import __version__
+from backpain_cli.errors import BackpainError
+from backpain_cli.history.records import SessionRecord
+from backpain_cli.transfer.history_file import (
+    MAX_LINE_BYTES,
+    HistoryFileError,
+    header_line,
+    read_lines,
+    session_line,
+)
+
+if TYPE_CHECKING:
+    from backpain_cli.history.store import History
+
+MACHINE_FILE = "machine"  # in the data folder: this machine's name in history files
+MAX_FILE_BYTES = 256 << 20  # ten years of sessions are a few megabytes
+
+
+def machine_name(data_dir: Path, hostname: Callable[[], str]) -> str:
+    """This machine's name in history files: its host name and a short random id, made
+    once and kept (two machines may share a host name; two homes on one machine too)."""
+    from uuid import uuid4
+
+    path = data_dir / MACHINE_FILE
+    try:
+        kept = path.read_text(encoding="utf-8").strip()
+        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}", kept):
+            return kept
+    except OSError:
+        pass
+    host = re.sub(r"[^A-Za-z0-9._-]+", "-", hostname().split(".")[0]).strip("-.") or "machine"
+    name = f"{host[:40]}-{uuid4().hex[:6]}"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(name + "\n", encoding="utf-8")
+    except OSError:
+        return host[:40]  # cannot be kept: the host name alone
+    return name
+
+
+def export_lines(
+    store: History | None,
+    *,
+    machine: str,
+    since: datetime | None = None,
+    notes: bool = True,
+    pain: bool = True,
+) -> Iterator[str]:
+    """The header, then every session (from `since` on) oldest first."""
+    yield header_line(tool=f"backpain {__version__}", machine=machine)
+    if store is None:
+        return
+    with store, store.snapshot():
+        sessions = store.sessions(since=since, with_exercises=True)
+    for session in sessions:
+        yield session_line(session, notes=notes, pain=pain)
+
+
+def read_history_files(paths: Sequence[Path]) -> list[SessionRecord]:
+    """Every session of the files, each checked (HistoryFileError naming FILE:LINE at
+    the first bad line: then none is taken); a session without an origin gets its
+    file's machine."""
+    found: list[SessionRecord] = []
+    for path in paths:
+        data = read_file(path)
+        header, sessions = read_lines(data.split(b"\n"), str(path))
+        assert header is not None
+        found += [
+            session if session.origin else _from(session, header.machine) for session in sessions
+        ]
+    return found
+
+
+def _from(session: SessionRecord, machine: str) -> SessionRecord:
+    from dataclasses import replace
+
+    return replace(session, origin=machine)
+
+
+def read_file(path: Path) -> bytes:
+    """A history file's bytes (BackpainError when it cannot be, or is far too large)."""
+    import stat
+
+    try:
+        found = path.stat()
+        if not stat.S_ISREG(found.st_mode):
+            raise HistoryFileError(f"{path}: not a file")
+        if found.st_size > MAX_FILE_BYTES:
+            raise HistoryFileError(
+                f"{path}: {found.st_size >> 20} MiB; a history file is at most "
+                f"{MAX_FILE_BYTES >> 20} MiB"
+            )
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + MAX_LINE_BYTES)
+    except OSError as error:
+        raise BackpainError(f"{path}: cannot read it ({error.strerror or error})") from None
