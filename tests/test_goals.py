@@ -29,6 +29,7 @@ from backpain_cli.history.goals import (
     goal_verdict,
     goal_words,
     pain_outcome,
+    pain_ratings,
     pain_words,
     rating_due,
     scale_summary,
@@ -165,7 +166,7 @@ def test_pain_needs_three_ratings_in_each_window() -> None:
         None, None, (0, 0), None, Verdict.TOO_EARLY, None
     )
     two_only = [session(0, 6), session(1, 6), session(58, 3), session(59, 3), session(59, 2)]
-    outcome = pain_outcome(two_only, now=now, zone=UTC)
+    outcome = pain_outcome(pain_ratings(two_only), now=now, zone=UTC)
     assert outcome.verdict is Verdict.TOO_EARLY
     assert outcome.ratings == (2, 3)
     assert pain_words(outcome).startswith("pain: too early to tell (at least 3 ratings")
@@ -174,7 +175,7 @@ def test_pain_needs_three_ratings_in_each_window() -> None:
 def test_pain_down_2_5_points_is_a_change_that_usually_matters() -> None:
     now = datetime(2026, 11, 30, 12, tzinfo=UTC)
     sessions = [session(0, 6, 5), session(3, 6), session(10, 5), session(57, 3, 3), session(59, 3)]
-    outcome = pain_outcome(sessions, now=now, zone=UTC)
+    outcome = pain_outcome(pain_ratings(sessions), now=now, zone=UTC)
     assert outcome.first == 5.5
     assert outcome.recent == 3.0
     assert outcome.change == -2.5
@@ -194,7 +195,7 @@ def test_small_changes_rises_and_sped_up_sessions() -> None:
         session(58, 5),
         session(59, 5),
     ]
-    assert pain_words(pain_outcome(small, now=now, zone=UTC)) == (
+    assert pain_words(pain_outcome(pain_ratings(small), now=now, zone=UTC)) == (
         "pain down 1 point since the first two weeks: less than a change that usually "
         "matters (about 2 points or 30 %)"
     )
@@ -206,7 +207,7 @@ def test_small_changes_rises_and_sped_up_sessions() -> None:
         session(58, 5),
         session(59, 5),
     ]
-    assert pain_words(pain_outcome(worse, now=now, zone=UTC)) == (
+    assert pain_words(pain_outcome(pain_ratings(worse), now=now, zone=UTC)) == (
         "pain up 3 points since the first two weeks: a rise that usually matters; talk to "
         "your therapist"
     )
@@ -218,11 +219,11 @@ def test_small_changes_rises_and_sped_up_sessions() -> None:
         session(58, 4),
         session(59, 4),
     ]
-    assert pain_words(pain_outcome(same, now=now, zone=UTC)) == (
+    assert pain_words(pain_outcome(pain_ratings(same), now=now, zone=UTC)) == (
         "pain: no change since the first two weeks"
     )
     demos = [replace(s, speed=60.0) for s in small]
-    assert pain_outcome(demos, now=now, zone=UTC).ratings == (0, 0)
+    assert pain_outcome(pain_ratings(demos), now=now, zone=UTC).ratings == (0, 0)
 
 
 def test_from_no_pain_any_rise_of_two_points_matters() -> None:
@@ -235,10 +236,10 @@ def test_from_no_pain_any_rise_of_two_points_matters() -> None:
         session(58, 2),
         session(59, 2),
     ]
-    outcome = pain_outcome(sessions, now=now, zone=UTC)
+    outcome = pain_outcome(pain_ratings(sessions), now=now, zone=UTC)
     assert outcome.verdict is Verdict.MATTERS
     one = [*sessions[:3], session(57, 1), session(58, 1), session(59, 1)]
-    assert pain_outcome(one, now=now, zone=UTC).verdict is Verdict.SMALL
+    assert pain_outcome(pain_ratings(one), now=now, zone=UTC).verdict is Verdict.SMALL
 
 
 # -- what got in the way -------------------------------------------------------------------

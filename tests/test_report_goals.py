@@ -17,7 +17,7 @@ from backpain_cli.cli import cli
 from backpain_cli.history import journal
 from backpain_cli.history.goals import Goal, GoalRating, GoalState
 from backpain_cli.history.store import open_for_recording
-from backpain_cli.report.contents import outcomes
+from backpain_cli.history.outcomes import outcomes
 
 
 def goals_and_barriers(home: Path) -> None:

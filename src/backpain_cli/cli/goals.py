@@ -337,9 +337,7 @@ def _ask_barrier(plan: str) -> tuple[str | None, str]:
 def _outcome_words(store: History, goals: Sequence[Goal], now: datetime, zone: tzinfo) -> str:
     from backpain_cli.history.goals import pain_outcome, pain_words, scale_summary, scale_words
 
-    with store.reading():
-        sessions = store.sessions()
-    pain = pain_words(pain_outcome(sessions, now=now, zone=zone))
+    pain = pain_words(pain_outcome(store.pain_ratings(), now=now, zone=zone))
     if not any(goal.ratings for goal in goals):
         return pain
     return f"goals {scale_words(scale_summary(goals))}; {pain}"

@@ -196,30 +196,47 @@ class PainOutcome(NamedTuple):
     band: float | None  # the rating at or below which the change usually matters
 
 
-def _ratings(session: SessionRecord) -> list[int]:
-    return [p for p in (session.pain_before, session.pain_after) if p is not None]
+class PainRatings(NamedTuple):
+    """One session's pain check-ins, as the pain change needs them."""
+
+    started: datetime
+    before: int | None
+    after: int | None
 
 
-def pain_outcome(sessions: Sequence[SessionRecord], *, now: datetime, zone: tzinfo) -> PainOutcome:
-    """Pain in the first two weeks of ratings against the last two weeks. Sped-up
-    sessions (demonstrations) are left out, as they are from adherence."""
-    rated = [s for s in sessions if not s.sped_up and _ratings(s)]
+def pain_ratings(sessions: Iterable[SessionRecord]) -> list[PainRatings]:
+    """The check-ins of sessions played at normal speed (previews are left out, as they
+    are from adherence)."""
+    return [
+        PainRatings(s.started, s.pain_before, s.pain_after)
+        for s in sessions
+        if not s.sped_up and (s.pain_before is not None or s.pain_after is not None)
+    ]
+
+
+def _values(rated: PainRatings) -> list[int]:
+    return [p for p in (rated.before, rated.after) if p is not None]
+
+
+def pain_outcome(ratings: Sequence[PainRatings], *, now: datetime, zone: tzinfo) -> PainOutcome:
+    """Pain in the first two weeks of ratings against the last two weeks."""
+    rated = [r for r in ratings if _values(r)]
     if not rated:
         return PainOutcome(None, None, (0, 0), None, Verdict.TOO_EARLY, None)
-    start = local_day(min(s.started for s in rated), zone)
+    start = local_day(min(r.started for r in rated), zone)
     first_end = start + timedelta(days=PAIN_WINDOW_DAYS)
     recent_start = max(first_end, today_in(now, zone) - timedelta(days=PAIN_WINDOW_DAYS - 1))
-    first = [p for s in rated if local_day(s.started, zone) < first_end for p in _ratings(s)]
-    recent = [p for s in rated if local_day(s.started, zone) >= recent_start for p in _ratings(s)]
+    first = [p for r in rated if local_day(r.started, zone) < first_end for p in _values(r)]
+    recent = [p for r in rated if local_day(r.started, zone) >= recent_start for p in _values(r)]
     first_mean = sum(first) / len(first)
-    band = first_mean - min(PAIN_MIC_POINTS, PAIN_MIC_SHARE * first_mean)
+    threshold = min(PAIN_MIC_POINTS, PAIN_MIC_SHARE * first_mean) if first_mean else 2.0
+    band = first_mean - threshold if first_mean else None
     if len(first) < PAIN_MIN_RATINGS or len(recent) < PAIN_MIN_RATINGS:
         return PainOutcome(
             first_mean, None, (len(first), len(recent)), None, Verdict.TOO_EARLY, band
         )
     recent_mean = sum(recent) / len(recent)
     change = recent_mean - first_mean
-    threshold = min(PAIN_MIC_POINTS, PAIN_MIC_SHARE * first_mean) if first_mean else 2.0
     verdict = Verdict.MATTERS if abs(change) >= threshold and change else Verdict.SMALL
     return PainOutcome(first_mean, recent_mean, (len(first), len(recent)), change, verdict, band)
 

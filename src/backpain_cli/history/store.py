@@ -32,6 +32,7 @@ from backpain_cli.history.database import (
     unavailable,
     utc_text,
 )
+from backpain_cli.history.goals import PainRatings
 from backpain_cli.history.records import (
     ExerciseRecord,
     ExerciseStatus,
@@ -294,6 +295,18 @@ class History:
                 (routine, utc_text(since)),
             ).fetchone()
         return self.session(row[0], with_exercises=True) if row else None
+
+    def pain_ratings(self) -> list[PainRatings]:
+        """Every pain check-in of sessions played at normal speed, oldest first (the
+        change that matters is measured from the first weeks: only three columns are
+        read, so ten years take a few milliseconds)."""
+        with self._guard():
+            rows = self._connection.execute(
+                "SELECT started_at, pain_before, pain_after FROM sessions "
+                "WHERE (pain_before IS NOT NULL OR pain_after IS NOT NULL) "
+                "AND (speed IS NULL OR speed = 1) ORDER BY started_at"
+            ).fetchall()
+        return [PainRatings(from_utc_text(row[0]), row[1], row[2]) for row in rows]
 
     def first_starts(self) -> dict[str, datetime]:
         """When each routine was first played (any outcome): adherence starts there."""

@@ -16,15 +16,7 @@ from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING
 
 from backpain_cli.history import journal, overview, stats
-from backpain_cli.history.barriers import Barrier, counts
-from backpain_cli.history.goals import (
-    Goal,
-    PainOutcome,
-    ScaleSummary,
-    followed,
-    pain_outcome,
-    scale_summary,
-)
+from backpain_cli.history.outcomes import Outcomes, outcomes
 from backpain_cli.history.period import PeriodError as PeriodError
 from backpain_cli.history.period import period_start as period_start
 from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, SessionRecord
@@ -146,39 +138,6 @@ class Note:
     started: datetime  # local time
     routine: str
     text: str
-
-
-@dataclass(frozen=True)
-class Outcomes:
-    """The person's own measures, which the report leads with: their goals, the pain
-    change against the change that usually matters, and what got in the way."""
-
-    goals: tuple[Goal, ...]  # followed or reached, in the order added
-    scale: ScaleSummary
-    pain: PainOutcome | None  # None: left out (--no-pain)
-    barriers: tuple[Barrier, ...]  # answered in the period, oldest first
-    reasons: tuple[tuple[str, int], ...]  # how often each reason was given, most first
-
-
-def outcomes(
-    goals: Sequence[Goal],
-    barriers: Sequence[Barrier],
-    sessions: Sequence[SessionRecord],
-    *,
-    first: date,
-    now: datetime,
-    zone: tzinfo,
-    pain: bool = True,
-) -> Outcomes:
-    """`sessions`: the whole history (the pain change is measured from its first weeks)."""
-    answered = tuple(b for b in barriers if b.reason is not None and b.missed_on >= first)
-    return Outcomes(
-        goals=tuple(followed(goals)),
-        scale=scale_summary(goals),
-        pain=pain_outcome(sessions, now=now, zone=zone) if pain else None,
-        barriers=answered,
-        reasons=tuple(counts(answered).items()),
-    )
 
 
 @dataclass(frozen=True)
@@ -358,7 +317,7 @@ def report_from_store(
             measures = outcomes(
                 journal.goals(store),
                 journal.barriers(store),
-                store.sessions() if pain else (),
+                store.pain_ratings() if pain else (),
                 first=first,
                 now=now,
                 zone=zone,

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from backpain_cli.history.barriers import REASONS
 from backpain_cli.history.goals import Goal, GoalState, goal_words, pain_words, scale_words
+from backpain_cli.history.outcomes import Outcomes
 from backpain_cli.history.stats import DayState
-from backpain_cli.report.contents import Dose, Outcomes, Plan, Report, RoutinePart
+from backpain_cli.report.contents import Dose, Plan, Report, RoutinePart
 from backpain_cli.report.svg import calendar_svg, pain_svg
 from backpain_cli.routines.model import DEFAULT_DISCLAIMER, Frequency, Period
 from backpain_cli.text import plural
