@@ -209,4 +209,13 @@ def test_stats_json_with_nothing_recorded_has_the_same_keys(runner: CliRunner) -
         "adherence": [],
         "pain": [],
         "pain_change": {"mean": None, "sessions": 0},
+        "pain_outcome": {
+            "first_weeks": None,
+            "recent_weeks": None,
+            "change": None,
+            "matters": None,
+            "band": None,
+        },
+        "goals": {"followed": 0, "mean": None, "mean_change": None, "matters": None},
+        "barriers": {},
     }

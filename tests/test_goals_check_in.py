@@ -3,6 +3,7 @@ at a terminal, at most once a day, Enter skips, and each answer gets a matched r
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -275,3 +276,56 @@ def test_a_history_that_cannot_be_written_says_why(
         2,
         "backpain: history is off: cannot write it (read-only)\n",
     )
+
+
+def test_stats_says_the_goals_the_pain_change_and_what_got_in_the_way(
+    runner: CliRunner, home: Path
+) -> None:
+    history, _ = open_for_recording(home / "history.sqlite3")
+    assert history is not None
+    sessions = []
+    for days, pain in ((60, 6), (59, 6), (58, 5), (12, 3), (2, 3), (1, 3)):
+        started = NOW - timedelta(days=days, hours=1)
+        sessions.append(
+            SessionRecord(
+                id=0,
+                routine="upper-back",
+                routine_hash="h",
+                started=started,
+                last_update=started + timedelta(minutes=9),
+                ended=started + timedelta(minutes=9),
+                outcome=SessionOutcome.COMPLETED,
+                exercises_planned=5,
+                frequency=Frequency(2, Period.DAY),
+                counts_as="",
+                pain_before=pain,
+            )
+        )
+    with history:
+        history.add_sessions(sessions)
+        journal.add_goal(history, "Lift my grandchild", now=NOW - timedelta(days=50))
+        journal.rate_goals(history, {1: 2}, now=NOW - timedelta(days=50))
+        journal.rate_goals(history, {1: 6}, now=NOW - timedelta(days=2))
+        journal.record_barrier(history, (NOW - timedelta(days=5)).date(), "no-time", now=NOW)
+        journal.record_barrier(history, (NOW - timedelta(days=4)).date(), "forgot", now=NOW)
+        journal.record_barrier(history, (NOW - timedelta(days=3)).date(), "no-time", now=NOW)
+    code, output = run(runner, "stats", "--days", "14")
+    assert code == 0
+    assert (
+        "Pain down 2.7 points since the first two weeks: a change that usually matters.\n" in output
+    )
+    assert "     4 |" in output and "     2 :" in output and "     0 :" in output
+    assert "  : 4.0 or less: a change from the first two weeks that usually matters\n" in output
+    assert (
+        "Goals (0 unable, 10 able as before)\n"
+        "  1. Lift my grandchild: 2 → 6, up 4 points, a change that usually matters (3 points "
+        "or more)\n"
+        "  All goals: mean 6.0 of 10, up 4 points, a change that usually matters (2 points or "
+        "more)\n"
+    ) in output
+    assert output.endswith("What got in the way, last 4 weeks\n  no time 2; forgot 1\n")
+    shown = json.loads(run(runner, "stats", "--json")[1])
+    assert shown["pain_outcome"]["change"] == -2.67
+    assert shown["pain_outcome"]["matters"] is True
+    assert shown["goals"] == {"followed": 1, "mean": 6.0, "mean_change": 4.0, "matters": True}
+    assert shown["barriers"] == {"no-time": 2, "forgot": 1}

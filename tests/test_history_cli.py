@@ -406,6 +406,9 @@ Pain, last 5 days (0 none to 10 worst; the mean of each day's check-ins)
          Sa Su Mo Tu We
 Average change per session, last 5 days: -1.3 (over 3 sessions with both check-ins; \
 negative is less pain)
+
+Pain: too early to tell (at least 3 ratings in the first two weeks and in the last two \
+are needed).
 """
 
 

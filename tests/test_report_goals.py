@@ -4,6 +4,7 @@ what got in the way, notes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -16,8 +17,8 @@ from test_report import clock as clock  # the fixed clock and zone
 from backpain_cli.cli import cli
 from backpain_cli.history import journal
 from backpain_cli.history.goals import Goal, GoalRating, GoalState
-from backpain_cli.history.store import open_for_recording
 from backpain_cli.history.outcomes import outcomes
+from backpain_cli.history.store import open_for_recording
 
 
 def goals_and_barriers(home: Path) -> None:
@@ -27,6 +28,7 @@ def goals_and_barriers(home: Path) -> None:
     with store:
         journal.add_goal(store, "Lift my grandchild", now=start)
         journal.add_goal(store, "Sleep on my <left> side", now=start)
+        journal.add_goal(store, "Garden", now=start)  # not rated yet
         journal.rate_goals(store, {1: 3, 2: 5}, now=start)
         journal.rate_goals(store, {1: 7, 2: 6}, now=start + timedelta(days=30))
         journal.record_barrier(store, date(2026, 11, 20), "forgot", now=start)
@@ -135,3 +137,23 @@ def test_with_goals_four_weeks_still_print_on_one_page(
         assert browser.pdf_pages(pdf.read_bytes())[0] == 1, paper
     shot = tmp_path / "report.png"
     browser.chromium(tmp_path, "--window-size=1000,1400", f"--screenshot={shot}", page.as_uri())
+
+
+def test_answers_without_words_list_the_reasons_only(runner: CliRunner, home: Path) -> None:
+    record(home, twice_daily(days=28, now=NOW))
+    store, _ = open_for_recording(home / "history.sqlite3")
+    assert store is not None
+    with store:
+        journal.record_barrier(store, date(2026, 11, 20), "it-hurt", now=NOW)
+    text = report(runner, "--format", "markdown")
+    assert "## What got in the way\n\n- It hurt: 1 time\n\n## " in text
+    assert "What got in the way It hurt: 1 time Notes" in parse(report(runner)).words
+
+
+def test_no_pain_in_the_first_weeks_has_no_band(runner: CliRunner, home: Path) -> None:
+    sessions = twice_daily(days=28, now=NOW)
+    record(home, [replace(s, pain_before=0, pain_after=0) for s in sessions[:8]])
+    text = report(runner, "--format", "markdown")
+    assert "**Pain: too early to tell" in text
+    assert "or less is a change" not in text
+    assert 'class="band"' not in report(runner)

@@ -85,16 +85,28 @@ def chart_days(days: Sequence[DayPain], most: int | None = None) -> list[DayPain
     return list(days)[-min(CHART_DAYS, most or CHART_DAYS) :]
 
 
-def pain_chart(days: Sequence[DayPain], *, styled: bool, most: int | None = None) -> list[str]:
+BAND_AXIS = ":"  # the axis beside the ratings of a change that usually matters
+
+
+def pain_chart(
+    days: Sequence[DayPain],
+    *,
+    styled: bool,
+    most: int | None = None,
+    band: float | None = None,
+) -> list[str]:
     """Rows 10 to 0, three columns a day (` o*`), an axis and the weekdays; empty when
-    no day has a check-in before or after a session (see `chart_days`)."""
+    no day has a check-in before or after a session (see `chart_days`). The axis is
+    dotted (`:`) beside the ratings at or below `band`: a change from the first weeks
+    that usually matters."""
     shown = chart_days(days, most)
     points = [(_point(day.before), _point(day.after)) for day in shown]
     if all(before is None and after is None for before, after in points):
         return []
     lines = []
     for row in range(10, -1, -1):
-        label = f"{row:>4} |" if row % 2 == 0 else "     |"
+        axis = BAND_AXIS if band is not None and row <= band else "|"
+        label = f"{row:>4} {axis}" if row % 2 == 0 else f"     {axis}"
         cells = "".join(
             " "
             + _colour(BEFORE if before == row else " ", "33", styled)

@@ -129,6 +129,8 @@ def _points(value: float) -> str:
 def goal_words(goal: Goal, *, threshold: bool = True) -> str:
     """'up 4 points, a change that usually matters (3 points or more)'."""
     change = goal.change
+    if not goal.ratings:
+        return "not rated yet"
     if change is None:
         return "too early to tell: rate it again in a week or two"
     if change == 0:

@@ -1,5 +1,6 @@
-"""The person's own measures, which `stats` and the report lead with: their goals, the
-pain change against the change that usually matters, and what got in the way.
+"""The person's own measures, which `stats` and the report show: their goals, the pain
+change against the change that usually matters, and what got in the way; and how
+`stats` prints them (text and JSON).
 
 Pure: the goals, answers and pain check-ins are arguments.
 """
@@ -9,17 +10,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import Any
 
-from backpain_cli.history.barriers import Barrier, counts
+from backpain_cli.history.barriers import REASONS, Barrier, counts
 from backpain_cli.history.goals import (
     Goal,
+    GoalState,
     PainOutcome,
     PainRatings,
     ScaleSummary,
+    Verdict,
     followed,
+    goal_words,
     pain_outcome,
+    pain_words,
     scale_summary,
+    scale_words,
 )
+from backpain_cli.tables import bold, paragraph
 
 
 @dataclass(frozen=True)
@@ -51,3 +59,67 @@ def outcomes(
         barriers=answered,
         reasons=tuple(counts(answered).items()),
     )
+
+
+def outcomes_lines(outcomes: Outcomes, *, styled: bool, width: int | None) -> list[str]:
+    """The person's goals, the pain change against what usually matters, and what got
+    in the way (docs/goals.md)."""
+    lines = []
+    if outcomes.pain is not None and outcomes.pain.first is not None:
+        words = pain_words(outcomes.pain)
+        lines += ["", *paragraph(words[0].upper() + words[1:] + ".", width, hang="  ")]
+    if outcomes.goals:
+        lines += ["", bold("Goals (0 unable, 10 able as before)", styled)]
+    for goal in outcomes.goals:
+        ratings = f"{goal.first} → {goal.latest}, " if goal.ratings else ""
+        ratings += goal_words(goal)
+        done = " (done)" if goal.state is GoalState.DONE else ""
+        lines.extend(
+            paragraph(f"{goal.id}. {goal.text}{done}: {ratings}", width, indent="  ", hang="     ")
+        )
+    if outcomes.goals:
+        lines.extend(paragraph(f"All goals: {scale_words(outcomes.scale)}", width, indent="  ",
+                               hang="    "))  # fmt: skip
+    if outcomes.reasons:
+        lines += ["", bold("What got in the way, last 4 weeks", styled)]
+        lines.extend(
+            paragraph(
+                "; ".join(
+                    f"{REASONS[reason].lower()} {times}" for reason, times in outcomes.reasons
+                ),
+                width,
+                indent="  ",
+                hang="  ",
+            )
+        )
+    return lines
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _matters(verdict: Verdict) -> bool | None:
+    return None if verdict is Verdict.TOO_EARLY else verdict is Verdict.MATTERS
+
+
+def outcomes_json(outcomes: Outcomes | None) -> dict[str, Any]:
+    """`pain_outcome`, `goals` and `barriers` of `stats --json`."""
+    pain = outcomes.pain if outcomes is not None else None
+    scale = outcomes.scale if outcomes is not None else None
+    return {
+        "pain_outcome": {
+            "first_weeks": _rounded(pain.first) if pain else None,
+            "recent_weeks": _rounded(pain.recent) if pain else None,
+            "change": _rounded(pain.change) if pain else None,
+            "matters": _matters(pain.verdict) if pain else None,
+            "band": _rounded(pain.band) if pain else None,
+        },
+        "goals": {
+            "followed": len(outcomes.goals) if outcomes else 0,
+            "mean": _rounded(scale.mean) if scale else None,
+            "mean_change": _rounded(scale.change) if scale else None,
+            "matters": _matters(scale.verdict) if scale else None,
+        },
+        "barriers": dict(outcomes.reasons) if outcomes else {},
+    }

@@ -17,7 +17,8 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
-from backpain_cli.history import stats
+from backpain_cli.history import journal, stats
+from backpain_cli.history.outcomes import outcomes
 
 CALENDAR_WEEKS = 12  # the calendar of `stats`: the last 12 weeks, this week last
 
@@ -123,6 +124,14 @@ def stats_view(
         recorded = store.frequencies()
         recorded_plans = store.plans()
         first_starts = store.first_starts()
+        measures = outcomes(
+            journal.goals(store),
+            journal.barriers(store),
+            store.pain_ratings(),
+            first=stats.today_in(now, zone) - timedelta(weeks=4),
+            now=now,
+            zone=zone,
+        )
     if not starts and not sessions:
         return None
     planned = plans(
@@ -178,6 +187,7 @@ def stats_view(
         calendar_start=calendar_first,
         calendar_weeks=CALENDAR_WEEKS,
         today=today,
+        outcomes=measures,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from backpain_cli.history.outcomes import Outcomes, outcomes_json, outcomes_lines
 from backpain_cli.history.records import ExerciseTally, SessionRecord, tally
 from backpain_cli.history.stats import (
     Adherence,
@@ -283,6 +284,7 @@ class StatsView:
     calendar_start: date | None = None
     calendar_weeks: int = 12
     today: date | None = None
+    outcomes: Outcomes | None = None  # goals, the pain change that matters, barriers
 
 
 def _scaled(value: int, largest: int, room: int = BAR_WIDTH) -> int:
@@ -412,10 +414,12 @@ def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> st
             else:
                 bar = _bar(round(day.mean * per_point), styled)
                 lines.append(f"  {_day(day.day)}  {day.mean:4.1f}  {bar}".rstrip())
-    from backpain_cli.history.charts import AFTER, BEFORE, chart_days, pain_chart
+    from backpain_cli.history.charts import AFTER, BAND_AXIS, BEFORE, chart_days, pain_chart
 
     most = None if width is None else max(1, (width - CHART_AXIS) // 3)
-    chart = pain_chart(view.pain, styled=styled, most=most)
+    outcome = view.outcomes.pain if view.outcomes is not None else None
+    band = outcome.band if outcome is not None and outcome.change is not None else None
+    chart = pain_chart(view.pain, styled=styled, most=most, band=band)
     if chart:
         shown = chart_days(view.pain, most)
         lines.extend(
@@ -428,6 +432,16 @@ def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> st
             )
         )
         lines.extend(chart)
+        if band is not None:
+            lines.extend(
+                paragraph(
+                    f"{BAND_AXIS} {band:.1f} or less: a change from the first two weeks "
+                    "that usually matters",
+                    width,
+                    indent="  ",
+                    hang="    ",
+                )
+            )
     spark = f"  last {len(view.sparkline)} days: ▕{sparkline(view.sparkline)}▏"
     fits = width is None or len(spark) <= width  # whole or not at all
     if styled and fits and any(day.mean is not None for day in view.sparkline):
@@ -442,6 +456,8 @@ def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> st
             "negative is less pain)"
         )
     lines.extend(paragraph(change, width, hang="  "))
+    if view.outcomes is not None:
+        lines.extend(outcomes_lines(view.outcomes, styled=styled, width=width))
     return "\n".join(lines)
 
 
@@ -514,6 +530,7 @@ def stats_json(view: StatsView | None, zone: tzinfo, *, today: date) -> dict[str
             for day in view.pain
         ],
         "pain_change": {"mean": _mean(view.change.mean), "sessions": view.change.sessions},
+        **outcomes_json(view.outcomes),
     }
 
 

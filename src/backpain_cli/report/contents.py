@@ -155,8 +155,8 @@ class Report:
     hurts: tuple[Hurt, ...] | None
     skipped: tuple[Skipped, ...]
     notes: tuple[Note, ...] | None  # None: left out (--no-notes)
+    outcomes: Outcomes  # the person's goals, the pain change that matters, barriers
     sped_up: int = 0  # sped-up sessions recorded with --record: left out of every figure
-    outcomes: Outcomes | None = None  # the person's goals and what got in the way
 
     @property
     def days(self) -> int:
@@ -180,7 +180,7 @@ def build_report(
     version: str,
     pain: bool = True,
     notes: bool = True,
-    measures: Outcomes | None = None,
+    measures: Outcomes,
 ) -> Report:
     """The report from `first` to today over `sessions` (their exercises loaded), for
     the routines in `plans` (in that order). Sped-up sessions (`--speed` with `--record`)

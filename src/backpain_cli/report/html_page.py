@@ -13,7 +13,14 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from backpain_cli.history.barriers import REASONS
-from backpain_cli.history.goals import Goal, GoalState, goal_words, pain_words, scale_words
+from backpain_cli.history.goals import (
+    Goal,
+    GoalState,
+    PainOutcome,
+    goal_words,
+    pain_words,
+    scale_words,
+)
 from backpain_cli.history.outcomes import Outcomes
 from backpain_cli.history.stats import DayState
 from backpain_cli.report.contents import Dose, Plan, Report, RoutinePart
@@ -99,7 +106,7 @@ footer { margin-top: .8rem; border-top: 1px solid var(--line); padding-top: .4re
   h1 { font-size: 15pt; }
   h2 { font-size: 11.5pt; }
   table { font-size: 9pt; }
-  svg.calendar { max-width: 62mm; }
+  svg.calendar { max-width: 52mm; }
   .notes li { font-size: 8.5pt; }
   footer { font-size: 8pt; margin-top: 2mm; padding-top: 1mm; }
   footer p { margin: 0; }
@@ -220,8 +227,9 @@ def _pain(report: Report) -> str:
     if not report.pain:
         html.append("<p>No pain check-ins in this period.</p></section>")
         return "".join(html)
-    outcome = report.outcomes.pain if report.outcomes is not None else None
-    band = outcome.band if outcome is not None else None
+    pain = report.outcomes.pain
+    assert pain is not None  # the report's pain and the pain change are left out together
+    band = pain.band
     html.append(pain_svg(report.pain, first=report.first, days=report.days, band=band))
     shaded = (
         f'<li><span class="key band"></span>{band:.1f} or less: a change that usually matters</li>'
@@ -234,9 +242,7 @@ def _pain(report: Report) -> str:
         f"{shaded}<li>0 = no pain, 10 = worst</li></ul>"
     )
     html.append(f'<p class="figure">{_e(_change_text(report))}</p>')
-    words = pain_change_words(report.outcomes)
-    if words:
-        html.append(f"<p>{_e(words)}</p>")
+    html.append(f"<p>{_e(pain_change_words(pain))}</p>")
     html.append("</section>")
     return "".join(html)
 
@@ -265,20 +271,19 @@ def mean_text(outcomes: Outcomes) -> str:
     return f"All goals: {scale_words(outcomes.scale, threshold=False)}."
 
 
-def pain_change_words(outcomes: Outcomes | None) -> str:
-    """The pain change against the change that usually matters, in words; "" without."""
-    if outcomes is None or outcomes.pain is None:
-        return ""
-    words = pain_words(outcomes.pain)
+def pain_change_words(pain: PainOutcome) -> str:
+    """The pain change against the change that usually matters, as a sentence."""
+    words = pain_words(pain)
     return words[0].upper() + words[1:] + "."
 
 
-def band_text(outcomes: Outcomes | None) -> str:
-    if outcomes is None or outcomes.pain is None or outcomes.pain.band is None:
+def band_text(pain: PainOutcome) -> str:
+    """What the shaded band means; "" when there is none (no pain in the first weeks)."""
+    if pain.band is None:
         return ""
     return (
-        f"pain of {outcomes.pain.band:.1f} or less is a change that usually matters "
-        f"(first two weeks: {outcomes.pain.first:.1f})."
+        f"pain of {pain.band:.1f} or less is a change that usually matters "
+        f"(first two weeks: {pain.first:.1f})."
     )
 
 
@@ -289,7 +294,6 @@ def reasons_text(outcomes: Outcomes) -> list[str]:
 
 def _goals(report: Report) -> str:
     outcomes = report.outcomes
-    assert outcomes is not None
     html = [f'<section><h2>Goals <span class="muted">{_e(GOALS_LEDE)}</span></h2>']
     html.append("<table><tr><th>Activity</th>")
     html.append("<th>First</th><th>Latest</th><th>Change</th></tr>")
@@ -305,7 +309,6 @@ def _goals(report: Report) -> str:
 
 def _barriers(report: Report) -> str:
     outcomes = report.outcomes
-    assert outcomes is not None
     html = ["<section><h2>What got in the way</h2>"]
     items = "".join(f"<li>{_e(line)}</li>" for line in reasons_text(outcomes))
     html.append(f"<ul>{items}</ul>")
@@ -402,7 +405,7 @@ def report_html(report: Report, *, pictures: PictureReader | None = None) -> str
     body.append("</p>")
     if report.sped_up:
         body.append(f'<p class="muted">{_e(sped_up_text(report))}</p>')
-    if report.outcomes is not None and report.outcomes.goals:  # the person first
+    if report.outcomes.goals:  # the person first: what they want to do again
         body.append(_goals(report))
     if not report.routines or not report.sessions:
         body.append('<p class="figure">No sessions were recorded in this period.</p>')
@@ -416,7 +419,7 @@ def report_html(report: Report, *, pictures: PictureReader | None = None) -> str
     body.append('</div><div class="column">')
     if report.pain is not None:
         body.append(_pain(report))
-    if report.outcomes is not None and report.outcomes.reasons:
+    if report.outcomes.reasons:
         body.append(_barriers(report))
     if report.notes is not None:
         body.append(_notes(report))

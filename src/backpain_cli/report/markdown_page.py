@@ -80,7 +80,6 @@ def _routine(part: RoutinePart) -> list[str]:
 
 def _goals(report: Report) -> list[str]:
     outcomes = report.outcomes
-    assert outcomes is not None
     lines = ["## Goals", ""]
     lines += [f"{GOALS_LEDE}.", "", "| Activity | First | Latest | Change |", "|---|---|---|---|"]
     lines += [
@@ -93,7 +92,6 @@ def _goals(report: Report) -> list[str]:
 
 def _barriers(report: Report) -> list[str]:
     outcomes = report.outcomes
-    assert outcomes is not None
     lines = ["## What got in the way", ""]
     lines += [f"- {line}" for line in reasons_text(outcomes)]
     details = [f"- {b.missed_on:%a %d %b}: {md(b.detail)}" for b in outcomes.barriers if b.detail]
@@ -119,10 +117,10 @@ def _pain(report: Report) -> list[str]:
             f"Average change from before to after a session: {change.mean:+.1f} "
             f"({plural(change.sessions, 'session')} with both ratings; 0 no pain, 10 worst)."
         )
-    words = pain_change_words(report.outcomes)
-    if words:
-        lines += ["", f"**{md(words)}**"]
-    band = band_text(report.outcomes)
+    pain = report.outcomes.pain
+    assert pain is not None  # the report's pain and the pain change are left out together
+    lines += ["", f"**{md(pain_change_words(pain))}**"]
+    band = band_text(pain)
     if band:
         lines += ["", md(band[0].upper() + band[1:])]
     return [*lines, ""]
@@ -130,7 +128,7 @@ def _pain(report: Report) -> list[str]:
 
 def report_markdown(report: Report) -> str:
     lines = [f"# {TITLE}", "", period_text(report), ""]
-    if report.outcomes is not None and report.outcomes.goals:  # the person first
+    if report.outcomes.goals:  # the person first: what they want to do again
         lines += _goals(report)
     if not report.sessions:
         lines += ["**No sessions were recorded in this period.**", ""]
@@ -142,7 +140,7 @@ def report_markdown(report: Report) -> str:
         lines += _routine(part)
     if report.pain is not None:
         lines += _pain(report)
-    if report.outcomes is not None and report.outcomes.reasons:
+    if report.outcomes.reasons:
         lines += _barriers(report)
     if report.hurts:
         lines += ["## Stopped with “this hurts”", ""]

@@ -186,7 +186,7 @@ def pain_svg(
         f'<svg class="pain" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         'aria-label="Pain before and after each session, 0 (none) to 10 (worst)">'
     ]
-    if band is not None and band > 0:
+    if band is not None:
         top = y_of(min(band, 10))
         parts.append(
             f'<rect class="band" x="{LEFT}" y="{_number(top)}" width="{_number(plot_w)}" '
