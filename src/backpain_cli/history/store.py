@@ -297,9 +297,8 @@ class History:
         return self.session(row[0], with_exercises=True) if row else None
 
     def pain_ratings(self) -> list[PainRatings]:
-        """Every pain check-in of sessions played at normal speed, oldest first (the
-        change that matters is measured from the first weeks: only three columns are
-        read, so ten years take a few milliseconds)."""
+        """Every pain check-in of sessions at normal speed, oldest first (three columns:
+        ten years take a few milliseconds)."""
         with self._guard():
             rows = self._connection.execute(
                 "SELECT started_at, pain_before, pain_after FROM sessions "
