@@ -1,6 +1,7 @@
-"""Copy the player's screen snapshots (tests/snapshots/) into the README's screenshots.
+"""Copy the player's screen snapshots (tests/snapshots/) into the screenshots of the README
+and the user guide (docs/user-guide.md).
 
-Each screenshot in README.md sits between two markers, e.g.
+Each screenshot in those pages sits between two markers, e.g.
 
     <!-- screen: hold-80x24 -->
     ```text
@@ -9,10 +10,10 @@ Each screenshot in README.md sits between two markers, e.g.
     <!-- /screen -->
 
 and is rewritten from tests/snapshots/hold-80x24.txt (made by `python tests/snapshots.py`
-from the real player through a terminal emulator), so the README cannot go stale.
+from the real player through a terminal emulator), so the pages cannot go stale.
 
-    python scripts/readme_screens.py           # rewrite the README's screenshots
-    python scripts/readme_screens.py --check   # exit 1 if the README differs
+    python scripts/readme_screens.py           # rewrite the pages' screenshots
+    python scripts/readme_screens.py --check   # exit 1 if a page differs
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+PAGES = (ROOT / "README.md", ROOT / "docs" / "user-guide.md")
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 BLOCK = re.compile(r"(<!-- screen: ([\w-]+) -->\n)(.*?)(<!-- /screen -->)", re.DOTALL)
 
@@ -39,24 +40,27 @@ def rewritten(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = README.read_text(encoding="utf-8")
-    if not BLOCK.search(text):
-        print("README.md has no <!-- screen: NAME --> blocks", file=sys.stderr)
-        return 1
-    new = rewritten(text)
-    if "--check" in argv:
-        if new != text:
-            print(
-                "README.md's screenshots differ from tests/snapshots/: run "
-                "`python scripts/readme_screens.py`",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    if new != text:
-        README.write_text(new, encoding="utf-8")
-        print("rewrote README.md's screenshots")
-    return 0
+    status = 0
+    for page in PAGES:
+        shown = page.relative_to(ROOT).as_posix()
+        text = page.read_text(encoding="utf-8")
+        if not BLOCK.search(text):
+            print(f"{shown} has no <!-- screen: NAME --> blocks", file=sys.stderr)
+            status = 1
+            continue
+        new = rewritten(text)
+        if "--check" in argv:
+            if new != text:
+                print(
+                    f"{shown}'s screenshots differ from tests/snapshots/: run "
+                    "`python scripts/readme_screens.py`",
+                    file=sys.stderr,
+                )
+                status = 1
+        elif new != text:
+            page.write_text(new, encoding="utf-8")
+            print(f"rewrote {shown}'s screenshots")
+    return status
 
 
 if __name__ == "__main__":

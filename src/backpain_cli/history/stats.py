@@ -4,7 +4,7 @@ No I/O and no clock: "now" and the time zone are arguments. Sessions are stored 
 and every day boundary here is a *local* calendar day in the given zone, so a session at
 23:30 counts for the day the person lived it, across month ends and DST changes.
 
-Rules (documented in the README):
+Rules (documented in docs/user-guide.md):
 - A session counts towards streaks, adherence and what is due only when it was
   completed (the player reached the end of the routine). Partial sessions are counted
   separately in the weekly numbers.
