@@ -24,9 +24,9 @@ sys.path.insert(0, str(HERE))
 
 from terminal import Frame, play  # noqa: E402
 
-from backpain_cli.player.engine import BINDINGS, Finished, Paused  # noqa: E402
+from backpain_cli.player.engine import Finished, Paused  # noqa: E402
 from backpain_cli.player.live import NoticeLine  # noqa: E402
-from backpain_cli.player.pain import PainKeys  # noqa: E402
+from backpain_cli.player.pain import PainNotices  # noqa: E402
 from backpain_cli.player.summary import summary_view  # noqa: E402
 from backpain_cli.routines.loader import load_routine  # noqa: E402
 from backpain_cli.routines.model import Routine  # noqa: E402
@@ -67,12 +67,9 @@ def _scene(
     kwargs: dict[str, object] = {}
     if pain:
         line = NoticeLine()
-        keys_of_pain = PainKeys(show=line.show, clear=line.clear)
         kwargs = {
-            "bindings": keys_of_pain.bindings(BINDINGS),
-            "listeners": [keys_of_pain],
+            "listeners": [PainNotices(show=line.show, clear=line.clear)],
             "notice_line": line,
-            "wrap_wait": keys_of_pain.wait,
         }
     frames, _ = play(
         routine or upper_back(), columns, lines, keys=keys, start_at=ROTATION, **kwargs

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyte
 from fakes import FakeTime
 from rich.console import Console
 
-from backpain_cli.player.engine import BINDINGS, Binding, Event, Listener, Player, Status, Wait
+from backpain_cli.player.engine import BINDINGS, Binding, Event, Listener, Player, Status
 from backpain_cli.player.live import NoticeLine, live_display
 from backpain_cli.routines.model import Routine
 from backpain_cli.routines.timeline import build_timeline
@@ -157,7 +157,6 @@ def play(
     bindings: Sequence[Binding] = BINDINGS,
     listeners: Sequence[Listener] = (),
     notice_line: NoticeLine | None = None,
-    wrap_wait: Callable[[Wait], Wait] | None = None,
     notices: Sequence[tuple[float, str]] = (),
     color: bool = True,
 ) -> tuple[list[Frame], Terminal]:
@@ -182,8 +181,7 @@ def play(
                 frames.append(Frame(event, terminal.rows(), set(terminal.screen.dimmed)))
 
         player = Player(timeline, clock=time.clock, listeners=[*listeners, Capture()])
-        wait = time.wait if wrap_wait is None else wrap_wait(time.wait)
-        player.run(wait, bindings)
+        player.run(time.wait, bindings)
     return frames, terminal
 
 

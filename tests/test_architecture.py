@@ -5,6 +5,10 @@
 - Imports run one way: `routines/` never imports `player/`, `history/` or `cli/`;
   `player/` and `history/` never import `cli/`; `report/` sits on `history/`;
   nothing below `cli/` imports `transfer/`, which imports neither `player/` nor `cli/`.
+- No two packages import each other (each module at the top of the package is a
+  package of its own here); `history/` hears the player through its events only.
+- The leaves (the modules at the top) import only leaves, but `config`, which checks
+  settings by the routine format's rules (`routines/format`).
 - Outside `cli/` (named after its commands) no two modules share a name.
 - Each command imports only what it needs at start-up (measured in a fresh process).
 """
@@ -133,8 +137,8 @@ def test_no_import_cycles() -> None:
     ("room", "forbidden"),
     [
         ("routines", ("player", "history", "cli", "transfer")),
-        ("player", ("cli", "transfer")),
-        ("history", ("report", "cli", "transfer")),
+        ("player", ("history", "report", "reminders", "cli", "transfer")),
+        ("history", ("report", "reminders", "cli", "transfer")),
         ("report", ("player", "reminders", "cli", "transfer")),
         ("reminders", ("player", "report", "cli", "transfer")),
         ("transfer", ("player", "cli")),
@@ -148,6 +152,44 @@ def test_imports_run_one_way(room: str, forbidden: tuple[str, ...]) -> None:
         if module == prefix or module.startswith(prefix + ".")
         for target in targets
         if any(target.startswith(f"{PACKAGE}.{other}") for other in forbidden)
+    )
+    assert wrong == []
+
+
+def _package(module: str) -> str:
+    """`backpain_cli.history.store` -> `backpain_cli.history`; a leaf is its own."""
+    parts = module.split(".")
+    return ".".join(parts[:2])
+
+
+def test_no_two_packages_import_each_other() -> None:
+    packages: dict[str, set[str]] = {}
+    for module, targets in import_graph().items():
+        packages.setdefault(_package(module), set()).update(
+            _package(target) for target in targets if _package(target) != _package(module)
+        )
+    assert cycles(packages) == []
+
+
+def test_history_hears_the_player_through_its_events_only() -> None:
+    used = {
+        target
+        for module, targets in import_graph().items()
+        if module.startswith(f"{PACKAGE}.history.")
+        for target in targets
+        if target.startswith(f"{PACKAGE}.player")
+    }
+    assert used == {f"{PACKAGE}.player.events"}
+
+
+def test_leaves_import_only_leaves() -> None:
+    wrong = sorted(
+        (module, target)
+        for module, targets in import_graph().items()
+        if module.count(".") == 1
+        for target in targets
+        if target.count(".") > 1
+        and (module, target) != (f"{PACKAGE}.config", f"{PACKAGE}.routines.format")
     )
     assert wrong == []
 

@@ -216,9 +216,9 @@ def test_small_terminals_degrade_but_keep_the_countdown_and_keys() -> None:
         "Next: hold 20 s · rep 1 of 1 ·",
         "set 1 of 2 · RIGHT side",
         "",
-        "space n b s m q ?",
+        "space n b s m p q ?",
     ]
-    assert screen_text(status, 20, 2).split("\n") == ["17 s  rep 1 of 1 · …", "space n b s m q ?"]
+    assert screen_text(status, 20, 2).split("\n") == ["17 s  rep 1 of 1 · …", "space n b s m p q ?"]
     paused = status_at(index_of(SegmentKind.HOLD, "rotation"), 17, paused=True)
     assert screen_text(paused, 40, 1) == "17 s  PAUSED  rep 1 of 1 · set 1 of 2"
     medium = screen_text(status, 40, 12).split("\n")
@@ -230,7 +230,7 @@ def test_small_terminals_degrade_but_keep_the_countdown_and_keys() -> None:
 
 def test_the_end_state() -> None:
     over = Status(TIMELINE, index=len(TIMELINE.segments), remaining=0, elapsed=200)
-    assert screen_text(over, 40, 3).split("\n") == ["Done.", "", "space n b s m q ?"]
+    assert screen_text(over, 40, 3).split("\n") == ["Done.", "", "space n b s m p q ?"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -286,8 +286,10 @@ def test_next_text() -> None:
 
 
 def test_key_line() -> None:
-    assert key_line(BINDINGS) == "space pause  n next  b back  s skip  m mute  q quit  ? help"
-    assert key_line(BINDINGS, short=True) == "space n b s m q ?"
+    assert (
+        key_line(BINDINGS) == "space pause  n next  b back  s skip  m mute  p hurts  q quit  ? help"
+    )
+    assert key_line(BINDINGS, short=True) == "space n b s m p q ?"
 
 
 # -- the live listener -----------------------------------------------------------------
@@ -371,7 +373,7 @@ def test_plain_log_of_a_whole_routine() -> None:
     assert plain_run(keys=keys) == [
         "NOTE sound: none",
         "Demo routine — 2 exercises, 3:00",
-        "Keys: space pause, n next, b back, s skip, m mute, q quit, ? help",
+        "Keys: space pause, n next, b back, s skip, m mute, p hurts, q quit, ? help",
         "[00:00] Get into position: long sitting — Rhomboid stretch (long sitting) — 5 s",
         "        1. Sit on the floor with your legs straight out in front of you.",
         "        2. Reach forward and hold on to your legs or feet.",
@@ -393,6 +395,7 @@ def test_plain_log_of_a_whole_routine() -> None:
         "        b: restart step; twice: go back (←)",
         "        s: skip the rest of this exercise",
         "        m: sound off / on",
+        "        p: this hurts: stop this exercise",
         "        q: quit, see the summary (Ctrl-C)",
         "        ?: show / hide this help",
         "[01:01] resumed",

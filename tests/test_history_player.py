@@ -496,32 +496,30 @@ def test_the_summary_says_what_hurt_is_flagged_only_with_history(
     args = ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-sound"]
     result = runner.invoke(cli, args if history else [*args, "--no-history"])
     assert result.exit_code == 0
-    assert seen["hurt_flagged"] is history
+    assert seen["tracker"].recording is history
     assert "Stopped because" not in result.output  # nothing hurt
 
 
 def test_start_hashes_the_bytes_it_loaded_without_reading_the_file_again(tiny: Path) -> None:
     from backpain_cli.cli import common
-    from backpain_cli.cli import start as start_module
-    from backpain_cli.player import run as run_module
+    from backpain_cli.history.session import open_session
 
     _, routine = common.load("tiny")
     loaded = tiny.read_bytes()
     tiny.unlink()  # a second read of the file would fail
-    tracking = start_module.track_session(routine, run_module.PlayerOptions())
-    try:
-        assert tracking.recorder is not None
-        assert tracking.recorder.content_hash == hashlib.sha256(loaded).hexdigest()
-    finally:
-        tracking.close()
+    with open_session(
+        routine, history_file=common.locations().history_file, report=print
+    ) as session:
+        session.record(wall_clock=common.utc_now, pain_before=None)
+        assert session.recorder is not None
+        assert session.recorder.content_hash == hashlib.sha256(loaded).hexdigest()
 
 
-def test_closing_the_tracking_twice_is_harmless(tiny: Path) -> None:
+def test_closing_the_session_twice_is_harmless(tiny: Path) -> None:
     from backpain_cli.cli import common
-    from backpain_cli.cli import start as start_module
-    from backpain_cli.player import run as run_module
+    from backpain_cli.history.session import open_session
 
     _, routine = common.load("tiny")
-    tracking = start_module.track_session(routine, run_module.PlayerOptions())
-    tracking.close()
-    tracking.close()
+    session = open_session(routine, history_file=common.locations().history_file, report=print)
+    session.close()
+    session.close()

@@ -122,7 +122,7 @@ def test_the_plain_log_prints_each_run_of_reps_and_each_counted_rep() -> None:
     player.run(time.wait)
     assert lines == [
         "Knee and ankle — 2 exercises, 0:22 + 1 at own pace",
-        "Keys: space pause, n next, b back, s skip, m mute, q quit, ? help",
+        "Keys: space pause, n next, b back, s skip, m mute, p hurts, q quit, ? help",
         "[00:00] Get ready: Ankle circles — 2 s",
         "        1. Draw slow circles with your toes.",
         "[00:02] Ankle circles — CLOCKWISE — move 3 × 3 s",

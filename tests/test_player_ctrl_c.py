@@ -17,9 +17,8 @@ from click.testing import CliRunner
 from backpain_cli.cli import cli
 from backpain_cli.history.store import open_for_reading
 from backpain_cli.player import keys as keys_module
-from backpain_cli.player.engine import BINDINGS, ExerciseOutcome, Player
+from backpain_cli.player.engine import ExerciseOutcome, Player
 from backpain_cli.player.run import _run_calmly
-from backpain_cli.player.session import SessionTracking
 from backpain_cli.routines.model import Exercise, Routine
 from backpain_cli.routines.timeline import build_timeline
 
@@ -125,10 +124,12 @@ def test_an_interrupt_while_loading_is_quiet(
 def test_an_interrupt_after_the_summary_still_exits_0(
     runner: CliRunner, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupted(self: SessionTracking, summary: object) -> None:
+    from backpain_cli.cli import start as cli_module
+
+    def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt  # e.g. during the check-in's set-up after the routine
 
-    monkeypatch.setattr(SessionTracking, "after", interrupted)
+    monkeypatch.setattr(cli_module, "check_out", interrupted)
     result = runner.invoke(cli, [*ARGS, "--speed", "1000"])
     assert result.exit_code == 0
     assert "Finished: Tiny routine" in result.output
@@ -148,7 +149,7 @@ def test_an_interrupt_before_the_player_started_is_passed_on() -> None:
 
     player = Player(timeline, clock=clock)
     with pytest.raises(KeyboardInterrupt):
-        _run_calmly(player, lambda timeout: [], BINDINGS)
+        _run_calmly(player, lambda timeout: [])
     assert player.summary is None
 
 
@@ -167,6 +168,6 @@ def test_an_interrupt_while_finishing_keeps_the_finished_summary() -> None:
         return []
 
     player = Player(timeline, clock=lambda: now[0], listeners=[Interrupting()])
-    summary = _run_calmly(player, wait, BINDINGS)
+    summary = _run_calmly(player, wait)
     assert not summary.quit
     assert summary.results[0].outcome is ExerciseOutcome.DONE

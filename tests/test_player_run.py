@@ -21,17 +21,18 @@ import pytest
 from fakes import TINY, FakeTime
 from terminal import BLOCKS, Terminal, read_countdown
 
+from backpain_cli.config import Settings, effective_settings
 from backpain_cli.player import run as run_module
 from backpain_cli.player.announcer import Announcer
 from backpain_cli.player.engine import ExerciseOutcome, Summary, Wait
-from backpain_cli.player.run import PlayerOptions
+from backpain_cli.player.keys import Keys
 from backpain_cli.player.sound import SoundName
 from backpain_cli.player.summary import AFTERCARE
 from backpain_cli.player.terminal_image import kitty_delete
 from backpain_cli.player.turns import Priority, Utterance
 from backpain_cli.routines.model import Routine
 
-QUIET = PlayerOptions(sound=False, check_in=False, history=False)
+QUIET = effective_settings({}, {"sound": False, "check_in": False})
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20
 PLACE = re.compile(rb"\x1b7\x1b\[(\d+);(\d+)H\x1b_Ga=T,f=100,i=7515,r=(\d+),C=1,q=2,m=1;")
 
@@ -99,7 +100,9 @@ def live_play(
     *,
     size: tuple[int, int] = (80, 24),
     typed: Sequence[tuple[float, str]] = (),
-    options: PlayerOptions = QUIET,
+    options: Settings = QUIET,
+    speed: float = 1.0,
+    start_at: int = 0,
     before_each_wait: Callable[[], None] = lambda: None,
 ) -> tuple[Summary, Typist, Terminal]:
     """`play` on the live screen of a `size` terminal, stdin a pseudo-terminal."""
@@ -109,10 +112,12 @@ def live_play(
     monkeypatch.setenv("COLUMNS", str(size[0]))
     monkeypatch.setenv("LINES", str(size[1]))
     monkeypatch.setattr(run_module, "stdin_fd", lambda: slave)
-    typist = Typist(terminal, master, typed, options.speed)
+    typist = Typist(terminal, master, typed, speed)
 
-    def wrap(read: Wait) -> Wait:
-        wait = typist.wrap(read)
+    key_wait = run_module.key_wait
+
+    def wrap(keys: Keys, speed: float) -> Wait:
+        wait = typist.wrap(key_wait(keys, speed))
 
         def settled(timeout: float | None) -> Sequence[str]:
             before_each_wait()
@@ -120,9 +125,11 @@ def live_play(
 
         return settled
 
+    monkeypatch.setattr(run_module, "key_wait", wrap)
     modes = termios.tcgetattr(slave)
     clock = typist.time.clock
-    summary = run_module.play(routine, options, plain=False, wrap_wait=wrap, clock=clock)
+    settings = dataclasses.replace(options, plain=False)
+    summary = run_module.play(routine, settings, start_at=start_at, speed=speed, clock=clock)
     assert termios.tcgetattr(slave) == modes  # the terminal is left as it was
     return summary, typist, terminal
 
@@ -182,8 +189,7 @@ def test_keys_typed_on_the_terminal_pause_skip_and_quit(
 def test_at_speed_60_the_screen_is_drawn_four_times_a_second_not_every_second(
     monkeypatch: pytest.MonkeyPatch, pty: tuple[int, int]
 ) -> None:
-    options = QUIET._replace(speed=60)
-    summary, typist, terminal = live_play(monkeypatch, pty, TINY, options=options)
+    summary, typist, terminal = live_play(monkeypatch, pty, TINY, speed=60)
     # Each wait is a second of the routine, 1/60 s of real time; the countdown drawn
     # stays on the number each step starts with for a quarter of a real second.
     assert [typist.number(second / 60) for second in (0, 1, 2)] == ["2", "2", "3"]
@@ -257,7 +263,7 @@ def test_no_picture_is_sent_where_none_can_or_should_show(
     routine = _pictures_routine(tmp_path) if with_picture != "none" else TINY
     if with_picture == "gone":
         (tmp_path / "rotation.png").unlink()
-    options = QUIET._replace(images=images)
+    options = dataclasses.replace(QUIET, images=images)
     _, typist, terminal = live_play(
         monkeypatch, pty, routine, size=(100, 40), options=options, before_each_wait=_pictures_ready
     )
@@ -306,7 +312,7 @@ def test_without_an_audio_player_the_set_end_rings_the_terminal_bell(
     monkeypatch.setattr(sys, "stdout", _Tty(write_end))
     notices: list[str] = []
     try:
-        announcer = run_module._make_announcer(PlayerOptions(), notices.append)
+        announcer = run_module._make_announcer(effective_settings({}), notices.append)
         _sounds(announcer, SoundName.TICK, SoundName.CHIME)  # a tick: too small for the bell
         assert announcer is not None
         announcer.close(1)
@@ -327,7 +333,7 @@ def test_a_bell_for_a_terminal_that_has_gone_away_is_dropped(
     monkeypatch.setattr(sys, "stdout", _Tty(write_end))
     notices: list[str] = []
     try:
-        announcer = run_module._make_announcer(PlayerOptions(), notices.append)
+        announcer = run_module._make_announcer(effective_settings({}), notices.append)
         _sounds(announcer, SoundName.CHIME, SoundName.END)
         assert announcer is not None
         announcer.close(1)  # no exception on the sound thread, nothing left running
@@ -339,8 +345,8 @@ def test_a_bell_for_a_terminal_that_has_gone_away_is_dropped(
 def test_from_an_exercise_id_starts_there(
     monkeypatch: pytest.MonkeyPatch, pty: tuple[int, int]
 ) -> None:
-    options = QUIET._replace(from_exercise="squeeze")
-    summary, typist, _ = live_play(monkeypatch, pty, TINY, options=options)
+    start_at = run_module.exercise_number(TINY, "squeeze")
+    summary, typist, _ = live_play(monkeypatch, pty, TINY, start_at=start_at)
     first = typist.at(0).rows
     assert "Tiny".ljust(53) + "exercise 2 of 3 · 0:15 left" in first
     assert "Get ready: Squeeze" in first

@@ -1,5 +1,6 @@
-"""The history listener, the `p` key and the pain check-in, driven by the real engine on
-a fake clock, recording into a real history database."""
+"""The history listener, the `p` key (the engine's `this_hurts` and the pain notices)
+and the pain check-in, driven by the real engine on a fake clock, recording into a real
+history database."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from backpain_cli.history.store import History, open_for_recording
 from backpain_cli.player.check_in import QUESTION, CheckInCancelled, ask_pain
 from backpain_cli.player.engine import BINDINGS, Player, Summary
 from backpain_cli.player.engine import ExerciseOutcome as Result
-from backpain_cli.player.pain import ADVICE, FLAG, PainKeys
+from backpain_cli.player.pain import ADVICE, FLAG, PainNotices
 from backpain_cli.routines.model import Frequency, Period
 from backpain_cli.routines.timeline import build_timeline
 
@@ -50,7 +51,7 @@ def play(
     hurt_last_time: Sequence[str] = (),
     warnings: list[str] | None = None,
     summaries: list[Summary] | None = None,
-) -> tuple[Recorder, PainKeys, list[str]]:
+) -> tuple[Recorder, Player, list[str]]:
     time = FakeTime(keys)
     recorder = Recorder(
         history,
@@ -61,17 +62,17 @@ def play(
         pain_before=6,
     )
     said: list[str] = []
-    pain = PainKeys(
+    pain = PainNotices(
         show=said.append,
         clear=lambda: said.append("<clear>"),
         hurt_last_time=hurt_last_time,
     )
     timeline = build_timeline(ROUTINE, start_at=start_at)
     player = Player(timeline, clock=time.clock, listeners=[pain, recorder])
-    summary = player.run(pain.wait(time.wait), pain.bindings(BINDINGS))
+    summary = player.run(time.wait)
     if summaries is not None:
         summaries.append(summary)
-    return recorder, pain, said
+    return recorder, player, said
 
 
 def only_session(history: History) -> SessionRecord:
@@ -223,8 +224,8 @@ def test_p_stops_the_exercise_shows_the_advice_and_waits_for_a_key(history: Hist
 
 def test_q_still_quits_after_p(history: History) -> None:
     summaries: list[Summary] = []
-    _, pain, said = play(history, [(8.0, "p"), (9.0, "q")], summaries=summaries)
-    assert pain.holding is False
+    _, player, said = play(history, [(8.0, "p"), (9.0, "q")], summaries=summaries)
+    assert player.status().held_for_pain is False
     assert [r.outcome for r in summaries[0].results] == [
         Result.HURT,
         Result.STOPPED,
@@ -241,27 +242,27 @@ def test_q_still_quits_after_p(history: History) -> None:
 
 def test_p_in_the_last_exercise_ends_the_routine(history: History) -> None:
     ball_start = build_timeline(ROUTINE).segments[-1].start
-    _, pain, said = play(history, [(ball_start + 1, "p")])
+    _, player, said = play(history, [(ball_start + 1, "p")])
     assert said == []  # nothing to wait for: the summary follows
-    assert pain.holding is False
+    assert player.status().held_for_pain is False
     session = only_session(history)
     assert session.exercises[-1].status is ExerciseStatus.STOPPED_FOR_PAIN
     assert session.outcome is SessionOutcome.COMPLETED
 
 
-def test_p_binding_sits_before_quit_in_the_key_line() -> None:
-    pain = PainKeys(show=print, clear=print)
-    labels = [binding.label for binding in pain.bindings(BINDINGS)]
+def test_p_is_a_built_in_key_before_quit_in_the_key_line() -> None:
+    labels = [binding.label for binding in BINDINGS]
     assert labels.index("p") == labels.index("q") - 1
-    assert pain.binding.short == "hurts"
+    [hurts] = [binding for binding in BINDINGS if binding.label == "p"]
+    assert (hurts.short, hurts.action) == ("hurts", Player.this_hurts)
 
 
 def test_p_without_history_still_stops_and_waits() -> None:
     time = FakeTime([(8.0, "p"), (20.0, "resize"), (30.0, "space")])
     said: list[str] = []
-    pain = PainKeys(show=said.append, clear=lambda: said.append("<clear>"))
+    pain = PainNotices(show=said.append, clear=lambda: said.append("<clear>"))
     player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[pain])
-    summary = player.run(pain.wait(time.wait), pain.bindings(BINDINGS))
+    summary = player.run(time.wait)
     assert not summary.quit
     assert said == [ADVICE.format(name="Rotation"), "<clear>"]
 
@@ -382,10 +383,10 @@ def test_a_failure_while_quitting_skips_the_end(
 def test_p_after_the_end_does_nothing() -> None:
     time = FakeTime()
     said: list[str] = []
-    pain = PainKeys(show=said.append, clear=lambda: None)
+    pain = PainNotices(show=said.append, clear=lambda: None)
     player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[pain])
     summary = player.run(time.wait)
-    pain.stop(player)
+    player.this_hurts()
     assert said == []
     assert player.summary is summary
     assert summary.count(Result.HURT) == 0

@@ -11,7 +11,7 @@ from terminal import SIZES, Frame, digit_rows, play, read_countdown, read_number
 
 from backpain_cli.player.engine import BINDINGS, Paused, SegmentStarted, Tick
 from backpain_cli.player.live import NoticeLine
-from backpain_cli.player.pain import PainKeys
+from backpain_cli.player.pain import PainNotices
 from backpain_cli.player.words import countdown_text
 from backpain_cli.routines.model import Exercise, Routine, Side
 from backpain_cli.routines.timeline import SegmentKind
@@ -145,16 +145,14 @@ def test_paused_is_big_and_in_the_header(columns: int, lines: int) -> None:
 def test_the_advice_after_p_is_bold_whole_and_consistent() -> None:
     for columns, lines in [(80, 24), (40, 12), (120, 40)]:
         line = NoticeLine()
-        pain = PainKeys(show=line.show, clear=line.clear)
+        pain = PainNotices(show=line.show, clear=line.clear)
         frames, _ = play(
             ROUTINE,
             columns,
             lines,
             keys=[(15.0, "p"), (30.0, "x"), (31.0, "q")],
-            bindings=pain.bindings(BINDINGS),
             listeners=[pain],
             notice_line=line,
-            wrap_wait=pain.wait,
         )
         held = [f for f in frames if f.status.paused and f.status.segment is not None]
         frame = held[-1]

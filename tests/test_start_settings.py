@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from backpain_cli.cli import cli
+from backpain_cli.config import effective_settings
 from backpain_cli.player import run as run_module
 from backpain_cli.player import speech as speech
 
@@ -246,9 +247,9 @@ def test_start_completes_routines_and_exercises(runner: CliRunner) -> None:
     ]
 
 
-def test_player_options_default_to_no_voice_and_the_bundled_chime() -> None:
-    options = run_module.PlayerOptions()
-    assert (options.voice, options.chime) == (False, None)
+def test_settings_default_to_no_voice_and_the_bundled_chime() -> None:
+    settings = effective_settings({})
+    assert (settings.voice, settings.chime) == (False, None)
 
 
 def test_notices_at_the_same_time_are_shown_together() -> None:

@@ -92,7 +92,7 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
 
     console = make_console()
     console.print(routine_summary(loaded, plain=is_plain(console)))
-    from backpain_cli.player.session import hurt_last_time_note
+    from backpain_cli.history.session import hurt_last_time_note
 
     note = hurt_last_time_note(loaded, locations().history_file)  # history (issue 5)
     if note:

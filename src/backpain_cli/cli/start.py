@@ -18,14 +18,14 @@ from backpain_cli.cli.common import (
     locations,
     screen_output,
 )
-from backpain_cli.player.run import PlayerOptions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from backpain_cli.config import Settings
+    from backpain_cli.history.session import Session
     from backpain_cli.player.engine import Summary
-    from backpain_cli.player.session import SessionTracking
     from backpain_cli.routines.catalogue import RoutineFile
     from backpain_cli.routines.model import Routine
 
@@ -178,12 +178,13 @@ def start(
       backpain start upper-back --note "left side tight after the drive"
       backpain start upper-back-chair --voice --chime ~/sounds/bell.wav
     """
+    from dataclasses import replace
     from pathlib import Path
 
+    from backpain_cli.history.session import open_session
     from backpain_cli.player.check_in import CheckInCancelled
-    from backpain_cli.player.run import play
+    from backpain_cli.player.run import exercise_number, play
 
-    tracking: SessionTracking | None = None
     summary: Summary | None = None
     try:
         settings = start_settings(  # None: not given, the config file or the default decides
@@ -196,42 +197,39 @@ def start(
             check_in=check_in,
         )
         routine_file, loaded = load_for_start(routine, settings)
-        options = PlayerOptions(
-            from_exercise,
-            settings.sound,
-            settings.plain,
-            speed,
-            settings.prepare_enabled,
-            check_in=settings.check_in,
-            history=not no_history,
-            voice=settings.voice,
-            chime=settings.chime,
-            images=settings.images,
-        )
+        routine_path = played_path(routine_file)
         if resume and (no_history or from_exercise):
             fail("--resume continues a recorded session: not with --no-history or --from")
-        tracking = track_session(
+        start_at = exercise_number(loaded, from_exercise)
+        counts_as = plan_of(loaded, report)
+        with open_session(
             loaded,
-            options,
+            history_file=None if no_history else locations().history_file,
+            report=report,
+            speed=speed,
             record_sped_up=record_sped_up,
-            note=note,
-            ask_note=settings.ask_note,
-            resume=resume,
-            routine_path=played_path(routine_file),
-        )
-        if tracking.resume_from is not None:
-            options = options._replace(from_exercise=str(tracking.resume_from + 1))
-        summary = play(
-            loaded,
-            options,
-            plain=options.plain or not screen_output(),
-            listeners=tracking.listeners,
-            bindings=tracking.bindings,
-            wrap_wait=tracking.wait,
-            notice_line=tracking.notice_line,
-            hurt_flagged=tracking.recorder is not None,
-        )
-        tracking.after(summary)
+            resume_since=start_of_today() if resume else None,
+            routine_path=routine_path,
+        ) as session:
+            asking = settings.check_in and can_ask()
+            resumed = session.resume_from is not None  # it has its opening rating already
+            pain_before = ask_pain() if asking and not resumed else None
+            session.record(
+                wall_clock=common.utc_now,
+                pain_before=pain_before,
+                speed=speed,
+                note=note,
+                counts_as=counts_as,
+                routine_path=routine_path,
+            )
+            summary = play(
+                loaded,
+                replace(settings, plain=settings.plain or not screen_output()),
+                start_at=start_at if session.resume_from is None else session.resume_from,
+                speed=speed,
+                tracker=session,
+            )
+            check_out(session, asking=asking, ask_note=settings.ask_note and not note.strip())
     except CheckInCancelled as cancelled:  # q or Ctrl-C at the first question: nothing starts
         sys.exit(0 if cancelled.key == "q" else 130)
     except KeyboardInterrupt:  # Ctrl-C outside the player's own keys: calm, no "Aborted!"
@@ -241,13 +239,41 @@ def start(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
-    finally:
-        if tracking is not None:
-            tracking.close()
 
 
-# The player's side of history (issue 5): the session record, the pain check-ins and
-# the `p` key, wired around `play` by `start`.
+def check_out(session: Session, *, asking: bool, ask_note: bool) -> None:
+    """After the routine (also after quitting early: then the rating matters most): the
+    closing pain question, then the note question (when recorded and no --note was
+    given), then what was not recorded and any warning."""
+    from backpain_cli.player.check_in import CheckInCancelled
+
+    recorded = session.recorded
+    if asking:
+        try:
+            pain_after = ask_pain()
+        except CheckInCancelled:
+            pain_after = None
+        session.record_pain_after(pain_after)
+    if asking and ask_note and recorded:
+        session.record_note(ask_note_line())
+    session.finish()
+
+
+def report(message: str) -> None:
+    """A message about the session, on stderr."""
+    click.echo(f"backpain: {message}", err=True)
+
+
+def start_of_today() -> datetime:
+    """Midnight today in the person's time zone (zoneinfo only when `--resume` asks)."""
+    from datetime import datetime, time
+
+    zone = common.user_zone()
+    today = common.utc_now().astimezone(zone).date()
+    return datetime.combine(today, time(), tzinfo=zone)
+
+
+# The questions around the routine: asked here, at the terminal, as explicit steps.
 
 
 def can_ask() -> bool:
@@ -309,43 +335,3 @@ def plan_of(routine: Routine, report: Callable[[str], None]) -> str:
         )
         return ""
     return routine.counts_as
-
-
-def track_session(
-    routine: Routine,
-    options: PlayerOptions,
-    *,
-    record_sped_up: bool = False,
-    note: str = "",
-    ask_note: bool = True,
-    resume: bool = False,
-    routine_path: str | None = None,
-) -> SessionTracking:
-    """The history and pain check-ins of one `backpain start`, on the real history file,
-    terminal and clock."""
-    from datetime import datetime, time
-
-    from backpain_cli.player.session import SessionTracking
-
-    def report(message: str) -> None:
-        click.echo(f"backpain: {message}", err=True)
-
-    resume_since = None
-    if resume:  # the time zone (zoneinfo) only when it is needed: not before every start
-        zone = common.user_zone()
-        today = common.utc_now().astimezone(zone).date()
-        resume_since = datetime.combine(today, time(), tzinfo=zone)
-    return SessionTracking(
-        routine,
-        history_file=locations().history_file if options.history else None,
-        ask_pain=ask_pain if options.check_in and can_ask() else None,
-        wall_clock=common.utc_now,
-        report=report,
-        speed=options.speed,
-        record_sped_up=record_sped_up,
-        note=note,
-        ask_note=ask_note_line if ask_note and options.check_in and can_ask() else None,
-        counts_as=plan_of(routine, report),
-        resume_since=resume_since,
-        routine_path=routine_path,
-    )

@@ -28,7 +28,7 @@ from backpain_cli.history.records import (
     SessionRecord,
 )
 from backpain_cli.history.store import History, SessionStart
-from backpain_cli.player.engine import (
+from backpain_cli.player.events import (
     EndReason,
     Event,
     ExerciseFinished,

@@ -8,10 +8,13 @@ listeners for the events. Tests drive the same code with a fake clock.
 The events and the `Status` they carry are in events.py (re-exported here).
 
 Commands are `Player` methods (`toggle_pause`, `next`, `back`, `skip_exercise`,
-`stop_for_pain`, `quit`, `toggle_mute`, `toggle_help`, `redraw`); `BINDINGS` is the one
+`this_hurts`, `quit`, `toggle_mute`, `toggle_help`, `redraw`); `BINDINGS` is the one
 table that maps key names (as `keys.key_reader` reports them) to commands, and the
-display's key line and help are drawn from it. Add a key by passing
-``bindings=BINDINGS + (Binding(...),)`` to `run`.
+display's key line and help are drawn from it.
+
+"This hurts" (`p`) stops the current exercise (its outcome is "hurt"), moves to the
+next one and holds there, paused, with `Status.held_for_pain` set: the next key goes on
+(whatever it is), except a quit key, which quits, and a resize, which redraws.
 
 Timing: a segment's deadline is where the previous one ended plus its duration (plus any
 time spent paused), so late wake-ups never add up; a command (next, back, skip) starts
@@ -56,6 +59,7 @@ __all__ = [
     "BACK_GRACE",
     "BINDINGS",
     "COUNTDOWN_FROM",
+    "QUIT_KEYS",
     "Binding",
     "Clock",
     "Cue",
@@ -97,6 +101,9 @@ BACK_GRACE = 3.0
 
 COUNTDOWN_FROM = 3
 """Prepare segments cue COUNTDOWN at 3, 2 and 1 seconds left."""
+
+QUIT_KEYS = ("q", "ctrl-c")
+"""Keys that quit even while the player holds after "this hurts"."""
 
 _EPSILON = 1e-9
 
@@ -140,6 +147,7 @@ class Player:
         self._counted = 0  # reps counted in the current self-paced segment
         self._completed: set[int] = set()  # indices of segments that ran to their end
         self._outcomes: dict[int, ExerciseOutcome] = {}
+        self._held_for_pain = False  # after "this hurts": the next key goes on
         self.summary: Summary | None = None
 
     # -- queries ---------------------------------------------------------------------
@@ -169,6 +177,7 @@ class Player:
             muted=self._muted,
             help=self._help,
             counted=self._counted,
+            held_for_pain=self._held_for_pain,
         )
 
     def timeout(self) -> float | None:
@@ -190,6 +199,10 @@ class Player:
         while self.active:
             for key in wait(self.timeout()):
                 action = actions.get(key) or actions.get(key.lower())
+                if self._held_for_pain and key != "resize":
+                    self._held_for_pain = False
+                    if key.lower() not in QUIT_KEYS:
+                        action = Player.resume  # any key goes on after "this hurts"
                 if action is not None:
                     action(self)
                 if not self.active:
@@ -294,8 +307,16 @@ class Player:
         self._leave_exercise(EndReason.SKIP_EXERCISE)
 
     def stop_for_pain(self) -> None:
-        """This hurts: leave the current exercise (counted as hurt) for the next one."""
+        """Leave the current exercise (counted as hurt) for the next one."""
         self._leave_exercise(EndReason.HURT)
+
+    def this_hurts(self) -> None:
+        """`p`: stop the current exercise because it hurts and hold, paused, at the start
+        of the next one until a key goes on (see `run`); at the last one the routine ends."""
+        self.stop_for_pain()
+        if self.active:
+            self._held_for_pain = True
+            self.pause()
 
     def quit(self) -> None:
         self.advance()
@@ -502,7 +523,8 @@ BINDINGS: tuple[Binding, ...] = (
     Binding(("b", "left"), "b", "back", "restart step; twice: go back (←)", Player.back),
     Binding(("s",), "s", "skip", "skip the rest of this exercise", Player.skip_exercise),
     Binding(("m",), "m", "mute", "sound off / on", Player.toggle_mute),
-    Binding(("q", "ctrl-c"), "q", "quit", "quit, see the summary (Ctrl-C)", Player.quit),
+    Binding(("p",), "p", "hurts", "this hurts: stop this exercise", Player.this_hurts),
+    Binding(QUIT_KEYS, "q", "quit", "quit, see the summary (Ctrl-C)", Player.quit),
     Binding(("?", "h"), "?", "help", "show / hide this help", Player.toggle_help),
     Binding(("resize",), "", "", "", Player.redraw),
 )

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -79,6 +80,7 @@ class Status:
     muted: bool = False
     help: bool = False
     counted: int = 0  # reps counted (space) in a self-paced step
+    held_for_pain: bool = False  # paused after "this hurts" until a key goes on
 
     @property
     def untimed(self) -> bool:
@@ -237,3 +239,18 @@ class Quit(RoutineEnded):
 
 class Listener(Protocol):
     def handle(self, event: Event) -> None: ...
+
+
+class Tracker(Listener, Protocol):
+    """What keeps a record of the routine as it plays (the history implements it):
+    a listener that also says which exercises hurt last time, whether it records
+    (then the summary says hurt exercises are flagged next time), and takes where
+    its warnings go while the player runs (`attach`)."""
+
+    @property
+    def hurt_last_time(self) -> Collection[str]: ...
+
+    @property
+    def recording(self) -> bool: ...
+
+    def attach(self, notify: Callable[[str], None]) -> None: ...

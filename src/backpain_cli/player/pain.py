@@ -1,24 +1,18 @@
-"""The `p` key ("this hurts") and the flags on exercises that hurt last time.
+"""What the player says about pain: the source's advice after `p` ("this hurts"), and a
+flag on each exercise that was stopped for pain the last time it was played.
 
-`p` during any exercise stops it (`Player.stop_for_pain`: the exercise's outcome is
-"hurt", which the history records as stopped for pain and the summary shows), the
-player moves to the next exercise and pauses there with the source's advice on screen,
-and goes on only when the person presses a key (the advice asks for space, the bar
-says the same; any key but `q` goes on, `q` quits).
-
-When a routine starts, exercises that were stopped for pain the last time they were
-played are flagged as they come up ("This hurt last time: press s to skip it").
-
-`PainKeys` is an engine listener (for the flags), gives the key `binding`, and wraps the
-player's `wait` so that the first key after `p` continues (it is handed on as `space`,
-which resumes). Messages go through `show`/`clear` (the display's notice line).
+The key itself is the engine's (`Player.this_hurts`): it stops the exercise (its outcome
+is "hurt", which the history records and the summary shows) and holds, paused, at the
+next one until a key goes on. `PainNotices` is the listener that puts the words on the
+display's notice line (through `show` and `clear`): the advice while the player holds,
+and "… hurt last time: press s to skip it" as such an exercise comes up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 
-from backpain_cli.player.engine import Binding, Event, Player, SegmentStarted, Wait
+from backpain_cli.player.events import Event, ExerciseHurt, Paused, Resumed, SegmentStarted
 
 ADVICE = (
     "Stopped: {name}.\n"
@@ -26,11 +20,11 @@ ADVICE = (
     "Press space to go on to the next exercise (q quits)."
 )
 FLAG = "{name} hurt last time: press s to skip it."
-QUITS = ("q", "ctrl-c")
-PASS_THROUGH = (*QUITS, "resize")
 
 
-class PainKeys:
+class PainNotices:
+    """Listener: the advice after "this hurts", and the flags of `hurt_last_time` (ids)."""
+
     def __init__(
         self,
         *,
@@ -41,58 +35,25 @@ class PainKeys:
         self._show = show
         self._clear = clear
         self.hurt_last_time = frozenset(hurt_last_time)
-        self.holding = False  # stopped for pain, waiting for a key
         self._current: int | None = None  # exercise index
         self._flag = ""  # the flag of the current exercise, if it hurt last time
+        self._hurt = ""  # the name of the exercise stopped last
+        self._advising = False  # the advice is on screen
         self._shown = False  # a message is on screen
 
-    @property
-    def binding(self) -> Binding:
-        return Binding(("p",), "p", "hurts", "this hurts: stop this exercise", self.stop)
-
-    def bindings(self, bindings: Sequence[Binding]) -> tuple[Binding, ...]:
-        """`bindings` with `p` added before quit (so it shows in the key line)."""
-        found = list(bindings)
-        at = next((i for i, b in enumerate(found) if "q" in b.keys), len(found))
-        return (*found[:at], self.binding, *found[at:])
-
-    # -- the key ----------------------------------------------------------------------
-
-    def stop(self, player: Player) -> None:
-        segment = player.status().segment
-        if segment is None:
-            return
-        player.stop_for_pain()
-        if player.active:
-            self.holding = True
-            self._say(ADVICE.format(name=segment.exercise.name))
-            player.pause()
-
-    def wait(self, inner: Wait) -> Wait:
-        """`inner`, except that after `p` it waits for a key and turns it into `space`."""
-
-        def wait(timeout: float | None) -> Sequence[str]:
-            if not self.holding:
-                return inner(timeout)
-            keys = []
-            for key in inner(None):
-                if key in QUITS:
-                    self.holding = False
-                if not self.holding or key in PASS_THROUGH:
-                    keys.append(key)
-                    continue
-                self.holding = False
-                self._say(self._flag)
-                keys.append("space")
-            return keys
-
-        return wait
-
-    # -- the flags --------------------------------------------------------------------
-
     def handle(self, event: Event) -> None:
-        if not isinstance(event, SegmentStarted):
-            return
+        if isinstance(event, ExerciseHurt):
+            self._hurt = event.result.exercise.name
+        elif isinstance(event, Paused) and event.status.held_for_pain:
+            self._advising = True
+            self._say(ADVICE.format(name=self._hurt))
+        elif isinstance(event, Resumed) and self._advising:
+            self._advising = False
+            self._say(self._flag)
+        elif isinstance(event, SegmentStarted):
+            self._flag_exercise(event)
+
+    def _flag_exercise(self, event: SegmentStarted) -> None:
         index = event.segment.exercise_index
         if index == self._current:
             return

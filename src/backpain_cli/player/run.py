@@ -1,8 +1,9 @@
 """The player on the real terminal, clock and sound: the one place a player is built.
 
 `play` picks the screen (the live full screen, or one line per step with --plain, in a
-pipe or on a dumb terminal), builds the sound, speech and key reader around it, runs
-the engine and prints the summary. `backpain start` calls it; tests call it too.
+pipe or on a dumb terminal), builds the sound, speech, pain notices and key reader
+around it, runs the engine and prints the summary. `backpain start` calls it; tests
+call it too.
 """
 
 from __future__ import annotations
@@ -20,27 +21,14 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from backpain_cli.config import Settings
     from backpain_cli.player.announcer import Announcer
     from backpain_cli.player.engine import Binding, Listener, Player, Summary, Wait
+    from backpain_cli.player.events import Tracker
     from backpain_cli.player.keys import Keys
     from backpain_cli.player.live import NoticeLine
     from backpain_cli.player.terminal_image import GetReadyPictures
     from backpain_cli.routines.model import Routine
-
-
-class PlayerOptions(NamedTuple):
-    """How `backpain start` plays a routine (options over config defaults)."""
-
-    from_exercise: str | None = None  # exercise id or 1-based number
-    sound: bool = True
-    plain: bool = False  # also automatic off a terminal and with TERM=dumb
-    speed: float = 1.0  # clock factor: previews, demos and tests
-    prepare: bool = True
-    check_in: bool = True  # ask "Pain now, 0-10?" before and after (on a terminal only)
-    history: bool = True  # record the session
-    voice: bool = False  # spoken cues
-    chime: Path | None = None  # a WAV file instead of the bundled set-end chime
-    images: bool = True  # pictures on the get-ready screen, where the terminal draws them
 
 
 class _Screen(NamedTuple):
@@ -54,39 +42,48 @@ class _Screen(NamedTuple):
 
 def play(
     routine: Routine,
-    options: PlayerOptions,
+    settings: Settings,
     *,
-    plain: bool,
-    listeners: Sequence[Listener] = (),
-    bindings: Sequence[Binding] | None = None,
-    wrap_wait: Callable[[Wait], Wait] | None = None,
-    notice_line: NoticeLine | None = None,
-    hurt_flagged: bool = False,
+    start_at: int = 0,
+    speed: float = 1.0,
+    tracker: Tracker | None = None,
     clock: Callable[[], float] | None = None,
 ) -> Summary:
-    """Play `routine`; print and return the summary.
+    """Play `routine` from exercise `start_at` (0-based); print and return the summary.
 
-    Listeners, in order: sound, speech, then `listeners` (history...), then the screen
-    (last, so it draws what the others just did). `plain` is the caller's decision
-    (`--plain` or no screen to draw on). `bindings` replaces the key table (default
-    `engine.BINDINGS`), `wrap_wait` wraps the key wait, and messages put on
-    `notice_line` show under the countdown (or as a line when plain); `hurt_flagged`
-    tells the summary that exercises that hurt are flagged next time. `clock` is the
-    real time in seconds (default `time.monotonic`; tests pass a fake one).
+    The player reads `settings.sound`, `chime`, `voice`, `images`, `prepare` and
+    `plain` (the caller's decision: `--plain`, the config, or no screen to draw on).
+    `speed` runs the clock faster (previews). `tracker` (the history) hears every event
+    after sound and speech and before the screen; its warnings show on the notice line,
+    exercises in its `hurt_last_time` are flagged as they come up, and with `recording`
+    the summary says that exercises that hurt are flagged next time. `clock` is the real
+    time in seconds (default `time.monotonic`; tests pass a fake one).
+
+    Listeners, in order: sound, speech, the tracker, the pain notices, then the screen
+    (last, so it draws what the others just did).
     """
     import time
 
     from backpain_cli.player.engine import BINDINGS, Player
     from backpain_cli.player.keys import key_reader
+    from backpain_cli.player.live import NoticeLine
+    from backpain_cli.player.pain import PainNotices
     from backpain_cli.player.summary import summary_view
     from backpain_cli.routines.images import missing_pictures_notice
     from backpain_cli.routines.timeline import build_timeline
 
-    start_at = exercise_number(routine, options.from_exercise)
-    timeline = build_timeline(routine, prepare=options.prepare, start_at=start_at)
-    speed = options.speed
-    keys_table = BINDINGS if bindings is None else bindings
+    timeline = build_timeline(routine, prepare=settings.prepare_enabled, start_at=start_at)
     real_time = time.monotonic if clock is None else clock
+    plain = settings.plain
+    notice_line = NoticeLine()
+    pain = PainNotices(
+        show=notice_line.show,
+        clear=notice_line.clear,
+        hurt_last_time=tracker.hurt_last_time if tracker is not None else (),
+    )
+    tracking: list[Listener] = [] if tracker is None else [tracker]
+    if tracker is not None:
+        tracker.attach(notice_line.show)
 
     def routine_time() -> float:
         return real_time() * speed
@@ -94,29 +91,32 @@ def play(
     announcer: Announcer | None = None
     try:
         with key_reader(stdin_fd()) as keys:
-
-            def read_keys(timeout: float | None) -> Sequence[str]:
-                return keys.read(None if timeout is None else timeout / speed)
-
-            wait = read_keys if wrap_wait is None else wrap_wait(read_keys)
+            wait = key_wait(keys, speed)
             screens = _plain_screen if plain else _live_screen
-            with screens(keys, keys_table, notice_line, real_time) as screen:
-                announcer = _make_announcer(options, screen.notify)
+            with screens(keys, BINDINGS, notice_line, real_time) as screen:
+                announcer = _make_announcer(settings, screen.notify)
                 missing = missing_pictures_notice(routine.warnings)
                 if missing:
                     screen.notify(missing)
-                pictures = None if plain or not options.images else _pictures(routine, screen)
+                pictures = None if plain or not settings.images else _pictures(routine, screen)
                 around = [] if pictures is None else [pictures.first]  # before the screen
                 drawn = [] if pictures is None else [pictures]  # after it
-                cues = _announcements(announcer, options)
-                everyone = [*cues, *listeners, *around, screen.listener, *drawn]
+                everyone = [
+                    *_announcements(announcer, settings),
+                    *tracking,
+                    pain,
+                    *around,
+                    screen.listener,
+                    *drawn,
+                ]
                 player = Player(
                     timeline, clock=routine_time, listeners=everyone, counts_reps=keys.is_terminal
                 )
-                summary = _run_calmly(player, wait, keys_table)
+                summary = _run_calmly(player, wait)
             # The key reader is still open: a Ctrl-C while the summary is printed (or the
             # end sound rings out) is a key nobody reads, not an "Aborted!".
-            view = summary_view(summary, hurt_flagged=hurt_flagged, big=not plain, speed=speed)
+            recording = tracker is not None and tracker.recording
+            view = summary_view(summary, hurt_flagged=recording, big=not plain, speed=speed)
             screen.console.print(view)
             if announcer is not None:
                 announcer.close(RING_OUT)  # the end sound and words, one after the other
@@ -124,6 +124,15 @@ def play(
     finally:
         if announcer is not None:
             announcer.close(0)
+
+
+def key_wait(keys: Keys, speed: float) -> Wait:
+    """The engine's `wait` on the key reader: its timeout is in routine seconds."""
+
+    def wait(timeout: float | None) -> Sequence[str]:
+        return keys.read(None if timeout is None else timeout / speed)
+
+    return wait
 
 
 @contextlib.contextmanager
@@ -214,11 +223,11 @@ def merged_notices(
     return notify
 
 
-def _run_calmly(player: Player, wait: Wait, bindings: Sequence[Binding]) -> Summary:
+def _run_calmly(player: Player, wait: Wait) -> Summary:
     """Play to the end; a Ctrl-C that interrupted whatever was running (KeyboardInterrupt:
     see `keys.STUCK_AFTER`) ends the routine like `q`, with a summary."""
     try:
-        return player.run(wait, bindings)
+        return player.run(wait)
     except KeyboardInterrupt:
         player.quit()
         if player.summary is None:  # interrupted before it began: nothing to sum up
@@ -258,9 +267,9 @@ RING_OUT = 6.0
 """Seconds the end sound and the spoken ending may take after the summary is printed."""
 
 
-def _make_announcer(options: PlayerOptions, notify: Callable[[str], None]) -> Announcer | None:
+def _make_announcer(settings: Settings, notify: Callable[[str], None]) -> Announcer | None:
     """Sound and speech for this routine, on their thread (none with neither)."""
-    if not (options.sound or options.voice):
+    if not (settings.sound or settings.voice):
         return None
     import shutil
 
@@ -276,22 +285,22 @@ def _make_announcer(options: PlayerOptions, notify: Callable[[str], None]) -> An
     from backpain_cli.player.speech import make_speaker
 
     speaker = None
-    if options.voice:
+    if settings.voice:
         speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
-    if not options.sound:
+    if not settings.sound:
         return Announcer(sounds=None, speaker=speaker).start()
     bell = terminal_bell(sys.stdout, sys.stderr)
     notice = NO_AUDIO_NOTICE if bell is not None else NO_AUDIO_NO_BELL_NOTICE
     files = bundled_sounds()
-    if options.chime is not None:  # checked by `start` before the routine starts
-        files[SoundName.CHIME] = options.chime
+    if settings.chime is not None:  # checked by `start` before the routine starts
+        files[SoundName.CHIME] = settings.chime
     sounds = SoundOutput(files, bell=bell, notify=notify, notice=notice)
     return Announcer(sounds=sounds, speaker=speaker).start()
 
 
-def _announcements(announcer: Announcer | None, options: PlayerOptions) -> list[Listener]:
+def _announcements(announcer: Announcer | None, settings: Settings) -> list[Listener]:
     if announcer is None:
         return []
     from backpain_cli.player.announcer import Announcements
 
-    return [Announcements(announcer, sound=options.sound, voice=options.voice)]
+    return [Announcements(announcer, sound=settings.sound, voice=settings.voice)]

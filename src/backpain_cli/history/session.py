@@ -1,0 +1,255 @@
+"""One `backpain start` in the history: the session it records, the exercises that hurt
+last time, a resumed session, and the 'hurt last time' note of `backpain show`.
+
+`open_session` opens the history (or not: a preview, `--no-history`, a folder that
+cannot be written) and finds what to resume; `Session.record` begins the record with
+the opening pain rating; the player then hears it as its `Tracker`; afterwards the CLI
+gives it the closing rating and the note, and `finish` says what was not recorded.
+No question is asked here: the history file, the wall clock and where messages go are
+passed in, so nothing here reads the environment or a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from backpain_cli.errors import BackpainError
+from backpain_cli.text import shell_word
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
+    from backpain_cli.history.recorder import Recorder, WallClock
+    from backpain_cli.history.records import SessionRecord
+    from backpain_cli.history.store import History
+    from backpain_cli.player.events import Event
+    from backpain_cli.routines.model import Routine
+
+
+NOTE_LENGTH = 500  # characters: a line for the therapist, not a diary
+
+
+class NothingToResume(BackpainError):
+    """`start --resume` with no partial session of the routine from today."""
+
+
+def note_text(text: str) -> str:
+    """A note as kept: one line, runs of spaces folded, at most NOTE_LENGTH characters."""
+    return " ".join(text.split())[:NOTE_LENGTH]
+
+
+class Session:
+    """The history of one `backpain start` (the player's `Tracker`); `store` None records
+    nothing. Close it (or use it as a context manager) when the command ends."""
+
+    def __init__(
+        self,
+        routine: Routine,
+        store: History | None,
+        *,
+        report: Callable[[str], None],
+        resumed: SessionRecord | None = None,
+    ) -> None:
+        self.routine = routine
+        self.store = store
+        self.resumed = resumed
+        self.warnings: list[str] = []
+        self.recorder: Recorder | None = None
+        self._report = report
+        self._notify: Callable[[str], None] = lambda message: None
+        self.hurt_last_time: list[str] = []
+        if store is not None:
+            self.hurt_last_time = [
+                exercise_id
+                for exercise_id in store.hurt_last_time(routine.name)
+                if routine.exercise_index(exercise_id) is not None
+            ]
+
+    @property
+    def resume_from(self) -> int | None:
+        """The exercise index a resumed session goes on from (None: not resumed)."""
+        if self.resumed is None:
+            return None
+        return _left_to_do(self.routine, self.resumed)[0]
+
+    def record(
+        self,
+        *,
+        wall_clock: WallClock,
+        pain_before: int | None,
+        speed: float = 1.0,
+        note: str = "",
+        counts_as: str = "",
+        routine_path: str | None = None,
+    ) -> None:
+        """Record the routine as it plays (with a history), with the opening rating;
+        `routine_path`: the file it was played from (None: by name)."""
+        if self.store is None:
+            return
+        from backpain_cli.history.recorder import Recorder
+
+        self.recorder = Recorder(
+            self.store,
+            routine=self.routine,
+            content_hash=self.routine.content_hash,
+            wall_clock=wall_clock,
+            warn=self._warn,
+            pain_before=pain_before,
+            speed=speed,
+            note=note_text(note),
+            counts_as=counts_as,
+            resume=self.resumed,
+            routine_path=routine_path,
+        )
+
+    # -- the player's Tracker ---------------------------------------------------------
+
+    @property
+    def recording(self) -> bool:
+        return self.recorder is not None
+
+    def attach(self, notify: Callable[[str], None]) -> None:
+        self._notify = notify
+
+    def handle(self, event: Event) -> None:
+        if self.recorder is not None:
+            self.recorder.handle(event)
+
+    # -- afterwards -------------------------------------------------------------------
+
+    @property
+    def recorded(self) -> bool:
+        """Whether this session is in the history."""
+        return self.recorder is not None and self.recorder.recorded
+
+    def record_pain_after(self, pain: int | None) -> None:
+        if self.recorder is not None:
+            self.recorder.record_pain_after(pain)
+
+    def record_note(self, note: str) -> None:
+        if self.recorder is not None:
+            self.recorder.record_note(note_text(note))
+
+    def finish(self) -> None:
+        """Say that nothing was recorded (when so), and each warning of the run."""
+        if self.recorder is not None and not (self.recorder.recorded or self.recorder.failed):
+            self._report("not recorded: no hold ran to its end")
+        for message in self.warnings:
+            self._report(message)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _warn(self, message: str) -> None:
+        self.warnings.append(message)
+        self._notify(message)
+
+
+def open_session(
+    routine: Routine,
+    *,
+    history_file: Path | None,
+    report: Callable[[str], None],
+    speed: float = 1.0,
+    record_sped_up: bool = False,
+    resume_since: datetime | None = None,
+    routine_path: str | None = None,
+) -> Session:
+    """The history of one `start` of `routine`.
+
+    Opening refuses a damaged or foreign history (HistoryError, exit 2, before anything
+    starts) and warns through `report` when history cannot be written here (the routine
+    still runs). `history_file` None records nothing. A `speed` other than 1 is a
+    preview and is not recorded unless `record_sped_up` (then it is marked as sped up).
+    `resume_since` (the start of today) continues the routine's last partial session
+    from today, from the exercise where it stopped, as the same session;
+    NothingToResume when there is none (saying how to start anew: by `routine_path`,
+    the file it was played from, else by name).
+    """
+    if history_file is not None and speed != 1 and not record_sped_up:
+        report(
+            f"not recorded: --speed {speed:g} is a preview (--record records it, marked as sped up)"
+        )
+        history_file = None
+    store = None
+    if history_file is not None:  # history's modules only when there is a history
+        from backpain_cli.history.store import open_for_recording
+
+        store, warning = open_for_recording(history_file)
+        if warning:
+            report(warning)
+    resumed = None
+    if resume_since is not None:
+        try:
+            resumed = _resumable(routine, store, resume_since, routine_path or routine.name)
+        except NothingToResume:
+            if store is not None:
+                store.close()
+            raise
+    return Session(routine, store, report=report, resumed=resumed)
+
+
+def _resumable(
+    routine: Routine, store: History | None, since: datetime, reference: str
+) -> SessionRecord:
+    from backpain_cli.history.records import SessionOutcome
+
+    last = store.last_session(routine.name, since=since) if store else None
+    start = f"`backpain start {shell_word(reference)}`"
+    if last is None or last.outcome is not SessionOutcome.PARTIAL:
+        raise NothingToResume(
+            f"nothing to resume: no unfinished session of {routine.name} from today "
+            f"({start} starts a new one)"
+        )
+    if last.routine_hash != routine.content_hash:
+        raise NothingToResume(
+            f"cannot resume: {routine.name} has changed since that session; "
+            f"{start} starts a new one"
+        )
+    if not _left_to_do(routine, last):
+        raise NothingToResume(  # it went to the end, skipping some: they stay skipped
+            f"nothing to resume: today's session of {routine.name} went to its end "
+            f"({start} starts a new one)"
+        )
+    return last
+
+
+def _left_to_do(routine: Routine, session: SessionRecord) -> list[int]:
+    """The routine's exercise indexes that `session` has no record of (or stopped in)."""
+    from backpain_cli.history.records import ExerciseStatus
+
+    kept = {e.position for e in session.exercises if e.status is not ExerciseStatus.STOPPED}
+    return [index for index in range(len(routine.exercises)) if index not in kept]
+
+
+def hurt_last_time_note(routine: Routine, history_file: Path) -> str:
+    """For `show`: the routine's exercises that hurt the last time they were played."""
+    from backpain_cli.errors import HistoryError
+    from backpain_cli.history.store import open_for_reading
+
+    try:
+        store = open_for_reading(history_file)
+    except HistoryError:  # `backpain history` reports it; `show` still shows the routine
+        return ""
+    if store is None:
+        return ""
+    with store:
+        hurt = store.hurt_last_time(routine.name)
+    found = sorted(i for i in map(routine.exercise_index, hurt) if i is not None)
+    names = [routine.exercises[i].name for i in found]
+    if not names:
+        return ""
+    return (
+        f"Hurt last time: {', '.join(names)}. `backpain start {routine.name}` flags "
+        f"{'it' if len(names) == 1 else 'them'}; press s to skip."
+    )
