@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import wave
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from backpain_cli.cli import cli
 from backpain_cli.cli.common import load_settings
 from backpain_cli.config import (
+    SETTINGS,
     Settings,
     SettingSource,
     check_chime,
@@ -191,23 +193,27 @@ def test_command_line_beats_config_beats_defaults() -> None:
     assert settings.origin("voice") is SettingSource.COMMAND_LINE
     assert settings.origin("plain") is SettingSource.DEFAULT
     assert effective_settings({}).origin("chime") is SettingSource.DEFAULT
-    assert Settings().origin("sound") is SettingSource.DEFAULT
+    assert effective_settings({}).origin("sound") is SettingSource.DEFAULT
     with pytest.raises(KeyError):
         effective_settings({}, {"colour": True})
     with pytest.raises(KeyError):
-        Settings().value("colour")
+        effective_settings({}).value("colour")
+
+
+def test_the_settings_record_has_one_field_for_each_row_of_the_one_table() -> None:
+    names = [field.name for field in dataclasses.fields(Settings)]
+    assert names == [*SETTINGS, "origins"]
+    defaults = effective_settings({})
+    assert all(defaults.value(name) == spec.default for name, spec in SETTINGS.items())
 
 
 def test_prepare_setting() -> None:
-    assert (Settings().prepare_enabled, Settings().prepare_seconds) == (True, None)
-    assert (Settings(prepare=False).prepare_enabled, Settings(prepare=False).prepare_seconds) == (
-        False,
-        None,
-    )
-    assert (Settings(prepare=0).prepare_enabled, Settings(prepare=12).prepare_seconds) == (
-        False,
-        12,
-    )
+    def prepare(value: object) -> Settings:
+        return effective_settings({}, {"prepare": value})
+
+    assert (prepare(None).prepare_enabled, prepare(None).prepare_seconds) == (True, None)
+    assert (prepare(False).prepare_enabled, prepare(False).prepare_seconds) == (False, None)
+    assert (prepare(0).prepare_enabled, prepare(12).prepare_seconds) == (False, 12)
     routine = Routine("r", "R", (Exercise("a", "A", ("x",), hold=3, prepare=5),))
     assert with_prepare(routine, 9).exercises[0].prepare == 9
 

@@ -76,19 +76,21 @@ SETTINGS: dict[str, SettingSpec] = {
 
 @dataclass(frozen=True)
 class Settings:
-    """The effective settings and the origin of each."""
+    """The effective settings, one field for each row of `SETTINGS` (the one table of
+    defaults: `effective_settings({})` is every default), and the origin of each. The
+    config file, the command line and the player all read this one record."""
 
-    sound: bool = True
-    chime: Path | None = None
-    prepare: bool | int = True
-    check_in: bool = True
-    ask_note: bool = True
-    ask_goals: bool = True
-    ask_barriers: bool = True
-    plain: bool = False
-    voice: bool = False
-    images: bool = True
-    default_routine: str | None = None
+    sound: bool
+    chime: Path | None
+    prepare: bool | int
+    check_in: bool
+    ask_note: bool
+    ask_goals: bool
+    ask_barriers: bool
+    plain: bool
+    voice: bool
+    images: bool
+    default_routine: str | None
     origins: Mapping[str, SettingSource] | None = None
 
     def origin(self, name: str) -> SettingSource:
