@@ -194,6 +194,36 @@ def test_leaves_import_only_leaves() -> None:
     assert wrong == []
 
 
+def test_no_two_public_classes_or_functions_share_a_name() -> None:
+    # cli/ is left out: its click commands are named after the commands they are.
+    seen: dict[str, list[str]] = {}
+    for path in (SRC / PACKAGE).rglob("*.py"):
+        if path.parent.name == "cli":
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and not node.name.startswith("_"):
+                seen.setdefault(node.name, []).append(_module_name(path))
+    assert {name: where for name, where in seen.items() if len(where) > 1} == {}
+
+
+# Exceptions that never reach a person: each is caught where it is raised, or (a key
+# pressed at a question) ends the command with its own exit status.
+NOT_USER_ERRORS = {"_Unresolved", "_Refused", "CheckInCancelled"}
+
+
+def test_every_error_a_user_can_cause_is_a_backpain_error() -> None:
+    wrong = []
+    for path in (SRC / PACKAGE).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef) or node.name in NOT_USER_ERRORS:
+                continue
+            bases = {base.id for base in node.bases if isinstance(base, ast.Name)}
+            raised = {"Exception", "ValueError", "LookupError", "RuntimeError", "OSError"}
+            if bases & raised and node.name != "BackpainError":
+                wrong.append(f"{_module_name(path)}.{node.name}")
+    assert wrong == []
+
+
 # -- start-up: what each command imports -------------------------------------------
 
 PLAYER = ("playsound3", "rich.live", "backpain_cli.player.engine", "backpain_cli.player.keys")

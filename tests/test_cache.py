@@ -26,9 +26,9 @@ from backpain_cli.routines import cache
 from backpain_cli.routines.cache import (
     EXERCISE_VALUES,
     ROUTINE_VALUES,
+    cache_json,
     cached_routine,
-    routine_from_json,
-    routine_json,
+    routine_from_cache_json,
 )
 from backpain_cli.routines.loader import ExerciseLibrary, load_routine
 from backpain_cli.routines.model import Exercise, Routine
@@ -358,7 +358,7 @@ SHIPPED = [
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.name)
 def test_every_shipped_routine_comes_back_the_same(path: Path) -> None:
     routine = load_routine(path, library=ExerciseLibrary((BUILTIN_ROUTINES,)))
-    back = routine_from_json(json.loads(json.dumps(routine_json(routine))), routine.content)
+    back = routine_from_cache_json(json.loads(json.dumps(cache_json(routine))), routine.content)
     _same(back, routine)
 
 
@@ -369,7 +369,7 @@ def test_a_routine_with_everything_comes_back_the_same(setup: Setup) -> None:
         | {"counts_as": "upper-back", "frequency": None}
         | {"warnings": (*routine.warnings, Problem("elsewhere.yaml", "warning: far"))},
     )
-    back = routine_from_json(json.loads(json.dumps(routine_json(routine))), routine.content)
+    back = routine_from_cache_json(json.loads(json.dumps(cache_json(routine))), routine.content)
     _same(back, routine)
     assert back.exercises[1].sides[0].value == "clockwise"
     assert back.exercises[2].tempo == "2 down, 2 up"

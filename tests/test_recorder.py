@@ -17,7 +17,7 @@ from backpain_cli.errors import HistoryError
 from backpain_cli.history.recorder import Recorder
 from backpain_cli.history.records import ExerciseStatus, SessionOutcome, SessionRecord
 from backpain_cli.history.store import History, open_for_recording
-from backpain_cli.player.check_in import QUESTION, CheckInCancelled, ask_pain
+from backpain_cli.player.check_in import QUESTION, CheckInCancelled, pain_rating
 from backpain_cli.player.engine import BINDINGS, Player, Summary
 from backpain_cli.player.engine import ExerciseOutcome as Result
 from backpain_cli.player.pain import ADVICE, FLAG, PainNotices
@@ -346,15 +346,15 @@ class Keys:
         (([], ["9"]), 9, "9\n"),
     ],
 )
-def test_ask_pain(batches: tuple[list[str], ...], answer: int | None, echo: str) -> None:
+def test_pain_rating(batches: tuple[list[str], ...], answer: int | None, echo: str) -> None:
     written: list[str] = []
-    assert ask_pain(Keys(*batches).read, written.append) == answer
+    assert pain_rating(Keys(*batches).read, written.append) == answer
     assert written == [QUESTION, echo]
 
 
 def test_the_one_waits_briefly_for_a_zero() -> None:
     keys = Keys(["1"], [])
-    ask_pain(keys.read, lambda _: None)
+    pain_rating(keys.read, lambda _: None)
     assert keys.timeouts == [None, 0.8]
 
 
@@ -362,7 +362,7 @@ def test_ctrl_c_or_q_at_the_question_cancels() -> None:
     for key in ("ctrl-c", "q", "Q"):
         written: list[str] = []
         with pytest.raises(CheckInCancelled) as cancelled:
-            ask_pain(Keys([key]).read, written.append)
+            pain_rating(Keys([key]).read, written.append)
         assert written == [QUESTION, "\n"]
         assert cancelled.value.key == key.lower()
 

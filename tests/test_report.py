@@ -17,9 +17,9 @@ from backpain_cli import __version__
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
 from backpain_cli.history import stats
+from backpain_cli.history.period import PeriodError, period_start
 from backpain_cli.history.records import SessionRecord
 from backpain_cli.history.store import open_for_recording
-from backpain_cli.report.contents import PeriodError, period_start
 from backpain_cli.report.pdf import INSTALL, NoBrowser, find_browser, print_command
 from backpain_cli.routines.model import Frequency, Period
 
@@ -418,13 +418,13 @@ def test_report_numbers_equal_stats_json_for_the_same_period(runner: CliRunner, 
 
 
 def test_each_exercise_is_shown_with_its_picture(tmp_path: Path) -> None:
-    from backpain_cli.report.contents import Dose, Plan
+    from backpain_cli.report.contents import Dose, Prescription
     from backpain_cli.report.html_page import _plan
     from backpain_cli.routines.images import load_picture
 
     builtin = Path(__file__).resolve().parents[1] / "routines" / "pictures"
     picture = sorted(builtin.glob("*.svg"))[0]
-    plan = Plan(
+    plan = Prescription(
         name="p",
         title="P",
         frequency=None,
@@ -438,7 +438,7 @@ def test_each_exercise_is_shown_with_its_picture(tmp_path: Path) -> None:
     assert _plan(plan) == _plan(plan, None) and "<img" not in _plan(plan)
     broken = tmp_path / "x.svg"
     broken.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>')
-    active = Plan(
+    active = Prescription(
         name="p",
         title="P",
         frequency=None,

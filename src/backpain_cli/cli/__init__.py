@@ -18,7 +18,7 @@ import click
 from backpain_cli import __version__
 
 
-class Entry(NamedTuple):
+class CommandEntry(NamedTuple):
     """Where a command lives ("module:function") and its line in `backpain --help`."""
 
     target: str
@@ -28,67 +28,73 @@ class Entry(NamedTuple):
 # In the order a person needs them; `backpain --help` lists them from here without
 # importing a single command module.
 COMMANDS = {
-    "start": Entry(
+    "start": CommandEntry(
         "backpain_cli.cli.start:start",
         "Play a routine: each step, side, countdown and what comes next.",
     ),
-    "list": Entry("backpain_cli.cli.catalogue:list_command", "List the routines you can play."),
-    "show": Entry(
+    "list": CommandEntry(
+        "backpain_cli.cli.catalogue:list_command", "List the routines you can play."
+    ),
+    "show": CommandEntry(
         "backpain_cli.cli.catalogue:show", "Print a routine's summary, or a handout to print."
     ),
-    "exercises": Entry(
+    "exercises": CommandEntry(
         "backpain_cli.cli.catalogue:exercises", "List exercises, or show one exercise in full."
     ),
-    "today": Entry("backpain_cli.cli.history:today_command", "What is due today and what is done."),
-    "history": Entry(
+    "today": CommandEntry(
+        "backpain_cli.cli.history:today_command", "What is due today and what is done."
+    ),
+    "history": CommandEntry(
         "backpain_cli.cli.history:history_command", "Your sessions, with pain before → after."
     ),
-    "stats": Entry(
+    "stats": CommandEntry(
         "backpain_cli.cli.history:stats_command",
         "Sessions per week, streaks, adherence and the pain trend.",
     ),
-    "report": Entry(
+    "report": CommandEntry(
         "backpain_cli.cli.report:report_command",
         "One page for your physical therapist: adherence, pain, notes.",
     ),
-    "goals": Entry(
+    "goals": CommandEntry(
         "backpain_cli.cli.goals:goals_group",
         "Your goals, rated 0-10, and whether the change matters.",
     ),
-    "remind": Entry(
+    "remind": CommandEntry(
         "backpain_cli.cli.remind:remind_group",
         "Reminders the system runs, while a routine is still due.",
     ),
-    "new": Entry("backpain_cli.cli.authoring:new_command", "Write a new routine of your own."),
-    "edit": Entry(
+    "new": CommandEntry(
+        "backpain_cli.cli.authoring:new_command", "Write a new routine of your own."
+    ),
+    "edit": CommandEntry(
         "backpain_cli.cli.authoring:edit_command", "Open a routine of yours in your editor."
     ),
-    "add": Entry(
+    "add": CommandEntry(
         "backpain_cli.cli.transfer:add_command",
         "Install a routine file or pack, with its pictures and exercises.",
     ),
-    "pack": Entry(
+    "pack": CommandEntry(
         "backpain_cli.cli.transfer:pack_command",
         "Write one file with a routine and all it needs, to share.",
     ),
-    "validate": Entry(
+    "validate": CommandEntry(
         "backpain_cli.cli.catalogue:validate", "Check routine files; every problem at once."
     ),
-    "config": Entry(
+    "config": CommandEntry(
         "backpain_cli.cli.config:config_command", "Print the settings and where each comes from."
     ),
-    "sound-test": Entry(
+    "sound-test": CommandEntry(
         "backpain_cli.cli.sound_test:sound_test_command",
         "Play each sound once, to check that you can hear them.",
     ),
-    "schema": Entry(
+    "schema": CommandEntry(
         "backpain_cli.cli.catalogue:schema", "Print the JSON Schema of routine files, for editors."
     ),
-    "help": Entry(
+    "help": CommandEntry(
         "backpain_cli.cli.guide:help_command",
         "Print a guide (format, json...) or a command's help.",
     ),
-    "completion": Entry(
+    "completion": CommandEntry(
         "backpain_cli.cli.completion:completion_command",
         "Print the shell completion script for bash, zsh or fish.",
     ),

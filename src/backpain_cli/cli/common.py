@@ -23,7 +23,7 @@ from backpain_cli.console import styled_output as styled_output
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import datetime, tzinfo
+    from datetime import date, datetime, tzinfo
     from pathlib import Path
 
     from backpain_cli.config import Settings
@@ -140,6 +140,32 @@ def machine() -> str:
     from backpain_cli.transfer.history_io import machine_name
 
     return machine_name(locations().data_dir, socket.gethostname)
+
+
+if TYPE_CHECKING:  # click's ParamType is generic from 8.2 on; 8.1 is still allowed
+    _DateParameter = click.ParamType[date]
+else:
+    _DateParameter = click.ParamType
+
+
+class Since(_DateParameter):
+    """`--since`, one rule for every command that takes it (`history`, `report`): `4w`
+    (the last four weeks, today included), `10d` or a date `YYYY-MM-DD`, given as the
+    first day of the period in the person's time zone (`history/period.py`)."""
+
+    name = "since"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        from backpain_cli.history.period import PeriodError, period_start
+        from backpain_cli.history.stats import today_in
+
+        try:
+            return period_start(value, today=today_in(utc_now(), user_zone()))
+        except PeriodError as error:
+            self.fail(str(error), param, ctx)
+
+
+SINCE = Since()
 
 
 def read_history() -> History | None:

@@ -18,7 +18,7 @@ from backpain_cli.text import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from datetime import datetime, tzinfo
+    from datetime import date, datetime, tzinfo
 
     from backpain_cli.history.overview import RoutineLookup
     from backpain_cli.history.stats import Due
@@ -26,20 +26,11 @@ if TYPE_CHECKING:
     from backpain_cli.routines.model import Routine
 
 
-def _since(value: str | None, zone: tzinfo) -> datetime | None:
-    """The start of `--since` (4w, 10d or YYYY-MM-DD; the same rule as `report`)."""
+def _since(day: date | None, zone: tzinfo) -> datetime | None:
+    """The start of the first day of `--since` (see `common.Since`)."""
     from datetime import datetime, time
 
-    from backpain_cli.history.period import PeriodError, period_start
-    from backpain_cli.history.stats import today_in
-
-    if value is None:
-        return None
-    try:
-        day = period_start(value, today=today_in(common.utc_now(), zone))
-    except PeriodError as error:
-        raise click.BadParameter(str(error), param_hint="'--since'") from None
-    return datetime.combine(day, time(), tzinfo=zone)
+    return None if day is None else datetime.combine(day, time(), tzinfo=zone)
 
 
 def _routine_lookup(
@@ -101,6 +92,7 @@ def load_played(
 @click.group("history", invoke_without_command=True)
 @click.option(
     "--since",
+    type=common.SINCE,
     metavar="4w|10d|DATE",
     help="Only sessions of the last weeks or days, or from this day on (YYYY-MM-DD).",
 )
@@ -116,7 +108,7 @@ def load_played(
 @click.pass_context
 def history_command(
     ctx: click.Context,
-    since: str | None,
+    since: date | None,
     routine_name: str | None,
     limit: int | None,
     as_json: bool,
@@ -221,6 +213,7 @@ def forget_command(session: int, yes: bool) -> None:
 @history_command.command("export")
 @click.option(
     "--since",
+    type=common.SINCE,
     metavar="4w|10d|DATE",
     help="Only sessions of the last weeks or days, or from this day on (YYYY-MM-DD).",
 )
@@ -236,7 +229,7 @@ def forget_command(session: int, yes: bool) -> None:
     metavar="FILE",
     help="Write here ('-' for standard output). Default: a new file in this folder.",
 )
-def export_command(since: str | None, no_notes: bool, no_pain: bool, output: str | None) -> None:
+def export_command(since: date | None, no_notes: bool, no_pain: bool, output: str | None) -> None:
     """Write your sessions to a file (JSON Lines), for your therapist's `backpain report
     --history FILE`, for another machine's `backpain history import`, or for a backup.
 

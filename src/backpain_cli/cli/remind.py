@@ -148,7 +148,7 @@ def add_command(
 
 
 @remind_group.command("list")
-def list_command() -> None:
+def remind_list_command() -> None:
     """Each reminder: routine, time, days, when it next fires, and where it is installed.
 
     The next time of a systemd timer is systemd's own (`systemctl --user

@@ -14,6 +14,8 @@ from backpain_cli.cli import common
 from backpain_cli.cli.common import complete_routines, fail
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from backpain_cli.history.store import History
     from backpain_cli.routines.model import Routine
 
@@ -23,6 +25,7 @@ EXTENSIONS = {"html": "html", "markdown": "md", "pdf": "pdf"}
 @click.command("report")
 @click.option(
     "--since",
+    type=common.SINCE,
     default="4w",
     show_default=True,
     metavar="4w|10d|DATE",
@@ -63,7 +66,7 @@ EXTENSIONS = {"html": "html", "markdown": "md", "pdf": "pdf"}
     "from yours; give it more than once for several files.",
 )
 def report_command(
-    since: str,
+    since: date,
     routine_name: str | None,
     output_format: str,
     output: str | None,
@@ -84,26 +87,21 @@ def report_command(
       backpain report --format markdown -o -
       backpain report --history from-my-patient.jsonl    # on the therapist's machine
     """
-    from backpain_cli.report.contents import NoSuchRoutine, PeriodError, report_from_store
+    from backpain_cli.report.gather import report_from_store
 
     browser = _browser() if output_format == "pdf" else ""
     store = _exported(history_files) if history_files else common.read_history()
-    try:
-        report = report_from_store(
-            store,
-            since=since,
-            routine=routine_name,
-            now=common.utc_now(),
-            zone=common.user_zone(),
-            version=__version__,
-            read_routine=routine_reader(_played_paths(store)),
-            pain=not no_pain,
-            notes=not no_notes,
-        )
-    except PeriodError as error:
-        raise click.BadParameter(str(error), param_hint="'--since'") from None
-    except NoSuchRoutine:
-        fail(f"no routine called '{routine_name}', and no sessions of it in your history")
+    report = report_from_store(
+        store,
+        first=since,
+        routine=routine_name,
+        now=common.utc_now(),
+        zone=common.user_zone(),
+        version=__version__,
+        read_routine=routine_reader(_played_paths(store)),
+        pain=not no_pain,
+        notes=not no_notes,
+    )
     data = _render(report, output_format, browser)
     if output == "-":
         sys.stdout.buffer.write(data)
@@ -152,12 +150,9 @@ def _browser() -> str:
     import os
     import shutil
 
-    from backpain_cli.report.pdf import NoBrowser, find_browser
+    from backpain_cli.report.pdf import find_browser
 
-    try:
-        return find_browser(shutil.which, os.path.exists)
-    except NoBrowser as error:
-        fail(str(error))
+    return find_browser(shutil.which, os.path.exists)
 
 
 def _render(report: object, output_format: str, browser: str) -> bytes:
@@ -177,7 +172,7 @@ def _render(report: object, output_format: str, browser: str) -> bytes:
     import subprocess
     import tempfile
 
-    from backpain_cli.report.pdf import PrintFailed, html_to_pdf
+    from backpain_cli.report.pdf import html_to_pdf
 
     def run(argv: object) -> int:
         assert isinstance(argv, list)
@@ -185,7 +180,4 @@ def _render(report: object, output_format: str, browser: str) -> bytes:
         return done.returncode
 
     with tempfile.TemporaryDirectory(prefix="backpain-report-") as folder:
-        try:
-            return html_to_pdf(html, browser=browser, folder=Path(folder), run=run)
-        except PrintFailed as error:
-            fail(str(error))
+        return html_to_pdf(html, browser=browser, folder=Path(folder), run=run)

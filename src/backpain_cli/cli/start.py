@@ -283,7 +283,7 @@ def can_ask() -> bool:
 
 def ask_pain() -> int | None:
     """Pain now, 0–10? One key; Enter or Esc skips. q or Ctrl-C raises CheckInCancelled."""
-    from backpain_cli.player.check_in import ask_pain
+    from backpain_cli.player.check_in import pain_rating
     from backpain_cli.player.keys import key_reader
     from backpain_cli.player.run import stdin_fd
 
@@ -292,7 +292,7 @@ def ask_pain() -> int | None:
         sys.stdout.flush()
 
     with key_reader(stdin_fd()) as keys:
-        return ask_pain(keys.read, write)
+        return pain_rating(keys.read, write)
 
 
 def ask_note_line() -> str:

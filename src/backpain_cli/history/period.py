@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from backpain_cli.errors import BackpainError
+
 MAX_PERIOD_DAYS = 366 * 20
 
 
-class PeriodError(ValueError):
-    """A --since the report cannot use (the message says what to write)."""
+class PeriodError(BackpainError):
+    """A --since that says no period (the message says what to write)."""
 
 
 def period_start(text: str, *, today: date) -> date:

@@ -28,7 +28,9 @@ class CheckInCancelled(Exception):
         self.key = key
 
 
-def ask_pain(read: Read, write: Callable[[str], None], *, question: str = QUESTION) -> int | None:
+def pain_rating(
+    read: Read, write: Callable[[str], None], *, question: str = QUESTION
+) -> int | None:
     """The rating 0–10, or None when skipped. `q` or Ctrl-C raises CheckInCancelled."""
     write(question)
     pending: list[str] = []

@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, NamedTuple
 import click
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from rich.console import Console
 
     from backpain_cli.config import Settings

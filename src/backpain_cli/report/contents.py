@@ -10,24 +10,19 @@ Every number comes from the same functions `stats` uses (`stats.kept_between`,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, tzinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from backpain_cli.history import journal, overview, stats
-from backpain_cli.history.outcomes import Outcomes, outcomes
-from backpain_cli.history.period import PeriodError as PeriodError
-from backpain_cli.history.period import period_start as period_start
+from backpain_cli.history import stats
+from backpain_cli.history.outcomes import Outcomes
 from backpain_cli.history.records import ExerciseRecord, ExerciseStatus, SessionRecord
-from backpain_cli.history.zone import zone_name
 from backpain_cli.routines.model import Frequency, Routine
 from backpain_cli.text import plural
 
 if TYPE_CHECKING:
-    from backpain_cli.history.store import History
-
-DEFAULT_PERIOD = "4w"
+    pass
 
 
 @dataclass(frozen=True)
@@ -38,7 +33,7 @@ class Dose:
 
 
 @dataclass(frozen=True)
-class Plan:
+class Prescription:
     """What was prescribed: from the routine file, or from the history when the file no
     longer loads (then the doses are the holds the last session planned)."""
 
@@ -55,8 +50,8 @@ class Plan:
     file_note: str = ""  # without the file: why, and that the history describes it
 
 
-def plan_from_routine(routine: Routine, *, frequency: Frequency | None) -> Plan:
-    return Plan(
+def plan_from_routine(routine: Routine, *, frequency: Frequency | None) -> Prescription:
+    return Prescription(
         name=routine.name,
         title=routine.title,
         frequency=frequency,
@@ -71,7 +66,7 @@ def plan_from_routine(routine: Routine, *, frequency: Frequency | None) -> Plan:
 
 def plan_from_history(
     name: str, sessions: Sequence[SessionRecord], *, frequency: Frequency | None
-) -> Plan:
+) -> Prescription:
     """The plan as the history remembers it: the exercises of the latest session with
     the most exercises recorded (an unfinished session may lack the last ones)."""
     mine = [session for session in sessions if session.routine == name]
@@ -89,7 +84,7 @@ def plan_from_history(
     else:
         note = "The routine file no longer exists"
     note += "; its name and exercises are as the history recorded them."
-    return Plan(name, name, frequency, "", doses, from_file=False, file_note=note)
+    return Prescription(name, name, frequency, "", doses, from_file=False, file_note=note)
 
 
 def _recorded_dose(exercise: ExerciseRecord) -> str:
@@ -105,7 +100,7 @@ def _recorded_dose(exercise: ExerciseRecord) -> str:
 
 @dataclass(frozen=True)
 class RoutinePart:
-    plan: Plan
+    plan: Prescription
     days: tuple[stats.DayMark, ...]  # one a day counted; empty without a frequency
     kept: stats.Kept | None  # None: the routine has no frequency
     sessions: int
@@ -163,7 +158,7 @@ class Report:
         return (self.last - self.first).days + 1
 
 
-def _in_period(
+def in_period(
     sessions: Iterable[SessionRecord], first: date, last: date, zone: tzinfo
 ) -> list[SessionRecord]:
     return [s for s in sessions if first <= stats.local_day(s.started, zone) <= last]
@@ -171,7 +166,7 @@ def _in_period(
 
 def build_report(
     sessions: Sequence[SessionRecord],
-    plans: Sequence[Plan],
+    plans: Sequence[Prescription],
     *,
     first: date,
     now: datetime,
@@ -188,7 +183,7 @@ def build_report(
     last = stats.today_in(now, zone)
     members = {plan.name: plan.members or frozenset({plan.name}) for plan in plans}
     names = set().union(*members.values())
-    played = [s for s in _in_period(sessions, first, last, zone) if s.routine in names]
+    played = [s for s in in_period(sessions, first, last, zone) if s.routine in names]
     period = [s for s in played if not s.sped_up]
     parts = []
     for plan in plans:
@@ -276,108 +271,4 @@ def _notes(sessions: Sequence[SessionRecord], zone: tzinfo) -> tuple[Note, ...]:
         Note(s.started.astimezone(zone), s.routine, " ".join(s.note.split()))
         for s in sessions
         if s.note.strip()
-    )
-
-
-class NoSuchRoutine(LookupError):
-    """--routine names neither a routine file nor anything in the history."""
-
-
-def report_from_store(
-    store: History | None,
-    *,
-    since: str,
-    routine: str | None,
-    now: datetime,
-    zone: tzinfo,
-    version: str,
-    read_routine: Callable[[str], Routine | None],
-    pain: bool = True,
-    notes: bool = True,
-) -> Report:
-    """The report the command shows, over the period's sessions from the store (None:
-    no history yet). Routines are grouped into plans exactly as `stats` groups them
-    (`overview.plans`: variants count toward the routine they name in `counts_as`,
-    each plan counted from its first recorded session); each plan is described by its
-    routine file where it loads, else by the history. `routine`: only the plan it is
-    in."""
-    first = period_start(since, today=stats.today_in(now, zone))
-    sessions: list[SessionRecord] = []
-    recorded: dict[str, Frequency | None] = {}
-    recorded_plans: dict[str, str] = {}
-    first_starts: dict[str, datetime] = {}
-    measures = outcomes((), (), (), first=first, now=now, zone=zone, pain=pain)
-    if store is not None:
-        start = datetime.combine(first, time(), tzinfo=zone)
-        with store, store.snapshot():
-            sessions = store.sessions(since=start, with_exercises=True)
-            recorded = store.frequencies()
-            recorded_plans = store.plans()
-            first_starts = store.first_starts()
-            measures = outcomes(
-                journal.goals(store),
-                journal.barriers(store),
-                store.pain_ratings() if pain else (),
-                first=first,
-                now=now,
-                zone=zone,
-                pain=pain,
-            )
-    sessions = _in_period(sessions, first, stats.today_in(now, zone), zone)
-    counted = Counter(session.routine for session in sessions if not session.sped_up)
-    names = sorted(
-        {session.routine for session in sessions}, key=lambda name: (-counted[name], name)
-    )
-    routines: dict[str, Routine | None] = {}
-
-    def read(name: str) -> Routine | None:
-        if name not in routines:
-            routines[name] = read_routine(name)
-        return routines[name]
-
-    def facts(name: str) -> overview.RoutineFacts:
-        found = read(name)
-        if found is None:
-            raise LookupError(name)
-        return overview.RoutineFacts(found.frequency, found.counts_as)
-
-    if routine is not None and routine not in names:
-        names.append(routine)
-    planned = overview.plans(
-        names, recorded_plans=recorded_plans, recorded_frequencies=recorded, lookup=facts
-    )
-    grouped = {name for plan in planned for name in plan.members}
-    # A routine with neither a file nor a recorded frequency (sessions from before the
-    # history kept one) is still reported, without a frequency.
-    planned += [overview.Plan(name, None, (name,)) for name in names if name not in grouped]
-    if routine is not None:
-        planned = [plan for plan in planned if routine in (plan.name, *plan.members)]
-        if not counted[routine] and read(routine) is None and routine not in recorded:
-            raise NoSuchRoutine(routine)
-    plans = []
-    for plan in planned:
-        found = read(plan.name)
-        if found is not None:
-            described = plan_from_routine(found, frequency=plan.frequency)
-        else:
-            described = plan_from_history(plan.name, sessions, frequency=plan.frequency)
-        plans.append(
-            replace(
-                described,
-                members=frozenset(overview.all_members(plan, recorded_plans)),
-                variants=tuple((name, counted[name]) for name in plan.variants),
-                first_day=overview.first_days(first_starts, plan, zone),
-            )
-        )
-    return build_report(
-        sessions,
-        plans,
-        first=first,
-        now=now,
-        zone=zone,
-        zone_label=zone_name(zone),
-        version=version,
-        pain=pain,
-        notes=notes,
-        measures=measures,
     )

@@ -23,7 +23,7 @@ from backpain_cli.history.goals import (
 )
 from backpain_cli.history.outcomes import Outcomes
 from backpain_cli.history.stats import DayState
-from backpain_cli.report.contents import Dose, Plan, Report, RoutinePart
+from backpain_cli.report.contents import Dose, Prescription, Report, RoutinePart
 from backpain_cli.report.svg import calendar_svg, pain_svg
 from backpain_cli.routines.model import DEFAULT_DISCLAIMER, Frequency, Period
 from backpain_cli.text import plural
@@ -142,7 +142,7 @@ def _thumbnail(dose: Dose, pictures: PictureReader | None) -> str:
     return f'<img class="thumb" src="{picture.data_uri}" alt="{_e("Picture: " + dose.exercise)}">'
 
 
-def _plan(plan: Plan, pictures: PictureReader | None = None) -> str:
+def _plan(plan: Prescription, pictures: PictureReader | None = None) -> str:
     rows = "".join(
         f"<tr><td>{_thumbnail(dose, pictures)}{_e(dose.exercise)}</td>"
         f'<td class="dose">{_e(dose.dose)}</td></tr>'
@@ -161,7 +161,7 @@ def _plan(plan: Plan, pictures: PictureReader | None = None) -> str:
     return "".join(html)
 
 
-def variants_text(plan: Plan) -> str:
+def variants_text(plan: Prescription) -> str:
     played = ", ".join(f"{name} ({plural(count, 'session')})" for name, count in plan.variants)
     return f"Also counted toward this plan (counts_as): {played}."
 

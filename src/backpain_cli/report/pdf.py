@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from backpain_cli.errors import BackpainError
+
 BROWSERS = (
     "chromium",
     "chromium-browser",
@@ -27,12 +29,12 @@ INSTALL = (
 )
 
 
-class NoBrowser(LookupError):
+class NoBrowser(BackpainError):
     """No Chromium or Chrome to print with (the message says what to install)."""
 
 
-class PrintFailed(RuntimeError):
-    pass
+class PrintFailed(BackpainError):
+    """The browser did not print the page (the message says which and how it ended)."""
 
 
 def find_browser(which: Callable[[str], str | None], exists: Callable[[str], bool]) -> str:

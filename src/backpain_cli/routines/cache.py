@@ -137,7 +137,7 @@ def _read(entry_file: Path, key: list[Any], path: Path) -> Routine | None:
         content = entry["content"].encode()
         if _read_exactly(path, files[0][1], len(content)) != content:
             return None
-        return routine_from_json(entry["routine"], content)
+        return routine_from_cache_json(entry["routine"], content)
     except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError):
         return None  # UnicodeError and JSONDecodeError are ValueErrors
 
@@ -164,7 +164,7 @@ def _write(
             "key": key,
             "files": files,
             "content": routine.content.decode(),
-            "routine": routine_json(routine),
+            "routine": cache_json(routine),
         }
         data = json.dumps(entry).encode()  # ASCII: a path's undecodable bytes too
         entry_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -195,7 +195,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def routine_json(routine: Routine) -> dict[str, Any]:
+def cache_json(routine: Routine) -> dict[str, Any]:
     """The routine as plain JSON values (its bytes are kept beside it)."""
     data = {
         field.name: _plain(getattr(routine, field.name))
@@ -292,8 +292,8 @@ def _values(data: object, checks: dict[str, Callable[[object], Any]]) -> dict[st
     return {name: check(data[name]) for name, check in checks.items()}
 
 
-def routine_from_json(data: object, content: bytes) -> Routine:
-    """The routine `routine_json` gave; TypeError or ValueError for anything else."""
+def routine_from_cache_json(data: object, content: bytes) -> Routine:
+    """The routine `cache_json` gave; TypeError or ValueError for anything else."""
     values = _values(data, ROUTINE_VALUES)
     if not isinstance(values["exercises"], list) or not isinstance(values["warnings"], list):
         raise TypeError(data)
