@@ -12,7 +12,7 @@ from backpain_cli.cli.common import complete_routines, fail, locations
 from backpain_cli.text import clean, clean_line, plural
 
 if TYPE_CHECKING:
-    from backpain_cli.transfer.install import Plan
+    from backpain_cli.transfer.install import InstallPlan
 
 PACK_SUFFIX = ".backpain"
 
@@ -78,7 +78,7 @@ def add_command(file: str, yes: bool) -> None:
     click.echo(f"Play it with `backpain start {name}`.")
 
 
-def _confirm(planned: Plan, yes: bool) -> None:
+def _confirm(planned: InstallPlan, yes: bool) -> None:
     if yes:
         return
     if not common.interactive():

@@ -65,7 +65,7 @@ def bundle_from_file(path: Path, where: Locations) -> Bundle:
     return Bundle(routine.name, routine.content, tuple(used), tuple(pictures))
 
 
-class Plan(NamedTuple):
+class InstallPlan(NamedTuple):
     """What installing a bundle writes, checked, and what it changes."""
 
     bundle: Bundle
@@ -78,7 +78,7 @@ class Plan(NamedTuple):
     unchanged: bool  # everything is installed exactly so already
 
 
-def plan(bundle: Bundle, where: Locations, *, shown: str) -> Plan:
+def plan(bundle: Bundle, where: Locations, *, shown: str) -> InstallPlan:
     """Check `bundle` as it would be installed (RoutineError or BackpainError naming
     `shown`, the file it came from) and what installing it changes."""
     problem = name_problem(bundle.name)
@@ -105,7 +105,7 @@ def plan(bundle: Bundle, where: Locations, *, shown: str) -> Plan:
     changes += [f"exercise '{name}' in your {EXERCISES_FILE} changes" for name in merged.changed]
     changes += [f"picture {name} is replaced" for name in replaced_pictures]
     unchanged = old_bytes == bundle.routine and merged.text is None and not pictures
-    return Plan(
+    return InstallPlan(
         bundle,
         target,
         routine,
@@ -194,7 +194,7 @@ def _routine_changes(target: Path, new: Routine, where: Locations) -> list[str]:
     return changes
 
 
-def install(planned: Plan, where: Locations, *, now: datetime) -> Path | None:
+def install(planned: InstallPlan, where: Locations, *, now: datetime) -> Path | None:
     """Write what `planned` says, keeping first what it replaces; the folder it was kept
     in (None when nothing was replaced)."""
     kept = _keep_replaced(planned, where, now) if planned.replaces or planned.changes else None
@@ -206,7 +206,7 @@ def install(planned: Plan, where: Locations, *, now: datetime) -> Path | None:
     return kept
 
 
-def _keep_replaced(planned: Plan, where: Locations, now: datetime) -> Path | None:
+def _keep_replaced(planned: InstallPlan, where: Locations, now: datetime) -> Path | None:
     """The installed routine, its pictures and the exercise library, copied to a new
     folder: `backpain add FOLDER/NAME.yaml` puts them back."""
     import shutil

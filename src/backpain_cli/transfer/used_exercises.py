@@ -51,7 +51,7 @@ def used_entries(routine: object, library: dict[str, dict[str, Any]]) -> list[di
     return [library[exercise_id] for exercise_id in wanted]
 
 
-class Merged(NamedTuple):
+class MergedExercises(NamedTuple):
     text: str | None  # the library file as it will be; None: unchanged
     added: list[str]  # ids appended
     changed: list[str]  # ids whose entry is replaced
@@ -81,14 +81,14 @@ def _content_end(text: str, node: Any) -> int:
     return stop
 
 
-def merge_entries(current: str | None, entries: list[dict[str, Any]]) -> Merged:
+def merge_entries(current: str | None, entries: list[dict[str, Any]]) -> MergedExercises:
     """The user's library text with `entries` merged in (BackpainError when its
     `exercises` list cannot be extended as written, e.g. a flow list `[...]`)."""
     if not entries:
-        return Merged(None, [], [])
+        return MergedExercises(None, [], [])
     if current is None:
         text = LIBRARY_HEADER + "".join(_dumped(entry, 2) for entry in entries)
-        return Merged(text, [entry["id"] for entry in entries], [])
+        return MergedExercises(text, [entry["id"] for entry in entries], [])
     import yaml
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -139,4 +139,4 @@ def merge_entries(current: str | None, entries: list[dict[str, Any]]) -> Merged:
     text = current
     for start, stop, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[stop:]
-    return Merged(text if edits else None, added, changed)
+    return MergedExercises(text if edits else None, added, changed)
