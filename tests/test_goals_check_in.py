@@ -13,7 +13,7 @@ from test_goals import run
 
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
-from backpain_cli.cli.goals import RATE_LINE, check_in, rate_reminder
+from backpain_cli.cli.goals import RATE_LINE, daily_questions, rate_reminder
 from backpain_cli.cli.history import missed_yesterday
 from backpain_cli.history import journal
 from backpain_cli.history.records import SessionOutcome, SessionRecord
@@ -183,7 +183,7 @@ def test_start_offers_to_rate_goals_once_in_two_weeks(
     run(runner, "goals", "done", "2")
     monkeypatch.setattr(cli_module, "utc_now", lambda: NOW + timedelta(days=15))
     with runner.isolation(input="y\n6\n") as (out, _, _):
-        check_in(ask_goals=True, ask_barriers=True, missed_yesterday=missed_yesterday)
+        daily_questions(ask_goals=True, ask_barriers=True, missed_yesterday=missed_yesterday)
     assert out.getvalue().decode() == (
         "Your goals were not rated for two weeks. Rate them now? [y/N]: y\n"
         "Rate each goal: 0 unable, 10 able as before (Enter skips).\n"
@@ -191,12 +191,12 @@ def test_start_offers_to_rate_goals_once_in_two_weeks(
     )
     monkeypatch.setattr(cli_module, "utc_now", lambda: NOW + timedelta(days=16))
     with runner.isolation(input="y\n6\n") as (out, _, _):
-        check_in(ask_goals=True, ask_barriers=True, missed_yesterday=missed_yesterday)
+        daily_questions(ask_goals=True, ask_barriers=True, missed_yesterday=missed_yesterday)
         assert rate_reminder(ask_goals=True) is None  # rated yesterday
     assert out.getvalue() == b""
     monkeypatch.setattr(cli_module, "utc_now", lambda: NOW + timedelta(days=31))
     with runner.isolation(input="\n") as (out, _, _):
-        check_in(ask_goals=True, ask_barriers=False, missed_yesterday=missed_yesterday)
+        daily_questions(ask_goals=True, ask_barriers=False, missed_yesterday=missed_yesterday)
     assert out.getvalue().decode().startswith("Your goals were not rated for two weeks.")
     assert [len(g.ratings) for g in journal_goals(home)] == [1, 0]
 
@@ -215,7 +215,7 @@ def test_declining_or_skipping_every_goal_stores_nothing(
     run(runner, "goals", "add", "Garden")
     monkeypatch.setattr(cli_module, "utc_now", lambda: NOW + timedelta(days=15))
     with runner.isolation(input="y\n\n"):
-        check_in(ask_goals=True, ask_barriers=False, missed_yesterday=missed_yesterday)
+        daily_questions(ask_goals=True, ask_barriers=False, missed_yesterday=missed_yesterday)
     assert journal_goals(home)[0].ratings == ()
 
 
@@ -224,7 +224,7 @@ def test_without_history_or_a_writable_one_nothing_is_asked(
     runner: CliRunner, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with runner.isolation(input="") as (out, _, _):
-        check_in(ask_goals=True, ask_barriers=True, missed_yesterday=missed_yesterday)
+        daily_questions(ask_goals=True, ask_barriers=True, missed_yesterday=missed_yesterday)
         assert rate_reminder(ask_goals=True) is None
     assert out.getvalue() == b""
     run(runner, "goals", "add", "Garden")
@@ -233,10 +233,13 @@ def test_without_history_or_a_writable_one_nothing_is_asked(
         "backpain_cli.history.store.open_for_recording", lambda path: (None, "read-only")
     )
     with runner.isolation(input="y\n4\n") as (out, _, _):
-        check_in(ask_goals=True, ask_barriers=True, missed_yesterday=lambda now, zone: None)
+        daily_questions(ask_goals=True, ask_barriers=True, missed_yesterday=lambda now, zone: None)
         assert rate_reminder(ask_goals=True) is None
     assert out.getvalue() == b""
-    assert check_in(ask_goals=False, ask_barriers=False, missed_yesterday=missed_yesterday) is None
+    assert (
+        daily_questions(ask_goals=False, ask_barriers=False, missed_yesterday=missed_yesterday)
+        is None
+    )
 
 
 @pytest.mark.usefixtures("terminal")
@@ -329,3 +332,107 @@ def test_stats_says_the_goals_the_pain_change_and_what_got_in_the_way(
     assert shown["pain_outcome"]["matters"] is True
     assert shown["goals"] == {"followed": 1, "mean": 6.0, "mean_change": 4.0, "matters": True}
     assert shown["barriers"] == {"no-time": 2, "forgot": 1}
+
+
+@pytest.fixture
+def tiny(user_routines: Path) -> Path:
+    from test_history_player import TINY
+
+    path = user_routines / "tiny.yaml"
+    path.write_text(TINY)  # twice a day
+    return path
+
+
+@pytest.fixture
+def quiet_player(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`start` at a terminal whose routine plays in no time: the questions around it."""
+    from backpain_cli.cli import start as start_module
+
+    monkeypatch.setattr(cli_module, "interactive", lambda: True)
+    monkeypatch.setattr(start_module, "can_ask", lambda: True)
+    monkeypatch.setattr(start_module, "ask_pain", lambda: None)
+    monkeypatch.setattr(start_module, "ask_note_line", lambda: "")
+    monkeypatch.setattr("backpain_cli.player.run.play", lambda *args, **kwargs: None)
+
+
+def played_tiny(home: Path, *days_ago: int) -> None:
+    history, _ = open_for_recording(home / "history.sqlite3")
+    assert history is not None
+    started = [NOW - timedelta(days=days, hours=1) for days in days_ago]
+    with history:
+        history.add_sessions(
+            SessionRecord(
+                id=0,
+                routine="tiny",
+                routine_hash="h",
+                started=moment,
+                last_update=moment + timedelta(minutes=1),
+                ended=moment + timedelta(minutes=1),
+                outcome=SessionOutcome.COMPLETED,
+                exercises_planned=2,
+                frequency=Frequency(2, Period.DAY),
+                counts_as="",
+            )
+            for moment in started
+        )
+        journal.add_goal(history, "Garden", now=NOW - timedelta(days=20))
+
+
+@pytest.mark.usefixtures("tiny", "quiet_player")
+def test_start_asks_before_the_first_exercise(runner: CliRunner, home: Path) -> None:
+    played_tiny(home, 3, 2)
+    result = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain"], input="2\ny\n5\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "Yesterday's tiny was not done. What got in the way? (Enter skips)\n"
+    )
+    assert "A reminder can help: backpain remind add tiny --at 08:00\n" in result.output
+    assert "Your goals were not rated for two weeks. Rate them now? [y/N]: y\n" in result.output
+    assert [b.reason for b in barriers(home)] == ["forgot"]
+    assert [r.score for r in journal_goals(home)[0].ratings] == [5]
+    again = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain"], input="")
+    assert "What got in the way" not in again.output  # never twice a day
+
+
+@pytest.mark.usefixtures("tiny", "quiet_player")
+def test_the_end_reminds_once_when_the_questions_were_asked_already(
+    runner: CliRunner, home: Path
+) -> None:
+    played_tiny(home, 3, 2)
+    history, _ = open_for_recording(home / "history.sqlite3")
+    assert history is not None
+    with history:  # the day's questions were asked already (e.g. by a reminder's today)
+        journal.mark_asked(history, "check-in", now=NOW)
+    result = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain"], input="")
+    assert "What got in the way" not in result.output
+    assert result.output.endswith(RATE_LINE + "\n")
+    later = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain"], input="")
+    assert RATE_LINE not in later.output
+
+
+@pytest.mark.usefixtures("tiny", "quiet_player")
+@pytest.mark.parametrize("option", ["--no-check-in", "--no-history"])
+def test_no_check_in_and_no_history_ask_nothing(runner: CliRunner, home: Path, option: str) -> None:
+    played_tiny(home, 3, 2)
+    result = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain", option], input="")
+    assert result.exit_code == 0, result.output
+    assert "What got in the way" not in result.output
+    assert "Rate" not in result.output
+
+
+@pytest.mark.usefixtures("tiny", "quiet_player")
+def test_ctrl_c_at_a_question_starts_nothing(runner: CliRunner, home: Path) -> None:
+    played_tiny(home, 3, 2)
+    result = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain"], input=None)
+    assert result.exit_code == 130
+    assert "Traceback" not in result.output
+    today = runner.invoke(cli, ["today"], input=None)
+    assert today.exit_code in (0, 1)  # asked once a day: nothing more to ask
+
+
+@pytest.mark.usefixtures("terminal")
+def test_ctrl_c_at_todays_question_leaves_quietly(runner: CliRunner, home: Path) -> None:
+    played(home, 3, 2)
+    result = runner.invoke(cli, ["today"], input=None)  # the end of input, as Ctrl-C
+    assert result.exit_code == 130
+    assert "Traceback" not in result.output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -343,7 +345,19 @@ def _outcome_words(store: History, goals: Sequence[Goal], now: datetime, zone: t
     return f"goals {scale_words(scale_summary(goals))}; {pain}"
 
 
-def check_in(
+@contextmanager
+def _cancelled_on_abort() -> Iterator[None]:
+    """Ctrl-C or the end of input at a question: leave, as at the pain question."""
+    from backpain_cli.player.check_in import CheckInCancelled
+
+    try:
+        yield
+    except click.Abort:
+        click.echo()
+        raise CheckInCancelled("ctrl-c") from None
+
+
+def daily_questions(
     *,
     ask_goals: bool,
     ask_barriers: bool,
@@ -352,7 +366,7 @@ def check_in(
     """At a terminal, at most once a day, before `start` or after `today`: what got in
     the way of yesterday's session (when one was due and not done: `missed_yesterday`
     finds it) and, when the goals were not rated for two weeks, an offer to rate them.
-    Enter skips each."""
+    Enter skips each; Ctrl-C raises CheckInCancelled (what was answered is kept)."""
     from datetime import timedelta
 
     from backpain_cli.history import journal
@@ -388,7 +402,7 @@ def check_in(
     history, _ = open_for_recording(common.locations().history_file)
     if history is None:  # cannot be written here: ask nothing that cannot be kept
         return
-    with history:
+    with history, _cancelled_on_abort():
         journal.mark_asked(history, CHECK_IN, now=now)
         if missed is not None:
             reason, detail = _ask_barrier(missed.routine)

@@ -430,16 +430,21 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
         )
     )
     if common.interactive():  # the person's own questions, never in a script
-        from backpain_cli.cli.goals import check_in, rate_reminder
+        from backpain_cli.cli.goals import daily_questions, rate_reminder
 
         settings = common.load_settings()
         reminder = rate_reminder(ask_goals=settings.ask_goals)
         if reminder:
             click.echo(reminder)
-        check_in(
-            ask_goals=False,
-            ask_barriers=settings.ask_barriers,
-            missed_yesterday=missed_yesterday,
-        )
+        from backpain_cli.player.check_in import CheckInCancelled
+
+        try:
+            daily_questions(
+                ask_goals=False,
+                ask_barriers=settings.ask_barriers,
+                missed_yesterday=missed_yesterday,
+            )
+        except CheckInCancelled:
+            sys.exit(130)
     if not due.all_done:
         sys.exit(1)

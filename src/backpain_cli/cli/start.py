@@ -181,6 +181,8 @@ def start(
     from dataclasses import replace
     from pathlib import Path
 
+    from backpain_cli.cli.goals import daily_questions, rate_reminder
+    from backpain_cli.cli.history import missed_yesterday
     from backpain_cli.history.session import open_session
     from backpain_cli.player.check_in import CheckInCancelled
     from backpain_cli.player.run import exercise_number, play
@@ -202,6 +204,13 @@ def start(
             fail("--resume continues a recorded session: not with --no-history or --from")
         start_at = exercise_number(loaded, from_exercise)
         counts_as = plan_of(loaded, report)
+        questions = settings.check_in and can_ask() and not no_history and speed == 1
+        if questions:  # what got in the way yesterday; the goals, every two weeks
+            daily_questions(
+                ask_goals=settings.ask_goals,
+                ask_barriers=settings.ask_barriers,
+                missed_yesterday=missed_yesterday,
+            )
         with open_session(
             loaded,
             history_file=None if no_history else locations().history_file,
@@ -230,6 +239,9 @@ def start(
                 tracker=session,
             )
             check_out(session, asking=asking, ask_note=settings.ask_note and not note.strip())
+        reminder = rate_reminder(ask_goals=settings.ask_goals) if questions else None
+        if reminder:
+            click.echo(reminder)
     except CheckInCancelled as cancelled:  # q or Ctrl-C at the first question: nothing starts
         sys.exit(0 if cancelled.key == "q" else 130)
     except KeyboardInterrupt:  # Ctrl-C outside the player's own keys: calm, no "Aborted!"
