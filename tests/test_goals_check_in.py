@@ -23,8 +23,8 @@ from backpain_cli.routines.model import Frequency, Period
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)  # a Monday
 QUESTION = "Yesterday's upper-back was not done. What got in the way? (Enter skips)\n"
 CHOICES = (
-    "  1 No time   2 Forgot   3 It hurt   4 No place or equipment   5 Did not feel it\n"
-    "  helps   6 Something else\n"
+    "  1 No time\n  2 Forgot\n  3 It hurt\n  4 No place or equipment\n"
+    "  5 Did not feel it helps\n  6 Something else\n"
 )
 
 
@@ -79,7 +79,7 @@ def test_after_a_missed_day_today_asks_once_and_answers(runner: CliRunner, home:
     code, output = run(runner, "today", input="2\n")
     assert code == 1
     assert output.endswith(
-        QUESTION + CHOICES + "1-6: 2\n"
+        "\n" + QUESTION + CHOICES + "1-6: 2\n"
         "A reminder can help: backpain remind add upper-back --at 08:00\n\n"
     )
     [answer] = barriers(home)
@@ -167,7 +167,7 @@ def test_goals_unrated_for_two_weeks_are_reminded_once(
     run(runner, "goals", "add", "Garden")  # added "now": not due yet
     monkeypatch.setattr(cli_module, "utc_now", lambda: NOW + timedelta(days=15))
     first = run(runner, "today")[1]
-    assert first.endswith(RATE_LINE + "\n")
+    assert first.endswith("\n\n" + RATE_LINE + "\n")
     assert RATE_LINE not in run(runner, "today")[1]
     (home / "config.toml").write_text("ask_goals = false\n")
     monkeypatch.setattr(cli_module, "utc_now", lambda: NOW + timedelta(days=40))
@@ -185,7 +185,7 @@ def test_start_offers_to_rate_goals_once_in_two_weeks(
     with runner.isolation(input="y\n6\n") as (out, _, _):
         daily_questions(ask_goals=True, ask_barriers=True, missed_yesterday=missed_yesterday)
     assert out.getvalue().decode() == (
-        "Your goals were not rated for two weeks. Rate them now? [y/N]: y\n"
+        "\nYour goals were not rated for two weeks. Rate them now? [y/N]: y\n"
         "Rate each goal: 0 unable, 10 able as before (Enter skips).\n"
         "1. Garden: 6\n\n"
     )
@@ -197,7 +197,7 @@ def test_start_offers_to_rate_goals_once_in_two_weeks(
     monkeypatch.setattr(cli_module, "utc_now", lambda: NOW + timedelta(days=31))
     with runner.isolation(input="\n") as (out, _, _):
         daily_questions(ask_goals=True, ask_barriers=False, missed_yesterday=missed_yesterday)
-    assert out.getvalue().decode().startswith("Your goals were not rated for two weeks.")
+    assert out.getvalue().decode().startswith("\nYour goals were not rated for two weeks.")
     assert [len(g.ratings) for g in journal_goals(home)] == [1, 0]
 
 
@@ -384,7 +384,7 @@ def test_start_asks_before_the_first_exercise(runner: CliRunner, home: Path) -> 
     result = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain"], input="2\ny\n5\n")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        "Yesterday's tiny was not done. What got in the way? (Enter skips)\n"
+        "\nYesterday's tiny was not done. What got in the way? (Enter skips)\n"
     )
     assert "A reminder can help: backpain remind add tiny --at 08:00\n" in result.output
     assert "Your goals were not rated for two weeks. Rate them now? [y/N]: y\n" in result.output

@@ -318,10 +318,9 @@ def _ask_barrier(plan: str) -> tuple[str | None, str]:
     from backpain_cli.history.barriers import REASONS
 
     keys = list(REASONS)
-    click.echo(f"Yesterday's {plan} was not done. What got in the way? (Enter skips)")
-    click.echo(
-        _wrap("   ".join(f"{n} {text}" for n, text in enumerate(REASONS.values(), 1)), indent="  ")
-    )
+    click.echo(_wrap(f"Yesterday's {plan} was not done. What got in the way? (Enter skips)"))
+    for number, text in enumerate(REASONS.values(), 1):  # one a line: whole, and read aloud
+        click.echo(f"  {number} {text}")
     while True:
         answer = click.prompt(f"1-{len(keys)}", default="", show_default=False).strip()
         if not answer:
@@ -402,6 +401,7 @@ def daily_questions(
     history, _ = open_for_recording(common.locations().history_file)
     if history is None:  # cannot be written here: ask nothing that cannot be kept
         return
+    click.echo()
     with history, _cancelled_on_abort():
         journal.mark_asked(history, CHECK_IN, now=now)
         if missed is not None:

@@ -435,7 +435,7 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
         settings = common.load_settings()
         reminder = rate_reminder(ask_goals=settings.ask_goals)
         if reminder:
-            click.echo(reminder)
+            click.echo(f"\n{reminder}")
         from backpain_cli.player.check_in import CheckInCancelled
 
         try:
