@@ -232,7 +232,7 @@ def _ask_scores(goals: Sequence[Goal]) -> dict[int, int]:
     """Each followed goal asked at the terminal; Enter skips one."""
     from backpain_cli.history.goals import GoalError, GoalState, score
 
-    click.echo("Rate each goal: 0 unable, 10 able as before (Enter skips).")
+    click.echo(_wrap("Rate each goal: 0 unable, 10 able as before (Enter skips)."))
     scores: dict[int, int] = {}
     for goal in goals:
         if goal.state is not GoalState.ACTIVE:
@@ -240,7 +240,9 @@ def _ask_scores(goals: Sequence[Goal]) -> dict[int, int]:
         last = f" (last time {goal.latest})" if goal.latest is not None else ""
         while True:
             answer = click.prompt(
-                f"{goal.id}. {goal.text}{last}", default="", show_default=False
+                _wrap(f"{goal.id}. {goal.text}{last}", hanging="   "),
+                default="",
+                show_default=False,
             ).strip()
             if not answer:
                 break
@@ -426,7 +428,7 @@ def daily_questions(
         if offer:
             journal.mark_asked(history, GOALS_ASKED, now=now)
             if click.confirm(
-                "Your goals were not rated for two weeks. Rate them now?", default=False
+                _wrap("Your goals were not rated for two weeks. Rate them now?"), default=False
             ):
                 scores = _ask_scores(goals)
                 if scores:
