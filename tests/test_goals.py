@@ -512,7 +512,7 @@ def test_rate_asks_each_goal_at_a_terminal(
     run(runner, "goals", "add", "Lift my grandchild")
     run(runner, "goals", "add", "Garden")
     run(runner, "goals", "rate", "1=3")
-    monkeypatch.setattr(cli_module, "interactive", lambda: True)
+    monkeypatch.setattr(cli_module, "can_ask", lambda: True)
     code, output = run(runner, "goals", "rate", input="12\n6\n\n")
     assert code == 0
     assert output == (

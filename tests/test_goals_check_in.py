@@ -37,7 +37,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_module, "interactive", lambda: True)
+    monkeypatch.setattr(cli_module, "can_ask", lambda: True)
 
 
 def played(home: Path, *days_ago: int, pain: int | None = None) -> None:
@@ -348,7 +348,7 @@ def quiet_player(monkeypatch: pytest.MonkeyPatch) -> None:
     """`start` at a terminal whose routine plays in no time: the questions around it."""
     from backpain_cli.cli import start as start_module
 
-    monkeypatch.setattr(cli_module, "interactive", lambda: True)
+    monkeypatch.setattr(cli_module, "can_ask", lambda: True)
     monkeypatch.setattr(start_module, "can_ask", lambda: True)
     monkeypatch.setattr(start_module, "ask_pain", lambda: None)
     monkeypatch.setattr(start_module, "ask_note_line", lambda: "")

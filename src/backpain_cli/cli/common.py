@@ -52,6 +52,12 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
+def can_ask() -> bool:
+    """Questions nobody asked for need a person at a terminal who also sees them: never
+    in a pipe, a file or a script (tests replace this)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def load_settings(**command_line: object) -> Settings:
     """Effective settings: command-line values (None: not given) over config over defaults."""
     from backpain_cli.config import effective_settings, read_config

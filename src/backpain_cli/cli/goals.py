@@ -273,7 +273,7 @@ def rate_command(pairs: tuple[str, ...]) -> None:
         goals = _read_goals()
         if not any(goal.state.value == "active" for goal in goals):
             common.fail("no goals to rate yet: backpain goals add 'Lift my grandchild'")
-        if not common.interactive():
+        if not common.can_ask():
             common.fail("give the ratings as N=SCORE (e.g. backpain goals rate 1=4 2=6)")
         scores = _ask_scores(goals)
         if not scores:
@@ -376,7 +376,7 @@ def daily_questions(
     from backpain_cli.history.stats import local_day, today_in
     from backpain_cli.history.store import open_for_recording
 
-    if not (ask_goals or ask_barriers) or not common.interactive():
+    if not (ask_goals or ask_barriers) or not common.can_ask():
         return
     store = common.read_history()
     if store is None:
@@ -445,7 +445,7 @@ def rate_reminder(*, ask_goals: bool) -> str | None:
     from backpain_cli.history.goals import RATE_AGAIN_DAYS, rating_due
     from backpain_cli.history.store import open_for_recording
 
-    if not ask_goals or not common.interactive():
+    if not ask_goals or not common.can_ask():
         return None
     store = common.read_history()
     if store is None:

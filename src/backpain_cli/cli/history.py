@@ -429,7 +429,7 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
             width=output_width(),
         )
     )
-    if common.interactive():  # the person's own questions, never in a script
+    if common.can_ask():  # the person's own questions, never in a script or a pipe
         from backpain_cli.cli.goals import daily_questions, rate_reminder
 
         settings = common.load_settings()

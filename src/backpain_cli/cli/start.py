@@ -10,6 +10,7 @@ import click
 
 from backpain_cli.cli import common
 from backpain_cli.cli.common import (
+    can_ask,
     complete_exercises,
     complete_routines,
     fail,
@@ -286,11 +287,6 @@ def start_of_today() -> datetime:
 
 
 # The questions around the routine: asked here, at the terminal, as explicit steps.
-
-
-def can_ask() -> bool:
-    """Questions need a person at a terminal: never in a pipe, a file or a script."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def ask_pain() -> int | None:
