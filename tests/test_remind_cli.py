@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -233,6 +234,65 @@ def test_list_shows_when_systemd_fires_each_next(fakes: Fakes) -> None:
         f"upper-back-gentle  15:00  daily    next Wed 2026-11-04 16:30  {timer}-gentle-1500.timer",
     ]
     assert fakes.calls() == [LIST_TIMERS]
+
+
+def test_list_json_is_each_reminder_as_documented(fakes: Fakes) -> None:
+    fakes.install("systemctl")
+    assert json.loads(run("remind", "list", "--json").output) == {
+        "format": 1,
+        "reminders": [],
+        "problem": None,
+    }
+    run("remind", "add", "upper-back", "--at", "09:00", "--days", "mon-fri")
+    run("remind", "add", "upper-back", "--at", "15:00")
+    fakes.monkeypatch.setenv(
+        "FAKE_STDOUT_SYSTEMCTL_LIST_TIMERS",
+        list_timers(
+            (
+                "backpain-reminder-upper-back-0900.timer",
+                datetime(2026, 11, 5, 8, tzinfo=timezone.utc),
+            ),
+            ("backpain-reminder-upper-back-1500.timer", None),
+        ),
+    )
+    shown = json.loads(run("remind", "list", "--json").output)
+    unit = f"{fakes.units}/backpain-reminder-upper-back"
+    assert shown == {
+        "format": 1,
+        "reminders": [
+            {
+                "routine": "upper-back",
+                "at": "09:00",
+                "days": "mon-fri",
+                "allow_night": False,
+                "next": "2026-11-05T09:00+01:00",
+                "next_from": "systemd",
+                "active": True,
+                "scheduler": "systemd",
+                "where": f"{unit}-0900.timer",
+            },
+            {
+                "routine": "upper-back",
+                "at": "15:00",
+                "days": "daily",
+                "allow_night": False,
+                "next": None,
+                "next_from": "systemd",
+                "active": False,
+                "scheduler": "systemd",
+                "where": f"{unit}-1500.timer",
+            },
+        ],
+        "problem": None,
+    }
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "json-output.md").read_text()
+    section = doc.split("# `backpain remind list --json`\n", 1)[1].split("\n# ", 1)[0]
+    keys = re.findall(r"^\| `(\w+)` \|", section.split("## Each reminder\n")[1], re.M)
+    assert keys == list(shown["reminders"][0])
+    keys = re.findall(
+        r"^\| `(\w+)` \|", section.split("## The reminders\n")[1].split("\n## ")[0], re.M
+    )
+    assert keys == list(shown)
 
 
 def test_list_says_when_systemd_will_not_fire_a_timer(fakes: Fakes) -> None:

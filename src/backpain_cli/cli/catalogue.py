@@ -25,22 +25,36 @@ if TYPE_CHECKING:
     from backpain_cli.routines.model import Routine
 
 
+JSON_OPTION = click.option(
+    "--json", "as_json", is_flag=True, help="Print stable JSON (see `backpain help json`)."
+)
+
+
 @click.command("list")
-def list_command() -> None:
+@JSON_OPTION
+def list_command(as_json: bool) -> None:
     """List every routine: built-in ones and your own.
 
     \b
-    Example:
+    Examples:
       backpain list
+      backpain list --json | jq -r '.routines[].name'
     """
     from backpain_cli.routines.catalogue import find_routine_files
+
+    found = find_routine_files(locations())
+    library = shared_library()  # made only if a routine is not in the cache
+    load_one = partial(load_file, library=library)
+    if as_json:
+        from backpain_cli.routines.listing import routine_list_json
+        from backpain_cli.text import dumps_json
+
+        click.echo(dumps_json(routine_list_json(found, load=load_one)))
+        return
     from backpain_cli.routines.listing import routine_list
 
     console = make_console()
-    found = find_routine_files(locations())
-    library = shared_library()  # made only if a routine is not in the cache
-    table = routine_list(found, plain=is_plain(console), load=partial(load_file, library=library))
-    console.print(table)
+    console.print(routine_list(found, plain=is_plain(console), load=load_one))
 
 
 @click.command()
@@ -104,7 +118,8 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
 @click.option(
     "--open-image", is_flag=True, help="Open the exercise's picture in your picture viewer."
 )
-def exercises(name: str | None, open_image: bool) -> None:
+@JSON_OPTION
+def exercises(name: str | None, open_image: bool, as_json: bool) -> None:
     """List exercises, or show one exercise in full.
 
     NAME may be a routine name or path (list only its exercises) or an exercise
@@ -116,6 +131,7 @@ def exercises(name: str | None, open_image: bool) -> None:
       backpain exercises upper-back
       backpain exercises scapular-squeeze
       backpain exercises scapular-squeeze --open-image
+      backpain exercises upper-back --json | jq -r '.exercises[].id'
     """
     from backpain_cli.routines.catalogue import looks_like_path
     from backpain_cli.routines.listing import exercise_detail, exercise_list
@@ -124,19 +140,31 @@ def exercises(name: str | None, open_image: bool) -> None:
     plain = is_plain(console)
     if open_image and (name is None or looks_like_path(name)):
         fail("--open-image needs an exercise id, e.g. backpain exercises ID --open-image")
+    if open_image and as_json:
+        fail("--open-image and --json ask for different things; give one of them")
+
+    def show_list(chosen: list[Routine], only: str | None = None) -> None:
+        if as_json:
+            from backpain_cli.routines.listing import exercise_list_json
+            from backpain_cli.text import dumps_json
+
+            click.echo(dumps_json(exercise_list_json(chosen, only=only)))
+        else:
+            console.print(exercise_list(chosen, plain=plain))
+
     if name is not None and looks_like_path(name):
-        console.print(exercise_list([load(name)[1]], plain=plain))
+        show_list([load(name)[1]])
         return
     _check_own_library()
     routines = _all_routines()
     if name is None:
-        console.print(exercise_list(routines, plain=plain))
+        show_list(routines)
         return
     chosen = [r for r in routines if r.name == name]
     if chosen and open_image:
         fail(f"'{name}' is a routine; --open-image needs an exercise id")
     if chosen:
-        console.print(exercise_list(chosen, plain=plain))
+        show_list(chosen)
         return
     for loaded in routines:
         for exercise in loaded.exercises:
@@ -144,8 +172,11 @@ def exercises(name: str | None, open_image: bool) -> None:
                 if open_image:
                     _open_image(exercise.id, exercise.image)
                     return
-                users = [r.name for r in routines if r.exercise_index(name) is not None]
-                console.print(exercise_detail(exercise, users, plain=plain))
+                users = [r for r in routines if r.exercise_index(name) is not None]
+                if as_json:  # the same shape as the list, with this one exercise
+                    show_list(users, only=exercise.id)
+                    return
+                console.print(exercise_detail(exercise, [r.name for r in users], plain=plain))
                 return
     from backpain_cli.text import did_you_mean
 

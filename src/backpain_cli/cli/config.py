@@ -8,8 +8,11 @@ from backpain_cli.cli.common import load_settings, locations
 
 
 @click.group("config", invoke_without_command=True)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print stable JSON (see `backpain help json`)."
+)
 @click.pass_context
-def config_command(ctx: click.Context) -> None:
+def config_command(ctx: click.Context, as_json: bool) -> None:
     """Print the effective settings and where each comes from.
 
     Settings live in a TOML file (`backpain config path` prints where). Options
@@ -28,9 +31,13 @@ def config_command(ctx: click.Context) -> None:
     \b
     Examples:
       backpain config
+      backpain config --json | jq '.settings[] | select(.from != "default")'
       backpain config path
     """
     if ctx.invoked_subcommand is not None:
+        return
+    if as_json:
+        _print_json()
         return
     from backpain_cli.config import settings_table
     from backpain_cli.console import output_width
@@ -57,3 +64,29 @@ def config_path() -> None:
       $EDITOR "$(backpain config path)"
     """
     click.echo(str(locations().config_file))
+
+
+def _print_json() -> None:
+    """The settings as stable JSON (docs/json-output.md): each value as its JSON type."""
+    from backpain_cli.config import SETTINGS
+    from backpain_cli.text import dumps_json
+
+    path = locations().config_file
+    settings = load_settings()
+    values = {name: settings.value(name) for name in SETTINGS}
+    document = {
+        "format": 1,
+        "config_file": str(path),
+        "exists": path.is_file(),
+        "settings": [
+            {
+                "name": name,
+                "value": str(value)
+                if value is not None and not isinstance(value, (bool, int))
+                else value,
+                "from": settings.origin(name).value,
+            }
+            for name, value in values.items()
+        ],
+    }
+    click.echo(dumps_json(document))

@@ -14,7 +14,7 @@ import click
 # topic -> (file in docs/, what it is about)
 TOPICS = {
     "format": ("routine-format.md", "the routine file format: every key, unit and range"),
-    "json": ("json-output.md", "the JSON of `show --json`, `stats --json` and history files"),
+    "json": ("json-output.md", "every --json (show, list, today...) and history files"),
     "safety": ("trust-and-safety.md", "what a routine file can and cannot do; your history"),
     "reminders": ("reminders.md", "what `backpain remind` installs, where, and how to remove it"),
     "goals": ("goals.md", "your goals, the change that matters, and what got in the way"),

@@ -151,9 +151,10 @@ def history_command(
     from backpain_cli.history import views as history_report
 
     if as_json:
+        from backpain_cli.history.json_output import history_json
         from backpain_cli.text import dumps_json
 
-        click.echo(dumps_json(history_report.history_json(sessions, zone)))
+        click.echo(dumps_json(history_json(sessions, zone)))
     elif as_csv:
         click.echo(history_report.history_csv(sessions, zone, tallies), nl=False)
     elif not sessions and (since or routine_name) and store is not None:
@@ -353,8 +354,8 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
             lookup=_routine_lookup(),
         )
     if as_json:
+        from backpain_cli.history.json_output import stats_json
         from backpain_cli.history.stats import today_in
-        from backpain_cli.history.views import stats_json
         from backpain_cli.text import dumps_json
 
         click.echo(dumps_json(stats_json(view, zone, today=today_in(now, zone))))
@@ -374,7 +375,12 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
     "reminder runs; exit status 0).",
 )
 @click.option("--allow-night", is_flag=True, help="With --notify: also between 22:00 and 07:00.")
-def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print stable JSON (see `backpain help json`)."
+)
+def today_command(
+    routines: tuple[str, ...], notify: bool, allow_night: bool, as_json: bool
+) -> None:
     """What is due today and what is done, for each routine with a frequency.
 
     Without ROUTINE: every routine you played in the last 4 weeks. Exit status
@@ -386,7 +392,10 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
       backpain today
       backpain today upper-back
       backpain today >/dev/null || echo "time for your back exercises"
+      backpain today --json | jq '.routines[] | {routine, left}'
     """
+    if notify and as_json:
+        raise click.UsageError("choose one of --notify and --json")
     from backpain_cli.history.overview import today
 
     library = common.shared_library()
@@ -418,6 +427,12 @@ def today_command(routines: tuple[str, ...], notify: bool, allow_night: bool) ->
             gone=gone,
         )
         return
+    if as_json:  # the same dues, for scripts: no questions
+        from backpain_cli.history.json_output import today_json
+        from backpain_cli.text import dumps_json
+
+        click.echo(dumps_json(today_json(due, zone)))
+        sys.exit(0 if due.all_done else 1)
     from backpain_cli.history.views import today_text
 
     click.echo(

@@ -148,7 +148,10 @@ def add_command(
 
 
 @remind_group.command("list")
-def remind_list_command() -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print stable JSON (see `backpain help json`)."
+)
+def remind_list_command(as_json: bool) -> None:
     """Each reminder: routine, time, days, when it next fires, and where it is installed.
 
     The next time of a systemd timer is systemd's own (`systemctl --user
@@ -156,8 +159,9 @@ def remind_list_command() -> None:
     answering) it is computed from the schedule and marked "(computed)".
 
     \b
-    Example:
+    Examples:
       backpain remind list
+      backpain remind list --json | jq -r '.reminders[] | "\\(.routine) \\(.at)"'
     """
     from backpain_cli.cli.common import output_width, user_zone, utc_now
     from backpain_cli.reminders import installer
@@ -165,6 +169,9 @@ def remind_list_command() -> None:
 
     current = setup(runner=_brief)  # listing waits for nothing: a few seconds at most
     found = installer.installed(current)
+    if as_json:
+        _print_json(current, found)
+        return
     if not found:
         click.echo(
             "\n".join(
@@ -207,6 +214,38 @@ def remind_list_command() -> None:
         )
     for note in notes:
         click.echo("\n".join(paragraph(note, width)))
+
+
+def _print_json(current: Setup, found: Sequence[Installed]) -> None:
+    """The reminders as stable JSON (docs/json-output.md)."""
+    from backpain_cli.cli.common import user_zone, utc_now
+    from backpain_cli.reminders import installer
+    from backpain_cli.text import dumps_json
+
+    firings, problem = (
+        installer.next_firings(current, found, utc_now().astimezone(user_zone()))
+        if found
+        else ([], None)
+    )
+    reminders = []
+    for item, firing in zip(found, firings, strict=True):
+        reminder = item.reminder
+        reminders.append(
+            {
+                "routine": reminder.routine,
+                "at": reminder.at_text,
+                "days": reminder.days_text if item.days_known else None,
+                "allow_night": reminder.allow_night,
+                "next": None
+                if firing is None or firing.when is None
+                else firing.when.isoformat(timespec="minutes"),
+                "next_from": None if firing is None else firing.source,
+                "active": not (firing is not None and firing.when is None),
+                "scheduler": item.scheduler,
+                "where": item.where,
+            }
+        )
+    click.echo(dumps_json({"format": 1, "reminders": reminders, "problem": problem}))
 
 
 def _upcoming(firing: Firing | None) -> str:

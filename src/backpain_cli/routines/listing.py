@@ -13,13 +13,14 @@ from rich.text import Text
 from backpain_cli.routines.model import Exercise, Movement, Routine, format_total
 from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.tables import Column, card_lines, fit, shorten_path
-from backpain_cli.text import clean_line
+from backpain_cli.text import clean_line, plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
+    from backpain_cli.errors import RoutineError
     from backpain_cli.routines.catalogue import RoutineFile
 
 
@@ -153,11 +154,7 @@ def routine_list(
         try:
             routine = load(routine_file)
         except RoutineError as error:
-            problems = len(error.problems)
-            broken = (
-                f"invalid: {problems} problem{'s' if problems > 1 else ''}; run backpain validate"
-            )
-            rows.append([routine_file.name, broken, "", "", "", origin])
+            rows.append([routine_file.name, _invalid(error), "", "", "", origin])
             continue
         timeline = build_timeline(routine)
         total = format_total(timeline.total, timeline.untimed)
@@ -176,6 +173,77 @@ def routine_list(
         where = [Text(f"Yours are in {folder}") for folder in folders]
         return Group(table, Text(""), *where)
     return table
+
+
+def _invalid(error: RoutineError) -> str:
+    return f"invalid: {plural(len(error.problems), 'problem')}; run backpain validate"
+
+
+def routine_list_json(
+    files: list[RoutineFile], *, load: Callable[[RoutineFile], Routine] = _load_fresh
+) -> dict[str, Any]:
+    """Stable JSON of `backpain list` (docs/json-output.md): every routine file found,
+    the ones that cannot be played with why not."""
+    from backpain_cli.errors import RoutineError
+
+    found = []
+    for routine_file in files:
+        entry: dict[str, Any] = {
+            "name": routine_file.name,
+            "title": None,
+            "exercises": None,
+            "total_seconds": None,
+            "untimed_steps": None,
+            "equipment": [],
+            "origin": routine_file.origin.value,
+            "replaces_built_in": routine_file.shadows is not None,
+            "path": str(routine_file.path),
+            "problem": routine_file.problem,
+        }
+        if routine_file.problem is None:
+            try:
+                routine = load(routine_file)
+            except RoutineError as error:
+                entry["problem"] = _invalid(error)
+            else:
+                timeline = build_timeline(routine)
+                entry["title"] = routine.title
+                entry["exercises"] = len(routine.exercises)
+                entry["total_seconds"] = timeline.total
+                entry["untimed_steps"] = timeline.untimed
+                entry["equipment"] = list(routine.equipment)
+        found.append(entry)
+    return {"format": 1, "routines": found}
+
+
+def exercise_list_json(routines: list[Routine], *, only: str | None = None) -> dict[str, Any]:
+    """Stable JSON of `backpain exercises` (docs/json-output.md): each exercise once, by
+    id, in full, with the routines that use it; `only` that one exercise."""
+    used_in: dict[str, list[str]] = {}
+    first: dict[str, Exercise] = {}
+    for routine in routines:
+        for exercise in routine.exercises:
+            first.setdefault(exercise.id, exercise)
+            used_in.setdefault(exercise.id, []).append(routine.name)
+    return {
+        "format": 1,
+        "exercises": [
+            {
+                "id": exercise.id,
+                "name": exercise.name,
+                "position": exercise.position,
+                "dose": exercise.dose,
+                "equipment": list(exercise.equipment),
+                "routines": used_in[exercise.id],
+                "instructions": list(exercise.instructions),
+                "cues": list(exercise.cues),
+                "caution": exercise.caution,
+                "image": exercise.image or None,
+            }
+            for exercise in first.values()
+            if only is None or exercise.id == only
+        ],
+    }
 
 
 EXERCISE_COLUMNS = (  # least useful first to go: routines, equipment, position
