@@ -194,6 +194,22 @@ def test_config_json_documents_every_key_with_typed_values(home: Path) -> None:
     assert values["chime"] == (None, "default")
     assert values["prepare"] == (10, "config file")
     assert values["default_routine"] == ("upper-back-chair", "config file")
+    assert settings["problems"] == []
+
+
+def test_config_flags_a_missing_chime_and_a_misspelt_default_routine(
+    runner: CliRunner, home: Path
+) -> None:
+    config = home / "config.toml"
+    config.write_text(f'chime = "{home / "bell.wav"}"\ndefault_routine = "upper-bak"\n')
+    result = runner.invoke(cli, ["config"])
+    assert result.exit_code == 0
+    assert result.output.split("\n\nProblems:\n", 1)[1] == (
+        f"  chime: {home / 'bell.wav'}: no such file; the built-in chime plays instead\n"
+        "  default_routine: upper-bak: no routine of that name (did you mean 'upper-back'?); "
+        "`backpain list` shows them all\n"
+    )
+    assert len(shown("config", "--json")["problems"]) == 2
 
 
 def test_history_json_documents_every_key(home: Path) -> None:

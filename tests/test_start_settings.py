@@ -177,23 +177,38 @@ def test_voice_without_a_speech_program_says_so_once(
     assert result.stderr == speech.NO_SPEECH_NOTICE + "\n"
 
 
-def test_a_missing_or_bad_chime_stops_start_before_it_plays(
-    runner: CliRunner, home: Path, tiny: Path, tmp_path: Path
+def test_a_missing_chime_given_stops_start_one_in_the_config_gives_way(
+    runner: CliRunner, home: Path, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from backpain_cli.player import sound as sound
+
     result = runner.invoke(cli, ["start", "tiny", "--chime", str(tmp_path / "nope.wav"), *FAST])
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == f"backpain: --chime: {tmp_path / 'nope.wav'}: no such file\n"
+    given: list[dict[sound.SoundName, Path]] = []
+
+    class Recording(sound.SoundOutput):
+        def __init__(self, files: dict[sound.SoundName, Path], **kwargs: object) -> None:
+            given.append(dict(files))
+            super().__init__(files, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sound, "SoundOutput", Recording)
     text = tmp_path / "bell.wav"
     text.write_text("not a sound at all, really")
     config = _config(home, f'chime = "{text}"\n')
     result = runner.invoke(cli, ["start", "tiny", *FAST])
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert result.stderr == (
+    assert result.exit_code == 0, result.output  # a warning, and the routine plays
+    assert result.stderr.splitlines()[0] == (
         f"backpain: chime in {config}: {text}: is not a WAV file (file does not start with "
-        "RIFF id); use a .wav file (PCM), e.g. one exported from Audacity\n"
+        "RIFF id); use a .wav file (PCM), e.g. one exported from Audacity; playing the "
+        "built-in chime"
     )
+    assert given[0][sound.SoundName.CHIME] == sound.bundled_sounds()[sound.SoundName.CHIME]
+    _config(home, f'chime = "{tmp_path / "gone.wav"}"\n')
+    result = runner.invoke(cli, ["start", "tiny", "--no-sound", *FAST])
+    assert result.exit_code == 0, result.output
+    assert "chime" not in result.stderr  # no sound: no chime to miss
 
 
 def test_the_chime_file_replaces_the_set_end_chime(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from backpain_cli.cli.common import load_settings, locations
+
+if TYPE_CHECKING:
+    from backpain_cli.config import Settings
 
 
 @click.group("config", invoke_without_command=True)
@@ -53,6 +58,33 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
     click.echo("")
     columns = (Column("setting", wraps=False), Column("value"), Column("from"))
     click.echo("\n".join(table_lines(columns, [list(row) for row in rows], width)))
+    problems = setting_problems(load_settings())
+    if problems:
+        click.echo("")
+        click.echo("Problems:")
+        for problem in problems:
+            click.echo("\n".join(paragraph(problem, width, indent="  ", hang="    ")))
+
+
+def setting_problems(settings: Settings) -> list[str]:
+    """What is wrong with settings the file could hold but that do not work: a chime
+    that is no WAV file (the built-in one plays), a default routine there is none of."""
+    from backpain_cli.config import check_chime
+    from backpain_cli.errors import ConfigError, RoutineNotFound
+    from backpain_cli.routines.catalogue import resolve_routine
+
+    problems = []
+    if settings.chime is not None:
+        try:
+            check_chime(settings.chime)
+        except ConfigError as error:
+            problems.append(f"chime: {error}; the built-in chime plays instead")
+    if settings.default_routine is not None:
+        try:
+            resolve_routine(settings.default_routine, locations())
+        except RoutineNotFound as error:
+            problems.append(f"default_routine: {error}")
+    return problems
 
 
 @config_command.command("path")
@@ -78,6 +110,7 @@ def _print_json() -> None:
         "format": 1,
         "config_file": str(path),
         "exists": path.is_file(),
+        "problems": setting_problems(settings),
         "settings": [
             {
                 "name": name,

@@ -32,18 +32,27 @@ if TYPE_CHECKING:
 
 
 def start_settings(**command_line: object) -> Settings:
-    """`load_settings` for `backpain start`; a chime file is checked before anything plays."""
+    """`load_settings` for `backpain start`; a chime file is checked before anything plays
+    (the config file's, when it does not work, gives way to the built-in chime)."""
+    from dataclasses import replace
+
     from backpain_cli.config import SettingSource, check_chime
     from backpain_cli.errors import ConfigError
 
     settings = load_settings(**command_line)
-    if settings.chime is not None:
+    if settings.chime is not None and settings.sound:
         try:
             check_chime(settings.chime)
         except ConfigError as error:
-            given = settings.origin("chime") is SettingSource.COMMAND_LINE
-            where = "--chime" if given else f"chime in {locations().config_file}"
-            raise ConfigError(f"{where}: {error}") from None
+            if settings.origin("chime") is SettingSource.COMMAND_LINE:
+                raise ConfigError(f"--chime: {error}") from None
+            # The config file's chime: never a reason not to play.
+            click.echo(
+                f"backpain: chime in {locations().config_file}: {error}; "
+                "playing the built-in chime",
+                err=True,
+            )
+            settings = replace(settings, chime=None)
     return settings
 
 
