@@ -17,8 +17,9 @@ class Launched:
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
 
-    def __call__(self, argv: Sequence[str]) -> None:
+    def __call__(self, argv: Sequence[str]) -> int | None:
         self.calls.append(list(argv))
+        return None
 
 
 @pytest.mark.parametrize(
@@ -53,7 +54,7 @@ def test_no_opener_program_says_so() -> None:
 
 
 def test_an_opener_that_fails_to_start_says_why() -> None:
-    def broken(argv: Sequence[str]) -> None:
+    def broken(argv: Sequence[str]) -> int | None:
         raise PermissionError(13, "Permission denied")
 
     problem = opener.open_file(
@@ -62,18 +63,30 @@ def test_an_opener_that_fails_to_start_says_why() -> None:
     assert problem == "cannot open it: Permission denied"
 
 
-def test_the_real_launcher_starts_a_program_and_returns(tmp_path: Path) -> None:
+def test_an_opener_that_finds_nothing_to_show_the_file_says_so() -> None:
+    problem = opener.open_file(
+        "/p/a.svg", platform="linux", which=lambda name: "/usr/bin/xdg-open", launch=lambda a: 3
+    )
+    assert problem == (
+        "cannot open it here: `xdg-open` found no program to show it (exit status 3); "
+        "open the file yourself"
+    )
+
+
+def test_the_real_launcher_gives_the_status_or_none_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     marker = tmp_path / "opened"
     script = tmp_path / "fake-open"
-    script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {marker}\n')
+    script.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {marker}\nexit 4\n')
     script.chmod(0o755)
-    opener._launch([str(script), "/p/a.svg"])
-    import time
-
-    deadline = time.monotonic() + 10
-    while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    assert opener._launch([str(script), "/p/a.svg"]) == 4
     assert marker.read_text() == "/p/a.svg"
+    viewer = tmp_path / "viewer"
+    viewer.write_text("#!/bin/sh\nsleep 5\n")
+    viewer.chmod(0o755)
+    monkeypatch.setattr(opener, "WAIT_SECONDS", 0.2)
+    assert opener._launch([str(viewer)]) is None  # still showing the picture
 
 
 # -- the command -----------------------------------------------------------------------
@@ -134,4 +147,23 @@ def test_open_image_when_nothing_can_open_it(
         2,
         f"backpain: the picture of 'scapular-squeeze' is {picture}; "
         "cannot open it here: no `xdg-open`\n",
+    )
+
+
+def test_open_image_with_an_xdg_open_that_finds_no_viewer(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The real opener path: an xdg-open that finds nothing (a machine without a desktop)
+    exits 3; the command must not say "Opening" and exit 0."""
+    fake = tmp_path / "bin" / "xdg-open"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'xdg-open: no method available' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    result = runner.invoke(cli, ["exercises", "scapular-squeeze", "--open-image"])
+    assert result.exit_code == 2
+    assert "Opening" not in result.output
+    assert result.stderr.endswith(
+        "cannot open it here: `xdg-open` found no program to show it (exit status 3); "
+        "open the file yourself\n"
     )
