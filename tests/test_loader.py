@@ -278,6 +278,11 @@ MESSAGES = {
         BASE.replace("title: Test routine", "title: {a: b}"),
         "r.yaml:2:8: title: must be text, got a mapping",
     ),
+    "text with a colon": (
+        BASE.replace("[Squeeze.]", "\n      - Sit tall: feet flat"),
+        "r.yaml:8:9: exercises[0].instructions[0]: must be text, got a mapping; text with a "
+        'colon must be in quotes: "Sit tall: feet flat"',
+    ),
     "blank text": (
         BASE.replace("title: Test routine", "title: '  '"),
         "r.yaml:2:8: title: must not be empty",
@@ -527,6 +532,15 @@ SYNTAX = {
             "_CLoader": "r.yaml:2:1: invalid YAML: found a tab character that violates indentation"
             + TAB,
             "_PythonLoader": "r.yaml:2:1: invalid YAML: found character '\\t' that cannot "
+            "start any token" + TAB,
+        },
+    ),
+    "a tab before a list item (was: the hint about @ and %)": (
+        "version: 1\ntitle: T\nexercises:\n\t- id: a\n",
+        {
+            "_CLoader": "r.yaml:4:1: invalid YAML: found character that cannot start any token"
+            + TAB,
+            "_PythonLoader": "r.yaml:4:1: invalid YAML: found character '\\t' that cannot "
             "start any token" + TAB,
         },
     ),

@@ -339,6 +339,25 @@ def test_validate_warns_of_a_flow_list_split_at_a_comma(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
+def test_a_list_item_indented_one_space_too_far_is_warned_of(loader: type) -> None:
+    """YAML reads `       - Breathe out.` under `      - Sit tall.` as the rest of the
+    item above: one step, "Sit tall. - Breathe out.", with no error."""
+    text = HEAD + (
+        "  - id: a\n    name: A\n    hold: 5\n    instructions:\n"
+        "      - Sit tall.\n       - Breathe out.\n      - Relax.\n"
+        "    cues:\n      - 'Quoted\n        - is what you wrote'\n      - Two lines\n"
+        "        of one text.\n"
+    )
+    routine = parse_routine(text, "r.yaml", default_name="r", loader=loader)
+    assert routine.exercises[0].instructions == ("Sit tall. - Breathe out.", "Relax.")
+    assert [str(w) for w in routine.warnings] == [
+        "r.yaml:8:9: exercises[0].instructions[0]: warning: '- Breathe out.' is read as part "
+        "of the item above, not as an item of its own: its dash is indented more than the "
+        "others; line the dashes up"
+    ]
+
+
+@pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
 def test_only_plain_items_that_read_as_one_text_are_warned_of(loader: type) -> None:
     text = HEAD + (
         "  - id: a\n    name: A\n    hold: 5\n"

@@ -237,8 +237,9 @@ class Checker:
 
     def text(self, node: Node, key_path: str, spec: Key) -> str | None:
         if not isinstance(node, ScalarNode) or node.tag != _STR_TAG:
-            hint = "; put it in quotes" if isinstance(node, ScalarNode) and node.value else ""
-            self.report(node, key_path, f"must be text, got {_describe(node)}{hint}")
+            self.report(
+                node, key_path, f"must be text, got {_describe(node)}{rules.text_hint(node)}"
+            )
             return None
         unsafe = _unsafe_character(node.value)
         if unsafe is not None:
@@ -277,10 +278,11 @@ class Checker:
             return None
         items = [self.text(item, f"{key_path}[{i}]", spec) for i, item in enumerate(node.value)]
         checked = [item for item in items if item is not None]
-        if node.flow_style and self.source_text and key_path.endswith(("cues", "instructions")):
-            split = rules.flow_splits(self.source_text, node.value)
-            if split:
-                self.report(node, key_path, split, warn=True)
+        if self.source_text and key_path.endswith(("cues", "instructions")):
+            slip = rules.list_slips(self.source_text, node)
+            if slip:
+                at, where = slip[0], node if slip[0] is None else node.value[slip[0]]
+                self.report(where, key_path + ("" if at is None else f"[{at}]"), slip[1], warn=True)
         return checked if len(checked) == len(items) else None
 
     # -- the routine -----------------------------------------------------------------

@@ -6,6 +6,7 @@ Pure functions of checked values; the loader reports what they return at the rig
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from typing import Any
 
@@ -110,6 +111,40 @@ def flow_splits(text: str, items: list[Any]) -> str | None:
     return None
 
 
+def list_slips(text: str, node: Any) -> tuple[int | None, str] | None:
+    """A list of texts that YAML read otherwise than it looks: a flow list split at a
+    comma (`flow_splits`), or a `- item` indented more than the items above it, which
+    YAML reads as the rest of the item above: which item (None: the list) and what."""
+    if node.flow_style:
+        split = flow_splits(text, node.value)
+        return None if split is None else (None, split)  # the list's, not an item's
+    for number, item in enumerate(node.value):
+        if not isinstance(item.value, str) or item.style:  # quoted, or no text at all
+            continue
+        written = text[item.start_mark.index : item.end_mark.index]
+        merged = re.search(r"\n[ \t]*(- .*)", written)
+        if merged:
+            return number, (
+                f"'{merged[1].strip()}' is read as part of the item above, not as an item of "
+                "its own: its dash is indented more than the others; line the dashes up"
+            )
+    return None
+
+
+def text_hint(node: Any) -> str:
+    """What to add to "must be text, got ...": quotes for a number or a yes, and for
+    `- Sit tall: feet flat`, which YAML reads as a key and its value."""
+    pairs = node.value if isinstance(node.value, list) and not node.flow_style else []
+    if len(pairs) == 1 and isinstance(pairs[0], tuple):
+        key, value = pairs[0]
+        plain = isinstance(key.value, str) and isinstance(value.value, str) and not key.style
+        if plain and key.start_mark.line == value.end_mark.line:
+            return f'; text with a colon must be in quotes: "{key.value}: {value.value}"'
+    return "; put it in quotes" if isinstance(node.value, str) and node.value else ""
+
+
+TAB_HINT = "a tab in the indentation; indent with spaces"
+
 # What YAML's parsers (libyaml's and PyYAML's own words) most often mean in a routine.
 _YAML_HINTS = (
     (
@@ -119,7 +154,7 @@ _YAML_HINTS = (
     ),
     (
         ("found character '\\t'", "found a tab character"),
-        "a tab in the indentation; indent with spaces",
+        TAB_HINT,
     ),
     (
         ("could not find expected ':'", "could not find expected ':'"),
@@ -150,8 +185,12 @@ _YAML_HINTS = (
 )
 
 
-def yaml_hint(message: str) -> str:
-    """`\\n  hint: ...` for a YAML syntax error with a common cause, else ``."""
+def yaml_hint(message: str, line: str = "") -> str:
+    """`\\n  hint: ...` for a YAML syntax error with a common cause, else ``; `line` is
+    the line the error is on (a tab in its indentation is the cause, whatever the
+    message)."""
+    if "\t" in line[: len(line) - len(line.lstrip())]:
+        return f"\n  hint: {TAB_HINT}"
     for needles, hint in _YAML_HINTS:
         if any(needle in message for needle in needles):
             return f"\n  hint: {hint}"

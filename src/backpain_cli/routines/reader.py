@@ -214,7 +214,8 @@ def compose(text: str, shown: str, *, loader: YamlLoader | None = None) -> Node:
         message = f"invalid YAML: {error.problem or error.context}"
         if error.context and error.problem and error.problem.startswith("but "):
             message = f"invalid YAML: {error.context}, {error.problem}"
-        message += yaml_hint(message)
+        lines = text.splitlines()
+        message += yaml_hint(message, lines[mark.line] if mark and mark.line < len(lines) else "")
         if mark is None:  # pragma: no cover - PyYAML always marks its parse errors
             raise RoutineError(Problem(shown, message)) from None
         raise RoutineError(Problem(shown, message, mark.line + 1, mark.column + 1)) from None
