@@ -21,6 +21,7 @@ import sys
 import termios
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pyte
 import pytest
@@ -99,6 +100,16 @@ def screens(
     """Each command's screen at each width (and at WIDE), from a history of the gentle
     routine and upper-back over the last days."""
     home = tmp_path_factory.mktemp("widths")
+    env = _home(home)
+    return {
+        command: {width: _screen(command, width, env) for width in (*WIDTHS, WIDE)}
+        for command in COMMANDS
+    }
+
+
+def _home(home: Path) -> dict[str, str]:
+    """A history in HOME (the gentle routine and upper-back over the last days, nothing
+    yesterday of upper-back) and the environment of a command run there."""
     now = datetime.now(timezone.utc).replace(microsecond=0)
     history, warning = open_for_recording(home / "history.sqlite3")
     assert history is not None, warning
@@ -116,7 +127,7 @@ def screens(
                 _session("upper-back-gentle", now - timedelta(minutes=30)),
             ]
         )
-    env = {
+    return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
         "BACKPAIN_HOME": str(home),
@@ -124,25 +135,25 @@ def screens(
         "LANG": "C.UTF-8",
         "TZ": "UTC",
     }
-    return {
-        command: {width: _screen(command, width, env) for width in (*WIDTHS, WIDE)}
-        for command in COMMANDS
-    }
 
 
-def _screen(command: tuple[str, ...], columns: int, env: dict[str, str]) -> list[str]:
-    """The command's output as a COLUMNS-wide terminal shows it."""
+def _screen(
+    command: tuple[str, ...], columns: int, env: dict[str, str], *, keys: bytes = b""
+) -> list[str]:
+    """The command's output as a COLUMNS-wide terminal shows it; with KEYS typed ahead
+    on its keyboard, or without a keyboard (nothing asks a question that waits)."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, columns, 0, 0))
-    child = subprocess.Popen(  # no keyboard: nothing asks a question that waits
+    child = subprocess.Popen(
         [sys.executable, "-m", "backpain_cli", *command],
-        stdin=subprocess.DEVNULL,
+        stdin=follower if keys else subprocess.DEVNULL,
         stdout=follower,
         stderr=follower,
         env=env,
         close_fds=True,
     )
     os.close(follower)
+    os.write(leader, keys)
     written = bytearray()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -221,3 +232,18 @@ def test_narrow_screens_stack_a_card_for_each_row(
         "Exercises",
         "Pain",
     ]
+
+
+def test_todays_question_after_a_missed_day_keeps_words_whole(tmp_path: Path) -> None:
+    """At a terminal, `today` asks what got in the way of yesterday's session (once a
+    day: a fresh history for each width); Enter skips it."""
+    shown = {
+        width: _screen(("today",), width, _home(tmp_path / str(width)), keys=b"\r")
+        for width in (40, 80, WIDE)
+    }
+    wide = _words(shown[WIDE])
+    assert "got" in wide and "Forgot" in wide  # the question was asked
+    for width in (40, 80):
+        assert max(len(row) for row in shown[width]) <= width
+        cut = sorted({word for word in _words(shown[width]) if not _whole(word, wide)})
+        assert cut == [], "\n".join(row for row in shown[width] if row)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from backpain_cli.cli import common
+from backpain_cli.tables import paragraph
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -47,10 +47,10 @@ def _read_goals() -> list[Goal]:
 
 
 def _wrap(text: str, *, indent: str = "", hanging: str | None = None) -> str:
-    """TEXT wrapped at whole words to the terminal (40 to 100 columns)."""
+    """TEXT wrapped at spaces to the terminal (40 to 100 columns): words and names
+    (`upper-back-gentle`) whole, never broken at a hyphen."""
     width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
-    later = indent if hanging is None else hanging
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=later)
+    return "\n".join(paragraph(text, width, indent=indent, hang=hanging))
 
 
 def _day(goal: Goal, index: int, zone: tzinfo) -> str:
