@@ -35,14 +35,15 @@ def _slug(heading: str) -> str:
 def test_the_readme_is_a_landing_page() -> None:
     text = README.read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 300
-    assert _commands(text)[0].endswith(
-        ".venv/bin/pip install . && .venv/bin/backpain start upper-back"
-    )
+    commands = _commands(text)
+    assert commands[0].endswith(".venv/bin/pip install . && .venv/bin/backpain start upper-back")
+    # ...and how `backpain` gets on the PATH, for every `backpain ...` line after it.
+    assert commands[1].startswith(". .venv/bin/activate") and "pipx install ." in commands[2]
     assert "(docs/user-guide.md)" in text
 
 
 def test_the_readmes_test_command_is_the_one_ci_runs() -> None:
-    readme = _commands(README.read_text(encoding="utf-8"))[1]
+    readme = next(line for line in _commands(README.read_text("utf-8")) if "bin/pytest" in line)
     ci = next(
         line
         for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
