@@ -130,7 +130,7 @@ class Group(click.Group):
         from backpain_cli.text import did_you_mean
 
         hint = did_you_mean(name, list(COMMANDS))
-        raise BackpainError(f"no command called '{name}'{hint}; `backpain --help` lists them")
+        raise BackpainError(f"no command '{name}'{hint}; see backpain --help")
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
