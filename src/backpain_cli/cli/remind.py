@@ -133,18 +133,21 @@ def add_command(
             f"{routine} has no frequency, so nothing is ever due and a reminder would "
             f"never show; add one such as `frequency: 1 per day` (`backpain edit {routine}`)"
         )
+    from backpain_cli.cli.common import output_width
+    from backpain_cli.tables import paragraph
+
     changes = installer.add(setup(), reminders, use_cron=use_cron)
+    width = output_width()
     for change in changes:
         reminder = change.installed.reminder
         verb = {"added": "Added", "updated": "Updated", "unchanged": "Already set"}[change.state]
-        click.echo(
-            f"{verb}: {reminder.routine} at {reminder.at_text} ({reminder.days_text}), "
-            f"{_where(change.installed)}"
-        )
-    click.echo(
+        said = f"{verb}: {reminder.routine} at {reminder.at_text} ({reminder.days_text}), "
+        click.echo("\n".join(paragraph(said + _where(change.installed), width, hang="  ")))
+    said = (
         f"Each runs `backpain today --notify {routine}`: a notification only while a "
         f"session is still due. `backpain remind remove {routine}` takes them away."
     )
+    click.echo("\n".join(paragraph(said, width)))
 
 
 @remind_group.command("list")
@@ -316,10 +319,14 @@ def test_command() -> None:
         TITLE, TEST_BODY, platform=sys.platform, which=_which, runner=_brief, echo=click.echo
     )
     if how == "text":
-        click.echo(
+        from backpain_cli.cli.common import output_width
+        from backpain_cli.tables import paragraph
+
+        said = (
             "No desktop notifier answered (notify-send on Linux, osascript on macOS), so "
             "reminders print that line instead (in the journal, from a systemd timer)."
         )
+        click.echo("\n".join(paragraph(said, output_width())))
     else:
         click.echo(f"Sent a test notification with {how}.")
 
