@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from backpain_cli.history.database import utc_text
 from backpain_cli.history.records import SessionRecord
-from backpain_cli.history.store import History, insert_exercises, insert_session, session_values
+from backpain_cli.history.rows import insert_exercises, insert_session, session_values
+from backpain_cli.history.store import History
 
 if TYPE_CHECKING:
     import sqlite3

@@ -41,6 +41,13 @@ from backpain_cli.history.records import (
     SessionRecord,
     check_pain,
 )
+from backpain_cli.history.rows import (
+    INSERT_EXERCISE,
+    NEXT_ID,
+    exercise_row,
+    frequency_column,
+    insert_session,
+)
 from backpain_cli.routines.model import Frequency, Period
 from backpain_cli.text import clean_line
 
@@ -70,10 +77,6 @@ class SessionStart(NamedTuple):  # not a dataclass: `today` imports this module 
     counts_as: str = ""  # the plan it counts toward ('' its own)
     routine_path: str | None = None  # the file it is played from; None: by name
     plan_step: int | None = None  # the progression step it is played at; None: no plan
-
-
-def _frequency_text(frequency: Frequency | None) -> str:
-    return str(frequency) if frequency is not None else ""
 
 
 def parse_frequency(text: str) -> Frequency | None:
@@ -142,7 +145,7 @@ class History:
             cursor = db.execute(
                 "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, "
                 "updated_at, exercises_planned, pain_before, frequency, speed, note, "
-                f"counts_as, routine_path, plan_step) VALUES ({_NEXT_ID}, ?, ?, ?, ?, ?, ?, "
+                f"counts_as, routine_path, plan_step) VALUES ({NEXT_ID}, ?, ?, ?, ?, ?, ?, "
                 "?, ?, ?, ?, ?, ?, ?)",
                 (
                     str(uuid4()),
@@ -152,7 +155,7 @@ class History:
                     when,
                     start.exercises_planned,
                     start.pain_before,
-                    _frequency_text(start.frequency),
+                    frequency_column(start.frequency),
                     start.speed,
                     start.note or None,
                     start.counts_as,
@@ -171,7 +174,7 @@ class History:
                 "DELETE FROM session_exercises WHERE session_id = ? AND position = ?",
                 (session_id, record.position),
             )
-            db.execute(_INSERT_EXERCISE, _exercise_row(session_id, record))
+            db.execute(INSERT_EXERCISE, exercise_row(session_id, record))
             db.execute(
                 "UPDATE sessions SET updated_at = ? WHERE id = ?",
                 (utc_text(record.ended), session_id),
@@ -422,11 +425,6 @@ _SESSION_COLUMNS = (
     "exercises_planned, pain_before, pain_after, frequency, speed, note, counts_as, "
     "away_seconds, uuid, origin, routine_path, plan_step"
 )
-# A new session's id: never one that `forget` removed (the v4 trigger keeps the highest).
-_NEXT_ID = (
-    "(SELECT max(coalesce((SELECT max(id) FROM sessions), 0), "
-    "coalesce((SELECT value FROM counters WHERE name = 'sessions'), 0)) + 1)"
-)
 
 
 def _session(
@@ -454,78 +452,6 @@ def _session(
         origin=row[16],
         routine_path=row[17],
         plan_step=row[18],
-    )
-
-
-def insert_session(db: sqlite3.Connection, record: SessionRecord) -> int:
-    """Insert a whole session with its exercises (inside a write transaction); its id."""
-    check_pain(record.pain_before)
-    check_pain(record.pain_after)
-    cursor = db.execute(
-        "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, "
-        "ended_at, updated_at, outcome, exercises_planned, pain_before, "
-        "pain_after, frequency, speed, note, counts_as, away_seconds, origin, "
-        f"routine_path, plan_step) VALUES ({_NEXT_ID}, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (record.uuid or str(uuid4()), *session_values(record)),
-    )
-    session_id = cursor.lastrowid
-    assert session_id is not None
-    insert_exercises(db, session_id, record)
-    return session_id
-
-
-def session_values(record: SessionRecord) -> tuple[object, ...]:
-    """The columns of a session after its uuid, in the order `insert_session` gives."""
-    return (
-        record.routine,
-        record.routine_hash,
-        utc_text(record.started),
-        utc_text(record.ended) if record.ended else None,
-        utc_text(record.last_update),
-        record.outcome.value,
-        record.exercises_planned,
-        record.pain_before,
-        record.pain_after,
-        _frequency_text(record.frequency),
-        record.speed,
-        record.note or None,
-        record.counts_as,
-        record.away_seconds,
-        record.origin,
-        record.routine_path,
-        record.plan_step,
-    )
-
-
-def insert_exercises(db: sqlite3.Connection, session_id: int, record: SessionRecord) -> None:
-    db.executemany(
-        _INSERT_EXERCISE, [_exercise_row(session_id, exercise) for exercise in record.exercises]
-    )
-
-
-_INSERT_EXERCISE = (
-    "INSERT INTO session_exercises (session_id, position, exercise_id, name, status, "
-    "started_at, ended_at, holds_done, holds_planned, reps_done, sides_done, rating, "
-    "rating_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def _exercise_row(session_id: int, record: ExerciseRecord) -> tuple[object, ...]:
-    return (
-        session_id,
-        record.position,
-        record.exercise_id,
-        record.name,
-        record.status.value,
-        utc_text(record.started),
-        utc_text(record.ended),
-        record.holds_done,
-        record.holds_planned,
-        record.reps_done,
-        ",".join(record.sides_done),
-        record.rating,
-        record.rating_kind,
     )
 
 
