@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from backpain_cli.cli import cli
+from backpain_cli.routines.drawing import rebuild
 from backpain_cli.routines.handout import html_handout, markdown_handout
 from backpain_cli.routines.images import Picture, load_picture
 from backpain_cli.routines.loader import load_routine
@@ -84,10 +85,15 @@ def test_load_picture_reads_the_kind_and_the_svg_description(tmp_path: Path) -> 
         '<svg xmlns="http://www.w3.org/2000/svg"><title>T</title>'
         "<desc>Arms\n  up &amp; out</desc></svg>"
     )
-    assert load_picture(str(path)) == Picture("svg", path.read_bytes(), "Arms up & out")
+    # The drawing as rebuilt (tests/test_drawing.py), never the file as given.
+    assert load_picture(str(path)) == Picture(
+        "svg", rebuild(path.read_bytes()).data, "Arms up & out"
+    )
     only_title = tmp_path / "b.svg"
     only_title.write_text("<svg><title>Just &lt;this&gt;</title></svg>")
-    assert load_picture(str(only_title)) == Picture("svg", only_title.read_bytes(), "Just <this>")
+    assert load_picture(str(only_title)) == Picture(
+        "svg", rebuild(only_title.read_bytes()).data, "Just <this>"
+    )
     png = tmp_path / "c.png"
     png.write_bytes(PNG)
     assert load_picture(str(png)) == Picture("png", PNG, "")
@@ -106,13 +112,13 @@ def test_load_picture_refuses_a_file_changed_since_it_was_checked(tmp_path: Path
 # -- the built-in handout ----------------------------------------------------------------
 
 
-def test_the_builtin_html_handout_embeds_each_picture_byte_for_byte(runner: CliRunner) -> None:
+def test_the_builtin_html_handout_embeds_each_rebuilt_picture(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["show", "upper-back", "--format", "html"])
     assert result.exit_code == 0, result.output
     embedded = re.findall(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', result.output)
     routine = load_routine(REPO / "routines" / "upper-back.yaml")
     assert [base64.b64decode(data) for data in embedded] == [
-        Path(exercise.image).read_bytes() for exercise in routine.exercises
+        rebuild(Path(exercise.image).read_bytes()).data for exercise in routine.exercises
     ]
     assert len(embedded) == 5
     assert "src=" not in re.sub(r'<img src="data:image/svg\+xml;base64,[^"]+"', "", result.output)

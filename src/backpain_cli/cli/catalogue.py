@@ -206,9 +206,20 @@ def _open_image(exercise_id: str, image: str) -> None:
     if not image:
         fail(f"exercise '{exercise_id}' has no picture")
     from backpain_cli import opener
+    from backpain_cli.routines.images import load_picture, private_copy
     from backpain_cli.text import clean_line
 
-    problem = opener.open_file(image)
+    picture = load_picture(image)
+    if picture is None:
+        fail(
+            f"the picture of '{exercise_id}' is {clean_line(image)}; it is gone or no longer "
+            "a plain picture (backpain validate says why)"
+        )
+    try:
+        copy = private_copy(picture, exercise_id)
+    except OSError as error:
+        fail(f"cannot copy the picture of '{exercise_id}' to open it: {error.strerror}")
+    problem = opener.open_file(copy)
     if problem:
         fail(f"the picture of '{exercise_id}' is {clean_line(image)}; {problem}")
     click.echo(f"Opening {clean_line(image)}")

@@ -2,11 +2,11 @@
 
 An exercise's `image` is a path relative to the file that names it, to an SVG, PNG or
 JPEG of at most `MAX_IMAGE_BYTES`, inside that file's folder (or below it). The loader
-calls `check_image` for each one; handouts and the player read the checked file with
-`read_image`. An SVG must be a plain drawing: no scripts, no event handlers, no embedded
-HTML and no links to other files or sites, so a picture cannot run code or fetch
-anything wherever it is shown. A picture that is not there is only a warning: a picture
-is decoration, and the routine plays without it.
+calls `check_image` for each one; handouts, reports, the player and `--open-image` read
+it again with `load_picture`. An SVG must be a plain drawing (see `routines/drawing.py`):
+what is shown is never the file as given but the drawing rebuilt from an allowlist, so
+a picture cannot run code or fetch anything wherever it is shown. A picture that is not
+there is only a warning: a picture is decoration, and the routine plays without it.
 """
 
 from __future__ import annotations
@@ -30,38 +30,12 @@ _NAMES = {"svg": "an SVG", "png": "a PNG", "jpeg": "a JPEG"}
 _SUFFIX_OF = {"svg": ".svg", "png": ".png", "jpeg": ".jpg or .jpeg"}
 
 # The start of an SVG document: an optional XML declaration, comments and doctype, then
-# the <svg element. Patterns are strings, compiled (and cached by `re`) on first use:
+# the <svg element (a doctype's internal subset is read, so `drawing.rebuild` says what is
+# wrong with it). Patterns are strings, compiled (and cached by `re`) on first use:
 # most commands never look inside a picture.
-_SVG_START = r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>/]"
-# What would make an SVG more than a drawing, each with the words for the message;
-# matched against the lowercased text.
-_SVG_ACTIVE = (
-    (r"<\s*(?:[\w.-]+:)?script[\s>/]", "a script (<script>)"),
-    (r"<\s*(?:[\w.-]+:)?foreignobject[\s>/]", "embedded HTML (<foreignObject>)"),
-    (r"<\s*(?:[\w.-]+:)?(?:iframe|embed|object|handler|listener)[\s>/]", "embedded content"),
-    (r"[\s\"'/]on[a-z]+\s*=", "an event handler (on...=)"),
-    (
-        r"""href\s*=\s*["'](?!\s*(?:#|data:image/(?:png|jpeg);))""",
-        "a link to another file or site (href)",
-    ),
-    (r"url\(\s*(?![\"']?\s*#)", "a link to another file or site (url())"),
-    (r"<!entity|@import", "an entity or style import"),
-)
-# Substrings without which none of the patterns above can match: most drawings have
-# none of them, and `in` is much cheaper than compiling the patterns.
-_SVG_HINTS = (
-    "script",
-    "foreignobject",
-    "iframe",
-    "embed",
-    "object",
-    "handler",
-    "listener",
-    "on",
-    "href",
-    "url(",
-    "entity",
-    "@import",
+_SVG_START = (
+    r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^[>]*(?:\[[^\]]*\])?\s*>\s*)*"
+    r"<svg[\s>/]"
 )
 
 
@@ -90,17 +64,6 @@ def image_kind(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return "svg" if re.match(_SVG_START, head, re.S) else None
-
-
-def svg_activity(text: str) -> str | None:
-    """What makes an SVG more than a drawing (a script, a link...), or None."""
-    low = text.lower()
-    if not any(hint in low for hint in _SVG_HINTS):
-        return None
-    for pattern, words in _SVG_ACTIVE:
-        if re.search(pattern, low):
-            return words
-    return None
 
 
 def missing_pictures_notice(warnings: Iterable[Problem]) -> str:
@@ -168,11 +131,12 @@ def check_image(written: str, folder: Path) -> CheckedImage:
     if SUFFIXES[suffix] != kind:
         return CheckedImage(None, f"{shown} holds {_NAMES[kind]} image; name it {_SUFFIX_OF[kind]}")
     if kind == "svg":
-        active = svg_activity(data.decode("utf-8-sig", errors="replace"))
-        if active:
-            return CheckedImage(
-                None, f"{shown} contains {active}; a picture must be a plain drawing"
-            )
+        from backpain_cli.routines.drawing import NotADrawing, rebuild
+
+        try:
+            rebuild(data)
+        except NotADrawing as refused:
+            return CheckedImage(None, f"{shown} {refused.words}")
     return CheckedImage(str(target), None)
 
 
@@ -215,16 +179,27 @@ def load_picture(path: str) -> Picture | None:
     kind = image_kind(data)
     if kind is None or len(data) > MAX_IMAGE_BYTES:
         return None
-    description = ""
-    if kind == "svg":
-        text = data.decode("utf-8-sig", errors="replace")
-        if svg_activity(text):
-            return None
-        import html
+    if kind != "svg":
+        return Picture(kind, data, "")
+    from backpain_cli.routines.drawing import NotADrawing, rebuild
 
-        for element in ("desc", "title"):
-            found = re.search(rf"<{element}\b[^>]*>(.*?)</{element}\s*>", text, re.S)
-            if found:
-                description = " ".join(html.unescape(found[1]).split())[:500]
-                break
-    return Picture(kind, data, description)
+    try:
+        drawing = rebuild(data)
+    except NotADrawing:
+        return None
+    return Picture(kind, drawing.data, drawing.description)
+
+
+def private_copy(picture: Picture, name: str) -> str:
+    """Write the checked picture to a new folder only this user can read, as `name` with
+    the suffix of its kind, for a program outside backpain to open (OSError when it
+    cannot be written). The file as given is never what is opened: an SVG is the
+    rebuilt drawing."""
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="backpain-picture-")  # mode 0700, a fresh name
+    path = os.path.join(folder, name + (".jpg" if picture.kind == "jpeg" else f".{picture.kind}"))
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(handle, "wb") as out:
+        out.write(picture.data)
+    return path
