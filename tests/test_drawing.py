@@ -378,7 +378,7 @@ def assert_plain(data: bytes) -> None:
         namespace, _, local = node.tag[1:].partition("}")
         assert namespace == drawing.SVG_NS and local in drawing._ELEMENTS, node.tag
         for key, value in node.attrib.items():
-            assert not key.lower().startswith("on") and "\\" not in value, key
+            assert not key.lower().startswith("on"), key
             if key.endswith("href"):
                 assert value.startswith(("#", "data:image/png;", "data:image/jpeg;")), value
             elif key in drawing._PROPERTIES or key == "style":

@@ -280,7 +280,7 @@ def _local_link(element: str, value: str) -> bool:
 def _kept(element: str, key: str, value: str) -> tuple[str, str]:
     """The attribute as written anew (name and value), or ("", "") when left out."""
     namespace, local = _split(key)
-    if local == "href" and namespace in ("", XLINK_NS):
+    if local == "href" and namespace in ("", XLINK_NS) and _local_link(element, value):
         return "xlink:href", value.strip()
     if namespace == XML_NS and local == "space":
         return "xml:space", value
