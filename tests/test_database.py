@@ -29,6 +29,7 @@ from backpain_cli.history.records import (
 from backpain_cli.history.store import (
     APPLICATION_ID,
     MIGRATIONS,
+    OPEN_WAIT_MS,
     SCHEMA_VERSION,
     History,
     SessionStart,
@@ -285,8 +286,10 @@ def _read_only_connect(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every connection read-only, as on a read-only file system (works as root)."""
     real = history_module._connect
 
-    def connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
-        return real(path, read_only=True, immutable=immutable)
+    def connect(
+        path: Path, *, read_only: bool, immutable: bool = False, wait_ms: int
+    ) -> sqlite3.Connection:
+        return real(path, read_only=True, immutable=immutable, wait_ms=wait_ms)
 
     monkeypatch.setattr(history_module, "_connect", connect)
 
@@ -649,7 +652,7 @@ def test_the_switch_to_wal_waits_for_another_process_creating_the_file(
     assert len(recording(db).sessions()) == 1
 
 
-def test_the_wait_for_wal_ends_with_the_busy_timeout(
+def test_the_wait_for_wal_ends_with_the_players_wait(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db.parent.mkdir()
@@ -657,10 +660,12 @@ def test_the_wait_for_wal_ends_with_the_busy_timeout(
     other.execute("BEGIN IMMEDIATE")  # and never lets go
     pauses: list[float] = []
     monkeypatch.setattr(history_module, "_pause", pauses.append)
-    with pytest.raises(HistoryError) as raised:
-        open_for_recording(db)
-    assert str(raised.value) == f"{db}: cannot use the history database (database is locked)"
-    assert len(pauses) == history_module.BUSY_TIMEOUT_MS / history_module.WAL_RETRY_MS
+    assert open_for_recording(db) == (
+        None,
+        f"history is off: {db}: the history is locked by another process; "
+        "try again when it is done",
+    )
+    assert len(pauses) == OPEN_WAIT_MS / history_module.WAL_RETRY_MS
     other.close()
 
 

@@ -53,3 +53,7 @@ class ConfigError(BackpainError):
 
 class HistoryError(BackpainError):
     """The history database cannot be opened or is not ours."""
+
+
+class HistoryLocked(HistoryError):
+    """Another process holds the history's lock for longer than we wait."""

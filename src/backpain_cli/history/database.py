@@ -11,6 +11,10 @@ Reliability rules, each with a test:
 - WAL mode, a busy timeout and short `BEGIN IMMEDIATE` transactions let two players
   (two terminals) record at the same time. `synchronous=FULL` makes each commit
   survive a power cut.
+- A lock another process holds longer than the caller waits (`wait_ms`: reading
+  commands wait `READ_WAIT_MS`, the player's writer `WRITE_WAIT_MS` a try) is
+  `HistoryLocked`, naming what holds it when that can be known. Reading never needs
+  the write lock when the file is current, so it goes on while another process writes.
 - Two processes may open a new file at the same moment (two players, or `history`
   while a player starts): the checks read the file in one snapshot, the switch to WAL
   is retried while the other holds the lock (SQLite refuses it at once, without
@@ -30,11 +34,14 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from backpain_cli.errors import HistoryError
+from backpain_cli.errors import HistoryError, HistoryLocked
 from backpain_cli.files import exists_somehow, file_problem
 
 APPLICATION_ID = int.from_bytes(b"BkPn", "big")  # marks a backpain history file
 BUSY_TIMEOUT_MS = 10_000
+READ_WAIT_MS = 2_000  # `history`, `stats`, `today`, `report`: then "locked", exit 2
+WRITE_WAIT_MS = 100  # one try of the player's writer thread; it tries again later
+PROVE_WAIT_MS = 100  # a write lock, to prove that a current file can be written
 WAL_RETRY_MS = 10  # the switch to WAL is retried this often, for BUSY_TIMEOUT_MS
 
 # A random (version 4) UUID made by SQLite, for rows that have none.
@@ -224,17 +231,71 @@ def sqlite_errors(path: Path) -> Iterator[None]:
             raise HistoryError(
                 f"{path}: the history database is damaged ({error}). " + _left_alone(path)
             ) from error
+        if _is_busy(error):
+            raise HistoryLocked(
+                f"{path}: the history is locked by another process{lock_holders(path)}; "
+                "try again when it is done"
+            ) from error
         raise HistoryError(f"{path}: cannot use the history database ({error})") from error
 
 
-def _connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
+def lock_holders(path: Path) -> str:
+    """` (process 1234: sqlite3 history.sqlite3)` for each other process that has the
+    file open, where the system tells (Linux /proc, same user); else ""."""
+    import os
+
+    wanted = {str(path.resolve()) + suffix for suffix in ("", "-wal", "-shm")}
+    found = []
+    for pid in sorted(int(name) for name in _listdir("/proc") if name.isdigit()):
+        if pid == os.getpid():
+            continue
+        folder = f"/proc/{pid}/fd"
+        if any(_readlink(f"{folder}/{fd}") in wanted for fd in _listdir(folder)):
+            found.append(f"process {pid}: {_command(pid)}")
+    return f" ({'; '.join(found[:3])})" if found else ""
+
+
+def _listdir(folder: str) -> list[str]:
+    import os
+
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _readlink(path: str) -> str:
+    import os
+
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
+def _command(pid: int) -> str:
+    from backpain_cli.text import clean_line
+
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            words = handle.read(4096).split(b"\0")
+    except OSError:
+        return "?"
+    return clean_line(" ".join(w.decode(errors="replace") for w in words if w)[:80]) or "?"
+
+
+def _connect(
+    path: Path, *, read_only: bool, immutable: bool = False, wait_ms: int = BUSY_TIMEOUT_MS
+) -> sqlite3.Connection:
+    # Not tied to one thread: the player's writer thread writes what the player's
+    # thread opened (one at a time, never both at once; see history/writer.py).
     if read_only:
         # immutable: a file in a folder nobody may write here (SQLite cannot make the
         # WAL index next to it); it is read as it is, without locks.
         uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
-        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        connection = sqlite3.connect(uri, uri=True, timeout=wait_ms / 1000, check_same_thread=False)
     else:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        connection = sqlite3.connect(path, timeout=wait_ms / 1000, check_same_thread=False)
     connection.isolation_level = None  # we issue BEGIN/COMMIT ourselves
     return connection
 
@@ -292,28 +353,40 @@ def _pause(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def _use_wal(connection: sqlite3.Connection) -> None:
+def _use_wal(connection: sqlite3.Connection, wait_ms: int) -> None:
     """Switch the file to WAL (it stays so). Two processes switching a new file at the
     same moment both hold a read lock and want the exclusive one: SQLite answers one of
     them SQLITE_BUSY at once, without the busy timeout (waiting would deadlock), so
-    that one waits here until the other is done, as long as the busy timeout."""
+    that one waits here until the other is done, for `wait_ms`."""
     waited_ms = 0
     while True:
         try:
             connection.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.OperationalError as error:
-            if not _is_busy(error) or waited_ms >= BUSY_TIMEOUT_MS:
+            if not _is_busy(error) or waited_ms >= wait_ms:
                 raise
         _pause(WAL_RETRY_MS / 1000)
         waited_ms += WAL_RETRY_MS
 
 
-def _bring_up_to_date(path: Path, connection: sqlite3.Connection) -> None:
+def _bring_up_to_date(path: Path, connection: sqlite3.Connection, wait_ms: int) -> None:
     """Under the write lock: check the file again (another process may have created or
     migrated it since the first look), migrate it, and fail now, not at the first
-    exercise, when it cannot be written."""
-    connection.execute("BEGIN IMMEDIATE")
+    exercise, when it cannot be written. A current file that another process holds
+    the write lock of can be written (it is being written): that is waited for only
+    PROVE_WAIT_MS."""
+    current = _current(connection)
+    if current:
+        connection.execute(f"PRAGMA busy_timeout = {PROVE_WAIT_MS}")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if _is_busy(error) and current:
+            return
+        raise
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {wait_ms}")
     try:
         version = _check_ours(path, connection)
         _apply_migrations(connection, version, SCHEMA_VERSION)
@@ -338,21 +411,36 @@ def check_path(path: Path, *, reading: bool) -> None:
     raise HistoryError(f"{path}: expected the history database file, but it {problem}")
 
 
-def open_connection(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
-    """A connection to a checked, current history file (created when new and writable)."""
+def _current(connection: sqlite3.Connection) -> bool:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    return bool(version == SCHEMA_VERSION)
+
+
+def open_connection(
+    path: Path,
+    *,
+    read_only: bool,
+    immutable: bool = False,
+    wait_ms: int = BUSY_TIMEOUT_MS,
+    prove: bool = True,
+) -> sqlite3.Connection:
+    """A connection to a checked, current history file (created when new and writable).
+    A lock held longer than `wait_ms` is HistoryLocked. `prove` False: a current file
+    is not tried for a write (to read it, while another process writes)."""
     check_path(path, reading=read_only)
     with sqlite_errors(path):
-        connection = _connect(path, read_only=read_only, immutable=immutable)
+        connection = _connect(path, read_only=read_only, immutable=immutable, wait_ms=wait_ms)
     try:
         with sqlite_errors(path):
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute(f"PRAGMA busy_timeout = {wait_ms}")
             with transaction(connection):  # nothing is changed before this check
                 version = _check_ours(path, connection)
             if not read_only:
-                _use_wal(connection)
+                _use_wal(connection, wait_ms)
                 connection.execute("PRAGMA synchronous = FULL")
                 connection.execute("PRAGMA foreign_keys = ON")
-                _bring_up_to_date(path, connection)
+                if prove or version != SCHEMA_VERSION:
+                    _bring_up_to_date(path, connection, wait_ms)
             elif version < SCHEMA_VERSION:
                 raise HistoryError(
                     f"{path}: the history database needs upgrading to schema version "

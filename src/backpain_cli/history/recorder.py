@@ -11,8 +11,10 @@ power cut loses at most the exercise in progress, and the session shows as parti
 the ones played now replace theirs, and it is one session, completed when every
 exercise has its record and the end is reached.
 
-Recording never stops the player: a failed write (a full disk, a database locked for
-too long) is reported once through `warn` and recording stops for this session.
+Recording never stops the player: `start` hands it a `QueuedHistory`, whose thread
+does the writes (`history/writer.py`: a lock held by another process is waited out
+there, off the player's clock). A failed write (a full disk) is reported once through
+`warn` and recording stops for this session.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from backpain_cli.history.records import (
     SessionRecord,
 )
 from backpain_cli.history.store import History, SessionStart
+from backpain_cli.history.writer import QueuedHistory
 from backpain_cli.player.events import (
     EndReason,
     Event,
@@ -54,7 +57,7 @@ class Recorder:
 
     def __init__(
         self,
-        history: History,
+        history: History | QueuedHistory,
         *,
         routine: Routine,
         content_hash: str,

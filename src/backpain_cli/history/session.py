@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from backpain_cli.history.recorder import Recorder, WallClock
     from backpain_cli.history.records import SessionRecord
     from backpain_cli.history.store import History
+    from backpain_cli.history.writer import QueuedHistory
     from backpain_cli.player.events import Event
     from backpain_cli.routines.model import Routine
 
@@ -57,6 +58,7 @@ class Session:
         self.resumed = resumed
         self.warnings: list[str] = []
         self.recorder: Recorder | None = None
+        self.writer: QueuedHistory | None = None
         self._report = report
         self._notify: Callable[[str], None] = lambda message: None
         self.hurt_last_time: list[str] = []
@@ -89,9 +91,13 @@ class Session:
         if self.store is None:
             return
         from backpain_cli.history.recorder import Recorder
+        from backpain_cli.history.writer import QueuedHistory
 
+        # Writes go to a thread: the player never waits on the disk or a lock.
+        self.writer = QueuedHistory(self.store, warn=self._warn)
+        self.writer.start()
         self.recorder = Recorder(
-            self.store,
+            self.writer,
             routine=self.routine,
             content_hash=self.routine.content_hash,
             wall_clock=wall_clock,
@@ -136,10 +142,25 @@ class Session:
         """Say that nothing was recorded (when so), and each warning of the run."""
         if self.recorder is not None and not (self.recorder.recorded or self.recorder.failed):
             self._report("not recorded: no hold ran to its end")
+        self._finish_writes()
         for message in self.warnings:
             self._report(message)
 
+    def _finish_writes(self) -> None:
+        """Wait (a little) for the writer thread; say what it could not write."""
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            left = writer.finish()
+            if left:
+                self.warnings.append(left)
+            elif writer.locked and not writer.failed:
+                self.warnings.append("history: written once the other process let go")
+
     def close(self) -> None:
+        if self.writer is not None:  # quit by a signal or an error: keep what can be kept
+            self._finish_writes()
+            for message in self.warnings:
+                self._report(message)
         if self.store is not None:
             self.store.close()
             self.store = None

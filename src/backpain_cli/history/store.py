@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from uuid import uuid4
 
-from backpain_cli.errors import HistoryError
+from backpain_cli.errors import HistoryError, HistoryLocked
 from backpain_cli.files import exists_somehow
 from backpain_cli.history.database import (
     APPLICATION_ID,
+    BUSY_TIMEOUT_MS,
     MIGRATIONS,
+    READ_WAIT_MS,
     SCHEMA_VERSION,
     check_path,
     from_utc_text,
@@ -63,6 +65,7 @@ __all__ = [
 ]
 
 RECENT_SESSIONS_FOR_FLAGS = 20
+OPEN_WAIT_MS = 2_000  # for a lock that keeps readers out, or that an upgrade waits for
 
 
 class SessionStart(NamedTuple):  # not a dataclass: `today` imports this module at start-up
@@ -104,6 +107,11 @@ class History:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    def wait_at_most(self, milliseconds: int) -> None:
+        """How long a statement waits for another process's lock before HistoryLocked."""
+        with self._guard():
+            self._connection.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
     def _guard(self) -> AbstractContextManager[None]:
         return sqlite_errors(self.path)
@@ -467,8 +475,8 @@ def _filters(since: datetime | None, routine: str | None) -> tuple[str, list[obj
     return (" WHERE " + " AND ".join(where) if where else ""), arguments
 
 
-def _open(path: Path, *, read_only: bool, immutable: bool = False) -> History:
-    return History(path, open_connection(path, read_only=read_only, immutable=immutable))
+def _open(path: Path, wait_ms: int, **flags: bool) -> History:
+    return History(path, open_connection(path, wait_ms=wait_ms, **flags))
 
 
 def _unavailable_cause(error: HistoryError) -> sqlite3.Error | None:
@@ -479,18 +487,21 @@ def _unavailable_cause(error: HistoryError) -> sqlite3.Error | None:
 def open_for_recording(path: Path) -> tuple[History | None, str | None]:
     """Open (creating if needed) the history for a player.
 
-    Returns the history, or None and a one-line warning when it cannot be written here
-    (a read-only file, folder or disk, a full disk: the player runs without history). A
-    damaged or foreign file raises HistoryError: that needs the person's decision, not
-    a silent new file.
+    The history, or None and a one-line warning when it cannot be written here (read-only,
+    a full disk, a lock held past OPEN_WAIT_MS: it plays without history). A damaged or
+    foreign file raises HistoryError: that needs the person's decision.
     """
     new = not exists_somehow(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return _open(path, read_only=False), None
+        history = _open(path, OPEN_WAIT_MS, read_only=False)
+        history.wait_at_most(BUSY_TIMEOUT_MS)  # the player's writer thread waits less
+        return history, None
     except OSError as error:
         reason = error.strerror or str(error)
         return None, f"history is off: cannot create {path.parent} ({reason})"
+    except HistoryLocked as error:  # and it must be upgraded first: not this time
+        return None, f"history is off: {error}"
     except HistoryError as error:
         cause = _unavailable_cause(error)
         if cause is None:
@@ -506,21 +517,22 @@ def open_for_reading(path: Path) -> History | None:
     """Open the history to read it, or None when nothing has been recorded yet.
 
     Migrates an older file when it can be written; reads a file that cannot be written
-    (read-only file, folder or disk, a full disk) as it is. An empty file is nothing
-    recorded yet, and is left as it is (the next `start` sets it up). A path that is
-    something else (a folder, a pipe, a dangling link...) is a HistoryError naming it.
+    (read-only file, folder or disk, a full disk) as it is, and one another process
+    writes; a lock that keeps it out past READ_WAIT_MS is HistoryLocked. An empty file
+    is nothing recorded yet, left as it is (the next `start` sets it up). A path that
+    is something else (a folder, a pipe, a dangling link...) is a HistoryError.
     """
     check_path(path, reading=True)  # nothing, or a file that can be reached, from here on
     if not exists_somehow(path) or path.stat().st_size == 0:
         return None
     try:
-        return _open(path, read_only=False)
+        return _open(path, READ_WAIT_MS, read_only=False, prove=False)
     except HistoryError as error:
         if _unavailable_cause(error) is None:
             raise
     try:
-        return _open(path, read_only=True)
+        return _open(path, READ_WAIT_MS, read_only=True)
     except HistoryError as error:
         if _unavailable_cause(error) is None:
             raise
-    return _open(path, read_only=True, immutable=True)  # in a folder nobody may write
+    return _open(path, READ_WAIT_MS, read_only=True, immutable=True)  # a folder no one may write
