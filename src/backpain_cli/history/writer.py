@@ -9,9 +9,9 @@ is only ever recorded as the player saw it. `begin_session` gives a stand-in id
 Each call waits up to SETTLE_SECONDS for its write (a commit takes a few ms), so a
 player killed right after an exercise still has it on disk; once the history is found
 locked, calls no longer wait. The thread writes in order, each write its own short
-transaction. A write that finds
-the history locked by another process waits WRITE_WAIT_MS, is tried again every
-RETRY_SECONDS, and gives one notice; the session is kept in memory meanwhile.
+transaction. A write that finds the history locked by another process waits
+WRITE_WAIT_MS, is tried again every RETRY_SECONDS, and gives one notice; the session
+is kept in memory meanwhile.
 `finish` waits up to FINISH_SECONDS for what is left, and says what was not recorded.
 Any other failure (a full disk) is reported once and recording stops, as before.
 """
@@ -86,11 +86,11 @@ class QueuedHistory:
 
     # -- the end ----------------------------------------------------------------------
 
-    def finish(self, seconds: float = FINISH_SECONDS) -> str | None:
-        """Wait up to `seconds` for the queued writes; None when all are written (or
+    def finish(self) -> str | None:
+        """Wait up to FINISH_SECONDS for the queued writes; None when all are written (or
         recording had failed, which was said), else what was not recorded."""
         self._jobs.put(None)
-        self._thread.join(seconds)
+        self._thread.join(FINISH_SECONDS)
         if not self._thread.is_alive():
             return None
         self._stop.set()
