@@ -481,6 +481,6 @@ def test_odd_numbers(number: str) -> None:
 @given(_written_routines())
 def test_the_loaders_quick_bound_is_never_below_the_timeline_total(written: Written) -> None:
     # The loader builds a timeline for the 4-hour limit only when this bound exceeds it.
-    from backpain_cli.routines.checker import _longest
+    from backpain_cli.routines.dose import longest
 
-    assert _longest(written.routine) >= build_timeline(written.routine).total
+    assert longest(written.routine) >= build_timeline(written.routine).total

@@ -21,6 +21,14 @@ the same tick of a coarse clock would leave its times as they were. Anything mis
 unreadable, corrupt or not matching is a miss, never an error: the routine is loaded
 as without a cache (and its problems reported as ever). Entries are written whole (a
 new file, then a rename), readable by the user only, and hold nothing that is run.
+
+An entry is not trusted because it is ours: anything that can write the cache folder
+could have written it. Each value gets the loader's rules again (the ranges of
+`format.py`, text without control characters, ids and names by their patterns, side
+labels as `dose.side_problems` allows them, at most `MAX_ROUTINE_SECONDS` in all), and
+a picture must be a file the entry watches, in the routine file's folder or an
+exercise folder, or below. An entry is opened without blocking and read only when it
+is a regular file, so a pipe in its place cannot hang a command.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -37,8 +46,18 @@ from typing import TYPE_CHECKING, Any
 
 from backpain_cli import __version__
 from backpain_cli.errors import Problem
+from backpain_cli.routines import dose
+from backpain_cli.routines.format import (
+    DOSE_KEYS,
+    EXERCISE_KEYS,
+    MAX_ROUTINE_SECONDS,
+    ROUTINE_KEYS,
+    SLUG_PATTERN,
+    Key,
+)
 from backpain_cli.routines.model import Exercise, Frequency, Movement, Period, Routine, Side
 from backpain_cli.routines.names import is_routine_name
+from backpain_cli.text import clean_line, did_you_mean, is_unsafe
 
 if TYPE_CHECKING:
     from backpain_cli.routines.loader import ExerciseLibrary
@@ -68,7 +87,7 @@ def cached_routine(
     if cache_dir is None:
         return _load(path, default_name, library, [])
     entry_file = cache_dir / entry_name(key, default_name)
-    found = _read(entry_file, key, path)
+    found = _read(entry_file, key, path, folders)
     if found is not None:
         return found
     watched: list[Path] = []
@@ -122,11 +141,10 @@ def _of(found: os.stat_result) -> list[int]:
     ]
 
 
-def _read(entry_file: Path, key: list[Any], path: Path) -> Routine | None:
+def _read(entry_file: Path, key: list[Any], path: Path, folders: Sequence[Path]) -> Routine | None:
     try:
-        with open(entry_file, "rb") as handle:
-            data = handle.read(MAX_ENTRY_BYTES + 1)
-        if len(data) > MAX_ENTRY_BYTES:
+        data = _regular_file_bytes(entry_file, MAX_ENTRY_BYTES + 1)
+        if data is None or len(data) > MAX_ENTRY_BYTES:
             return None
         entry = json.loads(data)
         if entry["key"] != key:
@@ -137,9 +155,37 @@ def _read(entry_file: Path, key: list[Any], path: Path) -> Routine | None:
         content = entry["content"].encode()
         if _read_exactly(path, files[0][1], len(content)) != content:
             return None
-        return routine_from_cache_json(entry["routine"], content)
+        routine = routine_from_cache_json(entry["routine"], content)
+        if routine.name != clean_line(key[4]) and re.fullmatch(SLUG_PATTERN, routine.name) is None:
+            return None  # its `name:`, or the name it was asked for (as the model keeps it)
+        watched = {name for name, stamp in files[1:] if stamp and stamp[0] == _REGULAR}
+        homes = [Path(path).resolve().parent, *(Path(folder).resolve() for folder in folders)]
+        if not all(_picture_allowed(e.image, watched, homes) for e in routine.exercises):
+            return None
+        return routine
     except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError):
         return None  # UnicodeError and JSONDecodeError are ValueErrors
+
+
+_REGULAR = 0o10  # st_mode >> 12 of a regular file
+
+
+def _regular_file_bytes(path: Path, limit: int) -> bytes | None:
+    """At most `limit` bytes of the file, None when it is not a regular file (a pipe in
+    its place is opened without blocking, and never read)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with open(os.open(path, flags), "rb") as handle:
+        if os.fstat(handle.fileno()).st_mode >> 12 != _REGULAR:
+            return None
+        return handle.read(limit)
+
+
+def _picture_allowed(image: str, watched: set[str], homes: list[Path]) -> bool:
+    """A picture as the loader would give it: none, or a file it checked (and that has not
+    changed since), in the routine's folder or an exercise folder, or below."""
+    if not image:
+        return True
+    return image in watched and any(Path(image).is_relative_to(home) for home in homes)
 
 
 def _read_exactly(path: Path, stamp: list[int], size: int) -> bytes | None:
@@ -212,10 +258,21 @@ def cache_json(routine: Routine) -> dict[str, Any]:
     return data
 
 
-def _text(value: object) -> str:
+def _text(value: object, limit: int = 2000) -> str:
+    """Text as the loader leaves it: whitespace folded, no control character, not long."""
     if not isinstance(value, str):
         raise TypeError(value)
+    if len(value) > limit or value != " ".join(value.split()):
+        raise ValueError(value)
+    if not value.isprintable() and any(map(_unsafe, value)):
+        raise ValueError(value)
     return value
+
+
+def _unsafe(character: str) -> bool:
+    """As the loader: a surrogate escape (a file name's undecodable byte) is no control."""
+    code = ord(character)
+    return not 0xD800 <= code <= 0xDFFF and is_unsafe(code)
 
 
 def _count(value: object) -> int:
@@ -224,14 +281,51 @@ def _count(value: object) -> int:
     return value
 
 
-def _texts(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise TypeError(value)
-    return tuple(_text(item) for item in value)
+def _text_of(key: Key, *, required: bool = False) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        text = _text(value, key.max_length)
+        if required and not text:
+            raise ValueError(value)
+        return text
+
+    return check
+
+
+def _texts_of(key: Key) -> Callable[[object], tuple[str, ...]]:
+    def check(value: object) -> tuple[str, ...]:
+        if not isinstance(value, list) or len(value) > key.max_items:
+            raise TypeError(value)
+        if key.required and not value:
+            raise ValueError(value)
+        return tuple(_text_of(key, required=True)(item) for item in value)
+
+    return check
+
+
+def _in_range(key: Key, *, unused: bool = False) -> Callable[[object], int]:
+    """A number in the key's range (or 0, when `unused`: a hold of a movement)."""
+
+    def check(value: object) -> int:
+        number = _count(value)
+        assert key.minimum is not None and key.maximum is not None
+        if not (key.minimum <= number <= key.maximum or (unused and number == 0)):
+            raise ValueError(value)
+        return number
+
+    return check
+
+
+def _slug(value: object) -> str:
+    if not isinstance(value, str) or re.fullmatch(SLUG_PATTERN, value) is None:
+        raise ValueError(value)
+    return value
 
 
 def _sides(value: object) -> tuple[Side, ...]:
-    return tuple(Side(side) for side in _texts(value))
+    labels = _texts_of(EXERCISE_KEYS["sides"])(value)  # at most 2, of SIDE_LABEL_LENGTH
+    if dose.side_problems(list(labels), did_you_mean):
+        raise ValueError(value)
+    return tuple(Side(side) for side in labels)
 
 
 def _maybe(check: Callable[[object], Any]) -> Callable[[object], Any]:
@@ -239,9 +333,9 @@ def _maybe(check: Callable[[object], Any]) -> Callable[[object], Any]:
 
 
 def _frequency(value: object) -> Frequency:
-    if not isinstance(value, list) or len(value) != 2:
+    if not isinstance(value, list) or len(value) != 2 or not 1 <= _count(value[0]) <= 10:
         raise TypeError(value)
-    return Frequency(_count(value[0]), Period(value[1]))
+    return Frequency(value[0], Period(value[1]))
 
 
 def _problem(value: object) -> Problem:
@@ -249,38 +343,44 @@ def _problem(value: object) -> Problem:
         raise TypeError(value)
     path, message, line, column, key_path = value
     return Problem(
-        _text(path), _text(message), _maybe(_count)(line), _maybe(_count)(column), _text(key_path)
+        _safe(path), _safe(message), _maybe(_count)(line), _maybe(_count)(column), _safe(key_path)
     )
 
 
+def _safe(value: object) -> str:
+    if not isinstance(value, str) or any(_unsafe(c) for c in value if c not in "\n\t"):
+        raise ValueError(value)
+    return value
+
+
 EXERCISE_VALUES: dict[str, Callable[[object], Any]] = {
-    "id": _text,
-    "name": _text,
-    "instructions": _texts,
-    "hold": _count,
-    "reps": _count,
-    "sets": _count,
+    "id": _slug,
+    "name": _text_of(EXERCISE_KEYS["name"], required=True),
+    "instructions": _texts_of(EXERCISE_KEYS["instructions"]),
+    "hold": _in_range(DOSE_KEYS["hold"], unused=True),
+    "reps": _in_range(DOSE_KEYS["reps"]),
+    "sets": _in_range(DOSE_KEYS["sets"]),
     "sides": _sides,
-    "rest": _count,
-    "set_rest": _count,
-    "prepare": _count,
-    "position": _text,
-    "equipment": _texts,
-    "cues": _texts,
-    "caution": _text,
-    "image": _text,
+    "rest": _in_range(DOSE_KEYS["rest"]),
+    "set_rest": _in_range(DOSE_KEYS["set_rest"]),
+    "prepare": _in_range(DOSE_KEYS["prepare"]),
+    "position": _text_of(EXERCISE_KEYS["position"]),
+    "equipment": _texts_of(EXERCISE_KEYS["equipment"]),
+    "cues": _texts_of(EXERCISE_KEYS["cues"]),
+    "caution": _text_of(EXERCISE_KEYS["caution"]),
+    "image": lambda value: _text(value, 4096),  # absolute; where it is: `_picture_allowed`
     "movement": Movement,
-    "rep_seconds": _count,
-    "tempo": _text,
+    "rep_seconds": _in_range(DOSE_KEYS["rep_seconds"], unused=True),
+    "tempo": _text_of(EXERCISE_KEYS["tempo"]),
 }
 ROUTINE_VALUES: dict[str, Callable[[object], Any]] = {
-    "name": _text,
-    "title": _text,
-    "summary": _text,
-    "source": _text,
-    "disclaimer": _text,
+    "name": _text,  # and which: `_read`
+    "title": _text_of(ROUTINE_KEYS["title"], required=True),
+    "summary": _text_of(ROUTINE_KEYS["summary"]),
+    "source": _text_of(ROUTINE_KEYS["source"]),
+    "disclaimer": _text_of(ROUTINE_KEYS["disclaimer"]),
     "frequency": _maybe(_frequency),
-    "counts_as": _maybe(_text),
+    "counts_as": _maybe(_slug),
     "exercises": lambda value: value,  # checked one by one below
     "warnings": lambda value: value,
 }
@@ -299,6 +399,21 @@ def routine_from_cache_json(data: object, content: bytes) -> Routine:
         raise TypeError(data)
     if not values["exercises"]:  # the checker never passes a routine without one
         raise ValueError(data)
-    exercises = tuple(Exercise(**_values(item, EXERCISE_VALUES)) for item in values["exercises"])
+    if len(values["exercises"]) > ROUTINE_KEYS["exercises"].max_items:
+        raise ValueError(data)
+    exercises = tuple(_exercise(item) for item in values["exercises"])
     warnings = tuple(_problem(item) for item in values["warnings"])
-    return Routine(**{**values, "exercises": exercises, "warnings": warnings}, content=content)
+    routine = Routine(**{**values, "exercises": exercises, "warnings": warnings}, content=content)
+    if dose.longest(routine) > MAX_ROUTINE_SECONDS:  # may be in time: the loader decides
+        raise ValueError(data)
+    return routine
+
+
+def _exercise(data: object) -> Exercise:
+    exercise = Exercise(**_values(data, EXERCISE_VALUES))
+    held, paced = exercise.movement is Movement.HOLD, exercise.movement is Movement.PACED
+    if (exercise.hold == 0) == held or (exercise.rep_seconds == 0) == paced:
+        raise ValueError(data)  # each movement has the one length it needs
+    if exercise.tempo and held:
+        raise ValueError(data)
+    return exercise

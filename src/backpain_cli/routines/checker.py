@@ -336,7 +336,7 @@ class Checker:
             counts_as=counts_as,
             content=content,
         )
-        total = _longest(routine)
+        total = rules.longest(routine)
         if total > MAX_ROUTINE_SECONDS:
             total = build_timeline(routine).total  # as `show` totals it
         if total > MAX_ROUTINE_SECONDS:
@@ -528,23 +528,6 @@ def _key_node(node: Node, key: str) -> Node | None:
             found: Node = value_node
             return found
     return None
-
-
-def _longest(routine: Routine) -> int:
-    """At least the routine's total time, in a few sums: every rep of every side followed
-    by a rest, every set by a set rest. Only a routine this says could be too long has its
-    timeline built (which `list` would otherwise pay for on every file)."""
-    return sum(
-        exercise.prepare
-        + exercise.sets
-        * (
-            exercise.reps
-            * max(len(exercise.sides), 1)
-            * (max(exercise.hold, exercise.rep_seconds) + exercise.rest)
-            + exercise.set_rest
-        )
-        for exercise in routine.exercises
-    )
 
 
 def _unsafe_character(value: str) -> str | None:

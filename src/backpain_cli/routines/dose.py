@@ -1,5 +1,6 @@
 """The rules of an exercise's dose that go beyond one key: how a rep is done (held, paced
-or self-paced), which sides it names, and texts that YAML's flow lists split by accident.
+or self-paced), which sides it names, the least time a routine takes, and texts that
+YAML's flow lists split by accident.
 
 Pure functions of checked values; the loader reports what they return at the right node.
 """
@@ -11,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from backpain_cli.routines.format import MOVEMENT_KEYS, PACES, SIDES
-from backpain_cli.routines.model import Movement
+from backpain_cli.routines.model import Movement, Routine
 
 MOVEMENT_HINT = "for a movement without a hold, give rep_seconds or pace: self"
 
@@ -195,3 +196,20 @@ def yaml_hint(message: str, line: str = "") -> str:
         if any(needle in message for needle in needles):
             return f"\n  hint: {hint}"
     return ""
+
+
+def longest(routine: Routine) -> int:
+    """At least the routine's total time, in a few sums: every rep of every side followed
+    by a rest, every set by a set rest. Only a routine this says could be too long has its
+    timeline built (which `list` would otherwise pay for on every file)."""
+    return sum(
+        exercise.prepare
+        + exercise.sets
+        * (
+            exercise.reps
+            * max(len(exercise.sides), 1)
+            * (max(exercise.hold, exercise.rep_seconds) + exercise.rest)
+            + exercise.set_rest
+        )
+        for exercise in routine.exercises
+    )
