@@ -283,6 +283,10 @@ MESSAGES = {
         "r.yaml:8:9: exercises[0].instructions[0]: must be text, got a mapping; text with a "
         'colon must be in quotes: "Sit tall: feet flat"',
     ),
+    "a mapping over two lines, no colon hint": (
+        BASE.replace("[Squeeze.]", "\n      - Sit:\n          tall"),
+        "r.yaml:8:9: exercises[0].instructions[0]: must be text, got a mapping",
+    ),
     "blank text": (
         BASE.replace("title: Test routine", "title: '  '"),
         "r.yaml:2:8: title: must not be empty",
