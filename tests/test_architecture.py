@@ -267,6 +267,8 @@ STARTUP_RULES = {
     ("add", "--help"): ("yaml", "rich", "sqlite3", *PLAYER),
     ("add", "missing.backpain"): ("rich", "sqlite3", "backpain_cli.history.store", *PLAYER),
     ("pack", "--help"): ("yaml", "rich", "sqlite3", *PLAYER),
+    ("history", "export", "-o", "-"): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
+    ("history", "import", "--help"): ("yaml", "rich", "sqlite3", *PLAYER),
     ("remind", "--help"): ("yaml", "rich", "sqlite3", "backpain_cli.reminders.installer", *PLAYER),
     # Running it plays sound (test_listening.py); its help loads no sound code at all.
     ("sound-test", "--help"): (

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
-from backpain_cli.history.merging import history_in_memory, merge_sessions
+from backpain_cli.history.merging import history_in_memory, incoming, merge_sessions
 from backpain_cli.history.records import (
     ExerciseRecord,
     ExerciseStatus,
@@ -194,9 +194,11 @@ HEADER = json.dumps(
 
 
 def _line(**changes: object) -> str:
-    from backpain_cli.transfer.history_file import session_line
+    from backpain_cli.history.lines import export_lines
 
-    line = json.loads(session_line(session(1, uuid=UUIDS[5])))
+    store = history_in_memory()
+    store.add_sessions([session(1, uuid=UUIDS[5])])
+    line = json.loads(next(export_lines(store)))
     line.update(changes)
     return json.dumps(line)
 
@@ -242,11 +244,15 @@ def _exercise(**changes: object) -> str:
         ),
         (
             (HEADER, _line(started_at="yesterday")),
-            "{file}:2: started_at: not a time like 2026-12-07T08:30:00.000+00:00",
+            "{file}:2: started_at: not a UTC time like 2026-12-07T08:30:00.000+00:00",
+        ),
+        (
+            (HEADER, _line(started_at="2026-13-45T10:00:00.000+00:00")),
+            "{file}:2: started_at: not a UTC time like 2026-12-07T08:30:00.000+00:00",
         ),
         (
             (HEADER, _line(started_at="2026-11-01T10:00:00")),
-            "{file}:2: started_at: the time has no UTC offset",
+            "{file}:2: started_at: not a UTC time like 2026-12-07T08:30:00.000+00:00",
         ),
         ((HEADER, _line(frequency="often")), "{file}:2: frequency: not like '2 per day': 'often'"),
         ((HEADER, _line(speed=0)), "{file}:2: speed: must be above 0 and at most 1000, got 0.0"),
@@ -265,6 +271,18 @@ def _exercise(**changes: object) -> str:
             (HEADER, _exercise(status="gone")),
             "{file}:2: exercises[0].status: must be one of done, skipped, stopped-for-pain, "
             "stopped, got 'gone'",
+        ),
+        (
+            (HEADER, _exercise(started_at="yesterday")),
+            "{file}:2: exercises[0].started_at: not a UTC time like 2026-12-07T08:30:00.000+00:00",
+        ),
+        (
+            (HEADER, _exercise(ended_at="2026-13-45T10:00:00.000+00:00")),
+            "{file}:2: exercises[0].ended_at: not a UTC time like 2026-12-07T08:30:00.000+00:00",
+        ),
+        (
+            (HEADER, _exercise(sides_done=["left,right"])),
+            "{file}:2: exercises[0].sides_done: must be a list of texts",
         ),
         (
             (HEADER, _exercise(sides_done=[1])),
@@ -324,10 +342,10 @@ def test_import_where_history_cannot_be_written(
 def test_a_newer_copy_of_a_session_from_elsewhere_replaces_the_older() -> None:
     store = history_in_memory()
     partial = replace(session(1, uuid=UUIDS[1]), origin="laptop", outcome=SessionOutcome.PARTIAL)
-    assert merge_sessions(store, [partial]).added == 1
-    later = replace(partial, outcome=SessionOutcome.COMPLETED, last_update=NOW)
-    older = replace(partial, last_update=NOW - timedelta(days=3))
-    merged = merge_sessions(store, [later, older, partial])
+    assert merge_sessions(store, [incoming(partial)]).added == 1
+    later = incoming(replace(partial, outcome=SessionOutcome.COMPLETED, last_update=NOW))
+    older = incoming(replace(partial, last_update=NOW - timedelta(days=3)))
+    merged = merge_sessions(store, [later, older, incoming(partial)])
     assert (merged.added, merged.updated, merged.known) == (0, 1, 0)
     assert merge_sessions(store, [later]).known == 1
     found = store.sessions(with_exercises=True)
@@ -430,3 +448,12 @@ def test_the_history_file_doc_documents_every_key_in_order(runner: CliRunner, ho
     assert documented("The header") == list(lines[0])
     assert documented("Each session") == list(lines[1])
     assert documented("Each exercise of a session") == list(lines[1]["exercises"][0])
+
+
+def test_an_exercise_the_quick_check_passes_on_is_checked_in_full(
+    runner: CliRunner, home: Path, tmp_path: Path
+) -> None:
+    joined = _exercise(name="Chin\u200btuck")  # a zero-width space: not printable, not unsafe
+    path = _file(tmp_path, HEADER, joined)
+    assert runner.invoke(cli, ["history", "import", str(path)]).output == "Imported 1 session.\n"
+    assert sessions_in(home)[0].exercises[0].name == "Chin\u200btuck"

@@ -396,14 +396,18 @@ def today_command(
     """
     if notify and as_json:
         raise click.UsageError("choose one of --notify and --json")
+    from datetime import timedelta
+
     from backpain_cli.history.overview import today
+    from backpain_cli.history.stats import DAYS_IN_USE
 
     library = common.shared_library()
     # An unknown routine is an error, not "nothing due"; each named file is read once.
     known = {name: load(name, library=library)[1] for name in routines}
     now, zone = common.utc_now(), common.user_zone()
     store = read_history()
-    paths = store.routine_paths() if store is not None else {}
+    in_use = now - timedelta(days=DAYS_IN_USE + 8)  # what `today` looks at
+    paths = store.routine_paths(since=in_use) if store is not None else {}
     lookup = _routine_lookup(library, known, paths)
     due = today(store, routines, now=now, zone=zone, lookup=lookup)
     if notify:  # the same dues, shown as a reminder (`backpain remind`)

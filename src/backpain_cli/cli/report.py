@@ -143,7 +143,10 @@ def routine_reader(paths: Mapping[str, str] | None = None) -> Callable[[str], Ro
 
 
 def _played_paths(store: History | None) -> dict[str, str]:
-    return store.routine_paths() if store is not None else {}
+    from datetime import datetime, timezone
+
+    every_session = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a period may be years
+    return store.routine_paths(since=every_session) if store is not None else {}
 
 
 def _browser() -> str:

@@ -13,13 +13,45 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from backpain_cli.history.database import utc_text
 from backpain_cli.history.records import SessionRecord
-from backpain_cli.history.rows import insert_exercises, insert_session, session_values
+from backpain_cli.history.rows import (
+    INSERT_EXERCISE,
+    INSERT_INTO_SESSIONS,
+    NEXT_ID,
+    exercise_rows,
+    session_row,
+)
 from backpain_cli.history.store import History
 
 if TYPE_CHECKING:
     import sqlite3
+
+
+class Incoming(NamedTuple):
+    """A session from elsewhere, as the rows it is stored as (`store.session_row`: its
+    uuid first, times as UTC text; and its exercises' rows)."""
+
+    uuid: str
+    updated_at: str  # UTC text: of two copies of a session, the later one counts
+    origin: str | None  # None: recorded on the machine the file came from
+    session: tuple[object, ...]
+    exercises: list[tuple[object, ...]]
+
+    def came_from(self, machine: str | None) -> Incoming:
+        """The session with its origin set (when the file did not name one)."""
+        if self.origin is not None or machine is None:
+            return self
+        row = (*self.session[:_ORIGIN], machine, *self.session[_ORIGIN + 1 :])
+        return self._replace(origin=machine, session=row)
+
+
+_ORIGIN = 15  # the place of `origin` in a session's row
+
+
+def incoming(record: SessionRecord) -> Incoming:
+    """A session record as it would come from a file."""
+    row = session_row(record)
+    return Incoming(str(row[0]), str(row[5]), record.origin, row, exercise_rows(record))
 
 
 class Merged(NamedTuple):
@@ -28,42 +60,65 @@ class Merged(NamedTuple):
     known: int  # already here (or forgotten here), as they were
 
 
-def merge_sessions(store: History, records: Iterable[SessionRecord]) -> Merged:
-    """Merge `records` (each with its uuid; `origin` None means "here", so give each
-    the machine it came from) in one transaction."""
-    added = updated = known = 0
-    latest: dict[str, SessionRecord] = {}
-    for record in records:  # a file may hold a session twice: its newest copy counts
-        seen = latest.get(record.uuid)
-        if seen is None or record.last_update > seen.last_update:
-            latest[record.uuid] = record
+def merge_sessions(store: History, sessions: Iterable[Incoming]) -> Merged:
+    """Merge `sessions` (each with its origin: None would mean "recorded here") in one
+    transaction."""
+    updated = known = 0
+    latest: dict[str, Incoming] = {}
+    for found in sessions:  # a file may hold a session twice: its newest copy counts
+        seen = latest.get(found.uuid)
+        if seen is None or found.updated_at > seen.updated_at:
+            latest[found.uuid] = found
     with store.writing() as db:
         forgotten = {row[0] for row in db.execute("SELECT uuid FROM forgotten")}
-        for uuid, record in latest.items():
-            row = db.execute(
-                "SELECT id, origin, updated_at FROM sessions WHERE uuid = ?", (uuid,)
-            ).fetchone()
+        here = {
+            row[0]: (row[1], row[2], row[3])
+            for row in db.execute("SELECT uuid, id, origin, updated_at FROM sessions")
+        }
+        new: list[Incoming] = []
+        for uuid, found in latest.items():
+            row = here.get(uuid)
             if row is None and uuid not in forgotten:
-                insert_session(db, record)
-                added += 1
-            elif row is not None and row[1] is not None and utc_text(record.last_update) > row[2]:
-                _replace(db, row[0], record)
+                new.append(found)
+            elif row is not None and row[1] is not None and found.updated_at > row[2]:
+                _replace(db, row[0], found)
                 updated += 1
             else:
                 known += 1
-    return Merged(added, updated, known)
+        _insert_all(db, new)
+    return Merged(len(new), updated, known)
 
 
-def _replace(db: sqlite3.Connection, session_id: int, record: SessionRecord) -> None:
+def _insert_all(db: sqlite3.Connection, sessions: list[Incoming]) -> None:
+    """Insert new sessions in two statements, with the ids they would get one by one
+    (never one that `forget` removed: `store.NEXT_ID`). Ten years of sessions go in
+    several times faster than one session and its exercises at a time."""
+    first = db.execute(f"SELECT {NEXT_ID}").fetchone()[0]
+    ids = range(first, first + len(sessions))
+    db.executemany(
+        f"{INSERT_INTO_SESSIONS} VALUES ({'?, ' * 18}?)",
+        [(session_id, *found.session) for session_id, found in zip(ids, sessions, strict=True)],
+    )
+    db.executemany(
+        INSERT_EXERCISE,
+        [
+            (session_id, *row)
+            for session_id, found in zip(ids, sessions, strict=True)
+            for row in found.exercises
+        ],
+    )
+
+
+def _replace(db: sqlite3.Connection, session_id: int, found: Incoming) -> None:
     db.execute(
         "UPDATE sessions SET routine = ?, routine_hash = ?, started_at = ?, ended_at = ?, "
         "updated_at = ?, outcome = ?, exercises_planned = ?, pain_before = ?, "
         "pain_after = ?, frequency = ?, speed = ?, note = ?, counts_as = ?, "
         "away_seconds = ?, origin = ?, routine_path = ?, plan_step = ? WHERE id = ?",
-        (*session_values(record), session_id),
+        (*found.session[1:], session_id),
     )
     db.execute("DELETE FROM session_exercises WHERE session_id = ?", (session_id,))
-    insert_exercises(db, session_id, record)
+    db.executemany(INSERT_EXERCISE, [(session_id, *row) for row in found.exercises])
 
 
 def history_in_memory() -> History:

@@ -1,47 +1,54 @@
-"""A session and its exercises as the columns they are written in: what `store` records
-and `merging` imports share."""
+"""A session as the rows it is stored as: the one place that knows the columns a
+session and its exercises are inserted with, for the store (one session as it is
+played, or several recorded elsewhere) and for merging (`merging`)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from uuid import uuid4
 
 from backpain_cli.history.database import utc_text
 from backpain_cli.history.records import ExerciseRecord, SessionRecord, check_pain
 from backpain_cli.routines.model import Frequency
 
-# A new session's id: never one that `forget` removed (the v4 trigger keeps the highest).
+
+def frequency_column(frequency: Frequency | None) -> str:
+    return str(frequency) if frequency is not None else ""
+
+
 NEXT_ID = (
     "(SELECT max(coalesce((SELECT max(id) FROM sessions), 0), "
     "coalesce((SELECT value FROM counters WHERE name = 'sessions'), 0)) + 1)"
 )
 
 
-def frequency_column(frequency: Frequency | None) -> str:
-    return str(frequency) if frequency is not None else ""
-
-
 def insert_session(db: sqlite3.Connection, record: SessionRecord) -> int:
     """Insert a whole session with its exercises (inside a write transaction); its id."""
     check_pain(record.pain_before)
     check_pain(record.pain_after)
-    cursor = db.execute(
-        "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, "
-        "ended_at, updated_at, outcome, exercises_planned, pain_before, "
-        "pain_after, frequency, speed, note, counts_as, away_seconds, origin, "
-        f"routine_path, plan_step) VALUES ({NEXT_ID}, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (record.uuid or str(uuid4()), *session_values(record)),
-    )
+    return insert_rows(db, session_row(record), exercise_rows(record))
+
+
+def exercise_rows(record: SessionRecord) -> list[tuple[object, ...]]:
+    return [exercise_row(exercise) for exercise in record.exercises]
+
+
+def insert_rows(
+    db: sqlite3.Connection, session: Sequence[object], exercises: Iterable[Sequence[object]]
+) -> int:
+    """Insert a session and its exercises as rows (`session_row`, `exercise_row`)."""
+    cursor = db.execute(INSERT_SESSION, session)
     session_id = cursor.lastrowid
     assert session_id is not None
-    insert_exercises(db, session_id, record)
+    db.executemany(INSERT_EXERCISE, [(session_id, *row) for row in exercises])
     return session_id
 
 
-def session_values(record: SessionRecord) -> tuple[object, ...]:
-    """The columns of a session after its uuid, in the order `insert_session` gives."""
+def session_row(record: SessionRecord) -> tuple[object, ...]:
+    """A session's columns in the order `insert_rows` takes: its uuid first."""
     return (
+        record.uuid or str(uuid4()),
         record.routine,
         record.routine_hash,
         utc_text(record.started),
@@ -62,12 +69,12 @@ def session_values(record: SessionRecord) -> tuple[object, ...]:
     )
 
 
-def insert_exercises(db: sqlite3.Connection, session_id: int, record: SessionRecord) -> None:
-    db.executemany(
-        INSERT_EXERCISE, [exercise_row(session_id, exercise) for exercise in record.exercises]
-    )
-
-
+INSERT_INTO_SESSIONS = (
+    "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, ended_at, "
+    "updated_at, outcome, exercises_planned, pain_before, pain_after, frequency, speed, "
+    "note, counts_as, away_seconds, origin, routine_path, plan_step)"
+)
+INSERT_SESSION = f"{INSERT_INTO_SESSIONS} VALUES ({NEXT_ID}, {'?, ' * 17}?)"
 INSERT_EXERCISE = (
     "INSERT INTO session_exercises (session_id, position, exercise_id, name, status, "
     "started_at, ended_at, holds_done, holds_planned, reps_done, sides_done, rating, "
@@ -75,9 +82,9 @@ INSERT_EXERCISE = (
 )
 
 
-def exercise_row(session_id: int, record: ExerciseRecord) -> tuple[object, ...]:
+def exercise_row(record: ExerciseRecord) -> tuple[object, ...]:
+    """An exercise's columns after its session's id, as `INSERT_EXERCISE` takes them."""
     return (
-        session_id,
         record.position,
         record.exercise_id,
         record.name,

@@ -182,7 +182,7 @@ class History:
                 "DELETE FROM session_exercises WHERE session_id = ? AND position = ?",
                 (session_id, record.position),
             )
-            db.execute(INSERT_EXERCISE, exercise_row(session_id, record))
+            db.execute(INSERT_EXERCISE, (session_id, *exercise_row(record)))
             db.execute(
                 "UPDATE sessions SET updated_at = ? WHERE id = ?",
                 (utc_text(record.ended), session_id),
@@ -297,6 +297,12 @@ class History:
             exercises = self._exercises([session_id]) if with_exercises else {}
         return _session(row, parse_frequency(row[10] or ""), exercises.get(session_id, ()))
 
+    def rows(self, sql: str, arguments: dict[str, object]) -> list[Any]:
+        """The rows of one read-only query, in one snapshot: for the modules of this
+        room that build their own (`lines`)."""
+        with self.snapshot():
+            return self._connection.execute(sql, arguments).fetchall()
+
     def last_session(self, routine: str, *, since: datetime) -> SessionRecord | None:
         """The routine's latest session started from `since` on, with its exercises."""
         with self._guard():
@@ -326,13 +332,15 @@ class History:
             ).fetchall()
         return {clean_line(routine): from_utc_text(text) for routine, text in rows}
 
-    def routine_paths(self) -> dict[str, str]:
-        """The file each routine was played from, for routines whose latest session was
-        played from a path (`backpain start ./neck.yaml`): where `today`, reminders and
-        the report find it."""
+    def routine_paths(self, *, since: datetime) -> dict[str, str]:
+        """The file each routine was played from, for routines whose latest session from
+        `since` on was played from a path (`backpain start ./neck.yaml`): where `today`,
+        reminders and the report find it."""
         with self._guard():
             rows = self._connection.execute(
-                "SELECT routine, routine_path, MAX(started_at) FROM sessions GROUP BY routine"
+                "SELECT routine, routine_path, MAX(started_at) FROM sessions "
+                "WHERE started_at >= ? GROUP BY routine",
+                (utc_text(since),),
             ).fetchall()
         return {clean_line(routine): path for routine, path, _ in rows if path}
 

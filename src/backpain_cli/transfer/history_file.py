@@ -17,18 +17,16 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from backpain_cli.errors import BackpainError
-from backpain_cli.history.records import (
-    ExerciseRecord,
-    ExerciseStatus,
-    SessionOutcome,
-    SessionRecord,
-)
-from backpain_cli.routines.model import Frequency, Period
+from backpain_cli.history.merging import Incoming
+from backpain_cli.history.records import ExerciseStatus, SessionOutcome
 from backpain_cli.text import is_unsafe
 
 FORMAT = "backpain-history"
 VERSION = 1
 MAX_LINE_BYTES = 1 << 20  # a session with every exercise is a few kilobytes
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00")
+_OUTCOMES = tuple(outcome.value for outcome in SessionOutcome)
+_STATUSES = tuple(status.value for status in ExerciseStatus)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _FREQUENCY = re.compile(r"([1-9][0-9]?) per (day|week)")
 
@@ -43,73 +41,12 @@ class Header(NamedTuple):
     machine: str
 
 
-# -- writing ---------------------------------------------------------------------------
-
-
-def _utc(moment: datetime | None) -> str | None:
-    from backpain_cli.history.database import utc_text
-
-    return None if moment is None else utc_text(moment)
+# -- writing (the sessions' lines are built by SQLite: `history/lines.py`) ---------
 
 
 def header_line(*, tool: str, machine: str) -> str:
     header = {"format": FORMAT, "version": VERSION, "tool": tool, "machine": machine}
     return json.dumps(header, ensure_ascii=False) + "\n"
-
-
-def session_line(record: SessionRecord, *, notes: bool = True, pain: bool = True) -> str:
-    """One session as one line. Without `notes` its note is left out; without `pain`
-    its pain ratings (and pain ratings of exercises), and an exercise stopped because
-    it hurt is only `stopped`. `origin` null: recorded on the machine of the header."""
-
-    def status(value: ExerciseStatus) -> str:
-        hurt = value is ExerciseStatus.STOPPED_FOR_PAIN and not pain
-        return ExerciseStatus.STOPPED.value if hurt else value.value
-
-    line = {
-        "uuid": record.uuid,
-        "routine": record.routine,
-        "routine_hash": record.routine_hash,
-        "routine_path": record.routine_path,
-        "origin": record.origin,
-        "started_at": _utc(record.started),
-        "ended_at": _utc(record.ended),
-        "updated_at": _utc(record.last_update),
-        "outcome": record.outcome.value,
-        "exercises_planned": record.exercises_planned,
-        "pain_before": record.pain_before if pain else None,
-        "pain_after": record.pain_after if pain else None,
-        "frequency": "" if record.frequency is None else str(record.frequency),
-        "speed": record.speed,
-        "note": record.note if notes else "",
-        "counts_as": record.counts_as,
-        "away_seconds": record.away_seconds,
-        "plan_step": record.plan_step,
-        "exercises": [
-            {
-                "position": exercise.position,
-                "exercise_id": exercise.exercise_id,
-                "name": exercise.name,
-                "status": status(exercise.status),
-                "started_at": _utc(exercise.started),
-                "ended_at": _utc(exercise.ended),
-                "reps_done": exercise.reps_done,
-                "holds_done": exercise.holds_done,
-                "holds_planned": exercise.holds_planned,
-                "sides_done": list(exercise.sides_done),
-                "rating": _rating(exercise, pain),
-                "rating_kind": exercise.rating_kind
-                if _rating(exercise, pain) is not None
-                else None,
-            }
-            for exercise in record.exercises
-        ],
-    }
-    return json.dumps(line, ensure_ascii=False) + "\n"
-
-
-def _rating(exercise: ExerciseRecord, pain: bool) -> int | None:
-    return None if exercise.rating_kind == "pain" and not pain else exercise.rating
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -121,12 +58,12 @@ class _Bad(Exception):
 
 def read_lines(
     lines: Iterable[bytes], shown: str, *, first: int = 1, header: bool = True
-) -> tuple[Header | None, list[SessionRecord]]:
+) -> tuple[Header | None, list[Incoming]]:
     """The header (when `header`: the first line must be one) and the sessions of these
     lines, numbered from `first`; HistoryFileError naming FILE:LINE at the first bad
     one. Blank lines are skipped."""
     found: Header | None = None
-    sessions: list[SessionRecord] = []
+    sessions: list[Incoming] = []
     for number, raw in enumerate(lines, start=first):
         if not raw.strip():
             continue
@@ -202,61 +139,54 @@ def _text(
         return None
     if len(found) > limit:
         raise _Bad(f"{key}: {len(found)} characters; at most {limit}")
-    allowed = "\n\t" if lines else ""
-    bad = next((c for c in found if c not in allowed and is_unsafe(ord(c))), None)
-    if bad is not None:
-        raise _Bad(f"{key}: a control character (U+{ord(bad):04X})")
+    plain = found.replace("\n", "").replace("\t", "") if lines else found
+    if not plain.isprintable():  # the fast check; the exact one only when it fails
+        bad = next((c for c in plain if is_unsafe(ord(c))), None)
+        if bad is not None:
+            raise _Bad(f"{key}: a control character (U+{ord(bad):04X})")
     return found
 
 
-def _number(value: dict[str, Any], key: str, low: int, high: int) -> int:
-    found: int = _get(value, key, int)
-    if not low <= found <= high:
+def _number(value: dict[str, Any], key: str, low: int, high: int, *, null: bool = False) -> Any:
+    found = _get(value, key, int, null=null)
+    if found is not None and not low <= found <= high:
         raise _Bad(f"{key}: must be between {low} and {high}, got {found}")
     return found
 
 
-def _moment(value: dict[str, Any], key: str, *, null: bool = False) -> datetime | None:
-    found = _text(value, key, null=null, limit=40)
+def _moment(value: dict[str, Any], key: str, *, null: bool = False) -> str | None:
+    """A time as stored: UTC text with milliseconds (it sorts as text)."""
+    found: str | None = _get(value, key, str, null=null)
     if found is None:
         return None
-    try:
-        moment = datetime.fromisoformat(found)
-    except ValueError:
-        raise _Bad(f"{key}: not a time like 2026-12-07T08:30:00.000+00:00") from None
-    if moment.tzinfo is None:
-        raise _Bad(f"{key}: the time has no UTC offset")
-    return moment
+    if _TIME.fullmatch(found):
+        try:
+            datetime.fromisoformat(found)
+            return found
+        except ValueError:
+            pass
+    raise _Bad(f"{key}: not a UTC time like 2026-12-07T08:30:00.000+00:00")
 
 
-def _choice(value: dict[str, Any], key: str, kinds: type[Any]) -> Any:
-    found = _text(value, key, limit=40)
-    try:
-        return kinds(found)
-    except ValueError:
-        allowed = ", ".join(kind.value for kind in kinds)
-        raise _Bad(f"{key}: must be one of {allowed}, got '{found}'") from None
+def _choice(value: dict[str, Any], key: str, allowed: tuple[str, ...]) -> str:
+    found: str = _get(value, key, str)
+    if found not in allowed:
+        shown = found if found.isprintable() else repr(found)
+        raise _Bad(f"{key}: must be one of {', '.join(allowed)}, got '{shown[:40]}'")
+    return found
 
 
-def _session(value: Any) -> SessionRecord:
+def _session(value: Any) -> Incoming:
     if not isinstance(value, dict):
         raise _Bad(f"a session must be an object, got {_kind(value)}")
     uuid = _text(value, "uuid", limit=36)
     if not _UUID.fullmatch(uuid):
         raise _Bad(f"uuid: not a UUID like 0b5e…-…: '{uuid}'")
-    pains = {}
-    for key in ("pain_before", "pain_after"):
-        found = _get(value, key, int, null=True)
-        if found is not None and not 0 <= found <= 10:
-            raise _Bad(f"{key}: must be between 0 and 10, got {found}")
-        pains[key] = found
-    frequency_text = _text(value, "frequency", null=True, limit=20)
-    frequency = None
-    if frequency_text:
-        matched = _FREQUENCY.fullmatch(frequency_text)
-        if matched is None:
-            raise _Bad(f"frequency: not like '2 per day': '{frequency_text}'")
-        frequency = Frequency(int(matched[1]), Period(matched[2]))
+    pain_before = _number(value, "pain_before", 0, 10, null=True)
+    pain_after = _number(value, "pain_after", 0, 10, null=True)
+    frequency = _text(value, "frequency", null=True, limit=20) or ""
+    if frequency and not _FREQUENCY.fullmatch(frequency):
+        raise _Bad(f"frequency: not like '2 per day': '{frequency}'")
     speed = _get(value, "speed", float, null=True)
     if speed is not None and not 0 < speed <= 1000:
         raise _Bad(f"speed: must be above 0 and at most 1000, got {speed}")
@@ -264,67 +194,111 @@ def _session(value: Any) -> SessionRecord:
     if not 0 <= away <= 10 * 366 * 86400:
         raise _Bad(f"away_seconds: must be between 0 and ten years, got {away}")
     started = _moment(value, "started_at")
-    assert started is not None
     updated = _moment(value, "updated_at")
     exercises = _get(value, "exercises", list)
     if len(exercises) > 500:
         raise _Bad(f"exercises: {len(exercises)} of them; at most 500")
-    step = _get(value, "plan_step", int, null=True)
-    if step is not None and not 1 <= step <= 1000:
-        raise _Bad(f"plan_step: must be between 1 and 1000, got {step}")
-    return SessionRecord(
-        id=0,
-        routine=_text(value, "routine", limit=200),
-        routine_hash=_text(value, "routine_hash", limit=200),
-        started=started,
-        last_update=updated or started,
-        outcome=_choice(value, "outcome", SessionOutcome),
-        exercises_planned=_number(value, "exercises_planned", 0, 10_000),
-        pain_before=pains["pain_before"],
-        pain_after=pains["pain_after"],
-        ended=_moment(value, "ended_at", null=True),
-        frequency=frequency,
-        exercises=tuple(_exercise(item, index) for index, item in enumerate(exercises)),
-        speed=speed,
-        note=_text(value, "note", limit=2000, lines=True),
-        counts_as=_text(value, "counts_as", null=True, limit=200),
-        away_seconds=away,
-        uuid=uuid,
-        origin=_text(value, "origin", null=True, limit=200),
-        routine_path=_text(value, "routine_path", null=True),
-        plan_step=step,
+    origin = _text(value, "origin", null=True, limit=200)
+    session = (
+        uuid,
+        _text(value, "routine", limit=200),
+        _text(value, "routine_hash", limit=200),
+        started,
+        _moment(value, "ended_at", null=True),
+        updated,
+        _choice(value, "outcome", _OUTCOMES),
+        _number(value, "exercises_planned", 0, 10_000),
+        pain_before,
+        pain_after,
+        frequency,
+        speed,
+        _text(value, "note", limit=2000, lines=True) or None,
+        _text(value, "counts_as", null=True, limit=200),
+        away,
+        origin,
+        _text(value, "routine_path", null=True),
+        _number(value, "plan_step", 1, 1000, null=True),
     )
+    rows = [_exercise(item, index) for index, item in enumerate(exercises)]
+    return Incoming(uuid, updated or started or "", origin, session, rows)
 
 
-def _exercise(value: Any, index: int) -> ExerciseRecord:
+_EXERCISE_KEYS = (
+    "position", "exercise_id", "name", "status", "started_at", "ended_at", "holds_done",
+    "holds_planned", "reps_done", "sides_done", "rating", "rating_kind",
+)  # fmt: skip
+_STATUS_SET = frozenset(_STATUSES)
+
+
+def _is_time(text: object) -> bool:
+    if type(text) is not str or not _TIME.fullmatch(text):
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _quick_exercise(value: Any) -> tuple[object, ...] | None:
+    """The exercise's row when every value is plainly right, in one pass; None sends it
+    to the checks that say what is wrong (ten years hold over 35,000 exercises)."""
+    try:
+        found = tuple(value[key] for key in _EXERCISE_KEYS)
+    except (KeyError, TypeError):
+        return None
+    position, exercise_id, name, status, started, ended, done, planned, reps, sides = found[:10]
+    rating, kind = found[10:]
+    counts = (done, planned, reps)
+    plain = (
+        type(position) is int
+        and 0 <= position <= 10_000
+        and type(exercise_id) is str
+        and len(exercise_id) <= 200
+        and exercise_id.isprintable()
+        and type(name) is str
+        and len(name) <= 200
+        and name.isprintable()
+        and status in _STATUS_SET
+        and all(type(count) is int and 0 <= count <= 100_000 for count in counts)
+        and type(sides) is list
+        and all(type(side) is str and side.isprintable() and "," not in side for side in sides)
+        and (rating is None or (type(rating) is int and 0 <= rating <= 10))
+        and kind in (None, "pain", "effort")
+        and _is_time(started)
+        and _is_time(ended)
+    )
+    if not plain:
+        return None
+    return (*found[:9], ",".join(sides), rating, kind)
+
+
+def _exercise(value: Any, index: int) -> tuple[object, ...]:
+    quick = _quick_exercise(value)
+    if quick is not None:
+        return quick
     if not isinstance(value, dict):
         raise _Bad(f"exercises[{index}]: must be an object, got {_kind(value)}")
     try:
         sides = _get(value, "sides_done", list)
-        if not all(type(side) is str and side.isprintable() for side in sides):
+        if not all(type(side) is str and side.isprintable() and "," not in side for side in sides):
             raise _Bad("sides_done: must be a list of texts")
-        started = _moment(value, "started_at")
-        ended = _moment(value, "ended_at")
-        assert started is not None and ended is not None
-        rating = _get(value, "rating", int, null=True)
-        if rating is not None and not 0 <= rating <= 10:
-            raise _Bad(f"rating: must be between 0 and 10, got {rating}")
-        kind = _text(value, "rating_kind", null=True, limit=10)
+        kind = _get(value, "rating_kind", str, null=True)
         if kind not in (None, "pain", "effort"):
-            raise _Bad(f"rating_kind: must be pain, effort or null, got '{kind}'")
-        return ExerciseRecord(
-            position=_number(value, "position", 0, 10_000),
-            exercise_id=_text(value, "exercise_id", limit=200),
-            name=_text(value, "name", limit=200),
-            status=_choice(value, "status", ExerciseStatus),
-            started=started,
-            ended=ended,
-            reps_done=_number(value, "reps_done", 0, 100_000),
-            holds_done=_number(value, "holds_done", 0, 100_000),
-            holds_planned=_number(value, "holds_planned", 0, 100_000),
-            sides_done=tuple(sides),
-            rating=rating,
-            rating_kind=kind,
+            raise _Bad(f"rating_kind: must be pain, effort or null, got '{kind[:40]}'")
+        return (
+            _number(value, "position", 0, 10_000),
+            _text(value, "exercise_id", limit=200),
+            _text(value, "name", limit=200),
+            _choice(value, "status", _STATUSES),
+            _moment(value, "started_at"),
+            _moment(value, "ended_at"),
+            _number(value, "holds_done", 0, 100_000),
+            _number(value, "holds_planned", 0, 100_000),
+            _number(value, "reps_done", 0, 100_000),
+            ",".join(sides),
+            _number(value, "rating", 0, 10, null=True),
+            kind,
         )
     except _Bad as problem:
         raise _Bad(f"exercises[{index}].{problem}") from None

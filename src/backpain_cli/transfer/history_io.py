@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING
 
 from backpain_cli import __version__
 from backpain_cli.errors import BackpainError
-from backpain_cli.history.records import SessionRecord
+from backpain_cli.history.merging import Incoming
 from backpain_cli.transfer.history_file import (
     MAX_LINE_BYTES,
     HistoryFileError,
     header_line,
     read_lines,
-    session_line,
 )
 
 if TYPE_CHECKING:
@@ -58,34 +57,27 @@ def export_lines(
     pain: bool = True,
 ) -> Iterator[str]:
     """The header, then every session (from `since` on) oldest first."""
+    from backpain_cli.history.lines import export_lines as session_lines
+
     yield header_line(tool=f"backpain {__version__}", machine=machine)
     if store is None:
         return
-    with store, store.snapshot():
-        sessions = store.sessions(since=since, with_exercises=True)
-    for session in sessions:
-        yield session_line(session, notes=notes, pain=pain)
+    with store:
+        lines = list(session_lines(store, since=since, notes=notes, pain=pain))
+    yield from lines
 
 
-def read_history_files(paths: Sequence[Path]) -> list[SessionRecord]:
+def read_history_files(paths: Sequence[Path]) -> list[Incoming]:
     """Every session of the files, each checked (HistoryFileError naming FILE:LINE at
     the first bad line: then none is taken); a session without an origin gets its
     file's machine."""
-    found: list[SessionRecord] = []
+    found: list[Incoming] = []
     for path in paths:
         data = read_file(path)
         header, sessions = read_lines(data.split(b"\n"), str(path))
         assert header is not None
-        found += [
-            session if session.origin else _from(session, header.machine) for session in sessions
-        ]
+        found += [session.came_from(header.machine) for session in sessions]
     return found
-
-
-def _from(session: SessionRecord, machine: str) -> SessionRecord:
-    from dataclasses import replace
-
-    return replace(session, origin=machine)
 
 
 def read_file(path: Path) -> bytes:
