@@ -194,11 +194,11 @@ HEADER = json.dumps(
 
 
 def _line(**changes: object) -> str:
-    from backpain_cli.history.lines import export_lines
+    from backpain_cli.history.lines import session_lines
 
     store = history_in_memory()
     store.add_sessions([session(1, uuid=UUIDS[5])])
-    line = json.loads(next(export_lines(store)))
+    line = json.loads(next(session_lines(store)))
     line.update(changes)
     return json.dumps(line)
 

@@ -48,7 +48,7 @@ _SESSION = f"""json_object(
                   FROM session_exercises e WHERE e.session_id = s.id ORDER BY e.id)))"""
 
 
-def export_lines(
+def session_lines(
     store: History, *, since: datetime | None = None, notes: bool = True, pain: bool = True
 ) -> Iterator[str]:
     """Every session (started from `since` on), oldest first, one line each."""

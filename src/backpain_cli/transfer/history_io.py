@@ -57,7 +57,7 @@ def export_lines(
     pain: bool = True,
 ) -> Iterator[str]:
     """The header, then every session (from `since` on) oldest first."""
-    from backpain_cli.history.lines import export_lines as session_lines
+    from backpain_cli.history.lines import session_lines
 
     yield header_line(tool=f"backpain {__version__}", machine=machine)
     if store is None:
