@@ -121,13 +121,14 @@ def test_all_problems_at_once_with_positions() -> None:
         (
             "colour = true",
             "config.toml:1:1: colour: unknown setting (known: sound, chime, prepare, check_in, "
-            "ask_note, ask_goals, ask_barriers, plain, voice, images, default_routine)",
+            "ask_note, ask_goals, ask_barriers, plain, voice, images, default_routine, "
+            "sync_folder)",
         ),
         ('"voice" = "yes"', "config.toml:1:1: voice: must be true or false, got text"),
         (
             "a.b = 1",
             "config.toml: a: unknown setting (known: sound, chime, prepare, check_in, ask_note, "
-            "ask_goals, ask_barriers, plain, voice, images, default_routine)",
+            "ask_goals, ask_barriers, plain, voice, images, default_routine, sync_folder)",
         ),
     ],
 )
@@ -255,6 +256,7 @@ def test_config_with_no_file(runner: CliRunner, home: Path) -> None:
         "voice            false       default\n"
         "images           true        default\n"
         "default_routine  (none)      default\n"
+        "sync_folder      (none)      default\n"
     )
 
 
@@ -279,6 +281,7 @@ def test_config_shows_where_each_setting_comes_from(runner: CliRunner, home: Pat
         "voice            false         default\n"
         "images           true          default\n"
         'default_routine  "upper-back"  config file\n'
+        "sync_folder      (none)        default\n"
     )
 
 

@@ -71,6 +71,12 @@ SETTINGS: dict[str, SettingSpec] = {
     "default_routine": SettingSpec(
         "routine", None, "The routine `backpain start` plays when none is named."
     ),
+    "sync_folder": SettingSpec(
+        "folder",
+        None,
+        "A folder your sync engine keeps the same on each of your machines: each writes "
+        "its sessions there and reads the others' (docs/sync.md).",
+    ),
 }
 
 
@@ -91,6 +97,7 @@ class Settings:
     voice: bool
     images: bool
     default_routine: str | None
+    sync_folder: Path | None
     origins: Mapping[str, SettingSource] | None = None
 
     def origin(self, name: str) -> SettingSource:
@@ -247,11 +254,11 @@ def _check(spec: SettingSpec, value: Any, base_dir: Path) -> tuple[object, str]:
             )
         return None, "must be a number of seconds, or true/false" + got
     if not isinstance(value, str):
-        expected = "a path to a WAV file" if spec.kind == "chime" else "a routine name"
-        return None, f"must be {expected}" + got
+        expected = {"chime": "a path to a WAV file", "folder": "a path to a folder"}
+        return None, f"must be {expected.get(spec.kind, 'a routine name')}" + got
     if not value.strip():
         return None, "must not be empty"
-    if spec.kind == "chime":
+    if spec.kind in ("chime", "folder"):
         return base_dir / Path(value).expanduser(), ""
     if re.match(SLUG_PATTERN, value):
         return value, ""

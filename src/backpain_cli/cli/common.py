@@ -175,9 +175,39 @@ SINCE = Since()
 
 
 def read_history() -> History | None:
+    """The history to read; with a sync folder, first brought up to date with it."""
     from backpain_cli.history.store import open_for_reading
 
-    return open_for_reading(locations().history_file)
+    where = locations()
+    folder = load_settings().sync_folder
+    if folder is not None:
+        from backpain_cli.history.store import open_for_recording
+
+        store, warning = open_for_recording(where.history_file)
+        if store is None:
+            click.echo(f"backpain: not synced: {warning}", err=True)
+        else:
+            sync_history(store, folder)
+            return store
+    return open_for_reading(where.history_file)
+
+
+def sync_history(store: History, folder: Path, *, push_only: bool = False) -> None:
+    """Write this machine's new sessions to the sync folder and (unless `push_only`)
+    merge what is new from the other machines; problems are said, not raised."""
+    from backpain_cli.transfer.sync import STATE_FILE, sync
+
+    state = locations().data_dir / STATE_FILE
+    synced = sync(store, folder, machine=machine(), state_file=state, pull=not push_only)
+    for problem in synced.problems:
+        click.echo(f"backpain: {problem}", err=True)
+
+
+def push_to_sync_folder(store: History | None) -> None:
+    """After `start`: this machine's new session, into the sync folder (if one is set)."""
+    folder = load_settings().sync_folder
+    if folder is not None and store is not None:
+        sync_history(store, folder, push_only=True)
 
 
 # --- shell completion (`backpain completion`): cheap, and silent whatever goes wrong --

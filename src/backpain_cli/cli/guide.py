@@ -18,6 +18,7 @@ TOPICS = {
     "safety": ("trust-and-safety.md", "what a routine file can and cannot do; your history"),
     "reminders": ("reminders.md", "what `backpain remind` installs, where, and how to remove it"),
     "goals": ("goals.md", "your goals, the change that matters, and what got in the way"),
+    "sync": ("sync.md", "one history on two machines: the sync_folder setting"),
 }
 
 

@@ -249,6 +249,7 @@ def start(
                 tracker=session,
             )
             check_out(session, asking=asking, ask_note=settings.ask_note and not note.strip())
+            common.push_to_sync_folder(session.store)  # the other machines see it soon
         reminder = rate_reminder(ask_goals=settings.ask_goals) if questions else None
         if reminder:
             click.echo(reminder)

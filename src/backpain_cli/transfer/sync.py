@@ -1,0 +1,187 @@
+"""Two machines, one history, through a folder that a sync engine the person already
+runs (Syncthing, Nextcloud, Dropbox, a git repository) keeps the same everywhere.
+
+Each machine appends its own sessions to its own file in the folder
+(`backpain-MACHINE.jsonl`, the layout of `history export`) and reads the other files,
+merging their sessions into its own history by UUID: `history`, `stats`, `today` and
+the report then see every session once. The SQLite history never lives in the synced
+folder (file sync corrupts a database that is written while it is copied): only
+append-only text files do, and a file is only ever written by the machine it is named
+after.
+
+The conflict copies sync engines make (`….sync-conflict-….jsonl`, `… (conflicted
+copy …).jsonl`) are read like any other file: merging is idempotent, so a session in two
+files is still one session. What was read is remembered (`sync-state.json` in the data
+folder: how far each file was read, and the last local change written), so a command
+reads only what is new since last time; a file that shrank or was replaced is read
+again from its start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from backpain_cli import __version__
+from backpain_cli.history.lines import changed_lines
+from backpain_cli.history.merging import Incoming, merge_sessions
+from backpain_cli.transfer.history_file import (
+    HistoryFileError,
+    header_line,
+    read_lines,
+)
+
+if TYPE_CHECKING:
+    from backpain_cli.history.store import History
+
+STATE_FILE = "sync-state.json"
+PREFIX = "backpain-"
+SUFFIX = ".jsonl"
+_HEAD = 256  # bytes of a file's start that tell whether it is still the same file
+
+
+class Synced(NamedTuple):
+    written: int  # local sessions appended to this machine's file
+    added: int  # sessions from other machines new here
+    updated: int
+    problems: list[str]  # files that could not be read, one line each
+
+
+def own_file(folder: Path, machine: str) -> Path:
+    return folder / f"{PREFIX}{machine}{SUFFIX}"
+
+
+def sync(
+    store: History, folder: Path, *, machine: str, state_file: Path, pull: bool = True
+) -> Synced:
+    """Write this machine's new sessions to its file, then (with `pull`) merge what is
+    new in the other files. Problems with the folder or another machine's file are
+    returned, not raised: the command that synced still runs on the history it has."""
+    state = _read_state(state_file)
+    if not folder.is_dir():
+        return Synced(0, 0, 0, [f"sync folder {folder} is not there (sync_folder setting)"])
+    problems: list[str] = []
+    written = 0
+    own = own_file(folder, machine)
+    try:
+        written = _push(store, own, machine, state)
+    except OSError as error:
+        problems.append(f"cannot write to {own}: {error.strerror or error}")
+    found, read_to = _pull(folder, own, state, problems) if pull else ([], {})
+    merged = merge_sessions(store, found) if found else None
+    state["files"].update(read_to)
+    _write_state(state_file, state)
+    if merged is None:
+        return Synced(written, 0, 0, problems)
+    return Synced(written, merged.added, merged.updated, problems)
+
+
+def _push(store: History, target: Path, machine: str, state: dict[str, Any]) -> int:
+    """Append the sessions recorded here that are new or changed since the last push
+    (new: by id, which is never given twice; changed: by the time of their last record).
+    A changed session is appended again: of two copies, readers take the later one."""
+    size = target.stat().st_size if target.exists() else 0
+    # Gone, or shorter than written (an older copy came back): all of it is written again.
+    pushed = state.get("pushed") if size >= state.get("own_size", 0) else None
+    after_id, after = pushed if isinstance(pushed, list) and size else (0, None)
+    changed = changed_lines(store, after_id=after_id, after=after)
+    if not changed:
+        return 0
+    with target.open("a", encoding="utf-8") as handle:
+        if not size:
+            handle.write(header_line(tool=f"backpain {__version__}", machine=machine))
+        handle.writelines(line for _, _, line in changed)
+        handle.flush()
+        os.fsync(handle.fileno())
+    newest = max(updated for _, updated, _ in changed)
+    state["pushed"] = [max(after_id, *(found for found, _, _ in changed)), max(after or "", newest)]
+    state["own_size"] = target.stat().st_size
+    return len(changed)
+
+
+def _pull(
+    folder: Path, own: Path, state: dict[str, Any], problems: list[str]
+) -> tuple[list[Incoming], dict[str, Any]]:
+    """The sessions new since last time in every other file, and how far each was read."""
+    found: list[Incoming] = []
+    read_to: dict[str, Any] = {}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        problems.append(f"cannot read the sync folder {folder}: {error.strerror or error}")
+        return found, read_to
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(PREFIX) or not name.endswith(SUFFIX) or name == own.name:
+            continue
+        try:
+            if not entry.is_file():
+                continue
+            found_stat = entry.stat()
+            size, changed = found_stat.st_size, found_stat.st_mtime_ns
+            known = state["files"].get(name)
+            if known is not None and (known["size"], known.get("mtime")) == (size, changed):
+                continue  # nothing new: not even opened
+            sessions, mark = _read_new(Path(entry.path), size, known)
+            mark["mtime"] = changed
+        except HistoryFileError as error:
+            problems.append(f"sync folder: {error} (that file is skipped)")
+            continue
+        except OSError as error:
+            problems.append(f"cannot read {entry.path}: {error.strerror or error}")
+            continue
+        found += sessions
+        read_to[name] = mark
+    return found, read_to
+
+
+def _read_new(
+    path: Path, size: int, known: dict[str, Any] | None
+) -> tuple[list[Incoming], dict[str, Any]]:
+    """The complete lines of `path` after what was read before (all of it when the file
+    is new, shrank or no longer starts as it did)."""
+    with path.open("rb") as handle:
+        head = hashlib.sha256(handle.read(_HEAD)).hexdigest()
+        start = 0
+        machine = None
+        line = 1
+        if known and known["head"] == head and known["offset"] <= size:
+            start, machine, line = known["offset"], known["machine"], known["line"]
+        handle.seek(start)
+        data = handle.read(size - start)
+    complete = data[: data.rfind(b"\n") + 1]  # a line still being written waits
+    lines = complete.split(b"\n")[:-1]
+    header, sessions = read_lines(lines, str(path), first=line, header=start == 0)
+    if header is not None:
+        machine = header.machine
+    sessions = [session.came_from(machine) for session in sessions]
+    mark = {
+        "size": start + len(complete),
+        "offset": start + len(complete),
+        "head": head,
+        "machine": machine,
+        "line": line + len(lines),
+    }
+    return sessions, mark
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"files": {}}
+    if not isinstance(state, dict) or not isinstance(state.get("files"), dict):
+        return {"files": {}}
+    return state
+
+
+def _write_state(path: Path, state: dict[str, Any]) -> None:
+    try:
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # read again next time: merging is idempotent

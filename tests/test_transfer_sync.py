@@ -1,0 +1,248 @@
+"""Two machines through a sync folder: each appends its own sessions to its own file and
+reads the others'. Tested with two homes and two copies of the folder, copied both ways
+in either order, with sessions recorded on both while apart and a conflict copy:
+nothing lost, nothing twice."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_transfer_history import UUIDS, record, session, sessions_in
+
+from backpain_cli.cli import cli
+from backpain_cli.cli import common as cli_module
+from backpain_cli.history.merging import history_in_memory
+from backpain_cli.transfer.sync import own_file, sync
+
+NOW = datetime(2026, 11, 4, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setattr(cli_module, "utc_now", lambda: NOW)
+
+
+class Machine:
+    """A home whose config points at its own copy of the shared folder."""
+
+    def __init__(self, root: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.home = root / name
+        self.folder = root / f"{name}-synced"
+        self.home.mkdir()
+        self.folder.mkdir()
+        (self.home / "config.toml").write_text(f'sync_folder = "{self.folder}"\n')
+        self.monkeypatch = monkeypatch
+
+    def run(self, runner: CliRunner, *args: str) -> str:
+        self.monkeypatch.setenv("BACKPAIN_HOME", str(self.home))
+        result = runner.invoke(cli, list(args))
+        assert result.exit_code in (0, 1), result.output
+        return result.output
+
+    def record(self, *numbers: int) -> None:
+        record(self.home, *(session(n, uuid=UUIDS[n]) for n in numbers))
+
+    def uuids(self) -> list[str]:
+        return sorted(s.uuid for s in sessions_in(self.home))
+
+
+def copy(source: Path, target: Path) -> None:
+    """What a sync engine does: each file of one copy of the folder that is newer than
+    the other copy's goes over (with its time)."""
+    for path in source.iterdir():
+        there = target / path.name
+        if not there.exists() or path.stat().st_mtime_ns > there.stat().st_mtime_ns:
+            shutil.copy2(path, there)
+
+
+@pytest.fixture
+def machines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Machine, Machine]:
+    return Machine(tmp_path, "laptop", monkeypatch), Machine(tmp_path, "desktop", monkeypatch)
+
+
+@pytest.mark.parametrize("laptop_first", [True, False])
+def test_two_machines_apart_and_together_see_every_session_once(
+    runner: CliRunner, machines: tuple[Machine, Machine], laptop_first: bool
+) -> None:
+    laptop, desktop = machines
+    laptop.record(1, 2)
+    desktop.record(3)
+    laptop.run(runner, "history")
+    desktop.run(runner, "history")
+    first, second = (laptop, desktop) if laptop_first else (desktop, laptop)
+    copy(first.folder, second.folder)
+    second.run(runner, "today")
+    copy(second.folder, first.folder)
+    first.run(runner, "stats")
+    assert laptop.uuids() == desktop.uuids() == sorted(UUIDS[n] for n in (1, 2, 3))
+    # Apart again: each records, and a conflict copy of the laptop's file appears.
+    laptop.record(4)
+    desktop.record(5, 6)
+    laptop.run(runner, "history")
+    desktop.run(runner, "history")
+    mine = own_file(laptop.folder, (laptop.home / "machine").read_text().strip())
+    conflict = desktop.folder / mine.name.replace(".jsonl", ".sync-conflict-20261104-1200-X.jsonl")
+    shutil.copy2(mine, conflict)
+    copy(second.folder, first.folder)
+    copy(first.folder, second.folder)
+    laptop.run(runner, "today")
+    desktop.run(runner, "today")
+    laptop.run(runner, "history")
+    everything = sorted(UUIDS[n] for n in range(1, 7))
+    assert laptop.uuids() == desktop.uuids() == everything
+    shown = desktop.run(runner, "history", "--json")
+    assert shown.count('"uuid"') == 6
+
+
+def test_only_new_lines_are_read_and_a_replaced_file_is_read_again(tmp_path: Path) -> None:
+    folder = tmp_path / "synced"
+    folder.mkdir()
+    other = history_in_memory()
+    store = history_in_memory()
+    state = tmp_path / "state.json"
+    other.add_sessions([session(1, uuid=UUIDS[1])])
+    assert sync(other, folder, machine="other-1", state_file=tmp_path / "o.json").written == 1
+    assert sync(store, folder, machine="me-2", state_file=state).added == 1
+    assert sync(store, folder, machine="me-2", state_file=state).added == 0  # nothing new
+    other.add_sessions([session(2, uuid=UUIDS[2])])
+    sync(other, folder, machine="other-1", state_file=tmp_path / "o.json")
+    assert sync(store, folder, machine="me-2", state_file=state).added == 1
+    path = own_file(folder, "other-1")
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(lines[0] + lines[2])  # shrank: another copy of the file
+    done = sync(store, folder, machine="me-2", state_file=state)
+    assert (done.added, done.updated) == (0, 0)
+    path.write_bytes(lines[0] + lines[1] + lines[2] + b'{"uuid": "half a li')
+    assert sync(store, folder, machine="me-2", state_file=state).problems == []
+    assert len(store.sessions()) == 2
+
+
+def test_a_bad_file_in_the_folder_is_reported_and_skipped(
+    runner: CliRunner, machines: tuple[Machine, Machine]
+) -> None:
+    laptop, _ = machines
+    laptop.record(1)
+    (laptop.folder / "backpain-stranger.jsonl").write_text("not json\n")
+    laptop.monkeypatch.setenv("BACKPAIN_HOME", str(laptop.home))
+    result = runner.invoke(cli, ["history"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"backpain: sync folder: {laptop.folder / 'backpain-stranger.jsonl'}:1: not valid JSON "
+        "(Expecting value: line 1 column 1 (char 0)) (that file is skipped)\n"
+    )
+
+
+def test_a_missing_sync_folder_is_said(
+    runner: CliRunner, machines: tuple[Machine, Machine]
+) -> None:
+    laptop, _ = machines
+    laptop.record(1)
+    laptop.folder.rmdir()
+    laptop.monkeypatch.setenv("BACKPAIN_HOME", str(laptop.home))
+    result = runner.invoke(cli, ["today"])
+    assert (
+        f"backpain: sync folder {laptop.folder} is not there (sync_folder setting)" in result.stderr
+    )
+
+
+def test_start_writes_its_session_to_the_folder(
+    runner: CliRunner, machines: tuple[Machine, Machine]
+) -> None:
+    laptop, _ = machines
+    laptop.run(
+        runner, "start", "upper-back", "--plain", "--speed", "1000", "--record", "--from", "5"
+    )
+    files = list(laptop.folder.iterdir())
+    assert len(files) == 1 and files[0].name.startswith("backpain-")
+    assert len(files[0].read_text().splitlines()) == 2
+    assert not any(path.suffix == ".sqlite3" for path in laptop.folder.iterdir())
+
+
+def test_an_older_copy_of_this_machines_file_is_written_again(tmp_path: Path) -> None:
+    folder = tmp_path / "synced"
+    folder.mkdir()
+    store = history_in_memory()
+    state = tmp_path / "state.json"
+    store.add_sessions([session(2, uuid=UUIDS[1])])
+    sync(store, folder, machine="me-2", state_file=state)
+    older = own_file(folder, "me-2").read_bytes()
+    store.add_sessions([session(1, uuid=UUIDS[2])])
+    assert sync(store, folder, machine="me-2", state_file=state).written == 1
+    own_file(folder, "me-2").write_bytes(older)  # a backup, or a sync gone wrong
+    assert sync(store, folder, machine="me-2", state_file=state).written == 2
+    own_file(folder, "me-2").unlink()
+    assert sync(store, folder, machine="me-2", state_file=state).written == 2
+    lines = own_file(folder, "me-2").read_text().splitlines()
+    assert len(lines) == 3 and lines[0].startswith('{"format": "backpain-history"')
+
+
+def test_what_cannot_be_read_or_written_is_said_and_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli.transfer import sync as sync_module
+
+    folder = tmp_path / "synced"
+    folder.mkdir()
+    store = history_in_memory()
+    store.add_sessions([session(1, uuid=UUIDS[1])])
+    state = tmp_path / "state.json"
+    own_file(folder, "me-2").mkdir()  # a folder where this machine's file goes
+    (folder / "backpain-folder.jsonl").mkdir()
+    (folder / "backpain-broken.jsonl").write_text("x\n")
+    (folder / "notes.txt").write_text("not ours")
+    state.write_text("[]")  # a state file that is not ours: read everything again
+
+    def unreadable(*args: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(sync_module, "_read_new", unreadable)
+    done = sync(store, folder, machine="me-2", state_file=state)
+    assert done.problems == [
+        f"cannot write to {own_file(folder, 'me-2')}: Is a directory",
+        f"cannot read {folder / 'backpain-broken.jsonl'}: Permission denied",
+    ]
+    monkeypatch.setattr(sync_module.os, "scandir", unreadable)
+    assert sync(store, folder, machine="me-2", state_file=state).problems[-1] == (
+        f"cannot read the sync folder {folder}: Permission denied"
+    )
+    # A state that cannot be kept is only read again next time.
+    assert sync(store, folder, machine="me-2", state_file=tmp_path / "no" / "s.json").added == 0
+
+
+def test_came_from_keeps_a_known_origin() -> None:
+    from backpain_cli.history.merging import incoming
+
+    found = incoming(replace(session(1, uuid=UUIDS[1]), origin="laptop"))
+    assert found.came_from("desktop") is found
+    assert incoming(session(1, uuid=UUIDS[1])).came_from(None).origin is None
+
+
+def test_sync_folder_setting_and_a_history_that_cannot_be_written(
+    runner: CliRunner, machines: tuple[Machine, Machine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli.history import store as store_module
+
+    laptop, _ = machines
+    (laptop.home / "config.toml").write_text("sync_folder = 3\n")
+    monkeypatch.setenv("BACKPAIN_HOME", str(laptop.home))
+    wrong = runner.invoke(cli, ["history"])
+    assert wrong.stderr == (
+        f"backpain: {laptop.home / 'config.toml'}:1:1: sync_folder: must be a path to a "
+        "folder, got a whole number\n"
+    )
+    (laptop.home / "config.toml").write_text('sync_folder = "../laptop-synced"\n')  # relative
+    laptop.record(1)
+    assert runner.invoke(cli, ["history"]).exit_code == 0
+    assert [p.name for p in laptop.folder.parent.glob("laptop-synced/backpain-*")]
+    monkeypatch.setattr(store_module, "open_for_recording", lambda path: (None, "read-only"))
+    result = runner.invoke(cli, ["history"])
+    assert result.stderr == "backpain: not synced: read-only\n"
+    assert "upper-back" in result.stdout
+    quiet = runner.invoke(cli, ["start", "upper-back", "--plain", "--speed", "1000", "--from", "5"])
+    assert quiet.exit_code == 0
