@@ -235,7 +235,8 @@ def export_command(since: date | None, no_notes: bool, no_pain: bool, output: st
     --history FILE`, for another machine's `backpain history import`, or for a backup.
 
     The first line names the format, this backpain and this machine; each other
-    line is one session with its exercises (`backpain help json`).
+    line is one session with its exercises, or one of your goals with its ratings,
+    or an answer to "what got in the way?" (`backpain help json`).
 
     \b
     Examples:
@@ -291,12 +292,12 @@ def import_command(files: tuple[str, ...]) -> None:
     from backpain_cli.history.store import open_for_recording
     from backpain_cli.transfer.history_io import read_history_files
 
-    sessions = read_history_files([Path(file).expanduser() for file in files])
+    sessions, journal = read_history_files([Path(file).expanduser() for file in files])
     store, warning = open_for_recording(common.locations().history_file)
     if store is None:
         common.fail(f"nothing was imported: {warning}")
     with store:
-        merged = merge_sessions(store, sessions)
+        merged = merge_sessions(store, sessions, journal)
     click.echo(
         f"Imported {plural(merged.added, 'session')}"
         + (f", updated {merged.updated}" if merged.updated else "")

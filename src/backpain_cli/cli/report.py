@@ -122,9 +122,9 @@ def _exported(files: tuple[str, ...]) -> History:
     from backpain_cli.history.merging import history_in_memory, merge_sessions
     from backpain_cli.transfer.history_io import read_history_files
 
-    sessions = read_history_files([Path(file).expanduser() for file in files])
+    sessions, journal = read_history_files([Path(file).expanduser() for file in files])
     store = history_in_memory()
-    merge_sessions(store, sessions)
+    merge_sessions(store, sessions, journal)
     return store
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import NamedTuple
 from uuid import uuid4
 
 from backpain_cli.history.barriers import MAX_DETAIL_LENGTH, REASONS, Barrier
@@ -180,3 +181,89 @@ def mark_asked(history: History, kind: str, *, now: datetime) -> None:
             "ON CONFLICT (kind) DO UPDATE SET asked_at = excluded.asked_at",
             (kind, utc_text(now)),
         )
+
+
+# -- in history files (`history export`, `import`, `report --history`) -------------------
+
+
+class GoalEntry(NamedTuple):
+    """A goal from a history file, as stored: times as UTC text."""
+
+    uuid: str
+    text: str
+    added_at: str
+    state: str
+    closed_at: str | None
+    ratings: tuple[tuple[str, str, int], ...]  # (uuid, rated_at, score) each
+
+
+class BarrierEntry(NamedTuple):
+    """An answer to "what got in the way?" from a history file."""
+
+    uuid: str
+    missed_on: str  # YYYY-MM-DD
+    asked_at: str
+    reason: str | None
+    detail: str
+
+
+def journal_lines(history: History, *, notes: bool = True) -> list[str]:
+    """The goals (with their ratings) and the answers as lines of a history file;
+    without `notes` an answer's own words are left out, like a session's note."""
+    import json
+
+    with history.reading() as db:
+        goals = db.execute(
+            "SELECT id, uuid, text, added_at, state, closed_at FROM goals ORDER BY id"
+        ).fetchall()
+        ratings = db.execute(
+            "SELECT goal_id, uuid, rated_at, score FROM goal_ratings ORDER BY rated_at, id"
+        ).fetchall()
+        answers = db.execute(
+            "SELECT uuid, missed_on, asked_at, reason, detail FROM barriers ORDER BY missed_on"
+        ).fetchall()
+    by_goal: dict[int, list[dict[str, object]]] = {}
+    for goal_id, uuid, rated_at, score in ratings:
+        by_goal.setdefault(goal_id, []).append({"uuid": uuid, "at": rated_at, "score": score})
+    lines = [
+        {"kind": "goal", "uuid": uuid, "text": text, "added_at": added, "state": state,
+         "closed_at": closed, "ratings": by_goal.get(goal_id, [])}
+        for goal_id, uuid, text, added, state, closed in goals
+    ]  # fmt: skip
+    lines += [
+        {"kind": "barrier", "uuid": uuid, "missed_on": day, "asked_at": asked,
+         "reason": reason, "detail": detail if notes else ""}
+        for uuid, day, asked, reason, detail in answers
+    ]  # fmt: skip
+    return [json.dumps(line, ensure_ascii=False) + "\n" for line in lines]
+
+
+def merge_journal(db: sqlite3.Connection, entries: Iterable[GoalEntry | BarrierEntry]) -> int:
+    """Add the goals, ratings and answers not here yet (by their UUIDs; an answer for a
+    day already answered here is left as it is), inside the caller's transaction. A goal
+    from elsewhere gets the next number here. Returns how many were added."""
+    added = 0
+    for entry in entries:
+        if isinstance(entry, BarrierEntry):
+            added += db.execute(
+                "INSERT OR IGNORE INTO barriers (uuid, missed_on, asked_at, reason, detail) "
+                "VALUES (?, ?, ?, ?, ?)",
+                entry,
+            ).rowcount
+            continue
+        row = db.execute("SELECT id FROM goals WHERE uuid = ?", (entry.uuid,)).fetchone()
+        if row is None:
+            goal_id = db.execute(
+                "INSERT INTO goals (uuid, text, added_at, state, closed_at) VALUES (?, ?, ?, ?, ?)",
+                entry[:5],
+            ).lastrowid
+            added += 1
+        else:
+            goal_id = row[0]
+        for uuid, rated_at, score in entry.ratings:
+            added += db.execute(
+                "INSERT OR IGNORE INTO goal_ratings (uuid, goal_id, rated_at, score) "
+                "VALUES (?, ?, ?, ?)",
+                (uuid, goal_id, rated_at, score),
+            ).rowcount
+    return added

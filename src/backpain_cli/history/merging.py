@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from backpain_cli.history.journal import BarrierEntry, GoalEntry, merge_journal
 from backpain_cli.history.records import SessionRecord
 from backpain_cli.history.rows import (
     INSERT_EXERCISE,
@@ -60,9 +61,13 @@ class Merged(NamedTuple):
     known: int  # already here (or forgotten here), as they were
 
 
-def merge_sessions(store: History, sessions: Iterable[Incoming]) -> Merged:
-    """Merge `sessions` (each with its origin: None would mean "recorded here") in one
-    transaction."""
+def merge_sessions(
+    store: History,
+    sessions: Iterable[Incoming],
+    journal: Iterable[GoalEntry | BarrierEntry] = (),
+) -> Merged:
+    """Merge `sessions` (each with its origin: None would mean "recorded here") and the
+    goals and answers of `journal` in one transaction."""
     updated = known = 0
     latest: dict[str, Incoming] = {}
     for found in sessions:  # a file may hold a session twice: its newest copy counts
@@ -86,6 +91,7 @@ def merge_sessions(store: History, sessions: Iterable[Incoming]) -> Merged:
             else:
                 known += 1
         _insert_all(db, new)
+        merge_journal(db, journal)
     return Merged(len(new), updated, known)
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from backpain_cli.errors import BackpainError
+from backpain_cli.history.barriers import MAX_DETAIL_LENGTH, REASONS
+from backpain_cli.history.goals import MAX_GOAL_LENGTH, GoalError, GoalState, goal_text
+from backpain_cli.history.journal import BarrierEntry, GoalEntry
 from backpain_cli.history.merging import Incoming
 from backpain_cli.history.records import ExerciseStatus, SessionOutcome
 from backpain_cli.text import is_unsafe
@@ -58,12 +61,13 @@ class _Bad(Exception):
 
 def read_lines(
     lines: Iterable[bytes], shown: str, *, first: int = 1, header: bool = True
-) -> tuple[Header | None, list[Incoming]]:
-    """The header (when `header`: the first line must be one) and the sessions of these
-    lines, numbered from `first`; HistoryFileError naming FILE:LINE at the first bad
-    one. Blank lines are skipped."""
+) -> tuple[Header | None, list[Incoming], list[GoalEntry | BarrierEntry]]:
+    """The header (when `header`: the first line must be one), the sessions and the
+    goals and answers (lines with a `kind`) of these lines, numbered from `first`;
+    HistoryFileError naming FILE:LINE at the first bad one. Blank lines are skipped."""
     found: Header | None = None
     sessions: list[Incoming] = []
+    journal: list[GoalEntry | BarrierEntry] = []
     for number, raw in enumerate(lines, start=first):
         if not raw.strip():
             continue
@@ -71,13 +75,15 @@ def read_lines(
             value = _json(raw)
             if header and found is None:
                 found = _header(value)
+            elif isinstance(value, dict) and "kind" in value:
+                journal.append(_entry(value))
             else:
                 sessions.append(_session(value))
         except _Bad as problem:
             raise HistoryFileError(f"{shown}:{number}: {problem}") from None
     if header and found is None:
         raise HistoryFileError(f"{shown}: empty; a history file starts with its header line")
-    return found, sessions
+    return found, sessions, journal
 
 
 def _json(raw: bytes) -> Any:
@@ -302,3 +308,53 @@ def _exercise(value: Any, index: int) -> tuple[object, ...]:
         )
     except _Bad as problem:
         raise _Bad(f"exercises[{index}].{problem}") from None
+
+
+# -- goals and answers (docs/goals.md) --------------------------------------------------
+
+
+def _entry(value: dict[str, Any]) -> GoalEntry | BarrierEntry:
+    kind = _choice(value, "kind", ("goal", "barrier"))
+    uuid = _uuid(value, "uuid")
+    if kind == "barrier":
+        day = _text(value, "missed_on", limit=10)
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            raise _Bad(f"missed_on: not a day like 2026-12-07: '{day}'") from None
+        reason = _text(value, "reason", null=True, limit=20)
+        if reason is not None and reason not in REASONS:
+            raise _Bad(f"reason: must be one of {', '.join(REASONS)} or null, got '{reason}'")
+        detail = _text(value, "detail", limit=MAX_DETAIL_LENGTH)
+        return BarrierEntry(uuid, day, str(_moment(value, "asked_at")), reason, detail)
+    ratings = _get(value, "ratings", list)
+    if len(ratings) > 10_000:
+        raise _Bad(f"ratings: {len(ratings)} of them; at most 10000")
+    found = []
+    for index, rating in enumerate(ratings):
+        if not isinstance(rating, dict):
+            raise _Bad(f"ratings[{index}]: must be an object, got {_kind(rating)}")
+        try:
+            at = str(_moment(rating, "at"))
+            found.append((_uuid(rating, "uuid"), at, int(_number(rating, "score", 0, 10))))
+        except _Bad as problem:
+            raise _Bad(f"ratings[{index}].{problem}") from None
+    try:
+        text = goal_text(_text(value, "text", limit=MAX_GOAL_LENGTH))
+    except GoalError as error:
+        raise _Bad(f"text: {error}") from None
+    return GoalEntry(
+        uuid,
+        text,
+        str(_moment(value, "added_at")),
+        _choice(value, "state", tuple(state.value for state in GoalState)),
+        _moment(value, "closed_at", null=True),
+        tuple(found),
+    )
+
+
+def _uuid(value: dict[str, Any], key: str) -> str:
+    found: str = _text(value, key, limit=36)
+    if not _UUID.fullmatch(found):
+        raise _Bad(f"{key}: not a UUID like 0b5e…-…: '{found}'")
+    return found

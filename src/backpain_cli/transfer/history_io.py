@@ -20,6 +20,7 @@ from backpain_cli.transfer.history_file import (
 )
 
 if TYPE_CHECKING:
+    from backpain_cli.history.journal import BarrierEntry, GoalEntry
     from backpain_cli.history.store import History
 
 MACHINE_FILE = "machine"  # in the data folder: this machine's name in history files
@@ -56,7 +57,9 @@ def export_lines(
     notes: bool = True,
     pain: bool = True,
 ) -> Iterator[str]:
-    """The header, then every session (from `since` on) oldest first."""
+    """The header, then every session (from `since` on) oldest first, then the goals
+    with their ratings and the answers to "what got in the way?"."""
+    from backpain_cli.history.journal import journal_lines
     from backpain_cli.history.lines import session_lines
 
     yield header_line(tool=f"backpain {__version__}", machine=machine)
@@ -64,20 +67,25 @@ def export_lines(
         return
     with store:
         lines = list(session_lines(store, since=since, notes=notes, pain=pain))
+        lines += journal_lines(store, notes=notes)
     yield from lines
 
 
-def read_history_files(paths: Sequence[Path]) -> list[Incoming]:
-    """Every session of the files, each checked (HistoryFileError naming FILE:LINE at
-    the first bad line: then none is taken); a session without an origin gets its
-    file's machine."""
+def read_history_files(
+    paths: Sequence[Path],
+) -> tuple[list[Incoming], list[GoalEntry | BarrierEntry]]:
+    """Every session, goal and answer of the files, each checked (HistoryFileError
+    naming FILE:LINE at the first bad line: then none is taken); a session without an
+    origin gets its file's machine."""
     found: list[Incoming] = []
+    journal: list[GoalEntry | BarrierEntry] = []
     for path in paths:
         data = read_file(path)
-        header, sessions = read_lines(data.split(b"\n"), str(path))
+        header, sessions, entries = read_lines(data.split(b"\n"), str(path))
         assert header is not None
         found += [session.came_from(header.machine) for session in sessions]
-    return found
+        journal += entries
+    return found, journal
 
 
 def read_file(path: Path) -> bytes:

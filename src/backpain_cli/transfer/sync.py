@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backpain_cli import __version__
+from backpain_cli.history.journal import BarrierEntry, GoalEntry, journal_lines
 from backpain_cli.history.lines import changed_lines
 from backpain_cli.history.merging import Incoming, merge_sessions
 from backpain_cli.transfer.history_file import (
@@ -70,8 +71,8 @@ def sync(
         written = _push(store, own, machine, state)
     except OSError as error:
         problems.append(f"cannot write to {own}: {error.strerror or error}")
-    found, read_to = _pull(folder, own, state, problems) if pull else ([], {})
-    merged = merge_sessions(store, found) if found else None
+    found, journal, read_to = _pull(folder, own, state, problems) if pull else ([], [], {})
+    merged = merge_sessions(store, found, journal) if found or journal else None
     state["files"].update(read_to)
     _write_state(state_file, state)
     if merged is None:
@@ -88,31 +89,43 @@ def _push(store: History, target: Path, machine: str, state: dict[str, Any]) -> 
     pushed = state.get("pushed") if size >= state.get("own_size", 0) else None
     after_id, after = pushed if isinstance(pushed, list) and size else (0, None)
     changed = changed_lines(store, after_id=after_id, after=after)
-    if not changed:
+    # Goals and answers are few: all of them again whenever any changed (merging them
+    # by their UUIDs is idempotent).
+    journal = journal_lines(store)
+    digest = hashlib.sha256("".join(journal).encode()).hexdigest()
+    if digest == state.get("journal") and size:
+        journal = []
+    if not changed and not journal:
         return 0
     with target.open("a", encoding="utf-8") as handle:
         if not size:
             handle.write(header_line(tool=f"backpain {__version__}", machine=machine))
         handle.writelines(line for _, _, line in changed)
+        handle.writelines(journal)
         handle.flush()
         os.fsync(handle.fileno())
-    newest = max(updated for _, updated, _ in changed)
-    state["pushed"] = [max(after_id, *(found for found, _, _ in changed)), max(after or "", newest)]
+    if changed:
+        newest = max(updated for _, updated, _ in changed)
+        ids = max(after_id, *(found for found, _, _ in changed))
+        state["pushed"] = [ids, max(after or "", newest)]
+    state["journal"] = digest
     state["own_size"] = target.stat().st_size
     return len(changed)
 
 
 def _pull(
     folder: Path, own: Path, state: dict[str, Any], problems: list[str]
-) -> tuple[list[Incoming], dict[str, Any]]:
-    """The sessions new since last time in every other file, and how far each was read."""
+) -> tuple[list[Incoming], list[GoalEntry | BarrierEntry], dict[str, Any]]:
+    """The sessions, goals and answers new since last time in every other file, and
+    how far each was read."""
     found: list[Incoming] = []
+    journal: list[GoalEntry | BarrierEntry] = []
     read_to: dict[str, Any] = {}
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
         problems.append(f"cannot read the sync folder {folder}: {error.strerror or error}")
-        return found, read_to
+        return found, journal, read_to
     for entry in entries:
         name = entry.name
         if not name.startswith(PREFIX) or not name.endswith(SUFFIX) or name == own.name:
@@ -125,7 +138,7 @@ def _pull(
             known = state["files"].get(name)
             if known is not None and (known["size"], known.get("mtime")) == (size, changed):
                 continue  # nothing new: not even opened
-            sessions, mark = _read_new(Path(entry.path), size, known)
+            sessions, lines, mark = _read_new(Path(entry.path), size, known)
             mark["mtime"] = changed
         except HistoryFileError as error:
             problems.append(f"sync folder: {error} (that file is skipped)")
@@ -134,13 +147,14 @@ def _pull(
             problems.append(f"cannot read {entry.path}: {error.strerror or error}")
             continue
         found += sessions
+        journal += lines
         read_to[name] = mark
-    return found, read_to
+    return found, journal, read_to
 
 
 def _read_new(
     path: Path, size: int, known: dict[str, Any] | None
-) -> tuple[list[Incoming], dict[str, Any]]:
+) -> tuple[list[Incoming], list[GoalEntry | BarrierEntry], dict[str, Any]]:
     """The complete lines of `path` after what was read before (all of it when the file
     is new, shrank or no longer starts as it did)."""
     with path.open("rb") as handle:
@@ -154,7 +168,7 @@ def _read_new(
         data = handle.read(size - start)
     complete = data[: data.rfind(b"\n") + 1]  # a line still being written waits
     lines = complete.split(b"\n")[:-1]
-    header, sessions = read_lines(lines, str(path), first=line, header=start == 0)
+    header, sessions, entries = read_lines(lines, str(path), first=line, header=start == 0)
     if header is not None:
         machine = header.machine
     sessions = [session.came_from(machine) for session in sessions]
@@ -165,7 +179,7 @@ def _read_new(
         "machine": machine,
         "line": line + len(lines),
     }
-    return sessions, mark
+    return sessions, entries, mark
 
 
 def _read_state(path: Path) -> dict[str, Any]:
