@@ -225,6 +225,13 @@ def test_the_end_is_a_big_done() -> None:
     summary = quit_frames[-1].event.summary  # type: ignore[attr-defined]
     terminal.console().print(summary_view(summary, big=True))
     assert not any("█" in row for row in terminal.rows())  # stopped: no DONE
+    skipped_frames, terminal = play(WIDE, 80, 24, keys=[(1.0, "s"), (2.0, "s")])
+    summary = skipped_frames[-1].event.summary  # type: ignore[attr-defined]
+    assert not summary.quit
+    terminal.console().print(summary_view(summary, big=True))
+    rows = terminal.rows()
+    assert any(row.startswith("Finished: ") for row in rows)
+    assert not any("█" in row for row in rows), "\n".join(rows)  # all skipped: no DONE
 
 
 @pytest.mark.parametrize(("columns", "lines"), [(80, 24), (200, 50)])

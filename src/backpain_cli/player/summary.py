@@ -59,12 +59,15 @@ def summary_view(
 
     `hurt_flagged`: exercises that hurt are remembered (history is on), so the note
     about them says they will be flagged next time. `big`: a finished routine opens
-    with a big DONE, to read from across the room (not for plain output). `speed`: the
+    with a big DONE, to read from across the room (not for plain output), when at least
+    one exercise was done. `speed`: the
     clock factor the routine ran at; the time shown is the time it really took.
     """
     routine = summary.timeline.routine
     lines: list[RenderableType] = (
-        [BigWord("DONE", "bold green")] if big and not summary.quit else []
+        [BigWord("DONE", "bold green")]
+        if big and not summary.quit and summary.count(ExerciseOutcome.DONE)
+        else []  # quit, or every exercise skipped or stopped: nothing to cheer
     )
     lines += [
         Text.assemble(
