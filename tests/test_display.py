@@ -483,7 +483,7 @@ def test_summary_of_a_finished_routine() -> None:
             "Finished: Demo routine",
             "  done        Rhomboid stretch (long sitting)  2 of 2 holds",
             "  skipped     Thoracic rotation                0 of 4 holds",
-            "1 done, 1 skipped · time 2:05 (paused 1:01)",
+            "1 done, 1 skipped · time 3:06 (1:01 of it paused)",
             AFTERCARE,
         ]
     )
@@ -511,7 +511,7 @@ def test_summary_of_an_exercise_that_hurt() -> None:
             "Finished: Demo routine",
             "  hurt        Rhomboid stretch (long sitting)  1 of 2 holds",
             "  done        Thoracic rotation                4 of 4 holds",
-            "1 done, 1 hurt · time 1:35 (paused 0:20)",
+            "1 done, 1 hurt · time 1:55 (0:20 of it paused)",
             "Stopped because it hurt: Rhomboid stretch (long sitting). Next time it is flagged; s "
             "skips it.",
             AFTERCARE,

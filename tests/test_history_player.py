@@ -229,6 +229,36 @@ def test_sigkill_mid_routine_keeps_the_finished_exercises(home: Path, user_routi
     assert ",slow," in code.stdout and ",partial," in code.stdout
 
 
+def test_a_closed_terminal_ends_the_session_when_it_closed(home: Path, user_routines: Path) -> None:
+    """SIGHUP (the terminal window closed) mid-exercise: the session ends then, partial,
+    so `history` shows the time it ran, not the time up to its last finished exercise
+    (0:00 when that was the start)."""
+    from datetime import datetime, timezone
+
+    (user_routines / "slow.yaml").write_text(SLOW)
+    player = subprocess.Popen(
+        [*BACKPAIN, "start", "slow", "--plain", "--speed", "60", "--record", "--no-sound"],
+        env=_environment(home),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert player.stdout is not None
+    for line in player.stdout:
+        if "Second — hold 60 s" in line:
+            break
+    else:  # pragma: no cover - the player ended early
+        pytest.fail("the player never reached the second exercise")
+    closed = datetime.now(timezone.utc)
+    player.send_signal(signal.SIGHUP)
+    player.wait(timeout=10)
+    [session] = sessions(home)
+    assert session.outcome is SessionOutcome.PARTIAL
+    assert session.ended is not None and session.ended >= closed.replace(microsecond=0)
+    assert session.exercises[-1].ended < session.ended
+
+
 QUIET_FAST_PLAIN = ["--plain", "--speed", "10", "--record", "--no-sound", "--no-check-in"]
 
 

@@ -182,7 +182,7 @@ def test_keys_typed_on_the_terminal_pause_skip_and_quit(
         "  stopped     Squeeze   0 of 2 holds",
         "  not reached Ball      0 of 1 holds",
     ]
-    assert rows[4] == "0 done, 1 skipped, 1 stopped, 1 not reached · time 0:05 (paused 0:07)"
+    assert rows[4] == "0 done, 1 skipped, 1 stopped, 1 not reached · time 0:12 (0:07 of it paused)"
     assert summary.quit
 
 

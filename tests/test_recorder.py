@@ -143,6 +143,30 @@ def test_quit_records_the_exercise_in_progress_as_stopped(history: History) -> N
     assert (rotation.holds_done, rotation.reps_done, rotation.sides_done) == (1, 0, ("left",))
 
 
+def test_a_player_ended_from_outside_ends_its_session_then(history: History) -> None:
+    """The terminal closed at 8 s (SystemExit from the SIGHUP handler): the session ends
+    at that moment, partial, not at its last record; ending it again changes nothing."""
+    time = FakeTime([])
+    recorder = Recorder(
+        history, routine=ROUTINE, content_hash=TINY_HASH, wall_clock=time.wall, warn=print
+    )
+    player = Player(build_timeline(ROUTINE), clock=time.clock, listeners=[recorder])
+
+    def wait(timeout: float | None) -> Sequence[str]:
+        if time.now >= 8.0:
+            raise SystemExit(1)
+        return time.wait(min(timeout or 1.0, 8.0 - time.now))
+
+    with pytest.raises(SystemExit):
+        player.run(wait)
+    recorder.interrupted()
+    time.now = 20.0
+    recorder.interrupted()
+    session = only_session(history)
+    assert session.outcome is SessionOutcome.PARTIAL
+    assert session.ended == T0 + timedelta(seconds=8)
+
+
 def test_a_session_with_every_exercise_skipped_is_not_recorded(history: History) -> None:
     recorder, _, _ = play(history, [(0.5, "s"), (0.6, "s"), (0.7, "s")])
     assert history.sessions() == []  # reached the end, but no hold ever ended

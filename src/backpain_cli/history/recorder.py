@@ -97,6 +97,7 @@ class Recorder:
             e.status is ExerciseStatus.DONE for e in resume.exercises
         )
         self._left_out = False  # `--from` left exercises out: not a whole session
+        self._ended = False  # finished or quit, and written so
 
     @property
     def recorded(self) -> bool:
@@ -233,7 +234,15 @@ class Recorder:
             return
         self._write_exercise(record)
 
+    def interrupted(self) -> None:
+        """The player was ended from outside (the terminal closed, a signal): a session
+        that neither finished nor was quit ends now, partial, so its time is the time it
+        really ran (not 0:00, as its start would say)."""
+        if not self._ended:
+            self._end(SessionOutcome.PARTIAL)
+
     def _end(self, outcome: SessionOutcome) -> None:
+        self._ended = True
         if self.session_id is None:  # nothing happened: not a session
             return
         ended = self._now()

@@ -157,6 +157,8 @@ class Session:
                 self.warnings.append("history: written once the other process let go")
 
     def close(self) -> None:
+        if self.recorder is not None:  # ended from outside (the terminal closed): ends now
+            self.recorder.interrupted()
         if self.writer is not None:  # quit by a signal or an error: keep what can be kept
             self._finish_writes()
             for message in self.warnings:

@@ -94,11 +94,13 @@ def summary_view(
     ):
         if summary.count(outcome):
             counts.append(f"{summary.count(outcome)} {outcome.value}")
-    facts = f"{', '.join(counts)} · time {format_duration(summary.active_seconds / speed)}"
+    # The time is start to end, pauses included, as `history` shows it (one definition).
+    spent = (summary.active_seconds + summary.paused_seconds) / speed
+    facts = f"{', '.join(counts)} · time {format_duration(spent)}"
     if speed != 1:
         facts += f" at --speed {speed:g}"
     if summary.paused_seconds / speed >= 1:
-        facts += f" (paused {format_duration(summary.paused_seconds / speed)})"
+        facts += f" ({format_duration(summary.paused_seconds / speed)} of it paused)"
     lines.append(Text(facts))
     hurt = [r.exercise.name for r in summary.results if r.outcome is ExerciseOutcome.HURT]
     if hurt:
