@@ -76,3 +76,27 @@ def test_examples_play_end_to_end(path: Path) -> None:
         if e.movement is Movement.SELF_PACED
     )
     assert summary.active_seconds == pytest.approx(timed + 3 * reps_at_own_pace)
+
+
+def test_every_built_in_two_sided_exercise_says_which_way_to_move() -> None:
+    """LEFT SIDE on the screen is the side worked or stretched (docs/routine-format.md,
+    Sides): a sidebend of the left side bends to the right. Every built-in exercise done
+    on both sides says in its steps which way to move for the side shown."""
+    folder = builtin_routines_dir()
+    found = {}
+    for path in (
+        *sorted(folder.glob("*.yaml")),
+        *sorted((folder / EXAMPLES_FOLDER).glob("*.yaml")),
+    ):
+        if path.name == "exercises.yaml":
+            continue
+        for exercise in load_routine(path).exercises:
+            if set(exercise.sides) == {Side.LEFT, Side.RIGHT}:
+                found[exercise.id] = " ".join(exercise.instructions)
+    assert {"thoracic-rotation", "thoracic-sidebend", "thoracic-sidebend-seated"} <= set(found)
+    for exercise_id, steps in found.items():
+        says = "for LEFT SIDE, " in steps or "the leg being worked" in steps
+        assert says, (exercise_id, steps)
+    assert (
+        "away from the side shown (for LEFT SIDE, bend to your right)" in found["thoracic-sidebend"]
+    )

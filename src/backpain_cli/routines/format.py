@@ -92,7 +92,8 @@ EXERCISE_KEYS: dict[str, Key] = {
     "sides": Key(
         "sides",
         "Sides to work: [left, right], [left], [] for none, or two labels of your own, "
-        "e.g. [clockwise, counter-clockwise].",
+        "e.g. [clockwise, counter-clockwise]. LEFT is the left side of the body that is "
+        "worked or stretched: say in the steps which way to move for the side shown.",
         default=[],
         max_length=SIDE_LABEL_LENGTH,
         max_items=2,

@@ -36,7 +36,8 @@ exercises:
     hold: 30  # seconds per rep
     reps: 3  # per side when there are sides
     sets: 1
-    sides: []  # or [left, right]: the sides alternate every rep
+    sides: []  # or [left, right]: the sides alternate every rep; LEFT is the left side
+    # of the body worked or stretched, so say in the steps which way to move for it
     instructions:  # how to do it, one step per line
       - Sit on the front of a sturdy chair with your feet flat on the floor.
       - Reach forward and hold on to your knees.
