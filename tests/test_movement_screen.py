@@ -244,3 +244,74 @@ def test_next_names_the_own_pace_set_or_side_to_come() -> None:
         "Next: 5 reps at your own pace · set 2 of 2"
     }
     assert nexts[("Clams", SegmentKind.REST)] == {"Next: 5 reps at your own pace · RIGHT side"}
+
+
+ARCH = Exercise(
+    id="arch",
+    name="Cat and camel",
+    instructions=("On hands and knees, round your back up, then let it sag gently.",),
+    hold=0,
+    reps=2,
+    prepare=0,
+    movement=Movement.PACED,
+    rep_seconds=6,
+    tempo="3 s round up, 3 s arch down",
+)
+LONG = Exercise(
+    id="long",
+    name="Slow reach",
+    instructions=("Reach slowly forward along the table.",),
+    hold=0,
+    reps=1,
+    prepare=0,
+    movement=Movement.PACED,
+    rep_seconds=30,
+)
+
+
+def test_tempo_parts_and_which_part_now() -> None:
+    from backpain_cli.player.words import tempo_parts
+
+    assert tempo_parts("3 s round up, 3 s arch down") == [(3, "round up"), (3, "arch down")]
+    assert tempo_parts("2 down, 2 up") == [(2, "down"), (2, "up")]
+    assert tempo_parts("2 seconds slowly down, 1.5 up") == [(2, "slowly down"), (1.5, "up")]
+    for untimed in ("one slow circle", "2 down", "slowly down, 2 up", "3s, 3s", "0 up, 2 down"):
+        assert tempo_parts(untimed) == []
+
+
+def test_a_two_part_tempo_shows_and_says_which_part_of_the_rep() -> None:
+    from backpain_cli.player.speech import spoken
+
+    frames, _ = play(Routine(name="cat", title="Cat", exercises=(ARCH,)), 80, 24)
+    shown = []
+    said = []
+    for frame in frames:
+        segment = frame.status.segment
+        utterance = spoken(frame.event, 0.0)
+        if utterance is not None:
+            said.append(utterance.text)
+        if segment is None or not isinstance(frame.event, (SegmentStarted, Tick)):
+            continue
+        now = [row for row in frame.rows if row.startswith("Now: ")]
+        second = segment.duration - frame.status.shown_remaining
+        shown.append((segment.rep, second, now[0] if now else ""))
+        assert "Tempo: 3 s round up, 3 s arch down" in frame.rows
+        assert read_countdown(frame.rows, 80).text == str(segment.rep)  # type: ignore[union-attr]
+    up, down = "Now: ROUND UP", "Now: ARCH DOWN"
+    assert shown == [
+        (rep, second, up if second < 3 else down) for rep in (1, 2) for second in range(6)
+    ]
+    assert said[0].endswith("move, 2 reps. 3 s round up, 3 s arch down")
+    assert said[1:] == ["arch down", "round up", "arch down", "Routine complete. Well done."]
+
+
+def test_a_long_single_movement_counts_its_seconds_down() -> None:
+    frames, _ = play(Routine(name="reach", title="Reach", exercises=(LONG,)), 80, 24)
+    seen = []
+    for frame in frames:
+        if frame.status.segment is not None and isinstance(frame.event, (SegmentStarted, Tick)):
+            countdown = read_countdown(frame.rows, 80)
+            assert countdown is not None, "\n".join(frame.rows)
+            assert countdown.text == str(frame.status.shown_remaining)
+            seen.append(countdown.text)
+    assert seen == [str(n) for n in range(30, 0, -1)]  # not a static 1 for 30 s

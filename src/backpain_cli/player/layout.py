@@ -22,6 +22,8 @@ from backpain_cli.player.words import (
     rep_text,
     side_word,
     switching,
+    tempo_now,
+    tempo_parts,
     tempo_text,
 )
 from backpain_cli.routines.model import Movement, Side
@@ -95,15 +97,18 @@ _OWN_PACE_KEYS = {"pause": "rep", "next": "done"}
 
 
 def _counts(segment: Segment) -> bool:
-    """A movement: the big number is the rep, not the seconds."""
-    return segment.kind in (SegmentKind.MOVE, SegmentKind.SELF_PACED)
+    """A movement of several reps: the big number is the rep, not the seconds (a single
+    long movement, `rep_seconds: 30` once, counts its seconds down)."""
+    if segment.kind is SegmentKind.MOVE:
+        return segment.exercise.reps > 1
+    return segment.kind is SegmentKind.SELF_PACED
 
 
 def big_number(status: Status, segment: Segment) -> str:
     """What the big digits show: the seconds left, or a movement's rep (counted so far)."""
     if segment.kind is SegmentKind.SELF_PACED:
         return str(status.counted)
-    if segment.kind is SegmentKind.MOVE:
+    if _counts(segment):
         return str(segment.rep)
     return countdown_text(status.shown_remaining)
 
@@ -117,6 +122,7 @@ def _words_wanted(timeline: Timeline) -> int:
         steps = len(exercise.instructions)
         wanted = max(wanted, steps + bool(exercise.caution))
         moving = (exercise.movement is Movement.SELF_PACED) + bool(exercise.tempo)
+        moving += bool(tempo_parts(exercise.tempo))  # "Now: ROUND UP"
         wanted = max(wanted, min(4, moving + bool(exercise.cues) + steps))
     return wanted
 
@@ -447,6 +453,9 @@ class PlayerScreen:
         if segment.kind.works:
             if segment.kind is SegmentKind.SELF_PACED:
                 lines.append(Text("Press space for each rep, n when you are done.", style="bold"))
+            now = tempo_now(segment, segment.duration - self.status.remaining)
+            if now is not None:  # which part of the rep: the words in capitals
+                lines.append(Text(f"Now: {now[1].upper()}", style="bold reverse"))
             tempo = tempo_text(segment)
             if tempo:
                 lines.append(Text(tempo, style="bold"))

@@ -26,9 +26,11 @@ from backpain_cli.player.events import (
     Paused,
     Resumed,
     SegmentStarted,
+    Status,
     Tick,
 )
 from backpain_cli.player.turns import Priority, Utterance
+from backpain_cli.player.words import tempo_now
 from backpain_cli.routines.timeline import Segment, SegmentKind
 
 WARN_AT = 10  # "10 seconds left" in holds longer than `WARN_MIN_HOLD`
@@ -197,7 +199,8 @@ def _movement_phrase(segment: Segment) -> str:
     """Said at the start of each run of a movement's reps; the reps themselves tick."""
     exercise = segment.exercise
     if segment.kind is SegmentKind.MOVE and segment.rep != 1:
-        return ""
+        now = tempo_now(segment, 0.0)  # a rep in timed parts: its first part's words
+        return now[1] if now is not None else ""
     side = f", {segment.side.spoken}" if segment.side else ""
     sets = f"Set {segment.set} of {exercise.sets}. " if segment.set > 1 else ""
     if segment.kind is SegmentKind.MOVE:
@@ -205,6 +208,18 @@ def _movement_phrase(segment: Segment) -> str:
     else:
         phrase = f"{sets}{exercise.name}{side}: {exercise.reps} reps at your own pace"
     return phrase + (f". {exercise.tempo}" if exercise.tempo else "")
+
+
+def _tempo_part_starting(status: Status) -> str:
+    """The words of a paced rep's part that begins at this second (`arch down`), or ""."""
+    segment = status.segment
+    if segment is None or status.paused:
+        return ""
+    elapsed = segment.duration - status.shown_remaining
+    now = tempo_now(segment, elapsed)
+    if now is None or elapsed < 1 or tempo_now(segment, elapsed - 1) == now:
+        return ""
+    return now[1]
 
 
 def spoken(event: Event, at: float) -> Utterance | None:
@@ -246,7 +261,8 @@ def _phrase(event: Event) -> tuple[str, Priority] | None:
             and not status.paused
         ):
             return TIME_LEFT, Priority.REMARK
-        return None
+        part = _tempo_part_starting(status) if current is not None else None
+        return (part, Priority.REMARK) if part else None
     if isinstance(event, Paused):
         return "Paused", Priority.REMARK
     if isinstance(event, Resumed):

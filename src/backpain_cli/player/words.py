@@ -3,6 +3,7 @@ the cue of the moment, the key line. Plain strings, no rich."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from backpain_cli.player.engine import Binding, Status
@@ -94,6 +95,37 @@ def tempo_text(segment: Segment) -> str:
     """`Tempo: 2 down, 2 up` for a movement that has one, else ``."""
     tempo = segment.exercise.tempo
     return f"Tempo: {tempo}" if tempo and segment.kind.works else ""
+
+
+_TEMPO_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)?\b\s*(\S.*)")
+
+
+def tempo_parts(tempo: str) -> list[tuple[float, str]]:
+    """A tempo in timed parts: `3 s round up, 3 s arch down` is [(3, "round up"), (3,
+    "arch down")]. [] unless it has two or more parts (split at commas) that each
+    start with their seconds and say something: the tempo is then only shown as it is."""
+    parts = []
+    for piece in tempo.split(","):
+        found = _TEMPO_PART.fullmatch(piece.strip())
+        if found is None or float(found[1]) <= 0:
+            return []
+        parts.append((float(found[1]), found[2]))
+    return parts if len(parts) >= 2 else []
+
+
+def tempo_now(segment: Segment, elapsed: float) -> tuple[int, str] | None:
+    """The part of a paced rep `elapsed` seconds in: its index and its words (the parts
+    stretched or shrunk to the rep's seconds); None without timed parts."""
+    parts = tempo_parts(segment.exercise.tempo) if segment.kind is SegmentKind.MOVE else []
+    if not parts:
+        return None
+    scale = segment.duration / sum(seconds for seconds, _ in parts)
+    end = 0.0
+    for index, (seconds, words) in enumerate(parts):
+        end += seconds * scale
+        if elapsed < end - 1e-6:
+            return index, words
+    return len(parts) - 1, parts[-1][1]
 
 
 def current_cue(segment: Segment) -> str:
