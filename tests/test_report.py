@@ -478,7 +478,7 @@ def test_a_routine_without_a_file_or_a_frequency(runner: CliRunner, home: Path) 
     assert "No session has a pain rating both before and after." in markdown
     after_week = sessions[4].started.astimezone(BERLIN).date()
     monday = after_week - timedelta(days=after_week.weekday())
-    assert f"| {monday:%d %b} | 5 | 3 |" in markdown.splitlines()
+    assert f"| {monday:%d %b} | 5.0 | 3.0 |" in markdown.splitlines()
 
 
 def test_a_plan_with_no_session_in_the_period(runner: CliRunner, home: Path) -> None:
@@ -578,3 +578,24 @@ def test_a_sped_up_session_is_left_out_and_said_so(runner: CliRunner, home: Path
     assert "2 sped-up sessions (played with --speed and --record) were left out" in (
         parse(report(runner, "--since", "1d")).words
     )
+
+
+def test_weekly_pain_means_have_one_decimal_halves_up(runner: CliRunner, home: Path) -> None:
+    """The markdown report's weekly means: 4 and 5 make 4.5 (it said 4: rounded to a
+    whole number, half to even), and 4, 4, 5, 4 make 4.3 (4.25 up, as on paper)."""
+    from backpain_cli.report.svg import one_decimal
+
+    assert one_decimal([4, 5]) == 4.5
+    assert one_decimal([4, 4, 5, 4]) == 4.3
+    assert one_decimal([1, 1, 2]) == 1.3
+    days = twice_daily(days=2, now=NOW, missed=0)[-4:]  # Saturday and Sunday: one week
+    ratings = [(4, 4), (5, 4), (None, 5), (None, 4)]
+    record(
+        home,
+        [
+            SessionRecord(**{**vars(s), "pain_before": before, "pain_after": after})
+            for s, (before, after) in zip(days, ratings, strict=True)
+        ],
+    )
+    markdown = report(runner, "--since", "1w", "--format", "markdown")
+    assert "| 23 Nov | 4.5 | 4.3 |" in markdown, markdown

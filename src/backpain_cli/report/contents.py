@@ -111,8 +111,8 @@ class RoutinePart:
 @dataclass(frozen=True)
 class PainPoint:
     started: datetime  # local time
-    before: int | None
-    after: int | None
+    before: float | None  # a rating, or a week's mean of them (one decimal)
+    after: float | None
 
 
 @dataclass(frozen=True)

@@ -105,8 +105,8 @@ def _pain(report: Report) -> list[str]:
         return [*lines, "No pain check-ins in this period.", ""]
     lines += ["| Week of | Mean before | Mean after |", "|---|---|---|"]
     for week in weekly_means(report.pain):
-        before = "–" if week.before is None else str(week.before)
-        after = "–" if week.after is None else str(week.after)
+        before = "–" if week.before is None else f"{week.before:.1f}"
+        after = "–" if week.after is None else f"{week.after:.1f}"
         lines.append(f"| {week.started:%d %b} | {before} | {after} |")
     change = report.change
     lines.append("")

@@ -112,9 +112,17 @@ BOTTOM = 30
 MAX_POINTS = 240  # above this many sessions the chart shows one mean a week
 
 
+def one_decimal(values: Sequence[float]) -> float:
+    """The mean to one decimal, halves rounded up as on paper (4.25 is 4.3, not 4.2)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    mean = Decimal(sum(values)) / Decimal(len(values))
+    return float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def weekly_means(points: Sequence[PainPoint]) -> list[PainPoint]:
-    """Each week's mean before and after (rounded for the chart), dated its Monday."""
-    weeks: dict[date, tuple[list[int], list[int]]] = {}
+    """Each week's mean before and after (to one decimal), dated its Monday."""
+    weeks: dict[date, tuple[list[float], list[float]]] = {}
     for point in points:
         day = point.started.date()
         monday = day - timedelta(days=day.weekday())
@@ -129,8 +137,8 @@ def weekly_means(points: Sequence[PainPoint]) -> list[PainPoint]:
         found.append(
             PainPoint(
                 moment,
-                round(sum(before) / len(before)) if before else None,
-                round(sum(after) / len(after)) if after else None,
+                one_decimal(before) if before else None,
+                one_decimal(after) if after else None,
             )
         )
     return found
