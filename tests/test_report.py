@@ -256,6 +256,18 @@ def test_default_file_and_output_file(
     result = runner.invoke(cli, ["report", "--format", "markdown", "-o", "visit.md"])
     assert result.output == "Report written to visit.md\n"
     assert (tmp_path / "visit.md").read_text().startswith("# Home exercise report\n")
+    # Today's file again: never replaced unasked; --force replaces it.
+    (tmp_path / "backpain-report-2026-11-29.html").write_text("my own notes")
+    result = runner.invoke(cli, ["report"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "backpain: backpain-report-2026-11-29.html already exists: --force replaces it, "
+        "or -o FILE writes another\n"
+    )
+    assert (tmp_path / "backpain-report-2026-11-29.html").read_text() == "my own notes"
+    result = runner.invoke(cli, ["report", "--force"])
+    assert result.output == "Report written to backpain-report-2026-11-29.html\n"
+    parse((tmp_path / "backpain-report-2026-11-29.html").read_text())
     result = runner.invoke(cli, ["report", "-o", str(tmp_path / "missing" / "x.html")])
     assert result.exit_code == 2
     assert "cannot write" in result.output

@@ -51,6 +51,7 @@ EXTENSIONS = {"html": "html", "markdown": "md", "pdf": "pdf"}
     metavar="FILE",
     help="Write here ('-' for standard output). Default: a new file in this folder.",
 )
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
 @click.option("--no-notes", is_flag=True, help="Leave out your session notes.")
 @click.option(
     "--no-pain",
@@ -70,6 +71,7 @@ def report_command(
     routine_name: str | None,
     output_format: str,
     output: str | None,
+    force: bool,
     no_notes: bool,
     no_pain: bool,
     history_files: tuple[str, ...],
@@ -110,7 +112,10 @@ def report_command(
     day = report.last.isoformat()
     target = Path(output or f"backpain-report-{day}.{EXTENSIONS[output_format]}")
     try:
-        target.write_bytes(data)
+        with target.open("wb" if force else "xb") as file:  # x: never over a file unasked
+            file.write(data)
+    except FileExistsError:
+        fail(f"{target} already exists: --force replaces it, or -o FILE writes another")
     except OSError as error:
         fail(f"cannot write {target}: {error.strerror or error}")
     click.echo(f"Report written to {target}")
