@@ -611,3 +611,24 @@ def test_weekly_pain_means_have_one_decimal_halves_up(runner: CliRunner, home: P
     )
     markdown = report(runner, "--since", "1w", "--format", "markdown")
     assert "| 23 Nov | 4.5 | 4.3 |" in markdown, markdown
+
+
+def test_a_variant_played_shows_its_own_exercises_and_doses(runner: CliRunner, home: Path) -> None:
+    """Sessions on the chair count toward upper-back; the report shows the chair
+    routine's own exercises and doses under it, not only upper-back's."""
+    floor = twice_daily(days=7, now=NOW, missed=0.5)
+    chair = on_a_chair(twice_daily(days=7, now=NOW, seed=7, missed=0.6))
+    record(home, floor + chair)
+    words = parse(report(runner, "--since", "1w")).words
+    heading = (
+        f"Upper back relief at your desk (upper-back-chair, {len(chair)} sessions): its own doses"
+    )
+    assert heading in words
+    after = words[words.index(heading) :]
+    assert "Rhomboid stretch (seated) 30 s × 3" in after
+    assert "Thoracic sidebend (seated) 30 s × 3 each side" in after
+    assert "Rhomboid stretch (long sitting) 30 s × 3" in words[: words.index(heading)]
+    markdown = report(runner, "--since", "1w", "--format", "markdown")
+    assert f"### {heading}\n\n- Rhomboid stretch (seated): 30 s × 3\n" in markdown
+    only_floor = parse(report(runner, "--since", "1w", "--routine", "upper-back")).words
+    assert heading in only_floor  # the same plan

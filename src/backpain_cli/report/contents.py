@@ -48,6 +48,7 @@ class Prescription:
     variants: tuple[tuple[str, int], ...] = ()  # other routines played, with sessions
     first_day: date | None = None  # the plan's first recorded session: counted from there
     file_note: str = ""  # without the file: why, and that the history describes it
+    played: tuple[Prescription, ...] = ()  # the variants played in the period: own doses
 
 
 def plan_from_routine(routine: Routine, *, frequency: Frequency | None) -> Prescription:

@@ -16,6 +16,7 @@ from backpain_cli.history.outcomes import outcomes
 from backpain_cli.history.records import SessionRecord
 from backpain_cli.history.zone import zone_name
 from backpain_cli.report.contents import (
+    Prescription,
     Report,
     build_report,
     in_period,
@@ -104,21 +105,23 @@ def report_from_store(
             raise NoSuchRoutine(
                 f"no routine called '{routine}', and no sessions of it in your history"
             )
-    plans = []
-    for plan in planned:
-        found = read(plan.name)
+
+    def describe(name: str, frequency: Frequency | None) -> Prescription:
+        found = read(name)
         if found is not None:
-            described = plan_from_routine(found, frequency=plan.frequency)
-        else:
-            described = plan_from_history(plan.name, sessions, frequency=plan.frequency)
-        plans.append(
-            replace(
-                described,
-                members=frozenset(overview.all_members(plan, recorded_plans)),
-                variants=tuple((name, counted[name]) for name in plan.variants),
-                first_day=overview.first_days(first_starts, plan, zone),
-            )
+            return plan_from_routine(found, frequency=frequency)
+        return plan_from_history(name, sessions, frequency=frequency)
+
+    plans = [
+        replace(
+            describe(plan.name, plan.frequency),
+            members=frozenset(overview.all_members(plan, recorded_plans)),
+            variants=tuple((name, counted[name]) for name in plan.variants),
+            first_day=overview.first_days(first_starts, plan, zone),
+            played=tuple(describe(name, None) for name in plan.variants if counted[name]),
         )
+        for plan in planned
+    ]
     return build_report(
         sessions,
         plans,

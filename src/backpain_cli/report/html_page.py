@@ -142,22 +142,34 @@ def _thumbnail(dose: Dose, pictures: PictureReader | None) -> str:
     return f'<img class="thumb" src="{picture.data_uri}" alt="{_e("Picture: " + dose.exercise)}">'
 
 
-def _plan(plan: Prescription, pictures: PictureReader | None = None) -> str:
+def _doses(plan: Prescription, pictures: PictureReader | None) -> str:
     rows = "".join(
         f"<tr><td>{_thumbnail(dose, pictures)}{_e(dose.exercise)}</td>"
         f'<td class="dose">{_e(dose.dose)}</td></tr>'
         for dose in plan.doses
     )
+    return f"<table><tr><th>Exercise</th><th>Dose</th></tr>{rows}</table>" if rows else ""
+
+
+def variant_heading(variant: Prescription, plan: Prescription) -> str:
+    """`Upper back relief at your desk (upper-back-chair, 6 sessions): its own doses`."""
+    count = dict(plan.variants).get(variant.name, 0)
+    return f"{variant.title} ({variant.name}, {plural(count, 'session')}): its own doses"
+
+
+def _plan(plan: Prescription, pictures: PictureReader | None = None) -> str:
+    rows = _doses(plan, pictures)
     html = [f"<h2>{_e(plan.title)}</h2>"]
     html.append(f'<p class="muted">{_e(plan.name)} · {_e(frequency_text(plan.frequency))}</p>')
     if not plan.from_file:
         html.append(f'<p class="muted">{_e(plan.file_note)}</p>')
-    if rows:
-        html.append(f"<table><tr><th>Exercise</th><th>Dose</th></tr>{rows}</table>")
+    html.append(rows)
     if plan.source:
         html.append(f'<p class="source">Source: {_e(plan.source)}</p>')
     if plan.variants:
         html.append(f'<p class="muted">{_e(variants_text(plan))}</p>')
+    for variant in plan.played:
+        html.append(f"<h3>{_e(variant_heading(variant, plan))}</h3>{_doses(variant, pictures)}")
     return "".join(html)
 
 

@@ -25,6 +25,7 @@ from backpain_cli.report.html_page import (
     rating_text,
     reasons_text,
     sped_up_text,
+    variant_heading,
     variants_text,
 )
 from backpain_cli.report.svg import weekly_means
@@ -69,6 +70,9 @@ def _routine(part: RoutinePart) -> list[str]:
         lines += ["", f"Source: {md(plan.source)}"]
     if plan.variants:
         lines += ["", md(variants_text(plan))]
+    for variant in plan.played:
+        lines += ["", f"### {md(variant_heading(variant, plan))}", ""]
+        lines += [f"- {md(dose.exercise)}: {md(dose.dose)}" for dose in variant.doses]
     lines += ["", f"**Adherence: {kept_text(part)}**", ""]
     if part.counted_from is not None and part.kept is not None:
         lines += [counted_text(part), ""]
