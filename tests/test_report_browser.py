@@ -190,3 +190,35 @@ def test_format_pdf_prints_one_page(page: Path, tmp_path: Path) -> None:
     assert result.output == f"Report written to {target}\n"
     count, _ = pdf_pages(target.read_bytes())
     assert count == 1
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (.ci/run)")
+def test_on_paper_notes_are_no_smaller_than_their_dates_and_no_tiny_pictures(
+    page: Path, tmp_path: Path
+) -> None:
+    """Printed, each note's words are as tall as its date (the date was bigger), and the
+    exercises' pictures, which would be too small to read there, are left out."""
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert pdf_pages(pdf.read_bytes())[0] == 1
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    words = re.findall(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', boxes
+    )
+    notes = [float(bottom) - float(top) for top, bottom, word in words if word == "Tight"]
+    dates = [  # the time of day: only the notes' dates have one
+        float(bottom) - float(top)
+        for top, bottom, word in words
+        if re.fullmatch(r"\d\d:\d\d", word)
+    ]
+    dates = dates[: len(notes)]  # the footer's "Generated ... 21:00" comes last
+    assert len(notes) == len(dates) == 10
+    assert min(notes) >= max(dates) - 0.1, (notes, dates)
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    assert len(images.strip().splitlines()) == 2  # the header lines, no picture
+    screen = page.read_text()
+    assert screen.count('<img class="thumb"') == 5  # on a screen they are there

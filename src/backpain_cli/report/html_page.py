@@ -54,7 +54,9 @@ section { break-inside: avoid; border-top: 2px solid var(--line); padding-top: .
 table { border-collapse: collapse; width: 100%; font-size: .88rem; }
 th, td { text-align: left; padding: .12rem .4rem .12rem 0; vertical-align: top; }
 td.dose { white-space: nowrap; color: var(--muted); }
-img.thumb { height: 1.6em; width: auto; vertical-align: middle; margin-right: 0.4em; }
+table.doses td { vertical-align: middle; }
+td.thumb { width: 3.6rem; padding-right: .5rem; }
+img.thumb { display: block; height: 3rem; width: auto; }
 ul { margin: .2rem 0; padding-left: 1.1rem; }
 li { margin: .05rem 0; }
 .muted, .source { color: var(--muted); font-size: .85rem; }
@@ -93,6 +95,7 @@ svg .line.after { stroke-dasharray: 4 3; stroke: #56606a; }
 svg .point.before { fill: var(--ink); }
 svg .point.after { fill: #fff; stroke: #56606a; stroke-width: 1.3; }
 .notes li { font-size: .86rem; }
+.notes .muted { font-size: 1em; }  /* the date no bigger than the note it dates */
 footer { margin-top: .8rem; border-top: 1px solid var(--line); padding-top: .4rem;
   font-size: .78rem; color: var(--muted); }
 @page { size: auto; margin: 9mm 12mm; }
@@ -108,6 +111,7 @@ footer { margin-top: .8rem; border-top: 1px solid var(--line); padding-top: .4re
   table { font-size: 9pt; }
   svg.calendar { max-width: 52mm; }
   .notes li { font-size: 8.5pt; }
+  .thumb { display: none; }  /* a picture small enough for the page is too small to read */
   footer { font-size: 8pt; margin-top: 2mm; padding-top: 1mm; }
   footer p { margin: 0; }
 }
@@ -143,12 +147,15 @@ def _thumbnail(dose: Dose, pictures: PictureReader | None) -> str:
 
 
 def _doses(plan: Prescription, pictures: PictureReader | None) -> str:
+    thumbs = [_thumbnail(dose, pictures) for dose in plan.doses]
+    first = '<th class="thumb"></th>' if any(thumbs) else ""
     rows = "".join(
-        f"<tr><td>{_thumbnail(dose, pictures)}{_e(dose.exercise)}</td>"
-        f'<td class="dose">{_e(dose.dose)}</td></tr>'
-        for dose in plan.doses
+        (f'<tr><td class="thumb">{thumb}</td>' if first else "<tr>")
+        + f'<td>{_e(dose.exercise)}</td><td class="dose">{_e(dose.dose)}</td></tr>'
+        for dose, thumb in zip(plan.doses, thumbs, strict=True)
     )
-    return f"<table><tr><th>Exercise</th><th>Dose</th></tr>{rows}</table>" if rows else ""
+    head = f"<tr>{first}<th>Exercise</th><th>Dose</th></tr>"
+    return f'<table class="doses">{head}{rows}</table>' if rows else ""
 
 
 def variant_heading(variant: Prescription, plan: Prescription) -> str:
