@@ -61,15 +61,20 @@ def test_a_png_is_embedded_as_a_png_with_the_name_as_its_words() -> None:
     assert f'<img src="data:image/png;base64,{data}" alt="Picture: Squeeze">' in page
 
 
-def test_markdown_links_the_path_percent_encoded() -> None:
-    text = markdown_handout(_routine("/home/me/my pictures/a (1).png", name="Side *bend*"))
-    assert "\n![Picture: Side \\*bend\\*](/home/me/my%20pictures/a%20%281%29.png)\n" in text
+def test_markdown_embeds_the_picture_as_a_data_uri_with_escaped_words() -> None:
+    """The Markdown handout carries its pictures inside it: no path of this machine
+    (the virtualenv's, once) that breaks when the file is sent or moved."""
+
+    def pictures(path: str) -> Picture | None:
+        return Picture("png", PNG, "") if path == "/home/me/my pictures/a (1).png" else None
+
+    routine = _routine("/home/me/my pictures/a (1).png", name="Side *bend*")
+    text = markdown_handout(routine, pictures=pictures)
+    data = base64.b64encode(PNG).decode()
+    assert f"\n![Picture: Side \\*bend\\*](data:image/png;base64,{data})\n" in text
     assert "\n- **Time:** 0:10\n\n![Picture:" in text
-
-
-def test_markdown_links_a_windows_path_as_a_file_uri() -> None:
-    text = markdown_handout(_routine("C:\\Users\\me\\a b.svg"))
-    assert "](file:///C:/Users/me/a%20b.svg)\n" in text
+    assert "/home/me" not in text
+    assert "![" not in markdown_handout(routine)  # no reader: no picture
 
 
 def test_markdown_without_a_picture_has_no_link() -> None:
@@ -124,17 +129,19 @@ def test_the_builtin_html_handout_embeds_each_rebuilt_picture(runner: CliRunner)
     assert "src=" not in re.sub(r'<img src="data:image/svg\+xml;base64,[^"]+"', "", result.output)
 
 
-def test_the_builtin_markdown_handout_links_each_picture(runner: CliRunner) -> None:
+def test_the_builtin_markdown_handout_embeds_each_rebuilt_picture(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["show", "upper-back", "--format", "markdown"])
-    links = re.findall(r"^!\[Picture: [^\]]+\]\(([^)]+)\)$", result.output, re.M)
-    assert [Path(link).name for link in links] == [
-        "rhomboid-stretch-long-sitting.svg",
-        "scapular-squeeze.svg",
-        "thoracic-rotation.svg",
-        "thoracic-sidebend.svg",
-        "ball-trigger-point-pressure.svg",
+    embedded = re.findall(
+        r"^!\[Picture: [^\]]+\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)$",
+        result.output,
+        re.M,
+    )
+    routine = load_routine(REPO / "routines" / "upper-back.yaml")
+    assert [base64.b64decode(data) for data in embedded] == [
+        rebuild(Path(exercise.image).read_bytes()).data for exercise in routine.exercises
     ]
-    assert all(Path(link).is_file() for link in links)
+    assert len(embedded) == 5
+    assert str(REPO) not in result.output and "site-packages" not in result.output
 
 
 @pytest.mark.skipif(

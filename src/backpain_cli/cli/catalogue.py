@@ -88,13 +88,10 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
     _, loaded = load(routine)
     if output_format in ("markdown", "html"):
         from backpain_cli.routines.handout import html_handout, markdown_handout
+        from backpain_cli.routines.images import load_picture
 
-        if output_format == "markdown":
-            click.echo(markdown_handout(loaded), nl=False)
-        else:
-            from backpain_cli.routines.images import load_picture
-
-            click.echo(html_handout(loaded, pictures=load_picture), nl=False)
+        handout = markdown_handout if output_format == "markdown" else html_handout
+        click.echo(handout(loaded, pictures=load_picture), nl=False)
         return
     if as_json or output_format == "json":
         from backpain_cli.routines.listing import routine_json

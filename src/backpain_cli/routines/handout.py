@@ -5,10 +5,11 @@ disclaimer and a log to fill in by hand. Pure functions of the routine: the tota
 from the same timeline the player walks, and every piece of text from the routine file
 is escaped, so a routine cannot inject markup into the page.
 
-Pictures: the Markdown handout links to each exercise's picture file; the HTML page
-embeds it as a `data:` URI in an `<img>` (so the page needs no other file), with the
-bytes from an injected `pictures` reader. Browsers never run scripts or fetch anything
-from an SVG shown in an `<img>`, and the loader refuses SVGs with either anyway.
+Pictures: both handouts embed each exercise's picture as a `data:` URI (the Markdown
+in an image link, the HTML page in an `<img>`), so the file needs no other file and
+travels whole; the bytes come from an injected `pictures` reader. Browsers never run
+scripts or fetch anything from an SVG shown as an image, and the loader refuses SVGs
+with either anyway.
 """
 
 from __future__ import annotations
@@ -130,18 +131,9 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
 
 
-def _md_link(path: str) -> str:
-    """A file path as a Markdown link destination: percent-encoded, so spaces, brackets
-    and parentheses cannot end it early; a Windows path as a file: URI."""
-    from pathlib import PurePosixPath, PureWindowsPath
-    from urllib.parse import quote
-
-    if PureWindowsPath(path).drive:
-        return PureWindowsPath(path).as_uri()
-    return quote(str(PurePosixPath(path)), safe="/")
-
-
-def markdown_handout(routine: Routine) -> str:
+def markdown_handout(routine: Routine, *, pictures: PictureReader | None = None) -> str:
+    """The handout as Markdown; `pictures` reads each exercise's picture to embed as a
+    `data:` URI (none without it), so the file needs nothing beside it."""
     timeline = build_timeline(routine)
     lines = [f"# {markdown_text(routine.title)}", ""]
     if routine.summary:
@@ -158,8 +150,9 @@ def markdown_handout(routine: Routine) -> str:
         lines.append(f"- **Dose:** {markdown_text(dose_words(exercise))}")
         lines.append(f"- **Rest:** {markdown_text(rest_words(exercise))}")
         lines.append(f"- **Time:** {_exercise_time(timeline, index)}")
-        if exercise.image:
-            lines += ["", f"![Picture: {markdown_text(exercise.name)}]({_md_link(exercise.image)})"]
+        picture = pictures(exercise.image) if pictures and exercise.image else None
+        if picture is not None:
+            lines += ["", f"![Picture: {markdown_text(exercise.name)}]({picture.data_uri})"]
         lines += ["", "**How to do it:**", ""]
         lines += [f"{n}. {markdown_text(step)}" for n, step in enumerate(exercise.instructions, 1)]
         if exercise.cues:
