@@ -6,7 +6,8 @@ One style for all of them: a stick figure in dark ink (same stroke everywhere), 
 floor, chair and wall in grey, and the movement as a blue arrow. Each picture shows the
 position and the movement as the exercise's own instructions in routines/exercises.yaml
 describe them. For the two-sided exercises (rotation, sidebend) the picture shows one
-side; the words on screen say which side is being worked.
+side, the first (LEFT SIDE) where it can; the words on screen say which side is being
+worked.
 
 The output is deterministic, so running it again gives byte-identical files; the SVGs
 are committed so installs need no build step. Each has a <title> and a <desc> (what a
@@ -156,14 +157,14 @@ def rhomboid_long_sitting() -> Drawing:
         "pulling gently back, away from the legs.",
     )
     d.floor()
-    hip = (90.0, 200.0)
-    shoulder = (146.0, 136.0)
-    d.limb(hip, (262, 200), (266, 180))  # straight legs, foot up
-    d.curve(hip, (94, 108), shoulder)  # rounded back
-    d.limb(shoulder, (176, 166), (208, 192))  # arms reaching to the shins
-    d.limb(shoulder, (157, 133))  # neck, head forward and down
-    d.head((170.0, 129.0))
-    d.arrow((106, 118), (96, 94), (70, 86))
+    hip = (76.0, 202.0)
+    shoulder = (146.0, 112.0)
+    d.limb(hip, (270, 202), (280, 176))  # straight legs along the floor, toes up
+    d.curve(hip, (84, 122), shoulder)  # the trunk leaning forward, the upper back rounded
+    d.limb(shoulder, (190, 152), (228, 194))  # arms reaching forward to hold the shins
+    d.limb(shoulder, (158, 104))  # neck, head forward
+    d.head((170.0, 96.0))
+    d.arrow((90, 108), (72, 84), (44, 80))  # the upper back pulls back, away from the legs
     return d
 
 
@@ -234,25 +235,26 @@ def thoracic_rotation() -> Drawing:
 def thoracic_sidebend() -> Drawing:
     d = Drawing(
         "Thoracic sidebend",
-        "Seen from the front: sitting tall, one arm reaching up over the head, the other "
-        "hand resting on the seat, the upper body bending straight sideways, away from the "
-        "raised arm; the curved arrow shows the bend.",
+        "Seen from the front: sitting tall, the left arm reaching up over the head, the "
+        "right hand resting on the seat, the upper body bending straight sideways to the "
+        "right, away from the raised arm, so the left side stretches (LEFT SIDE); the "
+        "curved arrow shows the bend.",
     )
     d.floor(60, 260)
     d.front_chair(118, 202, 156)
     hip = (160.0, 150.0)
-    top = (178.0, 72.0)
-    d.curve(hip, (158, 104), top)  # spine, bending to one side
-    shoulders = ((148.0, 50.0), (210.0, 96.0))
+    top = (142.0, 72.0)
+    d.curve(hip, (162, 104), top)  # spine, bending to the person's right (our left)
+    shoulders = ((172.0, 50.0), (110.0, 96.0))
     d.limb(*shoulders)
-    d.limb(top, (186, 62))  # neck
-    d.head((196.0, 50.0))
-    d.limb(shoulders[0], (154, 16), (198, 10))  # raised arm, over the head
-    d.limb(shoulders[1], (214, 126), (204, 152))  # other hand resting on the seat
+    d.limb(top, (134, 62))  # neck
+    d.head((124.0, 50.0))
+    d.limb(shoulders[0], (166, 16), (122, 10))  # the left arm raised, over the head
+    d.limb(shoulders[1], (106, 126), (116, 152))  # the right hand resting on the seat
     d.limb((138, 150), (182, 150))  # hips stay on the seat
     d.limb((140, 150), (134, 166), (134, 210), (122, 210))  # legs
     d.limb((180, 150), (186, 166), (186, 210), (198, 210))
-    d.arrow((226, 30), (262, 48), (266, 92))
+    d.arrow((94, 30), (58, 48), (54, 92))
     return d
 
 

@@ -122,3 +122,38 @@ def test_each_picture_renders_with_a_person_props_and_an_arrow(path: Path) -> No
     assert counts[INK] > max(counts[MOVE], 1500), counts
     white = pixels.count((255, 255, 255))
     assert white > len(pixels) * 0.7  # clean line drawing on white
+
+
+@pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="rsvg-convert not installed")
+def test_the_long_sitting_stretch_shows_a_person_sitting_up_and_reaching() -> None:
+    """It read as a mound with a head: a low arc, the arms hidden under the head. Drawn,
+    the person sits up (head top to legs at least 110 px of 240), the straight legs run
+    along the floor (a line of ink at least 180 px long), and the hands reach the shins
+    far in front of the hips."""
+    png = subprocess.run(
+        ["rsvg-convert", str(PICTURES / "rhomboid-stretch-long-sitting.svg")],
+        capture_output=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    width, height, pixels = _png_pixels(png)
+    ink = [[pixels[y * width + x] == INK for x in range(width)] for y in range(height)]
+    rows = [y for y in range(height) if any(ink[y])]
+
+    def longest_run(line: list[bool]) -> tuple[int, int]:
+        best, start, found = (0, 0), None, []
+        for x, on in enumerate([*line, False]):
+            if on and start is None:
+                start = x
+            elif not on and start is not None:
+                found.append((x - start, start))
+                start = None
+        return max(found, default=best)
+
+    legs_length, legs_start = max(longest_run(ink[y]) for y in rows)
+    legs_row = next(y for y in rows if longest_run(ink[y]) == (legs_length, legs_start))
+    assert legs_length >= 180
+    assert legs_row - rows[0] >= 110  # sitting up, not a mound
+    toes = legs_start + legs_length - 30  # the feet, toes up, at the end of the legs
+    hands = [x for x in range(toes) if ink[legs_row - 12][x]]
+    assert max(hands) - legs_start >= 140  # the arms reach well along the legs
