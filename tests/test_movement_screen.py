@@ -277,6 +277,17 @@ def test_tempo_parts_and_which_part_now() -> None:
     assert tempo_parts("2 seconds slowly down, 1.5 up") == [(2, "slowly down"), (1.5, "up")]
     for untimed in ("one slow circle", "2 down", "slowly down, 2 up", "3s, 3s", "0 up, 2 down"):
         assert tempo_parts(untimed) == []
+    from backpain_cli.player.words import tempo_now
+
+    [first, *_] = build_timeline(Routine(name="c", title="C", exercises=(ARCH,))).segments
+    assert [tempo_now(first, at) for at in (0, 2.9, 3, 6, 7)] == [
+        (0, "round up"),
+        (0, "round up"),
+        (1, "arch down"),
+        (1, "arch down"),  # the end of the rep, and past it: the last part
+        (1, "arch down"),
+    ]
+    assert tempo_now(build_timeline(ROUTINE).segments[1], 1) is None  # one slow circle
 
 
 def test_a_two_part_tempo_shows_and_says_which_part_of_the_rep() -> None:

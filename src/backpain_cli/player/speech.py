@@ -210,11 +210,8 @@ def _movement_phrase(segment: Segment) -> str:
     return phrase + (f". {exercise.tempo}" if exercise.tempo else "")
 
 
-def _tempo_part_starting(status: Status) -> str:
+def _tempo_part_starting(segment: Segment, status: Status) -> str:
     """The words of a paced rep's part that begins at this second (`arch down`), or ""."""
-    segment = status.segment
-    if segment is None or status.paused:
-        return ""
     elapsed = segment.duration - status.shown_remaining
     now = tempo_now(segment, elapsed)
     if now is None or elapsed < 1 or tempo_now(segment, elapsed - 1) == now:
@@ -261,7 +258,7 @@ def _phrase(event: Event) -> tuple[str, Priority] | None:
             and not status.paused
         ):
             return TIME_LEFT, Priority.REMARK
-        part = _tempo_part_starting(status) if current is not None else None
+        part = _tempo_part_starting(current, status) if current is not None else ""
         return (part, Priority.REMARK) if part else None
     if isinstance(event, Paused):
         return "Paused", Priority.REMARK
