@@ -343,6 +343,20 @@ def test_check_ins_and_the_p_key_in_a_terminal(home: Path, tiny: Path) -> None:
     ]
     assert session.outcome is SessionOutcome.COMPLETED
 
+    # --no-history asks nothing it would drop, and still flags what hurt last time.
+    child = pexpect.spawn(
+        BACKPAIN[0],
+        [*BACKPAIN[1:], "start", "tiny", "--plain", "--speed", "4", "--no-history"],
+        env=_environment(home),
+        encoding="utf-8",
+        timeout=20,
+    )
+    child.expect_exact("Squeeze hurt last time: press s to skip it.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Pain now" not in child.before and "therapist?" not in child.before
+    assert len(sessions(home)) == 1
+
     # The next start flags it, and no check-in with --no-check-in.
     child = pexpect.spawn(
         BACKPAIN[0],
@@ -385,6 +399,7 @@ def test_q_at_the_first_check_in_leaves_and_p_then_q_still_asks(home: Path, tiny
     child = pexpect.spawn(BACKPAIN[0], args, env=_environment(home), encoding="utf-8", timeout=20)
     child.expect_exact("Pain now, 0–10?")
     child.send("q")  # was ignored: only Ctrl-C left
+    child.expect_exact("Not started: nothing was played or recorded.")  # was silent
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -459,7 +474,7 @@ def test_no_check_in_after_quitting_and_none_with_the_option(
     assert sessions(home)[0].pain_before is None
     args = ["start", "tiny", "--plain", "--speed", "1000", "--record", "--no-history"]
     assert runner.invoke(cli, args).exit_code == 0
-    assert asked == ["asked", "asked"]  # asked, though nothing is recorded
+    assert asked == []  # nothing asked that would be dropped
     assert len(sessions(home)) == 1
 
 
@@ -553,3 +568,19 @@ def test_closing_the_session_twice_is_harmless(tiny: Path) -> None:
     session = open_session(routine, history_file=common.locations().history_file, report=print)
     session.close()
     session.close()
+
+
+def test_without_history_the_flags_come_from_a_history_that_can_be_read(
+    tiny: Path, tmp_path: Path
+) -> None:
+    """--no-history still flags what hurt last time, read from the history file (not
+    written); a history that cannot be read (here a folder) or is not there flags
+    nothing."""
+    from backpain_cli.cli import common
+    from backpain_cli.history.session import open_session
+
+    _, routine = common.load("tiny")
+    for path in (tmp_path, tmp_path / "none.sqlite3", None):
+        with open_session(routine, history_file=None, report=print, hurt_from=path) as session:
+            assert session.store is None
+            assert session.hurt_last_time == []

@@ -229,8 +229,10 @@ def start(
             record_sped_up=record_sped_up,
             resume_since=start_of_today() if resume else None,
             routine_path=routine_path,
+            hurt_from=locations().history_file,
         ) as session:
-            asking = settings.check_in and can_ask()
+            # Nothing is asked that would be dropped: no questions without a history.
+            asking = settings.check_in and can_ask() and session.store is not None
             resumed = session.resume_from is not None  # it has its opening rating already
             pain_before = ask_pain() if asking and not resumed else None
             session.record(
@@ -254,6 +256,7 @@ def start(
         if reminder:
             click.echo(reminder)
     except CheckInCancelled as cancelled:  # q or Ctrl-C at the first question: nothing starts
+        click.echo("Not started: nothing was played or recorded.")
         sys.exit(0 if cancelled.key == "q" else 130)
     except KeyboardInterrupt:  # Ctrl-C outside the player's own keys: calm, no "Aborted!"
         click.echo(err=True)

@@ -11,7 +11,7 @@ passed in, so nothing here reads the environment or a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from backpain_cli.errors import BackpainError
@@ -52,6 +52,7 @@ class Session:
         *,
         report: Callable[[str], None],
         resumed: SessionRecord | None = None,
+        hurt_before: Sequence[str] = (),
     ) -> None:
         self.routine = routine
         self.store = store
@@ -61,13 +62,12 @@ class Session:
         self.writer: QueuedHistory | None = None
         self._report = report
         self._notify: Callable[[str], None] = lambda message: None
-        self.hurt_last_time: list[str] = []
-        if store is not None:
-            self.hurt_last_time = [
-                exercise_id
-                for exercise_id in store.hurt_last_time(routine.name)
-                if routine.exercise_index(exercise_id) is not None
-            ]
+        # What hurt last time is flagged, recorded now or not (`hurt_before`: read from
+        # a history that this session is not recorded in).
+        hurt = store.hurt_last_time(routine.name) if store is not None else hurt_before
+        self.hurt_last_time = [
+            exercise_id for exercise_id in hurt if routine.exercise_index(exercise_id) is not None
+        ]
 
     @property
     def resume_from(self) -> int | None:
@@ -187,12 +187,14 @@ def open_session(
     record_sped_up: bool = False,
     resume_since: datetime | None = None,
     routine_path: str | None = None,
+    hurt_from: Path | None = None,
 ) -> Session:
     """The history of one `start` of `routine`.
 
     Opening refuses a damaged or foreign history (HistoryError, exit 2, before anything
     starts) and warns through `report` when history cannot be written here (the routine
-    still runs). `history_file` None records nothing. A `speed` other than 1 is a
+    still runs). `history_file` None records nothing; what hurt last time is then read
+    from `hurt_from` (the history file, not written). A `speed` other than 1 is a
     preview and is not recorded unless `record_sped_up` (then it is marked as sped up).
     `resume_since` (the start of today) continues the routine's last partial session
     from today, from the exercise where it stopped, as the same session;
@@ -204,6 +206,7 @@ def open_session(
             f"not recorded: --speed {speed:g} is a preview (--record records it, marked as sped up)"
         )
         history_file = None
+    hurt_before = _hurt_before(hurt_from, routine.name) if history_file is None else []
     store = None
     if history_file is not None:  # history's modules only when there is a history
         from backpain_cli.history.store import open_for_recording
@@ -219,7 +222,24 @@ def open_session(
             if store is not None:
                 store.close()
             raise
-    return Session(routine, store, report=report, resumed=resumed)
+    return Session(routine, store, report=report, resumed=resumed, hurt_before=hurt_before)
+
+
+def _hurt_before(history_file: Path | None, routine: str) -> list[str]:
+    """The exercises of `routine` stopped for pain the last time, from a history that
+    nothing is recorded in now (`--no-history`, a preview); none when it cannot be read."""
+    from backpain_cli.history.store import open_for_reading
+
+    if history_file is None:
+        return []
+    try:
+        store = open_for_reading(history_file)
+    except BackpainError:
+        return []
+    if store is None:
+        return []
+    with store:
+        return store.hurt_last_time(routine)
 
 
 def _resumable(
