@@ -326,3 +326,4 @@ def test_a_long_single_movement_counts_its_seconds_down() -> None:
             assert countdown.text == str(frame.status.shown_remaining)
             seen.append(countdown.text)
     assert seen == [str(n) for n in range(30, 0, -1)]  # not a static 1 for 30 s
+    assert LONG.dose == "1 rep at 30 s"  # not "1 reps"

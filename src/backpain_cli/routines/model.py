@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from backpain_cli.errors import Problem
-from backpain_cli.text import clean, clean_line
+from backpain_cli.text import clean, clean_line, plural
 
 DEFAULT_DISCLAIMER = (
     "This is general education, not medical advice. If anything is painful or does not "
@@ -140,9 +140,9 @@ class Exercise:
         """Human dose, e.g. `30 s × 3`, `5 s × 10 × 2 sets`, `30 s × 3 each side`,
         `10 reps at 4 s`, `10 reps at own pace`."""
         if self.movement is Movement.PACED:
-            text = f"{self.reps} reps at {self.rep_seconds} s"
+            text = f"{plural(self.reps, 'rep')} at {self.rep_seconds} s"  # 1 rep at 30 s
         elif self.movement is Movement.SELF_PACED:
-            text = f"{self.reps} reps at own pace"
+            text = f"{plural(self.reps, 'rep')} at own pace"
         else:
             text = f"{self.hold} s × {self.reps}"
         if self.sets > 1:
