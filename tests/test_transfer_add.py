@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from transfer_files import NECK, PACKED_LIBRARY, SVG, pack_bytes, therapist_folder
+from transfer_files import DRAWN, NECK, PACKED_LIBRARY, SVG, pack_bytes, therapist_folder
 
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
@@ -38,7 +38,7 @@ def test_add_installs_a_file_with_its_pictures_and_exercises(
     assert files_under(routines) == {
         "exercises.yaml": PACKED_LIBRARY.encode(),
         "neck-mobility.yaml": NECK.encode(),
-        "pictures/chin-tuck.svg": SVG.encode(),
+        "pictures/chin-tuck.svg": DRAWN.encode(),
     }
     listed = runner.invoke(cli, ["list"])
     assert "neck-mobility" in listed.output
@@ -72,7 +72,7 @@ def test_pack_then_add_in_a_fresh_home(
     added = runner.invoke(cli, ["add", str(pack), "--yes"])
     assert added.exit_code == 0, added.output
     assert added.output.splitlines()[0] == "Note from the pack: Twice a day."
-    assert (fresh / "routines" / "pictures" / "chin-tuck.svg").read_text() == SVG
+    assert (fresh / "routines" / "pictures" / "chin-tuck.svg").read_text() == DRAWN
     assert "neck-mobility" in runner.invoke(cli, ["list"]).output
     played = runner.invoke(
         cli, ["start", "neck-mobility", "--plain", "--speed", "1000", "--no-history"]

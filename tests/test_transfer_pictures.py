@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from backpain_cli.cli import cli
 from backpain_cli.errors import BackpainError, Problem
+from backpain_cli.routines.drawing import rebuild
 from backpain_cli.routines.images import missing_pictures_notice
 from backpain_cli.transfer.pictures import (
     PictureCopy,
@@ -22,6 +23,7 @@ SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
     "<desc>A chin tuck</desc><circle cx='5' cy='5' r='4'/></svg>\n"
 )
+DRAWN = rebuild(SVG.encode()).data.decode()  # what travels: the drawing rebuilt from it
 NECK = """\
 version: 1
 name: neck-mobility
@@ -56,7 +58,7 @@ def test_new_from_a_file_copies_its_pictures(
     result = runner.invoke(cli, ["new", "neck", "--from", str(source)])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == "1 picture copied along with it"
-    assert (user_routines / "pictures" / "chin-tuck.svg").read_text() == SVG
+    assert (user_routines / "pictures" / "chin-tuck.svg").read_text() == DRAWN
     validated = runner.invoke(cli, ["validate", str(user_routines / "neck.yaml")])
     assert validated.output == f"{user_routines / 'neck.yaml'}: ok (neck, 2 exercises)\n"
     assert validated.stderr == ""
@@ -102,7 +104,7 @@ def test_new_leaves_an_identical_picture_and_refuses_a_different_one(
     assert not (user_routines / "neck-three.yaml").exists()
     forced = runner.invoke(cli, ["new", "neck-three", "--from", str(source), "--force"])
     assert forced.exit_code == 0
-    assert (user_routines / "pictures" / "chin-tuck.svg").read_text() == SVG
+    assert (user_routines / "pictures" / "chin-tuck.svg").read_text() == DRAWN
 
 
 def test_a_missing_picture_warns_and_plays_with_one_notice(
@@ -174,9 +176,19 @@ def test_routine_pictures_takes_each_picture_once_and_reports_one_gone(tmp_path:
     folder = source.parent
     written = ["pictures/chin-tuck.svg", "./pictures/chin-tuck.svg", "../elsewhere.svg"]
     assert routine_pictures(routine, folder, written) == [
-        PictureCopy("pictures/chin-tuck.svg", SVG.encode())
+        PictureCopy("pictures/chin-tuck.svg", DRAWN.encode())
     ]
     (folder / "pictures" / "chin-tuck.svg").unlink()
     (folder / "pictures" / "chin-tuck.svg").mkdir()  # gone since it was checked
     with pytest.raises(BackpainError, match=r"cannot read the picture .*chin-tuck\.svg"):
         routine_pictures(routine, folder, written)
+
+
+def test_a_picture_travels_as_its_drawing() -> None:
+    from backpain_cli.transfer.pictures import drawn
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+    assert drawn(png) == png  # a PNG or JPEG as it is
+    assert drawn(SVG.encode()) == DRAWN.encode()
+    scripted = b'<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>'
+    assert drawn(scripted) == scripted  # changed since the check: checked where it arrives

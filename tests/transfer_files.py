@@ -15,6 +15,16 @@ SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
     "<desc>A chin tuck</desc><circle cx='5' cy='5' r='4'/></svg>\n"
 )
+
+
+def _drawn(svg: str) -> str:
+    from backpain_cli.routines.drawing import rebuild
+
+    return rebuild(svg.encode()).data.decode()
+
+
+DRAWN = _drawn(SVG)  # what travels: the drawing rebuilt from the picture
+
 NECK = """\
 version: 1
 name: neck-mobility

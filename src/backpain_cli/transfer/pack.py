@@ -33,7 +33,7 @@ from backpain_cli.routines.format import MAX_FILE_BYTES, MAX_IMAGE_BYTES
 from backpain_cli.routines.images import SUFFIXES, check_image
 from backpain_cli.routines.names import EXERCISES_FILE
 from backpain_cli.transfer.install import Bundle
-from backpain_cli.transfer.pictures import PictureCopy
+from backpain_cli.transfer.pictures import PictureCopy, drawn
 from backpain_cli.transfer.used_exercises import library_entries, merge_entries
 
 FORMAT = "backpain-pack"
@@ -266,7 +266,7 @@ def _bundle(manifest: dict[str, Any], contents: dict[str, bytes], shown: str) ->
             checked = check_image(name, folder)
             if checked.problem is not None:
                 raise PackError(f"{shown}:{name}: {checked.problem}")
-            pictures.append(PictureCopy(name, data))
+            pictures.append(PictureCopy(name, drawn(data)))
     return Bundle(
         routine.removesuffix(".yaml"),
         contents[routine],

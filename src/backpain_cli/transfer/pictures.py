@@ -1,7 +1,8 @@
 """A routine's pictures, copied along with it into another folder.
 
 A picture is copied when it lies in the routine file's folder (or below it), to the same
-place relative to the new folder, so the routine's `image` keys need no change. Pictures
+place relative to the new folder, so the routine's `image` keys need no change; an SVG
+travels as the plain drawing rebuilt from it (`routines/drawing.py`). Pictures
 from elsewhere (the built-in library's) are already where the copy finds them. A file
 already at a picture's place is left alone when it holds the same bytes, and is a
 conflict when it does not: nothing is replaced without asking.
@@ -46,12 +47,28 @@ def routine_pictures(routine: Routine, folder: Path, written: list[str]) -> list
         relative = path.relative_to(base).as_posix()
         if relative not in found:
             try:
-                found[relative] = PictureCopy(relative, read_image(path))
+                found[relative] = PictureCopy(relative, drawn(read_image(path)))
             except OSError as error:
                 raise BackpainError(
                     f"cannot read the picture {path}: {error.strerror or error}"
                 ) from None
     return list(found.values())
+
+
+def drawn(data: bytes) -> bytes:
+    """A picture as it travels: an SVG as the plain drawing rebuilt from it (what every
+    view of it shows; nothing the checks could miss goes along), a PNG or JPEG as it is.
+    The loader checked it: a drawing that no longer rebuilds is copied as it is, and the
+    copy is checked again where it arrives."""
+    from backpain_cli.routines.drawing import NotADrawing, rebuild
+    from backpain_cli.routines.images import image_kind
+
+    if image_kind(data) != "svg":
+        return data
+    try:
+        return rebuild(data).data
+    except NotADrawing:
+        return data
 
 
 def pictures_to_write(
