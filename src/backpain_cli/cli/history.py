@@ -211,7 +211,7 @@ def forget_command(session: int, yes: bool) -> None:
     click.echo(f"Forgot {forget_text(found, zone)}.")
 
 
-@history_command.command("export")
+@history_command.command("export", short_help="Write your sessions to a file (JSON Lines).")
 @click.option(
     "--since",
     type=common.SINCE,
@@ -270,7 +270,7 @@ def export_command(since: date | None, no_notes: bool, no_pain: bool, output: st
     click.echo(f"Exported {plural(count, 'session')} to {target}")
 
 
-@history_command.command("import")
+@history_command.command("import", short_help="Add the sessions of exported files, once each.")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 def import_command(files: tuple[str, ...]) -> None:
     """Add the sessions of history files (from `backpain history export`, another
