@@ -240,10 +240,10 @@ def test_a_two_set_routine_with_voice_is_heard_one_cue_at_a_time() -> None:
     assert [(h.utterance.text or h.utterance.sound, round(h.start, 2)) for h in heard] == [
         ("Scapular squeeze, hold 3 seconds", 0),
         (SoundName.CHIME, 3.0),  # the set ended while the name was said: right after it
-        ("Set 1 done. Rest 5 seconds.", 4.3),
+        ("Set 1 done. Rest 5 seconds.", 4.35),
         ("Set 2 of 2. Hold", 8.0),
         (SoundName.END, 11.0),
-        ("Routine complete. Well done.", 13.3),  # the end sound, then the words
+        ("Routine complete. Well done.", 13.35),  # the end sound, then the words
     ]
     assert not any(h.cut for h in heard)
 
