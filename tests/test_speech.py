@@ -142,7 +142,14 @@ def test_phrases_that_name_the_exercise_or_the_side_are_never_cut() -> None:
     assert ("Routine complete. Well done.", Priority.ENDING) in priorities
     waits = {u.text: u.wait for u in _announced().asked}
     assert waits["10 seconds left"] == 1.0  # later, it would be wrong
-    assert waits["Rest"] is None
+    assert waits["Rest"] == pytest.approx(2 - 1 / 2.7)  # a 2 s rest, less the word
+    assert waits["Set 1 done. Rest 4 seconds."] == pytest.approx(4 - 6 / 2.7)
+    assert waits["Rhomboid stretch, left side, hold 30 seconds"] is None  # never dropped
+    long_rest = Exercise(
+        id="rest", name="Rest", instructions=("Rest.",), hold=2, reps=2, rest=20, prepare=0
+    )
+    asked = _announced(routine=Routine("r", "R", (long_rest,))).asked
+    assert [u.wait for u in asked if u.text == "Rest"] == [3.0]  # the most any remark waits
 
 
 def test_quit_stops_speaking() -> None:

@@ -3,6 +3,7 @@ and voice played through it, every sound and phrase lasting as long as the real 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import wave
 from collections.abc import Sequence
@@ -244,6 +245,21 @@ def test_a_two_set_routine_with_voice_is_heard_one_cue_at_a_time() -> None:
         ("Set 2 of 2. Hold", 8.0),
         (SoundName.END, 11.0),
         ("Routine complete. Well done.", 13.35),  # the end sound, then the words
+    ]
+    assert not any(h.cut for h in heard)
+
+
+def test_words_for_a_rest_too_short_to_hold_them_are_dropped_not_cut_off() -> None:
+    (squeeze,) = TWO_SETS.exercises
+    short = Routine("two", "Two", (dataclasses.replace(squeeze, set_rest=2),))
+    heard = simulate(short)
+    assert overlaps(heard) == []
+    assert [h.utterance.text or h.utterance.sound for h in heard] == [
+        "Scapular squeeze, hold 3 seconds",
+        SoundName.CHIME,
+        "Set 2 of 2. Hold",  # "Set 1 done. Rest 2 seconds." did not fit after the chime
+        SoundName.END,
+        "Routine complete. Well done.",
     ]
     assert not any(h.cut for h in heard)
 

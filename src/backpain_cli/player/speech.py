@@ -29,7 +29,7 @@ from backpain_cli.player.events import (
     Status,
     Tick,
 )
-from backpain_cli.player.turns import Priority, Utterance
+from backpain_cli.player.turns import REMARK_WAIT, Priority, Utterance
 from backpain_cli.player.words import tempo_now
 from backpain_cli.routines.timeline import Segment, SegmentKind
 
@@ -225,12 +225,20 @@ def spoken(event: Event, at: float) -> Utterance | None:
     if said is None or not said[0]:
         return None
     text, priority = said
-    wait = TIME_LEFT_WAIT if text == TIME_LEFT else None
+    wait = None
+    if text == TIME_LEFT:
+        wait = TIME_LEFT_WAIT
+    elif priority is Priority.REMARK and isinstance(event, SegmentStarted):
+        # "Set 1 done. Rest 20 seconds." is worth waiting for only while it still fits
+        # in the rest: started later, the next step's name would cut it off.
+        fits = event.segment.duration - len(text.split()) / WORDS_PER_SECOND
+        wait = min(REMARK_WAIT, max(0.0, fits))
     return Utterance(priority, at, text=text, wait=wait)
 
 
 TIME_LEFT = f"{WARN_AT} seconds left"
 TIME_LEFT_WAIT = 1.0  # later than this, "10 seconds left" would be wrong
+WORDS_PER_SECOND = 2.7  # espeak-ng at 160 words a minute; say at 190 is faster
 
 
 def _phrase(event: Event) -> tuple[str, Priority] | None:

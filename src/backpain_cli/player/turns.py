@@ -6,7 +6,8 @@ phrase never lands on a chime. Each cue has a `Priority`:
 - TICK (the 3-2-1 before an exercise, the end of a rep): heard at once or within
   0.15 s, else dropped: a late tick marks nothing.
 - REMARK ("Rest", "Set 1 done", "10 seconds left", "Paused"): waits its turn (up to 3 s,
-  or its own `wait`); any newer cue but a tick cuts it off while it is heard.
+  or its own `wait`: a rest's words only while they still fit in the rest); any newer
+  cue but a tick cuts it off while it is heard.
 - CHIME (the end of a set): waits up to 3 s for what is being heard, then is dropped.
 - NAME (the exercise and the side: "Rhomboid stretch, left side, hold 30 seconds"):
   never cut off and never dropped; a newer phrase only replaces it while it waits.
@@ -38,9 +39,10 @@ class Priority(enum.IntEnum):
     ENDING = 4
 
 
+REMARK_WAIT = 3.0
 WAITS: dict[Priority, float | None] = {
     Priority.TICK: 0.15,
-    Priority.REMARK: 3.0,
+    Priority.REMARK: REMARK_WAIT,
     Priority.CHIME: 3.0,
     Priority.NAME: None,  # never dropped
     Priority.ENDING: None,
