@@ -71,7 +71,10 @@ class Stream:
         # gst-play's format probe; one gone before it could be described is one too
         if self.media == "pulsesink probe":
             return True
-        return not self.binary and (self.seconds < 0.03 or self.sounding == 0)
+        # Gone before it could be asked what it is: gst-play's and espeak-ng's probes
+        # (a stream opened and closed as the player starts), unless it sounds like the
+        # tick, the one cue short enough to be gone that soon.
+        return not self.binary and not (self.seconds >= 0.03 and 0 < self.sounding <= SHORTEST)
 
     def __str__(self) -> str:
         return f"{self.what} ({self.media}) {self.seconds:.3f} s, sounding {self.sounding:.2f} s"
