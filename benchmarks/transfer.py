@@ -7,7 +7,8 @@ of three machines, exports one, imports it into an empty home, and syncs a fourt
 with all three files once (the first read imports everything); then times whole
 processes in turn (round-robin, so machine noise hits every command alike), median of N
 runs each: `--help`, `history export`, `history import` (into a fresh copy of an empty
-home each run), and `today` with the sync folder (only what is new is read: nothing).
+home each run), and `today` with the sync folder (only what is new is read: nothing),
+beside `today` on the same history without a sync folder.
 
 Goals: import under 2 s, export under 1 s, `today` with the sync folder within 2x
 `backpain --help`.
@@ -81,6 +82,9 @@ def main() -> None:
         reader.mkdir()
         (reader / "config.toml").write_text(f'sync_folder = "{synced}"\n')
         first = run([*BACKPAIN, "today"], reader)  # reads and merges all three files once
+        plain = root / "reader-without-sync"  # the same history, no sync folder
+        shutil.copytree(reader, plain)
+        (plain / "config.toml").unlink()
         empty = root / "empty"
         empty.mkdir()
         commands = {
@@ -90,6 +94,7 @@ def main() -> None:
             ),
             "history import": lambda: import_once(root, export_file, empty),
             "today (sync folder, 3 machines)": lambda: run([*BACKPAIN, "today"], reader),
+            "today (same history, no folder)": lambda: run([*BACKPAIN, "today"], plain),
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
         commands["history export"]()

@@ -212,7 +212,11 @@ def test_what_cannot_be_read_or_written_is_said_and_skipped(
         f"cannot read the sync folder {folder}: Permission denied"
     )
     # A state that cannot be kept is only read again next time.
-    assert sync(store, folder, machine="me-2", state_file=tmp_path / "no" / "s.json").added == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    kept_nowhere = tmp_path / "no" / "s.json"
+    assert sync(store, elsewhere, machine="me-3", state_file=kept_nowhere).written == 1
+    assert not kept_nowhere.parent.exists()
 
 
 def test_came_from_keeps_a_known_origin() -> None:

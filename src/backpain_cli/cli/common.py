@@ -141,11 +141,14 @@ def user_zone() -> tzinfo:
 
 def machine() -> str:
     """This machine's name in history files (made once, kept in the data folder)."""
-    import socket
-
     from backpain_cli.transfer.history_io import machine_name
 
-    return machine_name(locations().data_dir, socket.gethostname)
+    def hostname() -> str:  # socket only the first time, when the name is made
+        import socket
+
+        return socket.gethostname()
+
+    return machine_name(locations().data_dir, hostname)
 
 
 if TYPE_CHECKING:  # click's ParamType is generic from 8.2 on; 8.1 is still allowed

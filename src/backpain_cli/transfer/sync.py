@@ -73,8 +73,9 @@ def sync(
         problems.append(f"cannot write to {own}: {error.strerror or error}")
     found, journal, read_to = _pull(folder, own, state, problems) if pull else ([], [], {})
     merged = merge_sessions(store, found, journal) if found or journal else None
-    state["files"].update(read_to)
-    _write_state(state_file, state)
+    if written or read_to:  # nothing new: nothing to remember (most commands)
+        state["files"].update(read_to)
+        _write_state(state_file, state)
     if merged is None:
         return Synced(written, 0, 0, problems)
     return Synced(written, merged.added, merged.updated, problems)
