@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -204,6 +205,73 @@ def test_no_two_public_classes_or_functions_share_a_name() -> None:
             if isinstance(node, (ast.ClassDef, ast.FunctionDef)) and not node.name.startswith("_"):
                 seen.setdefault(node.name, []).append(_module_name(path))
     assert {name: where for name, where in seen.items() if len(where) > 1} == {}
+
+
+MAX_FUNCTION_IMPORTS = 60  # docs/architecture.md lists each, with what it saves
+
+
+def _function_imports() -> dict[tuple[str, str], int]:
+    """(file under backpain_cli/, module) of each import inside a function: how many."""
+    found: dict[tuple[str, str], int] = {}
+    root = SRC / PACKAGE
+
+    def module_of(node: ast.Import | ast.ImportFrom) -> str:
+        if isinstance(node, ast.Import):
+            return node.names[0].name
+        sub = f"{node.module}.{node.names[0].name}"
+        return sub if (SRC / (sub.replace(".", "/") + ".py")).exists() else str(node.module)
+
+    def visit(node: ast.AST, name: str, inside: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.Import, ast.ImportFrom)) and inside:
+                key = (name, module_of(child))
+                found[key] = found.get(key, 0) + 1
+            function = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+            visit(child, name, inside or function)
+
+    for path in sorted(root.rglob("*.py")):
+        name = path.relative_to(root).as_posix()
+        visit(ast.parse(path.read_text(encoding="utf-8")), name, False)
+    return found
+
+
+def test_imports_inside_functions_are_few_and_each_is_listed() -> None:
+    found = _function_imports()
+    assert sum(found.values()) <= MAX_FUNCTION_IMPORTS
+    doc = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([\w/]+\.py)` \| `([\w.]+)` \|", doc, re.MULTILINE))
+    assert listed == set(found)
+
+
+def test_the_routine_cache_is_behind_the_one_loading_call() -> None:
+    users = sorted(
+        module
+        for module, targets in import_graph().items()
+        if f"{PACKAGE}.routines.cache" in targets
+    )
+    assert users == [f"{PACKAGE}.cli.common"]  # `load_file`: no other module sees it
+
+
+# Where the environment is read: the command layer, the console (plain or styled) and
+# the player on the real terminal. Everything else is given what it needs.
+READS_ENVIRONMENT = ("cli/", "console.py", "player/run.py")
+
+
+def test_only_the_command_layer_console_and_player_run_read_the_environment() -> None:
+    wrong = []
+    for path in (SRC / PACKAGE).rglob("*.py"):
+        name = path.relative_to(SRC / PACKAGE).as_posix()
+        if name.startswith(READS_ENVIRONMENT):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("environ", "getenv")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "os"
+            ):
+                wrong.append(name)
+    assert wrong == []
 
 
 # Exceptions that never reach a person: private ones (a leading _) are caught in the

@@ -18,6 +18,7 @@ from backpain_cli import __version__
 from backpain_cli.cli import cli
 from backpain_cli.console import is_plain, make_console
 from backpain_cli.locations import builtin_routines_dir
+from backpain_cli.routines.catalogue import RoutineFile
 from backpain_cli.routines.json_schema import routine_schema
 from backpain_cli.routines.listing import (
     exercise_detail,
@@ -26,7 +27,14 @@ from backpain_cli.routines.listing import (
     routine_summary,
 )
 from backpain_cli.routines.loader import load_routine
+from backpain_cli.routines.model import Routine
 from backpain_cli.routines.timeline import build_timeline
+
+
+def fresh(routine_file: RoutineFile) -> Routine:
+    """A routine file as it is now (no cache)."""
+    return load_routine(routine_file.path, default_name=routine_file.name)
+
 
 DESK = """\
 version: 1
@@ -719,7 +727,9 @@ def test_rich_renderings_on_a_terminal(desk: Path, tmp_path: Path) -> None:
     assert "Caution: Gently." in detail
     from backpain_cli.routines.catalogue import Origin, RoutineFile
 
-    routines = render(routine_list([RoutineFile("desk", desk, Origin.PATH)], plain=False))
+    routines = render(
+        routine_list([RoutineFile("desk", desk, Origin.PATH)], plain=False, load=fresh)
+    )
     assert "desk   Desk break " in routines
 
 
@@ -802,7 +812,7 @@ def test_ids_are_never_split_in_tables_at_80_columns() -> None:
     for columns in (80, 120):
         console = Console(width=columns, file=io.StringIO(), color_system=None)
         with console.capture() as capture:
-            console.print(routine_list(files, plain=False))
+            console.print(routine_list(files, plain=False, load=fresh))
             console.print(exercise_list(routines, plain=False))
             console.print(routine_summary(routines[1], plain=False))
         rows = capture.get().split("\n")

@@ -14,7 +14,7 @@ from test_goals import run
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
 from backpain_cli.cli.goals import RATE_LINE, daily_questions, rate_reminder
-from backpain_cli.cli.history import missed_yesterday
+from backpain_cli.cli.today import missed_yesterday
 from backpain_cli.history import journal
 from backpain_cli.history.records import SessionOutcome, SessionRecord
 from backpain_cli.history.store import open_for_recording

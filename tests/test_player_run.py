@@ -312,7 +312,7 @@ def test_without_an_audio_player_the_set_end_rings_the_terminal_bell(
     monkeypatch.setattr(sys, "stdout", _Tty(write_end))
     notices: list[str] = []
     try:
-        announcer = run_module._make_announcer(effective_settings({}), notices.append)
+        announcer = run_module._make_announcer(effective_settings({}), notices.append)[0]
         _sounds(announcer, SoundName.TICK, SoundName.CHIME)  # a tick: too small for the bell
         assert announcer is not None
         announcer.close(1)
@@ -333,7 +333,7 @@ def test_a_bell_for_a_terminal_that_has_gone_away_is_dropped(
     monkeypatch.setattr(sys, "stdout", _Tty(write_end))
     notices: list[str] = []
     try:
-        announcer = run_module._make_announcer(effective_settings({}), notices.append)
+        announcer = run_module._make_announcer(effective_settings({}), notices.append)[0]
         _sounds(announcer, SoundName.CHIME, SoundName.END)
         assert announcer is not None
         announcer.close(1)  # no exception on the sound thread, nothing left running

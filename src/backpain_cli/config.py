@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import re
 import sys
+import wave
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -299,7 +300,6 @@ def with_prepare(routine: Routine, seconds: int) -> Routine:
 def check_chime(path: Path) -> Path:
     """The chime file if it is a readable WAV file, else a ConfigError saying why (the
     caller says where the path came from)."""
-    import wave
 
     shown = str(path)
     if path.is_dir():

@@ -4,6 +4,9 @@ so tests use fakes and nothing is opened for real."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 
@@ -15,7 +18,6 @@ def _launch(argv: Sequence[str]) -> int | None:
     """Start the opener; its exit status if it ends within WAIT_SECONDS (xdg-open says
     3 or 4 when it found nothing to open the file with), None while it still runs (a
     viewer it became). Its output never reaches our terminal."""
-    import subprocess
 
     started = subprocess.Popen(  # the viewer may outlive us
         list(argv),
@@ -31,7 +33,6 @@ def _launch(argv: Sequence[str]) -> int | None:
 
 
 def _startfile(path: str) -> None:  # pragma: no cover - Windows only
-    import os
 
     os.startfile(path)  # type: ignore[attr-defined]  # only on Windows
 
@@ -47,8 +48,6 @@ def open_file(
     """Open `path` in the program the desktop uses for it; None, or why it could not
     (no opener, or one that found nothing to open it with)."""
     if which is None:
-        import shutil
-
         which = shutil.which
     try:
         if platform == "win32":

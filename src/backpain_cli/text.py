@@ -22,6 +22,10 @@ the same characters as JSON `\\uXXXX`, which keeps the data exact and the bytes 
 
 from __future__ import annotations
 
+import difflib
+import json
+import shlex
+import unicodedata
 from typing import Any
 
 BIDI_CONTROLS = frozenset((*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
@@ -87,7 +91,6 @@ def json_escaped(text: str) -> str:
 def dumps_json(document: Any, *, indent: int | None = 2) -> str:
     """`json.dumps` for output: UTF-8 text kept readable, every unsafe character
     escaped (a routine title in Greek stays Greek; U+009B becomes `\\u009b`)."""
-    import json
 
     return json_escaped(json.dumps(document, indent=indent, ensure_ascii=False))
 
@@ -96,7 +99,6 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     """` (did you mean 'x'?)` when a choice is close to the word, else ``. Of the close
     choices, the fewest typing slips away wins (two letters swapped count as one slip:
     `strat` is `start`, not `stats`); among equals, the closest by difflib."""
-    import difflib  # only on the error path: keeps it out of every start-up
 
     close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
     if not close:
@@ -202,8 +204,6 @@ def character_name(character: str) -> str:
     elif 0x80 <= code < 0xA0:
         name = _C1_NAMES[code - 0x80]
     else:
-        import unicodedata  # only on the error path
-
         name = unicodedata.name(character, "")
     return f"U+{code:04X} {name}".rstrip()
 
@@ -216,6 +216,5 @@ def plural(count: int, word: str) -> str:
 def shell_word(word: str) -> str:
     """A word (a routine's name or path) as a command to type: quoted only when a shell
     would split or change it."""
-    import shlex
 
     return shlex.quote(word)

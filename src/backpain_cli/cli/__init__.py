@@ -36,13 +36,13 @@ COMMANDS = {
         "backpain_cli.cli.catalogue:list_command", "List the routines you can play."
     ),
     "show": CommandEntry(
-        "backpain_cli.cli.catalogue:show", "Print a routine's summary, or a handout to print."
+        "backpain_cli.cli.show:show", "Print a routine's summary, or a handout to print."
     ),
     "exercises": CommandEntry(
         "backpain_cli.cli.catalogue:exercises", "List exercises, or show one exercise in full."
     ),
     "today": CommandEntry(
-        "backpain_cli.cli.history:today_command", "What is due today and what is done."
+        "backpain_cli.cli.today:today_command", "What is due today and what is done."
     ),
     "history": CommandEntry(
         "backpain_cli.cli.history:history_command", "Your sessions, with pain before → after."
@@ -78,7 +78,7 @@ COMMANDS = {
         "Write one file with a routine and all it needs, to share.",
     ),
     "validate": CommandEntry(
-        "backpain_cli.cli.catalogue:validate", "Check routine files; every problem at once."
+        "backpain_cli.cli.validate:validate", "Check routine files; every problem at once."
     ),
     "config": CommandEntry(
         "backpain_cli.cli.config:config_command", "Print the settings and where each comes from."
@@ -88,7 +88,7 @@ COMMANDS = {
         "Play each sound once, to check that you can hear them.",
     ),
     "schema": CommandEntry(
-        "backpain_cli.cli.catalogue:schema", "Print the JSON Schema of routine files, for editors."
+        "backpain_cli.cli.schema:schema", "Print the JSON Schema of routine files, for editors."
     ),
     "help": CommandEntry(
         "backpain_cli.cli.guide:help_command",
@@ -126,7 +126,8 @@ class Group(click.Group):
         name = args[0]
         if name in COMMANDS or ctx.resilient_parsing or name.startswith("-"):
             return super().resolve_command(ctx, args)
-        from backpain_cli.errors import BackpainError
+
+        from backpain_cli.errors import BackpainError  # not in `--help`: nothing went wrong
         from backpain_cli.text import did_you_mean
 
         hint = did_you_mean(name, list(COMMANDS))
@@ -137,7 +138,7 @@ class Group(click.Group):
             formatter.write_dl([(name, entry.short_help) for name, entry in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context) -> Any:
-        from backpain_cli.errors import BackpainError
+        from backpain_cli.errors import BackpainError  # not in `--help`: it never gets here
 
         try:
             return super().invoke(ctx)

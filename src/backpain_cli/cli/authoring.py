@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 from typing import TYPE_CHECKING
 
 import click
+import yaml
 
 from backpain_cli.cli import common
 from backpain_cli.cli.common import (
@@ -16,6 +18,18 @@ from backpain_cli.cli.common import (
     load,
     locations,
 )
+from backpain_cli.cli.editor import (
+    FileExists,
+    editable_path,
+    editor_command,
+    own_routine_path,
+    run_editor,
+    write_file,
+)
+from backpain_cli.errors import Problem, RoutineError
+from backpain_cli.routines import template
+from backpain_cli.routines.catalogue import Origin
+from backpain_cli.routines.reader import read_routine_text
 from backpain_cli.text import plural
 
 if TYPE_CHECKING:
@@ -49,10 +63,7 @@ def new_command(name: str, source: str | None, force: bool) -> None:
       backpain new my-desk --from upper-back-chair
       backpain new my-back --force
     """
-    from backpain_cli.cli.editor import FileExists, own_routine_path, write_file
-    from backpain_cli.routines.template import check_name, copied_routine, routine_template
-
-    problem = check_name(name)
+    problem = template.check_name(name)
     if problem:
         fail(problem)
     where = locations()
@@ -64,11 +75,8 @@ def new_command(name: str, source: str | None, force: bool) -> None:
         )
     pictures: list[PictureCopy] = []
     if source is None:
-        text = routine_template(name)
+        text = template.routine_template(name)
     else:
-        from backpain_cli.routines.catalogue import Origin
-        from backpain_cli.routines.reader import read_routine_text
-
         routine_file, routine = load(source)  # only a routine that loads is worth copying
         origin = (
             f"the built-in routine '{routine_file.name}'"
@@ -76,7 +84,7 @@ def new_command(name: str, source: str | None, force: bool) -> None:
             else str(routine_file.path)
         )
         original = read_routine_text(routine_file.path)
-        text = copied_routine(original, name=name, origin=origin)
+        text = template.copied_routine(original, name=name, origin=origin)
         pictures = _pictures_of(routine, routine_file.path, original, force=force)
     try:
         write_file(path, text, replace=force)  # never a silent replace of a new file
@@ -105,7 +113,6 @@ def new_command(name: str, source: str | None, force: bool) -> None:
 def _pictures_of(routine: Routine, path: Path, text: str, *, force: bool) -> list[PictureCopy]:
     """The pictures a copy of the routine at `path` needs in the user's folder (the ones
     its file names, from its folder); a different file already there needs --force."""
-    import yaml
 
     from backpain_cli.transfer.pictures import pictures_to_write, routine_pictures, written_images
 
@@ -138,10 +145,7 @@ def edit_command(name: str) -> None:
       EDITOR="code --wait" backpain edit my-back
       backpain edit ./for-a-patient.yaml
     """
-    import shutil
 
-    from backpain_cli.cli.editor import editable_path, editor_command, run_editor
-    from backpain_cli.errors import Problem, RoutineError
     from backpain_cli.routines.loader import check_file
 
     path = editable_path(name, locations())

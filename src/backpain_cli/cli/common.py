@@ -1,18 +1,23 @@
 """What every command shares: the real environment turned into values for the domain code.
 
-This is the only module that reads the environment (folders, the terminal, the clock,
-the time zone). "Plain or styled" is decided here, once: `styled_output` for the
-history views, `make_console` for rich output, `screen_output` for the live player.
-Start-up time matters, so nothing heavy is imported at module level.
+With the command modules beside it, `console.py` (plain or styled, decided once) and
+`player/run.py` (the real terminal, sound and clock), it is where the environment is
+read (folders, the terminal, the clock, the time zone; `tests/test_architecture.py`
+holds the rest of the code to that). Start-up time matters: what is imported inside a
+function here is listed, with what it saves, in docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+
+import backpain_cli.locations
+from backpain_cli.cli.completion import complete
 
 # Re-exported: the commands take everything they share from here.
 from backpain_cli.console import is_plain as is_plain
@@ -20,10 +25,13 @@ from backpain_cli.console import make_console as make_console
 from backpain_cli.console import output_width as output_width
 from backpain_cli.console import screen_output as screen_output
 from backpain_cli.console import styled_output as styled_output
+from backpain_cli.errors import BackpainError
+from backpain_cli.history.period import PeriodError, period_start
+from backpain_cli.routines.catalogue import resolve_routine
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import date, datetime, tzinfo
+    from datetime import date, tzinfo
     from pathlib import Path
 
     from backpain_cli.config import Settings
@@ -36,15 +44,13 @@ if TYPE_CHECKING:
 
 def fail(message: str) -> NoReturn:
     """Stop the command with a user error: one message and exit status 2 (see `cli.Group`)."""
-    from backpain_cli.errors import BackpainError
 
     raise BackpainError(message)
 
 
 def locations() -> Locations:
-    from backpain_cli.locations import locations_from_environment
-
-    return locations_from_environment(os.environ)
+    """Where files live, from the real environment."""
+    return backpain_cli.locations.locations_from_environment(os.environ)
 
 
 def interactive() -> bool:
@@ -74,7 +80,6 @@ def load(
     """The routine a name or path means, from the cache when its files are unchanged.
     A command that loads several routines passes one `shared_library()`, so the shared
     exercise files are read once, not once per routine (and only if one is needed)."""
-    from backpain_cli.routines.catalogue import resolve_routine
 
     routine_file = resolve_routine(reference, locations())
     return routine_file, load_file(routine_file, library=library)
@@ -127,7 +132,6 @@ def shared_library() -> Callable[[], ExerciseLibrary]:
 
 def utc_now() -> datetime:
     """The real clock for the history commands (tests replace it)."""
-    from datetime import datetime, timezone
 
     return datetime.now(timezone.utc)
 
@@ -165,7 +169,6 @@ class Since(_DateParameter):
     name = "since"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        from backpain_cli.history.period import PeriodError, period_start
         from backpain_cli.history.stats import today_in
 
         try:
@@ -224,7 +227,6 @@ def _complete(
     own: bool = False,
     routine: str | None = None,
 ) -> list[Any]:
-    from backpain_cli.cli.completion import complete
 
     return complete(
         incomplete, locations, routines=routines, exercises=exercises, own=own, routine=routine

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.shell_completion import CompletionItem, get_completion_class
+
+from backpain_cli.cli import cli
+from backpain_cli.routines.names import file_name_problem
 
 if TYPE_CHECKING:
-    from click.shell_completion import CompletionItem
-
     from backpain_cli.locations import Locations
 
 SHELLS = ("bash", "zsh", "fish")
@@ -44,7 +46,6 @@ def _yaml_files(folders: Iterable[Path]) -> list[Path]:
 def routine_names(folders: Iterable[Path]) -> list[str]:
     """Routine names in the folders (file names without .yaml), sorted, each once: only
     the names `start` accepts (routines/names.py), so nothing offered then fails."""
-    from backpain_cli.routines.names import file_name_problem
 
     return sorted(
         {
@@ -97,7 +98,6 @@ def complete(
     `own`, plus `exercises` for their library), exercise ids, or a file path; none (never
     a traceback into the shell) when anything goes wrong. With `routine` (the one being
     started), only its exercises."""
-    from click.shell_completion import CompletionItem
 
     if completes_a_path(incomplete):
         return [CompletionItem(incomplete, type="file")]
@@ -131,9 +131,6 @@ def completion_command(shell: str) -> None:
              (with fpath+=~/.zfunc before compinit in ~/.zshrc)
       fish:  backpain completion fish > ~/.config/fish/completions/backpain.fish
     """
-    from click.shell_completion import get_completion_class
-
-    from backpain_cli.cli import cli
 
     completer = get_completion_class(shell)
     assert completer is not None  # click knows every shell the Choice allows

@@ -7,6 +7,11 @@ from typing import TYPE_CHECKING
 import click
 
 from backpain_cli.cli.common import load_settings, locations
+from backpain_cli.console import output_width
+from backpain_cli.errors import ConfigError, RoutineNotFound
+from backpain_cli.routines.catalogue import resolve_routine
+from backpain_cli.tables import Column, paragraph, shorten_path, table_lines
+from backpain_cli.text import dumps_json
 
 if TYPE_CHECKING:
     from backpain_cli.config import Settings
@@ -45,8 +50,6 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
         _print_json()
         return
     from backpain_cli.config import settings_table
-    from backpain_cli.console import output_width
-    from backpain_cli.tables import Column, paragraph, shorten_path, table_lines
 
     path = locations().config_file
     rows = settings_table(load_settings())
@@ -70,8 +73,6 @@ def setting_problems(settings: Settings) -> list[str]:
     """What is wrong with settings the file could hold but that do not work: a chime
     that is no WAV file (the built-in one plays), a default routine there is none of."""
     from backpain_cli.config import check_chime
-    from backpain_cli.errors import ConfigError, RoutineNotFound
-    from backpain_cli.routines.catalogue import resolve_routine
 
     problems = []
     if settings.chime is not None:
@@ -101,7 +102,6 @@ def config_path() -> None:
 def _print_json() -> None:
     """The settings as stable JSON (docs/json-output.md): each value as its JSON type."""
     from backpain_cli.config import SETTINGS
-    from backpain_cli.text import dumps_json
 
     path = locations().config_file
     settings = load_settings()

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
+import tempfile
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backpain_cli.errors import BackpainError
+from backpain_cli.files import file_problem
+from backpain_cli.routines.catalogue import find_routine_files, looks_like_path
+from backpain_cli.routines.library import EXERCISES_FILE
+from backpain_cli.routines.template import check_name
+from backpain_cli.text import did_you_mean
 
 if TYPE_CHECKING:
     from backpain_cli.locations import Locations
@@ -81,7 +89,6 @@ def run_editor(command: list[str], path: Path) -> None:
 
 
 def _signal_name(number: int) -> str:
-    import signal
 
     try:
         return f"{signal.Signals(number).name} ({number})"
@@ -94,7 +101,6 @@ def _run_to_the_end(command: list[str]) -> int:
     it). A SIGTERM or SIGHUP to backpain while it waits (a closed terminal, `kill`) is
     passed on to the editor, which is waited for, and then ends backpain the same way,
     so no editor is left running without its terminal."""
-    import signal
     import subprocess
 
     child = subprocess.Popen(command)
@@ -127,14 +133,8 @@ def own_routine_path(folder: Path, name: str) -> Path | None:
 def editable_path(name: str, where: Locations) -> Path:
     """The file `backpain edit NAME` opens: a path, `exercises` (the user's exercise
     library), or one of the user's own routines; BackpainError saying what to do else."""
-    from backpain_cli.routines.catalogue import find_routine_files, looks_like_path
-    from backpain_cli.routines.library import EXERCISES_FILE
-    from backpain_cli.routines.template import check_name
-    from backpain_cli.text import did_you_mean
 
     if looks_like_path(name):
-        from backpain_cli.files import file_problem
-
         path = Path(name).expanduser()
         problem = file_problem(path)
         if problem == "no such file":
@@ -177,8 +177,6 @@ def write_file(path: Path, text: str, *, replace: bool = True) -> None:
     `replace` the file must not exist yet, checked at the moment it appears (a hard link
     of the finished temporary file, which fails when the name is taken): of two
     `backpain new NAME` at once, exactly one succeeds; FileExists for the other."""
-    import tempfile
-    from contextlib import suppress
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,12 +5,40 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from backpain_cli.cli import common
+from backpain_cli.errors import BackpainError
+from backpain_cli.history import journal
+from backpain_cli.history import store as history_store
+from backpain_cli.history.barriers import REASONS, suggestion
+from backpain_cli.history.goals import (
+    GOAL_MIC,
+    PSFS_MEAN_MIC,
+    RATE_AGAIN_DAYS,
+    GoalError,
+    GoalState,
+    Verdict,
+    followed,
+    goal_verdict,
+    goal_words,
+    pain_outcome,
+    pain_words,
+    rating_due,
+    scale_summary,
+    scale_words,
+    score,
+)
+from backpain_cli.history.journal import add_goal, close_goal, goals, rate_goals
+from backpain_cli.history.stats import local_day, today_in
+from backpain_cli.player.check_in import CheckInCancelled
+from backpain_cli.routines.catalogue import find_routine_files
+from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.tables import paragraph
+from backpain_cli.text import dumps_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -28,16 +56,13 @@ NO_GOALS = (
 
 
 def _writable() -> History:
-    from backpain_cli.history.store import open_for_recording
-
-    history, warning = open_for_recording(common.locations().history_file)
+    history, warning = history_store.open_for_recording(common.locations().history_file)
     if history is None:
         common.fail(str(warning))
     return history
 
 
 def _read_goals() -> list[Goal]:
-    from backpain_cli.history.journal import goals
 
     store = common.read_history()
     if store is None:
@@ -59,13 +84,6 @@ def _day(goal: Goal, index: int, zone: tzinfo) -> str:
 
 
 def goals_text(goals: Sequence[Goal], zone: tzinfo) -> str:
-    from backpain_cli.history.goals import (
-        GoalState,
-        followed,
-        goal_words,
-        scale_summary,
-        scale_words,
-    )
 
     shown = followed(goals)
     if not shown:
@@ -91,14 +109,6 @@ def goals_text(goals: Sequence[Goal], zone: tzinfo) -> str:
 
 
 def goals_json(goals: Sequence[Goal], zone: tzinfo) -> dict[str, Any]:
-    from backpain_cli.history.goals import (
-        GOAL_MIC,
-        PSFS_MEAN_MIC,
-        Verdict,
-        followed,
-        goal_verdict,
-        scale_summary,
-    )
 
     def matters(verdict: Verdict) -> bool | None:
         return None if verdict is Verdict.TOO_EARLY else verdict is Verdict.MATTERS
@@ -155,8 +165,6 @@ def goals_group(ctx: click.Context, as_json: bool) -> None:
     goals = _read_goals()
     zone = common.user_zone()
     if as_json:
-        from backpain_cli.text import dumps_json
-
         click.echo(dumps_json(goals_json(goals, zone)))
     else:
         click.echo(goals_text(goals, zone))
@@ -172,7 +180,6 @@ def add_command(words: tuple[str, ...]) -> None:
       backpain goals add 'Lift my grandchild'
       backpain goals add Sleep on my left side
     """
-    from backpain_cli.history.journal import add_goal
 
     with _writable() as history:
         number = add_goal(history, " ".join(words), now=common.utc_now())
@@ -180,8 +187,6 @@ def add_command(words: tuple[str, ...]) -> None:
 
 
 def _close(number: int, state_name: str) -> None:
-    from backpain_cli.history.goals import GoalState
-    from backpain_cli.history.journal import close_goal
 
     state = GoalState(state_name)
     with _writable() as history:
@@ -217,7 +222,6 @@ def remove_command(number: int) -> None:
 
 
 def _parse_scores(pairs: Sequence[str]) -> dict[int, int]:
-    from backpain_cli.history.goals import GoalError, score
 
     scores: dict[int, int] = {}
     for pair in pairs:
@@ -230,7 +234,6 @@ def _parse_scores(pairs: Sequence[str]) -> dict[int, int]:
 
 def _ask_scores(goals: Sequence[Goal]) -> dict[int, int]:
     """Each followed goal asked at the terminal; Enter skips one."""
-    from backpain_cli.history.goals import GoalError, GoalState, score
 
     click.echo(_wrap("Rate each goal: 0 unable, 10 able as before (Enter skips)."))
     scores: dict[int, int] = {}
@@ -265,7 +268,6 @@ def rate_command(pairs: tuple[str, ...]) -> None:
       backpain goals rate
       backpain goals rate 1=4 2=6
     """
-    from backpain_cli.history.journal import rate_goals
 
     if pairs:
         scores = _parse_scores(pairs)
@@ -294,9 +296,6 @@ RATE_LINE = "Rate your goals: backpain goals rate"
 
 def _variants(plan: str) -> tuple[tuple[str, int] | None, str | None]:
     """The shortest routine that counts toward PLAN (name, seconds) and a gentler one."""
-    from backpain_cli.errors import BackpainError
-    from backpain_cli.routines.catalogue import find_routine_files
-    from backpain_cli.routines.timeline import build_timeline
 
     shortest: tuple[str, int] | None = None
     gentle = None
@@ -317,7 +316,6 @@ def _variants(plan: str) -> tuple[tuple[str, int] | None, str | None]:
 
 
 def _ask_barrier(plan: str) -> tuple[str | None, str]:
-    from backpain_cli.history.barriers import REASONS
 
     keys = list(REASONS)
     click.echo(_wrap(f"Yesterday's {plan} was not done. What got in the way? (Enter skips)"))
@@ -338,7 +336,6 @@ def _ask_barrier(plan: str) -> tuple[str | None, str]:
 
 
 def _outcome_words(store: History, goals: Sequence[Goal], now: datetime, zone: tzinfo) -> str:
-    from backpain_cli.history.goals import pain_outcome, pain_words, scale_summary, scale_words
 
     pain = pain_words(pain_outcome(store.pain_ratings(), now=now, zone=zone))
     if not any(goal.ratings for goal in goals):
@@ -349,7 +346,6 @@ def _outcome_words(store: History, goals: Sequence[Goal], now: datetime, zone: t
 @contextmanager
 def _cancelled_on_abort() -> Iterator[None]:
     """Ctrl-C or the end of input at a question: leave, as at the pain question."""
-    from backpain_cli.player.check_in import CheckInCancelled
 
     try:
         yield
@@ -368,13 +364,6 @@ def daily_questions(
     the way of yesterday's session (when one was due and not done: `missed_yesterday`
     finds it) and, when the goals were not rated for two weeks, an offer to rate them.
     Enter skips each; Ctrl-C raises CheckInCancelled (what was answered is kept)."""
-    from datetime import timedelta
-
-    from backpain_cli.history import journal
-    from backpain_cli.history.barriers import suggestion
-    from backpain_cli.history.goals import RATE_AGAIN_DAYS, rating_due
-    from backpain_cli.history.stats import local_day, today_in
-    from backpain_cli.history.store import open_for_recording
 
     if not (ask_goals or ask_barriers) or not common.can_ask():
         return
@@ -400,7 +389,7 @@ def daily_questions(
     )
     if missed is None and not offer:
         return
-    history, _ = open_for_recording(common.locations().history_file)
+    history, _ = history_store.open_for_recording(common.locations().history_file)
     if history is None:  # cannot be written here: ask nothing that cannot be kept
         return
     click.echo()
@@ -439,11 +428,6 @@ def daily_questions(
 def rate_reminder(*, ask_goals: bool) -> str | None:
     """The one line that reminds to rate the goals, once when two weeks have passed
     without a rating (for `today` and the end of `start`); None otherwise."""
-    from datetime import timedelta
-
-    from backpain_cli.history import journal
-    from backpain_cli.history.goals import RATE_AGAIN_DAYS, rating_due
-    from backpain_cli.history.store import open_for_recording
 
     if not ask_goals or not common.can_ask():
         return None
@@ -456,7 +440,7 @@ def rate_reminder(*, ask_goals: bool) -> str | None:
         due = rating_due(journal.goals(store), now=now)
     if not due or (asked is not None and now - asked < timedelta(days=RATE_AGAIN_DAYS)):
         return None
-    history, _ = open_for_recording(common.locations().history_file)
+    history, _ = history_store.open_for_recording(common.locations().history_file)
     if history is None:
         return None
     with history:

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import click
 
+from backpain_cli.cli.common import fail
+from backpain_cli.text import did_you_mean
+
 # topic -> (file in docs/, what it is about)
 TOPICS = {
     "format": ("routine-format.md", "the routine file format: every key, unit and range"),
@@ -41,7 +44,6 @@ def help_command(ctx: click.Context, topic: str | None) -> None:
       backpain help format       every key of a routine file, with units and ranges
       backpain help start        the same as backpain start --help
     """
-    from backpain_cli.cli.common import fail
 
     parent = ctx.parent
     assert parent is not None and isinstance(parent.command, click.Group)
@@ -57,8 +59,6 @@ def help_command(ctx: click.Context, topic: str | None) -> None:
         return
     command = group.get_command(parent, topic)
     if command is None:
-        from backpain_cli.text import did_you_mean
-
         known = [*TOPICS, *group.list_commands(parent)]
         fail(
             f"no guide or command called '{topic}'{did_you_mean(topic, known)}; try `backpain help`"

@@ -1,92 +1,40 @@
-"""The history commands: `history`, `stats`, `today`."""
+"""The history commands: `history` (with `forget`, `export`, `import`) and `stats`."""
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from backpain_cli.cli import common
 from backpain_cli.cli.common import (
-    load,
     output_width,
     read_history,
     styled_output,
 )
-from backpain_cli.text import plural
+from backpain_cli.cli.today import routine_lookup
+from backpain_cli.history import store as history_store
+from backpain_cli.history import views as history_report
+from backpain_cli.history.json_output import history_json, stats_json
+from backpain_cli.history.merging import merge_sessions
+from backpain_cli.history.overview import stats_view
+from backpain_cli.history.stats import today_in
+from backpain_cli.history.views import NOTHING_RECORDED, forget_text, stats_text
+from backpain_cli.tables import paragraph
+from backpain_cli.text import dumps_json, plural
+from backpain_cli.transfer.history_io import export_lines, read_history_files
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-    from datetime import date, datetime, tzinfo
-
-    from backpain_cli.history.overview import RoutineLookup
-    from backpain_cli.history.stats import Due
-    from backpain_cli.routines.loader import ExerciseLibrary
-    from backpain_cli.routines.model import Routine
+    from datetime import date, tzinfo
 
 
 def _since(day: date | None, zone: tzinfo) -> datetime | None:
     """The start of the first day of `--since` (see `common.Since`)."""
-    from datetime import datetime, time
 
     return None if day is None else datetime.combine(day, time(), tzinfo=zone)
-
-
-def _routine_lookup(
-    library: Callable[[], ExerciseLibrary] | None = None,
-    known: Mapping[str, Routine] | None = None,
-    paths: Mapping[str, str] | None = None,
-) -> RoutineLookup:
-    """A routine's frequency and `counts_as` from its file (or the cache); the exercise
-    library is read once, when first needed (only routines with nothing recorded need
-    their files), and routines already loaded (`known`) are not read again. A routine
-    last played from a path (`paths`) is read from there."""
-    from backpain_cli.history.overview import RoutineFacts
-
-    shared = library or common.shared_library()
-
-    def lookup(name: str) -> RoutineFacts:
-        routine = known[name] if known and name in known else None
-        routine = routine or load_played(name, paths or {}, library=shared)
-        if routine is None:
-            raise LookupError(name)
-        return RoutineFacts(routine.frequency, routine.counts_as)
-
-    return lookup
-
-
-def missed_yesterday(now: datetime, zone: tzinfo) -> Due | None:
-    """A plan that asked for a session yesterday when none was done (what `today`
-    would have shown at the end of yesterday)."""
-    from datetime import datetime, time, timedelta
-
-    from backpain_cli.history.barriers import missed
-    from backpain_cli.history.overview import today
-    from backpain_cli.history.stats import today_in
-
-    yesterday = today_in(now, zone) - timedelta(days=1)
-    end = datetime.combine(yesterday, time(23, 59, 59), tzinfo=zone)
-    return missed(
-        today(common.read_history(), (), now=end, zone=zone, lookup=_routine_lookup()).dues
-    )
-
-
-def load_played(
-    name: str, paths: Mapping[str, str], *, library: Callable[[], ExerciseLibrary]
-) -> Routine | None:
-    """The routine NAME as it was last played: from its recorded path when it was played
-    from one and the file is still there, else by name; None when neither loads."""
-    from backpain_cli.errors import BackpainError
-
-    for reference in (paths.get(name), name):
-        if reference is None:
-            continue
-        try:
-            return load(reference, library=library)[1]
-        except BackpainError:
-            continue
-    return None
 
 
 @click.group("history", invoke_without_command=True)
@@ -127,6 +75,7 @@ def history_command(
       backpain history --json --limit 10
       backpain history forget 42                 # the Id column: one session
     """
+
     if ctx.invoked_subcommand is not None:
         return
     if as_json and as_csv:
@@ -148,12 +97,8 @@ def history_command(
             # The table and CSV show counts only: SQLite counts them (fast over years).
             tallies = {} if as_json else store.tallies([session.id for session in sessions])
             total = store.count(since=start, routine=routine_name) if not machine else 0
-    from backpain_cli.history import views as history_report
 
     if as_json:
-        from backpain_cli.history.json_output import history_json
-        from backpain_cli.text import dumps_json
-
         click.echo(dumps_json(history_json(sessions, zone)))
     elif as_csv:
         click.echo(history_report.history_csv(sessions, zone, tallies), nl=False)
@@ -186,7 +131,6 @@ def forget_command(session: int, yes: bool) -> None:
       backpain history forget 42
       backpain history forget 42 --yes
     """
-    from backpain_cli.history.views import forget_text
 
     store = read_history()
     found = None
@@ -244,9 +188,6 @@ def export_command(since: date | None, no_notes: bool, no_pain: bool, output: st
       backpain history export --since 4w --no-notes -o for-my-therapist.jsonl
       backpain history export -o - | gzip > backup.jsonl.gz
     """
-    from pathlib import Path
-
-    from backpain_cli.transfer.history_io import export_lines
 
     zone = common.user_zone()
     lines = export_lines(
@@ -286,14 +227,9 @@ def import_command(files: tuple[str, ...]) -> None:
       backpain history import laptop.jsonl
       backpain history import backup-2026-*.jsonl
     """
-    from pathlib import Path
-
-    from backpain_cli.history.merging import merge_sessions
-    from backpain_cli.history.store import open_for_recording
-    from backpain_cli.transfer.history_io import read_history_files
 
     sessions, journal = read_history_files([Path(file).expanduser() for file in files])
-    store, warning = open_for_recording(common.locations().history_file)
+    store, warning = history_store.open_for_recording(common.locations().history_file)
     if store is None:
         common.fail(f"nothing was imported: {warning}")
     with store:
@@ -337,9 +273,6 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
       backpain stats --weeks 12 --days 30
       backpain stats --json | jq '.adherence[].this_week.percent'
     """
-    from backpain_cli.history.overview import stats_view
-    from backpain_cli.history.views import NOTHING_RECORDED, stats_text
-    from backpain_cli.tables import paragraph
 
     store = read_history()
     view = None
@@ -352,119 +285,12 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
             zone=zone,
             weeks=weeks,
             days=days,
-            lookup=_routine_lookup(),
+            lookup=routine_lookup(),
         )
     if as_json:
-        from backpain_cli.history.json_output import stats_json
-        from backpain_cli.history.stats import today_in
-        from backpain_cli.text import dumps_json
-
         click.echo(dumps_json(stats_json(view, zone, today=today_in(now, zone))))
         return
     if view is None:
         click.echo("\n".join(paragraph(NOTHING_RECORDED, output_width())))
         return
     click.echo(stats_text(view, styled=styled_output(), width=output_width()))
-
-
-@click.command("today")
-@click.argument("routines", nargs=-1, metavar="[ROUTINE]...")
-@click.option(
-    "--notify",
-    is_flag=True,
-    help="A desktop notification instead, only while something is due (what a "
-    "reminder runs; exit status 0).",
-)
-@click.option("--allow-night", is_flag=True, help="With --notify: also between 22:00 and 07:00.")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print stable JSON (see `backpain help json`)."
-)
-def today_command(
-    routines: tuple[str, ...], notify: bool, allow_night: bool, as_json: bool
-) -> None:
-    """What is due today and what is done, for each routine with a frequency.
-
-    Without ROUTINE: every routine you played in the last 4 weeks. Exit status
-    0 when everything due today is done, 1 when not (for a shell prompt or a
-    reminder).
-
-    \b
-    Examples:
-      backpain today
-      backpain today upper-back
-      backpain today >/dev/null || echo "time for your back exercises"
-      backpain today --json | jq '.routines[] | {routine, left}'
-    """
-    if notify and as_json:
-        raise click.UsageError("choose one of --notify and --json")
-    from datetime import timedelta
-
-    from backpain_cli.history.overview import today
-    from backpain_cli.history.stats import DAYS_IN_USE
-
-    library = common.shared_library()
-    # An unknown routine is an error, not "nothing due"; each named file is read once.
-    known = {name: load(name, library=library)[1] for name in routines}
-    now, zone = common.utc_now(), common.user_zone()
-    store = read_history()
-    in_use = now - timedelta(days=DAYS_IN_USE + 8)  # what `today` looks at
-    paths = store.routine_paths(since=in_use) if store is not None else {}
-    lookup = _routine_lookup(library, known, paths)
-    due = today(store, routines, now=now, zone=zone, lookup=lookup)
-    if notify:  # the same dues, shown as a reminder (`backpain remind`)
-        from pathlib import Path
-
-        from backpain_cli.cli.remind import notify_today
-
-        titles = {name: routine.title for name, routine in known.items()}
-        for name in paths:  # played from a file: its title, from that file
-            found = known.get(name) or load_played(name, paths, library=library)
-            if found is not None:
-                titles.setdefault(name, found.title)
-        gone = {name for name, path in paths.items() if not Path(path).is_file()}
-        notify_today(
-            due.dues,
-            now.astimezone(zone),
-            allow_night,
-            named=routines,
-            titles=titles,
-            paths=paths,
-            gone=gone,
-        )
-        return
-    if as_json:  # the same dues, for scripts: no questions
-        from backpain_cli.history.json_output import today_json
-        from backpain_cli.text import dumps_json
-
-        click.echo(dumps_json(today_json(due, zone)))
-        sys.exit(0 if due.all_done else 1)
-    from backpain_cli.history.views import today_text
-
-    click.echo(
-        today_text(
-            due.dues,
-            due.day,
-            without_frequency=due.without_frequency,
-            styled=styled_output(),
-            width=output_width(),
-        )
-    )
-    if common.can_ask():  # the person's own questions, never in a script or a pipe
-        from backpain_cli.cli.goals import daily_questions, rate_reminder
-
-        settings = common.load_settings()
-        reminder = rate_reminder(ask_goals=settings.ask_goals)
-        if reminder:
-            click.echo(f"\n{reminder}")
-        from backpain_cli.player.check_in import CheckInCancelled
-
-        try:
-            daily_questions(
-                ask_goals=False,
-                ask_barriers=settings.ask_barriers,
-                missed_yesterday=missed_yesterday,
-            )
-        except CheckInCancelled:
-            sys.exit(130)
-    if not due.all_done:
-        sys.exit(1)

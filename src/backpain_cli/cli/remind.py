@@ -6,9 +6,24 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from backpain_cli.cli import common
+from backpain_cli.cli.common import load
+from backpain_cli.reminders.notify import TEST_BODY, TITLE, reminder_text, send
+from backpain_cli.reminders.runner import run_command
+from backpain_cli.reminders.schedule import (
+    ReminderError,
+    in_quiet_hours,
+    make_reminders,
+    parse_time,
+)
+from backpain_cli.routines.catalogue import looks_like_path
+from backpain_cli.tables import Column, paragraph, table_lines
+from backpain_cli.text import dumps_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence, Set
@@ -39,10 +54,7 @@ def command() -> tuple[str, ...]:
 def setup(*, runner: Runner | None = None) -> Setup:
     """The real folders and environment; `runner` runs the commands (default: waits
     up to 30 seconds for each)."""
-    from pathlib import Path
-
     from backpain_cli.reminders.installer import Setup
-    from backpain_cli.reminders.runner import run_command
 
     home = Path(os.environ.get("HOME") or Path.home())
     config = os.environ.get("XDG_CONFIG_HOME", "")
@@ -116,10 +128,7 @@ def add_command(
       backpain remind add upper-back --at 12:30 --days mon-fri
       backpain remind add upper-back-gentle --at 10:00 --days mon,wed,fri --cron
     """
-    from backpain_cli.cli.common import load
     from backpain_cli.reminders import installer
-    from backpain_cli.reminders.schedule import ReminderError, make_reminders
-    from backpain_cli.routines.catalogue import looks_like_path
 
     if looks_like_path(routine):
         raise ReminderError(
@@ -133,11 +142,9 @@ def add_command(
             f"{routine} has no frequency, so nothing is ever due and a reminder would "
             f"never show; add one such as `frequency: 1 per day` (`backpain edit {routine}`)"
         )
-    from backpain_cli.cli.common import output_width
-    from backpain_cli.tables import paragraph
 
     changes = installer.add(setup(), reminders, use_cron=use_cron)
-    width = output_width()
+    width = common.output_width()
     for change in changes:
         reminder = change.installed.reminder
         verb = {"added": "Added", "updated": "Updated", "unchanged": "Already set"}[change.state]
@@ -166,9 +173,7 @@ def remind_list_command(as_json: bool) -> None:
       backpain remind list
       backpain remind list --json | jq -r '.reminders[] | "\\(.routine) \\(.at)"'
     """
-    from backpain_cli.cli.common import output_width, user_zone, utc_now
     from backpain_cli.reminders import installer
-    from backpain_cli.tables import Column, paragraph, table_lines
 
     current = setup(runner=_brief)  # listing waits for nothing: a few seconds at most
     found = installer.installed(current)
@@ -180,19 +185,19 @@ def remind_list_command(as_json: bool) -> None:
             "\n".join(
                 paragraph(
                     "No reminders. Add one: `backpain remind add upper-back --at 09:00`.",
-                    output_width(),
+                    common.output_width(),
                 )
             )
         )
         return
-    now = utc_now().astimezone(user_zone())
+    now = common.utc_now().astimezone(common.user_zone())
     firings, problem = installer.next_firings(current, found, now)
     rows = []
     for item, firing in zip(found, firings, strict=True):
         reminder = item.reminder
         days = reminder.days_text if item.days_known else "(see Task Scheduler)"
         rows.append([reminder.routine, reminder.at_text, days, _upcoming(firing), _where(item)])
-    width = output_width()
+    width = common.output_width()
     columns = (
         Column("", wraps=False),
         Column("", wraps=False, head=True),
@@ -221,12 +226,10 @@ def remind_list_command(as_json: bool) -> None:
 
 def _print_json(current: Setup, found: Sequence[Installed]) -> None:
     """The reminders as stable JSON (docs/json-output.md)."""
-    from backpain_cli.cli.common import user_zone, utc_now
     from backpain_cli.reminders import installer
-    from backpain_cli.text import dumps_json
 
     firings, problem = (
-        installer.next_firings(current, found, utc_now().astimezone(user_zone()))
+        installer.next_firings(current, found, common.utc_now().astimezone(common.user_zone()))
         if found
         else ([], None)
     )
@@ -274,7 +277,6 @@ def remove_command(routine: str | None, times: tuple[str, ...], remove_all: bool
       backpain remind remove --all
     """
     from backpain_cli.reminders import installer
-    from backpain_cli.reminders.schedule import parse_time
 
     if remove_all == (routine is not None):
         raise click.UsageError("name a ROUTINE or use --all (not both)")
@@ -300,7 +302,6 @@ BRIEF_SECONDS = 5.0  # what a notifier or a listing may take before it is given 
 
 
 def _brief(argv: Sequence[str], *, input: bytes | None = None) -> Completed:
-    from backpain_cli.reminders.runner import run_command
 
     return run_command(argv, input=input, timeout=BRIEF_SECONDS)
 
@@ -313,20 +314,16 @@ def test_command() -> None:
     Example:
       backpain remind test
     """
-    from backpain_cli.reminders.notify import TEST_BODY, TITLE, send
 
     how = send(
         TITLE, TEST_BODY, platform=sys.platform, which=_which, runner=_brief, echo=click.echo
     )
     if how == "text":
-        from backpain_cli.cli.common import output_width
-        from backpain_cli.tables import paragraph
-
         said = (
             "No desktop notifier answered (notify-send on Linux, osascript on macOS), so "
             "reminders print that line instead (in the journal, from a systemd timer)."
         )
-        click.echo("\n".join(paragraph(said, output_width())))
+        click.echo("\n".join(paragraph(said, common.output_width())))
     else:
         click.echo(f"Sent a test notification with {how}.")
 
@@ -343,8 +340,6 @@ def notify_today(
 ) -> None:
     """`backpain today --notify`: a notification when something is still due; nothing
     in the quiet hours unless allowed. What `today` computed, only shown differently."""
-    from backpain_cli.reminders.notify import TITLE, reminder_text, send
-    from backpain_cli.reminders.schedule import in_quiet_hours
 
     body = reminder_text(dues, named=named, titles=titles, paths=paths, gone=gone)
     if body is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -12,6 +13,15 @@ import click
 from backpain_cli import __version__
 from backpain_cli.cli import common
 from backpain_cli.cli.common import complete_routines, fail
+from backpain_cli.cli.today import load_played
+from backpain_cli.history.merging import history_in_memory, merge_sessions
+from backpain_cli.report.contents import Report
+from backpain_cli.report.gather import report_from_store
+from backpain_cli.report.html_page import report_html
+from backpain_cli.report.markdown_page import report_markdown
+from backpain_cli.report.pdf import find_browser, html_to_pdf
+from backpain_cli.routines.images import load_picture
+from backpain_cli.transfer.history_io import read_history_files
 
 if TYPE_CHECKING:
     from datetime import date
@@ -89,7 +99,6 @@ def report_command(
       backpain report --format markdown -o -
       backpain report --history from-my-patient.jsonl    # on the therapist's machine
     """
-    from backpain_cli.report.gather import report_from_store
 
     browser = _browser() if output_format == "pdf" else ""
     store = _exported(history_files) if history_files else common.read_history()
@@ -124,8 +133,6 @@ def report_command(
 def _exported(files: tuple[str, ...]) -> History:
     """The sessions of exported files, in a history in memory: the report is made from
     them exactly as from a history, and no history here is read or written."""
-    from backpain_cli.history.merging import history_in_memory, merge_sessions
-    from backpain_cli.transfer.history_io import read_history_files
 
     sessions, journal = read_history_files([Path(file).expanduser() for file in files])
     store = history_in_memory()
@@ -137,7 +144,6 @@ def routine_reader(paths: Mapping[str, str] | None = None) -> Callable[[str], Ro
     """A routine by name (or from the file it was last played from, `paths`), or None
     when it no longer loads; the exercise library is read once, when a routine is first
     not in the cache."""
-    from backpain_cli.cli.history import load_played
 
     library = common.shared_library()
 
@@ -155,32 +161,22 @@ def _played_paths(store: History | None) -> dict[str, str]:
 
 
 def _browser() -> str:
-    import os
     import shutil
-
-    from backpain_cli.report.pdf import find_browser
 
     return find_browser(shutil.which, os.path.exists)
 
 
 def _render(report: object, output_format: str, browser: str) -> bytes:
-    from backpain_cli.report.contents import Report
 
     assert isinstance(report, Report)
     if output_format == "markdown":
-        from backpain_cli.report.markdown_page import report_markdown
-
         return report_markdown(report).encode()
-    from backpain_cli.report.html_page import report_html
-    from backpain_cli.routines.images import load_picture
 
     html = report_html(report, pictures=load_picture)
     if output_format == "html":
         return html.encode()
     import subprocess
     import tempfile
-
-    from backpain_cli.report.pdf import html_to_pdf
 
     def run(argv: object) -> int:
         assert isinstance(argv, list)

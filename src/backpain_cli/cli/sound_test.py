@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+
 import click
 
 
@@ -17,8 +20,6 @@ def sound_test_command(voice: bool) -> None:
       backpain sound-test
       backpain sound-test --voice
     """
-    import shutil
-    import sys
 
     from backpain_cli.player.sound import SoundOutput, bundled_sounds, terminal_bell
     from backpain_cli.player.sound_check import (

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
+from datetime import datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -19,10 +22,15 @@ from backpain_cli.cli.common import (
     locations,
     screen_output,
 )
+from backpain_cli.config import SettingSource, check_chime, with_prepare
+from backpain_cli.errors import BackpainError, ConfigError, RoutineError
+from backpain_cli.history.session import open_session
+from backpain_cli.player import keys, run
+from backpain_cli.player.check_in import CheckInCancelled, pain_rating
+from backpain_cli.routines.catalogue import Origin, resolve_routine
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from datetime import datetime
 
     from backpain_cli.config import Settings
     from backpain_cli.history.session import Session
@@ -34,10 +42,6 @@ if TYPE_CHECKING:
 def start_settings(**command_line: object) -> Settings:
     """`load_settings` for `backpain start`; a chime file is checked before anything plays
     (the config file's, when it does not work, gives way to the built-in chime)."""
-    from dataclasses import replace
-
-    from backpain_cli.config import SettingSource, check_chime
-    from backpain_cli.errors import ConfigError
 
     settings = load_settings(**command_line)
     if settings.chime is not None and settings.sound:
@@ -59,8 +63,6 @@ def start_settings(**command_line: object) -> Settings:
 def load_for_start(reference: str | None, settings: Settings) -> tuple[RoutineFile, Routine]:
     """The routine to play: the one named, else the config's default_routine; with the
     prepare setting (seconds for every exercise) applied."""
-    from backpain_cli.config import with_prepare
-    from backpain_cli.errors import RoutineError
 
     if reference is not None:
         routine_file, routine = load(reference)
@@ -188,15 +190,6 @@ def start(
       backpain start upper-back --note "left side tight after the drive"
       backpain start upper-back-chair --voice --chime ~/sounds/bell.wav
     """
-    from dataclasses import replace
-    from pathlib import Path
-
-    from backpain_cli.cli.goals import daily_questions, rate_reminder
-    from backpain_cli.cli.history import missed_yesterday
-    from backpain_cli.history.session import open_session
-    from backpain_cli.player.check_in import CheckInCancelled
-    from backpain_cli.player.run import exercise_number, play
-
     summary: Summary | None = None
     try:
         settings = start_settings(  # None: not given, the config file or the default decides
@@ -212,10 +205,13 @@ def start(
         routine_path = played_path(routine_file)
         if resume and (no_history or from_exercise):
             fail("--resume continues a recorded session: not with --no-history or --from")
-        start_at = exercise_number(loaded, from_exercise)
+        start_at = run.exercise_number(loaded, from_exercise)
         counts_as = plan_of(loaded, report)
         questions = settings.check_in and can_ask() and not no_history and speed == 1
         if questions:  # what got in the way yesterday; the goals, every two weeks
+            from backpain_cli.cli.goals import daily_questions, rate_reminder  # at a terminal
+            from backpain_cli.cli.today import missed_yesterday
+
             daily_questions(
                 ask_goals=settings.ask_goals,
                 ask_barriers=settings.ask_barriers,
@@ -243,7 +239,7 @@ def start(
                 counts_as=counts_as,
                 routine_path=routine_path,
             )
-            summary = play(
+            summary = run.play(
                 loaded,
                 replace(settings, plain=settings.plain or not screen_output()),
                 start_at=start_at if session.resume_from is None else session.resume_from,
@@ -271,7 +267,6 @@ def check_out(session: Session, *, asking: bool, ask_note: bool) -> None:
     """After the routine (also after quitting early: then the rating matters most): the
     closing pain question, then the note question (when recorded and no --note was
     given), then what was not recorded and any warning."""
-    from backpain_cli.player.check_in import CheckInCancelled
 
     recorded = session.recorded
     if asking:
@@ -292,7 +287,6 @@ def report(message: str) -> None:
 
 def start_of_today() -> datetime:
     """Midnight today in the person's time zone (zoneinfo only when `--resume` asks)."""
-    from datetime import datetime, time
 
     zone = common.user_zone()
     today = common.utc_now().astimezone(zone).date()
@@ -304,16 +298,13 @@ def start_of_today() -> datetime:
 
 def ask_pain() -> int | None:
     """Pain now, 0–10? One key; Enter or Esc skips. q or Ctrl-C raises CheckInCancelled."""
-    from backpain_cli.player.check_in import pain_rating
-    from backpain_cli.player.keys import key_reader
-    from backpain_cli.player.run import stdin_fd
 
     def write(text: str) -> None:
         click.echo(text, nl=False)
         sys.stdout.flush()
 
-    with key_reader(stdin_fd()) as keys:
-        return pain_rating(keys.read, write)
+    with keys.key_reader(run.stdin_fd()) as reader:
+        return pain_rating(reader.read, write)
 
 
 def ask_note_line() -> str:
@@ -334,7 +325,6 @@ def ask_note_line() -> str:
 def played_path(routine_file: RoutineFile) -> str | None:
     """The absolute path of a routine played from a path (the history keeps it, so
     `today`, reminders and the report find the file); None when played by name."""
-    from backpain_cli.routines.catalogue import Origin
 
     return str(routine_file.path.resolve()) if routine_file.origin is Origin.PATH else None
 
@@ -342,8 +332,6 @@ def played_path(routine_file: RoutineFile) -> str | None:
 def plan_of(routine: Routine, report: Callable[[str], None]) -> str:
     """The routine's `counts_as` when that routine exists; else '' (it counts toward
     itself), said once."""
-    from backpain_cli.errors import BackpainError
-    from backpain_cli.routines.catalogue import resolve_routine
 
     if routine.counts_as is None:
         return ""

@@ -9,6 +9,7 @@ import click
 
 from backpain_cli.cli import common
 from backpain_cli.cli.common import complete_routines, fail, locations
+from backpain_cli.routines.catalogue import resolve_routine
 from backpain_cli.text import clean, clean_line, plural
 
 if TYPE_CHECKING:
@@ -37,17 +38,15 @@ def add_command(file: str, yes: bool) -> None:
       backpain add neck-from-my-therapist.backpain
       backpain add neck.backpain --yes
     """
-    from backpain_cli.transfer.install import bundle_from_file, install, plan
+    from backpain_cli.transfer import install, pack  # PyYAML: not in `add --help`
 
     path = Path(file).expanduser()
     where = locations()
     if path.suffix.lower() == PACK_SUFFIX:
-        from backpain_cli.transfer.pack import read_pack
-
-        bundle = read_pack(path)
+        bundle = pack.read_pack(path)
     else:
-        bundle = bundle_from_file(path, where)
-    planned = plan(bundle, where, shown=str(path))
+        bundle = install.bundle_from_file(path, where)
+    planned = install.plan(bundle, where, shown=str(path))
     if bundle.note:
         click.echo(f"Note from the pack: {clean(bundle.note)}")
     name = planned.routine.name
@@ -59,7 +58,7 @@ def add_command(file: str, yes: bool) -> None:
         for change in planned.changes:
             click.echo(f"  {clean_line(change)}")
         _confirm(planned, yes)
-    kept = install(planned, where, now=common.utc_now())
+    kept = install.install(planned, where, now=common.utc_now())
     click.echo(f"Added {name} ({clean_line(planned.routine.title)}): {planned.target}")
     extras = []
     if planned.pictures:
@@ -106,19 +105,17 @@ def pack_command(routine: str, output: str | None, note: str, force: bool) -> No
       backpain pack neck-mobility
       backpain pack ./for-a-patient.yaml -o neck.backpain --note "Twice a day, gently."
     """
-    from backpain_cli.routines.catalogue import resolve_routine
-    from backpain_cli.transfer.install import bundle_from_file
-    from backpain_cli.transfer.pack import write_pack
+    from backpain_cli.transfer import install, pack  # PyYAML: not in `pack --help`
 
     where = locations()
     routine_file = resolve_routine(routine, where)
-    bundle = bundle_from_file(routine_file.path, where)._replace(note=note)
+    bundle = install.bundle_from_file(routine_file.path, where)._replace(note=note)
     target = Path(output).expanduser() if output else Path(f"{bundle.name}{PACK_SUFFIX}")
     if target.suffix.lower() != PACK_SUFFIX:
         fail(f"{target}: a pack's name ends in {PACK_SUFFIX}, so `backpain add` knows it")
     if target.exists() and not force:
         fail(f"{target} already exists; add --force to replace it")
-    size = write_pack(bundle, target)
+    size = pack.write_pack(bundle, target)
     pictures = plural(len(bundle.pictures), "picture")
     click.echo(f"Packed {bundle.name} into {target} ({size // 1024 + 1} KiB)")
     exercises = plural(len(bundle.exercises), "exercise")

@@ -1,1 +1,2 @@
-"""What was done: the SQLite store, the recorder listener, records, stats and their views."""
+"""What was done: the SQLite store, one `start` in it (the session and its recorder),
+records, stats and their views."""

@@ -27,6 +27,7 @@ text and stay readable in the `sqlite3` shell).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ from pathlib import Path
 
 from backpain_cli.errors import HistoryError, HistoryLocked
 from backpain_cli.files import exists_somehow, file_problem
+from backpain_cli.text import clean_line
 
 APPLICATION_ID = int.from_bytes(b"BkPn", "big")  # marks a backpain history file
 BUSY_TIMEOUT_MS = 10_000
@@ -242,8 +244,6 @@ def sqlite_errors(path: Path) -> Iterator[None]:
 def lock_holders(path: Path) -> str:
     """` (process 1234: sqlite3 history.sqlite3)` for each other process that has the
     file open, where the system tells (Linux /proc, same user); else ""."""
-    import os
-
     wanted = {str(path.resolve()) + suffix for suffix in ("", "-wal", "-shm")}
     found = []
     for pid in sorted(int(name) for name in _listdir("/proc") if name.isdigit()):
@@ -256,8 +256,6 @@ def lock_holders(path: Path) -> str:
 
 
 def _listdir(folder: str) -> list[str]:
-    import os
-
     try:
         return os.listdir(folder)
     except OSError:
@@ -265,8 +263,6 @@ def _listdir(folder: str) -> list[str]:
 
 
 def _readlink(path: str) -> str:
-    import os
-
     try:
         return os.readlink(path)
     except OSError:
@@ -274,8 +270,6 @@ def _readlink(path: str) -> str:
 
 
 def _command(pid: int) -> str:
-    from backpain_cli.text import clean_line
-
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
             words = handle.read(4096).split(b"\0")

@@ -52,11 +52,13 @@ class Session:
         *,
         report: Callable[[str], None],
         resumed: SessionRecord | None = None,
+        resume_from: int | None = None,
         hurt_before: Sequence[str] = (),
     ) -> None:
         self.routine = routine
         self.store = store
         self.resumed = resumed
+        self.resume_from = resume_from  # the exercise index a resumed session goes on from
         self.warnings: list[str] = []
         self.recorder: Recorder | None = None
         self.writer: QueuedHistory | None = None
@@ -68,13 +70,6 @@ class Session:
         self.hurt_last_time = [
             exercise_id for exercise_id in hurt if routine.exercise_index(exercise_id) is not None
         ]
-
-    @property
-    def resume_from(self) -> int | None:
-        """The exercise index a resumed session goes on from (None: not resumed)."""
-        if self.resumed is None:
-            return None
-        return _left_to_do(self.routine, self.resumed)[0]
 
     def record(
         self,
@@ -90,13 +85,12 @@ class Session:
         `routine_path`: the file it was played from (None: by name)."""
         if self.store is None:
             return
-        from backpain_cli.history.recorder import Recorder
-        from backpain_cli.history.writer import QueuedHistory
+        from backpain_cli.history import recorder, writer  # only when recording
 
         # Writes go to a thread: the player never waits on the disk or a lock.
-        self.writer = QueuedHistory(self.store, warn=self._warn)
+        self.writer = writer.QueuedHistory(self.store, warn=self._warn)
         self.writer.start()
-        self.recorder = Recorder(
+        self.recorder = recorder.Recorder(
             self.writer,
             routine=self.routine,
             content_hash=self.routine.content_hash,
@@ -214,15 +208,24 @@ def open_session(
         store, warning = open_for_recording(history_file)
         if warning:
             report(warning)
-    resumed = None
+    resumed, resume_from = None, None
     if resume_since is not None:
         try:
-            resumed = _resumable(routine, store, resume_since, routine_path or routine.name)
+            resumed, resume_from = _resumable(
+                routine, store, resume_since, routine_path or routine.name
+            )
         except NothingToResume:
             if store is not None:
                 store.close()
             raise
-    return Session(routine, store, report=report, resumed=resumed, hurt_before=hurt_before)
+    return Session(
+        routine,
+        store,
+        report=report,
+        resumed=resumed,
+        resume_from=resume_from,
+        hurt_before=hurt_before,
+    )
 
 
 def _hurt_before(history_file: Path | None, routine: str) -> list[str]:
@@ -244,8 +247,9 @@ def _hurt_before(history_file: Path | None, routine: str) -> list[str]:
 
 def _resumable(
     routine: Routine, store: History | None, since: datetime, reference: str
-) -> SessionRecord:
-    from backpain_cli.history.records import SessionOutcome
+) -> tuple[SessionRecord, int]:
+    """Today's partial session of `routine` and the exercise index it goes on from."""
+    from backpain_cli.history.records import ExerciseStatus, SessionOutcome
 
     last = store.last_session(routine.name, since=since) if store else None
     start = f"`backpain start {shell_word(reference)}`"
@@ -259,31 +263,20 @@ def _resumable(
             f"cannot resume: {routine.name} has changed since that session; "
             f"{start} starts a new one"
         )
-    if not _left_to_do(routine, last):
+    # The exercises it has no record of (or stopped in) are left to do.
+    kept = {e.position for e in last.exercises if e.status is not ExerciseStatus.STOPPED}
+    left = [index for index in range(len(routine.exercises)) if index not in kept]
+    if not left:
         raise NothingToResume(  # it went to the end, skipping some: they stay skipped
             f"nothing to resume: today's session of {routine.name} went to its end "
             f"({start} starts a new one)"
         )
-    return last
+    return last, left[0]
 
 
-def _left_to_do(routine: Routine, session: SessionRecord) -> list[int]:
-    """The routine's exercise indexes that `session` has no record of (or stopped in)."""
-    from backpain_cli.history.records import ExerciseStatus
-
-    kept = {e.position for e in session.exercises if e.status is not ExerciseStatus.STOPPED}
-    return [index for index in range(len(routine.exercises)) if index not in kept]
-
-
-def hurt_last_time_note(routine: Routine, history_file: Path) -> str:
-    """For `show`: the routine's exercises that hurt the last time they were played."""
-    from backpain_cli.errors import HistoryError
-    from backpain_cli.history.store import open_for_reading
-
-    try:
-        store = open_for_reading(history_file)
-    except HistoryError:  # `backpain history` reports it; `show` still shows the routine
-        return ""
+def hurt_last_time_note(routine: Routine, store: History | None) -> str:
+    """For `show`: the routine's exercises that hurt the last time they were played
+    (none without a history)."""
     if store is None:
         return ""
     with store:

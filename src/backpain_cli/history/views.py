@@ -16,6 +16,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
+from backpain_cli.history.charts import (
+    AFTER,
+    BAND_AXIS,
+    BEFORE,
+    calendar_legend,
+    calendar_lines,
+    chart_days,
+    pain_chart,
+)
 from backpain_cli.history.outcomes import Outcomes, outcomes_lines
 from backpain_cli.history.records import ExerciseTally, SessionRecord, tally
 from backpain_cli.history.stats import (
@@ -320,8 +329,6 @@ def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> st
         lines.extend(paragraph(_adherence_line(now, before), width, indent="  ", hang="    "))
 
     if view.calendars and view.calendar_start is not None:
-        from backpain_cli.history.charts import calendar_legend, calendar_lines
-
         weeks = view.calendar_weeks
         lines.append("")
         lines.append(bold(f"Calendar, last {weeks} weeks", styled))
@@ -366,7 +373,6 @@ def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> st
             else:
                 bar = _bar(round(day.mean * per_point), styled)
                 lines.append(f"  {_day(day.day)}  {day.mean:4.1f}  {bar}".rstrip())
-    from backpain_cli.history.charts import AFTER, BAND_AXIS, BEFORE, chart_days, pain_chart
 
     most = None if width is None else max(1, (width - CHART_AXIS) // 3)
     outcome = view.outcomes.pain if view.outcomes is not None else None

@@ -1,2 +1,2 @@
 """Routines to the person: the engine walking a timeline, and what it drives
-(screen, keys, sound, speech, pain check-ins, the session wiring)."""
+(screen, keys, sound, speech, the pain question and the words after "this hurts")."""

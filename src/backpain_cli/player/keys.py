@@ -42,12 +42,16 @@ import contextlib
 import importlib
 import os
 import select
+import shutil
 import signal
 import sys
 import time
 from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, Protocol, cast
+
+if sys.platform != "win32":  # pragma: no branch - POSIX; Windows reads keys with msvcrt
+    import termios
 
 _NAMES = {
     " ": "space",
@@ -214,8 +218,6 @@ class KeyReader(_Signals):
     ) -> None:
         # Modes first: a signal arriving now must not find the terminal still in cbreak.
         if self._fd is not None and self._saved_modes is not None:
-            import termios
-
             with contextlib.suppress(termios.error, OSError):  # the terminal is gone (SIGHUP)
                 termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved_modes)
             self._saved_modes = None
@@ -256,8 +258,6 @@ class KeyReader(_Signals):
         return data
 
     def _cbreak(self, fd: int) -> None:
-        import termios
-
         modes = termios.tcgetattr(fd)
         self._saved_modes = modes
         new = [*modes[:6], list(modes[6])]
@@ -302,7 +302,6 @@ def windows_console() -> Console:
 
 
 def _console_size() -> tuple[int, int]:
-    import shutil  # Windows only; shutil costs a few ms at start-up elsewhere
 
     size = shutil.get_terminal_size()
     return size.columns, size.lines

@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 
 from rich.console import Console, RenderableType
+from rich.live import Live
 
 from backpain_cli.player.engine import (
     BINDINGS,
@@ -123,7 +124,6 @@ def live_display(
     Nothing is drawn on entering: the alternate screen starts blank, and the first
     frame is the routine's, not a screenful of spaces before it (2 KB less for the
     terminal to take in before anything shows)."""
-    from rich.live import Live
 
     with Live(
         None,

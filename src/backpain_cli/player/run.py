@@ -10,22 +10,35 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import click
+from rich.console import Console
+
+from backpain_cli.console import make_console
+from backpain_cli.errors import BackpainError
+from backpain_cli.player import keys as player_keys
+from backpain_cli.player.engine import BINDINGS, Player
+from backpain_cli.player.live import LiveScreen, NoticeLine, live_display
+from backpain_cli.player.pain import PainNotices
+from backpain_cli.player.plain import PlainLog
+from backpain_cli.player.summary import summary_view
+from backpain_cli.player.terminal_image import GetReadyPictures, image_protocol
+from backpain_cli.routines.images import missing_pictures_notice
+from backpain_cli.routines.timeline import build_timeline
+from backpain_cli.text import did_you_mean
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from backpain_cli.config import Settings
     from backpain_cli.player.announcer import Announcer
-    from backpain_cli.player.engine import Binding, Listener, Player, Summary, Wait
+    from backpain_cli.player.engine import Binding, Listener, Summary, Wait
     from backpain_cli.player.events import Tracker
     from backpain_cli.player.keys import Keys
-    from backpain_cli.player.live import NoticeLine
-    from backpain_cli.player.terminal_image import GetReadyPictures
     from backpain_cli.routines.model import Routine
 
 
@@ -60,15 +73,6 @@ def play(
     Listeners, in order: sound, speech, the tracker, the pain notices, then the screen
     (last, so it draws what the others just did).
     """
-    import time
-
-    from backpain_cli.player.engine import BINDINGS, Player
-    from backpain_cli.player.keys import key_reader
-    from backpain_cli.player.live import NoticeLine
-    from backpain_cli.player.pain import PainNotices
-    from backpain_cli.player.summary import summary_view
-    from backpain_cli.routines.images import missing_pictures_notice
-    from backpain_cli.routines.timeline import build_timeline
 
     timeline = build_timeline(routine, prepare=settings.prepare_enabled, start_at=start_at)
     real_time = time.monotonic if clock is None else clock
@@ -88,11 +92,11 @@ def play(
 
     announcer: Announcer | None = None
     try:
-        with key_reader(stdin_fd()) as keys:
+        with player_keys.key_reader(stdin_fd()) as keys:
             wait = key_wait(keys, speed)
             screens = _plain_screen if plain else _live_screen
             with screens(keys, BINDINGS, notice_line, real_time) as screen:
-                announcer = _make_announcer(settings, screen.notify)
+                announcer, cues = _make_announcer(settings, screen.notify)
                 missing = missing_pictures_notice(routine.warnings)
                 if missing:
                     screen.notify(missing)
@@ -100,7 +104,7 @@ def play(
                 around = [] if pictures is None else [pictures.first]  # before the screen
                 drawn = [] if pictures is None else [pictures]  # after it
                 everyone = [
-                    *_announcements(announcer, settings),
+                    *cues,
                     *tracking,
                     pain,
                     *around,
@@ -140,8 +144,6 @@ def _plain_screen(
     notice_line: NoticeLine | None,
     clock: Callable[[], float],
 ) -> Iterator[_Screen]:
-    from backpain_cli.console import make_console
-    from backpain_cli.player.plain import PlainLog
 
     log = PlainLog(
         click.echo,
@@ -161,9 +163,6 @@ def _live_screen(
     notice_line: NoticeLine | None,
     clock: Callable[[], float],
 ) -> Iterator[_Screen]:
-    from rich.console import Console
-
-    from backpain_cli.player.live import live_display
 
     console = Console(highlight=False, emoji=False)  # rich itself honours NO_COLOR
     with live_display(console, clock=clock, bindings=bindings, notice_line=notice_line) as screen:
@@ -173,9 +172,6 @@ def _live_screen(
 
 def _pictures(routine: Routine, screen: _Screen) -> GetReadyPictures | None:
     """The get-ready pictures, drawn after the live screen, where the terminal can."""
-
-    from backpain_cli.player.live import LiveScreen
-    from backpain_cli.player.terminal_image import image_protocol
 
     live = screen.listener
     console = screen.console
@@ -193,8 +189,6 @@ def _pictures(routine: Routine, screen: _Screen) -> GetReadyPictures | None:
         lines = [] if frame is None else frame.lines(console, width, height)
         return [line.plain for line in lines], width
 
-    from backpain_cli.player.terminal_image import GetReadyPictures
-
     return GetReadyPictures(routine, write=write, screen_lines=screen_lines)
 
 
@@ -204,8 +198,6 @@ def merged_notices(
     """A notify that shows the notices of the last `window` seconds together: the screen
     keeps one notice, and sound and speech may both have one as the routine starts
     (sound's from its own thread)."""
-    import threading
-    import time
 
     now = clock or time.monotonic
     recent: list[tuple[float, str]] = []
@@ -235,7 +227,6 @@ def _run_calmly(player: Player, wait: Wait) -> Summary:
 
 def exercise_number(routine: Routine, reference: str | None) -> int:
     """0-based index of the `--from` exercise (id or 1-based number)."""
-    from backpain_cli.errors import BackpainError
 
     if reference is None:
         return 0
@@ -247,7 +238,6 @@ def exercise_number(routine: Routine, reference: str | None) -> int:
     index = routine.exercise_index(reference)
     if index is not None:
         return index
-    from backpain_cli.text import did_you_mean
 
     ids = [exercise.id for exercise in routine.exercises]
     hint = did_you_mean(reference, ids) or f"; its exercises: {', '.join(ids)}"
@@ -265,13 +255,15 @@ RING_OUT = 6.0
 """Seconds the end sound and the spoken ending may take after the summary is printed."""
 
 
-def _make_announcer(settings: Settings, notify: Callable[[str], None]) -> Announcer | None:
-    """Sound and speech for this routine, on their thread (none with neither)."""
+def _make_announcer(
+    settings: Settings, notify: Callable[[str], None]
+) -> tuple[Announcer | None, list[Listener]]:
+    """Sound and speech for this routine, on their thread, and the listener that asks
+    for them (none with neither)."""
     if not (settings.sound or settings.voice):
-        return None
-    import shutil
+        return None, []
 
-    from backpain_cli.player.announcer import Announcer
+    from backpain_cli.player.announcer import Announcements, Announcer
     from backpain_cli.player.sound import (
         NO_AUDIO_NO_BELL_NOTICE,
         NO_AUDIO_NOTICE,
@@ -285,20 +277,13 @@ def _make_announcer(settings: Settings, notify: Callable[[str], None]) -> Announ
     speaker = None
     if settings.voice:
         speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
-    if not settings.sound:
-        return Announcer(sounds=None, speaker=speaker).start()
-    bell = terminal_bell(sys.stdout, sys.stderr)
-    notice = NO_AUDIO_NOTICE if bell is not None else NO_AUDIO_NO_BELL_NOTICE
-    files = bundled_sounds()
-    if settings.chime is not None:  # checked by `start` before the routine starts
-        files[SoundName.CHIME] = settings.chime
-    sounds = SoundOutput(files, bell=bell, notify=notify, notice=notice)
-    return Announcer(sounds=sounds, speaker=speaker).start()
-
-
-def _announcements(announcer: Announcer | None, settings: Settings) -> list[Listener]:
-    if announcer is None:
-        return []
-    from backpain_cli.player.announcer import Announcements
-
-    return [Announcements(announcer, sound=settings.sound, voice=settings.voice)]
+    sounds = None
+    if settings.sound:
+        bell = terminal_bell(sys.stdout, sys.stderr)
+        notice = NO_AUDIO_NOTICE if bell is not None else NO_AUDIO_NO_BELL_NOTICE
+        files = bundled_sounds()
+        if settings.chime is not None:  # checked by `start` before the routine starts
+            files[SoundName.CHIME] = settings.chime
+        sounds = SoundOutput(files, bell=bell, notify=notify, notice=notice)
+    announcer = Announcer(sounds=sounds, speaker=speaker).start()
+    return announcer, [Announcements(announcer, sound=settings.sound, voice=settings.voice)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import logging
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -82,7 +83,6 @@ def load_playsound() -> AudioPlayer | None:
 
     Slow (it probes for players when imported): call it off the main thread.
     """
-    import logging  # here, on the sound thread: not before the first frame
 
     logger = logging.getLogger("playsound3")
     if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):

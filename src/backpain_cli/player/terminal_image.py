@@ -20,6 +20,7 @@ it takes a quarter of a second); a JPEG or an SVG without cairosvg is not shown.
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ from backpain_cli.player.engine import (
     SegmentStarted,
     Tick,
 )
+from backpain_cli.routines.images import load_picture
 from backpain_cli.routines.model import Routine
 from backpain_cli.routines.timeline import SegmentKind
 
@@ -61,7 +63,6 @@ def image_protocol(env: Mapping[str, str]) -> str | None:
 def kitty_place(png: bytes, *, row: int, column: int, rows: int) -> str:
     """Escape codes that draw `png` with its top left at (row, column), 1-based, `rows`
     tall (its width follows from its shape), leaving the cursor where it was."""
-    import base64  # only where the terminal draws pictures: not before every first frame
 
     data = base64.standard_b64encode(png).decode("ascii")
     chunks = [data[i : i + 4096] for i in range(0, len(data), 4096)] or [""]
@@ -223,7 +224,6 @@ _NEW_SCREEN = (SegmentStarted, Resumed, HelpToggled, Redraw)
 
 
 def _prepare(path: str) -> bytes | None:
-    from backpain_cli.routines.images import load_picture
 
     picture = load_picture(path)
     return None if picture is None else png_of(picture, cairosvg_png)

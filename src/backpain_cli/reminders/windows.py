@@ -5,6 +5,7 @@ Generated and tested as text here; untested on a real Windows machine.
 
 from __future__ import annotations
 
+import csv
 import subprocess
 from collections.abc import Sequence
 
@@ -51,7 +52,6 @@ def query_arguments() -> list[str]:
 
 def task_names(query_output: str) -> list[str]:
     """Our task names in `schtasks /Query /FO CSV /NH` output."""
-    import csv
 
     names = []
     for row in csv.reader(query_output.splitlines()):

@@ -29,6 +29,7 @@ from backpain_cli.routines.format import (
     USE_PATTERN,
     Key,
 )
+from backpain_cli.routines.images import check_image
 from backpain_cli.routines.library import DefinitionFile, Definitions, Entry, ReferenceResolver
 from backpain_cli.routines.model import (
     DEFAULT_DISCLAIMER,
@@ -188,7 +189,6 @@ class Checker:
         written = self.text(node, key_path, spec)
         if written is None:
             return None
-        from backpain_cli.routines.images import check_image
 
         folder = Path(self.source).parent
         self.pictures.append(folder / written)

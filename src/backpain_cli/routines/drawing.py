@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
+from xml.parsers import expat
 
 from backpain_cli.errors import BackpainError
 
@@ -125,8 +126,6 @@ class Drawing(NamedTuple):
 def rebuild(data: bytes) -> Drawing:
     """The plain drawing in `data`, rebuilt from the allowlists (NotADrawing when it is
     not well-formed XML, not an SVG, or holds something only a document needs)."""
-    from xml.parsers import expat
-
     builder = _Builder()
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)

@@ -11,6 +11,7 @@ there is only a warning: a picture is decoration, and the routine plays without 
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import stat
@@ -18,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from backpain_cli.routines.drawing import NotADrawing, rebuild
 from backpain_cli.routines.format import MAX_IMAGE_BYTES
 from backpain_cli.text import is_unsafe
 
@@ -131,8 +133,6 @@ def check_image(written: str, folder: Path) -> CheckedImage:
     if SUFFIXES[suffix] != kind:
         return CheckedImage(None, f"{shown} holds {_NAMES[kind]} image; name it {_SUFFIX_OF[kind]}")
     if kind == "svg":
-        from backpain_cli.routines.drawing import NotADrawing, rebuild
-
         try:
             rebuild(data)
         except NotADrawing as refused:
@@ -164,8 +164,6 @@ class Picture(NamedTuple):
     @property
     def data_uri(self) -> str:
         """The picture inside a page: a data: URI, so nothing is fetched."""
-        import base64
-
         return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
@@ -181,8 +179,6 @@ def load_picture(path: str) -> Picture | None:
         return None
     if kind != "svg":
         return Picture(kind, data, "")
-    from backpain_cli.routines.drawing import NotADrawing, rebuild
-
     try:
         drawing = rebuild(data)
     except NotADrawing:

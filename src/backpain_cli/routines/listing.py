@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.console import Group
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from backpain_cli.errors import RoutineError
+from backpain_cli.routines.catalogue import Origin
 from backpain_cli.routines.model import Exercise, Movement, Routine, format_total
 from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.tables import Column, card_lines, fit, shorten_path
@@ -20,15 +24,12 @@ if TYPE_CHECKING:
 
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
-    from backpain_cli.errors import RoutineError
     from backpain_cli.routines.catalogue import RoutineFile
 
 
 def _table(*columns: str, plain: bool) -> Table:
     lines = None
     if not plain:  # plain output has no lines (and skips importing them)
-        from rich import box
-
         lines = box.SIMPLE_HEAD
     table = Table(
         box=lines,
@@ -83,7 +84,6 @@ class _Trimmed:
         self.renderable = renderable
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.segment import Segment
 
         for line in console.render_lines(self.renderable, options, pad=False):
             yield Segment("".join(segment.text for segment in line).rstrip())
@@ -108,12 +108,6 @@ def _list(items: tuple[str, ...] | list[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
-def _load_fresh(routine_file: RoutineFile) -> Routine:
-    from backpain_cli.routines.loader import load_routine
-
-    return load_routine(routine_file.path, default_name=routine_file.name)
-
-
 LIST_COLUMNS = (  # least useful first to go: the count, then where from, then equipment
     Column("Name", wraps=False),
     Column("Title", least=20),
@@ -128,12 +122,10 @@ def routine_list(
     files: list[RoutineFile],
     *,
     plain: bool,
-    load: Callable[[RoutineFile], Routine] = _load_fresh,
+    load: Callable[[RoutineFile], Routine],
 ) -> RenderableType:
     """The table of `backpain list`; `load` gives a file's routine (RoutineError when it
     does not load: the row says so)."""
-    from backpain_cli.errors import RoutineError
-    from backpain_cli.routines.catalogue import Origin
 
     if not files:
         return Text("No routines found.")
@@ -180,12 +172,10 @@ def _invalid(error: RoutineError) -> str:
 
 
 def routine_list_json(
-    files: list[RoutineFile], *, load: Callable[[RoutineFile], Routine] = _load_fresh
+    files: list[RoutineFile], *, load: Callable[[RoutineFile], Routine]
 ) -> dict[str, Any]:
     """Stable JSON of `backpain list` (docs/json-output.md): every routine file found,
     the ones that cannot be played with why not."""
-    from backpain_cli.errors import RoutineError
-
     found = []
     for routine_file in files:
         entry: dict[str, Any] = {

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import backpain_cli.locations
 from backpain_cli.errors import Problem, RoutineError
 from backpain_cli.routines.checker import Checker
 from backpain_cli.routines.format import LIBRARY_KEYS, ROUTINE_KEYS
 from backpain_cli.routines.library import DefinitionFile, ReferenceResolver
 from backpain_cli.routines.model import Routine
-from backpain_cli.routines.names import EXERCISES_FILE
+from backpain_cli.routines.names import EXERCISES_FILE, name_from_file
 from backpain_cli.routines.reader import (
     YamlLoader,
     compose,
@@ -83,9 +84,7 @@ class ExerciseLibrary:
 
 def builtin_library() -> ExerciseLibrary:
     """Only the built-in exercises file: what loading means without the user's folders."""
-    from backpain_cli.locations import builtin_routines_dir
-
-    return ExerciseLibrary((builtin_routines_dir(),))
+    return ExerciseLibrary((backpain_cli.locations.builtin_routines_dir(),))
 
 
 def load_routine(
@@ -154,7 +153,6 @@ def parse_routine(
 def _stem(path: Path) -> str:
     """The routine name the file name gives (`My Neck.yaml` -> `my-neck`): the one name
     rule, so a name from a file is one `start` would take."""
-    from backpain_cli.routines.names import name_from_file
 
     return name_from_file(path)
 

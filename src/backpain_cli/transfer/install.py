@@ -13,10 +13,13 @@ pictures, the exercise library) is kept first in a folder of its own, from which
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
+
+import yaml
 
 from backpain_cli.errors import BackpainError, Problem, RoutineError
 from backpain_cli.locations import Locations
@@ -48,7 +51,6 @@ class Bundle(NamedTuple):
 def bundle_from_file(path: Path, where: Locations) -> Bundle:
     """A routine file with the pictures in its folder that it names and the exercises it
     uses from the `exercises.yaml` beside it (RoutineError when it does not load)."""
-    import yaml
 
     folder = path.parent
     library = ExerciseLibrary((folder, where.user_routines, where.builtin_routines))
@@ -209,7 +211,6 @@ def install(planned: InstallPlan, where: Locations, *, now: datetime) -> Path | 
 def _keep_replaced(planned: InstallPlan, where: Locations, now: datetime) -> Path | None:
     """The installed routine, its pictures and the exercise library, copied to a new
     folder: `backpain add FOLDER/NAME.yaml` puts them back."""
-    import shutil
 
     folder = where.user_routines
     stamp = now.strftime("%Y%m%d-%H%M%S")

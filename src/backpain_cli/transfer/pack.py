@@ -21,16 +21,22 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import stat
+import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import yaml
+
 from backpain_cli import __version__
-from backpain_cli.errors import BackpainError
+from backpain_cli.errors import BackpainError, RoutineError
 from backpain_cli.routines.format import MAX_FILE_BYTES, MAX_IMAGE_BYTES
 from backpain_cli.routines.images import SUFFIXES, check_image
+from backpain_cli.routines.loader import load_exercises_file
 from backpain_cli.routines.names import EXERCISES_FILE
 from backpain_cli.transfer.install import Bundle
 from backpain_cli.transfer.pictures import PictureCopy, drawn
@@ -53,8 +59,6 @@ class PackError(BackpainError):
 
 def write_pack(bundle: Bundle, target: Path) -> int:
     """Write `bundle` as a pack at `target` (through a temporary file); its size."""
-    import os
-    import tempfile
 
     members: dict[str, bytes] = {f"{bundle.name}.yaml": bundle.routine}
     library = merge_entries(None, list(bundle.exercises)).text
@@ -175,7 +179,6 @@ def _limit(name: str) -> int:
 def _member(archive: zipfile.ZipFile, name: str, limit: int, shown: str) -> bytes:
     """A member's bytes, never more than `limit`: the header's size is checked against
     it, and zipfile stops at that size (a member inflating past it fails its CRC)."""
-    import zlib
 
     try:
         with archive.open(name) as handle:
@@ -243,7 +246,6 @@ def _checked_member(
 
 def _bundle(manifest: dict[str, Any], contents: dict[str, bytes], shown: str) -> Bundle:
     """The routine, exercises and pictures: each member has one of these three roles."""
-    import tempfile
 
     routine = manifest["routine"]
     if routine not in contents or "/" in routine or not routine.endswith(".yaml"):
@@ -278,10 +280,6 @@ def _bundle(manifest: dict[str, Any], contents: dict[str, bytes], shown: str) ->
 
 def _exercises(data: bytes, folder: Path, shown: str) -> list[dict[str, Any]]:
     """The pack's exercise library through the strict loader, then as values."""
-    import yaml
-
-    from backpain_cli.errors import RoutineError
-    from backpain_cli.routines.loader import load_exercises_file
 
     target = folder / EXERCISES_FILE
     target.write_bytes(data)

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import yaml
+from yaml.nodes import CollectionNode, MappingNode, ScalarNode, SequenceNode
+
 from backpain_cli.errors import BackpainError
 from backpain_cli.routines.names import EXERCISES_FILE
 
@@ -59,7 +62,6 @@ class MergedExercises(NamedTuple):
 
 def _dumped(entry: dict[str, Any], indent: int) -> str:
     """One list item of YAML at `indent` columns: `- id: x` and its keys below."""
-    import yaml
 
     lines = yaml.safe_dump(
         [entry], sort_keys=False, allow_unicode=True, default_flow_style=False, width=4096
@@ -70,7 +72,6 @@ def _dumped(entry: dict[str, Any], indent: int) -> str:
 def _content_end(text: str, node: Any) -> int:
     """Where a node's own text ends: a block collection's end mark lies after the
     comments and blank lines that follow it, which belong to what comes next."""
-    from yaml.nodes import CollectionNode
 
     while isinstance(node, CollectionNode) and not node.flow_style and node.value:
         last = node.value[-1]
@@ -89,8 +90,6 @@ def merge_entries(current: str | None, entries: list[dict[str, Any]]) -> MergedE
     if current is None:
         text = LIBRARY_HEADER + "".join(_dumped(entry, 2) for entry in entries)
         return MergedExercises(text, [entry["id"] for entry in entries], [])
-    import yaml
-    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     try:
         root = yaml.compose(current, Loader=yaml.SafeLoader)
