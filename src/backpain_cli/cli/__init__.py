@@ -127,11 +127,10 @@ class Group(click.Group):
         if name in COMMANDS or ctx.resilient_parsing or name.startswith("-"):
             return super().resolve_command(ctx, args)
 
-        from backpain_cli.errors import BackpainError  # not in `--help`: nothing went wrong
-        from backpain_cli.text import did_you_mean
+        from backpain_cli import errors, text  # not in `--help`: nothing went wrong
 
-        hint = did_you_mean(name, list(COMMANDS))
-        raise BackpainError(f"no command '{name}'{hint}; see backpain --help")
+        hint = text.did_you_mean(name, list(COMMANDS))
+        raise errors.BackpainError(f"no command '{name}'{hint}; see backpain --help")
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):

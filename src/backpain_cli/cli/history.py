@@ -15,17 +15,11 @@ from backpain_cli.cli.common import (
     read_history,
     styled_output,
 )
-from backpain_cli.cli.today import routine_lookup
-from backpain_cli.history import store as history_store
 from backpain_cli.history import views as history_report
-from backpain_cli.history.json_output import history_json, stats_json
-from backpain_cli.history.merging import merge_sessions
-from backpain_cli.history.overview import stats_view
 from backpain_cli.history.stats import today_in
 from backpain_cli.history.views import NOTHING_RECORDED, forget_text, stats_text
 from backpain_cli.tables import paragraph
 from backpain_cli.text import dumps_json, plural
-from backpain_cli.transfer.history_io import export_lines, read_history_files
 
 if TYPE_CHECKING:
     from datetime import date, tzinfo
@@ -99,6 +93,8 @@ def history_command(
             total = store.count(since=start, routine=routine_name) if not machine else 0
 
     if as_json:
+        from backpain_cli.history.json_output import history_json  # SQLite: not in --help
+
         click.echo(dumps_json(history_json(sessions, zone)))
     elif as_csv:
         click.echo(history_report.history_csv(sessions, zone, tallies), nl=False)
@@ -190,7 +186,9 @@ def export_command(since: date | None, no_notes: bool, no_pain: bool, output: st
     """
 
     zone = common.user_zone()
-    lines = export_lines(
+    from backpain_cli.transfer import history_io  # SQLite: not in `history export --help`
+
+    lines = history_io.export_lines(
         read_history(),
         machine=common.machine(),
         since=_since(since, zone),
@@ -228,12 +226,15 @@ def import_command(files: tuple[str, ...]) -> None:
       backpain history import backup-2026-*.jsonl
     """
 
-    sessions, journal = read_history_files([Path(file).expanduser() for file in files])
-    store, warning = history_store.open_for_recording(common.locations().history_file)
-    if store is None:
+    from backpain_cli.history import merging, store  # SQLite: not in `history import --help`
+    from backpain_cli.transfer import history_io
+
+    sessions, journal = history_io.read_history_files([Path(file).expanduser() for file in files])
+    history, warning = store.open_for_recording(common.locations().history_file)
+    if history is None:
         common.fail(f"nothing was imported: {warning}")
-    with store:
-        merged = merge_sessions(store, sessions, journal)
+    with history:
+        merged = merging.merge_sessions(history, sessions, journal)
     click.echo(
         f"Imported {plural(merged.added, 'session')}"
         + (f", updated {merged.updated}" if merged.updated else "")
@@ -273,22 +274,24 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
       backpain stats --weeks 12 --days 30
       backpain stats --json | jq '.adherence[].this_week.percent'
     """
+    from backpain_cli.cli import today  # SQLite: not in `stats --help`
+    from backpain_cli.history import json_output, overview
 
     store = read_history()
     view = None
     zone = common.user_zone()
     now = common.utc_now()
     if store is not None:
-        view = stats_view(
+        view = overview.stats_view(
             store,
             now=now,
             zone=zone,
             weeks=weeks,
             days=days,
-            lookup=routine_lookup(),
+            lookup=today.routine_lookup(),
         )
     if as_json:
-        click.echo(dumps_json(stats_json(view, zone, today=today_in(now, zone))))
+        click.echo(dumps_json(json_output.stats_json(view, zone, today=today_in(now, zone))))
         return
     if view is None:
         click.echo("\n".join(paragraph(NOTHING_RECORDED, output_width())))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -154,7 +155,6 @@ def routine_reader(paths: Mapping[str, str] | None = None) -> Callable[[str], Ro
 
 
 def _played_paths(store: History | None) -> dict[str, str]:
-    from datetime import datetime, timezone
 
     every_session = datetime(1970, 1, 1, tzinfo=timezone.utc)  # a period may be years
     return store.routine_paths(since=every_session) if store is not None else {}

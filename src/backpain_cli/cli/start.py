@@ -209,13 +209,12 @@ def start(
         counts_as = plan_of(loaded, report)
         questions = settings.check_in and can_ask() and not no_history and speed == 1
         if questions:  # what got in the way yesterday; the goals, every two weeks
-            from backpain_cli.cli.goals import daily_questions, rate_reminder  # at a terminal
-            from backpain_cli.cli.today import missed_yesterday
+            from backpain_cli.cli import goals, today  # only at a terminal
 
-            daily_questions(
+            goals.daily_questions(
                 ask_goals=settings.ask_goals,
                 ask_barriers=settings.ask_barriers,
-                missed_yesterday=missed_yesterday,
+                missed_yesterday=today.missed_yesterday,
             )
         with open_session(
             loaded,
@@ -248,7 +247,7 @@ def start(
             )
             check_out(session, asking=asking, ask_note=settings.ask_note and not note.strip())
             common.push_to_sync_folder(session.store)  # the other machines see it soon
-        reminder = rate_reminder(ask_goals=settings.ask_goals) if questions else None
+        reminder = goals.rate_reminder(ask_goals=settings.ask_goals) if questions else None
         if reminder:
             click.echo(reminder)
     except CheckInCancelled as cancelled:  # q or Ctrl-C at the first question: nothing starts

@@ -7,6 +7,7 @@ does not exist or a sixth goal is a GoalError and nothing is stored.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -210,7 +211,6 @@ class BarrierEntry(NamedTuple):
 def journal_lines(history: History, *, notes: bool = True) -> list[str]:
     """The goals (with their ratings) and the answers as lines of a history file;
     without `notes` an answer's own words are left out, like a session's note."""
-    import json
 
     with history.reading() as db:
         goals = db.execute(

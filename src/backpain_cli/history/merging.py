@@ -9,10 +9,12 @@ recorded it); a session that `forget` removed here never comes back.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from backpain_cli.history import database
 from backpain_cli.history.journal import BarrierEntry, GoalEntry, merge_journal
 from backpain_cli.history.records import SessionRecord
 from backpain_cli.history.rows import (
@@ -23,9 +25,6 @@ from backpain_cli.history.rows import (
     session_row,
 )
 from backpain_cli.history.store import History
-
-if TYPE_CHECKING:
-    import sqlite3
 
 
 class Incoming(NamedTuple):
@@ -130,13 +129,9 @@ def _replace(db: sqlite3.Connection, session_id: int, found: Incoming) -> None:
 def history_in_memory() -> History:
     """An empty history that lives in memory only: `report --history` merges files into
     it, so the report is made exactly as from a history file, without touching one."""
-    import sqlite3
-
-    from backpain_cli.history.database import MIGRATIONS
-
     connection = sqlite3.connect(":memory:")
     connection.isolation_level = None  # the store issues BEGIN and COMMIT itself
-    for step in MIGRATIONS:
+    for step in database.MIGRATIONS:
         for statement in step:
             connection.execute(statement)
     return History(Path(":memory:"), connection)

@@ -200,14 +200,18 @@ def open_session(
             f"not recorded: --speed {speed:g} is a preview (--record records it, marked as sped up)"
         )
         history_file = None
-    hurt_before = _hurt_before(hurt_from, routine.name) if history_file is None else []
+    hurt_before: list[str] = []
     store = None
-    if history_file is not None:  # history's modules only when there is a history
-        from backpain_cli.history.store import open_for_recording
+    if history_file is not None or hurt_from is not None:  # SQLite: only with a history
+        from backpain_cli.history import store as history_store
 
-        store, warning = open_for_recording(history_file)
-        if warning:
-            report(warning)
+        if history_file is not None:
+            store, warning = history_store.open_for_recording(history_file)
+            if warning:
+                report(warning)
+        else:
+            assert hurt_from is not None
+            hurt_before = _hurt_before(history_store.open_for_reading, hurt_from, routine.name)
     resumed, resume_from = None, None
     if resume_since is not None:
         try:
@@ -228,13 +232,11 @@ def open_session(
     )
 
 
-def _hurt_before(history_file: Path | None, routine: str) -> list[str]:
+def _hurt_before(
+    open_for_reading: Callable[[Path], History | None], history_file: Path, routine: str
+) -> list[str]:
     """The exercises of `routine` stopped for pain the last time, from a history that
     nothing is recorded in now (`--no-history`, a preview); none when it cannot be read."""
-    from backpain_cli.history.store import open_for_reading
-
-    if history_file is None:
-        return []
     try:
         store = open_for_reading(history_file)
     except BackpainError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from backpain_cli.history.stats import DayMark, DayState
@@ -114,7 +115,6 @@ MAX_POINTS = 240  # above this many sessions the chart shows one mean a week
 
 def one_decimal(values: Sequence[float]) -> float:
     """The mean to one decimal, halves rounded up as on paper (4.25 is 4.3, not 4.2)."""
-    from decimal import ROUND_HALF_UP, Decimal
 
     mean = Decimal(sum(values)) / Decimal(len(values))
     return float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

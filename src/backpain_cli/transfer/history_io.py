@@ -4,13 +4,17 @@ them checked before anything is merged), and this machine's name in them."""
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from uuid import uuid4
 
 from backpain_cli import __version__
 from backpain_cli.errors import BackpainError
+from backpain_cli.history.journal import journal_lines
+from backpain_cli.history.lines import session_lines
 from backpain_cli.history.merging import Incoming
 from backpain_cli.transfer.history_file import (
     MAX_LINE_BYTES,
@@ -30,8 +34,6 @@ MAX_FILE_BYTES = 256 << 20  # ten years of sessions are a few megabytes
 def machine_name(data_dir: Path, hostname: Callable[[], str]) -> str:
     """This machine's name in history files: its host name and a short random id, made
     once and kept (two machines may share a host name; two homes on one machine too)."""
-    from uuid import uuid4
-
     path = data_dir / MACHINE_FILE
     try:
         kept = path.read_text(encoding="utf-8").strip()
@@ -59,8 +61,6 @@ def export_lines(
 ) -> Iterator[str]:
     """The header, then every session (from `since` on) oldest first, then the goals
     with their ratings and the answers to "what got in the way?"."""
-    from backpain_cli.history.journal import journal_lines
-    from backpain_cli.history.lines import session_lines
 
     yield header_line(tool=f"backpain {__version__}", machine=machine)
     if store is None:
@@ -90,7 +90,6 @@ def read_history_files(
 
 def read_file(path: Path) -> bytes:
     """A history file's bytes (BackpainError when it cannot be, or is far too large)."""
-    import stat
 
     try:
         found = path.stat()

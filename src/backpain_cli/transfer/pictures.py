@@ -14,7 +14,8 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from backpain_cli.errors import BackpainError
-from backpain_cli.routines.images import read_image
+from backpain_cli.routines.drawing import NotADrawing, rebuild
+from backpain_cli.routines.images import image_kind, read_image
 from backpain_cli.routines.model import Routine
 
 
@@ -60,8 +61,6 @@ def drawn(data: bytes) -> bytes:
     view of it shows; nothing the checks could miss goes along), a PNG or JPEG as it is.
     The loader checked it: a drawing that no longer rebuilds is copied as it is, and the
     copy is checked again where it arrives."""
-    from backpain_cli.routines.drawing import NotADrawing, rebuild
-    from backpain_cli.routines.images import image_kind
 
     if image_kind(data) != "svg":
         return data
