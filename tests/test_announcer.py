@@ -130,8 +130,9 @@ def test_without_sounds_or_speaker_nothing_is_heard() -> None:
     made = Announcer(sounds=None, speaker=None, poll=0.002).start()
     sound(made, SoundName.CHIME)
     phrase(made, "Hold")
+    started = time.monotonic()
     made.close(1)
-    assert made.loaded.is_set()
+    assert time.monotonic() - started < 1  # nothing to wait for
 
 
 def test_a_handle_that_raises_counts_as_over() -> None:

@@ -95,7 +95,6 @@ class Announcer:
         self._turns = Turns()
         self._handle: Handle = SILENCE
         self._thread = threading.Thread(target=self._work, name="backpain-sound", daemon=True)
-        self.loaded = threading.Event()  # the audio player has been looked for
 
     def start(self) -> Announcer:
         self._thread.start()
@@ -121,7 +120,6 @@ class Announcer:
     def _work(self) -> None:
         if self.sounds is not None:
             self.sounds.load()
-        self.loaded.set()
         closing: _Close | None = None
         while True:
             request = self._next_request(closing is not None)
