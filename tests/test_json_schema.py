@@ -172,6 +172,7 @@ _TYPES = {
     "use": "reference",
     "image": "path",
     "pace": "word",
+    "bool": "true/false",
 }
 _SPECIAL_DEFAULTS = {
     ("routine", "name"): "the file name",
@@ -204,6 +205,8 @@ def _range(spec: Key) -> str:
         )
     if spec.kind == "pace":
         return "`self`"
+    if spec.kind == "bool":
+        return "`true` or `false`"
     if spec.kind == "map":
         return "the keys in *Defaults*"
     if spec.kind == "list":
@@ -223,6 +226,8 @@ def _default(table: str, name: str, spec: Key) -> str:
         return "`[]`"
     if spec.default == "":
         return "none"
+    if isinstance(spec.default, bool):
+        return f"`{str(spec.default).lower()}`"
     return str(spec.default)
 
 

@@ -169,6 +169,8 @@ def _written_routines(draw: st.DrawFn) -> Written:
             )
         )
         tempo = draw(words) if movement is not Movement.HOLD and draw(st.booleans()) else None
+        optional_sides = sides
+        alternate = len(sides) != 2 or draw(st.booleans())
         optional: dict[str, Any] = draw(
             st.fixed_dictionaries(
                 {},
@@ -191,6 +193,10 @@ def _written_routines(draw: st.DrawFn) -> Written:
             items.append(("pace", "self"))
         if tempo is not None:
             items.append(("tempo", draw(scalar_text(tempo))))
+        if not alternate and "sides" not in optional:
+            alternate = True  # `alternate: false` is refused without two sides
+        elif not alternate or (len(optional_sides) == 2 and draw(st.booleans())):
+            items.append(("alternate", "false" if not alternate else "true"))
         for key, value in optional.items():
             if key in ("equipment", "cues"):
                 items.append((key, _list(draw, [draw(scalar_text(v)) for v in value], "      ")))
@@ -215,6 +221,7 @@ def _written_routines(draw: st.DrawFn) -> Written:
                 reps=dose("reps"),
                 sets=dose("sets"),
                 sides=optional.get("sides", ()),
+                alternate=alternate,
                 rest=dose("rest"),
                 set_rest=dose("set_rest"),
                 prepare=dose("prepare"),
@@ -334,7 +341,9 @@ def test_timeline_total_is_the_sum_of_its_segments(written: Written) -> None:
             Movement.SELF_PACED: SegmentKind.SELF_PACED,
         }[exercise.movement]
         assert {s.kind for s in holds} == {expected}
-        assert sum(s.ends_set for s in holds) == exercise.sets
+        # One side at a time, each side's sets end with a chime of their own.
+        in_turn = 1 if exercise.alternate else len(exercise.sides)
+        assert sum(s.ends_set for s in holds) == exercise.sets * in_turn
         assert holds[-1].ends_set
         later = build_timeline(routine, start_at=index)
         assert later.total == sum(

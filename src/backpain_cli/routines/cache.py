@@ -321,6 +321,12 @@ def _slug(value: object) -> str:
     return value
 
 
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(value)
+    return value
+
+
 def _sides(value: object) -> tuple[Side, ...]:
     labels = _texts_of(EXERCISE_KEYS["sides"])(value)  # at most 2, of SIDE_LABEL_LENGTH
     if dose.side_problems(list(labels), did_you_mean):
@@ -361,6 +367,7 @@ EXERCISE_VALUES: dict[str, Callable[[object], Any]] = {
     "reps": _in_range(DOSE_KEYS["reps"]),
     "sets": _in_range(DOSE_KEYS["sets"]),
     "sides": _sides,
+    "alternate": _flag,
     "rest": _in_range(DOSE_KEYS["rest"]),
     "set_rest": _in_range(DOSE_KEYS["set_rest"]),
     "prepare": _in_range(DOSE_KEYS["prepare"]),

@@ -45,6 +45,7 @@ from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.text import BIDI_CONTROLS, character_name, did_you_mean, is_unsafe
 
 _INT_TAG = "tag:yaml.org,2002:int"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 _STR_TAG = "tag:yaml.org,2002:str"
 _TYPE_NAMES = {
     "tag:yaml.org,2002:int": "a whole number",
@@ -57,6 +58,7 @@ _TYPE_NAMES = {
     "tag:yaml.org,2002:map": "a mapping",
     "tag:yaml.org,2002:seq": "a list",
 }
+_BOOLS = ("true", "false")  # not YAML 1.1's yes, no, on and off: editors read them as text
 _DECIMAL = re.compile(r"[-+]?[0-9]+")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 _SURROGATE = r"[\ud800-\udfff]"
@@ -163,6 +165,11 @@ class Checker:
             return text
         if spec.kind == "image":
             return self.image(node, key_path, spec)
+        if spec.kind == "bool":
+            if isinstance(node, ScalarNode) and node.tag == _BOOL_TAG and node.value in _BOOLS:
+                return node.value == "true"
+            self.report(node, key_path, f"must be true or false, got {_describe(node)}")
+            return None
         if spec.kind == "pace":
             pace = self.text(node, key_path, spec)
             problem = rules.pace_problem(pace) if pace is not None else None
@@ -475,6 +482,13 @@ class Checker:
             self.report(where, _join(entry.key_path, "tempo"), tempo_problem)
             return None
 
+        sides = tuple(Side(side) for side in values.get("sides") or ())
+        if values.get("alternate") is False and len(sides) != 2:
+            where = _key_node(entry.node, "alternate") or entry.node
+            problem = "is for an exercise with two sides (e.g. sides: [left, right])"
+            self.report(where, _join(entry.key_path, "alternate"), problem)
+            return None
+
         def dose(key: str) -> int:
             value = values.get(key, defaults.get(key, EXERCISE_KEYS[key].default))
             assert isinstance(value, int)
@@ -487,7 +501,8 @@ class Checker:
             hold=dose("hold") if movement is Movement.HOLD else 0,
             reps=dose("reps"),
             sets=dose("sets"),
-            sides=tuple(Side(side) for side in values.get("sides") or ()),
+            sides=sides,
+            alternate=values.get("alternate", True),
             rest=dose("rest"),
             set_rest=dose("set_rest"),
             prepare=dose("prepare"),

@@ -200,8 +200,9 @@ def yaml_hint(message: str, line: str = "") -> str:
 
 def longest(routine: Routine) -> int:
     """At least the routine's total time, in a few sums: every rep of every side followed
-    by a rest, every set by a set rest. Only a routine this says could be too long has its
-    timeline built (which `list` would otherwise pay for on every file)."""
+    by a rest, every set (of every side, done one side at a time) by a set rest. Only a
+    routine this says could be too long has its timeline built (which `list` would
+    otherwise pay for on every file)."""
     return sum(
         exercise.prepare
         + exercise.sets
@@ -209,7 +210,7 @@ def longest(routine: Routine) -> int:
             exercise.reps
             * max(len(exercise.sides), 1)
             * (max(exercise.hold, exercise.rep_seconds) + exercise.rest)
-            + exercise.set_rest
+            + exercise.set_rest * (1 if exercise.alternate else len(exercise.sides))
         )
         for exercise in routine.exercises
     )

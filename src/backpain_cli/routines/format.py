@@ -98,6 +98,12 @@ EXERCISE_KEYS: dict[str, Key] = {
         max_length=SIDE_LABEL_LENGTH,
         max_items=2,
     ),
+    "alternate": Key(
+        "bool",
+        "With two sides: `true` alternates them every rep; `false` does every rep and set "
+        "on the first side, then on the second (side-lying, kneeling, lunging).",
+        default=True,
+    ),
     "instructions": Key("texts", "How to do it, one step per item.", True, max_items=20),
     "cues": Key("texts", "Short reminders shown during the hold.", default=[], max_items=20),
     "caution": Key("text", "When to stop or take care.", default=""),

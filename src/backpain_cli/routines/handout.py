@@ -50,6 +50,8 @@ def dose_words(exercise: Exercise) -> str:
     if exercise.movement is not Movement.HOLD:
         return _movement_words(exercise)
     text = f"Hold {_seconds(exercise.hold)}, {_times(exercise.reps)}"
+    if _in_turn(exercise):
+        return text + _in_turn(exercise)
     if exercise.sides == (Side.LEFT, Side.RIGHT) or exercise.sides == (Side.RIGHT, Side.LEFT):
         first = exercise.sides[0].value
         text += f" on each side, alternating sides (starting {first})"
@@ -67,6 +69,19 @@ def dose_words(exercise: Exercise) -> str:
     return text + "."
 
 
+def _in_turn(exercise: Exercise) -> str:
+    """` on the left, then 8 on the right; 2 sets on each side, all on the left first.`
+    for `alternate: false` (after `8 times`), else ``."""
+    if exercise.alternate or len(exercise.sides) != 2:
+        return ""
+    first, second = (
+        f"on the {side.value}" if side.is_left_right else side.value for side in exercise.sides
+    )
+    again = _times(exercise.reps) if exercise.reps <= 2 else str(exercise.reps)
+    sets = f"; {exercise.sets} sets on each side, all {first} first" if exercise.sets > 1 else ""
+    return f" {first}, then {again} {second}{sets}."
+
+
 def _movement_words(exercise: Exercise) -> str:
     """`Do it 10 times, about 4 seconds each (2 down, 2 up), on each side: ...`."""
     if exercise.movement is Movement.PACED:
@@ -76,6 +91,8 @@ def _movement_words(exercise: Exercise) -> str:
     if exercise.tempo:
         text += f" ({exercise.tempo})"
     sides = [side.value for side in exercise.sides]
+    if _in_turn(exercise):
+        return f"{text},{_in_turn(exercise)}"
     if len(sides) == 2 and exercise.sides[0].is_left_right:
         text += f", on each side: all of them on the {sides[0]} side, then on the {sides[1]}"
     elif len(sides) == 2:

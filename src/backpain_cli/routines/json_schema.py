@@ -49,6 +49,8 @@ def _key_schema(spec: Key) -> dict[str, Any]:
         schema = {"type": "array", "items": _text(spec), "maxItems": spec.max_items}
         if spec.required:
             schema["minItems"] = 1
+    elif spec.kind == "bool":
+        schema = {"type": "boolean"}
     elif spec.kind == "pace":
         schema = {"enum": list(PACES)}
     elif spec.kind == "sides":

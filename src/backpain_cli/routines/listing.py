@@ -392,6 +392,7 @@ def routine_json(routine: Routine) -> dict[str, Any]:
                     "reps": exercise.reps,
                     "sets": exercise.sets,
                     "sides": [side.value for side in exercise.sides],
+                    "alternate": exercise.alternate,
                     "rest_seconds": exercise.rest,
                     "set_rest_seconds": exercise.set_rest,
                     "prepare_seconds": exercise.prepare,

@@ -112,7 +112,8 @@ class Exercise:
     hold: int  # seconds per rep held; 0 for movements
     reps: int = 1
     sets: int = 1
-    sides: tuple[Side, ...] = ()  # empty: no sides; otherwise alternated every rep
+    sides: tuple[Side, ...] = ()  # empty: no sides
+    alternate: bool = True  # two sides: alternated every rep, or one side, then the other
     rest: int = 10  # seconds between reps (and between sides)
     set_rest: int = 30  # seconds between sets
     prepare: int = 5  # seconds to get into position before the first rep
@@ -152,6 +153,8 @@ class Exercise:
                 text += " each side"
             else:
                 text += " each: " + ", ".join(side.value for side in self.sides)
+            if not self.alternate:
+                text += ", one side at a time"
         elif len(self.sides) == 1:
             text += f" {self.sides[0].spoken}"
         return text

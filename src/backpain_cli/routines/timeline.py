@@ -7,6 +7,7 @@ printed total and the time actually spent can never disagree.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import NamedTuple
 
 from backpain_cli.routines.model import Exercise, Movement, Routine, Side
@@ -29,6 +30,7 @@ class SegmentKind(enum.Enum):
 _WORK = frozenset({SegmentKind.HOLD, SegmentKind.MOVE, SegmentKind.SELF_PACED})
 # kind, seconds, rep, set, side, ends_set
 _Part = tuple[SegmentKind, int, int, int, "Side | None", bool]
+_Steps = Callable[[Exercise, "tuple[Side | None, ...]"], list[_Part]]
 
 
 class Segment(NamedTuple):
@@ -102,8 +104,24 @@ def _exercise_segments(
     return segments
 
 
+def _one_side_at_a_time(
+    exercise: Exercise, sides: tuple[Side | None, ...], steps: _Steps
+) -> list[_Part]:
+    """`alternate: false`: every rep and set on the first side, then on the second, one
+    rest (`rest`, switching sides) between them."""
+    parts: list[_Part] = []
+    for side in sides:
+        if parts:
+            _, _, rep, set_number, before, _ = parts[-1]
+            parts.append((SegmentKind.REST, exercise.rest, rep, set_number, before, False))
+        parts += steps(exercise, (side,))
+    return parts
+
+
 def _hold_parts(exercise: Exercise, sides: tuple[Side | None, ...]) -> list[_Part]:
     """A held exercise's steps: the sides alternate every rep, a rest between holds."""
+    if not exercise.alternate and len(sides) > 1:
+        return _one_side_at_a_time(exercise, sides, _hold_parts)
     parts: list[_Part] = []
     for set_number in range(1, exercise.sets + 1):
         for rep in range(1, exercise.reps + 1):
@@ -125,6 +143,8 @@ def _movement_parts(exercise: Exercise, sides: tuple[Side | None, ...]) -> list[
     Paced reps follow each other without a rest (one continuous movement, a tick each);
     `rest` separates the sides, `set_rest` the sets.
     """
+    if not exercise.alternate and len(sides) > 1:
+        return _one_side_at_a_time(exercise, sides, _movement_parts)
     parts: list[_Part] = []
     for set_number in range(1, exercise.sets + 1):
         for side_number, side in enumerate(sides, start=1):
@@ -159,3 +179,4 @@ def build_timeline(routine: Routine, *, prepare: bool = True, start_at: int = 0)
         offset = segments[-1].end if segments else 0
         segments += _exercise_segments(exercise, index, prepare=prepare, offset=offset)
     return Timeline(routine, tuple(segments))
+
