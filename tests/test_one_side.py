@@ -14,6 +14,8 @@ from backpain_cli.cli import cli
 from backpain_cli.errors import RoutineError
 from backpain_cli.routines.dose import longest
 from backpain_cli.routines.handout import dose_words, rest_words
+from backpain_cli.routines.json_schema import routine_schema
+from backpain_cli.routines.listing import routine_json
 from backpain_cli.routines.loader import parse_routine
 from backpain_cli.routines.model import Routine
 from backpain_cli.routines.timeline import build_timeline
