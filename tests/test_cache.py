@@ -56,6 +56,14 @@ exercises:
     reps: 5
     tempo: 2 down, 2 up
     instructions: [Move.]
+    sides: [left, right]
+    alternate: false
+progression:
+  advance_after: 3
+  steps:
+    - {scapular-squeeze: {reps: 2}, turn: {hold: 8}}
+    - {paced: {reps: 4}, advance_after: 2}
+    - {}
 """
 
 
@@ -276,6 +284,19 @@ CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "frequency not a pair": _routine("frequency", [3]),
     "frequency of another period": _routine("frequency", [3, "fortnight"]),
     "exercise not a mapping": _routine("exercises", ["hold"]),
+    "alternate not true or false": _exercise("alternate", 0),
+    "progression not a pair": _routine("progression", [3]),
+    "progression's steps not a list": _routine("progression", [3, {}]),
+    "advance_after negative": _routine("progression", [-1, []]),
+    "a step not a pair": _routine("progression", [3, [[[], 1, 2]]]),
+    "a step's doses not a list": _routine("progression", [3, [[{}, None]]]),
+    "a step's exercise not a pair": _routine("progression", [3, [[[["turn"]], None]]]),
+    "a step's doses of an exercise not a list": _routine(
+        "progression", [3, [[[["turn", {}]], None]]]
+    ),
+    "a dose not a pair": _routine("progression", [3, [[[["turn", [["hold"]]]], None]]]),
+    "a dose not a number": _routine("progression", [3, [[[["turn", [["hold", "8"]]]], None]]]),
+    "a step's advance_after not a number": _routine("progression", [3, [[[], "2"]]]),
     "hold not a number": _exercise("hold", "30"),
     "hold a boolean": _exercise("hold", True),
     "hold negative": _exercise("hold", -1),

@@ -38,6 +38,7 @@ from backpain_cli.routines.format import (
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
     LIBRARY_KEYS,
+    PROGRESSION_KEYS,
     ROUTINE_KEYS,
     USE_KEYS,
     Key,
@@ -158,6 +159,7 @@ TABLES = {
     "defaults": DEFAULTS_KEYS,
     "use": {key: USE_KEYS[key] for key in ("use", "id")},
     "library": LIBRARY_KEYS,
+    "progression": PROGRESSION_KEYS,
 }
 _TYPES = {
     "int": "whole number",
@@ -173,6 +175,8 @@ _TYPES = {
     "image": "path",
     "pace": "word",
     "bool": "true/false",
+    "progression": "mapping",
+    "steps": "list of steps",
 }
 _SPECIAL_DEFAULTS = {
     ("routine", "name"): "the file name",
@@ -209,6 +213,10 @@ def _range(spec: Key) -> str:
         return "`true` or `false`"
     if spec.kind == "map":
         return "the keys in *Defaults*"
+    if spec.kind == "progression":
+        return "the keys in *Progression*"
+    if spec.kind == "steps":
+        return f"2–{spec.max_items} steps"
     if spec.kind == "list":
         return f"1–{spec.max_items} items"
     if spec.kind == "image":
@@ -268,7 +276,14 @@ def test_docs_key_tables_are_generated_from_the_format() -> None:
 
 def test_docs_mention_every_key() -> None:
     text = FORMAT_DOC.read_text(encoding="utf-8")
-    every = {*ROUTINE_KEYS, *EXERCISE_KEYS, *DEFAULTS_KEYS, *USE_KEYS, *LIBRARY_KEYS}
+    every = {
+        *ROUTINE_KEYS,
+        *EXERCISE_KEYS,
+        *DEFAULTS_KEYS,
+        *USE_KEYS,
+        *LIBRARY_KEYS,
+        *PROGRESSION_KEYS,
+    }
     assert [key for key in sorted(every) if f"`{key}`" not in text] == []
 
 
@@ -287,8 +302,9 @@ def test_docs_example_is_a_valid_routine(tmp_path: Path) -> None:
     path.write_text(example[1], encoding="utf-8")
     routine = load_routine(path)
     data = yaml.safe_load(example[1])
-    # counts_as and frequency exclude each other: counts_as has its own section.
-    assert set(data) == set(ROUTINE_KEYS) - {"counts_as"}
+    # counts_as and frequency exclude each other: counts_as has its own section, and so
+    # has progression (whose first step would change the total below).
+    assert set(data) == set(ROUTINE_KEYS) - {"counts_as", "progression"}
     assert "### Variants of one routine: `counts_as`" in text
     # image needs a file beside the routine: its own section shows it.
     assert set().union(*data["exercises"]) == set(EXERCISE_KEYS) - {"image"}
@@ -299,3 +315,8 @@ def test_docs_example_is_a_valid_routine(tmp_path: Path) -> None:
     assert total == 179 + 235 + 25 + 5
     assert build_timeline(routine).untimed == 1  # the shrugs, at your own pace
     assert f"prints this as a {format_duration(total)} routine" in text
+    plan = re.search(r"<!-- progression example -->\n```yaml\n(.*?)```", text, re.S)
+    assert plan, "no progression example in docs/routine-format.md"
+    path.write_text(example[1] + plan[1], encoding="utf-8")
+    planned = load_routine(path).progression
+    assert planned is not None and len(planned.steps) == 3 and planned.advance_after == 6

@@ -55,7 +55,16 @@ from backpain_cli.routines.format import (
     SLUG_PATTERN,
     Key,
 )
-from backpain_cli.routines.model import Exercise, Frequency, Movement, Period, Routine, Side
+from backpain_cli.routines.model import (
+    Exercise,
+    Frequency,
+    Movement,
+    Period,
+    Progression,
+    ProgressionStep,
+    Routine,
+    Side,
+)
 from backpain_cli.routines.names import is_routine_name
 from backpain_cli.text import clean_line, did_you_mean, is_unsafe
 
@@ -246,7 +255,7 @@ def cache_json(routine: Routine) -> dict[str, Any]:
     data = {
         field.name: _plain(getattr(routine, field.name))
         for field in fields(Routine)
-        if field.name not in ("exercises", "frequency", "content", "warnings")
+        if field.name not in ("exercises", "frequency", "content", "warnings", "progression")
     }
     data["exercises"] = [
         {field.name: _plain(getattr(exercise, field.name)) for field in fields(Exercise)}
@@ -255,6 +264,7 @@ def cache_json(routine: Routine) -> dict[str, Any]:
     frequency = routine.frequency
     data["frequency"] = None if frequency is None else [frequency.times, frequency.period.value]
     data["warnings"] = [list(problem) for problem in routine.warnings]
+    data["progression"] = routine.progression  # tuples all the way down: lists in JSON
     return data
 
 
@@ -390,7 +400,31 @@ ROUTINE_VALUES: dict[str, Callable[[object], Any]] = {
     "counts_as": _maybe(_slug),
     "exercises": lambda value: value,  # checked one by one below
     "warnings": lambda value: value,
+    "progression": _maybe(lambda value: _progression(value)),
 }
+
+
+def _progression(value: object) -> Progression:
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], list):
+        raise TypeError(value)
+    return Progression(_count(value[0]), tuple(_step(step) for step in value[1]))
+
+
+def _step(value: object) -> ProgressionStep:
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], list):
+        raise TypeError(value)
+    doses = []
+    for item in value[0]:
+        if not isinstance(item, list) or len(item) != 2 or not isinstance(item[1], list):
+            raise TypeError(value)
+        doses.append((_text(item[0]), tuple(_dose(dose) for dose in item[1])))
+    return ProgressionStep(tuple(doses), _maybe(_count)(value[1]))
+
+
+def _dose(value: object) -> tuple[str, int]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise TypeError(value)
+    return _text(value[0]), _count(value[1])
 
 
 def _values(data: object, checks: dict[str, Callable[[object], Any]]) -> dict[str, Any]:

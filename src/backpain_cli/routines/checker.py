@@ -41,6 +41,7 @@ from backpain_cli.routines.model import (
     Side,
     format_duration,
 )
+from backpain_cli.routines.stepping import check_progression
 from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.text import BIDI_CONTROLS, character_name, did_you_mean, is_unsafe
 
@@ -86,6 +87,7 @@ class Checker:
         self.suggested: set[str] = set()  # keys the last mapping's unknown keys look like
         self.known_routines: list[str] | None = None  # what `counts_as` may name
         self.pictures: list[Path] = []  # the picture files looked at (what a cache watches)
+        self.exercise_ids: list[str] = []  # of the routine's entries, usable or not
 
     def report(self, node: Node, key_path: str, message: str, *, warn: bool = False) -> None:
         mark = node.start_mark
@@ -301,10 +303,14 @@ class Checker:
         values = {
             key: self.value(keys[key], key, ROUTINE_KEYS[key])
             for key in keys
-            if key not in ("defaults", "exercises")
+            if key not in ("defaults", "exercises", "progression")
         }
         defaults = self.defaults(keys["defaults"]) if "defaults" in keys else {}
         exercises = self.exercises(keys["exercises"], defaults) if "exercises" in keys else None
+        progression = None
+        if "progression" in keys:
+            found, ids = exercises or [], self.exercise_ids
+            progression = check_progression(self, keys["progression"], found, ids)
         counts_as = values.get("counts_as")
         if counts_as is not None and "frequency" in keys:
             self.report(
@@ -341,6 +347,7 @@ class Checker:
             frequency=frequency,
             warnings=tuple(self.warnings),
             counts_as=counts_as,
+            progression=progression,
             content=content,
         )
         total = rules.longest(routine)
@@ -369,6 +376,7 @@ class Checker:
         entries = self.entries(node, ROUTINE_KEYS["exercises"])
         if entries is None:
             return None
+        self.exercise_ids = [entry.id for entry in entries if entry.id is not None]
         current = DefinitionFile(self.source, self.shown, entries)
         assert self.library is not None, "a routine is checked with a library"
         resolver = ReferenceResolver(self.library, current)
@@ -522,7 +530,7 @@ class Checker:
         for key, value_node in found.items():
             if key == "defaults":
                 self.defaults(value_node)
-            elif key != "exercises":
+            elif key not in ("exercises", "progression"):  # (checked where it is played)
                 self.value(value_node, key, keys[key])
         if "exercises" not in found:
             return []

@@ -139,7 +139,37 @@ ROUTINE_KEYS: dict[str, Key] = {
         True,
         max_items=50,
     ),
+    "progression": Key(
+        "progression",
+        "A plan that raises the doses over weeks, one step at a time (see *Progression*).",
+    ),
 }
+
+# -- progression: doses that change step by step ---------------------------------------
+
+# What a step may change of an exercise: its dose, never how it is done.
+STEP_DOSE_KEYS = ("hold", "reps", "sets", "rest", "set_rest", "rep_seconds")
+ADVANCE_AFTER = Key(
+    "int",
+    "Completed sessions at a step (at normal speed) before the next step.",
+    True,
+    minimum=1,
+    maximum=100,
+    unit="sessions",
+)
+PROGRESSION_KEYS: dict[str, Key] = {
+    "advance_after": ADVANCE_AFTER,
+    "steps": Key(
+        "steps",
+        "The steps, in order: each maps exercise ids to the doses it changes, on top of "
+        "the routine's own (`{}`: the routine's own doses); a step may give its own "
+        "`advance_after`.",
+        True,
+        max_items=20,
+    ),
+}
+# A step raising a hold or reps by more than this fraction at once is warned of.
+STEP_RAISE_LIMIT = 0.5
 
 # -- reuse (`- use: ID` entries and exercises.yaml) -------------------------------------
 

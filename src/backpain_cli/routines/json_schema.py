@@ -6,15 +6,18 @@ from typing import Any
 
 from backpain_cli.routines.format import (
     DEFAULTS_KEYS,
+    DOSE_KEYS,
     EXERCISE_KEYS,
     FORMAT_VERSION,
     FREQUENCY_PATTERN,
     IMAGE_PATTERN,
     MOVEMENT_KEYS,
     PACES,
+    PROGRESSION_KEYS,
     ROUTINE_KEYS,
     SIDES,
     SLUG_PATTERN,
+    STEP_DOSE_KEYS,
     USE_KEYS,
     USE_PATTERN,
     Key,
@@ -98,6 +101,31 @@ _ONE_MOVEMENT = {
 }
 
 
+def _progression() -> dict[str, Any]:
+    """`progression:`: steps of exercise ids (slugs) to doses, each with its own
+    `advance_after` if it likes (not a slug: no id can be called that)."""
+    doses = _object({key: DOSE_KEYS[key] for key in STEP_DOSE_KEYS})
+    step = {
+        "type": "object",
+        "properties": {"advance_after": _key_schema(PROGRESSION_KEYS["advance_after"])},
+        "patternProperties": {SLUG_PATTERN: doses},
+        "additionalProperties": False,
+    }
+    steps = PROGRESSION_KEYS["steps"]
+    schema = _object(
+        PROGRESSION_KEYS,
+        steps={
+            "type": "array",
+            "items": step,
+            "minItems": 2,
+            "maxItems": steps.max_items,
+            "description": steps.description,
+        },
+    )
+    schema["description"] = ROUTINE_KEYS["progression"].description
+    return schema
+
+
 def routine_schema() -> dict[str, Any]:
     exercise = _object(EXERCISE_KEYS)
     # A tempo paces a movement: never with a hold, and written out, only with one.
@@ -120,7 +148,9 @@ def routine_schema() -> dict[str, Any]:
     }
     defaults = _object(DEFAULTS_KEYS)
     defaults["description"] = ROUTINE_KEYS["defaults"].description
-    schema = _object(ROUTINE_KEYS, exercises=exercises, defaults=defaults)
+    schema = _object(
+        ROUTINE_KEYS, exercises=exercises, defaults=defaults, progression=_progression()
+    )
     # `hold` may come from `defaults` instead of each exercise.
     exercise["required"] = [name for name in exercise.get("required", []) if name != "hold"]
     return {

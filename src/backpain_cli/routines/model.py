@@ -160,6 +160,26 @@ class Exercise:
         return text
 
 
+class ProgressionStep(NamedTuple):
+    """One step of a progression: the doses it changes, by exercise id, on top of the
+    routine's own (`(("squeeze", (("reps", 6),)),)`)."""
+
+    doses: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
+    advance_after: int | None = None  # None: the progression's own
+
+
+class Progression(NamedTuple):
+    """A plan that raises the doses step by step (`progression:`)."""
+
+    advance_after: int  # counted sessions at a step before the next one
+    steps: tuple[ProgressionStep, ...]
+
+    def sessions_at(self, step: int) -> int:
+        """Counted sessions that step `step` (1-based) takes before the next one."""
+        own = self.steps[step - 1].advance_after
+        return self.advance_after if own is None else own
+
+
 @dataclass(frozen=True)
 class Routine:
     """A routine: its exercises in order, and what is shown about it."""
@@ -172,6 +192,7 @@ class Routine:
     disclaimer: str = DEFAULT_DISCLAIMER
     frequency: Frequency | None = None
     counts_as: str | None = None  # the routine whose frequency this one counts toward
+    progression: Progression | None = None  # doses that change over weeks; None: fixed
     # The bytes it was loaded from (the file is read once): what `content_hash` hashes.
     content: bytes = field(default=b"", repr=False, compare=False)
     # Not wrong, but likely not what the author meant (`validate` and `show` print them).
