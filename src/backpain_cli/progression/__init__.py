@@ -1,0 +1,1 @@
+"""A routine's progression over weeks: which step is current, and why (pure, no I/O)."""

@@ -1,0 +1,132 @@
+"""Which step of a routine's `progression:` is current, and why.
+
+A pure function of the plan and the history: the sessions played and the plan changes
+recorded (`plan --step N`, the pain rule's step back and flags). The plan starts at step
+1 and moves on after `advance_after` sessions that count at a step; a session counts
+when it was completed, at normal speed (1x), of this routine or of a variant that
+`counts_as` it. Previews are never recorded; sped-up sessions (even with `--record`)
+and partial ones never count. A flag holds the step until it is moved by hand.
+
+Whatever a history holds (rows edited by hand: text where a number belongs, steps out of
+range, times that are not times), the answer is a step of the plan: nothing here raises.
+The same history gives the same step, whatever order its rows come in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from backpain_cli.routines.model import Progression
+
+# A session as the history stores it: started_at (UTC text), outcome, speed, routine,
+# counts_as. Plain tuples: ten years of sessions are read for `today` and `start`, and
+# a NamedTuple for each costs more than the rest of the work (3 ms for 7,300).
+SessionRow = tuple[object, object, object, object, object]
+
+MANUAL, STEP_BACK, FLAG = "manual", "step-back", "flag"
+ADVANCED = "advanced"  # a move the sessions made, not a recorded change
+
+
+class PlanChange(NamedTuple):
+    """A recorded change of a routine's plan (the history's `plan_changes`)."""
+
+    at: object  # changed_at, UTC text
+    step: object  # the step it moved to (or held, for a flag)
+    kind: object  # manual, step-back or flag
+    detail: object = ""
+    order: int = 0  # the row's id: changes made in the same instant, in the order made
+
+
+class Move(NamedTuple):
+    """A change of step: when, to which, and why."""
+
+    at: str
+    step: int  # the step from then on
+    why: str  # advanced, manual or step-back
+    counted: int  # sessions counted at the step before
+    detail: str = ""
+
+
+class Position(NamedTuple):
+    """Where a routine's plan stands."""
+
+    step: int  # 1-based
+    steps: int
+    counted: int  # sessions counted at this step so far
+    needed: int | None  # sessions this step takes before the next; None at the last
+    moves: tuple[Move, ...]  # every change of step, oldest first
+    flags: tuple[PlanChange, ...]  # flags raised at this step: it holds until moved by hand
+    fired: tuple[PlanChange, ...]  # every flag and step back of the rule, oldest first
+
+    @property
+    def began(self) -> str | None:
+        """When this step began (UTC text); None for the first step never left."""
+        return self.moves[-1].at if self.moves else None
+
+    @property
+    def held(self) -> bool:
+        return bool(self.flags)
+
+
+def counts(row: SessionRow, routine: str) -> bool:
+    """Whether a session counts toward `routine`'s plan."""
+    _, outcome, speed, name, counts_as = row
+    return (
+        outcome == "completed"
+        and type(speed) in (float, int)  # (not True, which equals 1)
+        and speed == 1
+        and (name == routine or counts_as == routine)
+    )
+
+
+def resolve(
+    progression: Progression,
+    routine: str,
+    sessions: Iterable[SessionRow],
+    changes: Iterable[PlanChange] = (),
+) -> Position:
+    """The current step of `routine`'s plan, and how it got there."""
+    last = len(progression.steps)
+    # Sessions come before changes made in the same instant; among changes, their order.
+    events: list[tuple[str, int, int, PlanChange | None]] = [
+        (str(row[0]), 0, 0, None) for row in sessions if counts(row, routine)
+    ]
+    events += [
+        (str(change.at), 1, change.order if type(change.order) is int else 0, change)
+        for change in changes
+    ]
+    events.sort(key=lambda event: event[:3])
+    step, counted = 1, 0
+    moves: list[Move] = []
+    flags: list[PlanChange] = []
+    fired: list[PlanChange] = []
+    for at, _, _, change in events:
+        if change is None:
+            counted += 1
+            if step < last and not flags and counted >= progression.sessions_at(step):
+                moves.append(Move(at, step + 1, ADVANCED, counted))
+                step, counted = step + 1, 0
+            continue
+        target = _step(change.step, last)
+        if change.kind == FLAG:
+            flags.append(change)
+            fired.append(change)
+        elif change.kind in (MANUAL, STEP_BACK) and target is not None:
+            if change.kind == STEP_BACK:
+                fired.append(change)
+            moves.append(Move(at, target, str(change.kind), counted, _text(change.detail)))
+            step, counted, flags = target, 0, []
+    needed = progression.sessions_at(step) if step < last else None
+    return Position(step, last, counted, needed, tuple(moves), tuple(flags), tuple(fired))
+
+
+def _step(value: object, last: int) -> int | None:
+    """A recorded step within the plan (1..last), or None for what is no step."""
+    if type(value) is not int:
+        return None
+    return min(max(value, 1), last)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
