@@ -323,6 +323,7 @@ STARTUP_RULES = {
     ("stats",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
     ("today",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
     ("goals",): ("yaml", "rich", "backpain_cli.routines.loader", *PLAYER),
+    ("plan", "upper-back"): ("rich", *PLAYER),
     # What a reminder runs: no scheduler code, no plist or crontab handling, no rich.
     ("today", "--notify"): (
         "yaml",

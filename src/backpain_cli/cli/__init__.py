@@ -51,6 +51,10 @@ COMMANDS = {
         "backpain_cli.cli.history:stats_command",
         "Sessions per week, streaks, adherence and the pain trend.",
     ),
+    "plan": CommandEntry(
+        "backpain_cli.cli.plan:plan_command",
+        "Where a routine's plan of steps stands, and why; move it.",
+    ),
     "report": CommandEntry(
         "backpain_cli.cli.report:report_command",
         "One page for your physical therapist: adherence, pain, notes.",

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from backpain_cli.config import Settings
     from backpain_cli.history.store import History
     from backpain_cli.locations import Locations
+    from backpain_cli.progression.resolver import Position
     from backpain_cli.routines.catalogue import RoutineFile
     from backpain_cli.routines.loader import ExerciseLibrary
     from backpain_cli.routines.model import Routine
@@ -217,6 +218,26 @@ def push_to_sync_folder(store: History | None) -> None:
 
 
 # --- shell completion (`backpain completion`): cheap, and silent whatever goes wrong --
+
+
+def plan_position(routine: Routine) -> Position | None:
+    """Where the routine's progression stands, from the history; None without one."""
+    if routine.progression is None:
+        return None
+    from backpain_cli.history.progress import position
+
+    return position(locations().history_file, routine)
+
+
+def at_current_step(routine: Routine, where: Position | None = None) -> Routine:
+    """The routine with the doses of its progression's current step (from the history,
+    or `where`); itself when it has no progression."""
+    where = where or plan_position(routine)
+    if where is None:
+        return routine
+    from backpain_cli.routines.stepping import at_step
+
+    return at_step(routine, where.step)
 
 
 def _complete(

@@ -76,6 +76,7 @@ def load_for_start(reference: str | None, settings: Settings) -> tuple[RoutineFi
             routine_file, routine = load(settings.default_routine)
         except RoutineError as error:
             fail(f"default_routine in {locations().config_file}: {error}")
+    routine = common.at_current_step(routine)
     if settings.prepare_seconds:
         routine = with_prepare(routine, settings.prepare_seconds)
     return routine_file, routine

@@ -174,6 +174,7 @@ class Recorder:
             note=self.note,
             counts_as=self.counts_as,
             routine_path=self.routine_path,
+            plan_step=self.routine.step or None,
         )
 
     def _begin(self) -> None:

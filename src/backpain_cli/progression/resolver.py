@@ -88,20 +88,21 @@ def resolve(
 ) -> Position:
     """The current step of `routine`'s plan, and how it got there."""
     last = len(progression.steps)
-    # Sessions come before changes made in the same instant; among changes, their order.
-    events: list[tuple[str, int, int, PlanChange | None]] = [
-        (str(row[0]), 0, 0, None) for row in sessions if counts(row, routine)
+    # Sessions come before changes made in the same instant; among changes, their order
+    # (then what they say, for rows a hand edit gave the same id: any order, one answer).
+    events: list[tuple[str, int, int, str, PlanChange | None]] = [
+        (str(row[0]), 0, 0, "", None) for row in sessions if counts(row, routine)
     ]
     events += [
-        (str(change.at), 1, change.order if type(change.order) is int else 0, change)
+        (str(change.at), 1, change.order if type(change.order) is int else 0, repr(change), change)
         for change in changes
     ]
-    events.sort(key=lambda event: event[:3])
+    events.sort(key=lambda event: event[:4])
     step, counted = 1, 0
     moves: list[Move] = []
     flags: list[PlanChange] = []
     fired: list[PlanChange] = []
-    for at, _, _, change in events:
+    for at, _, _, _, change in events:
         if change is None:
             counted += 1
             if step < last and not flags and counted >= progression.sessions_at(step):

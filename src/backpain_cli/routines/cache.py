@@ -255,7 +255,8 @@ def cache_json(routine: Routine) -> dict[str, Any]:
     data = {
         field.name: _plain(getattr(routine, field.name))
         for field in fields(Routine)
-        if field.name not in ("exercises", "frequency", "content", "warnings", "progression")
+        if field.name
+        not in ("exercises", "frequency", "content", "warnings", "progression", "step")
     }
     data["exercises"] = [
         {field.name: _plain(getattr(exercise, field.name)) for field in fields(Exercise)}

@@ -41,7 +41,7 @@ from backpain_cli.routines.model import (
     Side,
     format_duration,
 )
-from backpain_cli.routines.stepping import check_progression
+from backpain_cli.routines.step_checks import check_progression
 from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.text import BIDI_CONTROLS, character_name, did_you_mean, is_unsafe
 

@@ -329,6 +329,8 @@ def routine_summary(routine: Routine, *, plain: bool) -> RenderableType:
     facts = [("Total time:", format_total(timeline.total, timeline.untimed))]
     if routine.frequency:
         facts.append(("Frequency:", str(routine.frequency)))
+    if routine.progression is not None and routine.step:
+        facts.append(("Plan:", f"step {routine.step} of {len(routine.progression.steps)}"))
     facts.append(("Equipment:", _list(routine.equipment)))
     if routine.source:
         facts.append(("Source:", routine.source))

@@ -193,6 +193,7 @@ class Routine:
     frequency: Frequency | None = None
     counts_as: str | None = None  # the routine whose frequency this one counts toward
     progression: Progression | None = None  # doses that change over weeks; None: fixed
+    step: int = 0  # the progression step its doses are (1-based); 0: as the file says
     # The bytes it was loaded from (the file is read once): what `content_hash` hashes.
     content: bytes = field(default=b"", repr=False, compare=False)
     # Not wrong, but likely not what the author meant (`validate` and `show` print them).

@@ -1,0 +1,156 @@
+"""A routine's plan through the commands: `start` plays the current step's doses and
+records it, `show` says which step is current."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from backpain_cli.cli import cli
+
+TINY = """\
+version: 1
+name: tiny
+title: Tiny plan
+defaults: {prepare: 0, rest: 0}
+exercises:
+  - {id: one, name: One, hold: 3, instructions: [Hold still.]}
+progression: {advance_after: 2, steps: [{one: {hold: 1}}, {one: {hold: 2}}]}
+"""
+QUIET = ["--plain", "--no-sound", "--no-check-in"]
+
+
+@pytest.fixture
+def tiny(user_routines: Path) -> Path:
+    path = user_routines / "tiny.yaml"
+    path.write_text(TINY)
+    return path
+
+
+def _holds(runner: CliRunner, *options: str) -> list[str]:
+    result = runner.invoke(cli, ["start", "tiny", *QUIET, *options])
+    assert result.exit_code == 0, result.output
+    return re.findall(r"One — (hold \d+ s)", result.output)
+
+
+def _steps(home: Path) -> list[tuple[str, float, int | None]]:
+    connection = sqlite3.connect(home / "history.sqlite3")
+    rows = connection.execute("SELECT outcome, speed, plan_step FROM sessions ORDER BY id")
+    found = list(rows)
+    connection.close()
+    return found
+
+
+def test_the_plan_moves_on_only_after_real_completed_sessions(
+    runner: CliRunner, home: Path, tiny: Path
+) -> None:
+    assert _holds(runner) == ["hold 1 s"]  # the first real session
+    for _ in range(3):  # sped up, even recorded: never counted
+        assert _holds(runner, "--speed", "1000", "--record") == ["hold 1 s"]
+    assert _holds(runner, "--speed", "1000") == ["hold 1 s"]  # a preview: not recorded
+    assert _holds(runner) == ["hold 1 s"]  # the second real one, still at step 1
+    assert _holds(runner, "--speed", "1000", "--no-history") == ["hold 2 s"]
+    assert _steps(home) == [
+        ("completed", 1.0, 1),
+        ("completed", 1000.0, 1),
+        ("completed", 1000.0, 1),
+        ("completed", 1000.0, 1),
+        ("completed", 1.0, 1),
+    ]
+    assert _holds(runner) == ["hold 2 s"]
+    assert _steps(home)[-1] == ("completed", 1.0, 2)
+
+
+def test_show_says_which_step_is_current(runner: CliRunner, tiny: Path) -> None:
+    result = runner.invoke(cli, ["show", "tiny"])
+    assert result.exit_code == 0, result.output
+    assert "step 1 of 2" in result.output
+
+
+def test_show_json_carries_the_plan(runner: CliRunner, home: Path, tiny: Path) -> None:
+    import json
+
+    result = runner.invoke(cli, ["show", "tiny", "--json"])
+    data = json.loads(result.output)
+    assert data["exercises"][0]["hold_seconds"] == 1  # the doses of the current step
+    assert data["progression"] == {
+        "step": 1,
+        "steps": 2,
+        "counted": 0,
+        "needed": 2,
+        "held": False,
+        "plan": [
+            {"step": 1, "advance_after": 2, "doses": {"one": {"hold": 1}}, "began": None},
+            {"step": 2, "advance_after": 2, "doses": {"one": {"hold": 2}}, "began": None},
+        ],
+        "moves": [],
+    }
+    plain = json.loads(runner.invoke(cli, ["show", "upper-back", "--json"]).output)
+    assert "progression" not in plain
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "json-output.md").read_text()
+    section = doc.split("## The plan (`progression`)\n", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^\| `(\w+)` \|", section, re.M) == list(data["progression"])
+
+
+def test_a_history_that_cannot_be_read_plays_the_first_step(
+    runner: CliRunner, home: Path, tiny: Path
+) -> None:
+    (home / "history.sqlite3").mkdir()  # not a file: no history to read, none to write
+    result = runner.invoke(cli, ["start", "tiny", *QUIET, "--speed", "1000", "--no-history"])
+    assert result.exit_code == 0, result.output
+    assert "One — hold 1 s" in result.output
+
+
+def test_plan_explains_and_moves_by_hand(runner: CliRunner, home: Path, tiny: Path) -> None:
+    before = runner.invoke(cli, ["plan", "tiny"])
+    assert before.exit_code == 0
+    assert before.output == (
+        "Plan: step 1 of 2 (0 of 2 sessions counted at this step)\n"
+        " → 1. One 1 s × 1\n"
+        "   2. One 2 s × 1\n"
+        "\n"
+        "At step 1 of 2: 0 of 2 sessions counted at this step.\n"
+    )
+    moved = runner.invoke(cli, ["plan", "tiny", "--step", "2"])
+    assert moved.exit_code == 0
+    lines = moved.output.splitlines()
+    assert lines[0] == "tiny: step 2 from the next session on (recorded)."
+    assert lines[1] == "Plan: step 2 of 2 (the last step; 0 sessions counted at it)"
+    assert re.fullmatch(r"  \d{4}-\d\d-\d\d \d\d:\d\d  moved by hand to step 2", lines[-1])
+    assert _holds(runner, "--speed", "1000", "--no-history") == ["hold 2 s"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["plan", "tiny", "--step", "3"],
+            "backpain: --step 3: the plan of tiny has steps 1 to 2\n",
+        ),
+        (
+            ["plan", "tiny", "--step", "0"],
+            "backpain: --step 0: the plan of tiny has steps 1 to 2\n",
+        ),
+        (
+            ["plan", "upper-back"],
+            "backpain: upper-back has no plan: it plays the same doses every time (see "
+            "`progression` in `backpain help format`)\n",
+        ),
+    ],
+)
+def test_plan_refusals(runner: CliRunner, tiny: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(cli, args)
+    assert (result.exit_code, result.output) == (2, message)
+
+
+def test_plan_step_without_a_history_that_can_be_written(
+    runner: CliRunner, home: Path, tiny: Path
+) -> None:
+    (home / "history.sqlite3").mkdir()
+    result = runner.invoke(cli, ["plan", "tiny", "--step", "2"])
+    assert result.exit_code == 2
+    assert result.output.startswith("backpain: ")
