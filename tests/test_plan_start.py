@@ -154,3 +154,74 @@ def test_plan_step_without_a_history_that_can_be_written(
     result = runner.invoke(cli, ["plan", "tiny", "--step", "2"])
     assert result.exit_code == 2
     assert result.output.startswith("backpain: ")
+
+
+def _played(home: Path, *days: int, step: int = 1, routine: str = "tiny") -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from backpain_cli.history.records import SessionOutcome, SessionRecord
+    from backpain_cli.history.store import open_for_recording
+
+    history, _ = open_for_recording(home / "history.sqlite3")
+    assert history is not None
+    now = datetime.now(timezone.utc)
+    with history:
+        history.add_sessions(
+            SessionRecord(
+                0,
+                routine,
+                "hash",
+                now - timedelta(days=day, hours=1),
+                now - timedelta(days=day),
+                SessionOutcome.COMPLETED,
+                1,
+                ended=now - timedelta(days=day),
+                plan_step=step,
+            )
+            for day in days
+        )
+
+
+def test_today_says_what_changed_from_this_session(
+    runner: CliRunner, home: Path, tiny: Path
+) -> None:
+    _played(home, 2, 1)
+    for args in (["today", "tiny"], ["today"]):
+        result = runner.invoke(cli, args)
+        assert result.output.endswith("tiny: One 2 s (was 1 s) from this session\n"), args
+    _played(home, 0, step=2)  # counted at the new step: nothing new any more
+    assert "from this session" not in runner.invoke(cli, ["today"]).output
+
+
+def test_today_says_when_the_plan_is_held(runner: CliRunner, home: Path, tiny: Path) -> None:
+    _played(home, 1)
+    connection = sqlite3.connect(home / "history.sqlite3")
+    connection.execute(
+        "INSERT INTO plan_changes (uuid, routine, changed_at, step, kind, detail) "
+        "VALUES ('u1', 'tiny', '2020-01-01T00:00:00.000+00:00', 1, 'flag', 'pain')"
+    )
+    connection.commit()
+    connection.close()
+    result = runner.invoke(cli, ["today"])
+    assert result.output.endswith(
+        "tiny: talk to your therapist before going on (the plan holds at step 1)\n"
+    )
+
+
+def test_today_passes_over_routines_gone_or_without_a_plan(
+    runner: CliRunner, home: Path, tiny: Path
+) -> None:
+    _played(home, 1, routine="gone")  # a file deleted since
+    _played(home, 1, routine="upper-back")  # played at a step, but its file has no plan
+    result = runner.invoke(cli, ["today"])
+    assert "from this session" not in result.output and "Traceback" not in result.output
+
+
+def test_plan_step_when_the_history_is_off(
+    runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_cli.history import store
+
+    monkeypatch.setattr(store, "open_for_recording", lambda path: (None, "history is off: x"))
+    result = runner.invoke(cli, ["plan", "tiny", "--step", "2"])
+    assert (result.exit_code, result.output) == (2, "backpain: history is off: x\n")

@@ -71,21 +71,23 @@ def test_today_says_what_a_new_step_changed_until_it_is_counted() -> None:
 def test_plan_explains_every_move_and_flag() -> None:
     changes = [
         PlanChange("2026-12-04T08:00:00.000+00:00", 2, FLAG, "pain after up 2 points", 1),
-        PlanChange("2026-12-05T09:15:00.000+00:00", 3, MANUAL, "", 2),
+        PlanChange("2026-12-04T09:00:00.000+00:00", 1, STEP_BACK, "pain rule", 2),
+        PlanChange("2026-12-05T09:15:00.000+00:00", 3, MANUAL, "", 3),
     ]
     position = resolve(PLAN, "neck", [_session(1), _session(2), _session(3)], changes)
     assert why_lines(position) == [
         "At step 3 of 3: the last step; 0 sessions counted at it.",
         "  2026-12-02 07:30  moved on to step 2 after 2 counted sessions",
+        "  2026-12-04 09:00  stepped back to step 1 (pain rule)",
         "  2026-12-05 09:15  moved by hand to step 3",
         "  2026-12-04 08:00  flagged at step 2: pain after up 2 points",
     ]
     held = resolve(PLAN, "neck", [_session(1)], changes[:1])
     assert why_lines(held)[0] == "At step 1 of 3: held: talk to your therapist before going on."
-    assert position_json(ROUTINE, position)["moves"][1] == {
+    assert position_json(ROUTINE, position)["moves"][2] == {
         "at": "2026-12-05T09:15:00.000+00:00",
         "step": 3,
         "why": "manual",
-        "counted": 1,
+        "counted": 0,
         "detail": "",
     }

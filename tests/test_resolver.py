@@ -4,6 +4,8 @@ same step, and a history edited by hand never crashes it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -179,3 +181,43 @@ def test_recorded_changes_move_hold_and_step_back() -> None:
     assert [c.kind for c in position.fired] == [FLAG, STEP_BACK]
     held = resolve(_plan(), ROUTINE, rows, recorded[:1])
     assert held.step == 2 and held.held and held.counted == 3  # counted, but held
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    plans,
+    st.lists(sessions, max_size=40),
+    st.lists(changes, max_size=5),
+    st.lists(st.tuples(st.integers(0, 300 * 24 * 60).map(_time), st.text(max_size=3)), max_size=4),
+)
+def test_the_history_counts_as_the_rule_does(
+    plan: Progression,
+    rows: list[SessionRow],
+    recorded: list[PlanChange],
+    bounds: list[tuple[str, str]],
+) -> None:
+    """`counts` in SQL (what `start` and `today` read) gives the rows' own answers."""
+    import sqlite3
+
+    from backpain_cli.history.database import MIGRATIONS
+    from backpain_cli.history.progress import HistorySessions
+    from backpain_cli.history.store import History
+    from backpain_cli.progression.resolver import SessionList, resolve_counted
+
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    for step in MIGRATIONS:
+        for statement in step:
+            connection.execute(statement)
+    connection.executemany(
+        "INSERT INTO sessions (routine, routine_hash, started_at, outcome, speed, counts_as) "
+        "VALUES (?, '', ?, ?, ?, ?)",
+        [(name, at, outcome, speed, counts_as) for at, outcome, speed, name, counts_as in rows],
+    )
+    history = History(Path(":memory:"), connection)
+    stored = HistorySessions(history, ROUTINE)
+    listed = SessionList(rows, ROUTINE)
+    for after, until in [(None, None), *((a, a + b) for a, b in bounds)]:
+        assert stored.count(after, until) == listed.count(after, until)
+        assert stored.first(after, until, 3) == listed.first(after, until, 3)
+    assert resolve_counted(plan, stored, recorded) == resolve(plan, ROUTINE, rows, recorded)
+    history.close()

@@ -31,6 +31,105 @@ def _since(day: date | None, zone: tzinfo) -> datetime | None:
     return None if day is None else datetime.combine(day, time(), tzinfo=zone)
 
 
+<<<<<<< HEAD
+=======
+def _routine_lookup(
+    library: Callable[[], ExerciseLibrary] | None = None,
+    known: Mapping[str, Routine] | None = None,
+    paths: Mapping[str, str] | None = None,
+) -> RoutineLookup:
+    """A routine's frequency and `counts_as` from its file (or the cache); the exercise
+    library is read once, when first needed (only routines with nothing recorded need
+    their files), and routines already loaded (`known`) are not read again. A routine
+    last played from a path (`paths`) is read from there."""
+    from backpain_cli.history.overview import RoutineFacts
+
+    shared = library or common.shared_library()
+
+    def lookup(name: str) -> RoutineFacts:
+        routine = known[name] if known and name in known else None
+        routine = routine or load_played(name, paths or {}, library=shared)
+        if routine is None:
+            raise LookupError(name)
+        return RoutineFacts(routine.frequency, routine.counts_as)
+
+    return lookup
+
+
+def missed_yesterday(now: datetime, zone: tzinfo) -> Due | None:
+    """A plan that asked for a session yesterday when none was done (what `today`
+    would have shown at the end of yesterday)."""
+    from datetime import datetime, time, timedelta
+
+    from backpain_cli.history.barriers import missed
+    from backpain_cli.history.overview import today
+    from backpain_cli.history.stats import today_in
+
+    yesterday = today_in(now, zone) - timedelta(days=1)
+    end = datetime.combine(yesterday, time(23, 59, 59), tzinfo=zone)
+    return missed(
+        today(common.read_history(), (), now=end, zone=zone, lookup=_routine_lookup()).dues
+    )
+
+
+def load_played(
+    name: str, paths: Mapping[str, str], *, library: Callable[[], ExerciseLibrary]
+) -> Routine | None:
+    """The routine NAME as it was last played: from its recorded path when it was played
+    from one and the file is still there, else by name; None when neither loads."""
+    from backpain_cli.errors import BackpainError
+
+    for reference in (paths.get(name), name):
+        if reference is None:
+            continue
+        try:
+            return load(reference, library=library)[1]
+        except BackpainError:
+            continue
+    return None
+
+
+def _plan_news(
+    known: Mapping[str, Routine],
+    names: list[str],
+    library: Callable[[], ExerciseLibrary],
+    *,
+    since: datetime,
+) -> list[str]:
+    """What today's session does differently by its plan (`tiny: One 2 s (was 1 s) from
+    this session`), or that the plan is held. Only routines named, or played at a step
+    of a plan in the last 4 weeks, are looked at (their files are read only then)."""
+    from backpain_cli.errors import BackpainError
+    from backpain_cli.progression.explain import TALK_FIRST, changed_lines
+    from backpain_cli.text import clean
+
+    planned = {name: routine for name, routine in known.items() if routine.progression}
+    others = [name for name in names if name not in known]
+    history = read_history() if others else None
+    if history is not None:
+        from backpain_cli.history.progress import planned_routines
+
+        with history:
+            played = planned_routines(history, since=since)
+        for name in others:
+            if name in played:
+                try:
+                    _, routine = load(name, library=library)
+                except BackpainError:
+                    continue
+                if routine.progression is not None:
+                    planned[name] = routine
+    lines = []
+    for name, routine in planned.items():
+        position = common.plan_position(routine)
+        assert position is not None
+        lines += [f"{name}: {line}" for line in changed_lines(routine, position)]
+        if position.held:
+            lines.append(f"{name}: {TALK_FIRST} (the plan holds at step {position.step})")
+    return [clean(line) for line in lines]
+
+
+>>>>>>> 2209f36 (today, plan: say what a new step changes; read only what can move it)
 @click.group("history", invoke_without_command=True)
 @click.option(
     "--since",
@@ -297,3 +396,114 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
         click.echo("\n".join(paragraph(NOTHING_RECORDED, output_width())))
         return
     click.echo(stats_text(view, styled=styled_output(), width=output_width()))
+<<<<<<< HEAD
+=======
+
+
+@click.command("today")
+@click.argument("routines", nargs=-1, metavar="[ROUTINE]...")
+@click.option(
+    "--notify",
+    is_flag=True,
+    help="A desktop notification instead, only while something is due (what a "
+    "reminder runs; exit status 0).",
+)
+@click.option("--allow-night", is_flag=True, help="With --notify: also between 22:00 and 07:00.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print stable JSON (see `backpain help json`)."
+)
+def today_command(
+    routines: tuple[str, ...], notify: bool, allow_night: bool, as_json: bool
+) -> None:
+    """What is due today and what is done, for each routine with a frequency.
+
+    Without ROUTINE: every routine you played in the last 4 weeks. Exit status
+    0 when everything due today is done, 1 when not (for a shell prompt or a
+    reminder).
+
+    \b
+    Examples:
+      backpain today
+      backpain today upper-back
+      backpain today >/dev/null || echo "time for your back exercises"
+      backpain today --json | jq '.routines[] | {routine, left}'
+    """
+    if notify and as_json:
+        raise click.UsageError("choose one of --notify and --json")
+    from datetime import timedelta
+
+    from backpain_cli.history.overview import today
+    from backpain_cli.history.stats import DAYS_IN_USE
+
+    library = common.shared_library()
+    # An unknown routine is an error, not "nothing due"; each named file is read once.
+    known = {name: load(name, library=library)[1] for name in routines}
+    now, zone = common.utc_now(), common.user_zone()
+    store = read_history()
+    in_use = now - timedelta(days=DAYS_IN_USE + 8)  # what `today` looks at
+    paths = store.routine_paths(since=in_use) if store is not None else {}
+    lookup = _routine_lookup(library, known, paths)
+    due = today(store, routines, now=now, zone=zone, lookup=lookup)
+    if notify:  # the same dues, shown as a reminder (`backpain remind`)
+        from pathlib import Path
+
+        from backpain_cli.cli.remind import notify_today
+
+        titles = {name: routine.title for name, routine in known.items()}
+        for name in paths:  # played from a file: its title, from that file
+            found = known.get(name) or load_played(name, paths, library=library)
+            if found is not None:
+                titles.setdefault(name, found.title)
+        gone = {name for name, path in paths.items() if not Path(path).is_file()}
+        notify_today(
+            due.dues,
+            now.astimezone(zone),
+            allow_night,
+            named=routines,
+            titles=titles,
+            paths=paths,
+            gone=gone,
+        )
+        return
+    if as_json:  # the same dues, for scripts: no questions
+        from backpain_cli.history.json_output import today_json
+        from backpain_cli.text import dumps_json
+
+        click.echo(dumps_json(today_json(due, zone)))
+        sys.exit(0 if due.all_done else 1)
+    from backpain_cli.history.views import today_text
+
+    click.echo(
+        today_text(
+            due.dues,
+            due.day,
+            without_frequency=due.without_frequency,
+            styled=styled_output(),
+            width=output_width(),
+        )
+    )
+    if common.can_ask():  # the person's own questions, never in a script or a pipe
+        from backpain_cli.cli.goals import daily_questions, rate_reminder
+
+        settings = common.load_settings()
+        reminder = rate_reminder(ask_goals=settings.ask_goals)
+        if reminder:
+            click.echo(f"\n{reminder}")
+        from backpain_cli.player.check_in import CheckInCancelled
+
+        try:
+            daily_questions(
+                ask_goals=False,
+                ask_barriers=settings.ask_barriers,
+                missed_yesterday=missed_yesterday,
+            )
+        except CheckInCancelled:
+            sys.exit(130)
+    from datetime import timedelta
+
+    names = [d.routine for d in due.dues] + list(due.without_frequency)
+    for line in _plan_news(known, names, library, since=now - timedelta(days=28)):
+        click.echo(line)
+    if not due.all_done:
+        sys.exit(1)
+>>>>>>> 2209f36 (today, plan: say what a new step changes; read only what can move it)

@@ -6,35 +6,78 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 from backpain_cli.errors import HistoryError
 from backpain_cli.history.database import utc_text
 from backpain_cli.history.store import History, open_for_reading
-from backpain_cli.progression.resolver import PlanChange, Position, SessionRow, resolve
+from backpain_cli.progression.resolver import PlanChange, Position, resolve, resolve_counted
 from backpain_cli.routines.model import Routine
 
 
-def plan_sessions(history: History, routine: str) -> list[SessionRow]:
-    """The sessions that may count toward `routine`'s plan. Only completed ones at normal
-    speed are read (ten years of them for `start` and `today`); the resolver checks
-    every row again."""
+def _rows(history: History, sql: str, parameters: tuple[object, ...]) -> list[tuple[Any, ...]]:
     with history.reading() as db:
-        rows: list[SessionRow] = db.execute(
-            "SELECT started_at, outcome, speed, routine, counts_as FROM sessions "
-            "WHERE (routine = ? OR counts_as = ?) AND outcome = 'completed' AND speed = 1",
-            (routine, routine),
-        ).fetchall()
-    return rows
+        return db.execute(sql, parameters).fetchall()
+
+
+class HistorySessions:
+    """The sessions that count toward a routine's plan, asked of the history by interval
+    (`progression.resolver.CountedSessions`). The rule is `resolver.counts` in SQL: a
+    test holds the two to the same answers. Ten years of sessions are counted, not read:
+    only those that can move the plan are (`start` and `today` pay for this)."""
+
+    _COUNTS = (
+        "FROM sessions WHERE (routine = ? OR counts_as = ?) AND outcome = 'completed' AND speed = 1"
+    )
+
+    def __init__(self, history: History, routine: str) -> None:
+        self.history = history
+        self.routine = routine
+
+    def _where(self, after: str | None, until: str | None) -> tuple[str, tuple[object, ...]]:
+        sql, parameters = self._COUNTS, [self.routine, self.routine]
+        if after is not None:
+            sql += " AND started_at > ?"
+            parameters.append(after)
+        if until is not None:
+            sql += " AND started_at <= ?"
+            parameters.append(until)
+        return sql, tuple(parameters)
+
+    def count(self, after: str | None, until: str | None) -> int:
+        sql, parameters = self._where(after, until)
+        return int(_rows(self.history, f"SELECT count(*) {sql}", parameters)[0][0])
+
+    def first(self, after: str | None, until: str | None, limit: int) -> list[str]:
+        sql, parameters = self._where(after, until)
+        rows = _rows(
+            self.history,
+            f"SELECT started_at {sql} ORDER BY started_at LIMIT ?",
+            (*parameters, limit),
+        )
+        return [str(row[0]) for row in rows]
 
 
 def plan_changes(history: History, routine: str) -> list[PlanChange]:
-    with history.reading() as db:
-        rows = db.execute(
+    return [
+        PlanChange(*row)
+        for row in _rows(
+            history,
             "SELECT changed_at, step, kind, detail, id FROM plan_changes WHERE routine = ?",
             (routine,),
-        ).fetchall()
-    return [PlanChange(*row) for row in rows]
+        )
+    ]
+
+
+def planned_routines(history: History, *, since: datetime) -> set[str]:
+    """The routines played at a step of a plan since `since`: those `today` looks at."""
+    rows = _rows(
+        history,
+        "SELECT DISTINCT routine FROM sessions WHERE started_at >= ? AND plan_step IS NOT NULL",
+        (utc_text(since),),
+    )
+    return {str(row[0]) for row in rows}
 
 
 def record_change(
@@ -57,8 +100,8 @@ def position(history_file: Path, routine: Routine) -> Position:
         history = open_for_reading(history_file)
         if history is None:
             return resolve(plan, routine.name, ())
-        with history:
-            sessions = plan_sessions(history, routine.name)
-            return resolve(plan, routine.name, sessions, plan_changes(history, routine.name))
+        with history, history.snapshot():
+            sessions = HistorySessions(history, routine.name)
+            return resolve_counted(plan, sessions, plan_changes(history, routine.name))
     except HistoryError:  # `start` says what is wrong with it when it records
         return resolve(plan, routine.name, ())

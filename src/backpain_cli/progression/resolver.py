@@ -14,8 +14,9 @@ The same history gives the same step, whatever order its rows come in.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from backpain_cli.routines.model import Progression
 
@@ -80,44 +81,101 @@ def counts(row: SessionRow, routine: str) -> bool:
     )
 
 
+class CountedSessions(Protocol):
+    """The start times (UTC text) of the sessions that count toward one routine's plan,
+    asked for by interval: after `after` (None: from the first), up to and including
+    `until` (None: to the last)."""
+
+    def count(self, after: str | None, until: str | None) -> int: ...
+
+    def first(self, after: str | None, until: str | None, limit: int) -> list[str]:
+        """The earliest `limit` of them, oldest first."""
+        ...
+
+
+class SessionList:
+    """Counted sessions from rows in memory (`counts` decides which)."""
+
+    def __init__(self, rows: Iterable[SessionRow], routine: str) -> None:
+        self.times = sorted(str(row[0]) for row in rows if counts(row, routine))
+
+    def _bounds(self, after: str | None, until: str | None) -> tuple[int, int]:
+        low = 0 if after is None else bisect_right(self.times, after)
+        high = len(self.times) if until is None else bisect_right(self.times, until)
+        return low, max(low, high)
+
+    def count(self, after: str | None, until: str | None) -> int:
+        low, high = self._bounds(after, until)
+        return high - low
+
+    def first(self, after: str | None, until: str | None, limit: int) -> list[str]:
+        low, high = self._bounds(after, until)
+        return self.times[low : min(high, low + limit)]
+
+
 def resolve(
     progression: Progression,
     routine: str,
     sessions: Iterable[SessionRow],
     changes: Iterable[PlanChange] = (),
 ) -> Position:
-    """The current step of `routine`'s plan, and how it got there."""
+    """The current step of `routine`'s plan, from its sessions as rows."""
+    return resolve_counted(progression, SessionList(sessions, routine), changes)
+
+
+def resolve_counted(
+    progression: Progression, sessions: CountedSessions, changes: Iterable[PlanChange] = ()
+) -> Position:
+    """The current step of a plan, and how it got there.
+
+    Only the sessions that can move the plan are read one by one (at most the sessions
+    from the current step to the last, between two recorded changes); the rest are
+    counted. Sessions come before changes made in the same instant; among changes,
+    their order (then what they say, for rows a hand edit gave the same id).
+    """
     last = len(progression.steps)
-    # Sessions come before changes made in the same instant; among changes, their order
-    # (then what they say, for rows a hand edit gave the same id: any order, one answer).
-    events: list[tuple[str, int, int, str, PlanChange | None]] = [
-        (str(row[0]), 0, 0, "", None) for row in sessions if counts(row, routine)
-    ]
-    events += [
-        (str(change.at), 1, change.order if type(change.order) is int else 0, repr(change), change)
-        for change in changes
-    ]
-    events.sort(key=lambda event: event[:4])
+    ordered = sorted(
+        changes,
+        key=lambda c: (str(c.at), c.order if type(c.order) is int else 0, repr(c)),
+    )
     step, counted = 1, 0
     moves: list[Move] = []
     flags: list[PlanChange] = []
     fired: list[PlanChange] = []
-    for at, _, _, _, change in events:
-        if change is None:
+
+    def count(after: str | None, until: str | None) -> None:
+        """Count the sessions after `after` up to `until`, moving on where they say."""
+        nonlocal step, counted
+        if flags or step == last:
+            counted += sessions.count(after, until)
+            return
+        room = progression.sessions_at(step) - counted
+        room += sum(progression.sessions_at(s) for s in range(step + 1, last))
+        times = sessions.first(after, until, room)
+        for at in times:
             counted += 1
-            if step < last and not flags and counted >= progression.sessions_at(step):
+            if counted >= progression.sessions_at(step):
                 moves.append(Move(at, step + 1, ADVANCED, counted))
                 step, counted = step + 1, 0
-            continue
+        if len(times) == room:  # at the last step now: the rest count at it
+            counted += sessions.count(after, until) - room
+
+    after: str | None = None
+    for change in ordered:
+        until = str(change.at)
+        count(after, until)
+        after = until  # (changes come in time order)
         target = _step(change.step, last)
-        if change.kind == FLAG:
+        if change.kind == FLAG:  # the step holds until it is moved
             flags.append(change)
             fired.append(change)
         elif change.kind in (MANUAL, STEP_BACK) and target is not None:
             if change.kind == STEP_BACK:
                 fired.append(change)
-            moves.append(Move(at, target, str(change.kind), counted, _text(change.detail)))
+            why = str(change.kind)
+            moves.append(Move(until, target, why, counted, _text(change.detail)))
             step, counted, flags = target, 0, []
+    count(after, None)
     needed = progression.sessions_at(step) if step < last else None
     return Position(step, last, counted, needed, tuple(moves), tuple(flags), tuple(fired))
 
