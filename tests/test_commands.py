@@ -181,6 +181,7 @@ knee-gentle        Gentle knee program (example)                    2          3
 upper-back         Upper back trigger-point relief                  5          13:12                 tennis ball           built-in
 upper-back-chair   Upper back relief at your desk                   5          13:02                 chair, tennis ball    built-in
 upper-back-gentle  Gentle upper back relief (movement precautions)  2          3:30                  tennis ball           built-in
+upper-back-steps   Upper back, step by step (example)               5          13:12                 tennis ball           example
 """  # noqa: E501
 
 
@@ -217,6 +218,8 @@ def test_user_routines_shadow_builtins_and_list_says_so(
         "               chair, tennis ball    built-in",
         "upper-back-gentle  Gentle upper back relief (movement precautions)  2          3:30   "
         "               tennis ball           built-in",
+        "upper-back-steps   Upper back, step by step (example)               5          13:12  "
+        "               tennis ball           example",
         "",
         f"Yours are in {mine.parent}",  # once, not a path broken mid-word in a column
     ]
@@ -244,11 +247,11 @@ ankle-pumps                         Ankle pumps                               si
 ankle-circles                       Ankle circles                             sitting or lying, legs straight out  10 reps at 4 s each: clockwise, counter-clockwise  none                  ankle-gentle
 quad-set                            Quadriceps set                            lying on your back, legs straight    5 s × 10 each side                                 a small rolled towel  knee-gentle
 heel-slide                          Heel slide                                lying on your back                   10 reps at own pace each side                      none                  knee-gentle
-rhomboid-stretch-long-sitting       Rhomboid stretch (long sitting)           long sitting                         30 s × 3                                           none                  upper-back
-scapular-squeeze                    Scapular squeeze                          sitting or standing tall             5 s × 10                                           none                  upper-back
-thoracic-rotation                   Thoracic rotation                         sitting                              30 s × 3 each side                                 none                  upper-back
-thoracic-sidebend                   Thoracic sidebend                         sitting                              30 s × 3 each side                                 none                  upper-back
-ball-trigger-point-pressure         Ball pressure on trigger points           standing against a wall              30 s × 3                                           tennis ball           upper-back
+rhomboid-stretch-long-sitting       Rhomboid stretch (long sitting)           long sitting                         30 s × 3                                           none                  upper-back, upper-back-steps
+scapular-squeeze                    Scapular squeeze                          sitting or standing tall             5 s × 10                                           none                  upper-back, upper-back-steps
+thoracic-rotation                   Thoracic rotation                         sitting                              30 s × 3 each side                                 none                  upper-back, upper-back-steps
+thoracic-sidebend                   Thoracic sidebend                         sitting                              30 s × 3 each side                                 none                  upper-back, upper-back-steps
+ball-trigger-point-pressure         Ball pressure on trigger points           standing against a wall              30 s × 3                                           tennis ball           upper-back, upper-back-steps
 rhomboid-stretch-seated             Rhomboid stretch (seated)                 sitting on a chair                   30 s × 3                                           chair                 upper-back-chair
 scapular-squeeze-seated             Scapular squeeze (seated)                 sitting on a chair                   5 s × 10                                           chair                 upper-back-chair
 thoracic-rotation-seated            Thoracic rotation (seated)                sitting on a chair                   30 s × 3 each side                                 chair                 upper-back-chair
@@ -299,7 +302,7 @@ Position:  sitting or standing tall
 Dose:      5 s × 10
 Rest:      3 s between reps
 Equipment: none
-Routines:  upper-back
+Routines:  upper-back, upper-back-steps
 Picture:   {picture}
 
 How to do it:

@@ -20,8 +20,12 @@ from backpain_cli.routines.timeline import build_timeline
 EXAMPLES = sorted((builtin_routines_dir() / EXAMPLES_FOLDER).glob("*.yaml"))
 
 
-def test_there_are_a_knee_and_an_ankle_example() -> None:
-    assert [path.stem for path in EXAMPLES] == ["ankle-gentle", "knee-gentle"]
+def test_there_are_a_knee_an_ankle_and_a_plan_example() -> None:
+    assert [path.stem for path in EXAMPLES] == [
+        "ankle-gentle",
+        "knee-gentle",
+        "upper-back-steps",
+    ]
     knee = load_routine(EXAMPLES[1])
     quad, slides = knee.exercises
     assert (quad.movement, quad.hold, quad.reps) == (Movement.HOLD, 5, 10)
@@ -49,6 +53,7 @@ def test_list_shows_them_as_examples_not_built_ins(tmp_path: Path) -> None:
     )
     origins = {f.name: f.origin for f in find_routine_files(locations)}
     assert origins["knee-gentle"] is origins["ankle-gentle"] is Origin.EXAMPLE
+    assert origins["upper-back-steps"] is Origin.EXAMPLE
     assert origins["upper-back"] is Origin.BUILTIN
 
 
@@ -67,7 +72,7 @@ def test_examples_play_end_to_end(path: Path) -> None:
 
     summary = player.run(wait)
     assert not summary.quit
-    assert [r.outcome for r in summary.results] == [ExerciseOutcome.DONE] * 2
+    assert [r.outcome for r in summary.results] == [ExerciseOutcome.DONE] * len(routine.exercises)
     assert all(r.holds_done == r.holds_total for r in summary.results)
     timed = build_timeline(routine).total
     reps_at_own_pace = sum(
@@ -100,3 +105,25 @@ def test_every_built_in_two_sided_exercise_says_which_way_to_move() -> None:
     assert (
         "away from the side shown (for LEFT SIDE, bend to your right)" in found["thoracic-sidebend"]
     )
+
+
+def test_the_plan_example_starts_below_the_sources_doses_and_reaches_them() -> None:
+    """Its steps never go beyond the built-in upper-back (the source's doses), the first
+    is below them, the last is them, and no step raises two things or by half."""
+    from backpain_cli.routines.stepping import at_step
+
+    source = load_routine(builtin_routines_dir() / "upper-back.yaml")
+    planned = load_routine(EXAMPLES[2])
+    assert planned.progression is not None and planned.warnings == ()
+    assert planned.exercises == source.exercises  # as written: the source's own
+    doses = ("hold", "reps", "sets", "rest", "set_rest", "rep_seconds")
+    steps = [at_step(planned, n) for n in range(1, len(planned.progression.steps) + 1)]
+    for step in steps:
+        for mine, theirs in zip(step.exercises, source.exercises, strict=True):
+            assert all(getattr(mine, d) <= getattr(theirs, d) for d in doses if d != "rest")
+    assert all(
+        mine.hold < theirs.hold or mine.reps < theirs.reps
+        for mine, theirs in zip(steps[0].exercises, source.exercises, strict=True)
+    )
+    assert steps[-1].exercises == source.exercises
+    assert "not medical advice" in planned.disclaimer and "(example)" in planned.title

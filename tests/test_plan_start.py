@@ -225,3 +225,48 @@ def test_plan_step_when_the_history_is_off(
     monkeypatch.setattr(store, "open_for_recording", lambda path: (None, "history is off: x"))
     result = runner.invoke(cli, ["plan", "tiny", "--step", "2"])
     assert (result.exit_code, result.output) == (2, "backpain: history is off: x\n")
+
+
+def test_handouts_give_the_current_step_and_the_plan(runner: CliRunner, tiny: Path) -> None:
+    markdown = runner.invoke(cli, ["show", "tiny", "--format", "markdown"]).output
+    assert "- **Plan:** step 1 of 2\n" in markdown
+    assert "- **Dose:** Hold 1 second, once.\n" in markdown
+    assert (
+        "## My plan\n\n| Step | Doses | Sessions at it |\n| --- | --- | --- |\n"
+        "| 1 (now) | One 1 s × 1 | 2 |\n| 2 | One 2 s × 1 | until the end |\n"
+    ) in markdown
+    page = runner.invoke(cli, ["show", "tiny", "--format", "html"]).output
+    assert "<dt>Plan</dt><dd>step 1 of 2</dd>" in page
+    assert "<tr><td>1 (now)</td><td>One 1 s × 1</td><td>2</td></tr>" in page
+    plain = runner.invoke(cli, ["show", "upper-back", "--format", "markdown"]).output
+    assert "My plan" not in plain and "**Plan:**" not in plain
+
+
+NEW_STEP = TINY.replace("prepare: 0", "prepare: 2")
+
+
+def test_the_get_ready_screen_marks_a_changed_dose(runner: CliRunner, home: Path) -> None:
+    """In a real terminal's screen (pyte) and in the plain log, until a session at the
+    new step is counted."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from terminal import play
+
+    from backpain_cli.cli.common import at_current_step
+    from backpain_cli.routines.loader import parse_routine
+
+    (home / "routines").mkdir()
+    (home / "routines" / "tiny.yaml").write_text(NEW_STEP)
+    written = parse_routine(NEW_STEP, "tiny.yaml", default_name="tiny")
+    assert at_current_step(written).exercises[0].was == ""  # nothing played: step 1
+    _played(home, 2, 1)
+    routine = at_current_step(written)
+    assert (routine.step, routine.exercises[0].was) == (2, "1 s × 1")
+    frames, _ = play(routine, 80, 24)
+    ready = frames[1].text()
+    assert "2 s × 1 (new; was 1 s × 1)" in ready, ready
+    log = runner.invoke(cli, ["start", "tiny", *QUIET, "--speed", "1000", "--no-history"])
+    assert "        New dose: 2 s × 1 (was 1 s × 1)\n" in log.output
+    _played(home, 0, step=2)  # a session at the new step: no longer new
+    assert at_current_step(written).exercises[0].was == ""

@@ -231,13 +231,15 @@ def plan_position(routine: Routine) -> Position | None:
 
 def at_current_step(routine: Routine, where: Position | None = None) -> Routine:
     """The routine with the doses of its progression's current step (from the history,
-    or `where`); itself when it has no progression."""
+    or `where`), new doses marked with what they were; itself without a progression."""
     where = where or plan_position(routine)
     if where is None:
         return routine
-    from backpain_cli.routines.stepping import at_step
+    from backpain_cli.progression.explain import step_before
+    from backpain_cli.routines.stepping import at_step, marked
 
-    return at_step(routine, where.step)
+    before = step_before(where)
+    return at_step(routine, where.step) if before is None else marked(routine, before, where.step)
 
 
 def _complete(

@@ -404,7 +404,7 @@ class PlayerScreen:
         exercise = segment.exercise
         if segment.kind is SegmentKind.PREPARE:
             parts = [exercise.position] if exercise.position else []
-            parts.append(exercise.dose)
+            parts.append(exercise.dose + (f" (new; was {exercise.was})" if exercise.was else ""))
             if exercise.equipment:
                 parts.append("with " + ", ".join(exercise.equipment))
             return " · ".join(parts)

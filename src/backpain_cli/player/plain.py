@@ -67,6 +67,8 @@ def segment_line(segment: Segment, status: Status, *, keys: bool = True) -> list
     if segment.kind is SegmentKind.PREPARE:
         what = f"Get into position: {exercise.position} — " if exercise.position else "Get ready: "
         lines = [f"{at} {what}{exercise.name} — {segment.duration} s"]
+        if exercise.was:
+            lines.append(f"        New dose: {exercise.dose} (was {exercise.was})")
         lines.extend(f"        {n}. {step}" for n, step in enumerate(exercise.instructions, 1))
         if exercise.caution:
             lines.append(f"        Caution: {exercise.caution}")

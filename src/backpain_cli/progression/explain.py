@@ -48,14 +48,37 @@ def plan_lines(written: Routine, position: Position) -> list[str]:
     return lines
 
 
+def plan_rows(written: Routine, position: Position) -> list[tuple[str, str, str]]:
+    """The plan as a handout's table: step (`2 (now)`), doses, sessions at it."""
+    assert written.progression is not None
+    return [
+        (
+            f"{step} (now)" if step == position.step else str(step),
+            step_doses(written, step),
+            "until the end"
+            if step == position.steps
+            else str(written.progression.sessions_at(step)),
+        )
+        for step in range(1, position.steps + 1)
+    ]
+
+
 def changed_lines(written: Routine, position: Position) -> list[str]:
     """`One 2 s (was 1 s) from this session`: what the current step changed, for `today`
     and the get-ready screen, until a session has been counted at it."""
+    before = step_before(position)
+    if before is None:
+        return []
+    return [f"{change} from this session" for change in changes(written, before, position.step)]
+
+
+def step_before(position: Position) -> int | None:
+    """The step the plan was at before its last move, while no session has been counted
+    at the new one (the doses are new); None otherwise."""
     moves = position.moves
     if not moves or position.counted:
-        return []
-    before = next((m.step for m in reversed(moves[:-1])), 1)
-    return [f"{change} from this session" for change in changes(written, before, position.step)]
+        return None
+    return next((m.step for m in reversed(moves[:-1])), 1)
 
 
 def why_lines(position: Position) -> list[str]:

@@ -390,6 +390,7 @@ EXERCISE_VALUES: dict[str, Callable[[object], Any]] = {
     "movement": Movement,
     "rep_seconds": _in_range(DOSE_KEYS["rep_seconds"], unused=True),
     "tempo": _text_of(EXERCISE_KEYS["tempo"]),
+    "was": lambda value: _text(value, 200),
 }
 ROUTINE_VALUES: dict[str, Callable[[object], Any]] = {
     "name": _text,  # and which: `_read`

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from backpain_cli.routines.model import (
@@ -124,6 +124,8 @@ def _facts(routine: Routine, total: int, untimed: int = 0) -> list[tuple[str, st
     if untimed:
         time += ", plus the exercises done at your own pace"
     facts = [("Total time", time)]
+    if routine.progression is not None and routine.step:
+        facts.append(("Plan", f"step {routine.step} of {len(routine.progression.steps)}"))
     if routine.frequency:
         facts.append(("How often", str(routine.frequency)))
     facts.append(("Equipment", ", ".join(routine.equipment) or "none"))
@@ -148,7 +150,14 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
 
 
-def markdown_handout(routine: Routine, *, pictures: PictureReader | None = None) -> str:
+# The plan of a routine with a `progression:` (rows: step, doses, sessions at it), made
+# by the caller from the history; the current step's row says `(now)`.
+PlanRows = Sequence[tuple[str, str, str]]
+
+
+def markdown_handout(
+    routine: Routine, *, pictures: PictureReader | None = None, plan: PlanRows = ()
+) -> str:
     """The handout as Markdown; `pictures` reads each exercise's picture to embed as a
     `data:` URI (none without it), so the file needs nothing beside it."""
     timeline = build_timeline(routine)
@@ -177,6 +186,10 @@ def markdown_handout(routine: Routine, *, pictures: PictureReader | None = None)
             lines += [f"- {markdown_text(cue)}" for cue in exercise.cues]
         if exercise.caution:
             lines += ["", f"> **Caution:** {markdown_text(exercise.caution)}"]
+        lines.append("")
+    if plan:
+        lines += ["## My plan", "", "| Step | Doses | Sessions at it |", "| --- | --- | --- |"]
+        lines += [f"| {' | '.join(markdown_text(cell) for cell in row)} |" for row in plan]
         lines.append("")
     if routine.source:
         lines += ["## Source", "", markdown_text(routine.source), ""]
@@ -247,7 +260,9 @@ def _figure(exercise: Exercise, pictures: PictureReader | None) -> list[str]:
     ]
 
 
-def html_handout(routine: Routine, *, pictures: PictureReader | None = None) -> str:
+def html_handout(
+    routine: Routine, *, pictures: PictureReader | None = None, plan: PlanRows = ()
+) -> str:
     """A self-contained HTML page (no scripts, no external files) with print styles;
     `pictures` reads each exercise's picture to embed (none without it)."""
     timeline = build_timeline(routine)
@@ -304,6 +319,18 @@ def html_handout(routine: Routine, *, pictures: PictureReader | None = None) -> 
             out.append(f'<p class="caution"><strong>Caution:</strong> {_h(exercise.caution)}</p>')
         out.append("</section>")
     out.append("</main>")
+    if plan:
+        out += [
+            '<section class="plan">',
+            "<h2>My plan</h2>",
+            '<table class="log">',
+            "<thead><tr><th>Step</th><th>Doses</th><th>Sessions at it</th></tr></thead>",
+            "<tbody>",
+            *["<tr>" + "".join(f"<td>{_h(cell)}</td>" for cell in row) + "</tr>" for row in plan],
+            "</tbody>",
+            "</table>",
+            "</section>",
+        ]
     if routine.source:
         out += ["<section>", "<h2>Source</h2>", f"<p>{_h(routine.source)}</p>", "</section>"]
     out += [

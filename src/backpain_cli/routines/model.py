@@ -125,6 +125,7 @@ class Exercise:
     movement: Movement = Movement.HOLD
     rep_seconds: int = 0  # seconds per rep of a paced movement
     tempo: str = ""  # how to pace a movement, e.g. "2 down, 2 up"
+    was: str = ""  # its dose before the plan's step changed it (`1 s × 1`); "" unchanged
 
     def __post_init__(self) -> None:
         # Text from a file someone else may have written: never a raw control character.

@@ -56,3 +56,14 @@ def changes(routine: Routine, before: int, after: int) -> list[DoseChange]:
         for key in STEP_DOSE_KEYS
         if getattr(then, key) != getattr(now, key)
     ]
+
+
+def marked(written: Routine, before: int, after: int) -> Routine:
+    """The routine at step `after`, each exercise whose dose differs from step `before`
+    saying what it was (what the get-ready screen marks)."""
+    old, new = at_step(written, before), at_step(written, after)
+    exercises = tuple(
+        replace(now, was=then.dose) if now.dose != then.dose else now
+        for then, now in zip(old.exercises, new.exercises, strict=True)
+    )
+    return replace(new, exercises=exercises)
