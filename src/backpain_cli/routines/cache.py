@@ -255,8 +255,7 @@ def cache_json(routine: Routine) -> dict[str, Any]:
     data = {
         field.name: _plain(getattr(routine, field.name))
         for field in fields(Routine)
-        if field.name
-        not in ("exercises", "frequency", "content", "warnings", "progression", "step")
+        if field.name not in ("exercises", "frequency", "content", "warnings", "progression")
     }
     data["exercises"] = [
         {field.name: _plain(getattr(exercise, field.name)) for field in fields(Exercise)}
@@ -403,6 +402,7 @@ ROUTINE_VALUES: dict[str, Callable[[object], Any]] = {
     "exercises": lambda value: value,  # checked one by one below
     "warnings": lambda value: value,
     "progression": _maybe(lambda value: _progression(value)),
+    "step": _count,
 }
 
 
