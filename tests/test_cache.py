@@ -64,6 +64,7 @@ progression:
     - {scapular-squeeze: {reps: 2}, turn: {hold: 8}}
     - {paced: {reps: 4}, advance_after: 2}
     - {}
+  pain_rule: {when: pain-rises, times: 2, of: 3, points: 2, action: step back}
 """
 
 
@@ -285,18 +286,24 @@ CORRUPTIONS: dict[str, Callable[[Path], None]] = {
     "frequency of another period": _routine("frequency", [3, "fortnight"]),
     "exercise not a mapping": _routine("exercises", ["hold"]),
     "alternate not true or false": _exercise("alternate", 0),
-    "progression not a pair": _routine("progression", [3]),
-    "progression's steps not a list": _routine("progression", [3, {}]),
-    "advance_after negative": _routine("progression", [-1, []]),
-    "a step not a pair": _routine("progression", [3, [[[], 1, 2]]]),
-    "a step's doses not a list": _routine("progression", [3, [[{}, None]]]),
-    "a step's exercise not a pair": _routine("progression", [3, [[[["turn"]], None]]]),
+    "progression not a pair": _routine("progression", [3, []]),
+    "progression's steps not a list": _routine("progression", [3, {}, None]),
+    "advance_after negative": _routine("progression", [-1, [], None]),
+    "a step not a pair": _routine("progression", [3, [[[], 1, 2]], None]),
+    "a step's doses not a list": _routine("progression", [3, [[{}, None]], None]),
+    "a step's exercise not a pair": _routine("progression", [3, [[[["turn"]], None]], None]),
     "a step's doses of an exercise not a list": _routine(
-        "progression", [3, [[[["turn", {}]], None]]]
+        "progression", [3, [[[["turn", {}]], None]], None]
     ),
-    "a dose not a pair": _routine("progression", [3, [[[["turn", [["hold"]]]], None]]]),
-    "a dose not a number": _routine("progression", [3, [[[["turn", [["hold", "8"]]]], None]]]),
-    "a step's advance_after not a number": _routine("progression", [3, [[[], "2"]]]),
+    "a dose not a pair": _routine("progression", [3, [[[["turn", [["hold"]]]], None]], None]),
+    "a dose not a number": _routine(
+        "progression", [3, [[[["turn", [["hold", "8"]]]], None]], None]
+    ),
+    "a pain rule not five values": _routine("progression", [3, [[[], None]], ["hurts", 2]]),
+    "a pain rule's times not a number": _routine(
+        "progression", [3, [[[], None]], ["hurts", "2", 3, 2, "flag"]]
+    ),
+    "a step's advance_after not a number": _routine("progression", [3, [[[], "2"]], None]),
     "hold not a number": _exercise("hold", "30"),
     "hold a boolean": _exercise("hold", True),
     "hold negative": _exercise("hold", -1),

@@ -38,6 +38,7 @@ from backpain_cli.routines.format import (
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
     LIBRARY_KEYS,
+    PAIN_RULE_KEYS,
     PROGRESSION_KEYS,
     ROUTINE_KEYS,
     USE_KEYS,
@@ -160,6 +161,7 @@ TABLES = {
     "use": {key: USE_KEYS[key] for key in ("use", "id")},
     "library": LIBRARY_KEYS,
     "progression": PROGRESSION_KEYS,
+    "pain_rule": PAIN_RULE_KEYS,
 }
 _TYPES = {
     "int": "whole number",
@@ -177,6 +179,9 @@ _TYPES = {
     "bool": "true/false",
     "progression": "mapping",
     "steps": "list of steps",
+    "pain_rule": "word",
+    "pain_action": "word",
+    "rule_map": "mapping",
 }
 _SPECIAL_DEFAULTS = {
     ("routine", "name"): "the file name",
@@ -217,6 +222,12 @@ def _range(spec: Key) -> str:
         return "the keys in *Progression*"
     if spec.kind == "steps":
         return f"2–{spec.max_items} steps"
+    if spec.kind == "pain_rule":
+        return "`pain-rises` or `hurts`"
+    if spec.kind == "rule_map":
+        return "the keys in *Pain rule*"
+    if spec.kind == "pain_action":
+        return "`flag` or `step back`"
     if spec.kind == "list":
         return f"1–{spec.max_items} items"
     if spec.kind == "image":
@@ -283,6 +294,7 @@ def test_docs_mention_every_key() -> None:
         *USE_KEYS,
         *LIBRARY_KEYS,
         *PROGRESSION_KEYS,
+        *PAIN_RULE_KEYS,
     }
     assert [key for key in sorted(every) if f"`{key}`" not in text] == []
 

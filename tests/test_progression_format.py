@@ -177,7 +177,7 @@ def test_warnings_of_big_steps() -> None:
             "progression:\n  steps: [{}, {}]\n  rule: pain\n",
             [
                 "r.yaml:8:3: progression.advance_after: is required but missing",
-                "r.yaml:9:3: progression.rule: unknown key (allowed: advance_after, steps)",
+                "r.yaml:9:3: progression.rule: unknown key (did you mean 'pain_rule'?)",
             ],
         ),
         (

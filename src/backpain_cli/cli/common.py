@@ -235,11 +235,12 @@ def at_current_step(routine: Routine, where: Position | None = None) -> Routine:
     where = where or plan_position(routine)
     if where is None:
         return routine
-    from backpain_cli.progression.explain import step_before
+    from backpain_cli.progression.explain import held_caution, step_before
     from backpain_cli.routines.stepping import at_step, marked
 
     before = step_before(where)
-    return at_step(routine, where.step) if before is None else marked(routine, before, where.step)
+    played = at_step(routine, where.step) if before is None else marked(routine, before, where.step)
+    return held_caution(played) if where.held else played
 
 
 def _complete(

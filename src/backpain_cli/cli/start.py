@@ -247,6 +247,7 @@ def start(
                 tracker=session,
             )
             check_out(session, asking=asking, ask_note=settings.ask_note and not note.strip())
+            after_plan(loaded, session)
             common.push_to_sync_folder(session.store)  # the other machines see it soon
         reminder = goals.rate_reminder(ask_goals=settings.ask_goals) if questions else None
         if reminder:
@@ -327,6 +328,18 @@ def played_path(routine_file: RoutineFile) -> str | None:
     `today`, reminders and the report find the file); None when played by name."""
 
     return str(routine_file.path.resolve()) if routine_file.origin is Origin.PATH else None
+
+
+def after_plan(routine: Routine, session: Session) -> None:
+    """A recorded session of a routine with a plan: the therapist's pain rule."""
+    if routine.progression is None or not session.recorded:
+        return
+    from backpain_cli.history.progress import apply_pain_rule
+    from backpain_cli.text import clean
+
+    said = apply_pain_rule(locations().history_file, routine, common.utc_now())
+    if said:
+        click.echo(clean(said))
 
 
 def plan_of(routine: Routine, report: Callable[[str], None]) -> str:

@@ -13,6 +13,7 @@ from backpain_cli.errors import HistoryError
 from backpain_cli.history.database import utc_text
 from backpain_cli.history.store import History, open_for_reading
 from backpain_cli.progression.resolver import PlanChange, Position, resolve, resolve_counted
+from backpain_cli.progression.rule import SessionPain
 from backpain_cli.routines.model import Routine
 
 
@@ -105,3 +106,65 @@ def position(history_file: Path, routine: Routine) -> Position:
             return resolve_counted(plan, sessions, plan_changes(history, routine.name))
     except HistoryError:  # `start` says what is wrong with it when it records
         return resolve(plan, routine.name, ())
+
+
+def pain_sessions(
+    history: History, routine: str, step: int, since: str | None
+) -> list[SessionPain]:
+    """The sessions of `routine` played at normal speed at plan step `step` since `since`
+    (when the step began), oldest first: what the pain rule looks at."""
+    where = "routine = ? AND plan_step = ? AND speed = 1 AND started_at > ?"
+    parameters = (routine, step, since or "")
+    rows = _rows(
+        history,
+        f"SELECT id, pain_before, pain_after FROM sessions WHERE {where} ORDER BY started_at, id",
+        parameters,
+    )
+    hurt: dict[int, list[str]] = {}
+    for session_id, name in _rows(
+        history,
+        "SELECT session_id, name FROM session_exercises WHERE status = 'stopped-for-pain' "
+        f"AND session_id IN (SELECT id FROM sessions WHERE {where})",
+        parameters,
+    ):
+        hurt.setdefault(session_id, []).append(str(name))
+    return [
+        SessionPain(before, after, tuple(hurt.get(session_id, ())))
+        for session_id, before, after in rows
+    ]
+
+
+def apply_pain_rule(history_file: Path, routine: Routine, now: datetime) -> str | None:
+    """After a session of `routine` (at its plan's current step): the therapist's pain
+    rule, if it fires, recorded once a step (a flag holds the step; a step back moves it
+    one step back). What to tell the person, or None."""
+    from backpain_cli.history.store import open_for_recording
+    from backpain_cli.progression.explain import TALK_FIRST
+    from backpain_cli.progression.resolver import FLAG, STEP_BACK
+    from backpain_cli.progression.rule import fires
+
+    plan = routine.progression
+    rule = plan.pain_rule if plan is not None else None
+    if plan is None or rule is None:
+        return None
+    history, _ = open_for_recording(history_file)
+    if history is None:
+        return None
+    with history:
+        where = resolve_counted(
+            plan, HistorySessions(history, routine.name), plan_changes(history, routine.name)
+        )
+        if where.held:  # fired at this step already: it holds until moved by hand
+            return None
+        reason = fires(rule, pain_sessions(history, routine.name, where.step, where.began))
+        if reason is None:
+            return None
+        if rule.action == "step back" and where.step > 1:
+            back = where.step - 1
+            record_change(history, routine.name, at=now, step=back, kind=STEP_BACK, detail=reason)
+            return f"Your plan steps back to step {back} of {where.steps}: {reason}."
+        record_change(history, routine.name, at=now, step=where.step, kind=FLAG, detail=reason)
+        return (
+            f"{TALK_FIRST[0].upper()}{TALK_FIRST[1:]}: {reason}. Your plan holds at step "
+            f"{where.step} of {where.steps}."
+        )

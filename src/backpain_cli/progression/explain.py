@@ -3,6 +3,7 @@ step is what it is, and the doses a new step changes. Pure text from values."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from backpain_cli.progression.resolver import ADVANCED, FLAG, MANUAL, Position
@@ -12,6 +13,14 @@ from backpain_cli.text import plural
 
 TALK_FIRST = "talk to your therapist before going on"
 _WHY = {ADVANCED: "moved on", MANUAL: "moved by hand", "step-back": "stepped back"}
+
+
+def held_caution(routine: Routine) -> Routine:
+    """The routine with "talk to your therapist before going on" first in the caution of
+    its first exercise, which its get-ready screen shows whole: the plan is held."""
+    first = routine.exercises[0]
+    said = f"Your plan is held: {TALK_FIRST}." + (f" {first.caution}" if first.caution else "")
+    return replace(routine, exercises=(replace(first, caution=said), *routine.exercises[1:]))
 
 
 def step_of(position: Position) -> str:

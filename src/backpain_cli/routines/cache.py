@@ -59,6 +59,7 @@ from backpain_cli.routines.model import (
     Exercise,
     Frequency,
     Movement,
+    PainRule,
     Period,
     Progression,
     ProgressionStep,
@@ -407,9 +408,17 @@ ROUTINE_VALUES: dict[str, Callable[[object], Any]] = {
 
 
 def _progression(value: object) -> Progression:
-    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], list):
+    if not isinstance(value, list) or len(value) != 3 or not isinstance(value[1], list):
         raise TypeError(value)
-    return Progression(_count(value[0]), tuple(_step(step) for step in value[1]))
+    steps = tuple(_step(step) for step in value[1])
+    return Progression(_count(value[0]), steps, _maybe(_pain_rule)(value[2]))
+
+
+def _pain_rule(value: object) -> PainRule:
+    if not isinstance(value, list) or len(value) != 5:
+        raise TypeError(value)
+    when, times, of, points, action = value
+    return PainRule(_text(when), _count(times), _count(of), _count(points), _text(action))
 
 
 def _step(value: object) -> ProgressionStep:

@@ -157,6 +157,38 @@ ADVANCE_AFTER = Key(
     maximum=100,
     unit="sessions",
 )
+# The therapist's pain rule: what it watches (a small menu), and what it does.
+PAIN_RULES = ("pain-rises", "hurts")
+PAIN_ACTIONS = ("flag", "step back")
+PAIN_RULE_KEYS: dict[str, Key] = {
+    "when": Key(
+        "pain_rule",
+        "`pain-rises`: pain after at least `points` above pain before; `hurts`: `p` (this "
+        "hurts) on the same exercise.",
+        True,
+    ),
+    "times": Key("int", "In this many sessions at the step...", minimum=1, maximum=10, default=2),
+    "of": Key(
+        "int",
+        "...of the last this many sessions at the step (`pain-rises`).",
+        minimum=1,
+        maximum=20,
+        default=3,
+    ),
+    "points": Key(
+        "int",
+        "`pain-rises`: how many points (0-10) pain after is above pain before.",
+        minimum=1,
+        maximum=10,
+        default=2,
+    ),
+    "action": Key(
+        "pain_action",
+        "`flag`: the step holds and the person is told to talk to their therapist before "
+        "going on; `step back`: one step back (never below the first).",
+        default="flag",
+    ),
+}
 PROGRESSION_KEYS: dict[str, Key] = {
     "advance_after": ADVANCE_AFTER,
     "steps": Key(
@@ -167,6 +199,7 @@ PROGRESSION_KEYS: dict[str, Key] = {
         True,
         max_items=20,
     ),
+    "pain_rule": Key("rule_map", "The therapist's rule for pain that goes up (see *Pain rule*)."),
 }
 # A step raising a hold or reps by more than this fraction at once is warned of.
 STEP_RAISE_LIMIT = 0.5

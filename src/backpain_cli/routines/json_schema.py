@@ -13,6 +13,9 @@ from backpain_cli.routines.format import (
     IMAGE_PATTERN,
     MOVEMENT_KEYS,
     PACES,
+    PAIN_ACTIONS,
+    PAIN_RULE_KEYS,
+    PAIN_RULES,
     PROGRESSION_KEYS,
     ROUTINE_KEYS,
     SIDES,
@@ -52,6 +55,8 @@ def _key_schema(spec: Key) -> dict[str, Any]:
         schema = {"type": "array", "items": _text(spec), "maxItems": spec.max_items}
         if spec.required:
             schema["minItems"] = 1
+    elif spec.kind in ("pain_rule", "pain_action"):
+        schema = {"enum": list(PAIN_RULES if spec.kind == "pain_rule" else PAIN_ACTIONS)}
     elif spec.kind == "bool":
         schema = {"type": "boolean"}
     elif spec.kind == "pace":
@@ -114,6 +119,7 @@ def _progression() -> dict[str, Any]:
     steps = PROGRESSION_KEYS["steps"]
     schema = _object(
         PROGRESSION_KEYS,
+        pain_rule=_object(PAIN_RULE_KEYS),
         steps={
             "type": "array",
             "items": step,

@@ -169,11 +169,22 @@ class ProgressionStep(NamedTuple):
     advance_after: int | None = None  # None: the progression's own
 
 
+class PainRule(NamedTuple):
+    """The therapist's rule for pain that goes up, and what it does (`pain_rule:`)."""
+
+    when: str  # pain-rises or hurts
+    times: int = 2  # in this many sessions at the step...
+    of: int = 3  # ...of the last this many (pain-rises)
+    points: int = 2  # pain after this far above pain before (pain-rises)
+    action: str = "flag"  # flag or step back
+
+
 class Progression(NamedTuple):
     """A plan that raises the doses step by step (`progression:`)."""
 
     advance_after: int  # counted sessions at a step before the next one
     steps: tuple[ProgressionStep, ...]
+    pain_rule: PainRule | None = None
 
     def sessions_at(self, step: int) -> int:
         """Counted sessions that step `step` (1-based) takes before the next one."""

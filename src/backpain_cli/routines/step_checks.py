@@ -12,6 +12,9 @@ from backpain_cli.routines.format import (
     ADVANCE_AFTER,
     DOSE_KEYS,
     MAX_ROUTINE_SECONDS,
+    PAIN_ACTIONS,
+    PAIN_RULE_KEYS,
+    PAIN_RULES,
     PROGRESSION_KEYS,
     STEP_DOSE_KEYS,
     STEP_RAISE_LIMIT,
@@ -19,6 +22,7 @@ from backpain_cli.routines.format import (
 from backpain_cli.routines.model import (
     Exercise,
     Movement,
+    PainRule,
     Progression,
     ProgressionStep,
     Routine,
@@ -50,9 +54,38 @@ def check_progression(
         where = "progression.advance_after"
         advance = checker.value(keys["advance_after"], where, ADVANCE_AFTER)
     steps = _steps(checker, keys["steps"], exercises, ids) if "steps" in keys else None
-    if advance is None or steps is None:
+    rule = _pain_rule(checker, keys["pain_rule"]) if "pain_rule" in keys else None
+    if advance is None or steps is None or ("pain_rule" in keys and rule is None):
         return None
-    return Progression(advance, tuple(steps))
+    return Progression(advance, tuple(steps), rule)
+
+
+def _pain_rule(checker: Checker, node: Node) -> PainRule | None:
+    """The checked `pain_rule:`, or None after a problem."""
+    where = "progression.pain_rule"
+    before = len(checker.problems)
+    keys = checker.mapping(node, where, PAIN_RULE_KEYS)
+    if keys is None:
+        return None
+    values: dict[str, object] = {}
+    for key, value_node in keys.items():
+        spec, path = PAIN_RULE_KEYS[key], f"{where}.{key}"
+        if spec.kind == "int":
+            values[key] = checker.value(value_node, path, spec)
+            continue
+        choices = PAIN_RULES if key == "when" else PAIN_ACTIONS
+        text = checker.text(value_node, path, spec)
+        if text is not None and text not in choices:
+            hint = did_you_mean(text, list(choices)) or f" (one of: {', '.join(choices)})"
+            checker.report(value_node, path, f"'{text}' is not on the menu{hint}")
+        values[key] = text
+    if len(checker.problems) > before:  # (a missing `when` included)
+        return None
+    rule = PainRule(**values)  # type: ignore[arg-type]
+    if rule.times > rule.of and rule.when == "pain-rises":
+        checker.report(keys["times"], f"{where}.times", f"is more than of ({rule.of})")
+        return None
+    return rule
 
 
 def _steps(
