@@ -205,3 +205,46 @@ def test_no_rule_and_no_history(home: Path, user_routines: Path) -> None:
     (home / "history.sqlite3").mkdir()
     with pytest.raises(Exception):  # noqa: B017
         apply_pain_rule(home / "history.sqlite3", at_step(_routine(), 1), NOW)
+
+
+def test_the_report_gives_dose_by_step_and_every_firing(
+    runner: CliRunner, home: Path, user_routines: Path, tmp_path: Path
+) -> None:
+    (user_routines / "tiny.yaml").write_text(ROUTINE)
+    _played(home, 30, 29, hurt=False)  # to step 2
+    _played(home, 5, 4, step=2)
+    assert apply_pain_rule(home / "history.sqlite3", at_step(_routine(), 2), NOW) is not None
+    markdown = runner.invoke(cli, ["report", "--format", "markdown", "-o", "-"]).output
+    began = f"{NOW - timedelta(hours=29):%a %d %b}"
+    assert (
+        "- One: 2 s × 1\n\n| Step | Doses | Began |\n| --- | --- | --- |\n"
+        "| 1 | One 1 s × 1 | from the start |\n"
+        f"| 2 (now) | One 2 s × 1 | since {began} |\n"
+    ) in markdown
+    fired = f"{NOW:%a %d %b}: flagged (“this hurts” on One in 2 sessions at this step)"
+    assert f"Pain rule:\n\n- {fired}\n" in markdown
+    page = tmp_path / "report.html"
+    assert runner.invoke(cli, ["report", "-o", str(page)]).exit_code == 0
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser is not None, "the report is read in Chromium (apt-get install chromium)"
+    shown = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "<h3>Plan, step by step</h3>" in shown
+    assert "<tr><td>2 (now)</td><td>One 2 s × 1</td>" in shown
+    assert f"<li>{fired}</li>" in shown

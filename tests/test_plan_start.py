@@ -270,3 +270,15 @@ def test_the_get_ready_screen_marks_a_changed_dose(runner: CliRunner, home: Path
     assert "        New dose: 2 s × 1 (was 1 s × 1)\n" in log.output
     _played(home, 0, step=2)  # a session at the new step: no longer new
     assert at_current_step(written).exercises[0].was == ""
+
+
+def test_stats_json_carries_the_plans_played(runner: CliRunner, home: Path, tiny: Path) -> None:
+    import json
+
+    assert "progressions" not in json.loads(runner.invoke(cli, ["stats", "--json"]).output)
+    _played(home, 2, 1)
+    _played(home, 1, routine="gone")  # a routine file since deleted: left out
+    data = json.loads(runner.invoke(cli, ["stats", "--json"]).output)
+    [plan] = data["progressions"]
+    assert (plan["routine"], plan["step"], plan["steps"], plan["counted"]) == ("tiny", 2, 2, 0)
+    assert [move["why"] for move in plan["moves"]] == ["advanced"]

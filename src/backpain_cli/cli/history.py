@@ -33,38 +33,49 @@ def _since(day: date | None, zone: tzinfo) -> datetime | None:
 
 def _plan_news(
     known: Mapping[str, Routine],
-    names: list[str],
+    names: list[str] | None,
     library: Callable[[], ExerciseLibrary],
     *,
     since: datetime,
-) -> list[str]:
-    """What today's session does differently by its plan (`tiny: One 2 s (was 1 s) from
-    this session`), or that the plan is held. Only routines named, or played at a step
-    of a plan in the last 4 weeks, are looked at (their files are read only then)."""
+) -> dict[str, Routine]:
+    """The routines with a plan among `known` and `names` (None: every routine), of
+    those not known only the ones played at a step of a plan since `since` (their files
+    are read only then)."""
     from backpain_cli.errors import BackpainError
-    from backpain_cli.progression.explain import TALK_FIRST, changed_lines
-    from backpain_cli.text import clean
 
     planned = {name: routine for name, routine in known.items() if routine.progression}
-    others = [name for name in names if name not in known]
-    history = read_history() if others else None
+    history = read_history() if names is None or set(names) - set(known) else None
     if history is not None:
         from backpain_cli.history.progress import planned_routines
 
         with history:
             played = planned_routines(history, since=since)
-        for name in others:
-            if name in played:
+        for name in sorted(played) if names is None else names:
+            if name in played and name not in known:
                 try:
                     _, routine = load(name, library=library)
                 except BackpainError:
                     continue
                 if routine.progression is not None:
                     planned[name] = routine
+    return planned
+
+
+def _position(routine: Routine) -> Position:
+    position = common.plan_position(routine)
+    assert position is not None
+    return position
+
+
+def _plan_news(planned: Mapping[str, Routine]) -> list[str]:
+    """What today's session does differently by its plan (`tiny: One 2 s (was 1 s) from
+    this session`), or that the plan is held."""
+    from backpain_cli.progression.explain import TALK_FIRST, changed_lines
+    from backpain_cli.text import clean
+
     lines = []
     for name, routine in planned.items():
-        position = common.plan_position(routine)
-        assert position is not None
+        position = _position(routine)
         lines += [f"{name}: {line}" for line in changed_lines(routine, position)]
         if position.held:
             lines.append(f"{name}: {TALK_FIRST} (the plan holds at step {position.step})")

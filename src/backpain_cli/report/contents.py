@@ -49,6 +49,10 @@ class Prescription:
     first_day: date | None = None  # the plan's first recorded session: counted from there
     file_note: str = ""  # without the file: why, and that the history describes it
     played: tuple[Prescription, ...] = ()  # the variants played in the period: own doses
+    # A routine with a `progression:`: its steps (step, doses, when it began), the current
+    # one marked, and every firing of the pain rule, oldest first.
+    steps: tuple[tuple[str, str, str], ...] = ()
+    firings: tuple[str, ...] = ()
 
 
 def plan_from_routine(routine: Routine, *, frequency: Frequency | None) -> Prescription:

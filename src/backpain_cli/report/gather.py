@@ -24,6 +24,7 @@ from backpain_cli.report.contents import (
     plan_from_routine,
 )
 from backpain_cli.routines.model import Frequency, Routine
+from backpain_cli.text import clean_line
 
 if TYPE_CHECKING:
     from backpain_cli.history.store import History
@@ -108,6 +109,8 @@ def report_from_store(
 
     def describe(name: str, frequency: Frequency | None) -> Prescription:
         found = read(name)
+        if found is not None and found.progression is not None:
+            return _stepped(found, frequency, store, zone)
         if found is not None:
             return plan_from_routine(found, frequency=frequency)
         return plan_from_history(name, sessions, frequency=frequency)
@@ -134,3 +137,46 @@ def report_from_store(
         notes=notes,
         measures=measures,
     )
+
+
+def _stepped(
+    routine: Routine, frequency: Frequency | None, store: History | None, zone: tzinfo
+) -> Prescription:
+    """A routine with a plan of steps: the doses of its current step, and each step's
+    doses with the date it began; every firing of the pain rule."""
+    from backpain_cli.history.progress import position
+    from backpain_cli.progression.explain import step_doses
+    from backpain_cli.progression.resolver import FLAG, resolve
+    from backpain_cli.routines.stepping import at_step
+
+    assert routine.progression is not None
+    where = (
+        position(store.path, routine)
+        if store is not None
+        else resolve(routine.progression, routine.name, ())
+    )
+    began = {move.step: _day(move.at, zone) for move in where.moves}
+    steps = tuple(
+        (
+            f"{step} (now)" if step == where.step else str(step),
+            step_doses(routine, step),
+            f"since {began[step]}" if step in began else ("from the start" if step == 1 else ""),
+        )
+        for step in range(1, where.steps + 1)
+    )
+    firings = tuple(
+        f"{_day(change.at, zone)}: "
+        + ("flagged" if change.kind == FLAG else f"stepped back to step {change.step}")
+        + f" ({clean_line(str(change.detail))})"
+        for change in where.fired
+    )
+    plan = plan_from_routine(at_step(routine, where.step), frequency=frequency)
+    return replace(plan, steps=steps, firings=firings)
+
+
+def _day(at: object, zone: tzinfo) -> str:
+    """`Mon 07 Dec` of a recorded UTC time (as written, if a hand edit made it no time)."""
+    try:
+        return f"{datetime.fromisoformat(str(at)).astimezone(zone):%a %d %b}"
+    except ValueError:
+        return clean_line(str(at))[:10]

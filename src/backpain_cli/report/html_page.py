@@ -171,6 +171,17 @@ def _plan(plan: Prescription, pictures: PictureReader | None = None) -> str:
     if not plan.from_file:
         html.append(f'<p class="muted">{_e(plan.file_note)}</p>')
     html.append(rows)
+    if plan.steps:
+        steps = "".join(
+            "<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>" for row in plan.steps
+        )
+        html.append(
+            '<h3>Plan, step by step</h3><table class="steps"><tr><th>Step</th><th>Doses</th>'
+            f"<th>Began</th></tr>{steps}</table>"
+        )
+    if plan.firings:
+        firings = "".join(f"<li>{_e(firing)}</li>" for firing in plan.firings)
+        html.append(f"<h3>Pain rule</h3><ul>{firings}</ul>")
     if plan.source:
         html.append(f'<p class="source">Source: {_e(plan.source)}</p>')
     if plan.variants:

@@ -66,6 +66,11 @@ def _routine(part: RoutinePart) -> list[str]:
     if not plan.from_file:
         lines += [md(plan.file_note), ""]
     lines += [f"- {md(dose.exercise)}: {md(dose.dose)}" for dose in plan.doses]
+    if plan.steps:
+        lines += ["", "| Step | Doses | Began |", "| --- | --- | --- |"]
+        lines += [f"| {' | '.join(md(cell) for cell in row)} |" for row in plan.steps]
+    if plan.firings:
+        lines += ["", "Pain rule:", ""] + [f"- {md(firing)}" for firing in plan.firings]
     if plan.source:
         lines += ["", f"Source: {md(plan.source)}"]
     if plan.variants:
