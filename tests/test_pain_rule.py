@@ -65,7 +65,7 @@ def test_this_hurts_on_the_same_exercise() -> None:
         (
             "{when: worse}",
             "r.yaml:10:21: progression.pain_rule.when: 'worse' is not on the menu "
-            "(one of: pain-rises, hurts)",
+            "(one of: pain-rises, hurts, worse-next-morning)",
         ),
         (
             "{when: hurst}",

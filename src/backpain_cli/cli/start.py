@@ -202,6 +202,10 @@ def start(
             prepare=prepare,
             check_in=check_in,
         )
+        if can_ask():  # yesterday's next-morning check, asked once (issue 22)
+            from backpain_cli.cli.morning import morning_check
+
+            morning_check()
         routine_file, loaded = load_for_start(routine, settings)
         routine_path = played_path(routine_file)
         if resume and (no_history or from_exercise):

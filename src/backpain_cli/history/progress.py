@@ -117,7 +117,9 @@ def pain_sessions(
     parameters = (routine, step, since or "")
     rows = _rows(
         history,
-        f"SELECT id, pain_before, pain_after FROM sessions WHERE {where} ORDER BY started_at, id",
+        "SELECT id, pain_before, pain_after, (SELECT answer FROM morning_checks m WHERE "
+        "m.session_uuid = sessions.uuid ORDER BY m.id DESC LIMIT 1) "
+        f"FROM sessions WHERE {where} ORDER BY started_at, id",
         parameters,
     )
     hurt: dict[int, list[str]] = {}
@@ -129,9 +131,50 @@ def pain_sessions(
     ):
         hurt.setdefault(session_id, []).append(str(name))
     return [
-        SessionPain(before, after, tuple(hurt.get(session_id, ())))
-        for session_id, before, after in rows
+        SessionPain(before, after, tuple(hurt.get(session_id, ())), morning)
+        for session_id, before, after, morning in rows
     ]
+
+
+# -- the next-morning check ----------------------------------------------------------
+
+
+def unasked(history: History, *, start: datetime, end: datetime) -> list[tuple[str, str]]:
+    """(uuid, routine) of the sessions completed at normal speed between `start` and
+    `end` with no next-morning check yet, latest first."""
+    rows = _rows(
+        history,
+        "SELECT uuid, routine FROM sessions WHERE started_at >= ? AND started_at < ? "
+        "AND outcome = 'completed' AND speed = 1 AND uuid IS NOT NULL AND uuid NOT IN "
+        "(SELECT session_uuid FROM morning_checks) ORDER BY started_at DESC, id DESC",
+        (utc_text(start), utc_text(end)),
+    )
+    return [(str(uuid), str(routine)) for uuid, routine in rows]
+
+
+def record_morning(
+    history: History, sessions: list[str], *, at: datetime, answer: str | None
+) -> None:
+    """The answer (better, same, worse; None: skipped, so not asked again) for each of
+    `sessions` (their uuids)."""
+    with history.writing() as db:
+        db.executemany(
+            "INSERT INTO morning_checks (uuid, session_uuid, asked_at, answer) VALUES (?, ?, ?, ?)",
+            [(str(uuid4()), session, utc_text(at), answer) for session in sessions],
+        )
+
+
+def morning_answers(history: History, *, since: datetime) -> dict[str, int]:
+    """How often each answer was given about sessions since `since`: better, same, worse."""
+    rows = _rows(
+        history,
+        "SELECT m.answer, count(*) FROM morning_checks m JOIN sessions s "
+        "ON s.uuid = m.session_uuid WHERE s.started_at >= ? AND m.answer IS NOT NULL "
+        "GROUP BY m.answer",
+        (utc_text(since),),
+    )
+    counts = {str(answer): int(count) for answer, count in rows}
+    return {answer: counts.get(answer, 0) for answer in ("better", "same", "worse")}
 
 
 def apply_pain_rule(history_file: Path, routine: Routine, now: datetime) -> str | None:

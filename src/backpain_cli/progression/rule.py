@@ -17,6 +17,7 @@ class SessionPain(NamedTuple):
     pain_before: int | None
     pain_after: int | None
     hurt: tuple[str, ...] = ()  # names of the exercises stopped with `p` (this hurts)
+    morning: str | None = None  # the next-morning check: better, same, worse; None: none
 
 
 def fires(rule: PainRule, sessions: Sequence[SessionPain]) -> str | None:
@@ -34,6 +35,15 @@ def fires(rule: PainRule, sessions: Sequence[SessionPain]) -> str | None:
             return (
                 f"pain after was {rule.points} or more points above pain before in "
                 f"{len(risen)} of the last {plural(len(last), 'session')} at this step"
+            )
+        return None
+    if rule.when == "worse-next-morning":
+        last = sessions[-rule.of :]
+        worse = sum(1 for s in last if s.morning == "worse")
+        if worse >= rule.times:
+            return (
+                f"worse the next morning after {worse} of the last "
+                f"{plural(len(last), 'session')} at this step"
             )
         return None
     hurts = Counter(name for session in sessions for name in set(session.hurt))

@@ -157,6 +157,9 @@ class Report:
     notes: tuple[Note, ...] | None  # None: left out (--no-notes)
     outcomes: Outcomes  # the person's goals, the pain change that matters, barriers
     sped_up: int = 0  # sped-up sessions recorded with --record: left out of every figure
+    # The next-morning check about the period's sessions: (better, same, worse) counts;
+    # empty when none was answered (or --no-pain).
+    mornings: tuple[tuple[str, int], ...] = ()
 
     @property
     def days(self) -> int:

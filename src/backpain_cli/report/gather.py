@@ -57,9 +57,13 @@ def report_from_store(
     recorded_plans: dict[str, str] = {}
     first_starts: dict[str, datetime] = {}
     measures = outcomes((), (), (), first=first, now=now, zone=zone, pain=pain)
+    answered: dict[str, int] = {}
     if store is not None:
         start = datetime.combine(first, time(), tzinfo=zone)
         with store, store.snapshot():
+            from backpain_cli.history.progress import morning_answers
+
+            answered = morning_answers(store, since=start) if pain else {}
             sessions = store.sessions(since=start, with_exercises=True)
             recorded = store.frequencies()
             recorded_plans = store.plans()
@@ -125,7 +129,7 @@ def report_from_store(
         )
         for plan in planned
     ]
-    return build_report(
+    report = build_report(
         sessions,
         plans,
         first=first,
@@ -137,6 +141,9 @@ def report_from_store(
         notes=notes,
         measures=measures,
     )
+    if any(answered.values()):
+        report = replace(report, mornings=tuple(answered.items()))
+    return report
 
 
 def _stepped(

@@ -254,8 +254,9 @@ def _change_text(report: Report) -> str:
 def _pain(report: Report) -> str:
     assert report.pain is not None
     html = ["<section><h2>Pain before and after sessions</h2>"]
+    mornings = f"<p>{_e(mornings_text(report))}</p>" if report.mornings else ""
     if not report.pain:
-        html.append("<p>No pain check-ins in this period.</p></section>")
+        html.append(f"<p>No pain check-ins in this period.</p>{mornings}</section>")
         return "".join(html)
     pain = report.outcomes.pain
     assert pain is not None  # the report's pain and the pain change are left out together
@@ -273,8 +274,14 @@ def _pain(report: Report) -> str:
     )
     html.append(f'<p class="figure">{_e(_change_text(report))}</p>')
     html.append(f"<p>{_e(pain_change_words(pain))}</p>")
-    html.append("</section>")
+    html.append(f"{mornings}</section>")
     return "".join(html)
+
+
+def mornings_text(report: Report) -> str:
+    """`The next morning, compared with before the session: better 3, same 1, worse 0.`"""
+    counts = ", ".join(f"{answer} {count}" for answer, count in report.mornings)
+    return f"The next morning, compared with before the session: {counts}."
 
 
 GOALS_LEDE = (

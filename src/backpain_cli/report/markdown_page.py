@@ -20,6 +20,7 @@ from backpain_cli.report.html_page import (
     goal_change_text,
     kept_text,
     mean_text,
+    mornings_text,
     pain_change_words,
     period_text,
     rating_text,
@@ -110,8 +111,9 @@ def _barriers(report: Report) -> list[str]:
 def _pain(report: Report) -> list[str]:
     assert report.pain is not None
     lines = ["## Pain before and after sessions", ""]
+    mornings = ["", md(mornings_text(report))] if report.mornings else []
     if not report.pain:
-        return [*lines, "No pain check-ins in this period.", ""]
+        return [*lines, "No pain check-ins in this period.", *mornings, ""]
     lines += ["| Week of | Mean before | Mean after |", "|---|---|---|"]
     for week in weekly_means(report.pain):
         before = "–" if week.before is None else f"{week.before:.1f}"
@@ -132,7 +134,7 @@ def _pain(report: Report) -> list[str]:
     band = band_text(pain)
     if band:
         lines += ["", md(band[0].upper() + band[1:])]
-    return [*lines, ""]
+    return [*lines, *mornings, ""]
 
 
 def report_markdown(report: Report) -> str:

@@ -404,6 +404,7 @@ ROUTINE_VALUES: dict[str, Callable[[object], Any]] = {
     "warnings": lambda value: value,
     "progression": _maybe(lambda value: _progression(value)),
     "step": _count,
+    "morning_check": _flag,
 }
 
 

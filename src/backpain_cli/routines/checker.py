@@ -348,6 +348,7 @@ class Checker:
             warnings=tuple(self.warnings),
             counts_as=counts_as,
             progression=progression,
+            morning_check=values.get("morning_check", False),
             content=content,
         )
         total = rules.longest(routine)

@@ -139,6 +139,12 @@ ROUTINE_KEYS: dict[str, Key] = {
         True,
         max_items=50,
     ),
+    "morning_check": Key(
+        "bool",
+        "Ask, the morning after a session, how the back is compared with before it "
+        "(better, same or worse): the pain-monitoring model's next-day check.",
+        default=False,
+    ),
     "progression": Key(
         "progression",
         "A plan that raises the doses over weeks, one step at a time (see *Progression*).",
@@ -158,19 +164,19 @@ ADVANCE_AFTER = Key(
     unit="sessions",
 )
 # The therapist's pain rule: what it watches (a small menu), and what it does.
-PAIN_RULES = ("pain-rises", "hurts")
+PAIN_RULES = ("pain-rises", "hurts", "worse-next-morning")
 PAIN_ACTIONS = ("flag", "step back")
 PAIN_RULE_KEYS: dict[str, Key] = {
     "when": Key(
         "pain_rule",
         "`pain-rises`: pain after at least `points` above pain before; `hurts`: `p` (this "
-        "hurts) on the same exercise.",
+        "hurts) on the same exercise; `worse-next-morning`: the next-morning check says worse.",
         True,
     ),
     "times": Key("int", "In this many sessions at the step...", minimum=1, maximum=10, default=2),
     "of": Key(
         "int",
-        "...of the last this many sessions at the step (`pain-rises`).",
+        "...of the last this many sessions at the step (`pain-rises`, `worse-next-morning`).",
         minimum=1,
         maximum=20,
         default=3,

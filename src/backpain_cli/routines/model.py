@@ -172,7 +172,7 @@ class ProgressionStep(NamedTuple):
 class PainRule(NamedTuple):
     """The therapist's rule for pain that goes up, and what it does (`pain_rule:`)."""
 
-    when: str  # pain-rises or hurts
+    when: str  # pain-rises, hurts or worse-next-morning
     times: int = 2  # in this many sessions at the step...
     of: int = 3  # ...of the last this many (pain-rises)
     points: int = 2  # pain after this far above pain before (pain-rises)
@@ -206,6 +206,7 @@ class Routine:
     counts_as: str | None = None  # the routine whose frequency this one counts toward
     progression: Progression | None = None  # doses that change over weeks; None: fixed
     step: int = 0  # the progression step its doses are (1-based); 0: as the file says
+    morning_check: bool = False  # ask the next morning: better, same or worse?
     # The bytes it was loaded from (the file is read once): what `content_hash` hashes.
     content: bytes = field(default=b"", repr=False, compare=False)
     # Not wrong, but likely not what the author meant (`validate` and `show` print them).

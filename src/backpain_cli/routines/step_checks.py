@@ -82,7 +82,7 @@ def _pain_rule(checker: Checker, node: Node) -> PainRule | None:
     if len(checker.problems) > before:  # (a missing `when` included)
         return None
     rule = PainRule(**values)  # type: ignore[arg-type]
-    if rule.times > rule.of and rule.when == "pain-rises":
+    if rule.times > rule.of and rule.when != "hurts":
         checker.report(keys["times"], f"{where}.times", f"is more than of ({rule.of})")
         return None
     return rule
