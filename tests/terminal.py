@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pyte
 from fakes import FakeTime
 from rich.console import Console
 
-from backpain_cli.player.engine import BINDINGS, Binding, Event, Listener, Player, Status
+from backpain_cli.player.engine import BINDINGS, Binding, Event, Listener, Player, Status, Wait
 from backpain_cli.player.live import NoticeLine, live_display
 from backpain_cli.routines.model import Routine
 from backpain_cli.routines.timeline import build_timeline
@@ -159,10 +159,12 @@ def play(
     notice_line: NoticeLine | None = None,
     notices: Sequence[tuple[float, str]] = (),
     color: bool = True,
+    wrap_wait: Callable[[Wait], Wait] | None = None,
 ) -> tuple[list[Frame], Terminal]:
     """Play `routine` to its end (or `q`) at `columns` x `lines`; every frame as seen.
 
     `notices`: one-off notices (as sound gives them), (routine seconds, message).
+    `wrap_wait`: what the player's `wait` goes through (as `rate_each`'s ratings do).
     """
     terminal = Terminal(columns, lines)
     time = FakeTime(keys)
@@ -181,7 +183,7 @@ def play(
                 frames.append(Frame(event, terminal.rows(), set(terminal.screen.dimmed)))
 
         player = Player(timeline, clock=time.clock, listeners=[*listeners, Capture()])
-        player.run(time.wait, bindings)
+        player.run(time.wait if wrap_wait is None else wrap_wait(time.wait), bindings)
     return frames, terminal
 
 

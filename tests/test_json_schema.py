@@ -182,6 +182,7 @@ _TYPES = {
     "pain_rule": "word",
     "pain_action": "word",
     "rule_map": "mapping",
+    "rate": "word",
 }
 _SPECIAL_DEFAULTS = {
     ("routine", "name"): "the file name",
@@ -214,6 +215,8 @@ def _range(spec: Key) -> str:
         )
     if spec.kind == "pace":
         return "`self`"
+    if spec.kind == "rate":
+        return "`pain` or `effort`"
     if spec.kind == "bool":
         return "`true` or `false`"
     if spec.kind == "map":

@@ -179,7 +179,8 @@ MESSAGES = {
     "unknown key, nothing close": (
         BASE + "colour: red\n",
         "r.yaml:8:1: colour: unknown key (allowed: version, name, title, summary, source, "
-        "disclaimer, frequency, counts_as, defaults, exercises, morning_check, progression)",
+        "disclaimer, frequency, counts_as, defaults, exercises, rate_each, morning_check, "
+        "progression)",
     ),
     "counts_as with frequency": (
         BASE + "frequency: 2 per day\ncounts_as: upper-back\n",

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from backpain_cli.config import Settings
     from backpain_cli.history.session import Session
     from backpain_cli.player.engine import Summary
+    from backpain_cli.player.rating import Ratings
     from backpain_cli.routines.catalogue import RoutineFile
     from backpain_cli.routines.model import Routine
 
@@ -202,10 +203,6 @@ def start(
             prepare=prepare,
             check_in=check_in,
         )
-        if can_ask():  # yesterday's next-morning check, asked once (issue 22)
-            from backpain_cli.cli.morning import morning_check
-
-            morning_check()
         routine_file, loaded = load_for_start(routine, settings)
         routine_path = played_path(routine_file)
         if resume and (no_history or from_exercise):
@@ -249,7 +246,9 @@ def start(
                 start_at=start_at if session.resume_from is None else session.resume_from,
                 speed=speed,
                 tracker=session,
+                ratings=ratings,
             )
+            rate_the_last(ratings)
             check_out(session, asking=asking, ask_note=settings.ask_note and not note.strip())
             after_plan(loaded, session)
             common.push_to_sync_folder(session.store)  # the other machines see it soon
@@ -332,6 +331,27 @@ def played_path(routine_file: RoutineFile) -> str | None:
     `today`, reminders and the report find the file); None when played by name."""
 
     return str(routine_file.path.resolve()) if routine_file.origin is Origin.PATH else None
+
+
+def rating_for(routine: Routine, session: Session) -> Ratings:
+    """`rate_each`: the player asks after each exercise; the session keeps the answers."""
+    from backpain_cli.player.rating import Ratings
+
+    kind = routine.rate_each
+    return Ratings(kind, rate=lambda index, rating: session.record_rating(index, rating, kind))
+
+
+def rate_the_last(ratings: Ratings | None) -> None:
+    """The last exercise's rating, asked after the routine (no next exercise waits)."""
+    if ratings is None or ratings.waiting is None:
+        return
+    from backpain_cli.player.check_in import CheckInCancelled
+
+    try:
+        rating = ask_pain(ratings.question(ratings.waiting[1]))
+    except CheckInCancelled:
+        rating = None
+    ratings.answer(rating)
 
 
 def after_plan(routine: Routine, session: Session) -> None:

@@ -110,6 +110,14 @@ class Recorder:
         if pain is not None and self.session_id is not None:
             self._safely(lambda: self.history.record_pain_after(self._session(), pain))
 
+    def record_rating(self, index: int, rating: int, kind: str) -> None:
+        """The rating after exercise `index` (`rate_each`), once it has been recorded."""
+        if self.session_id is not None:
+            from backpain_cli.history.progress import record_rating
+
+            session = self._session()
+            self._safely(lambda: record_rating(self.history, session, index, rating, kind))
+
     def record_note(self, note: str) -> None:
         if note and self.session_id is not None:
             self._safely(lambda: self.history.record_note(self._session(), note))

@@ -128,6 +128,11 @@ class Session:
         if self.recorder is not None:
             self.recorder.record_pain_after(pain)
 
+    def record_rating(self, index: int, rating: int | None, kind: str) -> None:
+        """The rating after exercise `index` (`rate_each`; None: skipped, nothing kept)."""
+        if self.recorder is not None and rating is not None:
+            self.recorder.record_rating(index, rating, kind)
+
     def record_note(self, note: str) -> None:
         if self.recorder is not None:
             self.recorder.record_note(note_text(note))

@@ -59,6 +59,7 @@ def play(
     speed: float = 1.0,
     tracker: Tracker | None = None,
     clock: Callable[[], float] | None = None,
+    ratings: Ratings | None = None,
 ) -> Summary:
     """Play `routine` from exercise `start_at` (0-based); print and return the summary.
 
@@ -68,7 +69,8 @@ def play(
     after sound and speech and before the screen; its warnings show on the notice line,
     exercises in its `hurt_last_time` are flagged as they come up, and with `recording`
     the summary says that exercises that hurt are flagged next time. `clock` is the real
-    time in seconds (default `time.monotonic`; tests pass a fake one).
+    time in seconds (default `time.monotonic`; tests pass a fake one). `ratings`
+    (`rate_each`) asks for a rating after each exercise, when keys can be read.
 
     Listeners, in order: sound, speech, the tracker, the pain notices, then the screen
     (last, so it draws what the others just did).
@@ -86,6 +88,7 @@ def play(
     tracking: list[Listener] = [] if tracker is None else [tracker]
     if tracker is not None:
         tracker.attach(notice_line.show)
+    bindings = BINDINGS
 
     def routine_time() -> float:
         return real_time() * speed
@@ -94,6 +97,10 @@ def play(
     try:
         with player_keys.key_reader(stdin_fd()) as keys:
             wait = key_wait(keys, speed)
+            if ratings is not None and keys.is_terminal:  # a person there to answer
+                ratings.attach(notice_line.show, notice_line.clear)
+                tracking.append(ratings)
+                bindings, wait = ratings.bindings(BINDINGS), ratings.wait(wait)
             screens = _plain_screen if plain else _live_screen
             with screens(keys, BINDINGS, notice_line, real_time) as screen:
                 announcer, cues = _make_announcer(settings, screen.notify)
@@ -114,7 +121,7 @@ def play(
                 player = Player(
                     timeline, clock=routine_time, listeners=everyone, counts_reps=keys.is_terminal
                 )
-                summary = _run_calmly(player, wait)
+                summary = _run_calmly(player, wait, bindings)
             # The key reader is still open: a Ctrl-C while the summary is printed (or the
             # end sound rings out) is a key nobody reads, not an "Aborted!".
             recording = tracker is not None and tracker.recording
@@ -213,11 +220,11 @@ def merged_notices(
     return notify
 
 
-def _run_calmly(player: Player, wait: Wait) -> Summary:
+def _run_calmly(player: Player, wait: Wait, bindings: Sequence[Binding]) -> Summary:
     """Play to the end; a Ctrl-C that interrupted whatever was running (KeyboardInterrupt:
     see `keys.STUCK_AFTER`) ends the routine like `q`, with a summary."""
     try:
-        return player.run(wait)
+        return player.run(wait, bindings)
     except KeyboardInterrupt:
         player.quit()
         if player.summary is None:  # interrupted before it began: nothing to sum up

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ class Dose:
     exercise: str  # the exercise's name
     dose: str  # e.g. "30 s × 3 each side", or "6 holds" when only the history knows it
     image: str = ""  # the exercise's checked picture file, "" for none
+    rating: str = ""  # `rate_each`: the mean rating after it, e.g. "effort 5.5 (2 ratings)"
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ def build_report(
             )  # fmt: skip
         parts.append(
             RoutinePart(
-                plan,
+                _rated(plan, mine),
                 days,
                 kept,
                 len(mine),
@@ -237,6 +238,30 @@ def build_report(
         sped_up=len(played) - len(period),
         outcomes=measures,
     )
+
+
+def _rated(plan: Prescription, sessions: Sequence[SessionRecord]) -> Prescription:
+    """The plan with each exercise's mean rating after it (`rate_each`) in `sessions`."""
+    given: dict[str, list[tuple[int, str]]] = {}
+    for session in sessions:
+        for exercise in session.exercises:
+            if exercise.rating is not None:
+                given.setdefault(exercise.name, []).append(
+                    (exercise.rating, str(exercise.rating_kind))
+                )
+    if not given:
+        return plan
+    doses = []
+    for dose in plan.doses:
+        found = given.get(dose.exercise, [])
+        kinds = sorted({kind for _, kind in found})
+        if found:
+            mean = sum(rating for rating, _ in found) / len(found)
+            dose = replace(
+                dose, rating=f"{'/'.join(kinds)} {mean:.1f} ({plural(len(found), 'rating')})"
+            )
+        doses.append(dose)
+    return replace(plan, doses=tuple(doses))
 
 
 def _pain_points(sessions: Sequence[SessionRecord], zone: tzinfo) -> tuple[PainPoint, ...]:

@@ -149,12 +149,16 @@ def _thumbnail(dose: Dose, pictures: PictureReader | None) -> str:
 def _doses(plan: Prescription, pictures: PictureReader | None) -> str:
     thumbs = [_thumbnail(dose, pictures) for dose in plan.doses]
     first = '<th class="thumb"></th>' if any(thumbs) else ""
+    rated = any(dose.rating for dose in plan.doses)
     rows = "".join(
         (f'<tr><td class="thumb">{thumb}</td>' if first else "<tr>")
-        + f'<td>{_e(dose.exercise)}</td><td class="dose">{_e(dose.dose)}</td></tr>'
+        + f'<td>{_e(dose.exercise)}</td><td class="dose">{_e(dose.dose)}</td>'
+        + (f"<td>{_e(dose.rating)}</td>" if rated else "")
+        + "</tr>"
         for dose, thumb in zip(plan.doses, thumbs, strict=True)
     )
-    head = f"<tr>{first}<th>Exercise</th><th>Dose</th></tr>"
+    rating = "<th>Rated after</th>" if rated else ""
+    head = f"<tr>{first}<th>Exercise</th><th>Dose</th>{rating}</tr>"
     return f'<table class="doses">{head}{rows}</table>' if rows else ""
 
 

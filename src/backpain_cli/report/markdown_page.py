@@ -66,7 +66,11 @@ def _routine(part: RoutinePart) -> list[str]:
     lines = [f"## {md(plan.title)}", "", f"{md(plan.name)} · {frequency_text(plan.frequency)}", ""]
     if not plan.from_file:
         lines += [md(plan.file_note), ""]
-    lines += [f"- {md(dose.exercise)}: {md(dose.dose)}" for dose in plan.doses]
+    lines += [
+        f"- {md(dose.exercise)}: {md(dose.dose)}"
+        + (f" · rated after: {md(dose.rating)}" if dose.rating else "")
+        for dose in plan.doses
+    ]
     if plan.steps:
         lines += ["", "| Step | Doses | Began |", "| --- | --- | --- |"]
         lines += [f"| {' | '.join(md(cell) for cell in row)} |" for row in plan.steps]

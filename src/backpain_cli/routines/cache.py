@@ -405,6 +405,7 @@ ROUTINE_VALUES: dict[str, Callable[[object], Any]] = {
     "progression": _maybe(lambda value: _progression(value)),
     "step": _count,
     "morning_check": _flag,
+    "rate_each": _text,
 }
 
 

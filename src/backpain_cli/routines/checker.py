@@ -172,13 +172,13 @@ class Checker:
                 return node.value == "true"
             self.report(node, key_path, f"must be true or false, got {_describe(node)}")
             return None
-        if spec.kind == "pace":
-            pace = self.text(node, key_path, spec)
-            problem = rules.pace_problem(pace) if pace is not None else None
+        if spec.kind in ("pace", "rate"):  # one word of a few
+            word = self.text(node, key_path, spec)
+            problem = rules.word_problem(spec.kind, word) if word is not None else None
             if problem:
                 self.report(node, key_path, problem)
                 return None
-            return pace
+            return word
         if spec.kind == "use":
             ref = self.text(node, key_path, spec)
             if ref is not None and not re.fullmatch(USE_PATTERN, ref):
@@ -349,6 +349,7 @@ class Checker:
             counts_as=counts_as,
             progression=progression,
             morning_check=values.get("morning_check", False),
+            rate_each=values.get("rate_each", ""),
             content=content,
         )
         total = rules.longest(routine)

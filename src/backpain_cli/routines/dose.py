@@ -11,7 +11,7 @@ import re
 from itertools import pairwise
 from typing import Any
 
-from backpain_cli.routines.format import MOVEMENT_KEYS, PACES, SIDES
+from backpain_cli.routines.format import MOVEMENT_KEYS, PACES, RATINGS, SIDES
 from backpain_cli.routines.model import Movement, Routine
 
 MOVEMENT_HINT = "for a movement without a hold, give rep_seconds or pace: self"
@@ -40,7 +40,12 @@ def movement(values: dict[str, Any]) -> Movement | None:
     return None
 
 
-def pace_problem(value: str) -> str | None:
+def word_problem(kind: str, value: str) -> str | None:
+    """The problem of a `pace` or `rate_each` word, or None."""
+    if kind == "rate":
+        if value in RATINGS:
+            return None
+        return f"unknown rating '{value}': write `rate_each: pain` or `rate_each: effort`"
     if value in PACES:
         return None
     return (

@@ -17,6 +17,7 @@ IMAGE_PATTERN = r"^(?![/\\])(?![A-Za-z]:).*\.([sS][vV][gG]|[pP][nN][gG]|[jJ][pP]
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 FREQUENCY_PATTERN = r"^([1-9]|10) per (day|week)$"
 PACES = ("self",)  # the values of `pace`
+RATINGS = ("pain", "effort")  # the values of `rate_each`
 SIDES = ("left", "right")  # the sides with a meaning of their own (the side worked)
 SIDE_LABEL_LENGTH = 30
 # An exercise is held, paced or self-paced: it gives exactly one of these keys (or takes
@@ -138,6 +139,10 @@ ROUTINE_KEYS: dict[str, Key] = {
         "The exercises, in order; together at most 4 hours, rests and get-ready time included.",
         True,
         max_items=50,
+    ),
+    "rate_each": Key(
+        "rate",
+        "After each exercise, ask for a rating 0-10 with one key (skippable): `pain` or `effort`.",
     ),
     "morning_check": Key(
         "bool",

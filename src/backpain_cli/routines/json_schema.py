@@ -17,6 +17,7 @@ from backpain_cli.routines.format import (
     PAIN_RULE_KEYS,
     PAIN_RULES,
     PROGRESSION_KEYS,
+    RATINGS,
     ROUTINE_KEYS,
     SIDES,
     SLUG_PATTERN,
@@ -61,6 +62,8 @@ def _key_schema(spec: Key) -> dict[str, Any]:
         schema = {"type": "boolean"}
     elif spec.kind == "pace":
         schema = {"enum": list(PACES)}
+    elif spec.kind == "rate":
+        schema = {"enum": list(RATINGS)}
     elif spec.kind == "sides":
         schema = {
             "type": "array",

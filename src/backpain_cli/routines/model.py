@@ -207,6 +207,7 @@ class Routine:
     progression: Progression | None = None  # doses that change over weeks; None: fixed
     step: int = 0  # the progression step its doses are (1-based); 0: as the file says
     morning_check: bool = False  # ask the next morning: better, same or worse?
+    rate_each: str = ""  # after each exercise, a rating of "pain" or "effort"; "" none
     # The bytes it was loaded from (the file is read once): what `content_hash` hashes.
     content: bytes = field(default=b"", repr=False, compare=False)
     # Not wrong, but likely not what the author meant (`validate` and `show` print them).

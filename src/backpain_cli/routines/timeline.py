@@ -179,4 +179,3 @@ def build_timeline(routine: Routine, *, prepare: bool = True, start_at: int = 0)
         offset = segments[-1].end if segments else 0
         segments += _exercise_segments(exercise, index, prepare=prepare, offset=offset)
     return Timeline(routine, tuple(segments))
-
