@@ -222,7 +222,8 @@ def test_the_report_gives_dose_by_step_and_every_firing(
         f"| 2 (now) | One 2 s × 1 | since {began} |\n"
     ) in markdown
     fired = f"{NOW:%a %d %b}: flagged (“this hurts” on One in 2 sessions at this step)"
-    assert f"Pain rule:\n\n- {fired}\n" in markdown
+    held = "Held at step 2 of 2: talk to your therapist before going on."
+    assert f"Pain rule:\n\n- {fired}\n- {held}\n" in markdown
     page = tmp_path / "report.html"
     assert runner.invoke(cli, ["report", "-o", str(page)]).exit_code == 0
     import shutil

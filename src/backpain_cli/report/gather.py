@@ -177,6 +177,10 @@ def _stepped(
         + f" ({clean_line(str(change.detail))})"
         for change in where.fired
     )
+    if where.held:
+        from backpain_cli.progression.explain import TALK_FIRST
+
+        firings += (f"Held at step {where.step} of {where.steps}: {TALK_FIRST}.",)
     plan = plan_from_routine(at_step(routine, where.step), frequency=frequency)
     return replace(plan, steps=steps, firings=firings)
 
