@@ -43,6 +43,7 @@ def _ratings() -> tuple[Ratings, list[tuple[int, int | None]], NoticeLine]:
         ([(5.5, "1"), (5.6, "0")], 10),
         ([(5.5, "1")], 1),  # no 0 in time: 1
         ([(5.5, "enter")], None),
+        ([(5.5, "space")], None),  # the paused bar says space goes on: it does
     ],
 )
 def test_the_next_exercise_waits_for_the_rating(

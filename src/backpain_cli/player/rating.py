@@ -2,8 +2,8 @@
 
 When an exercise is done, the player pauses (the next exercise waits, its countdown
 held) and the notice line asks "Effort of Squeeze, 0–10?". A digit answers (`1` waits a
-moment for the `0` of 10, as the pain check-in does), Enter or Esc skips; either goes
-on. `q` and Ctrl-C still quit. The last exercise has no next one to hold: its question
+moment for the `0` of 10, as the pain check-in does), Enter, Esc or space skips; either
+goes on. `q` and Ctrl-C still quit. The last exercise has no next one to hold: its question
 is asked after the routine, with the check-in (`Ratings.waiting`).
 
 `Ratings` is an engine listener, gives two hidden key bindings (pause and go on, which
@@ -87,7 +87,7 @@ class Ratings:
                 rating = 10 if later[:1] == ["0"] else 1
             elif len(key) == 1 and key.isdigit():
                 rating = int(key)
-            elif key not in SKIP_KEYS:
+            elif key not in (*SKIP_KEYS, "space"):  # (the paused bar says space goes on)
                 continue  # other keys wait for an answer
             self.answer(rating)
             self._asked = False
