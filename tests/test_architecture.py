@@ -138,6 +138,8 @@ def test_no_import_cycles() -> None:
     ("room", "forbidden"),
     [
         ("routines", ("player", "history", "cli", "transfer")),
+        # The resolver is pure: the plan and the rows it is given, nothing else.
+        ("progression", ("player", "history", "cli", "reminders", "report", "transfer")),
         ("player", ("history", "report", "reminders", "cli", "transfer")),
         ("history", ("report", "reminders", "cli", "transfer")),
         ("report", ("player", "reminders", "cli", "transfer")),

@@ -135,7 +135,11 @@ def test_start_asks_too(runner: CliRunner, home: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(start, "ask_pain", lambda: None)
     monkeypatch.setattr(start, "ask_note_line", lambda: "")
     played(home, "neck", 14)
-    args = ["start", "neck", "--plain", "--no-sound", "--speed", "100", "--no-history"]
+    from backpain_cli.cli import goals
+
+    monkeypatch.setattr(goals, "daily_questions", lambda **asked: None)
+    monkeypatch.setattr(goals, "rate_reminder", lambda **asked: None)
+    args = ["start", "neck", "--plain", "--no-sound"]  # at normal speed, recorded
     result = runner.invoke(cli, args, input="better\n")
     assert QUESTION in result.output and result.exit_code == 0, result.output
     assert answers(home) == ["better"]

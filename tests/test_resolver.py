@@ -15,7 +15,7 @@ from backpain_cli.progression.resolver import (
     STEP_BACK,
     PlanChange,
     SessionRow,
-    counts,
+    counts_toward,
     resolve,
 )
 from backpain_cli.routines.model import Progression, ProgressionStep
@@ -82,7 +82,7 @@ def test_steps_never_skip_and_never_go_below_the_first(
         assert move.counted == plan.sessions_at(previous)
         previous = move.step
     assert previous == position.step
-    counted = sum(counts(row, ROUTINE) for row in rows)
+    counted = sum(counts_toward(row, ROUTINE) for row in rows)
     assert counted == sum(m.counted for m in position.moves) + position.counted
     if position.needed is not None:
         assert position.counted < position.needed
@@ -96,7 +96,7 @@ def test_sped_up_and_partial_sessions_never_count(
     not_counting = [
         row for row in extra if row[1] != "completed" or row[2] != 1.0 or ROUTINE not in row[3:]
     ]
-    assert not any(counts(row, ROUTINE) for row in not_counting)
+    assert not any(counts_toward(row, ROUTINE) for row in not_counting)
     assert resolve(plan, ROUTINE, rows) == resolve(plan, ROUTINE, rows + not_counting)
 
 
@@ -123,7 +123,7 @@ def test_a_flag_holds_the_step_until_it_is_moved_by_hand(
 ) -> None:
     position = resolve(plan, ROUTINE, rows, recorded)
     events = sorted(
-        [(row[0], 0, 0) for row in rows if counts(row, ROUTINE)]
+        [(row[0], 0, 0) for row in rows if counts_toward(row, ROUTINE)]
         + [(str(c.at), 1, c.order) for c in recorded]
     )
     assert position.held == bool(position.flags)

@@ -24,7 +24,7 @@ def _rows(history: History, sql: str, parameters: tuple[object, ...]) -> list[tu
 
 class HistorySessions:
     """The sessions that count toward a routine's plan, asked of the history by interval
-    (`progression.resolver.CountedSessions`). The rule is `resolver.counts` in SQL: a
+    (`progression.resolver.CountedSessions`). The rule is `resolver.counts_toward` in SQL: a
     test holds the two to the same answers. Ten years of sessions are counted, not read:
     only those that can move the plan are (`start` and `today` pay for this)."""
 

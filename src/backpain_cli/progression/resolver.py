@@ -70,7 +70,7 @@ class Position(NamedTuple):
         return bool(self.flags)
 
 
-def counts(row: SessionRow, routine: str) -> bool:
+def counts_toward(row: SessionRow, routine: str) -> bool:
     """Whether a session counts toward `routine`'s plan."""
     _, outcome, speed, name, counts_as = row
     return (
@@ -97,7 +97,7 @@ class SessionList:
     """Counted sessions from rows in memory (`counts` decides which)."""
 
     def __init__(self, rows: Iterable[SessionRow], routine: str) -> None:
-        self.times = sorted(str(row[0]) for row in rows if counts(row, routine))
+        self.times = sorted(str(row[0]) for row in rows if counts_toward(row, routine))
 
     def _bounds(self, after: str | None, until: str | None) -> tuple[int, int]:
         low = 0 if after is None else bisect_right(self.times, after)
