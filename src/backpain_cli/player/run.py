@@ -220,7 +220,7 @@ def merged_notices(
     return notify
 
 
-def _run_calmly(player: Player, wait: Wait, bindings: Sequence[Binding]) -> Summary:
+def _run_calmly(player: Player, wait: Wait, bindings: Sequence[Binding] | None = None) -> Summary:
     """Play to the end; a Ctrl-C that interrupted whatever was running (KeyboardInterrupt:
     see `keys.STUCK_AFTER`) ends the routine like `q`, with a summary."""
     try:
