@@ -39,7 +39,7 @@ QUESTION = (
 def clock(monkeypatch: pytest.MonkeyPatch, user_routines: Path) -> None:
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setattr(cli_module, "utc_now", lambda: NOW)
-    monkeypatch.setattr(cli_module, "interactive", lambda: True)
+    monkeypatch.setattr(cli_module, "can_ask", lambda: True)
     (user_routines / "neck.yaml").write_text(ROUTINE)
     (user_routines / "quiet.yaml").write_text(
         ROUTINE.replace("name: neck", "name: quiet").replace("morning_check: true\n", "")
@@ -113,7 +113,7 @@ def test_not_asked_without_reason(
     played(home, "gone", 14)  # a routine deleted since
     assert QUESTION not in runner.invoke(cli, ["today"], input="w\n").output
     assert answers(home) == []
-    monkeypatch.setattr(cli_module, "interactive", lambda: False)
+    monkeypatch.setattr(cli_module, "can_ask", lambda: False)
     played(home, "neck", 14)
     assert QUESTION not in runner.invoke(cli, ["today"]).output  # no person: no question
 

@@ -495,8 +495,7 @@ class Checker:
         sides = tuple(Side(side) for side in values.get("sides") or ())
         if values.get("alternate") is False and len(sides) != 2:
             where = _key_node(entry.node, "alternate") or entry.node
-            problem = "is for an exercise with two sides (e.g. sides: [left, right])"
-            self.report(where, _join(entry.key_path, "alternate"), problem)
+            self.report(where, _join(entry.key_path, "alternate"), rules.ALTERNATE_PROBLEM)
             return None
 
         def dose(key: str) -> int:

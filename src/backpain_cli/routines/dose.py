@@ -14,6 +14,7 @@ from typing import Any
 from backpain_cli.routines.format import MOVEMENT_KEYS, PACES, RATINGS, SIDES
 from backpain_cli.routines.model import Movement, Routine
 
+ALTERNATE_PROBLEM = "is for an exercise with two sides (e.g. sides: [left, right])"
 MOVEMENT_HINT = "for a movement without a hold, give rep_seconds or pace: self"
 
 
