@@ -125,7 +125,7 @@ def test_exercises_json_all_of_a_routine_and_one() -> None:
     ]
     one = shown("exercises", "scapular-squeeze", "--json")["exercises"]
     assert len(one) == 1
-    assert one[0]["routines"] == ["upper-back"]
+    assert one[0]["routines"] == ["upper-back", "upper-back-steps"]
     assert one[0]["dose"] == "5 s × 10"
     assert one[0]["image"].endswith("scapular-squeeze.svg")
     by_path = shown(
