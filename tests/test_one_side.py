@@ -6,8 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from backpain_cli.routines.schema import routine_schema
-from backpain_cli.routines.summary import routine_json
 from click.testing import CliRunner
 
 from backpain_cli.cli import cli

@@ -4,8 +4,8 @@ and what a new step changes."""
 from __future__ import annotations
 
 from backpain_cli.progression.explain import (
-    changed_lines,
     counted_words,
+    new_dose_lines,
     plan_lines,
     position_json,
     why_lines,
@@ -53,16 +53,16 @@ def test_the_plan_as_show_prints_it() -> None:
 
 def test_today_says_what_a_new_step_changed_until_it_is_counted() -> None:
     moved = resolve(PLAN, "neck", [_session(1), _session(2)])
-    assert changed_lines(ROUTINE, moved) == [
+    assert new_dose_lines(ROUTINE, moved) == [
         "Thoracic rotation 25 s (was 20 s) from this session",
         "Squeeze reps 8 (was 6) from this session",
     ]
-    assert changed_lines(ROUTINE, resolve(PLAN, "neck", [_session(1)])) == []
-    assert changed_lines(ROUTINE, resolve(PLAN, "neck", [_session(d) for d in (1, 2, 3)])) == []
+    assert new_dose_lines(ROUTINE, resolve(PLAN, "neck", [_session(1)])) == []
+    assert new_dose_lines(ROUTINE, resolve(PLAN, "neck", [_session(d) for d in (1, 2, 3)])) == []
     back = resolve(
         PLAN, "neck", [_session(1), _session(2)], [PlanChange("2026-12-05", 1, STEP_BACK, "", 1)]
     )
-    assert changed_lines(ROUTINE, back) == [
+    assert new_dose_lines(ROUTINE, back) == [
         "Thoracic rotation 20 s (was 25 s) from this session",
         "Squeeze reps 6 (was 8) from this session",
     ]

@@ -70,13 +70,13 @@ def _position(routine: Routine) -> Position:
 def _plan_news(planned: Mapping[str, Routine]) -> list[str]:
     """What today's session does differently by its plan (`tiny: One 2 s (was 1 s) from
     this session`), or that the plan is held."""
-    from backpain_cli.progression.explain import TALK_FIRST, changed_lines
+    from backpain_cli.progression.explain import TALK_FIRST, new_dose_lines
     from backpain_cli.text import clean
 
     lines = []
     for name, routine in planned.items():
         position = _position(routine)
-        lines += [f"{name}: {line}" for line in changed_lines(routine, position)]
+        lines += [f"{name}: {line}" for line in new_dose_lines(routine, position)]
         if position.held:
             lines.append(f"{name}: {TALK_FIRST} (the plan holds at step {position.step})")
     return [clean(line) for line in lines]

@@ -136,16 +136,6 @@ def pain_sessions(
     ]
 
 
-def record_rating(history: History, session_id: int, index: int, rating: int, kind: str) -> None:
-    """The rating after one exercise of a session (`rate_each`): `pain` or `effort`."""
-    with history.writing() as db:
-        db.execute(
-            "UPDATE session_exercises SET rating = ?, rating_kind = ? "
-            "WHERE session_id = ? AND position = ?",
-            (rating, kind, session_id, index),
-        )
-
-
 # -- the next-morning check ----------------------------------------------------------
 
 

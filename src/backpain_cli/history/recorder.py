@@ -113,10 +113,8 @@ class Recorder:
     def record_rating(self, index: int, rating: int, kind: str) -> None:
         """The rating after exercise `index` (`rate_each`), once it has been recorded."""
         if self.session_id is not None:
-            from backpain_cli.history.progress import record_rating
-
             session = self._session()
-            self._safely(lambda: record_rating(self.history, session, index, rating, kind))
+            self._safely(lambda: self.history.record_rating(session, index, rating, kind))
 
     def record_note(self, note: str) -> None:
         if note and self.session_id is not None:

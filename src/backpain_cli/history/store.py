@@ -216,6 +216,15 @@ class History:
         with self._write() as db:
             db.execute("UPDATE sessions SET note = ? WHERE id = ?", (note or None, session_id))
 
+    def record_rating(self, session_id: int, index: int, rating: int, kind: str) -> None:
+        """The rating after one exercise of a session (`rate_each`: pain or effort)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE session_exercises SET rating = ?, rating_kind = ? "
+                "WHERE session_id = ? AND position = ?",
+                (rating, kind, session_id, index),
+            )
+
     def resume_session(self, session_id: int, *, at: datetime, speed: float) -> None:
         """Carry on with a partial session: the time since its last record is time away,
         not part of its length; it is partial again until it reaches its end."""

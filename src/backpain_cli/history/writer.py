@@ -84,6 +84,9 @@ class QueuedHistory:
     def record_note(self, session_id: int, note: str) -> None:
         self._queue(lambda: self.history.record_note(self._id(session_id), note))
 
+    def record_rating(self, session_id: int, index: int, rating: int, kind: str) -> None:
+        self._queue(lambda: self.history.record_rating(self._id(session_id), index, rating, kind))
+
     # -- the end ----------------------------------------------------------------------
 
     def finish(self) -> str | None:

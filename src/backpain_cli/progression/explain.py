@@ -72,7 +72,7 @@ def plan_rows(written: Routine, position: Position) -> list[tuple[str, str, str]
     ]
 
 
-def changed_lines(written: Routine, position: Position) -> list[str]:
+def new_dose_lines(written: Routine, position: Position) -> list[str]:
     """`One 2 s (was 1 s) from this session`: what the current step changed, for `today`
     and the get-ready screen, until a session has been counted at it."""
     before = step_before(position)

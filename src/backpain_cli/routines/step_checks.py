@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from backpain_cli.routines.dose import longest
 from backpain_cli.routines.format import (
     ADVANCE_AFTER,
     DOSE_KEYS,
@@ -29,7 +30,6 @@ from backpain_cli.routines.model import (
     format_duration,
 )
 from backpain_cli.routines.stepping import DoseChange, at_step, changes
-from backpain_cli.routines.dose import longest
 from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.text import did_you_mean
 
