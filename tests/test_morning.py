@@ -152,10 +152,10 @@ def test_no_history_nothing_to_ask(runner: CliRunner, home: Path) -> None:
 def test_a_history_that_cannot_be_written_keeps_no_answer(
     runner: CliRunner, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli.history import store
+    from backpain_cli.cli import morning
 
     played(home, "neck", 14)
-    monkeypatch.setattr(store, "open_for_recording", lambda path: (None, "history is off"))
+    monkeypatch.setattr(morning, "open_for_recording", lambda path: (None, "history is off"))
     assert QUESTION in runner.invoke(cli, ["today"], input="worse\n").output
     assert answers(home) == []
 
@@ -196,11 +196,11 @@ def test_a_hand_edited_change_time_is_shown_as_written(runner: CliRunner, home: 
 def test_apply_pain_rule_without_a_history_it_can_write(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli.history import store
+    from backpain_cli.history import progress
     from backpain_cli.history.progress import apply_pain_rule
     from backpain_cli.routines.loader import parse_routine
     from backpain_cli.routines.stepping import at_step
 
-    monkeypatch.setattr(store, "open_for_recording", lambda path: (None, "history is off"))
+    monkeypatch.setattr(progress, "open_for_recording", lambda path: (None, "history is off"))
     routine = at_step(parse_routine(ROUTINE, "neck.yaml", default_name="neck"), 1)
     assert apply_pain_rule(home / "history.sqlite3", routine, NOW) is None

@@ -220,9 +220,9 @@ def test_today_passes_over_routines_gone_or_without_a_plan(
 def test_plan_step_when_the_history_is_off(
     runner: CliRunner, home: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from backpain_cli.history import store
+    from backpain_cli.cli import plan
 
-    monkeypatch.setattr(store, "open_for_recording", lambda path: (None, "history is off: x"))
+    monkeypatch.setattr(plan, "open_for_recording", lambda path: (None, "history is off: x"))
     result = runner.invoke(cli, ["plan", "tiny", "--step", "2"])
     assert (result.exit_code, result.output) == (2, "backpain: history is off: x\n")
 

@@ -27,7 +27,9 @@ from backpain_cli.console import screen_output as screen_output
 from backpain_cli.console import styled_output as styled_output
 from backpain_cli.errors import BackpainError
 from backpain_cli.history.period import PeriodError, period_start
+from backpain_cli.progression.explain import held_caution, step_before
 from backpain_cli.routines.catalogue import resolve_routine
+from backpain_cli.routines.stepping import at_step, marked
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -224,7 +226,7 @@ def plan_position(routine: Routine) -> Position | None:
     """Where the routine's progression stands, from the history; None without one."""
     if routine.progression is None:
         return None
-    from backpain_cli.history.progress import position
+    from backpain_cli.history.progress import position  # SQLite: not in config or list
 
     return position(locations().history_file, routine)
 
@@ -235,9 +237,6 @@ def at_current_step(routine: Routine, where: Position | None = None) -> Routine:
     where = where or plan_position(routine)
     if where is None:
         return routine
-    from backpain_cli.progression.explain import held_caution, step_before
-    from backpain_cli.routines.stepping import at_step, marked
-
     before = step_before(where)
     played = at_step(routine, where.step) if before is None else marked(routine, before, where.step)
     return held_caution(played) if where.held else played

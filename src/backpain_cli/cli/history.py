@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from backpain_cli.cli.common import (
 from backpain_cli.history import views as history_report
 from backpain_cli.history.stats import today_in
 from backpain_cli.history.views import NOTHING_RECORDED, forget_text, stats_text
+from backpain_cli.progression.explain import position_json
 from backpain_cli.tables import paragraph
 from backpain_cli.text import dumps_json, plural
 
@@ -29,57 +30,6 @@ def _since(day: date | None, zone: tzinfo) -> datetime | None:
     """The start of the first day of `--since` (see `common.Since`)."""
 
     return None if day is None else datetime.combine(day, time(), tzinfo=zone)
-
-
-def _plan_news(
-    known: Mapping[str, Routine],
-    names: list[str] | None,
-    library: Callable[[], ExerciseLibrary],
-    *,
-    since: datetime,
-) -> dict[str, Routine]:
-    """The routines with a plan among `known` and `names` (None: every routine), of
-    those not known only the ones played at a step of a plan since `since` (their files
-    are read only then)."""
-    from backpain_cli.errors import BackpainError
-
-    planned = {name: routine for name, routine in known.items() if routine.progression}
-    history = read_history() if names is None or set(names) - set(known) else None
-    if history is not None:
-        from backpain_cli.history.progress import planned_routines
-
-        with history:
-            played = planned_routines(history, since=since)
-        for name in sorted(played) if names is None else names:
-            if name in played and name not in known:
-                try:
-                    _, routine = load(name, library=library)
-                except BackpainError:
-                    continue
-                if routine.progression is not None:
-                    planned[name] = routine
-    return planned
-
-
-def _position(routine: Routine) -> Position:
-    position = common.plan_position(routine)
-    assert position is not None
-    return position
-
-
-def _plan_news(planned: Mapping[str, Routine]) -> list[str]:
-    """What today's session does differently by its plan (`tiny: One 2 s (was 1 s) from
-    this session`), or that the plan is held."""
-    from backpain_cli.progression.explain import TALK_FIRST, new_dose_lines
-    from backpain_cli.text import clean
-
-    lines = []
-    for name, routine in planned.items():
-        position = _position(routine)
-        lines += [f"{name}: {line}" for line in new_dose_lines(routine, position)]
-        if position.held:
-            lines.append(f"{name}: {TALK_FIRST} (the plan holds at step {position.step})")
-    return [clean(line) for line in lines]
 
 
 @click.group("history", invoke_without_command=True)
@@ -341,10 +291,24 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
             days=days,
             lookup=today.routine_lookup(),
         )
+    answers = today.mornings(now)
     if as_json:
-        click.echo(dumps_json(json_output.stats_json(view, zone, today=today_in(now, zone))))
+        data = json_output.stats_json(view, zone, today=today_in(now, zone))
+        if any(answers.values()):  # only then, like the plans below
+            data["mornings"] = answers
+        since = now - timedelta(days=28)
+        planned = today.with_plans({}, None, common.shared_library(), since=since)
+        if planned:  # only then: a history without plans keeps its JSON
+            data["progressions"] = [
+                {"routine": name, **position_json(routine, today.plan_position(routine))}
+                for name, routine in planned.items()
+            ]
+        click.echo(dumps_json(data))
         return
     if view is None:
         click.echo("\n".join(paragraph(NOTHING_RECORDED, output_width())))
         return
     click.echo(stats_text(view, styled=styled_output(), width=output_width()))
+    if any(answers.values()):
+        counts = ", ".join(f"{answer} {count}" for answer, count in answers.items())
+        click.echo(f"\nThe next morning (last 4 weeks), compared with before: {counts}")

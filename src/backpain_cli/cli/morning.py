@@ -4,11 +4,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 import click
 
 from backpain_cli.cli import common
+from backpain_cli.errors import BackpainError
+from backpain_cli.history.progress import apply_pain_rule, record_morning, unasked
+from backpain_cli.history.store import open_for_recording
+from backpain_cli.text import clean
 
 if TYPE_CHECKING:
     from backpain_cli.routines.model import Routine
@@ -24,11 +29,6 @@ def morning_check() -> None:
     """Ask, when yesterday's sessions of routines that want it have not been asked about;
     record the answer (or that it was skipped) and, when worse, let the plans' pain
     rules look at it."""
-    from datetime import datetime, time, timedelta
-
-    from backpain_cli.errors import BackpainError
-    from backpain_cli.history.progress import record_morning, unasked
-    from backpain_cli.history.store import open_for_recording
 
     now, zone = common.utc_now(), common.user_zone()
     today = now.astimezone(zone).date()
@@ -78,8 +78,6 @@ def _ask() -> str | None:
 
 
 def _pain_rules(routines: list[Routine]) -> None:
-    from backpain_cli.history.progress import apply_pain_rule
-    from backpain_cli.text import clean
 
     for routine in routines:
         if routine.progression is None:

@@ -7,6 +7,11 @@ import click
 
 from backpain_cli.cli import common
 from backpain_cli.cli.common import complete_routines, fail, load, locations
+from backpain_cli.history.progress import record_change
+from backpain_cli.history.store import open_for_recording
+from backpain_cli.progression.explain import plan_lines, why_lines
+from backpain_cli.progression.resolver import MANUAL
+from backpain_cli.text import clean
 
 
 @click.command("plan")
@@ -26,8 +31,6 @@ def plan_command(routine: str, step: int | None) -> None:
       backpain plan neck-progression
       backpain plan neck-progression --step 2
     """
-    from backpain_cli.progression.explain import plan_lines, why_lines
-    from backpain_cli.text import clean
 
     _, written = load(routine)
     if written.progression is None:
@@ -44,9 +47,6 @@ def plan_command(routine: str, step: int | None) -> None:
 
 
 def _move(name: str, step: int, steps: int) -> None:
-    from backpain_cli.history.progress import record_change
-    from backpain_cli.history.store import open_for_recording
-    from backpain_cli.progression.resolver import MANUAL
 
     if not 1 <= step <= steps:
         fail(f"--step {step}: the plan of {name} has steps 1 to {steps}")

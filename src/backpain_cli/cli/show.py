@@ -5,18 +5,21 @@ from __future__ import annotations
 import click
 
 from backpain_cli.cli.common import (
+    at_current_step,
     complete_routines,
     fail,
     is_plain,
     load,
     make_console,
+    plan_position,
     read_history,
 )
 from backpain_cli.errors import HistoryError
 from backpain_cli.history.session import hurt_last_time_note
+from backpain_cli.progression.explain import plan_lines, plan_rows, position_json
 from backpain_cli.routines.handout import html_handout, markdown_handout
 from backpain_cli.routines.images import load_picture
-from backpain_cli.text import dumps_json
+from backpain_cli.text import clean, dumps_json
 
 
 @click.command()
@@ -47,19 +50,28 @@ def show(routine: str, as_json: bool, output_format: str | None) -> None:
     """
     if as_json and output_format not in (None, "json"):
         fail(f"--json and --format {output_format} ask for different things; give one of them")
-    _, loaded = load(routine)
+    _, written = load(routine)
+    position = plan_position(written)
+    loaded = at_current_step(written, position)  # the doses `start` would play now
     if output_format in ("markdown", "html"):
+        plan = plan_rows(written, position) if position is not None else []
         handout = markdown_handout if output_format == "markdown" else html_handout
-        click.echo(handout(loaded, pictures=load_picture), nl=False)
+        click.echo(handout(loaded, pictures=load_picture, plan=plan), nl=False)
         return
     # rich (through the listing), only where something is drawn: not for a handout
     from backpain_cli.routines.listing import routine_json, routine_summary
 
     if as_json or output_format == "json":
-        click.echo(dumps_json(routine_json(loaded)))
+        data = routine_json(loaded)
+        if position is not None:
+            data["progression"] = position_json(written, position)
+        click.echo(dumps_json(data))
         return
     console = make_console()
     console.print(routine_summary(loaded, plain=is_plain(console)))
+    if position is not None:
+        lines = "\n".join(clean(line) for line in plan_lines(written, position))
+        console.print(f"\n{lines}", markup=False, highlight=False)
 
     try:
         store = read_history()

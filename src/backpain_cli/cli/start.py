@@ -22,12 +22,16 @@ from backpain_cli.cli.common import (
     locations,
     screen_output,
 )
+from backpain_cli.cli.morning import morning_check
 from backpain_cli.config import SettingSource, check_chime, with_prepare
 from backpain_cli.errors import BackpainError, ConfigError, RoutineError
+from backpain_cli.history.progress import apply_pain_rule
 from backpain_cli.history.session import open_session
 from backpain_cli.player import keys, run
-from backpain_cli.player.check_in import CheckInCancelled, pain_rating
+from backpain_cli.player.check_in import QUESTION, CheckInCancelled, pain_rating
+from backpain_cli.player.rating import Ratings
 from backpain_cli.routines.catalogue import Origin, resolve_routine
+from backpain_cli.text import clean
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,7 +39,6 @@ if TYPE_CHECKING:
     from backpain_cli.config import Settings
     from backpain_cli.history.session import Session
     from backpain_cli.player.engine import Summary
-    from backpain_cli.player.rating import Ratings
     from backpain_cli.routines.catalogue import RoutineFile
     from backpain_cli.routines.model import Routine
 
@@ -210,9 +213,10 @@ def start(
         start_at = run.exercise_number(loaded, from_exercise)
         counts_as = plan_of(loaded, report)
         questions = settings.check_in and can_ask() and not no_history and speed == 1
-        if questions:  # what got in the way yesterday; the goals, every two weeks
+        if questions:  # the next-morning check, what got in the way; the goals
             from backpain_cli.cli import goals, today  # only at a terminal
 
+            morning_check()
             goals.daily_questions(
                 ask_goals=settings.ask_goals,
                 ask_barriers=settings.ask_barriers,
@@ -240,6 +244,7 @@ def start(
                 counts_as=counts_as,
                 routine_path=routine_path,
             )
+            ratings = rating_for(loaded, session) if asking and loaded.rate_each else None
             summary = run.play(
                 loaded,
                 replace(settings, plain=settings.plain or not screen_output()),
@@ -300,15 +305,16 @@ def start_of_today() -> datetime:
 # The questions around the routine: asked here, at the terminal, as explicit steps.
 
 
-def ask_pain() -> int | None:
-    """Pain now, 0–10? One key; Enter or Esc skips. q or Ctrl-C raises CheckInCancelled."""
+def ask_pain(question: str | None = None) -> int | None:
+    """Pain now, 0–10? (or `question`) One key; Enter or Esc skips. q or Ctrl-C raises
+    CheckInCancelled."""
 
     def write(text: str) -> None:
         click.echo(text, nl=False)
         sys.stdout.flush()
 
     with keys.key_reader(run.stdin_fd()) as reader:
-        return pain_rating(reader.read, write)
+        return pain_rating(reader.read, write, question=f"{question} " if question else QUESTION)
 
 
 def ask_note_line() -> str:
@@ -335,8 +341,6 @@ def played_path(routine_file: RoutineFile) -> str | None:
 
 def rating_for(routine: Routine, session: Session) -> Ratings:
     """`rate_each`: the player asks after each exercise; the session keeps the answers."""
-    from backpain_cli.player.rating import Ratings
-
     kind = routine.rate_each
     return Ratings(kind, rate=lambda index, rating: session.record_rating(index, rating, kind))
 
@@ -345,8 +349,6 @@ def rate_the_last(ratings: Ratings | None) -> None:
     """The last exercise's rating, asked after the routine (no next exercise waits)."""
     if ratings is None or ratings.waiting is None:
         return
-    from backpain_cli.player.check_in import CheckInCancelled
-
     try:
         rating = ask_pain(ratings.question(ratings.waiting[1]))
     except CheckInCancelled:
@@ -358,8 +360,6 @@ def after_plan(routine: Routine, session: Session) -> None:
     """A recorded session of a routine with a plan: the therapist's pain rule."""
     if routine.progression is None or not session.recorded:
         return
-    from backpain_cli.history.progress import apply_pain_rule
-    from backpain_cli.text import clean
 
     said = apply_pain_rule(locations().history_file, routine, common.utc_now())
     if said:

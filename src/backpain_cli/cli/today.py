@@ -12,13 +12,16 @@ import click
 
 from backpain_cli.cli import common
 from backpain_cli.cli.common import load, output_width, read_history, styled_output
+from backpain_cli.cli.morning import morning_check
 from backpain_cli.cli.remind import notify_today
 from backpain_cli.errors import BackpainError
 from backpain_cli.history.barriers import missed
 from backpain_cli.history.overview import RoutineFacts, today
+from backpain_cli.history.progress import morning_answers, planned_routines
 from backpain_cli.history.stats import DAYS_IN_USE, today_in
 from backpain_cli.player.check_in import CheckInCancelled
-from backpain_cli.text import dumps_json
+from backpain_cli.progression.explain import TALK_FIRST, new_dose_lines
+from backpain_cli.text import clean, dumps_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 
     from backpain_cli.history.overview import RoutineLookup
     from backpain_cli.history.stats import Due
+    from backpain_cli.progression.resolver import Position
     from backpain_cli.routines.loader import ExerciseLibrary
     from backpain_cli.routines.model import Routine
 
@@ -153,9 +157,13 @@ def today_command(
             width=output_width(),
         )
     )
+    names = [d.routine for d in due.dues] + list(due.without_frequency)
+    for line in plan_news(with_plans(known, names, library, since=now - timedelta(days=28))):
+        click.echo(line)
     if common.can_ask():  # the person's own questions, never in a script or a pipe
         from backpain_cli.cli.goals import daily_questions, rate_reminder
 
+        morning_check()
         settings = common.load_settings()
         reminder = rate_reminder(ask_goals=settings.ask_goals)
         if reminder:
@@ -171,3 +179,58 @@ def today_command(
             sys.exit(130)
     if not due.all_done:
         sys.exit(1)
+
+
+def with_plans(
+    known: Mapping[str, Routine],
+    names: list[str] | None,
+    library: Callable[[], ExerciseLibrary],
+    *,
+    since: datetime,
+) -> dict[str, Routine]:
+    """The routines with a plan among `known` and `names` (None: every routine), of
+    those not known only the ones played at a step of a plan since `since` (their files
+    are read only then)."""
+    planned = {name: routine for name, routine in known.items() if routine.progression}
+    history = read_history() if names is None or set(names) - set(known) else None
+    if history is None:
+        return planned
+    with history:
+        played = planned_routines(history, since=since)
+    for name in sorted(played) if names is None else names:
+        if name in played and name not in known:
+            try:
+                _, routine = load(name, library=library)
+            except BackpainError:
+                continue
+            if routine.progression is not None:
+                planned[name] = routine
+    return planned
+
+
+def plan_position(routine: Routine) -> Position:
+    position = common.plan_position(routine)
+    assert position is not None
+    return position
+
+
+def plan_news(planned: Mapping[str, Routine]) -> list[str]:
+    """What today's session does differently by its plan (`tiny: One 2 s (was 1 s) from
+    this session`), or that the plan is held."""
+
+    lines = []
+    for name, routine in planned.items():
+        position = plan_position(routine)
+        lines += [f"{name}: {line}" for line in new_dose_lines(routine, position)]
+        if position.held:
+            lines.append(f"{name}: {TALK_FIRST} (the plan holds at step {position.step})")
+    return [clean(line) for line in lines]
+
+
+def mornings(now: datetime) -> dict[str, int]:
+    """The next-morning check's answers about the last 4 weeks' sessions."""
+    history = read_history()
+    if history is None:
+        return {}
+    with history:
+        return morning_answers(history, since=now - timedelta(days=28))

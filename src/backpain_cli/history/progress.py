@@ -11,9 +11,17 @@ from uuid import uuid4
 
 from backpain_cli.errors import HistoryError
 from backpain_cli.history.database import utc_text
-from backpain_cli.history.store import History, open_for_reading
-from backpain_cli.progression.resolver import PlanChange, Position, resolve, resolve_counted
-from backpain_cli.progression.rule import SessionPain
+from backpain_cli.history.store import History, open_for_reading, open_for_recording
+from backpain_cli.progression.explain import TALK_FIRST
+from backpain_cli.progression.resolver import (
+    FLAG,
+    STEP_BACK,
+    PlanChange,
+    Position,
+    resolve,
+    resolve_counted,
+)
+from backpain_cli.progression.rule import SessionPain, fires
 from backpain_cli.routines.model import Routine
 
 
@@ -181,10 +189,6 @@ def apply_pain_rule(history_file: Path, routine: Routine, now: datetime) -> str 
     """After a session of `routine` (at its plan's current step): the therapist's pain
     rule, if it fires, recorded once a step (a flag holds the step; a step back moves it
     one step back). What to tell the person, or None."""
-    from backpain_cli.history.store import open_for_recording
-    from backpain_cli.progression.explain import TALK_FIRST
-    from backpain_cli.progression.resolver import FLAG, STEP_BACK
-    from backpain_cli.progression.rule import fires
 
     plan = routine.progression
     rule = plan.pain_rule if plan is not None else None

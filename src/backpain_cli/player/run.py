@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from backpain_cli.player.engine import Binding, Listener, Summary, Wait
     from backpain_cli.player.events import Tracker
     from backpain_cli.player.keys import Keys
+    from backpain_cli.player.rating import Ratings
     from backpain_cli.routines.model import Routine
 
 
@@ -102,7 +103,7 @@ def play(
                 tracking.append(ratings)
                 bindings, wait = ratings.bindings(BINDINGS), ratings.wait(wait)
             screens = _plain_screen if plain else _live_screen
-            with screens(keys, BINDINGS, notice_line, real_time) as screen:
+            with screens(keys, bindings, notice_line, real_time) as screen:
                 announcer, cues = _make_announcer(settings, screen.notify)
                 missing = missing_pictures_notice(routine.warnings)
                 if missing:

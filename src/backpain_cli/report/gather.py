@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 from backpain_cli.errors import BackpainError
 from backpain_cli.history import journal, overview, stats
 from backpain_cli.history.outcomes import outcomes
+from backpain_cli.history.progress import morning_answers, position
 from backpain_cli.history.records import SessionRecord
 from backpain_cli.history.zone import zone_name
+from backpain_cli.progression.explain import TALK_FIRST, step_doses
+from backpain_cli.progression.resolver import FLAG, resolve
 from backpain_cli.report.contents import (
     Prescription,
     Report,
@@ -24,6 +27,7 @@ from backpain_cli.report.contents import (
     plan_from_routine,
 )
 from backpain_cli.routines.model import Frequency, Routine
+from backpain_cli.routines.stepping import at_step
 from backpain_cli.text import clean_line
 
 if TYPE_CHECKING:
@@ -61,8 +65,6 @@ def report_from_store(
     if store is not None:
         start = datetime.combine(first, time(), tzinfo=zone)
         with store, store.snapshot():
-            from backpain_cli.history.progress import morning_answers
-
             answered = morning_answers(store, since=start) if pain else {}
             sessions = store.sessions(since=start, with_exercises=True)
             recorded = store.frequencies()
@@ -151,10 +153,6 @@ def _stepped(
 ) -> Prescription:
     """A routine with a plan of steps: the doses of its current step, and each step's
     doses with the date it began; every firing of the pain rule."""
-    from backpain_cli.history.progress import position
-    from backpain_cli.progression.explain import step_doses
-    from backpain_cli.progression.resolver import FLAG, resolve
-    from backpain_cli.routines.stepping import at_step
 
     assert routine.progression is not None
     where = (
@@ -178,8 +176,6 @@ def _stepped(
         for change in where.fired
     )
     if where.held:
-        from backpain_cli.progression.explain import TALK_FIRST
-
         firings += (f"Held at step {where.step} of {where.steps}: {TALK_FIRST}.",)
     plan = plan_from_routine(at_step(routine, where.step), frequency=frequency)
     return replace(plan, steps=steps, firings=firings)
