@@ -436,3 +436,24 @@ def test_ctrl_c_at_todays_question_leaves_quietly(runner: CliRunner, home: Path)
     result = runner.invoke(cli, ["today"], input=None)  # the end of input, as Ctrl-C
     assert result.exit_code == 130
     assert "Traceback" not in result.output
+
+
+def test_the_pain_question_and_session_messages_wrap_at_spaces(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 40 columns the pain question broke 'Enter / skips' and a message 'i / ts'."""
+    from contextlib import contextmanager
+
+    from backpain_cli.cli import start as start_module
+
+    @contextmanager
+    def reader(fd: int) -> object:
+        yield type("Keys", (), {"read": staticmethod(lambda timeout: ["enter"])})()
+
+    monkeypatch.setattr(start_module, "output_width", lambda: 40)
+    monkeypatch.setattr(start_module.keys, "key_reader", reader)
+    assert start_module.ask_pain() is None
+    start_module.report("not recorded: no hold ran to its end")
+    out, err = capsys.readouterr()
+    assert out == "Pain now, 0–10? (0 none, 10 worst; Enter\nskips) skipped\n"
+    assert err == "backpain: not recorded: no hold ran to\n  its end\n"

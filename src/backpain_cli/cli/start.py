@@ -20,6 +20,7 @@ from backpain_cli.cli.common import (
     load,
     load_settings,
     locations,
+    output_width,
     screen_output,
 )
 from backpain_cli.cli.morning import morning_check
@@ -31,6 +32,7 @@ from backpain_cli.player import keys, run
 from backpain_cli.player.check_in import QUESTION, CheckInCancelled, pain_rating
 from backpain_cli.player.rating import Ratings
 from backpain_cli.routines.catalogue import Origin, resolve_routine
+from backpain_cli.tables import paragraph
 from backpain_cli.text import clean
 
 if TYPE_CHECKING:
@@ -290,8 +292,8 @@ def check_out(session: Session, *, asking: bool, ask_note: bool) -> None:
 
 
 def report(message: str) -> None:
-    """A message about the session, on stderr."""
-    click.echo(f"backpain: {message}", err=True)
+    """A message about the session, on stderr, wrapped at spaces on a terminal."""
+    click.echo("\n".join(paragraph(f"backpain: {message}", output_width(), hang="  ")), err=True)
 
 
 def start_of_today() -> datetime:
@@ -313,8 +315,9 @@ def ask_pain(question: str | None = None) -> int | None:
         click.echo(text, nl=False)
         sys.stdout.flush()
 
+    text = "\n".join(paragraph((question or QUESTION).rstrip(), output_width())) + " "
     with keys.key_reader(run.stdin_fd()) as reader:
-        return pain_rating(reader.read, write, question=f"{question} " if question else QUESTION)
+        return pain_rating(reader.read, write, question=text)
 
 
 def ask_note_line() -> str:
