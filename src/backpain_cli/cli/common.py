@@ -44,6 +44,20 @@ if TYPE_CHECKING:
     from backpain_cli.routines.loader import ExerciseLibrary
     from backpain_cli.routines.model import Routine
 
+# The largest whole number the history (SQLite) can hold: a row id or a limit beyond it
+# is refused as an option's value instead of reaching the database.
+HISTORY_INT_MAX = 2**63 - 1
+
+
+class FiniteRange(click.FloatRange):
+    """A number in a range; "nan" is refused too (it compares false with both ends)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # only NaN differs from itself
+            self.fail(f"{value!r} is not a number.", param, ctx)
+        return number
+
 
 def fail(message: str) -> NoReturn:
     """Stop the command with a user error: one message and exit status 2 (see `cli.Group`)."""

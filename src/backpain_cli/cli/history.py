@@ -42,7 +42,7 @@ def _since(day: date | None, zone: tzinfo) -> datetime | None:
 @click.option("--routine", "routine_name", metavar="NAME", help="Only sessions of this routine.")
 @click.option(
     "--limit",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=common.HISTORY_INT_MAX),
     help="Show the most recent N sessions; 0 for all. Default: 20 in the table, "
     "all with --json or --csv.",
 )
@@ -115,7 +115,11 @@ def history_command(
 
 
 @history_command.command("forget")
-@click.argument("session", type=int, metavar="SESSION")
+@click.argument(
+    "session",
+    type=click.IntRange(-common.HISTORY_INT_MAX - 1, common.HISTORY_INT_MAX),
+    metavar="SESSION",
+)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask first.")
 def forget_command(session: int, yes: bool) -> None:
     """Remove one session (and its exercises) from the history.

@@ -127,7 +127,7 @@ def load_for_start(reference: str | None, settings: Settings) -> tuple[RoutineFi
 )
 @click.option(
     "--speed",
-    type=click.FloatRange(min=0.01, max=1000),
+    type=common.FiniteRange(min=0.01, max=1000),
     default=1.0,
     show_default=True,
     metavar="FACTOR",
