@@ -9,7 +9,9 @@ into one message and exit status 2 by `Group.invoke`.
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 import sys
 from typing import Any, NamedTuple
 
@@ -173,5 +175,47 @@ def cli(ctx: click.Context) -> None:
         click.echo(ctx.get_help())
 
 
+# What a write to standard output (or to any file) meets when the disk, the quota or the
+# terminal gives out: one message and exit status 2, never a traceback.
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EPIPE})
+
+
 def main(prog_name: str | None = None) -> None:
-    cli.main(prog_name=prog_name or "backpain")
+    _fill_closed_streams()
+    try:
+        try:
+            cli.main(prog_name=prog_name or "backpain")
+        finally:
+            sys.stdout.flush()  # what is still buffered fails here, not at exit
+    except OSError as error:
+        if error.errno not in WRITE_ERRORS:
+            raise
+        _stop_writing(error)
+
+
+def _fill_closed_streams() -> None:
+    """Put /dev/null where the caller closed standard input or error, so no file this
+    process opens takes their place; a closed standard output is refused."""
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull)  # noqa: SIM115 - it stays open for the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+    if sys.stdout is None:
+        sys.stderr.write("backpain: standard output is closed; nothing was done\n")
+        sys.exit(2)
+
+
+def _stop_writing(error: OSError) -> None:
+    """Say once that output failed; later flushes go to /dev/null, not to a traceback."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+    if error.errno == errno.EPIPE:  # the reader left (`| head`): nothing to say
+        sys.exit(1)
+    where = f" {error.filename}" if error.filename else " the output"
+    try:
+        sys.stderr.write(f"backpain: cannot write{where}: {os.strerror(error.errno or 0)}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass  # standard error is gone too: the exit status says it
+    sys.exit(2)
