@@ -26,13 +26,22 @@ class Problem(NamedTuple):
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based
     key_path: str = ""
+    hint: str = ""  # a second line: how to fix it
 
     def __str__(self) -> str:
+        # One line (and its hint): a newline in a value quoted by the message is shown
+        # as `\n`, so a file cannot print a line that blames another file.
         where = clean_line(self.path)
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         key = f" {clean_line(self.key_path)}:" if self.key_path else ""
-        return f"{where}:{key} {clean(self.message)}"
+        hint = f"\n  hint: {clean_line(self.hint)}" if self.hint else ""
+        return f"{where}:{key} {clean_line(self.message)}{hint}"
+
+
+# A file may hold any number of problems (30,000 unknown keys are 900 KB): the first are
+# shown, then how many more, so a message stays readable and quick to print.
+SHOWN_PROBLEMS = 100
 
 
 class RoutineError(BackpainError):
@@ -40,7 +49,11 @@ class RoutineError(BackpainError):
 
     def __init__(self, problems: list[Problem] | Problem) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
+        lines = [str(problem) for problem in self.problems[:SHOWN_PROBLEMS]]
+        more = len(self.problems) - SHOWN_PROBLEMS
+        if more > 0:
+            lines.append(f"... and {more} more {'problem' if more == 1 else 'problems'}")
+        super().__init__("\n".join(lines))
 
 
 class RoutineNotFound(RoutineError):

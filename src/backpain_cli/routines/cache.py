@@ -356,12 +356,11 @@ def _frequency(value: object) -> Frequency:
 
 
 def _problem(value: object) -> Problem:
-    if not isinstance(value, list) or len(value) != 5:
+    if not isinstance(value, list) or len(value) != len(Problem._fields):
         raise TypeError(value)
-    path, message, line, column, key_path = value
-    return Problem(
-        _safe(path), _safe(message), _maybe(_count)(line), _maybe(_count)(column), _safe(key_path)
-    )
+    path, message, line, column, key_path, hint = value
+    where = _maybe(_count)(line), _maybe(_count)(column)
+    return Problem(_safe(path), _safe(message), *where, _safe(key_path), _safe(hint))
 
 
 def _safe(value: object) -> str:

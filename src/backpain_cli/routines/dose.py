@@ -193,14 +193,13 @@ _YAML_HINTS = (
 
 
 def yaml_hint(message: str, line: str = "") -> str:
-    """`\\n  hint: ...` for a YAML syntax error with a common cause, else ``; `line` is
-    the line the error is on (a tab in its indentation is the cause, whatever the
-    message)."""
+    """How to fix a YAML syntax error with a common cause, else ``; `line` is the line
+    the error is on (a tab in its indentation is the cause, whatever the message)."""
     if "\t" in line[: len(line) - len(line.lstrip())]:
-        return f"\n  hint: {TAB_HINT}"
+        return TAB_HINT
     for needles, hint in _YAML_HINTS:
         if any(needle in message for needle in needles):
-            return f"\n  hint: {hint}"
+            return hint
     return ""
 
 

@@ -215,10 +215,11 @@ def compose(text: str, shown: str, *, loader: YamlLoader | None = None) -> Node:
         if error.context and error.problem and error.problem.startswith("but "):
             message = f"invalid YAML: {error.context}, {error.problem}"
         lines = text.splitlines()
-        message += yaml_hint(message, lines[mark.line] if mark and mark.line < len(lines) else "")
+        hint = yaml_hint(message, lines[mark.line] if mark and mark.line < len(lines) else "")
         if mark is None:  # pragma: no cover - PyYAML always marks its parse errors
-            raise RoutineError(Problem(shown, message)) from None
-        raise RoutineError(Problem(shown, message, mark.line + 1, mark.column + 1)) from None
+            raise RoutineError(Problem(shown, message, hint=hint)) from None
+        line, column = mark.line + 1, mark.column + 1
+        raise RoutineError(Problem(shown, message, line, column, hint=hint)) from None
     except yaml.YAMLError as error:  # pragma: no cover - the checks above pre-empt these
         raise RoutineError(Problem(shown, f"invalid YAML: {error}")) from None
     except (ValueError, OverflowError):
