@@ -211,8 +211,15 @@ def read_history() -> History | None:
             click.echo(f"backpain: not synced: {warning}", err=True)
         else:
             sync_history(store, folder)
-            return store
-    return open_for_reading(where.history_file)
+            return _warned(store)
+    return _warned(open_for_reading(where.history_file))
+
+
+def _warned(history: History | None) -> History | None:
+    """A session the history cannot read is left out, with one notice."""
+    if history is not None:
+        history.warn = lambda notice: click.echo(f"backpain: {notice}", err=True)
+    return history
 
 
 def sync_history(store: History, folder: Path, *, push_only: bool = False) -> None:

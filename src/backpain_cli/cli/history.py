@@ -91,7 +91,8 @@ def history_command(
             )
             # The table and CSV show counts only: SQLite counts them (fast over years).
             tallies = {} if as_json else store.tallies([session.id for session in sessions])
-            total = store.count(since=start, routine=routine_name) if not machine else 0
+            if not machine:  # sessions left out (each with a notice) are not counted
+                total = store.count(since=start, routine=routine_name) - len(store.unreadable)
 
     if as_json:
         from backpain_cli.history.json_output import history_json  # SQLite: not in --help
@@ -134,17 +135,20 @@ def forget_command(session: int, yes: bool) -> None:
     """
 
     store = read_history()
-    found = None
+    found = unreadable = None
     if store is not None:
+        store.warn = None  # a session that cannot be read is named below, and forgotten
         with store:
             found = store.session(session)
-    if store is None or found is None:
+            unreadable = store.unreadable.get(session)
+    if found is None and unreadable is None:
         common.fail(f"no session {session} in the history (`backpain history` lists them)")
     zone = common.user_zone()
+    shown = forget_text(found, zone) if found else f"session {session} ({unreadable})"
     if not yes:
         if not common.interactive():
             common.fail(f"forget session {session}: add --yes to confirm without a question")
-        if not click.confirm(f"Forget {forget_text(found, zone)}?", default=False):
+        if not click.confirm(f"Forget {shown}?", default=False):
             click.echo("Nothing was forgotten.")
             return
     store = read_history()
@@ -153,7 +157,7 @@ def forget_command(session: int, yes: bool) -> None:
         gone = store.forget(session)
     if not gone:  # forgotten by another process in the meantime
         common.fail(f"no session {session} in the history")
-    click.echo(f"Forgot {forget_text(found, zone)}.")
+    click.echo(f"Forgot {shown}.")
 
 
 @history_command.command("export", short_help="Write your sessions to a file (JSON Lines).")

@@ -11,7 +11,7 @@ instead and the routine runs without history.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from uuid import uuid4
 
 from backpain_cli.errors import HistoryError, HistoryLocked
 from backpain_cli.files import exists_somehow
+from backpain_cli.history import readable
 from backpain_cli.history.database import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
@@ -27,7 +28,6 @@ from backpain_cli.history.database import (
     READ_WAIT_MS,
     SCHEMA_VERSION,
     check_path,
-    from_utc_text,
     open_connection,
     sqlite_errors,
     transaction,
@@ -50,7 +50,7 @@ from backpain_cli.history.rows import (
     frequency_column,
     insert_session,
 )
-from backpain_cli.routines.model import Frequency, Period
+from backpain_cli.routines.model import Frequency
 from backpain_cli.text import clean_line
 
 __all__ = [
@@ -82,12 +82,6 @@ class SessionStart(NamedTuple):  # not a dataclass: `today` imports this module 
     plan_step: int | None = None  # the progression step it is played at; None: no plan
 
 
-def parse_frequency(text: str) -> Frequency | None:
-    """`2 per day` -> Frequency(2, DAY); '' -> None."""
-    if not text:
-        return None
-    times, _, period = text.split()
-    return Frequency(int(times), Period(period))
 
 
 class History:
@@ -96,6 +90,14 @@ class History:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._connection = connection
+        self.unreadable: dict[int, str] = {}  # sessions left out: what is wrong with each
+        self.warn: Callable[[str], None] | None = None  # told once about each of them
+
+    def _leave_out(self, session_id: int, error: readable.Unreadable) -> None:
+        if session_id not in self.unreadable:
+            self.unreadable[session_id] = str(error)
+            if self.warn is not None:
+                self.warn(readable.notice(session_id, str(error)))
 
     # -- life cycle --------------------------------------------------------------
 
@@ -250,24 +252,28 @@ class History:
     def completed_starts(self) -> list[datetime]:
         """When each completed session started, oldest first (for streaks over years)."""
         with self._guard():
-            rows = self._connection.execute(
-                "SELECT started_at FROM sessions WHERE outcome = 'completed' ORDER BY started_at"
+            found = self._connection.execute(
+                "SELECT id, started_at FROM sessions WHERE outcome = 'completed' "
+                "ORDER BY started_at"
             ).fetchall()
-        return [from_utc_text(row[0]) for row in rows]
+        return [moment for moment in self._moments(found, "started_at") if moment]
 
     def frequencies(self) -> dict[str, Frequency | None]:
         """Each routine's frequency as recorded with its most recent session; routines
         whose frequency is unknown (sessions from before schema v2) are left out."""
         with self._guard():
             # SQLite takes the bare column `frequency` from the row holding the MAX.
-            rows = self._connection.execute(
-                "SELECT routine, frequency, MAX(started_at) FROM sessions GROUP BY routine"
+            found = self._connection.execute(
+                "SELECT id, routine, frequency, MAX(started_at) FROM sessions GROUP BY routine"
             ).fetchall()
-        return {
-            clean_line(routine): parse_frequency(text)
-            for routine, text, _ in rows
-            if text is not None
-        }
+        frequencies: dict[str, Frequency | None] = {}
+        for session_id, routine, text, _ in found:
+            try:
+                if text is not None:
+                    frequencies[clean_line(str(routine))] = readable.frequency(text)
+            except readable.Unreadable as error:
+                self._leave_out(session_id, error)
+        return frequencies
 
     def count(self, *, since: datetime | None = None, routine: str | None = None) -> int:
         where, arguments = _filters(since, routine)
@@ -290,11 +296,35 @@ class History:
             sql += " LIMIT ?"
             arguments.append(limit)
         with self.snapshot():  # the exercises of exactly these sessions
-            rows = self._connection.execute(sql, arguments).fetchall()
-            exercises = self._exercises([row[0] for row in rows]) if with_exercises else {}
-        rows.reverse()
-        frequencies = {text: parse_frequency(text or "") for text in {row[10] for row in rows}}
-        return [_session(row, frequencies[row[10]], exercises.get(row[0], ())) for row in rows]
+            found = self._connection.execute(sql, arguments).fetchall()
+            exercises = self._exercises([row[0] for row in found]) if with_exercises else {}
+        found.reverse()
+        return [
+            session
+            for session in (self._session(row, exercises.get(row[0], ())) for row in found)
+            if session is not None
+        ]
+
+    def _session(self, row: Any, exercises: tuple[ExerciseRecord, ...]) -> SessionRecord | None:
+        """The session of a row of `_SESSION_COLUMNS`, or None when it is left out."""
+        try:
+            if row[0] in self.unreadable:  # one of its exercises
+                return None
+            return readable.session(row, exercises)
+        except readable.Unreadable as error:
+            self._leave_out(row[0], error)
+            return None
+
+    def _moments(self, found: list[Any], column: str) -> list[datetime | None]:
+        """The times of rows of (id, time); None where one is left out."""
+        moments: list[datetime | None] = []
+        for session_id, text in found:
+            try:
+                moments.append(readable.moment(text, column))
+            except readable.Unreadable as error:
+                self._leave_out(session_id, error)
+                moments.append(None)
+        return moments
 
     def session(self, session_id: int, *, with_exercises: bool = False) -> SessionRecord | None:
         with self.snapshot():
@@ -304,7 +334,7 @@ class History:
             if row is None:
                 return None
             exercises = self._exercises([session_id]) if with_exercises else {}
-        return _session(row, parse_frequency(row[10] or ""), exercises.get(session_id, ()))
+        return self._session(row, exercises.get(session_id, ()))
 
     def rows(self, sql: str, arguments: dict[str, object]) -> list[Any]:
         """The rows of one read-only query, in one snapshot: for the modules of this
@@ -336,10 +366,15 @@ class History:
     def first_starts(self) -> dict[str, datetime]:
         """When each routine was first played (any outcome): adherence starts there."""
         with self._guard():
-            rows = self._connection.execute(
-                "SELECT routine, MIN(started_at) FROM sessions GROUP BY routine"
+            found = self._connection.execute(
+                "SELECT id, routine, MIN(started_at) FROM sessions GROUP BY routine"
             ).fetchall()
-        return {clean_line(routine): from_utc_text(text) for routine, text in rows}
+        moments = self._moments([(row[0], row[2]) for row in found], "started_at")
+        return {
+            clean_line(str(row[1])): moment
+            for row, moment in zip(found, moments, strict=True)
+            if moment
+        }
 
     def routine_paths(self, *, since: datetime) -> dict[str, str]:
         """The file each routine was played from, for routines whose latest session from
@@ -351,19 +386,19 @@ class History:
                 "WHERE started_at >= ? GROUP BY routine",
                 (utc_text(since),),
             ).fetchall()
-        return {clean_line(routine): path for routine, path, _ in rows if path}
+        return {clean_line(str(routine)): path for routine, path, _ in rows if path}
 
     def plans(self) -> dict[str, str]:
         """The plan each routine counts toward (its `counts_as`, or its own name), as
         recorded with its most recent session; routines whose plan is not known
         (sessions from before schema v3) are left out."""
         with self._guard():
-            rows = self._connection.execute(
+            found = self._connection.execute(
                 "SELECT routine, counts_as, MAX(started_at) FROM sessions GROUP BY routine"
             ).fetchall()
         return {
-            clean_line(routine): clean_line(text or routine)
-            for routine, text, _ in rows
+            clean_line(str(routine)): clean_line(str(text or routine))
+            for routine, text, _ in found
             if text is not None
         }
 
@@ -372,29 +407,16 @@ class History:
         for chunk in range(0, len(session_ids), 500):
             ids = session_ids[chunk : chunk + 500]
             marks = ",".join("?" * len(ids))
-            rows = self._connection.execute(
+            for row in self._connection.execute(
                 "SELECT session_id, position, exercise_id, name, status, started_at, "
                 "ended_at, reps_done, holds_done, holds_planned, sides_done, rating, "
                 f"rating_kind FROM session_exercises WHERE session_id IN ({marks}) ORDER BY id",
                 ids,
-            ).fetchall()
-            for row in rows:
-                found.setdefault(row[0], []).append(
-                    ExerciseRecord(
-                        position=row[1],
-                        exercise_id=row[2],
-                        name=row[3],
-                        status=ExerciseStatus(row[4]),
-                        started=from_utc_text(row[5]),
-                        ended=from_utc_text(row[6]),
-                        reps_done=row[7],
-                        holds_done=row[8],
-                        holds_planned=row[9],
-                        sides_done=tuple(side for side in row[10].split(",") if side),
-                        rating=row[11],
-                        rating_kind=row[12],
-                    )
-                )
+            ):
+                try:
+                    found.setdefault(row[0], []).append(readable.exercise(row))
+                except readable.Unreadable as error:
+                    self._leave_out(row[0], readable.Unreadable(f"an exercise's {error}"))
         return {session: tuple(records) for session, records in found.items()}
 
     def tallies(self, session_ids: list[int]) -> dict[int, ExerciseTally]:
@@ -418,7 +440,7 @@ class History:
                     f"WHERE status = 'stopped-for-pain' AND session_id IN ({marks}) ORDER BY id",
                     ids,
                 ):
-                    hurt.setdefault(session_id, []).append(clean_line(exercise_id))
+                    hurt.setdefault(session_id, []).append(clean_line(str(exercise_id)))
         return {
             session_id: ExerciseTally(done, skipped, tuple(hurt.get(session_id, ())))
             for session_id, (done, skipped) in counts.items()
@@ -437,7 +459,7 @@ class History:
             ).fetchall()
         latest: dict[str, str] = {}
         for exercise_id, status in rows:
-            latest.setdefault(clean_line(exercise_id), status)
+            latest.setdefault(clean_line(str(exercise_id)), status)
         return [
             exercise_id
             for exercise_id, status in latest.items()
@@ -450,34 +472,6 @@ _SESSION_COLUMNS = (
     "exercises_planned, pain_before, pain_after, frequency, speed, note, counts_as, "
     "away_seconds, uuid, origin, routine_path, plan_step"
 )
-
-
-def _session(
-    row: Any, frequency: Frequency | None, exercises: tuple[ExerciseRecord, ...]
-) -> SessionRecord:
-    """A session from a row of `_SESSION_COLUMNS`."""
-    return SessionRecord(
-        id=row[0],
-        routine=row[1],
-        routine_hash=row[2],
-        started=from_utc_text(row[3]),
-        ended=from_utc_text(row[4]) if row[4] else None,
-        last_update=from_utc_text(row[5] or row[3]),
-        outcome=SessionOutcome(row[6]),
-        exercises_planned=row[7],
-        pain_before=row[8],
-        pain_after=row[9],
-        frequency=frequency,
-        exercises=exercises,
-        speed=row[11],
-        note=row[12] or "",
-        counts_as=row[13],
-        away_seconds=row[14],
-        uuid=row[15] or "",
-        origin=row[16],
-        routine_path=row[17],
-        plan_step=row[18],
-    )
 
 
 def _filters(since: datetime | None, routine: str | None) -> tuple[str, list[object]]:
