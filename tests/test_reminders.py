@@ -311,9 +311,12 @@ def test_a_doubled_line_of_ours_is_written_once() -> None:
     )
 
 
-def test_a_last_line_without_newline_gets_one_before_ours() -> None:
+def test_a_last_line_without_newline_is_kept_byte_for_byte() -> None:
     line = cron.cron_line(MORNING, COMMAND, {})
-    assert cron.merged(b"@daily x", {MORNING.key: line}) == b"@daily x\n" + line.encode() + b"\n"
+    added = cron.merged(b"@daily x", {MORNING.key: line})
+    assert added == line.encode() + b"\n@daily x"
+    assert cron.without(added, None) == b"@daily x"
+    assert cron.merged(added, {MORNING.key: line}) == added
     assert cron.merged(b"", {MORNING.key: line}) == line.encode() + b"\n"
 
 

@@ -63,7 +63,8 @@ def without(crontab: bytes, reminders: Iterable[Reminder] | None) -> bytes:
 
 def merged(crontab: bytes, lines: Mapping[ReminderKey, str]) -> bytes:
     """The crontab with each reminder's line (by key) replaced in place, or appended
-    when it is new. Adding what is already there gives back the same bytes."""
+    when it is new (put first when the crontab's last line has no newline). Adding what
+    is already there gives back the same bytes."""
     out: list[bytes] = []
     written: set[ReminderKey] = set()
     for line in _lines(crontab):
@@ -79,8 +80,9 @@ def merged(crontab: bytes, lines: Mapping[ReminderKey, str]) -> bytes:
             ending = b"\n" if line.endswith(b"\n") else b""
             out.append(lines[reminder.key].encode("utf-8") + (ending or b"\n"))
             written.add(reminder.key)
-    rest = [text for key, text in lines.items() if key not in written]
-    if rest and out and not out[-1].endswith(b"\n"):
-        out[-1] += b"\n"  # cron ignores a last line without its newline
-    out.extend(text.encode("utf-8") + b"\n" for text in rest)
-    return b"".join(out)
+    rest = [text.encode("utf-8") + b"\n" for key, text in lines.items() if key not in written]
+    if out and not out[-1].endswith(b"\n"):
+        # A last line without its newline: ours go first, so taking them away again
+        # gives back the very same bytes (a newline added after it would stay).
+        return b"".join([*rest, *out])
+    return b"".join([*out, *rest])
