@@ -30,7 +30,7 @@ from backpain_cli.errors import Problem, RoutineError
 from backpain_cli.routines import template
 from backpain_cli.routines.catalogue import Origin
 from backpain_cli.routines.reader import read_routine_text
-from backpain_cli.text import plural
+from backpain_cli.text import clean_line, plural
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -98,7 +98,7 @@ def new_command(name: str, source: str | None, force: bool) -> None:
 
         write_pictures(pictures, where.user_routines)
         click.echo(f"{plural(len(pictures), 'picture')} copied along with it", err=True)
-    click.echo(str(path))
+    click.echo(clean_line(str(path)))
     if (where.builtin_routines / f"{name}.yaml").is_file():
         click.echo(
             f"note: it replaces the built-in routine '{name}' for you; "
@@ -155,7 +155,7 @@ def edit_command(name: str) -> None:
         try:
             warnings: list[Problem] = []
             checked = check_file(path, library=exercise_library(), warnings=warnings)
-            click.echo(f"{path}: ok ({checked})")
+            click.echo(f"{clean_line(str(path))}: ok ({checked})")
             for warning in warnings:
                 click.echo(str(warning), err=True)
             return

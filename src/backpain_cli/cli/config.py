@@ -11,7 +11,7 @@ from backpain_cli.console import output_width
 from backpain_cli.errors import ConfigError, RoutineNotFound
 from backpain_cli.routines.catalogue import resolve_routine
 from backpain_cli.tables import Column, paragraph, shorten_path, table_lines
-from backpain_cli.text import dumps_json
+from backpain_cli.text import clean_line, dumps_json
 
 if TYPE_CHECKING:
     from backpain_cli.config import Settings
@@ -55,7 +55,8 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
     rows = settings_table(load_settings())
     width = output_width()
     label = "Config file: "
-    where = label + shorten_path(str(path), None if width is None else width - len(label))
+    shown = clean_line(str(path))  # BACKPAIN_HOME may hold anything
+    where = label + shorten_path(shown, None if width is None else width - len(label))
     state = "" if path.is_file() else " (not created yet: every setting is its default)"
     click.echo("\n".join(paragraph(where + state, width, hang="  ")))
     click.echo("")
@@ -96,7 +97,7 @@ def config_path() -> None:
     Example:
       $EDITOR "$(backpain config path)"
     """
-    click.echo(str(locations().config_file))
+    click.echo(clean_line(str(locations().config_file)))
 
 
 def _print_json() -> None:

@@ -510,7 +510,7 @@ def open_for_recording(path: Path) -> tuple[History | None, str | None]:
         return history, None
     except OSError as error:
         reason = error.strerror or str(error)
-        return None, f"history is off: cannot create {path.parent} ({reason})"
+        return None, f"history is off: cannot create {clean_line(str(path.parent))} ({reason})"
     except HistoryLocked as error:  # and it must be upgraded first: not this time
         return None, f"history is off: {error}"
     except HistoryError as error:
@@ -521,7 +521,7 @@ def open_for_recording(path: Path) -> tuple[History | None, str | None]:
             with suppress(OSError):
                 if path.stat().st_size == 0:
                     path.unlink()
-        return None, f"history is off: cannot write {path} ({cause})"
+        return None, f"history is off: cannot write {clean_line(str(path))} ({cause})"
 
 
 def open_for_reading(path: Path) -> History | None:

@@ -27,6 +27,7 @@ from backpain_cli.routines.model import (
     format_duration,
 )
 from backpain_cli.routines.timeline import Timeline, build_timeline
+from backpain_cli.text import clean_line
 
 if TYPE_CHECKING:
     from backpain_cli.routines.images import Picture
@@ -252,7 +253,10 @@ def _figure(exercise: Exercise, pictures: PictureReader | None) -> list[str]:
     picture = pictures(exercise.image) if pictures and exercise.image else None
     if picture is None:
         return []
-    alt = f"Picture: {exercise.name}" + (f". {picture.description}" if picture.description else "")
+    # The picture's words come from its file: shown escaped, like all text from outside
+    # (an ESC in <desc> would reach a terminal that `show --format html` prints to).
+    described = f". {clean_line(picture.description)}" if picture.description else ""
+    alt = f"Picture: {exercise.name}{described}"
     return [
         '<figure class="picture">',
         f'<img src="{picture.data_uri}" alt="{_h(alt)}">',
