@@ -320,7 +320,7 @@ def test_check_chime(tmp_path: Path) -> None:
     assert str(caught.value) == f"{tmp_path / 'missing.wav'}: no such file"
     with pytest.raises(ConfigError) as caught:
         check_chime(tmp_path)
-    assert str(caught.value) == f"{tmp_path}: is a folder, not a WAV file"
+    assert str(caught.value) == f"{tmp_path}: is a folder, not a file"
     text = tmp_path / "ding.mp3"
     text.write_bytes(b"ID3" + b"\x00" * 100)
     with pytest.raises(ConfigError) as caught:

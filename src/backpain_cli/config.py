@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backpain_cli.errors import ConfigError, Problem
+from backpain_cli.files import file_problem
 from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
 from backpain_cli.text import clean_line, did_you_mean
 
@@ -175,6 +176,10 @@ def parse_config(text: str, shown: str, *, base_dir: Path) -> dict[str, object]:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(_syntax_error(str(error), shown, text)) from None
+    except ValueError:  # Python's limit on digits: a whole number of 4,301 digits or more
+        raise ConfigError(f"{shown}: invalid TOML: a number far too long") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ConfigError(f"{shown}: invalid TOML: arrays or tables nested too deeply") from None
     problems: list[Problem] = []
     settings: dict[str, object] = {}
     for key, value in table.items():
@@ -251,7 +256,8 @@ def _check(spec: SettingSpec, value: Any, base_dir: Path) -> tuple[object, str]:
             if _PREPARE.minimum <= value <= _PREPARE.maximum:
                 return value, ""
             return None, (
-                f"must be between {_PREPARE.minimum} and {_PREPARE.maximum} seconds, got {value}"
+                f"must be between {_PREPARE.minimum} and {_PREPARE.maximum} seconds, "
+                f"got {_clip(str(value))}"
             )
         return None, "must be a number of seconds, or true/false" + got
     if not isinstance(value, str):
@@ -260,15 +266,32 @@ def _check(spec: SettingSpec, value: Any, base_dir: Path) -> tuple[object, str]:
     if not value.strip():
         return None, "must not be empty"
     if spec.kind in ("chime", "folder"):
-        return base_dir / Path(value).expanduser(), ""
+        return _expanded(value, base_dir)
     if re.match(SLUG_PATTERN, value):
         return value, ""
     if "/" in value or "\\" in value or value.endswith((".yaml", ".yml")):
-        return str(base_dir / Path(value).expanduser()), ""
+        path, message = _expanded(value, base_dir)
+        return (path and str(path)), message
     return None, (
         f"'{value}' is not a routine name (lowercase letters, digits and dashes) "
         "or a path to a routine file"
     )
+
+
+def _expanded(value: str, base_dir: Path) -> tuple[Path | None, str]:
+    """The path a setting names (`~` and `~user` expanded, relative to the config file's
+    folder), or None and why not."""
+    try:
+        return base_dir / Path(value).expanduser(), ""
+    except RuntimeError:  # `~nosuchuser/...`, or `~` with no home folder
+        user = value[1:].split("/", 1)[0].split("\\", 1)[0]
+        return None, f"'{_clip(value)}': there is no home folder for " + (
+            f"a user '{_clip(user)}' here" if user else "you here (HOME is not set)"
+        )
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def format_value(name: str, value: object) -> str:
@@ -302,14 +325,13 @@ def check_chime(path: Path) -> Path:
     caller says where the path came from)."""
 
     shown = str(path)
-    if path.is_dir():
-        raise ConfigError(f"{shown}: is a folder, not a WAV file")
+    problem = file_problem(path)  # only a regular file is opened: a FIFO would block
+    if problem is not None:
+        raise ConfigError(f"{shown}: {problem}")
     try:
         with wave.open(str(path), "rb") as sound:
             frames = sound.getnframes()
-    except FileNotFoundError:
-        raise ConfigError(f"{shown}: no such file") from None
-    except OSError as error:
+    except OSError as error:  # unreadable, or gone since it was looked at
         raise ConfigError(f"{shown}: cannot be read ({error.strerror})") from None
     except (wave.Error, EOFError) as error:
         raise ConfigError(
