@@ -400,9 +400,20 @@ def check_path(path: Path, *, reading: bool) -> None:
     if not exists_somehow(path):
         return
     problem = file_problem(path)
-    if problem is None or (not reading and path.is_symlink() and not path.exists()):
+    if problem is None or (not reading and path.is_symlink() and _dangling(path)):
         return  # a file, or (to record) a link to where the file is to be made
     raise HistoryError(f"{path}: expected the history database file, but it {problem}")
+
+
+def _dangling(link: Path) -> bool:
+    """Whether a symbolic link leads to nothing yet (a loop leads nowhere, ever)."""
+    try:
+        link.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False  # a link to a folder, a pipe...
 
 
 def _current(connection: sqlite3.Connection) -> bool:
