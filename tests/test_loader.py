@@ -798,11 +798,12 @@ def test_every_text_field_refuses_control_characters(old: str, new: str, where: 
 @pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
 def test_layout_and_joiners_stay_allowed(loader: type) -> None:
     # Newlines and tabs lay text out (and are folded to spaces); ZWJ and ZWNJ are part of
-    # scripts and emoji; other format characters (U+2028, U+00AD) are no terminal control.
+    # scripts and emoji; a soft hyphen (U+00AD) is no terminal control. (U+2028 is an
+    # invisible mark: tests/test_trust_marks.py.)
     text = BASE.replace("title: Test routine", 'title: "a\\tb\\nc \U0001f469\u200d\u2695 d\u200ce"')
     text = text.replace(
         "instructions: [Squeeze.]",
-        "instructions:\n      - |\n        One\ttwo\n        three\u00ad\u2028",
+        "instructions:\n      - |\n        One\ttwo\n        three\u00ad",
     )
     routine = parse_routine(text, "r.yaml", default_name="r", loader=loader)
     assert routine.title == "a b c \U0001f469\u200d\u2695 d\u200ce"

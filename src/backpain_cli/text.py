@@ -11,6 +11,10 @@ and mean another. Every such character is shown as a visible escape instead:
 - C0 controls, DEL and C1 controls as `\\x1b`, `\\x7f`, `\\x9b` (newline and tab stay
   in `clean`, and are shown as `\\n` and `\\t` by `clean_line`);
 - the bidi controls U+202A-U+202E and U+2066-U+2069 as `\\u202e` and so on;
+- the invisible marks that move or hide text without a glyph of their own (the
+  left-to-right, right-to-left and Arabic letter marks, zero-width space, word joiner,
+  the line and paragraph separators U+2028 and U+2029, a BOM inside text...) as
+  `\\u200f` and so on;
 - a byte of a file name that is not UTF-8 (Python hands it over as a lone surrogate,
   U+DC80-U+DCFF) as `\\xff`, any other lone surrogate as `\\udxxx`.
 
@@ -29,13 +33,28 @@ import unicodedata
 from typing import Any
 
 BIDI_CONTROLS = frozenset((*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+# Shown as nothing, they can reorder, join or break text all the same. ZWJ and ZWNJ
+# (U+200D, U+200C) are not here: scripts and emoji need them.
+INVISIBLE_MARKS = frozenset(
+    (
+        *(0x061C, 0x180E, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF),
+        *range(0x2060, 0x2065),
+        *range(0x206A, 0x2070),
+    )
+)
 
 
 def is_unsafe(code: int) -> bool:
     """Whether a terminal could obey (or text could be reordered by) this code point:
-    C0, DEL, C1, a bidi control or a lone surrogate. Newline and tab count as unsafe
-    here; callers that allow them check for them first."""
-    return code < 0x20 or 0x7F <= code < 0xA0 or code in BIDI_CONTROLS or 0xD800 <= code <= 0xDFFF
+    C0, DEL, C1, a bidi control, an invisible mark or a lone surrogate. Newline and tab
+    count as unsafe here; callers that allow them check for them first."""
+    return (
+        code < 0x20
+        or 0x7F <= code < 0xA0
+        or code in BIDI_CONTROLS
+        or code in INVISIBLE_MARKS
+        or 0xD800 <= code <= 0xDFFF
+    )
 
 
 def visible(character: str) -> str:

@@ -43,7 +43,13 @@ from backpain_cli.routines.model import (
 )
 from backpain_cli.routines.step_checks import check_progression
 from backpain_cli.routines.timeline import build_timeline
-from backpain_cli.text import BIDI_CONTROLS, character_name, did_you_mean, is_unsafe
+from backpain_cli.text import (
+    BIDI_CONTROLS,
+    INVISIBLE_MARKS,
+    character_name,
+    did_you_mean,
+    is_unsafe,
+)
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -60,7 +66,7 @@ _TYPE_NAMES = {
     "tag:yaml.org,2002:seq": "a list",
 }
 _BOOLS = ("true", "false")  # not YAML 1.1's yes, no, on and off: editors read them as text
-_DECIMAL = re.compile(r"[-+]?[0-9]+")
+_DECIMAL = re.compile(r"-?[0-9]+")  # plain digits: `+30` is refused, as editors show it
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 _SURROGATE = r"[\ud800-\udfff]"
 
@@ -227,9 +233,10 @@ class Checker:
         written = node.value
         if not _DECIMAL.fullmatch(written):
             # YAML 1.1 also reads 0x1e, 0o17, 1_000 and 1:30 as numbers; editors do not.
-            self.report(
-                node, key_path, f"must be {expected} in plain digits, got '{_clip(written)}'"
-            )
+            message = f"must be {expected} in plain digits, got '{_clip(written)}'"
+            if written.startswith("+") and written[1:].isdigit():
+                message += f"; write {_clip(written[1:])}"
+            self.report(node, key_path, message)
             return None
         # Long digit strings are out of range, not a crash (int() refuses 4300+ digits).
         number = int(written) if len(written.lstrip("+-0")) < 10 else None
@@ -575,6 +582,11 @@ def _unsafe_character(value: str) -> str | None:
         if code in BIDI_CONTROLS:
             return (
                 f"has a bidirectional control ({character_name(character)}), which can make "
+                "text show one thing and mean another; remove it"
+            )
+        if code in INVISIBLE_MARKS:
+            return (
+                f"has an invisible mark ({character_name(character)}), which can make "
                 "text show one thing and mean another; remove it"
             )
         return (
