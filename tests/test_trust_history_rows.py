@@ -221,3 +221,28 @@ def test_the_plan_frequency_of_an_unreadable_latest_session_is_left_out(
         assert history.frequencies() == {}
         assert history.frequencies() == {}
     assert told == [readable.notice(session_id, "frequency is '2 per fortnight'")]
+
+
+def test_every_text_column_of_the_csv_is_kept_from_running_as_a_formula(
+    runner: CliRunner, home: Path
+) -> None:
+    import csv
+    import io
+
+    formulas = {
+        "routine": '=HYPERLINK("http://127.0.0.1/x","a")',
+        "routine_hash": "+1+1",
+        "note": "@SUM(1)",
+    }
+    odd = _odd_history(runner, home, {}, {})
+    assert odd == {}
+    with sqlite3.connect(home / "history.sqlite3") as db:
+        for column, value in formulas.items():
+            db.execute(f"UPDATE sessions SET {column} = ?", (value,))
+        db.execute("UPDATE session_exercises SET status = 'stopped-for-pain', exercise_id = '-2+3'")
+    result = runner.invoke(cli, ["history", "--csv"])
+    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    for column, value in formulas.items():
+        shown = row["routine_sha256" if column == "routine_hash" else column]
+        assert shown == "'" + value
+    assert row["stopped_for_pain"] == "'-2+3;-2+3"

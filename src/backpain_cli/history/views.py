@@ -91,8 +91,9 @@ def result_text(session: SessionRecord) -> str:
 
 
 def csv_safe(text: str) -> str:
-    """Free text for a spreadsheet: a cell starting with = + - @ (or a tab or CR) would
-    be run as a formula, so it gets a leading apostrophe, as spreadsheets expect."""
+    """Text for a spreadsheet (every text column: a history file edited by hand may hold
+    anything in any of them): a cell starting with = + - @ (or a tab or CR) would be run
+    as a formula, so it gets a leading apostrophe, as spreadsheets expect."""
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -207,7 +208,7 @@ def history_csv(
             [
                 _iso(session.started, zone),
                 _iso(session.ended, zone) or "",
-                session.routine,
+                csv_safe(session.routine),
                 round(session.duration_seconds),
                 session.outcome.value,
                 _pain(session.pain_before).replace(NONE, ""),
@@ -216,8 +217,8 @@ def history_csv(
                 counted.done,
                 counted.skipped,
                 len(hurt),
-                ";".join(hurt),
-                session.routine_hash,
+                csv_safe(";".join(hurt)),
+                csv_safe(session.routine_hash),
                 session.id,
                 "" if session.speed is None else f"{session.speed:g}",
                 csv_safe(session.note),
