@@ -180,6 +180,11 @@ class History:
         """Commit one exercise as it was left. Leaving the same exercise again (after
         going back into it) replaces its record: the last one counts."""
         with self._write() as db:
+            if not db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone():
+                raise HistoryError(  # not SQLite's "FOREIGN KEY constraint failed"
+                    f"{clean_line(str(self.path))}: session {session_id} was forgotten "
+                    "(`backpain history forget`) while it was played"
+                )
             db.execute(
                 "DELETE FROM session_exercises WHERE session_id = ? AND position = ?",
                 (session_id, record.position),
