@@ -183,6 +183,7 @@ def test_another_os_error_is_a_bug_and_stays_a_traceback(
 
     monkeypatch.setattr(sys, "argv", ["backpain", "list"])
     monkeypatch.setattr(sys, "stdout", FailingOutput(tmp_path / "out", errno.EACCES))
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
     with pytest.raises(PermissionError):
         main()
 
@@ -206,3 +207,15 @@ def test_closed_streams_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None
         main()
     assert exited.value.code == 0
     assert sys.stderr is not None and sys.stderr.name == os.devnull
+
+
+def test_an_unbuffered_output_gets_a_buffer_that_writes_all_or_raises(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    raw = open(tmp_path / "out", "wb", buffering=0)  # as under PYTHONUNBUFFERED  # noqa: SIM115
+    stdout = io.TextIOWrapper(raw, "utf-8", line_buffering=True)
+    assert _main(monkeypatch, stdout, io.StringIO(), "--version") == 0
+    assert isinstance(sys.stdout, io.TextIOWrapper)
+    assert isinstance(sys.stdout.buffer, io.BufferedWriter)
+    sys.stdout.flush()
+    assert (tmp_path / "out").read_text().startswith("backpain, version ")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import importlib
+import io
 import os
 import sys
 from typing import Any, NamedTuple
@@ -193,9 +194,25 @@ def main(prog_name: str | None = None) -> None:
         _stop_writing(error)
 
 
+_UNBUFFERED: list[object] = []  # the streams replaced below, kept so they never close
+
+
 def _fill_closed_streams() -> None:
     """Put /dev/null where the caller closed standard input or error, so no file this
-    process opens takes their place; a closed standard output is refused."""
+    process opens takes their place; a closed standard output is refused. Under
+    PYTHONUNBUFFERED the text layer sits on the raw file, which drops the rest of a
+    short write (a disk with room for part of it) without an error: a buffer goes
+    between them, which writes all or raises."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if isinstance(stream, io.TextIOWrapper) and isinstance(stream.buffer, io.RawIOBase):
+            _UNBUFFERED.append(stream)
+            buffered = io.BufferedWriter(stream.buffer)
+            setattr(
+                sys,
+                name,
+                io.TextIOWrapper(buffered, stream.encoding, stream.errors, line_buffering=True),
+            )
     if sys.stdin is None:
         sys.stdin = open(os.devnull)  # noqa: SIM115 - it stays open for the process
     if sys.stderr is None:
@@ -207,15 +224,19 @@ def _fill_closed_streams() -> None:
 
 def _stop_writing(error: OSError) -> None:
     """Say once that output failed; later flushes go to /dev/null, not to a traceback."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, sys.stdout.fileno())
-    os.close(null)
+    _to_null(sys.stdout)
     if error.errno == errno.EPIPE:  # the reader left (`| head`): nothing to say
         sys.exit(1)
     where = f" {error.filename}" if error.filename else " the output"
     try:
         sys.stderr.write(f"backpain: cannot write{where}: {os.strerror(error.errno or 0)}\n")
         sys.stderr.flush()
-    except OSError:
-        pass  # standard error is gone too: the exit status says it
+    except OSError:  # standard error is gone too: the exit status says it
+        _to_null(sys.stderr)
     sys.exit(2)
+
+
+def _to_null(stream: Any) -> None:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, stream.fileno())
+    os.close(null)

@@ -172,20 +172,24 @@ class FileExists(BackpainError):
     """`write_file` without `replace` found a file already there."""
 
 
-def write_file(path: Path, text: str, *, replace: bool = True) -> None:
-    """Write through a temporary file, so a crash never leaves half a routine. Without
+def write_file(
+    path: Path, text: str | bytes, *, replace: bool = True, make_folder: bool = True
+) -> None:
+    """Write through a temporary file renamed into place, so a crash or a full disk
+    never leaves half a file (a routine, a report) under its name. Without
     `replace` the file must not exist yet, checked at the moment it appears (a hard link
     of the finished temporary file, which fails when the name is taken): of two
     `backpain new NAME` at once, exactly one succeeds; FileExists for the other."""
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if make_folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
     except OSError as error:  # FileExistsError too: a file where the folder should be
         raise BackpainError(f"cannot write {path}: {error.strerror or error}") from None
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         if replace:
             os.replace(temporary, path)
         else:

@@ -121,13 +121,12 @@ def report_command(
         return
     day = report.last.isoformat()
     target = Path(output or f"backpain-report-{day}.{EXTENSIONS[output_format]}")
-    try:
-        with target.open("wb" if force else "xb") as file:  # x: never over a file unasked
-            file.write(data)
-    except FileExistsError:
+    from backpain_cli.cli.editor import FileExists, write_file
+
+    try:  # renamed into place: never half a report; never over a file unasked
+        write_file(target, data, replace=force, make_folder=False)
+    except FileExists:
         fail(f"{target} already exists: --force replaces it, or -o FILE writes another")
-    except OSError as error:
-        fail(f"cannot write {target}: {error.strerror or error}")
     click.echo(f"Report written to {target}")
 
 
