@@ -156,16 +156,18 @@ def test_without_a_terminal_it_only_waits() -> None:
         os.close(write_end)
 
 
-def test_end_of_input_stops_reading_the_terminal() -> None:
+def test_a_terminal_that_hangs_up_ends_the_player_as_sighup_would() -> None:
+    """No SIGHUP needed (a terminal gone from a process it does not control): the
+    player must not go on blind, and the window's close is a hang-up (exit 129)."""
     master, slave = pty.openpty()
     try:
         with KeyReader(slave) as keys:
             os.write(master, b"q")
             assert keys.read(1) == ["q"]
             os.close(master)  # the terminal hangs up: reading fails from now on
-            assert keys.read(1) == []
-            assert not keys.is_terminal
-            assert keys.read(0) == []
+            with pytest.raises(SystemExit) as ended:
+                keys.read(1)
+            assert ended.value.code == 128 + signal.SIGHUP
     finally:
         os.close(slave)
 
@@ -206,8 +208,10 @@ def test_escape_then_hang_up() -> None:
         with KeyReader(slave) as keys:
             os.write(master, b"\x1b")
             os.close(master)
-            assert keys.read(1) in (["escape"], [])
-            assert keys.read(0) == []
+            with pytest.raises(SystemExit) as ended:  # the escape, then the hang-up
+                assert keys.read(1) == ["escape"]
+                keys.read(0)
+            assert ended.value.code == 128 + signal.SIGHUP
     finally:
         os.close(slave)
 
@@ -226,13 +230,14 @@ def test_a_read_error_ends_terminal_input(
             return real_read(fd, size)
 
         monkeypatch.setattr(os, "read", failing_read)
-        assert keys.read(1) == []
-        assert not keys.is_terminal
+        with pytest.raises(SystemExit) as ended:  # a closed window: as if SIGHUP came
+            keys.read(1)
+        assert ended.value.code == 128 + signal.SIGHUP
 
 
 def test_half_an_escape_sequence_then_a_hang_up_is_no_key() -> None:
     """The terminal sends ESC [ and hangs up before the rest: nothing is decoded from
-    half a sequence, and the reader goes on with the timer alone."""
+    half a sequence, and the next read ends the player as a hang-up."""
     master, slave = pty.openpty()
     real_read = os.read
     try:
@@ -249,8 +254,9 @@ def test_half_an_escape_sequence_then_a_hang_up_is_no_key() -> None:
                 patch.setattr(os, "read", then_hang_up)
                 assert keys.read(1) == []
             assert keys.is_terminal  # it read something: end of input comes next
-            assert keys.read(1) == []
-            assert not keys.is_terminal
+            with pytest.raises(SystemExit) as ended:
+                keys.read(1)
+            assert ended.value.code == 128 + signal.SIGHUP
     finally:
         os.close(slave)
 

@@ -17,8 +17,18 @@ if TYPE_CHECKING:
 
 
 def screen_output() -> bool:
-    """The live, full-screen player: only on a terminal that can draw one."""
-    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    """The live, full-screen player: only on a terminal that can draw one (and whose
+    encoding has its big digits: with PYTHONIOENCODING=ascii it would be all `?`)."""
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb" and can_encode(sys.stdout, "█▓")
+
+
+def can_encode(stream: object, text: str) -> bool:
+    """Whether STREAM's encoding can write TEXT (a stream without one takes anything)."""
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def styled_output() -> bool:

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import click
 
 from backpain_cli import __version__
+from backpain_cli.console import can_encode
 
 
 class CommandEntry(NamedTuple):
@@ -194,6 +195,8 @@ def main(prog_name: str | None = None) -> None:
         _stop_writing(error)
 
 
+# Characters the output uses beyond ASCII: digits and bars of the player, arrows, dashes.
+DRAWN = "█▓·→–×…✓"
 _UNBUFFERED: list[object] = []  # the streams replaced below, kept so they never close
 
 
@@ -213,6 +216,10 @@ def _fill_closed_streams() -> None:
                 name,
                 io.TextIOWrapper(buffered, stream.encoding, stream.errors, line_buffering=True),
             )
+    for name in ("stdout", "stderr"):  # PYTHONIOENCODING=ascii, a latin-1 locale...
+        stream = getattr(sys, name)
+        if stream is not None and not can_encode(stream, DRAWN):
+            stream.reconfigure(errors="replace")  # `?` for what it cannot show
     if sys.stdin is None:
         sys.stdin = open(os.devnull)  # noqa: SIM115 - it stays open for the process
     if sys.stderr is None:
@@ -225,6 +232,10 @@ def _fill_closed_streams() -> None:
 def _stop_writing(error: OSError) -> None:
     """Say once that output failed; later flushes go to /dev/null, not to a traceback."""
     _to_null(sys.stdout)
+    ending = _signal_exit(error)
+    if ending is not None:  # the terminal hung up (SIGHUP) and cleaning up met EIO
+        _to_null(sys.stderr)
+        sys.exit(ending)
     if error.errno == errno.EPIPE:  # the reader left (`| head`): nothing to say
         sys.exit(1)
     where = f" {error.filename}" if error.filename else " the output"
@@ -236,7 +247,23 @@ def _stop_writing(error: OSError) -> None:
     sys.exit(2)
 
 
+def _signal_exit(error: BaseException) -> int | None:
+    """The status of the exit a signal began (`SystemExit(128 + N)`) that this error
+    interrupted, if any."""
+    cause = error.__context__
+    while cause is not None:
+        if isinstance(cause, SystemExit) and isinstance(cause.code, int) and cause.code > 128:
+            return cause.code
+        cause = cause.__context__
+    return None
+
+
 def _to_null(stream: Any) -> None:
+    """Send what is still to come to STREAM's descriptor into /dev/null."""
     null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, stream.fileno())
-    os.close(null)
+    try:
+        os.dup2(null, stream.fileno())
+    except (OSError, ValueError):  # a stream without a descriptor (a test's stand-in)
+        pass
+    finally:
+        os.close(null)

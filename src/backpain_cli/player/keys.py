@@ -13,7 +13,8 @@ returns key names.
   normal end, `q`, an exception, Ctrl-C, SIGTERM and SIGHUP.
 - SIGTERM and SIGHUP raise `SystemExit(128 + signal)`: without a handler Python would
   die without running `finally` blocks and leave the terminal in cbreak mode and the
-  cursor hidden.
+  cursor hidden. A terminal that reads as closed (EIO, or an end of input cbreak mode
+  never gives) ends it the same way, SIGHUP or not: nobody is there to see the timer.
 - Ctrl-C (SIGINT) becomes the key ``"ctrl-c"``, delivered by `read` like any other key,
   however fast it is pressed again (the player quits calmly on the first). Only when a
   Ctrl-C has gone unread for `STUCK_AFTER` seconds (the program is stuck somewhere) does
@@ -251,10 +252,10 @@ class KeyReader(_Signals):
                 if not more:
                     break
                 data += more
-        except OSError:  # the terminal went away
+        except OSError:  # EIO: the terminal went away
             data = b""
-        if not data:
-            self._fd = None  # end of input: carry on with the timer alone
+        if not data:  # a terminal in cbreak mode has no end of input: it was closed
+            raise SystemExit(128 + signal.SIGHUP)  # as if it had sent SIGHUP, sent or not
         return data
 
     def _cbreak(self, fd: int) -> None:

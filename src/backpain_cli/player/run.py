@@ -9,6 +9,7 @@ call it too.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sys
@@ -221,6 +222,9 @@ def merged_notices(
     return notify
 
 
+HUNG_UP = 129  # the exit status of a hang-up: 128 + SIGHUP (1)
+
+
 def _run_calmly(player: Player, wait: Wait, bindings: Sequence[Binding] | None = None) -> Summary:
     """Play to the end; a Ctrl-C that interrupted whatever was running (KeyboardInterrupt:
     see `keys.STUCK_AFTER`) ends the routine like `q`, with a summary."""
@@ -231,6 +235,17 @@ def _run_calmly(player: Player, wait: Wait, bindings: Sequence[Binding] | None =
         if player.summary is None:  # interrupted before it began: nothing to sum up
             raise
         return player.summary
+    except (SystemExit, OSError) as ending:
+        # SIGTERM, SIGHUP, or a terminal gone without a word (EIO): what was played is
+        # kept, the exercise under way as stopped, and the exit says it was a hang-up.
+        hung_up = isinstance(ending, OSError) and ending.errno == errno.EIO
+        if not (hung_up or isinstance(ending, SystemExit)):
+            raise
+        with contextlib.suppress(OSError):  # the screen is gone with its terminal
+            player.quit()
+        if hung_up:
+            raise SystemExit(HUNG_UP) from None
+        raise
 
 
 def exercise_number(routine: Routine, reference: str | None) -> int:
