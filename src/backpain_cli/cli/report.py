@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -174,13 +175,42 @@ def _render(report: object, output_format: str, browser: str) -> bytes:
     html = report_html(report, pictures=load_picture)
     if output_format == "html":
         return html.encode()
-    import subprocess
     import tempfile
 
-    def run(argv: object) -> int:
-        assert isinstance(argv, list)
-        done = subprocess.run(argv, capture_output=True, timeout=120, check=False)
-        return done.returncode
-
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     with tempfile.TemporaryDirectory(prefix="backpain-report-") as folder:
-        return html_to_pdf(html, browser=browser, folder=Path(folder), run=run)
+        return html_to_pdf(
+            html, browser=browser, folder=Path(folder), run=run_browser, sandbox=not as_root
+        )
+
+
+def run_browser(argv: Sequence[str]) -> int:
+    """Run the browser in a process group of its own; one that has not printed within
+    `PRINT_SECONDS` is stopped with every process it started (PrintFailed says so)."""
+    import os
+    import signal
+    import subprocess
+
+    from backpain_cli.report import pdf
+
+    browser = subprocess.Popen(
+        list(argv),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        return browser.wait(timeout=pdf.PRINT_SECONDS)
+    except subprocess.TimeoutExpired:
+        kill = getattr(os, "killpg", None)
+        if kill is None:  # pragma: no cover - Windows: no process groups to end
+            browser.kill()
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                kill(browser.pid, signal.SIGKILL)
+        browser.wait()
+        raise pdf.PrintFailed(
+            f"{argv[0]} had not printed the report after {pdf.PRINT_SECONDS} s; it was "
+            "stopped, with every process it had started"
+        ) from None

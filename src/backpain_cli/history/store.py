@@ -82,8 +82,6 @@ class SessionStart(NamedTuple):  # not a dataclass: `today` imports this module 
     plan_step: int | None = None  # the progression step it is played at; None: no plan
 
 
-
-
 class History:
     """An open history database. Use `open_for_recording` or `open_for_reading`."""
 

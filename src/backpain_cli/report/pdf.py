@@ -33,6 +33,9 @@ class NoBrowser(BackpainError):
     """No Chromium or Chrome to print with (the message says what to install)."""
 
 
+PRINT_SECONDS = 120  # a browser that has not printed by then never will: it is stopped
+
+
 class PrintFailed(BackpainError):
     """The browser did not print the page (the message says which and how it ended)."""
 
@@ -45,11 +48,15 @@ def find_browser(which: Callable[[str], str | None], exists: Callable[[str], boo
     raise NoBrowser(INSTALL)
 
 
-def print_command(browser: str, html_file: Path, pdf_file: Path, profile: Path) -> list[str]:
+def print_command(
+    browser: str, html_file: Path, pdf_file: Path, profile: Path, *, sandbox: bool = True
+) -> list[str]:
+    """The browser's command line. Chromium's sandbox cannot start as root: only there
+    (`sandbox=False`) is it turned off."""
     return [
         browser,
         "--headless",
-        "--no-sandbox",
+        *([] if sandbox else ["--no-sandbox"]),
         "--disable-gpu",
         "--disable-background-networking",
         "--disable-component-update",
@@ -68,12 +75,13 @@ def html_to_pdf(
     browser: str,
     folder: Path,
     run: Callable[[Sequence[str]], int],
+    sandbox: bool = True,
 ) -> bytes:
     """Print `html` to PDF with `browser`, working in `folder` (a fresh temporary one)."""
     page = folder / "report.html"
     page.write_text(html, encoding="utf-8")
     pdf = folder / "report.pdf"
-    status = run(print_command(browser, page, pdf, folder / "profile"))
+    status = run(print_command(browser, page, pdf, folder / "profile", sandbox=sandbox))
     if status != 0 or not pdf.exists() or not pdf.read_bytes().startswith(b"%PDF"):
         raise PrintFailed(f"{browser} could not print the report (exit status {status})")
     return pdf.read_bytes()
