@@ -212,7 +212,7 @@ def test_the_live_player_draws_a_hostile_routine_safely(tmp_path: Path) -> None:
     assert b"has a control character (U+001B ESCAPE)" in refused.stdout + refused.stderr
     without_the_loaders_refusal = (
         "import sys; from backpain_cli.routines import checker; "
-        "checker._unsafe_character = lambda value: None; "
+        "checker.unsafe_text_problem = lambda value: None; "
         "from backpain_cli.cli import main; main()"
     )
     screen = pyte.Screen(100, 30)

@@ -237,3 +237,33 @@ def shell_word(word: str) -> str:
     would split or change it."""
 
     return shlex.quote(word)
+
+
+def unsafe_text_problem(value: str) -> str | None:
+    """Why a routine file's text holding a terminal control, a bidi control or an
+    invisible mark is refused, or None.
+
+    Checked on the value YAML decoded (`"\\e"`, `"\\x9b"` and `"\\u202e"` are the
+    characters they stand for). Newlines and tabs are how text is laid out; lone
+    surrogates have a message of their own."""
+    if value.isprintable():
+        return None
+    for character in value:
+        code = ord(character)
+        if character in "\n\t" or 0xD800 <= code <= 0xDFFF or not is_unsafe(code):
+            continue
+        if code in BIDI_CONTROLS:
+            return (
+                f"has a bidirectional control ({character_name(character)}), which can make "
+                "text show one thing and mean another; remove it"
+            )
+        if code in INVISIBLE_MARKS:
+            return (
+                f"has an invisible mark ({character_name(character)}), which can make "
+                "text show one thing and mean another; remove it"
+            )
+        return (
+            f"has a control character ({character_name(character)}), which a terminal "
+            "would obey; remove it"
+        )
+    return None

@@ -43,13 +43,7 @@ from backpain_cli.routines.model import (
 )
 from backpain_cli.routines.step_checks import check_progression
 from backpain_cli.routines.timeline import build_timeline
-from backpain_cli.text import (
-    BIDI_CONTROLS,
-    INVISIBLE_MARKS,
-    character_name,
-    did_you_mean,
-    is_unsafe,
-)
+from backpain_cli.text import did_you_mean, unsafe_text_problem
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -263,7 +257,7 @@ class Checker:
                 node, key_path, f"must be text, got {_describe(node)}{rules.text_hint(node)}"
             )
             return None
-        unsafe = _unsafe_character(node.value)
+        unsafe = unsafe_text_problem(node.value)
         if unsafe is not None:
             self.report(node, key_path, unsafe)
             return None
@@ -567,33 +561,6 @@ def _key_node(node: Node, key: str) -> Node | None:
     return None
 
 
-def _unsafe_character(value: str) -> str | None:
-    """Why text holding a terminal control or a bidi control is refused, or None.
-
-    Checked on the value YAML decoded (`"\\e"`, `"\\x9b"` and `"\\u202e"` are the
-    characters they stand for). Newlines and tabs are how text is laid out; lone
-    surrogates have a message of their own."""
-    if value.isprintable():
-        return None
-    for character in value:
-        code = ord(character)
-        if character in "\n\t" or 0xD800 <= code <= 0xDFFF or not is_unsafe(code):
-            continue
-        if code in BIDI_CONTROLS:
-            return (
-                f"has a bidirectional control ({character_name(character)}), which can make "
-                "text show one thing and mean another; remove it"
-            )
-        if code in INVISIBLE_MARKS:
-            return (
-                f"has an invisible mark ({character_name(character)}), which can make "
-                "text show one thing and mean another; remove it"
-            )
-        return (
-            f"has a control character ({character_name(character)}), which a terminal "
-            "would obey; remove it"
-        )
-    return None
 
 
 def _join(key_path: str, key: str) -> str:
