@@ -186,3 +186,22 @@ def test_an_eio_while_a_hang_up_cleans_up_keeps_its_status(
         cli_package.main()
     assert ended.value.code == 129
     assert sys.stderr.getvalue() == ""
+
+
+def test_an_output_that_cannot_show_the_players_characters_replaces_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from backpain_cli import cli as cli_package
+
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, "ascii", line_buffering=True)
+    monkeypatch.setattr(sys, "argv", ["backpain", "--help"])
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with pytest.raises(SystemExit) as ended:
+        cli_package.main()
+    assert ended.value.code == 0
+    assert stdout.errors == "replace"
+    assert b"with pain before " in raw.getvalue()  # (click writes UTF-8 past an ascii layer)
