@@ -137,7 +137,7 @@ class FakePlayer:
         self.error = error
         self.quit_called = False
 
-    def run(self, wait: object, bindings: object) -> None:
+    def run(self, wait: object) -> None:
         raise self.error
 
     def quit(self) -> None:
@@ -153,7 +153,7 @@ class FakePlayer:
 def test_the_player_is_quit_on_the_way_out(error: BaseException, status: int) -> None:
     player = FakePlayer(error)
     with pytest.raises(SystemExit) as ended:
-        run_module._run_calmly(player, lambda timeout: [], [])  # type: ignore[arg-type]
+        run_module._run_calmly(player, lambda timeout: [])  # type: ignore[arg-type]
     assert ended.value.code == status
     assert player.quit_called
 
@@ -161,7 +161,7 @@ def test_the_player_is_quit_on_the_way_out(error: BaseException, status: int) ->
 def test_another_os_error_is_not_a_hang_up() -> None:
     player = FakePlayer(OSError(errno.ENOSPC, "No space left on device"))
     with pytest.raises(OSError):
-        run_module._run_calmly(player, lambda timeout: [], [])  # type: ignore[arg-type]
+        run_module._run_calmly(player, lambda timeout: [])  # type: ignore[arg-type]
     assert not player.quit_called
 
 

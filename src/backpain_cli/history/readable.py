@@ -11,9 +11,11 @@ that reads the history shows the rest instead of a traceback.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from backpain_cli.errors import HistoryError
 from backpain_cli.history.database import from_utc_text
 from backpain_cli.history.records import (
     ExerciseRecord,
@@ -27,8 +29,10 @@ from backpain_cli.text import clean_line
 FREQUENCY_TIMES = range(1, 11)  # what a routine file may say (`checker`: 1-10)
 
 
-class Unreadable(ValueError):
-    """A value of a row that the code cannot use; says which column holds what."""
+class Unreadable(HistoryError):
+    """A value of a row that the code cannot use; says which column holds what. The
+    store catches it and leaves the session out; were one to escape, it is still one
+    message, not a traceback."""
 
 
 def notice(session_id: int, why: str) -> str:
@@ -57,6 +61,20 @@ def moment(value: object, column: str) -> datetime:
     raise Unreadable(_shown(column, value))
 
 
+def moments(
+    found: Iterable[tuple[int, object]], column: str, leave_out: Callable[[int, Unreadable], None]
+) -> list[datetime | None]:
+    """The times of rows of (session id, time); None (and `leave_out`) where one is not."""
+    times: list[datetime | None] = []
+    for session_id, text in found:
+        try:
+            times.append(moment(text, column))
+        except Unreadable as error:
+            leave_out(session_id, error)
+            times.append(None)
+    return times
+
+
 def _whole(value: object, column: str, *, top: int | None = None) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise Unreadable(_shown(column, value))
@@ -67,6 +85,11 @@ def _whole(value: object, column: str, *, top: int | None = None) -> int:
 
 def _maybe_whole(value: object, column: str, *, top: int | None = None) -> int | None:
     return None if value is None else _whole(value, column, top=top)
+
+
+def pain(value: object, column: str) -> int | None:
+    """A pain rating, 0-10, or None (not asked, or skipped)."""
+    return _maybe_whole(value, column, top=10)
 
 
 def _number(value: object, column: str, *, positive: bool = False) -> float:
@@ -119,8 +142,8 @@ def session(row: Any, exercises: tuple[ExerciseRecord, ...]) -> SessionRecord:
         last_update=moment(row[5], "updated_at") if row[5] else started,
         outcome=_choice(SessionOutcome, row[6], "outcome"),
         exercises_planned=_whole(row[7], "exercises_planned"),
-        pain_before=_maybe_whole(row[8], "pain_before", top=10),
-        pain_after=_maybe_whole(row[9], "pain_after", top=10),
+        pain_before=pain(row[8], "pain_before"),
+        pain_after=pain(row[9], "pain_after"),
         frequency=frequency(row[10]),
         exercises=exercises,
         speed=None if speed is None else _number(speed, "speed", positive=True),

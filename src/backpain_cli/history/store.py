@@ -259,7 +259,9 @@ class History:
                 "SELECT id, started_at FROM sessions WHERE outcome = 'completed' "
                 "ORDER BY started_at"
             ).fetchall()
-        return [moment for moment in self._moments(found, "started_at") if moment]
+        return [
+            moment for moment in readable.moments(found, "started_at", self._leave_out) if moment
+        ]
 
     def frequencies(self) -> dict[str, Frequency | None]:
         """Each routine's frequency as recorded with its most recent session; routines
@@ -318,17 +320,6 @@ class History:
             self._leave_out(row[0], error)
             return None
 
-    def _moments(self, found: list[Any], column: str) -> list[datetime | None]:
-        """The times of rows of (id, time); None where one is left out."""
-        moments: list[datetime | None] = []
-        for session_id, text in found:
-            try:
-                moments.append(readable.moment(text, column))
-            except readable.Unreadable as error:
-                self._leave_out(session_id, error)
-                moments.append(None)
-        return moments
-
     def session(self, session_id: int, *, with_exercises: bool = False) -> SessionRecord | None:
         with self.snapshot():
             row = self._connection.execute(
@@ -359,12 +350,19 @@ class History:
         """Every pain check-in of sessions at normal speed, oldest first (three columns:
         ten years take a few milliseconds)."""
         with self._guard():
-            rows = self._connection.execute(
-                "SELECT started_at, pain_before, pain_after FROM sessions "
+            found = self._connection.execute(
+                "SELECT id, started_at, pain_before, pain_after FROM sessions "
                 "WHERE (pain_before IS NOT NULL OR pain_after IS NOT NULL) "
                 "AND (speed IS NULL OR speed = 1) ORDER BY started_at"
             ).fetchall()
-        return [PainRatings(from_utc_text(row[0]), row[1], row[2]) for row in rows]
+        ratings = []
+        for session_id, started, before, after in found:
+            try:
+                pains = (readable.pain(before, "pain_before"), readable.pain(after, "pain_after"))
+                ratings.append(PainRatings(readable.moment(started, "started_at"), *pains))
+            except readable.Unreadable as error:
+                self._leave_out(session_id, error)
+        return ratings
 
     def first_starts(self) -> dict[str, datetime]:
         """When each routine was first played (any outcome): adherence starts there."""
@@ -372,7 +370,9 @@ class History:
             found = self._connection.execute(
                 "SELECT id, routine, MIN(started_at) FROM sessions GROUP BY routine"
             ).fetchall()
-        moments = self._moments([(row[0], row[2]) for row in found], "started_at")
+        moments = readable.moments(
+            [(row[0], row[2]) for row in found], "started_at", self._leave_out
+        )
         return {
             clean_line(str(row[1])): moment
             for row, moment in zip(found, moments, strict=True)

@@ -561,8 +561,6 @@ def _key_node(node: Node, key: str) -> Node | None:
     return None
 
 
-
-
 def _join(key_path: str, key: str) -> str:
     return f"{key_path}.{key}" if key_path else key
 
