@@ -74,3 +74,21 @@ def test_a_handout_redirected_to_a_full_file_is_not_exit_0(tmp_path: Path) -> No
     lines = done.stderr.splitlines()
     assert lines[0] == "backpain: cannot write the output: No space left on device"
     assert lines[1] == "status: 2"
+
+
+def test_a_history_export_that_does_not_fit_leaves_no_part_of_itself(
+    tmp_path: Path, home: Path
+) -> None:
+    recorded = subprocess.run(
+        [sys.executable, "-m", "backpain_cli", "start", "upper-back-gentle", "--plain",
+         "--speed", "1000", "--record"],
+        capture_output=True, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert recorded.returncode == 0
+    fill = "dd if=/dev/zero of=more bs=4096 count=1 2>/dev/null"  # no room left at all
+    done = _on_a_nearly_full_disk(
+        tmp_path, "sh", "-c", f"{fill}; {BACKPAIN} history export -o sessions.jsonl"
+    )
+    lines = done.stderr.splitlines()
+    assert lines[0] == "backpain: cannot write sessions.jsonl: No space left on device"
+    assert lines[1:] == ["status: 2", "filler", "more"]

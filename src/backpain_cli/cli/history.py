@@ -210,11 +210,11 @@ def export_command(since: date | None, no_notes: bool, no_pain: bool, output: st
         return
     day = common.utc_now().astimezone(zone).date().isoformat()
     target = Path(output or f"backpain-history-{day}.jsonl")
-    try:
-        with target.open("w", encoding="utf-8") as handle:
-            count = sum(1 for line in lines if handle.write(line)) - 1
-    except OSError as error:
-        common.fail(f"cannot write {target}: {error.strerror or error}")
+    from backpain_cli.cli.editor import write_file
+
+    written = list(lines)  # its first line says what the file is; a session a line
+    write_file(target, "".join(written), make_folder=False)  # renamed into place: whole
+    count = len(written) - 1
     click.echo(f"Exported {plural(count, 'session')} to {target}")
 
 
