@@ -72,6 +72,13 @@ def test_a_fifo_as_the_chime_is_refused_without_waiting(runner: CliRunner, home:
     fifo = home / "chime.wav"
     os.mkfifo(fifo)
     (home / "config.toml").write_text(f'chime = "{fifo}"\n')
-    result = runner.invoke(cli, ["start", "upper-back-gentle", "--plain", "--speed", "1000"])
-    assert result.exit_code == 2
-    assert result.stderr.endswith(f"{fifo}: is a named pipe (FIFO), not a file\n")
+    played = runner.invoke(cli, ["start", "upper-back-gentle", "--plain", "--speed", "1000"])
+    assert played.exit_code == 0  # the config file's chime gives way to the built-in one
+    assert f"{fifo}: is a named pipe (FIFO), not a file; playing the built-in chime" in (
+        played.stderr
+    )
+    asked = runner.invoke(
+        cli, ["start", "upper-back-gentle", "--plain", "--speed", "1000", "--chime", str(fifo)]
+    )
+    assert asked.exit_code == 2
+    assert asked.stderr == f"backpain: --chime: {fifo}: is a named pipe (FIFO), not a file\n"
