@@ -453,7 +453,7 @@ def test_the_history_file_doc_documents_every_key_in_order(runner: CliRunner, ho
 def test_an_exercise_the_quick_check_passes_on_is_checked_in_full(
     runner: CliRunner, home: Path, tmp_path: Path
 ) -> None:
-    joined = _exercise(name="Chin\u200btuck")  # a zero-width space: not printable, not unsafe
+    joined = _exercise(name="Chin\u00adtuck")  # a soft hyphen: not printable, not unsafe
     path = _file(tmp_path, HEADER, joined)
     assert runner.invoke(cli, ["history", "import", str(path)]).output == "Imported 1 session.\n"
-    assert sessions_in(home)[0].exercises[0].name == "Chin\u200btuck"
+    assert sessions_in(home)[0].exercises[0].name == "Chin\u00adtuck"
