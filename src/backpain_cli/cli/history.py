@@ -210,7 +210,7 @@ def export_command(since: date | None, no_notes: bool, no_pain: bool, output: st
         return
     day = common.utc_now().astimezone(zone).date().isoformat()
     target = Path(output or f"backpain-history-{day}.jsonl")
-    from backpain_cli.cli.editor import write_file
+    from backpain_cli.cli.editor import write_file  # routine folders: not for stats
 
     written = list(lines)  # its first line says what the file is; a session a line
     write_file(target, "".join(written), make_folder=False)  # renamed into place: whole

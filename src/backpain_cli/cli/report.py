@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,8 +17,10 @@ import click
 from backpain_cli import __version__
 from backpain_cli.cli import common
 from backpain_cli.cli.common import complete_routines, fail
+from backpain_cli.cli.editor import FileExists, write_file
 from backpain_cli.cli.today import load_played
 from backpain_cli.history.merging import history_in_memory, merge_sessions
+from backpain_cli.report import pdf
 from backpain_cli.report.contents import Report
 from backpain_cli.report.gather import report_from_store
 from backpain_cli.report.html_page import report_html
@@ -122,8 +126,6 @@ def report_command(
         return
     day = report.last.isoformat()
     target = Path(output or f"backpain-report-{day}.{EXTENSIONS[output_format]}")
-    from backpain_cli.cli.editor import FileExists, write_file
-
     try:  # renamed into place: never half a report; never over a file unasked
         write_file(target, data, replace=force, make_folder=False)
     except FileExists:
@@ -175,7 +177,6 @@ def _render(report: object, output_format: str, browser: str) -> bytes:
     html = report_html(report, pictures=load_picture)
     if output_format == "html":
         return html.encode()
-    import tempfile
 
     as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     with tempfile.TemporaryDirectory(prefix="backpain-report-") as folder:
@@ -187,11 +188,7 @@ def _render(report: object, output_format: str, browser: str) -> bytes:
 def run_browser(argv: Sequence[str]) -> int:
     """Run the browser in a process group of its own; one that has not printed within
     `PRINT_SECONDS` is stopped with every process it started (PrintFailed says so)."""
-    import os
-    import signal
     import subprocess
-
-    from backpain_cli.report import pdf
 
     browser = subprocess.Popen(
         list(argv),
