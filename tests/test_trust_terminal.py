@@ -137,7 +137,7 @@ class FakePlayer:
         self.error = error
         self.quit_called = False
 
-    def run(self, wait: object) -> None:
+    def run(self, wait: object, bindings: object = None) -> None:
         raise self.error
 
     def quit(self) -> None:
