@@ -192,3 +192,26 @@ def test_a_picture_travels_as_its_drawing() -> None:
     assert drawn(SVG.encode()) == DRAWN.encode()
     scripted = b'<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>'
     assert drawn(scripted) == scripted  # changed since the check: checked where it arrives
+
+
+def test_pictures_are_written_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A picture is written under a temporary name and renamed: a failed write leaves
+    neither half a picture nor the temporary file."""
+    import os
+
+    from backpain_cli.errors import BackpainError
+    from backpain_cli.transfer.pictures import PictureCopy, write_pictures
+
+    picture = PictureCopy("pictures/a.svg", b"<svg/>")
+    write_pictures([picture], tmp_path)
+    assert (tmp_path / "pictures" / "a.svg").read_bytes() == b"<svg/>"
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(BackpainError, match="No space left on device"):
+        write_pictures([PictureCopy("pictures/b.svg", b"<svg/>")], tmp_path)
+    assert sorted(p.name for p in (tmp_path / "pictures").iterdir()) == ["a.svg"]

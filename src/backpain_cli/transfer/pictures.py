@@ -10,6 +10,8 @@ conflict when it does not: nothing is replaced without asking.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -99,6 +101,14 @@ def write_pictures(pictures: list[PictureCopy], target: Path) -> None:
             where.parent.mkdir(parents=True, exist_ok=True)
             if where.is_symlink():
                 where.unlink()
-            where.write_bytes(picture.data)
+            # A temporary name, then renamed: a full disk never leaves half a picture.
+            descriptor, temporary = tempfile.mkstemp(suffix=".tmp", dir=where.parent)
+            try:
+                with os.fdopen(descriptor, "wb") as handle:
+                    handle.write(picture.data)
+                os.replace(temporary, where)
+            except OSError:
+                Path(temporary).unlink(missing_ok=True)
+                raise
         except OSError as error:
             raise BackpainError(f"cannot write {where}: {error.strerror or error}") from None
