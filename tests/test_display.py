@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.screen import Screen
+from terminal import Terminal
 
 from backpain_cli.player.bigtext import big_digits, big_height, big_width, fit_scale
 from backpain_cli.player.engine import (
@@ -498,6 +499,41 @@ def test_summary_of_a_stopped_routine() -> None:
     assert summary_text(summary).split("\n")[0] == "Stopped: Demo routine"
     assert "0 done, 1 stopped, 1 not reached · time 0:40" in summary_text(summary)
     assert "paused" not in summary_text(summary)
+
+
+def summary_rows(summary: Summary, columns: int) -> list[str]:
+    """The summary as a terminal `columns` wide shows it, trailing blanks off."""
+    terminal = Terminal(columns, 24)
+    terminal.console().print(summary_view(summary))
+    return [row for row in terminal.rows() if row]
+
+
+def test_a_narrow_summary_wraps_names_under_names_and_keeps_phrases_whole() -> None:
+    results = (
+        ExerciseResult(0, STRETCH, ExerciseOutcome.STOPPED, 1, 2),
+        ExerciseResult(1, ROTATION, ExerciseOutcome.NOT_REACHED, 0, 4),
+    )
+    summary = Summary(TIMELINE, results, active_seconds=40, paused_seconds=0.4, quit=True)
+    assert summary_rows(summary, 40)[:6] == [
+        "Stopped: Demo routine",
+        "  stopped     Rhomboid stretch (long",
+        "              sitting)  1 of 2 holds",
+        "  not reached Thoracic rotation",
+        "              0 of 4 holds",
+        "0 done, 1 stopped, 1 not reached",
+    ]
+    assert summary_rows(summary, 40)[6] == "time 0:40"
+    wide = [
+        "Stopped: Demo routine",
+        "  stopped     Rhomboid stretch (long sitting)  1 of 2 holds",
+        "  not reached Thoracic rotation                0 of 4 holds",
+        "0 done, 1 stopped, 1 not reached · time 0:40",
+    ]
+    assert summary_rows(summary, 80)[:4] == wide
+    assert summary_rows(summary, 120)[:4] == wide
+    # A name wider than the screen still wraps under itself; nothing is cut off.
+    tiny = summary_rows(summary, 22)
+    assert tiny[1:4] == ["  stopped     Rhomboid", "              stretch", "              (long"]
 
 
 def test_summary_of_an_exercise_that_hurt() -> None:

@@ -52,6 +52,57 @@ class BigWord:
             yield Text()
 
 
+LABEL_WIDTH = 14
+"""Cells before an exercise's name: two spaces and the outcome, padded."""
+MIN_NAME_WIDTH = 8
+"""Fewer cells than this beside the outcome, and a name is not wrapped under itself."""
+
+
+class ResultLine:
+    """One exercise's outcome, name and count, as one line with the names lined up where
+    it fits; on a narrow screen the name and the count wrap under the name, never under
+    the outcome."""
+
+    def __init__(self, result: ExerciseResult, name_width: int) -> None:
+        self.result = result
+        self.name_width = name_width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        result = self.result
+        label = Text(f"  {result.outcome.value:<12}", _OUTCOME_STYLE[result.outcome])
+        name = result.exercise.name
+        count = Text(f"{result.holds_done} of {result.holds_total} {_steps(result)}", "dim")
+        padded = name + " " * (self.name_width - cell_len(name) + 2)
+        room = options.max_width - LABEL_WIDTH
+        fits = cell_len(padded) + count.cell_len <= room
+        if fits or room < MIN_NAME_WIDTH:  # too narrow to indent: the terminal wraps it
+            yield Text.assemble(label, padded, count)
+            return
+        rows = Text(name).wrap(console, room)
+        if rows[-1].cell_len + 2 + count.cell_len <= room:
+            rows[-1].append_text(Text("  ").append_text(count))
+        else:
+            rows.append(count)
+        for number, row in enumerate(rows):
+            lead = label if number == 0 else Text(" " * LABEL_WIDTH)
+            yield Text.assemble(lead, row)
+
+
+class Parts:
+    """Phrases joined by " · " on one line where they fit, else each on a line of its own:
+    a phrase is never broken between two lines unless it is wider than the screen."""
+
+    def __init__(self, *phrases: str) -> None:
+        self.phrases = phrases
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        joined = " · ".join(self.phrases)
+        if cell_len(joined) <= options.max_width:
+            yield Text(joined)
+        else:
+            yield from (Text(phrase) for phrase in self.phrases)
+
+
 def summary_view(
     summary: Summary, *, hurt_flagged: bool = False, big: bool = False, speed: float = 1.0
 ) -> RenderableType:
@@ -75,16 +126,7 @@ def summary_view(
         )
     ]
     width = max((cell_len(r.exercise.name) for r in summary.results), default=0)
-    for result in summary.results:
-        label = result.outcome.value
-        lines.append(
-            Text.assemble(
-                "  ",
-                (f"{label:<12}", _OUTCOME_STYLE[result.outcome]),
-                result.exercise.name + " " * (width - cell_len(result.exercise.name) + 2),
-                (f"{result.holds_done} of {result.holds_total} {_steps(result)}", "dim"),
-            )
-        )
+    lines += [ResultLine(result, width) for result in summary.results]
     counts = [f"{summary.count(ExerciseOutcome.DONE)} done"]
     for outcome in (
         ExerciseOutcome.SKIPPED,
@@ -96,12 +138,12 @@ def summary_view(
             counts.append(f"{summary.count(outcome)} {outcome.value}")
     # The time is start to end, pauses included, as `history` shows it (one definition).
     spent = (summary.active_seconds + summary.paused_seconds) / speed
-    facts = f"{', '.join(counts)} · time {format_duration(spent)}"
+    time = f"time {format_duration(spent)}"
     if speed != 1:
-        facts += f" at --speed {speed:g}"
+        time += f" at --speed {speed:g}"
     if summary.paused_seconds / speed >= 1:
-        facts += f" ({format_duration(summary.paused_seconds / speed)} of it paused)"
-    lines.append(Text(facts))
+        time += f" ({format_duration(summary.paused_seconds / speed)} of it paused)"
+    lines.append(Parts(", ".join(counts), time))
     hurt = [r.exercise.name for r in summary.results if r.outcome is ExerciseOutcome.HURT]
     if hurt:
         lines.append(Text(hurt_note(hurt, flagged=hurt_flagged), style="bold"))
