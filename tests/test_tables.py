@@ -19,6 +19,7 @@ from backpain_cli.tables import (
     cells,
     fit,
     paragraph,
+    phrases,
     shorten,
     shorten_path,
     table_lines,
@@ -194,3 +195,17 @@ def test_table_lines_plain_have_a_header_and_no_rule() -> None:
     lines = table_lines(COLUMNS, ROWS, None)
     assert lines[0] == "Id                 Title" + " " * 44 + "Count  Where"
     assert lines[1].startswith("upper-back-gentle  Gentle upper back relief")
+
+
+def test_phrases_start_a_new_line_rather_than_break() -> None:
+    items = ("## all due done", "++ some", "-- not due", "(blank: before your first session)")
+    assert phrases(items, None, indent="  ") == [
+        "  ## all due done  ++ some  -- not due  (blank: before your first session)"
+    ]
+    assert phrases(items, 30, indent="  ") == [
+        "  ## all due done  ++ some",
+        "  -- not due",
+        "  (blank: before your first",
+        "  session)",
+    ]
+    assert phrases(("a", "b"), 10) == ["a  b"]

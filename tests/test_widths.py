@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import struct
 import subprocess
@@ -214,6 +215,16 @@ def test_the_screens_hold_what_they_are_about(
         assert "upper-back-gentle" in _words(screens[("today",)][columns])
         assert "rhomboid-stretch-long-sitting" in _words(screens[("show", "upper-back")][columns])
         assert "default_routine" in _words(screens[("config",)][columns])
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_the_calendar_legend_keeps_each_mark_beside_its_words(
+    screens: dict[tuple[str, ...], dict[int, list[str]]], columns: int
+) -> None:
+    shown = " | ".join(row.strip() for row in screens[("stats",)][columns])
+    for phrase in ("all due done", "some", "none", "not due"):
+        assert re.search(rf"(^|\s)\S\S {phrase}(\s|$)", shown), (phrase, shown)
+    assert "(blank: before your first session," in shown
 
 
 def test_narrow_screens_stack_a_card_for_each_row(

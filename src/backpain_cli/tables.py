@@ -145,6 +145,29 @@ def paragraph(
     return [(indent if number == 0 else hang) + line for number, line in enumerate(lines)]
 
 
+def phrases(
+    items: Sequence[str], width: int | None, *, indent: str = "", gap: str = "  "
+) -> list[str]:
+    """ITEMS (short phrases, such as a legend's) on lines of WIDTH after INDENT, GAP
+    between them: a phrase starts a new line rather than being broken, and is wrapped
+    at spaces only when it is wider than a whole line. No width: one line."""
+    if width is None:
+        return [indent + gap.join(items)]
+    lines: list[str] = []
+    line = ""
+    for item in items:
+        joined = f"{line}{gap}{item}" if line else item
+        if cells(indent) + cells(joined) <= width:
+            line = joined
+            continue
+        if line:
+            lines.append(indent + line)
+        *whole, last = paragraph(item, width, indent=indent)
+        lines += whole
+        line = last[len(indent) :]
+    return [*lines, indent + line] if line else lines
+
+
 def fit(
     columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None, *, gap: int
 ) -> Fit | None:

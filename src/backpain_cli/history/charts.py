@@ -48,12 +48,15 @@ def _cell(mark: DayMark | None, styled: bool) -> str:
     return (STYLED_CELLS if styled else PLAIN_CELLS)[mark.state]
 
 
-def calendar_legend(*, styled: bool) -> str:
+def calendar_legend(*, styled: bool) -> tuple[str, ...]:
+    """The calendar's legend, a phrase a mark: each stays on one line."""
     cells = STYLED_CELLS if styled else PLAIN_CELLS
     return (
-        f"  {cells[DayState.DONE]} all due done  {cells[DayState.PARTLY]} some  "
-        f"{cells[DayState.MISSED]} none  {cells[DayState.NOT_DUE]} not due  "
-        "(blank: before your first session, or to come)"
+        f"{cells[DayState.DONE]} all due done",
+        f"{cells[DayState.PARTLY]} some",
+        f"{cells[DayState.MISSED]} none",
+        f"{cells[DayState.NOT_DUE]} not due",
+        "(blank: before your first session, or to come)",
     )
 
 

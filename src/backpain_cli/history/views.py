@@ -37,7 +37,7 @@ from backpain_cli.history.stats import (
     WeekCount,
 )
 from backpain_cli.routines.model import format_duration
-from backpain_cli.tables import Column, bold, paragraph, table_lines
+from backpain_cli.tables import Column, bold, paragraph, phrases, table_lines
 from backpain_cli.text import clean_line, plural
 
 NONE = "–"
@@ -340,7 +340,7 @@ def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> st
             lines.extend(
                 calendar_lines(marks, start=view.calendar_start, weeks=weeks, styled=styled)
             )
-        lines.extend(paragraph(calendar_legend(styled=styled).lstrip(), width, indent="  "))
+        lines.extend(phrases(calendar_legend(styled=styled), width, indent="  "))
 
     lines.append("")
     lines.append(bold("Sessions per week (completed + partial)", styled))
