@@ -11,6 +11,7 @@
   settings by the routine format's rules (`routines/format`).
 - Outside `cli/` (named after its commands) no two modules share a name.
 - Each command imports only what it needs at start-up (measured in a fresh process).
+- A file is renamed into place only by `files.write_atomically`.
 """
 
 from __future__ import annotations
@@ -410,3 +411,26 @@ def test_outside_cli_no_two_modules_share_a_name() -> None:
         if path.stem != "__init__" and path.parent.name != "cli":
             seen.setdefault(path.stem, []).append(_module_name(path))
     assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}
+
+
+def _calls(path: Path) -> set[str]:
+    """The dotted names called in PATH's code (`os.replace`, `tempfile.mkstemp`...)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name):
+                found.add(f"{owner.id}.{node.func.attr}")
+    return found
+
+
+def test_a_file_is_written_whole_only_through_files_py() -> None:
+    """One helper writes through a temporary file renamed into place (`files.py`), with
+    its flush to the disk, its mode and its clean-up: no module does it by hand."""
+    by_hand = {"os.replace", "os.rename", "tempfile.mkstemp", "tempfile.NamedTemporaryFile"}
+    found = {
+        str(path.relative_to(SRC / PACKAGE)): sorted(_calls(path) & by_hand)
+        for path in (SRC / PACKAGE).rglob("*.py")
+    }
+    assert found["files.py"] == ["os.replace"]  # the probe finds what it looks for
+    assert {path: calls for path, calls in found.items() if calls} == {"files.py": ["os.replace"]}

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from backpain_cli import files
 from backpain_cli.cli import cli
 from backpain_cli.errors import Problem, RoutineError
 from backpain_cli.routines import cache
@@ -333,10 +334,13 @@ def test_a_cache_that_cannot_be_written_is_no_cache(setup: Setup, tmp_path: Path
     assert blocked.read_text(encoding="utf-8") == "not a folder"
 
 
-def test_a_temporary_name_taken_leaves_the_folder_as_it_was(setup: Setup) -> None:
+def test_a_temporary_name_taken_leaves_the_folder_as_it_was(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "_token", lambda: "always-the-same")
     setup.cache_dir.mkdir()
     name = cache.entry_name(cache._key(setup.path, "mine", setup.folders), "mine")
-    taken = setup.cache_dir / f".{name}.{os.getpid()}"
+    taken = setup.cache_dir / f".{name[:40]}.always-the-same.tmp"
     (taken / "inside").mkdir(parents=True)
     _same(setup.load(), _fresh(setup))
     assert [p.name for p in setup.cache_dir.iterdir()] == [taken.name]

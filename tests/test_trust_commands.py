@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from other_user import give_to, other_user, run_as
 
 from backpain_cli.cli import cli
-from backpain_cli.cli.editor import FileExists, write_file
+from backpain_cli.files import FileExists, write_atomically
 
 VALID = (
     "version: 1\ntitle: Mine\nexercises:\n"
@@ -128,12 +128,12 @@ def test_validate_checks_every_file_it_can_read(tmp_path: Path) -> None:
 
 def test_new_never_replaces_a_file_that_appeared_meanwhile(tmp_path: Path) -> None:
     path = tmp_path / "folder" / "mine.yaml"
-    write_file(path, "first", replace=False)
+    write_atomically(path, "first", replace=False)
     with pytest.raises(FileExists):
-        write_file(path, "second", replace=False)
+        write_atomically(path, "second", replace=False)
     assert path.read_text() == "first"
     assert sorted(p.name for p in path.parent.iterdir()) == ["mine.yaml"]  # no temporary left
-    write_file(path, "third")
+    write_atomically(path, "third")
     assert path.read_text() == "third"
 
 
@@ -145,10 +145,10 @@ def test_new_writes_without_hard_links_and_still_never_replaces(
 
     monkeypatch.setattr(os, "link", no_hard_links)
     path = tmp_path / "folder" / "mine.yaml"
-    write_file(path, "first", replace=False)
+    write_atomically(path, "first", replace=False)
     assert path.read_text() == "first"
     with pytest.raises(FileExists):
-        write_file(path, "second", replace=False)
+        write_atomically(path, "second", replace=False)
     assert path.read_text() == "first"
     assert sorted(p.name for p in path.parent.iterdir()) == ["mine.yaml"]  # no temporary left
 

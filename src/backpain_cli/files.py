@@ -1,8 +1,11 @@
-"""What is really at a path that should be a regular file, in words a person can act on.
+"""What is really at a path that should be a regular file, in words a person can act on,
+and the two ways backpain reads and writes such a file.
 
 `Path.is_file()` answers False for a folder, a named pipe, a device, a symbolic link loop,
 a dangling link and a file in a folder one may not enter alike; the messages built on it
 said "no such file" or "a folder" for all of them. `file_problem` tells them apart.
+`read_bounded` reads a file that must be regular and not too large; `write_atomically`
+writes one whole or not at all.
 """
 
 from __future__ import annotations
@@ -10,7 +13,17 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from contextlib import suppress
 from pathlib import Path
+
+from backpain_cli.errors import BackpainError
+
+# How many temporary names are tried before giving up (as many as `tempfile` tries).
+_NAMES_TRIED = 100
+
+
+class FileExists(BackpainError):
+    """`write_atomically` without `replace` found a file already there."""
 
 
 def file_problem(path: Path) -> str | None:
@@ -69,3 +82,111 @@ def _stat_failure(path: Path, error: OSError) -> str:
     if error.errno == errno.EACCES:
         return "cannot be reached (permission denied)"
     return f"cannot be reached ({error.strerror or error})"
+
+
+def read_bounded(
+    path: Path,
+    limit: int,
+    *,
+    what: str,
+    shown: str | None = None,
+    error: type[BackpainError] = BackpainError,
+    slack: int = 1,
+) -> bytes:
+    """PATH's bytes when it is a regular file of at most LIMIT bytes; else an ERROR that
+    says '{SHOWN}: not a file', '{SHOWN}: N MiB; WHAT is at most M MiB' or
+    '{SHOWN}: cannot read it (why)'. A named pipe or a device is refused before it is
+    opened (it could block or never end); at most LIMIT + SLACK bytes are read, for a
+    file that grows after it was looked at."""
+    shown = str(path) if shown is None else shown
+    try:
+        found = path.stat()
+        if not stat.S_ISREG(found.st_mode):
+            raise error(f"{shown}: not a file")
+        if found.st_size > limit:
+            raise error(f"{shown}: {found.st_size >> 20} MiB; {what} is at most {limit >> 20} MiB")
+        with path.open("rb") as handle:
+            return handle.read(limit + slack)
+    except OSError as failure:
+        raise error(f"{shown}: cannot read it ({failure.strerror or failure})") from None
+
+
+def write_atomically(
+    path: Path,
+    data: str | bytes,
+    *,
+    replace: bool = True,
+    make_folder: bool = True,
+    mode: int = 0o600,
+    durable: bool = True,
+    error: type[BackpainError] = BackpainError,
+) -> None:
+    """Write DATA (a str as UTF-8) to PATH through a new temporary file beside it, renamed
+    into place: a crash, a full disk or a failed write never leaves half a file under
+    PATH's name, and a failure leaves no temporary file behind.
+
+    The temporary file is made with MODE (less the umask) and, when DURABLE, flushed to
+    the disk before it is renamed. MAKE_FOLDER makes PATH's folders first. Without
+    REPLACE the name must still be free at the moment the file appears (a hard link of
+    the finished temporary file, which fails when the name is taken): of two writers at
+    once exactly one succeeds, FileExists for the other. Any other failure is an ERROR,
+    'cannot write PATH: why'."""
+    content = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if make_folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = _new_temporary(path, mode)
+    except OSError as failure:  # FileExistsError too: a file where a folder should be
+        raise error(f"cannot write {path}: {failure.strerror or failure}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if replace:
+            os.replace(temporary, path)
+        else:
+            _link_new(temporary, path, mode)
+    except FileExistsError:  # the name PATH was taken first
+        raise FileExists(f"{path} already exists") from None
+    except OSError as failure:
+        raise error(f"cannot write {path}: {failure.strerror or failure}") from None
+    finally:
+        with suppress(OSError):  # gone when it was renamed into place
+            os.unlink(temporary)
+
+
+def _new_temporary(path: Path, mode: int) -> tuple[int, Path]:
+    """An open descriptor of a file made new beside PATH (O_EXCL: never one that was
+    there, nor a link), and its name: hidden, PATH's name, a random part, '.tmp'."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(_NAMES_TRIED):
+        temporary = path.with_name(f".{path.name[:40]}.{_token()}.tmp")
+        try:
+            return os.open(temporary, flags, mode), temporary
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, f"no free temporary name beside {path.name}")
+
+
+def _token() -> str:
+    return os.urandom(5).hex()
+
+
+def _link_new(source: Path, path: Path, mode: int) -> None:
+    """Give SOURCE the name PATH only if PATH is free (FileExistsError if not)."""
+    try:
+        os.link(source, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (FAT, some network drives): O_EXCL
+        data = source.read_bytes()
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            with os.fdopen(descriptor, "wb") as target:
+                target.write(data)
+        except OSError:  # never half a file under the name
+            with suppress(OSError):
+                os.unlink(path)
+            raise

@@ -19,14 +19,13 @@ from backpain_cli.cli.common import (
     locations,
 )
 from backpain_cli.cli.editor import (
-    FileExists,
     editable_path,
     editor_command,
     own_routine_path,
     run_editor,
-    write_file,
 )
 from backpain_cli.errors import Problem, RoutineError
+from backpain_cli.files import FileExists, write_atomically
 from backpain_cli.routines import template
 from backpain_cli.routines.catalogue import Origin
 from backpain_cli.routines.reader import read_routine_text
@@ -87,7 +86,7 @@ def new_command(name: str, source: str | None, force: bool) -> None:
         text = template.copied_routine(original, name=name, origin=origin)
         pictures = _pictures_of(routine, routine_file.path, original, force=force)
     try:
-        write_file(path, text, replace=force)  # never a silent replace of a new file
+        write_atomically(path, text, replace=force)  # never a silent replace of a new file
     except FileExists:
         fail(
             f"{path} already exists (it was made just now); `backpain edit {name}` "

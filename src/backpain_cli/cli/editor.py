@@ -1,5 +1,5 @@
 """Your own routine files for `backpain new` and `backpain edit`: which file a name means,
-writing one safely, which text editor opens it ($VISUAL, then $EDITOR, then a sensible
+which text editor opens it ($VISUAL, then $EDITOR, then a sensible
 fallback) and running it.
 
 The environment, the platform, the program lookup and the folders are passed in, so
@@ -8,12 +8,9 @@ tests can fake any of them; nothing here reads the environment.
 
 from __future__ import annotations
 
-import os
 import shlex
 import signal
-import tempfile
 from collections.abc import Callable, Mapping
-from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -166,52 +163,3 @@ def editable_path(name: str, where: Locations) -> Path:
         f"you have no routine called '{name}'{did_you_mean(name, names)}; "
         f"`backpain new {name}` writes one"
     )
-
-
-class FileExists(BackpainError):
-    """`write_file` without `replace` found a file already there."""
-
-
-def write_file(
-    path: Path, text: str | bytes, *, replace: bool = True, make_folder: bool = True
-) -> None:
-    """Write through a temporary file renamed into place, so a crash or a full disk
-    never leaves half a file (a routine, a report) under its name. Without
-    `replace` the file must not exist yet, checked at the moment it appears (a hard link
-    of the finished temporary file, which fails when the name is taken): of two
-    `backpain new NAME` at once, exactly one succeeds; FileExists for the other."""
-
-    try:
-        if make_folder:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
-    except OSError as error:  # FileExistsError too: a file where the folder should be
-        raise BackpainError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-        if replace:
-            os.replace(temporary, path)
-        else:
-            _link_new(temporary, path)
-    except FileExistsError:
-        raise FileExists(f"{path} already exists") from None
-    except OSError as error:
-        raise BackpainError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        with suppress(FileNotFoundError):  # gone when it was renamed into place
-            os.unlink(temporary)
-
-
-def _link_new(source: str, path: Path) -> None:
-    """Give SOURCE the name PATH only if PATH is free (FileExistsError if not)."""
-    try:
-        os.link(source, path)
-    except FileExistsError:
-        raise
-    except OSError:  # a file system without hard links (FAT, some network drives): O_EXCL
-        with open(source, "rb") as source_file:
-            data = source_file.read()
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(descriptor, "wb") as target:
-            target.write(data)

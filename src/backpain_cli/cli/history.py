@@ -15,6 +15,7 @@ from backpain_cli.cli.common import (
     read_history,
     styled_output,
 )
+from backpain_cli.files import write_atomically
 from backpain_cli.history import views as history_report
 from backpain_cli.history.stats import today_in
 from backpain_cli.history.views import NOTHING_RECORDED, forget_text, stats_text
@@ -210,10 +211,8 @@ def export_command(since: date | None, no_notes: bool, no_pain: bool, output: st
         return
     day = common.utc_now().astimezone(zone).date().isoformat()
     target = Path(output or f"backpain-history-{day}.jsonl")
-    from backpain_cli.cli.editor import write_file  # routine folders: not for stats
-
     written = list(lines)  # its first line says what the file is; a session a line
-    write_file(target, "".join(written), make_folder=False)  # renamed into place: whole
+    write_atomically(target, "".join(written), make_folder=False)  # renamed into place: whole
     count = len(written) - 1
     click.echo(f"Exported {plural(count, 'session')} to {target}")
 

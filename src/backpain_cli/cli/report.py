@@ -17,8 +17,8 @@ import click
 from backpain_cli import __version__
 from backpain_cli.cli import common
 from backpain_cli.cli.common import complete_routines, fail
-from backpain_cli.cli.editor import FileExists, write_file
 from backpain_cli.cli.today import load_played
+from backpain_cli.files import FileExists, write_atomically
 from backpain_cli.history.merging import history_in_memory, merge_sessions
 from backpain_cli.report import pdf
 from backpain_cli.report.contents import Report
@@ -127,7 +127,7 @@ def report_command(
     day = report.last.isoformat()
     target = Path(output or f"backpain-report-{day}.{EXTENSIONS[output_format]}")
     try:  # renamed into place: never half a report; never over a file unasked
-        write_file(target, data, replace=force, make_folder=False)
+        write_atomically(target, data, replace=force, make_folder=False)
     except FileExists:
         fail(f"{target} already exists: --force replaces it, or -o FILE writes another")
     click.echo(f"Report written to {target}")

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
+from backpain_cli.files import write_atomically
 from backpain_cli.reminders import cron, launchd, systemd, windows
 from backpain_cli.reminders.runner import Completed, Runner
 from backpain_cli.reminders.schedule import (
@@ -84,14 +85,8 @@ class _Files:
         old = _read(path)
         if old == data:
             return False
-        temporary = path.with_name(f".{path.name}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-        except OSError as error:
-            _remove_quietly(temporary)
-            raise ReminderError(f"cannot write {path}: {error.strerror or error}") from None
+        # Made as `open()` makes a file (0o666 less the umask): a scheduler reads it.
+        write_atomically(path, data, mode=0o666, error=ReminderError)
         self._undo.append(path.unlink if old is None else partial(path.write_bytes, old))
         return True
 

@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backpain_cli import __version__
-from backpain_cli.errors import Problem
+from backpain_cli.errors import BackpainError, Problem
+from backpain_cli.files import write_atomically
 from backpain_cli.routines import dose
 from backpain_cli.routines.format import (
     DOSE_KEYS,
@@ -224,18 +225,11 @@ def _write(
         }
         data = json.dumps(entry).encode()  # ASCII: a path's undecodable bytes too
         entry_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary = entry_file.with_name(f".{entry_file.name}.{os.getpid()}")
-        try:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with open(descriptor, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, entry_file)
-        except OSError:  # e.g. a full disk: nothing is left behind
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-            with contextlib.suppress(OSError):
-                entry_file.parent.rmdir()  # only if empty
-            raise
+        # Not flushed to the disk: an entry a crash cut short fails its checks, a miss.
+        write_atomically(entry_file, data, make_folder=False, durable=False)
+    except BackpainError:  # e.g. a full disk: nothing is left behind
+        with contextlib.suppress(OSError):
+            entry_file.parent.rmdir()  # only if empty
     except OSError:
         return  # a cache that cannot be written is no cache: the routine still plays
 

@@ -4,7 +4,6 @@ them checked before anything is merged), and this machine's name in them."""
 from __future__ import annotations
 
 import re
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from backpain_cli import __version__
-from backpain_cli.errors import BackpainError
+from backpain_cli.files import read_bounded
 from backpain_cli.history.journal import journal_lines
 from backpain_cli.history.lines import session_lines
 from backpain_cli.history.merging import Incoming
@@ -80,27 +79,15 @@ def read_history_files(
     found: list[Incoming] = []
     journal: list[GoalEntry | BarrierEntry] = []
     for path in paths:
-        data = read_file(path)
+        data = read_bounded(
+            path,
+            MAX_FILE_BYTES,
+            what="a history file",
+            error=HistoryFileError,
+            slack=MAX_LINE_BYTES,
+        )
         header, sessions, entries = read_lines(data.split(b"\n"), str(path))
         assert header is not None
         found += [session.came_from(header.machine) for session in sessions]
         journal += entries
     return found, journal
-
-
-def read_file(path: Path) -> bytes:
-    """A history file's bytes (BackpainError when it cannot be, or is far too large)."""
-
-    try:
-        found = path.stat()
-        if not stat.S_ISREG(found.st_mode):
-            raise HistoryFileError(f"{path}: not a file")
-        if found.st_size > MAX_FILE_BYTES:
-            raise HistoryFileError(
-                f"{path}: {found.st_size >> 20} MiB; a history file is at most "
-                f"{MAX_FILE_BYTES >> 20} MiB"
-            )
-        with path.open("rb") as handle:
-            return handle.read(MAX_FILE_BYTES + MAX_LINE_BYTES)
-    except OSError as error:
-        raise BackpainError(f"{path}: cannot read it ({error.strerror or error})") from None

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from backpain_cli.errors import BackpainError, Problem, RoutineError
+from backpain_cli.files import write_atomically
 from backpain_cli.locations import Locations
 from backpain_cli.routines.loader import ExerciseLibrary, load_routine
 from backpain_cli.routines.model import Routine
@@ -203,8 +204,8 @@ def install(planned: InstallPlan, where: Locations, *, now: datetime) -> Path | 
     folder = where.user_routines
     write_pictures(planned.pictures, folder)
     if planned.library is not None:
-        _write_atomically(folder / EXERCISES_FILE, planned.library.encode())
-    _write_atomically(planned.target, planned.bundle.routine)
+        write_atomically(folder / EXERCISES_FILE, planned.library.encode())
+    write_atomically(planned.target, planned.bundle.routine)
     return kept
 
 
@@ -237,14 +238,3 @@ def _keep_replaced(planned: InstallPlan, where: Locations, now: datetime) -> Pat
             "nothing was installed"
         ) from None
     return kept
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise BackpainError(f"cannot write {path}: {error.strerror or error}") from None

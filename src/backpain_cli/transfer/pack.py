@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import stat
 import tempfile
@@ -34,6 +33,7 @@ import yaml
 
 from backpain_cli import __version__
 from backpain_cli.errors import BackpainError, RoutineError
+from backpain_cli.files import read_bounded, write_atomically
 from backpain_cli.routines.format import MAX_FILE_BYTES, MAX_IMAGE_BYTES
 from backpain_cli.routines.images import SUFFIXES, check_image
 from backpain_cli.routines.loader import load_exercises_file
@@ -85,21 +85,14 @@ def write_pack(bundle: Bundle, target: Path) -> int:
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     data = buffer.getvalue()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(suffix=".tmp", dir=target.parent)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise BackpainError(f"cannot write {target}: {error.strerror or error}") from None
+    write_atomically(target, data)
     return len(data)
 
 
 def read_pack(path: Path) -> Bundle:
     """The bundle in the pack at `path`, every part of it checked (PackError else)."""
     shown = str(path)
-    data = _read_file(path, shown)
+    data = read_bounded(path, MAX_PACK_BYTES, what="a pack", shown=shown, error=PackError)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
@@ -125,22 +118,6 @@ def read_pack(path: Path) -> Bundle:
                 raise PackError(f"{shown}:{name}: listed in the manifest but not in the pack")
             contents[name] = _checked_member(archive, name, entry, shown)
     return _bundle(manifest, contents, shown)
-
-
-def _read_file(path: Path, shown: str) -> bytes:
-    try:
-        found = path.stat()
-        if not stat.S_ISREG(found.st_mode):
-            raise PackError(f"{shown}: not a file")
-        if found.st_size > MAX_PACK_BYTES:
-            raise PackError(
-                f"{shown}: {found.st_size // (1 << 20)} MiB; a pack is at most "
-                f"{MAX_PACK_BYTES >> 20} MiB"
-            )
-        with path.open("rb") as handle:
-            return handle.read(MAX_PACK_BYTES + 1)
-    except OSError as error:
-        raise PackError(f"{shown}: cannot read it ({error.strerror or error})") from None
 
 
 def _check_entry(info: zipfile.ZipInfo, shown: str) -> str:

@@ -10,12 +10,11 @@ conflict when it does not: nothing is replaced without asking.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from backpain_cli.errors import BackpainError
+from backpain_cli.files import write_atomically
 from backpain_cli.routines.drawing import NotADrawing, rebuild
 from backpain_cli.routines.images import image_kind, read_image
 from backpain_cli.routines.model import Routine
@@ -97,18 +96,4 @@ def write_pictures(pictures: list[PictureCopy], target: Path) -> None:
     """Write each picture under `target`, making its folders (BackpainError on failure)."""
     for picture in pictures:
         where = target / PurePosixPath(picture.relative)
-        try:
-            where.parent.mkdir(parents=True, exist_ok=True)
-            if where.is_symlink():
-                where.unlink()
-            # A temporary name, then renamed: a full disk never leaves half a picture.
-            descriptor, temporary = tempfile.mkstemp(suffix=".tmp", dir=where.parent)
-            try:
-                with os.fdopen(descriptor, "wb") as handle:
-                    handle.write(picture.data)
-                os.replace(temporary, where)
-            except OSError:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-        except OSError as error:
-            raise BackpainError(f"cannot write {where}: {error.strerror or error}") from None
+        write_atomically(where, picture.data)  # a symbolic link there is replaced, not followed

@@ -22,10 +22,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backpain_cli import __version__
+from backpain_cli.errors import BackpainError
+from backpain_cli.files import write_atomically
 from backpain_cli.history.journal import BarrierEntry, GoalEntry, journal_lines
 from backpain_cli.history.lines import changed_lines
 from backpain_cli.history.merging import Incoming, merge_sessions
@@ -194,9 +197,7 @@ def _read_state(path: Path) -> dict[str, Any]:
 
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:
-    try:
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # read again next time: merging is idempotent
+    # Not flushed to the disk, and a failure is let be: what a lost state file had
+    # marked as read is read again next time, and merging it is idempotent.
+    with suppress(BackpainError):
+        write_atomically(path, json.dumps(state), make_folder=False, durable=False)
