@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 import json
 import os
 import re
@@ -434,3 +435,38 @@ def test_a_file_is_written_whole_only_through_files_py() -> None:
     }
     assert found["files.py"] == ["os.replace"]  # the probe finds what it looks for
     assert {path: calls for path, calls in found.items() if calls} == {"files.py": ["os.replace"]}
+
+
+# What the checkout holds at its top level; anything else there is a mistake (a test
+# that once exported a history file into the working folder left one, and it was
+# committed). `.git` and what `.gitignore` names (caches, venvs) may also be there.
+TOP_LEVEL = {
+    ".ci",
+    ".gitignore",
+    "CHANGELOG.md",
+    "CONTRIBUTING.md",
+    "LICENSE",
+    "README.md",
+    "benchmarks",
+    "docs",
+    "pyproject.toml",
+    "routines",
+    "scripts",
+    "src",
+    "tests",
+}
+
+
+def test_the_top_level_holds_only_what_the_project_is_made_of() -> None:
+    root = SRC.parent
+    lines = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+    ignored = [line.rstrip("/") for line in lines if line and not line.startswith("#")]
+    present = {path.name for path in root.iterdir()}
+    stray = {
+        name
+        for name in present - TOP_LEVEL - {".git"}
+        if not any(fnmatch.fnmatch(name, pattern) for pattern in ignored)
+    }
+    assert stray == set()
+    assert present >= TOP_LEVEL
+    assert sorted(root.glob("backpain-history-*.jsonl")) == []  # tests export in tmp_path
