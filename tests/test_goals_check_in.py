@@ -40,8 +40,15 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_module, "can_ask", lambda: True)
 
 
-def played(home: Path, *days_ago: int, pain: int | None = None) -> None:
-    """Completed upper-back sessions (twice a day) on those days before NOW."""
+def played(
+    home: Path,
+    *days_ago: int,
+    pain: int | None = None,
+    routine: str = "upper-back",
+    goal: str | None = None,
+) -> None:
+    """Completed sessions of ROUTINE (twice a day) on those days before NOW, and a GOAL
+    set twenty days before (its rating is due)."""
     history, warning = open_for_recording(home / "history.sqlite3")
     assert history is not None, warning
     sessions = []
@@ -50,7 +57,7 @@ def played(home: Path, *days_ago: int, pain: int | None = None) -> None:
         sessions.append(
             SessionRecord(
                 id=0,
-                routine="upper-back",
+                routine=routine,
                 routine_hash="h",
                 started=started,
                 last_update=started + timedelta(minutes=9),
@@ -64,6 +71,8 @@ def played(home: Path, *days_ago: int, pain: int | None = None) -> None:
         )
     with history:
         history.add_sessions(sessions)
+        if goal is not None:
+            journal.add_goal(history, goal, now=NOW - timedelta(days=20))
 
 
 def barriers(home: Path) -> list[journal.Barrier]:
@@ -284,28 +293,12 @@ def test_a_history_that_cannot_be_written_says_why(
 def test_stats_says_the_goals_the_pain_change_and_what_got_in_the_way(
     runner: CliRunner, home: Path
 ) -> None:
+    played(home, 60, 59, pain=6)
+    played(home, 58, pain=5)
+    played(home, 12, 2, 1, pain=3)
     history, _ = open_for_recording(home / "history.sqlite3")
     assert history is not None
-    sessions = []
-    for days, pain in ((60, 6), (59, 6), (58, 5), (12, 3), (2, 3), (1, 3)):
-        started = NOW - timedelta(days=days, hours=1)
-        sessions.append(
-            SessionRecord(
-                id=0,
-                routine="upper-back",
-                routine_hash="h",
-                started=started,
-                last_update=started + timedelta(minutes=9),
-                ended=started + timedelta(minutes=9),
-                outcome=SessionOutcome.COMPLETED,
-                exercises_planned=5,
-                frequency=Frequency(2, Period.DAY),
-                counts_as="",
-                pain_before=pain,
-            )
-        )
     with history:
-        history.add_sessions(sessions)
         journal.add_goal(history, "Lift my grandchild", now=NOW - timedelta(days=50))
         journal.rate_goals(history, {1: 2}, now=NOW - timedelta(days=50))
         journal.rate_goals(history, {1: 6}, now=NOW - timedelta(days=2))
@@ -355,32 +348,9 @@ def quiet_player(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("backpain_cli.player.run.play", lambda *args, **kwargs: None)
 
 
-def played_tiny(home: Path, *days_ago: int) -> None:
-    history, _ = open_for_recording(home / "history.sqlite3")
-    assert history is not None
-    started = [NOW - timedelta(days=days, hours=1) for days in days_ago]
-    with history:
-        history.add_sessions(
-            SessionRecord(
-                id=0,
-                routine="tiny",
-                routine_hash="h",
-                started=moment,
-                last_update=moment + timedelta(minutes=1),
-                ended=moment + timedelta(minutes=1),
-                outcome=SessionOutcome.COMPLETED,
-                exercises_planned=2,
-                frequency=Frequency(2, Period.DAY),
-                counts_as="",
-            )
-            for moment in started
-        )
-        journal.add_goal(history, "Garden", now=NOW - timedelta(days=20))
-
-
 @pytest.mark.usefixtures("tiny", "quiet_player")
 def test_start_asks_before_the_first_exercise(runner: CliRunner, home: Path) -> None:
-    played_tiny(home, 3, 2)
+    played(home, 3, 2, routine="tiny", goal="Garden")
     result = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain"], input="2\ny\n5\n")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
@@ -398,7 +368,7 @@ def test_start_asks_before_the_first_exercise(runner: CliRunner, home: Path) -> 
 def test_the_end_reminds_once_when_the_questions_were_asked_already(
     runner: CliRunner, home: Path
 ) -> None:
-    played_tiny(home, 3, 2)
+    played(home, 3, 2, routine="tiny", goal="Garden")
     history, _ = open_for_recording(home / "history.sqlite3")
     assert history is not None
     with history:  # the day's questions were asked already (e.g. by a reminder's today)
@@ -413,7 +383,7 @@ def test_the_end_reminds_once_when_the_questions_were_asked_already(
 @pytest.mark.usefixtures("tiny", "quiet_player")
 @pytest.mark.parametrize("option", ["--no-check-in", "--no-history"])
 def test_no_check_in_and_no_history_ask_nothing(runner: CliRunner, home: Path, option: str) -> None:
-    played_tiny(home, 3, 2)
+    played(home, 3, 2, routine="tiny", goal="Garden")
     result = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain", option], input="")
     assert result.exit_code == 0, result.output
     assert "What got in the way" not in result.output
@@ -422,7 +392,7 @@ def test_no_check_in_and_no_history_ask_nothing(runner: CliRunner, home: Path, o
 
 @pytest.mark.usefixtures("tiny", "quiet_player")
 def test_ctrl_c_at_a_question_starts_nothing(runner: CliRunner, home: Path) -> None:
-    played_tiny(home, 3, 2)
+    played(home, 3, 2, routine="tiny", goal="Garden")
     result = runner.invoke(cli, ["start", "tiny", "--no-sound", "--plain"], input=None)
     assert result.exit_code == 130
     assert "Traceback" not in result.output

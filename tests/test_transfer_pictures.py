@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from transfer_files import DRAWN, SVG, therapist_folder
 
 from backpain_cli.cli import cli
 from backpain_cli.errors import BackpainError, Problem
-from backpain_cli.routines.drawing import rebuild
 from backpain_cli.routines.images import missing_pictures_notice
 from backpain_cli.transfer.pictures import (
     PictureCopy,
@@ -19,42 +19,11 @@ from backpain_cli.transfer.pictures import (
     written_images,
 )
 
-SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
-    "<desc>A chin tuck</desc><circle cx='5' cy='5' r='4'/></svg>\n"
-)
-DRAWN = rebuild(SVG.encode()).data.decode()  # what travels: the drawing rebuilt from it
-NECK = """\
-version: 1
-name: neck-mobility
-title: Neck mobility
-frequency: 1 per day
-exercises:
-  - id: chin-tuck
-    name: Chin tuck
-    hold: 5
-    reps: 3
-    image: pictures/chin-tuck.svg
-    instructions: [Tuck your chin gently.]
-  - use: scapular-squeeze
-    hold: 3
-    reps: 2
-"""
-
-
-def therapist_folder(tmp_path: Path, *, picture: bool = True) -> Path:
-    folder = tmp_path / "downloads"
-    (folder / "pictures").mkdir(parents=True)
-    (folder / "neck.yaml").write_text(NECK)
-    if picture:
-        (folder / "pictures" / "chin-tuck.svg").write_text(SVG)
-    return folder / "neck.yaml"
-
 
 def test_new_from_a_file_copies_its_pictures(
     runner: CliRunner, tmp_path: Path, user_routines: Path
 ) -> None:
-    source = therapist_folder(tmp_path)
+    source = therapist_folder(tmp_path, library=False)
     result = runner.invoke(cli, ["new", "neck", "--from", str(source)])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == "1 picture copied along with it"
@@ -80,7 +49,7 @@ def test_new_from_a_builtin_copies_no_picture(runner: CliRunner, user_routines: 
 def test_new_from_one_of_yours_copies_nothing(
     runner: CliRunner, tmp_path: Path, user_routines: Path
 ) -> None:
-    runner.invoke(cli, ["new", "neck", "--from", str(therapist_folder(tmp_path))])
+    runner.invoke(cli, ["new", "neck", "--from", str(therapist_folder(tmp_path, library=False))])
     result = runner.invoke(cli, ["new", "neck-two", "--from", "neck"])
     assert result.exit_code == 0
     assert "copied along" not in result.stderr
@@ -89,7 +58,7 @@ def test_new_from_one_of_yours_copies_nothing(
 def test_new_leaves_an_identical_picture_and_refuses_a_different_one(
     runner: CliRunner, tmp_path: Path, user_routines: Path
 ) -> None:
-    source = therapist_folder(tmp_path)
+    source = therapist_folder(tmp_path, library=False)
     assert runner.invoke(cli, ["new", "neck", "--from", str(source)]).exit_code == 0
     again = runner.invoke(cli, ["new", "neck-two", "--from", str(source)])
     assert again.exit_code == 0
@@ -110,7 +79,7 @@ def test_new_leaves_an_identical_picture_and_refuses_a_different_one(
 def test_a_missing_picture_warns_and_plays_with_one_notice(
     runner: CliRunner, tmp_path: Path, user_routines: Path
 ) -> None:
-    source = therapist_folder(tmp_path, picture=False)
+    source = therapist_folder(tmp_path, picture=False, library=False)
     validated = runner.invoke(cli, ["validate", str(source)])
     assert validated.exit_code == 0
     assert validated.stderr == (
@@ -171,7 +140,7 @@ def test_routine_pictures_takes_each_picture_once_and_reports_one_gone(tmp_path:
     from backpain_cli.routines.loader import load_routine
     from backpain_cli.transfer.pictures import routine_pictures
 
-    source = therapist_folder(tmp_path)
+    source = therapist_folder(tmp_path, library=False)
     routine = load_routine(source)
     folder = source.parent
     written = ["pictures/chin-tuck.svg", "./pictures/chin-tuck.svg", "../elsewhere.svg"]

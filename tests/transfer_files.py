@@ -40,6 +40,9 @@ exercises:
   - use: shoulder-roll
     reps: 6
 """
+NECK_ALONE = NECK.replace(
+    "  - use: shoulder-roll\n    reps: 6\n", "  - use: scapular-squeeze\n    hold: 3\n    reps: 2\n"
+)  # what `new --from` copies: a built-in exercise, no exercises.yaml beside it
 LIBRARY = """\
 version: 1
 exercises:
@@ -66,13 +69,17 @@ exercises:
 """
 
 
-def therapist_folder(tmp_path: Path) -> Path:
-    """neck.yaml beside its pictures/ and exercises.yaml, as a download."""
+def therapist_folder(tmp_path: Path, *, picture: bool = True, library: bool = True) -> Path:
+    """neck.yaml beside its pictures/ and exercises.yaml, as a download. Without
+    PICTURE its picture is missing; without LIBRARY it uses a built-in exercise
+    (NECK_ALONE) and has no exercises.yaml beside it."""
     folder = tmp_path / "downloads"
     (folder / "pictures").mkdir(parents=True)
-    (folder / "neck.yaml").write_text(NECK)
-    (folder / "exercises.yaml").write_text(LIBRARY)
-    (folder / "pictures" / "chin-tuck.svg").write_text(SVG)
+    (folder / "neck.yaml").write_text(NECK if library else NECK_ALONE)
+    if library:
+        (folder / "exercises.yaml").write_text(LIBRARY)
+    if picture:
+        (folder / "pictures" / "chin-tuck.svg").write_text(SVG)
     return folder / "neck.yaml"
 
 
