@@ -12,6 +12,7 @@ import fakes
 import pytest
 from fakes import TINY
 
+from backpain_cli.history.database import utc_text
 from backpain_cli.history.recorder import Recorder
 from backpain_cli.history.records import (
     ExerciseRecord,
@@ -21,6 +22,7 @@ from backpain_cli.history.records import (
 )
 from backpain_cli.history.store import History, SessionStart, open_for_recording
 from backpain_cli.player.engine import BINDINGS, Player
+from backpain_cli.routines.model import Frequency, Period
 from backpain_cli.routines.timeline import build_timeline
 
 T0 = datetime(2026, 11, 4, 7, 0, tzinfo=timezone.utc)
@@ -103,6 +105,45 @@ def test_first_starts_are_per_routine(history: History) -> None:
         "upper-back": T0 + timedelta(days=1),
         "mine": T0 + timedelta(days=5),
     }
+
+
+def test_what_today_and_the_sync_folder_ask_is_searched_not_read_whole(
+    history: History,
+) -> None:
+    """Ten years hold 7,300 sessions or more: each question `today` and the sync folder
+    ask on every run goes through an index (SEARCH), never through every session (SCAN),
+    which SQLite picks for GROUP BY, DISTINCT or an OR unless told otherwise."""
+    from backpain_cli.history.lines import changed_lines
+    from backpain_cli.history.progress import planned_routines
+
+    history.add_sessions(
+        [
+            session("b", T0, frequency=Frequency(1, Period.DAY)),
+            session("b", T0 + timedelta(days=2), frequency=Frequency(2, Period.DAY)),
+            session("a", T0 + timedelta(days=1), frequency=Frequency(3, Period.WEEK)),
+        ]
+    )
+    asked: list[str] = []
+    history._connection.set_trace_callback(asked.append)
+    assert list(history.frequencies().items()) == [
+        ("a", Frequency(3, Period.WEEK)),
+        ("b", Frequency(2, Period.DAY)),
+    ]
+    assert list(history.plans()) == ["a", "b"]
+    assert history.first_starts() == {"a": T0 + timedelta(days=1), "b": T0}
+    assert history.routine_paths(since=T0) == {}
+    assert planned_routines(history, since=T0) == set()
+    changed = changed_lines(history, after_id=3, after=utc_text(T0 + timedelta(days=1, minutes=10)))
+    assert len(changed) == 1  # b's latest: changed after `after`
+    history._connection.set_trace_callback(None)
+    plans = [
+        row[3]
+        for sql in asked
+        if sql.lstrip().startswith(("SELECT", "WITH"))
+        for row in history._connection.execute(f"EXPLAIN QUERY PLAN {sql}")
+    ]
+    tables = ("SCAN sessions", "SCAN s ", "SCAN session_exercises", "SCAN e ")
+    assert plans and [plan for plan in plans if f"{plan} ".startswith(tables)] == []
 
 
 def test_forget_removes_one_session_and_its_exercises_only(history: History, db: Path) -> None:

@@ -5,6 +5,7 @@ nothing lost, nothing twice."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -146,9 +147,8 @@ def test_a_missing_sync_folder_is_said(
     laptop.folder.rmdir()
     laptop.monkeypatch.setenv("BACKPAIN_HOME", str(laptop.home))
     result = runner.invoke(cli, ["today"])
-    assert (
-        f"backpain: sync folder {laptop.folder} is not there (sync_folder setting)" in result.stderr
-    )
+    said = f"backpain: sync folder {laptop.folder} is not there (sync_folder setting)\n"
+    assert result.stderr.count(said) == 1  # `today` reads the history twice, syncs once
 
 
 def test_start_writes_its_session_to_the_folder(
@@ -162,6 +162,27 @@ def test_start_writes_its_session_to_the_folder(
     assert len(files) == 1 and files[0].name.startswith("backpain-")
     assert len(files[0].read_text().splitlines()) == 2
     assert not any(path.suffix == ".sqlite3" for path in laptop.folder.iterdir())
+
+
+def test_a_machine_looks_at_its_sessions_from_where_it_left_off(tmp_path: Path) -> None:
+    folder = tmp_path / "synced"
+    folder.mkdir()
+    other = history_in_memory()
+    other.add_sessions([session(3, uuid=UUIDS[1]), session(2, uuid=UUIDS[2])])
+    sync(other, folder, machine="other-1", state_file=tmp_path / "o.json")
+    store = history_in_memory()
+    state = tmp_path / "state.json"
+    merged = sync(store, folder, machine="me-2", state_file=state)
+    assert (merged.written, merged.added) == (0, 2)  # nothing of its own: no file of its own
+    assert sync(store, folder, machine="me-2", state_file=state).written == 0
+    remembered = state.read_bytes()
+    assert json.loads(remembered)["pushed"][0] == 2  # the merged sessions were looked at
+    assert sync(store, folder, machine="me-2", state_file=state).written == 0
+    assert state.read_bytes() == remembered  # nothing new: nothing written
+    store.add_sessions([session(1, uuid=UUIDS[3])])  # its own first session, id 3
+    assert sync(store, folder, machine="me-2", state_file=state).written == 1
+    lines = own_file(folder, "me-2").read_text().splitlines()
+    assert len(lines) == 2 and UUIDS[3] in lines[1]
 
 
 def test_an_older_copy_of_this_machines_file_is_written_again(tmp_path: Path) -> None:

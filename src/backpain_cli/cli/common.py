@@ -195,17 +195,20 @@ class Since(_DateParameter):
 
 
 SINCE = Since()
+_SYNCED = "backpain.synced"  # in the command's click context: the sync folder was read
 
 
 def read_history() -> History | None:
-    """The history to read; with a sync folder, first brought up to date with it."""
-    from backpain_cli.history.store import open_for_reading
+    """The history to read; with a sync folder, first brought up to date with it (once
+    in a command: `today` and `stats` read the history more than once)."""
+    from backpain_cli.history.store import open_for_reading, open_for_recording
 
     where = locations()
-    folder = load_settings().sync_folder
+    context = click.get_current_context(silent=True)
+    synced = context.meta if context is not None else {}
+    folder = None if synced.get(_SYNCED) else load_settings().sync_folder
     if folder is not None:
-        from backpain_cli.history.store import open_for_recording
-
+        synced[_SYNCED] = True
         store, warning = open_for_recording(where.history_file)
         if store is None:
             click.echo(f"backpain: not synced: {warning}", err=True)

@@ -13,7 +13,6 @@ import click
 from backpain_cli.cli import common
 from backpain_cli.cli.common import load, output_width, read_history, styled_output
 from backpain_cli.cli.morning import morning_check
-from backpain_cli.cli.remind import notify_today
 from backpain_cli.errors import BackpainError
 from backpain_cli.history.barriers import missed
 from backpain_cli.history.overview import RoutineFacts, today
@@ -124,6 +123,8 @@ def today_command(
     lookup = routine_lookup(library, known, paths)
     due = today(store, routines, now=now, zone=zone, lookup=lookup)
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
+        from backpain_cli.cli.remind import notify_today  # not in `today` itself
+
         titles = {name: routine.title for name, routine in known.items()}
         for name in paths:  # played from a file: its title, from that file
             found = known.get(name) or load_played(name, paths, library=library)
