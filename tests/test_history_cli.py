@@ -218,8 +218,8 @@ def test_history_since_and_routine(runner: CliRunner, recorded: Path) -> None:
 def test_history_since_a_bad_date(runner: CliRunner, recorded: Path) -> None:
     code, output = run(runner, "history", "--since", "last week")
     assert code == 2
-    assert output.endswith(
-        "Error: Invalid value for '--since': 'last week' is not a period: write a number of "
+    assert output == (
+        "backpain: --since: 'last week' is not a period: write a number of "
         "weeks or days (4w, 10d) or a date (YYYY-MM-DD)\n"
     )
 
@@ -429,6 +429,127 @@ def test_stats_without_sessions(runner: CliRunner, home: Path) -> None:
     assert run(runner, "stats") == (0, message)
     record(home)  # a database with nothing in it
     assert run(runner, "stats") == (0, message)
+
+
+STATS_SINCE = """\
+Since Mon 2026-11-02 (3 days, today included); earlier sessions are left out.
+
+This week (from Mon 2026-11-02): 4 sessions, 4 completed, 0 partial
+Streak: 3 days; longest 3 days (to 2026-11-04)
+
+Adherence
+  upper-back (2 per day, with upper-back-chair): 4 of 14 this week, 6 due so far; \
+the 4 weeks before: none counted, they were before Mon 2026-11-02
+
+Calendar, last 12 weeks
+  upper-back (2 per day, with upper-back-chair)
+              Mo Tu We Th Fr Sa Su
+  2026-11-02  ## ++ ++
+  ## all due done  ++ some  .. none  -- not due  (blank: before your first session, \
+or to come)
+
+Sessions per week (completed + partial)
+  week of 2026-11-02    4 + 0   ####
+
+Pain, last 2 days (0 none to 10 worst; the mean of each day's check-ins)
+  Tue 2026-11-03   2.5  #####
+  Wed 2026-11-04   2.0  ####
+  Before (o) and after (*) a session, Tue 2026-11-03 to Wed 2026-11-04:
+    10 |
+       |
+     8 |
+       |
+     6 |
+       |
+     4 |
+       | o  o
+     2 |  *
+       |     *
+     0 |
+       +------
+         Tu We
+Average change per session, last 2 days: -1.5 (over 2 sessions with both check-ins; \
+negative is less pain)
+
+Pain: too early to tell (at least 3 ratings in the first two weeks and in the last two \
+are needed).
+"""
+
+
+def test_stats_since_leaves_earlier_sessions_out_and_says_so(
+    runner: CliRunner, recorded: Path
+) -> None:
+    assert run(runner, "stats", "--since", "2026-11-02", "--days", "2") == (0, STATS_SINCE)
+    # NOW is Wednesday 2026-11-04: three days back, today included, is the same day.
+    assert run(runner, "stats", "--since", "3d", "--days", "2") == (0, STATS_SINCE)
+
+
+def test_stats_since_shows_the_weeks_and_days_of_the_period(
+    runner: CliRunner, recorded: Path
+) -> None:
+    code, output = run(runner, "stats", "--since", "2026-10-25")
+    assert code == 0
+    assert output.startswith(
+        "Since Sun 2026-10-25 (11 days, today included); earlier sessions are left out.\n"
+    )
+    weeks = [line.split()[2] for line in output.splitlines() if line.startswith("  week of")]
+    assert weeks == ["2026-10-19", "2026-10-26", "2026-11-02"]  # every week, none before
+    assert "  week of 2026-10-19    2 + 0   ##\n" in output  # Sunday's two, not Saturday's
+    assert "Pain, last 11 days" in output  # --days 14 is more than the period
+    assert "Sat 2026-10-24" not in output
+    assert ", from Sun 2026-10-25" in output  # the weeks before: counted from that day
+    fewer = run(runner, "stats", "--since", "2026-10-25", "--weeks", "1")[1]
+    assert [line for line in fewer.splitlines() if line.startswith("  week of")] == [
+        "  week of 2026-11-02    4 + 0   ####"
+    ]
+
+
+def test_stats_since_today_counts_this_week_from_today(runner: CliRunner, recorded: Path) -> None:
+    code, output = run(runner, "stats", "--since", "1d")
+    assert code == 0
+    assert "This week (from Mon 2026-11-02): 1 session, 1 completed, 0 partial\n" in output
+    assert "Streak: 1 day; longest 1 day (to 2026-11-04)\n" in output
+    assert (
+        "  upper-back (2 per day, with upper-back-chair): 1 of 10 this week, 2 due so far "
+        "(since Wed 2026-11-04); "
+        "the 4 weeks before: none counted, they were before Wed 2026-11-04\n"
+    ) in output
+
+
+def test_stats_since_a_day_without_sessions(runner: CliRunner, home: Path) -> None:
+    record(home, make("2026-11-02 08:00"))
+    assert run(runner, "stats", "--since", "2026-11-03") == (
+        0,
+        "No sessions since Tue 2026-11-03.\n",
+    )
+    shown = json.loads(run(runner, "stats", "--since", "2026-11-03", "--json")[1])
+    assert (shown["since"], shown["weeks"], shown["adherence"]) == ("2026-11-03", [], [])
+
+
+def test_stats_since_in_json(runner: CliRunner, recorded: Path) -> None:
+    code, output = run(runner, "stats", "--since", "2026-10-25", "--json", "--days", "2")
+    assert code == 0
+    shown = json.loads(output)
+    assert list(shown)[:5] == ["format", "time_zone", "today", "since", "weeks"]
+    assert shown["since"] == "2026-10-25"
+    assert [week["completed"] for week in shown["weeks"]] == [2, 0, 4]
+    assert shown["adherence"][0]["counted_from"] == "2026-10-25"
+    assert shown["adherence"][0]["calendar"][0]["day"] == "2026-10-25"
+    assert "since" not in json.loads(run(runner, "stats", "--json")[1])
+
+
+@pytest.mark.parametrize("value", ["last week", "0w", "2026-13-01", "2026-11-05"])
+@pytest.mark.parametrize(
+    "command", [("history",), ("history", "export"), ("report",), ("stats",)], ids=" ".join
+)
+def test_a_bad_since_is_one_line_and_exit_2_for_every_command(
+    runner: CliRunner, recorded: Path, command: tuple[str, ...], value: str
+) -> None:
+    result = runner.invoke(cli, [*command, "--since", value, "-o", "-"][: len(command) + 2])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"backpain: --since: '{value}' is ")
+    assert result.stderr.count("\n") == 1
 
 
 def test_stats_without_pain_check_ins_or_frequencies(runner: CliRunner, home: Path) -> None:

@@ -43,6 +43,7 @@ COMMANDS = (
     ("exercises", "scapular-squeeze"),
     ("history",),
     ("stats",),
+    ("stats", "--since", "2d"),
     ("today",),
     ("show", "upper-back"),
     ("show", "upper-back-gentle"),
@@ -212,6 +213,9 @@ def test_the_screens_hold_what_they_are_about(
         assert "upper-back-gentle" in _words(screens[("history",)][columns])
         assert 'knife";' in _words(screens[("history",)][columns])
         assert "Adherence" in _words(screens[("stats",)][columns])
+        since = screens[("stats", "--since", "2d")][columns]
+        assert {"Since", "(2", "earlier", "Adherence"} <= _words(since)
+        assert "Since" not in _words(screens[("stats",)][columns])
         assert "upper-back-gentle" in _words(screens[("today",)][columns])
         assert "rhomboid-stretch-long-sitting" in _words(screens[("show", "upper-back")][columns])
         assert "default_routine" in _words(screens[("config",)][columns])

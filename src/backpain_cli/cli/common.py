@@ -179,9 +179,11 @@ else:
 
 
 class Since(_DateParameter):
-    """`--since`, one rule for every command that takes it (`history`, `report`): `4w`
-    (the last four weeks, today included), `10d` or a date `YYYY-MM-DD`, given as the
-    first day of the period in the person's time zone (`history/period.py`)."""
+    """`--since`, one rule for every command that takes it (`history`, `history export`,
+    `report`, `stats`): `4w` (the last four weeks, today included), `10d` or a date
+    `YYYY-MM-DD`, given as the first day of the period in the person's time zone
+    (`history/period.py`). A value that is none of these is a `PeriodError`: one line,
+    exit status 2."""
 
     name = "since"
 
@@ -191,7 +193,7 @@ class Since(_DateParameter):
         try:
             return period_start(value, today=today_in(utc_now(), user_zone()))
         except PeriodError as error:
-            self.fail(str(error), param, ctx)
+            raise PeriodError(f"--since: {error}") from None
 
 
 SINCE = Since()

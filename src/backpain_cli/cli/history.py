@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from backpain_cli.cli import common
 from backpain_cli.cli.common import (
@@ -251,10 +252,13 @@ def import_command(files: tuple[str, ...]) -> None:
     )
 
 
+MAX_WEEKS = 520  # `stats --weeks`: ten years
+
+
 @click.command("stats")
 @click.option(
     "--weeks",
-    type=click.IntRange(1, 520),
+    type=click.IntRange(1, MAX_WEEKS),
     default=8,
     show_default=True,
     help="Weeks of session counts to show.",
@@ -266,8 +270,17 @@ def import_command(files: tuple[str, ...]) -> None:
     show_default=True,
     help="Days of the pain chart.",
 )
+@click.option(
+    "--since",
+    type=common.SINCE,
+    metavar="4w|10d|DATE",
+    help="Only sessions of the last weeks or days, or from this day on (YYYY-MM-DD).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the same figures as stable JSON.")
-def stats_command(weeks: int, days: int, as_json: bool) -> None:
+@click.pass_context
+def stats_command(
+    ctx: click.Context, weeks: int, days: int, since: date | None, as_json: bool
+) -> None:
     """Sessions per week, streaks, adherence to each routine's frequency, and the pain trend.
 
     A session counts for streaks and adherence when it was completed. A calendar
@@ -276,10 +289,14 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
     day's check-ins (0 none, 10 worst), the chart each day's pain before (o) and
     after (*) a session, and the average change from before to after a session.
 
+    With --since, sessions before that day are left out of every figure, and the
+    weeks shown are those of the period (fewer with --weeks).
+
     \b
     Examples:
       backpain stats
       backpain stats --weeks 12 --days 30
+      backpain stats --since 2026-11-01
       backpain stats --json | jq '.adherence[].this_week.percent'
     """
     from backpain_cli.cli import today  # SQLite: not in `stats --help`
@@ -289,6 +306,8 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
     view = None
     zone = common.user_zone()
     now = common.utc_now()
+    if since is not None and ctx.get_parameter_source("weeks") is ParameterSource.DEFAULT:
+        weeks = MAX_WEEKS  # every week of the period (stats_view keeps to the period)
     if store is not None:
         view = overview.stats_view(
             store,
@@ -297,10 +316,11 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
             weeks=weeks,
             days=days,
             lookup=today.routine_lookup(),
+            since=since,
         )
     answers = today.mornings(now)
     if as_json:
-        data = json_output.stats_json(view, zone, today=today_in(now, zone))
+        data = json_output.stats_json(view, zone, today=today_in(now, zone), since=since)
         if any(answers.values()):  # only then, like the plans below
             data["mornings"] = answers
         since = now - timedelta(days=28)
@@ -311,6 +331,9 @@ def stats_command(weeks: int, days: int, as_json: bool) -> None:
                 for name, routine in planned.items()
             ]
         click.echo(dumps_json(data))
+        return
+    if view is None and since is not None and store is not None:
+        click.echo(f"No sessions since {since:%a} {since.isoformat()}.")
         return
     if view is None:
         click.echo("\n".join(paragraph(NOTHING_RECORDED, output_width())))

@@ -82,9 +82,12 @@ def _mean(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def stats_json(view: StatsView | None, zone: tzinfo, *, today: date) -> dict[str, Any]:
+def stats_json(
+    view: StatsView | None, zone: tzinfo, *, today: date, since: date | None = None
+) -> dict[str, Any]:
     """The figures of `stats` as stable JSON (format 1, docs/json-output.md); the same
-    keys, empty, when nothing is recorded (`view` None)."""
+    keys, empty, when nothing is recorded (`view` None). With `since` (`--since`), a
+    `since` key after `today` names the first day of the sessions counted."""
     if view is None:
         view = StatsView([], Streaks(0, 0), [], [], [], PainChange(None, 0), today=today)
     plans = []
@@ -114,6 +117,7 @@ def stats_json(view: StatsView | None, zone: tzinfo, *, today: date) -> dict[str
         "format": JSON_FORMAT,
         "time_zone": zone_name(zone),
         "today": (view.today or today).isoformat(),
+        **({"since": since.isoformat()} if since is not None else {}),
         "weeks": [
             {"start": week.start.isoformat(), "completed": week.completed, "partial": week.partial}
             for week in view.weeks

@@ -14,7 +14,7 @@ routine that does not load counts toward the routine itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
 from backpain_cli.history import journal, stats
@@ -112,15 +112,20 @@ def stats_view(
     weeks: int,
     days: int,
     lookup: RoutineLookup,
+    since: date | None = None,
 ) -> StatsView | None:
-    """Everything `backpain stats` shows; None when nothing is recorded."""
+    """Everything `backpain stats` shows; None when nothing is recorded (since the day
+    `since`, when given: sessions before it are left out of every figure, the weeks and
+    days shown start no earlier, and adherence is counted from it at the earliest)."""
     from backpain_cli.history.views import StatsView
 
+    today = stats.today_in(now, zone)
     # Whole records only for the weeks and days shown; start times for streaks.
     window = now - timedelta(days=max(7 * weeks, days, 7 * 5, 7 * CALENDAR_WEEKS, 30) + 8)
+    start = None if since is None else datetime.combine(since, time(), tzinfo=zone)
     with store, store.snapshot():
         starts = store.completed_starts()
-        sessions = store.sessions(since=window)
+        sessions = store.sessions(since=window if start is None else max(window, start))
         recorded = store.frequencies()
         recorded_plans = store.plans()
         first_starts = store.first_starts()
@@ -132,6 +137,11 @@ def stats_view(
             now=now,
             zone=zone,
         )
+    if start is not None and since is not None:
+        starts = [moment for moment in starts if moment >= start]
+        first_starts = {name: max(moment, start) for name, moment in first_starts.items()}
+        weeks = min(weeks, (stats.week_start(today) - stats.week_start(since)).days // 7 + 1)
+        days = min(days, (today - since).days + 1)
     if not starts and not sessions:
         return None
     planned = plans(
@@ -142,7 +152,6 @@ def stats_view(
     )
     adherence = []
     calendars = []
-    today = stats.today_in(now, zone)
     calendar_first = stats.week_start(today) - timedelta(weeks=CALENDAR_WEEKS - 1)
     calendar_last = stats.week_start(today) + timedelta(days=6)
     for plan in planned:
@@ -188,6 +197,7 @@ def stats_view(
         calendar_weeks=CALENDAR_WEEKS,
         today=today,
         outcomes=measures,
+        since=since,
     )
 
 

@@ -247,6 +247,7 @@ class StatsView:
     calendar_weeks: int = 12
     today: date | None = None
     outcomes: Outcomes | None = None  # goals, the pain change that matters, barriers
+    since: date | None = None  # `--since`: the first day of the sessions counted
 
 
 def _scaled(value: int, largest: int, room: int = BAR_WIDTH) -> int:
@@ -275,17 +276,22 @@ def _plan_text(plan: Adherence) -> str:
     return f"{plan.frequency}" + (f", with {', '.join(plan.variants)}" if plan.variants else "")
 
 
-def _adherence_line(now: Adherence, before: Adherence) -> str:
+def _adherence_line(now: Adherence, before: Adherence, since: date | None = None) -> str:
     """`upper-back (2 per day, with upper-back-chair): 9 of 14 this week, ...`; days
-    before the plan's first session are not counted, and the line says from when."""
+    before the plan's first session (or `--since`) are not counted, and the line says
+    from when."""
     plan = _plan_text(now)
     first = now.counted_from
+    by_since = since is not None and first == since  # the period began after the plan
     week = f"{now.done} of {now.target} this week, {now.due_so_far} due so far"
     if first is not None and first > now.start:
-        week += f" (from your first session, {_day(first)})"
+        origin = "since" if by_since else "from your first session,"
+        week += f" ({origin} {_day(first)})"
     earlier = f"the {before.days // 7} weeks before: "
     if not before.started:
-        earlier += "none counted, they were before your first session"
+        earlier += "none counted, they were before " + (
+            _day(first) if by_since and first is not None else "your first session"
+        )
     else:
         earlier += f"{before.done} of {before.target} ({before.percent} %)"
         if first is not None and first > before.start:
@@ -298,10 +304,23 @@ def _adherence_line(now: Adherence, before: Adherence) -> str:
 WEEK_LABEL, DAY_LABEL, CHART_AXIS = 32, 24, 8
 
 
+def since_text(since: date, today: date, styled: bool = False) -> str:
+    """The period of `stats --since`, as its first line says it."""
+    days = plural((today - since).days + 1, "day")
+    return (
+        bold(f"Since {_day(since)}", styled)
+        + f" ({days}, today included); "
+        + ("earlier sessions are left out.")
+    )
+
+
 def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> str:
     """What `stats` prints, in at most WIDTH columns (no limit: None): paragraphs wrap
     at spaces, bars and the pain chart get shorter, the sparkline is left out."""
     lines: list[str] = []
+    if view.since is not None and view.today is not None:
+        lines.extend(paragraph(since_text(view.since, view.today, styled), width, hang="  "))
+        lines.append("")
     this_week = view.weeks[-1]
     lines.extend(
         paragraph(
@@ -327,7 +346,8 @@ def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> st
             paragraph("No routine played in the last 4 weeks has a frequency.", width, indent="  ")
         )
     for now, before in view.adherence:
-        lines.extend(paragraph(_adherence_line(now, before), width, indent="  ", hang="    "))
+        line = _adherence_line(now, before, view.since)
+        lines.extend(paragraph(line, width, indent="  ", hang="    "))
 
     if view.calendars and view.calendar_start is not None:
         weeks = view.calendar_weeks
