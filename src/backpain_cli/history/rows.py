@@ -1,16 +1,20 @@
 """A session as the rows it is stored as: the one place that knows the columns a
-session and its exercises are inserted with, for the store (one session as it is
-played, or several recorded elsewhere) and for merging (`merging`)."""
+session and its exercises are inserted with, for the store (one session begun as it
+is played, or a whole one recorded elsewhere) and for merging (`merging`)."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from backpain_cli.history.database import utc_text
 from backpain_cli.history.records import ExerciseRecord, SessionRecord, check_pain
 from backpain_cli.routines.model import Frequency
+
+if TYPE_CHECKING:
+    from backpain_cli.history.store import SessionStart
 
 
 def frequency_column(frequency: Frequency | None) -> str:
@@ -21,6 +25,35 @@ NEXT_ID = (
     "(SELECT max(coalesce((SELECT max(id) FROM sessions), 0), "
     "coalesce((SELECT value FROM counters WHERE name = 'sessions'), 0)) + 1)"
 )
+
+
+# A session begun as it is played: what is known at its start; the end, the outcome and
+# the closing pain rating come later, as updates.
+INSERT_BEGUN = (
+    "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, updated_at, "
+    "exercises_planned, pain_before, frequency, speed, note, counts_as, routine_path, "
+    f"plan_step) VALUES ({NEXT_ID}, {'?, ' * 12}?)"
+)
+
+
+def begun_row(start: SessionStart) -> tuple[object, ...]:
+    """A session's columns at its start, in the order `INSERT_BEGUN` takes."""
+    when = utc_text(start.started)
+    return (
+        str(uuid4()),
+        start.routine,
+        start.routine_hash,
+        when,
+        when,
+        start.exercises_planned,
+        start.pain_before,
+        frequency_column(start.frequency),
+        start.speed,
+        start.note or None,
+        start.counts_as,
+        start.routine_path,
+        start.plan_step,
+    )
 
 
 def insert_session(db: sqlite3.Connection, record: SessionRecord) -> int:

@@ -1,11 +1,12 @@
 """The history store: every session and what happened to each exercise, in SQLite.
 
-The file's schema, migrations and safe opening are in `schema.py`; this module writes
-and reads sessions. Each finished exercise is its own short `BEGIN IMMEDIATE` commit, so
-a killed player loses at most the exercise in progress, and two players (two terminals)
-can record at the same time. A data folder that is missing and cannot be made, or is
-read-only, is not an error for the player: `open_for_recording` returns a warning
-instead and the routine runs without history.
+The file's schema, migrations and safe opening are in `database.py`, the columns a
+session is inserted with in `rows.py`; this module writes and reads sessions. Each
+finished exercise is its own short `BEGIN IMMEDIATE` commit, so a killed player loses
+at most the exercise in progress, and two players (two terminals) can record at the
+same time. A data folder that is missing and cannot be made, or is read-only, is not
+an error for the player: `open_for_recording` returns a warning instead and the
+routine runs without history.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
-from uuid import uuid4
 
 from backpain_cli.errors import HistoryError, HistoryLocked
 from backpain_cli.files import exists_somehow
@@ -44,10 +44,10 @@ from backpain_cli.history.records import (
     check_pain,
 )
 from backpain_cli.history.rows import (
+    INSERT_BEGUN,
     INSERT_EXERCISE,
-    NEXT_ID,
+    begun_row,
     exercise_row,
-    frequency_column,
     insert_session,
 )
 from backpain_cli.routines.model import Frequency
@@ -164,29 +164,8 @@ class History:
 
     def begin_session(self, start: SessionStart) -> int:
         check_pain(start.pain_before)
-        when = utc_text(start.started)
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO sessions (id, uuid, routine, routine_hash, started_at, "
-                "updated_at, exercises_planned, pain_before, frequency, speed, note, "
-                f"counts_as, routine_path, plan_step) VALUES ({NEXT_ID}, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?, ?, ?, ?)",
-                (
-                    str(uuid4()),
-                    start.routine,
-                    start.routine_hash,
-                    when,
-                    when,
-                    start.exercises_planned,
-                    start.pain_before,
-                    frequency_column(start.frequency),
-                    start.speed,
-                    start.note or None,
-                    start.counts_as,
-                    start.routine_path,
-                    start.plan_step,
-                ),
-            )
+            cursor = db.execute(INSERT_BEGUN, begun_row(start))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
