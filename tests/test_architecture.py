@@ -12,6 +12,11 @@
 - Outside `cli/` (named after its commands) no two modules share a name.
 - Each command imports only what it needs at start-up (measured in a fresh process).
 - A file is renamed into place only by `files.write_atomically`.
+- Each room imports only what docs/architecture.md's table of rooms allows it.
+- A module whose docstring says it is pure (or does no I/O) does no I/O.
+- Only the command layer reads the environment; a `~` in a path is expanded (from
+  HOME) only where that path is read: `config`, `locations`, `routines/catalogue`.
+- Only `history/rows.py` inserts sessions and their exercises.
 """
 
 from __future__ import annotations
@@ -470,3 +475,124 @@ def test_the_top_level_holds_only_what_the_project_is_made_of() -> None:
     assert stray == set()
     assert present >= TOP_LEVEL
     assert sorted(root.glob("backpain-history-*.jsonl")) == []  # tests export in tmp_path
+
+
+# docs/architecture.md's table of rooms, its last column: what each room may import.
+MAY_IMPORT = {
+    "leaves": {"leaves"},  # and config.py the routine format (test_leaves_import_only_leaves)
+    "routines": {"leaves"},
+    "progression": {"leaves", "routines"},
+    "player": {"leaves", "routines"},
+    "history": {"leaves", "routines", "progression", "player"},  # player/events only
+    "report": {"leaves", "routines", "progression", "history"},
+    "reminders": {"leaves", "history"},
+    "transfer": {"leaves", "routines", "history"},
+}
+
+
+def _room(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 else "leaves"
+
+
+def test_each_room_imports_only_what_the_architecture_table_allows() -> None:
+    doc = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)/`(?: \(leaves\))? \|.*\| ([^|]+) \|$", doc, re.MULTILINE)
+    table = {
+        "leaves" if room == "backpain_cli" else room: {
+            word.strip("`/") for word in re.findall(r"leaves|`\w+/", allowed.split("(")[0])
+        }
+        for room, allowed in rows
+        if room != "cli"
+    }
+    assert table == MAY_IMPORT  # the page and this test say the same
+    wrong = sorted(
+        (module, target)
+        for module, targets in import_graph().items()
+        if _room(module) in MAY_IMPORT
+        for target in targets
+        if _room(target) != _room(module)
+        and _room(target) not in MAY_IMPORT[_room(module)]
+        and (module, target) != (f"{PACKAGE}.config", f"{PACKAGE}.routines.format")
+    )
+    assert wrong == []
+
+
+# A docstring that calls its module pure ("Pure: ...", "a pure function") or says
+# "no I/O" is held to it. "the pure `x`" names another module, not this one.
+SAYS_PURE = re.compile(r"(?<!the )\b[Pp]ure\b|\bno I/O\b")
+IO_MODULES = {"os", "sys", "io", "pathlib", "sqlite3", "subprocess", "socket", "shutil"}
+IO_MODULES |= {"tempfile", "time", "threading", "wave", "zipfile", "urllib", "http"}
+IO_METHODS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir"}
+IO_METHODS |= {"unlink", "stat", "exists", "is_file", "is_dir", "iterdir", "glob"}
+IO_METHODS |= {"now", "today", "utcnow", "monotonic"}
+
+
+def _io_in(tree: ast.AST) -> list[str]:
+    """What in TREE reads or writes the world: imports, file, clock and console calls."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name in IO_MODULES]
+        elif isinstance(node, ast.ImportFrom) and node.module in IO_MODULES:
+            pure_paths = all(alias.name.startswith("Pure") for alias in node.names)
+            if not (node.module == "pathlib" and pure_paths):
+                found.append(node.module)
+        elif isinstance(node, ast.Call):
+            called = node.func
+            if isinstance(called, ast.Name) and called.id in ("open", "print", "input"):
+                found.append(f"{called.id}()")
+            elif isinstance(called, ast.Attribute) and called.attr in IO_METHODS:
+                found.append(f".{called.attr}()")
+    return found
+
+
+def test_the_io_finder_finds_io() -> None:
+    tree = ast.parse(
+        "import os\nfrom pathlib import PurePosixPath\nfrom pathlib import Path\n"
+        "def f(p):\n    print(p.read_text(), datetime.now(), time(8, 0))\n"
+    )
+    assert _io_in(tree) == ["os", "pathlib", "print()", ".read_text()", ".now()"]
+
+
+def test_what_says_it_is_pure_does_no_io() -> None:
+    checked = {}
+    for path in (SRC / PACKAGE).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if SAYS_PURE.search(ast.get_docstring(tree) or ""):
+            checked[str(path.relative_to(SRC / PACKAGE))] = _io_in(tree)
+    assert {"history/stats.py", "report/contents.py", "player/turns.py"} <= set(checked)
+    assert {name: found for name, found in checked.items() if found} == {}
+
+
+# Where a `~` in a path is expanded (from HOME, by Python's rule) outside the modules
+# that read the environment: where that path is read.
+EXPANDS_HOME = {"config.py", "locations.py", "routines/catalogue.py"}
+
+
+def test_only_the_command_layer_reads_home_and_only_paths_expand_it() -> None:
+    readers: dict[str, set[str]] = {}
+    for path in (SRC / PACKAGE).rglob("*.py"):
+        name = path.relative_to(SRC / PACKAGE).as_posix()
+        if name.startswith(READS_ENVIRONMENT):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in (
+                "expanduser",
+                "expandvars",
+                "home",
+                "putenv",
+            ):
+                readers.setdefault(name, set()).add(node.attr)
+    assert readers == {name: {"expanduser"} for name in EXPANDS_HOME}
+
+
+def test_only_rows_py_inserts_sessions_and_their_exercises() -> None:
+    inserting = sorted(
+        str(path.relative_to(SRC / PACKAGE))
+        for path in (SRC / PACKAGE).rglob("*.py")
+        if re.search(
+            r"INSERT INTO (sessions|session_exercises)\b", path.read_text(encoding="utf-8")
+        )
+    )
+    assert inserting == ["history/rows.py"]

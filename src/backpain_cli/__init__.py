@@ -1,8 +1,10 @@
 """backpain: a calm terminal coach for physical-therapy exercise routines.
 
 The folders follow the data: `routines/` (file to timeline), `player/` (timeline to the
-person), `history/` (what was done), `cli/` (the commands on top); see
-docs/architecture.md.
+person), `history/` (what was done), `progression/` (which step of a plan is current),
+`report/` (a page for the therapist), `reminders/` (the operating system's scheduler),
+`transfer/` (what travels between machines and people) and `cli/` (the commands on
+top); see docs/architecture.md.
 
 Records: one rule, written down in docs/architecture.md ("Records"). Values that cross
 a room's border are immutable: a `@dataclass(frozen=True)` where it validates itself,

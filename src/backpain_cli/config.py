@@ -3,7 +3,8 @@
 Precedence: an option given on the command line beats the config file, which beats the
 built-in default. Every problem in the file is reported at once with file:line:column, an
 unknown key gets a did-you-mean, and a value of the wrong type says what was expected.
-The file is read by the caller-supplied path; nothing here reads the environment.
+The file is read by the caller-supplied path; nothing here reads the environment but
+`HOME`, through `Path.expanduser`, for a `~` in a path setting.
 """
 
 from __future__ import annotations

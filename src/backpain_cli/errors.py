@@ -1,4 +1,7 @@
-"""Errors a user can cause. The CLI turns them into a clear message and exit status 2."""
+"""The base of every error a user can cause (`BackpainError`), and the problems of a
+routine file. The errors of one room are declared in that room, each a `BackpainError`
+(`tests/test_architecture.py` checks it); the CLI turns them into one clear message
+and exit status 2."""
 
 from __future__ import annotations
 

@@ -2,16 +2,19 @@
 and the cache (checked routines, kept so that an unchanged file is not checked again).
 
 `BACKPAIN_HOME` puts everything in one folder (tests, portable setups); otherwise the
-platform's config and data folders are used. The environment is passed in, never read
-here, so tests can build any layout.
+platform's config and data folders are used. The environment is passed in, so tests
+can build any layout; only `~` in `BACKPAIN_HOME` is expanded by `Path.expanduser`
+(from the real `HOME`), and platformdirs reads the environment itself in the cases
+left to it.
 
 The platform folders come from `platformdirs`, except in the common Linux case, which
-is answered here: importing `platformdirs` costs every command about 5 ms (its Unix
-module imports `tempfile` and `shutil`), more than everything else `backpain list`
-adds to its own imports. That case is the XDG rule that every platformdirs 4.x applies
-alike (an absolute `$XDG_CONFIG_HOME`, else `$HOME/.config`; the same for data with
-`$XDG_DATA_HOME` and `$HOME/.local/share`, and for the cache with `$XDG_CACHE_HOME`
-and `$HOME/.cache`); a test holds it to platformdirs' answer.
+is answered here: importing `platformdirs` costs every command about 10 ms (its Unix
+module imports `tempfile` and `shutil`; measured in docs/architecture.md), more than
+everything else `backpain list` adds to its own imports. That case is the XDG rule
+that every platformdirs 4.x applies alike (an absolute `$XDG_CONFIG_HOME`, else
+`$HOME/.config`; the same for data with `$XDG_DATA_HOME` and `$HOME/.local/share`, and
+for the cache with `$XDG_CACHE_HOME` and `$HOME/.cache`); a test holds it to
+platformdirs' answer.
 Anything less plain (no or a relative `HOME`, a relative XDG variable, Android, other
 systems) is left to platformdirs.
 """

@@ -1,6 +1,6 @@
 """Open a file with the platform's own opener: `open` on macOS, `os.startfile` on Windows,
-`xdg-open` elsewhere. The platform, the program search and the launcher are passed in,
-so tests use fakes and nothing is opened for real."""
+`xdg-open` elsewhere. The platform, the program search and the launcher can be passed
+in (the real ones are the defaults), so tests use fakes and nothing is opened for real."""
 
 from __future__ import annotations
 

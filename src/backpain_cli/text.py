@@ -1,6 +1,7 @@
 """Text helpers with no dependencies: the one sanitiser for text backpain did not write,
-`did_you_mean` for messages and `plural` for counts. Importing this module costs
-nothing (`backpain config` needs it, and no YAML).
+`did_you_mean` for messages and `plural` for counts. Importing it brings only the
+standard library (difflib, json, shlex, unicodedata: a few milliseconds) and no YAML,
+so `backpain config` can use it.
 
 A routine file, a file name and a row of the history database may hold anything,
 including bytes a terminal obeys: ESC sequences that set the window title, clear the

@@ -3,7 +3,7 @@
 Plain strings rather than rich renderables: these commands answer in well under twice
 the time of `backpain --help` even with ten years of sessions, and importing rich alone
 costs about that much. On a terminal, `styled=True` adds bold headings and block-character
-bars; off a terminal (or with `--plain`, `NO_COLOR`, `TERM=dumb`) the text is plain ASCII
+bars; off a terminal (or with `NO_COLOR` or `TERM=dumb`) the text is plain ASCII
 apart from the arrow and dash the values use, one line per fact, for screen readers,
 grep and files.
 """

@@ -9,8 +9,9 @@ The events and the `Status` they carry are in events.py (re-exported here).
 
 Commands are `Player` methods (`toggle_pause`, `next`, `back`, `skip_exercise`,
 `this_hurts`, `quit`, `toggle_mute`, `toggle_help`, `redraw`); `BINDINGS` is the one
-table that maps key names (as `keys.key_reader` reports them) to commands, and the
-display's key line and help are drawn from it.
+table that maps the person's key names (as `keys.key_reader` reports them) to commands,
+and the display's key line and help are drawn from it (`rate_each` adds two hidden
+bindings that only it sends, `player/rating.py`).
 
 "This hurts" (`p`) stops the current exercise (its outcome is "hurt"), moves to the
 next one and holds there, paused, with `Status.held_for_pain` set: the next key goes on

@@ -7,7 +7,7 @@ goes on. `q` and Ctrl-C still quit. The last exercise has no next one to hold: i
 is asked after the routine, with the check-in (`Ratings.waiting`).
 
 `Ratings` is an engine listener, gives two hidden key bindings (pause and go on, which
-only it sends) and wraps the player's `wait`, as `pain.PainKeys` does for `p`.
+only it sends) and wraps the player's `wait`.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 crontab line, a LaunchAgent or a scheduled task that runs `backpain today --notify`.
 
 Pure text generation lives in one module per scheduler (systemd, cron, launchd,
-windows); `installer` is the only part that writes files or runs commands, and it takes
-the folders and a command runner as arguments so tests pass fakes.
+windows); `installer` is the only part that writes files, and commands run only through
+`runner` (the installer's and the notifier's, `notify`), which they take as an argument
+so tests pass fakes.
 """
