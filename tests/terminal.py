@@ -10,6 +10,8 @@ terminal emulator (pyte), as a person would see them.
   them as text, a terminal never does.
 - `play(...)` runs the real player (`engine.Player` on a scripted clock, drawn by the
   real `live.live_display` into a `Terminal`) and returns every frame as seen.
+- `command_screen(home, columns, *args)` runs `backpain ARGS` in a pseudo-terminal of
+  that width and returns its screen as a person sees it (stderr included).
 - `read_countdown(rows)` reads the big digits on a screen back into text (`"22"`,
   `"1:05"`), with its own copy of the font: it fails on a misdrawn glyph, a glyph out
   of line, or pixels of uneven size.
@@ -18,10 +20,15 @@ terminal emulator (pyte), as a person would see them.
 from __future__ import annotations
 
 import copy
+import os
 import re
+import shutil
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import pexpect
 import pyte
 from fakes import FakeTime
 from rich.console import Console
@@ -83,6 +90,25 @@ class _Emulator(pyte.Screen):  # type: ignore[misc]
                 self._saved = None
             return
         super().reset_mode(*modes, **kwargs)
+
+
+def command_screen(
+    home: Path, columns: int, *args: str, cwd: Path | None = None, tz: str = "UTC"
+) -> list[str]:
+    """`backpain ARGS` in a pseudo-terminal COLUMNS wide (and 60 lines), with HOME as
+    its BACKPAIN_HOME, read back by a terminal emulator: the rows a person sees."""
+    env = {**os.environ, "BACKPAIN_HOME": str(home), "TZ": tz, "TERM": "xterm"}
+    env.pop("COLUMNS", None)
+    executable = shutil.which("backpain") or str(Path(sys.executable).parent / "backpain")
+    child = pexpect.spawn(
+        executable, list(args), env=env, dimensions=(60, columns), cwd=str(cwd) if cwd else None
+    )
+    output = child.read()
+    child.wait()
+    screen = pyte.Screen(columns, 60)
+    screen.set_mode(pyte.modes.LNM)
+    pyte.ByteStream(screen).feed(output)
+    return [line.rstrip() for line in screen.display]
 
 
 class Terminal:

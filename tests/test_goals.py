@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import sys
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from terminal import command_screen
 
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
@@ -546,26 +546,6 @@ def test_a_history_that_cannot_be_written_is_one_line(runner: CliRunner, home: P
 # -- as a person sees it: a real terminal of 40, 80 and 120 columns ---------------------------
 
 
-def _screen(home: Path, columns: int, *args: str) -> list[str]:
-    """`backpain ARGS` in a pseudo-terminal COLUMNS wide, read back by a terminal emulator."""
-    import os
-    import shutil
-
-    import pexpect
-    import pyte
-
-    env = {**os.environ, "BACKPAIN_HOME": str(home), "TZ": "UTC", "TERM": "xterm"}
-    env.pop("COLUMNS", None)
-    executable = shutil.which("backpain") or str(Path(sys.executable).parent / "backpain")
-    child = pexpect.spawn(executable, list(args), env=env, dimensions=(60, columns))
-    output = child.read()
-    child.wait()
-    screen = pyte.Screen(columns, 60)
-    screen.set_mode(pyte.modes.LNM)
-    pyte.ByteStream(screen).feed(output)
-    return [line.rstrip() for line in screen.display]
-
-
 @pytest.mark.parametrize("columns", [40, 80, 120])
 def test_goals_keep_every_word_whole_at_any_width(home: Path, columns: int) -> None:
     runner = CliRunner()
@@ -573,8 +553,8 @@ def test_goals_keep_every_word_whole_at_any_width(home: Path, columns: int) -> N
     run(runner, "goals", "add", "Lift my grandchild")
     run(runner, "goals", "rate", "1=2", "2=3")
     run(runner, "goals", "rate", "1=5", "2=4")
-    wide = " ".join(_screen(home, 200, "goals")).split()
-    rows = _screen(home, columns, "goals")
+    wide = " ".join(command_screen(home, 200, "goals")).split()
+    rows = command_screen(home, columns, "goals")
     assert max(len(row) for row in rows) <= columns
     seen = [word for row in rows for word in row.split()]
     assert seen == wide  # the same words in the same order, none broken

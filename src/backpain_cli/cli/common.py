@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import datetime, timezone
+from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -28,11 +29,11 @@ from backpain_cli.console import styled_output as styled_output
 from backpain_cli.errors import BackpainError
 from backpain_cli.history.period import PeriodError, period_start
 from backpain_cli.progression.explain import held_caution, step_before
-from backpain_cli.routines.catalogue import resolve_routine
+from backpain_cli.routines.catalogue import Origin, folders_beside, resolve_routine
 from backpain_cli.routines.stepping import at_step, marked
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from datetime import date, tzinfo
     from pathlib import Path
 
@@ -106,14 +107,19 @@ def load_file(
     routine_file: RoutineFile, *, library: Callable[[], ExerciseLibrary] | None = None
 ) -> Routine:
     """The routine in a file found by `resolve_routine` or `find_routine_files`, from the
-    cache when its files are unchanged (RoutineError when it does not load)."""
+    cache when its files are unchanged (RoutineError when it does not load). A file
+    given as a path looks up its `use:` entries beside it first (`folders_beside`)."""
     from backpain_cli.routines.cache import cached_routine
 
     where = locations()
+    folders: tuple[Path, ...] = routine_folders(where)
+    if routine_file.origin is Origin.PATH:
+        folders = folders_beside(routine_file.path, folders)
+        library = partial(exercise_library, folders)  # not the routine folders' one
     return cached_routine(
         routine_file.path,
         default_name=routine_file.name,
-        folders=routine_folders(where),
+        folders=folders,
         library=library or exercise_library,
         cache_dir=where.cache_dir,
     )
@@ -124,11 +130,11 @@ def routine_folders(where: Locations) -> tuple[Path, Path]:
     return where.user_routines, where.builtin_routines
 
 
-def exercise_library() -> ExerciseLibrary:
-    """The exercise library of the routine folders (`routine_folders`)."""
+def exercise_library(folders: Sequence[Path] | None = None) -> ExerciseLibrary:
+    """The exercise library of `folders` (default: the routine folders, `routine_folders`)."""
     from backpain_cli.routines.loader import ExerciseLibrary
 
-    return ExerciseLibrary(routine_folders(locations()))
+    return ExerciseLibrary(routine_folders(locations()) if folders is None else folders)
 
 
 def shared_library() -> Callable[[], ExerciseLibrary]:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from backpain_cli.cli.common import exercise_library
+from backpain_cli.cli.common import exercise_library, locations, routine_folders
 from backpain_cli.errors import Problem, RoutineError
 from backpain_cli.files import file_problem
-from backpain_cli.routines.loader import check_file
+from backpain_cli.routines.catalogue import folders_beside
+from backpain_cli.routines.loader import ExerciseLibrary, check_file
 from backpain_cli.routines.names import file_name_problem
 from backpain_cli.text import clean_line
 
@@ -23,7 +24,8 @@ def validate(files: tuple[str, ...]) -> None:
     Each problem is printed as `path:line:column: key.path: what is wrong`.
     Exit status is 0 when every file is valid and 2 when any is not. A file
     named exercises.yaml is checked as an exercise library (see `use` in
-    `backpain help format`).
+    `backpain help format`). `use: ID` is looked up beside each file first,
+    then in your routines, then in the built-ins, as `start FILE` does.
 
     \b
     Examples:
@@ -32,9 +34,14 @@ def validate(files: tuple[str, ...]) -> None:
     """
 
     failed = 0
-    library = exercise_library()
+    folders = routine_folders(locations())
+    libraries: dict[tuple[Path, ...], ExerciseLibrary] = {}  # one per folder, read once
     for file in files:  # every file is checked, whatever is wrong with the others
         path = Path(file)
+        beside = folders_beside(path, folders)  # `use:` as `start FILE` would follow it
+        if beside not in libraries:
+            libraries[beside] = exercise_library(beside)
+        library = libraries[beside]
         try:
             warnings: list[Problem] = []
             checked = check_file(path, library=library, warnings=warnings)

@@ -7,8 +7,9 @@ separator or a YAML suffix is taken as a path and must be a routine file.
 from __future__ import annotations
 
 import enum
+import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from backpain_cli.errors import Problem, RoutineNotFound
 from backpain_cli.files import file_problem
@@ -21,6 +22,9 @@ from backpain_cli.routines.names import (
     name_from_file,
 )
 from backpain_cli.text import did_you_mean
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 EXAMPLES_FOLDER = "examples"  # in the built-in routines: examples of the format
 
@@ -87,6 +91,16 @@ def find_routine_files(locations: Locations) -> list[RoutineFile]:
 def playable_routine_files(locations: Locations) -> list[RoutineFile]:
     """The routines that can be played by name: what completion offers and `start` takes."""
     return [routine_file for routine_file in find_routine_files(locations) if routine_file.playable]
+
+
+def folders_beside(path: Path, folders: Sequence[Path]) -> tuple[Path, ...]:
+    """Where a routine file given as a path looks up `use:` entries: its own folder
+    first (the `exercises.yaml` and routines beside it, as its author wrote them), then
+    `folders` (the user's, then the built-ins), each folder once. `add`, `pack`,
+    `validate`, `show`, `start` and `today` all follow this one rule."""
+    own = path.parent
+    resolved = os.path.realpath(own)  # never raises, a loop of links included
+    return (own, *(folder for folder in folders if os.path.realpath(folder) != resolved))
 
 
 def looks_like_path(reference: str) -> bool:

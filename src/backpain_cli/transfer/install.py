@@ -24,6 +24,7 @@ import yaml
 from backpain_cli.errors import BackpainError, Problem, RoutineError
 from backpain_cli.files import write_atomically
 from backpain_cli.locations import Locations
+from backpain_cli.routines.catalogue import folders_beside
 from backpain_cli.routines.loader import ExerciseLibrary, load_routine
 from backpain_cli.routines.model import Routine
 from backpain_cli.routines.names import EXERCISES_FILE, name_problem
@@ -54,7 +55,7 @@ def bundle_from_file(path: Path, where: Locations) -> Bundle:
     uses from the `exercises.yaml` beside it (RoutineError when it does not load)."""
 
     folder = path.parent
-    library = ExerciseLibrary((folder, where.user_routines, where.builtin_routines))
+    library = ExerciseLibrary(folders_beside(path, (where.user_routines, where.builtin_routines)))
     routine = load_routine(path, library=library)
     parsed = yaml.safe_load(routine.content.decode("utf-8-sig"))  # checked: plain YAML
     beside: dict[str, dict[str, Any]] = {}
