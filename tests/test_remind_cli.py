@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -823,15 +824,98 @@ def test_the_command_a_reminder_runs_is_this_backpain(monkeypatch: pytest.Monkey
     assert remind_module.command() == (str(script),)
 
 
-def test_a_path_is_not_a_routine_name(fakes: Fakes) -> None:
-    fakes.install("systemctl")
-    result = run("remind", "add", "./upper-back.yaml", "--at", "09:00")
-    assert result.exit_code == 2
+# A folder whose name every scheduler must quote: spaces, both quotes, `%`, `$`, `\\`.
+ODD_FOLDER = 'it\'s "my" 100% $HOME \\ files'
+
+
+@pytest.fixture
+def odd_neck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The therapist's neck.yaml (1 per day) in ODD_FOLDER, which is the working folder."""
+    from transfer_files import therapist_folder
+
+    neck = therapist_folder(tmp_path / ODD_FOLDER)
+    monkeypatch.chdir(neck.parent)
+    return neck
+
+
+def test_a_routine_file_is_reminded_by_its_absolute_path(fakes: Fakes, odd_neck: Path) -> None:
+    fakes.install("systemctl", "crontab", "notify-send")
+    result = run("remind", "add", "./neck.yaml", "--at", "09:00")
+    assert result.exit_code == 0, result.output
+    quoted = shlex.quote(str(odd_neck))
+    timer = f"systemd: {fakes.units}/backpain-reminder-neck-mobility-0900.timer"
     assert result.output == (
-        "backpain: ./upper-back.yaml: name a routine (`backpain list` shows them), not a "
-        "file; put your own routine in your routine folder (`backpain new`)\n"
+        f"Added: neck-mobility at 09:00 (daily), {timer}\n"
+        f"Each runs `backpain today --notify {quoted}`: a notification only while a session "
+        "is still due. `backpain remind remove neck-mobility` takes them away.\n"
     )
-    assert fakes.files() == [] and fakes.calls() == []
+    service = (fakes.units / "backpain-reminder-neck-mobility-0900.service").read_text()
+    assert service.splitlines()[-1] == (
+        "ExecStart=/opt/bp/bin/backpain today --notify "
+        + '"'
+        + str(odd_neck)
+        .replace("%", "%%")
+        .replace("$", "$$")
+        .replace("\\", "\\\\")
+        .replace('"', '\\"')
+        + '"'
+    )
+    # What the timer runs, run from elsewhere: it finds the routine and says how to start it.
+    os.chdir(fakes.root)
+    fakes.forget()
+    assert run("today", "--notify", str(odd_neck)).exit_code == 0
+    body = notifications(fakes)[0][-1]
+    assert body == f"Neck mobility: 0 of 1 done today — backpain start {quoted}"
+    assert shlex.split(body.split(" — ")[1])[2] == str(odd_neck)
+    removed = run("remind", "remove", "neck-mobility")
+    assert removed.exit_code == 0 and fakes.files() == []
+
+
+def test_a_routine_file_in_the_crontab_round_trips_through_the_shell(
+    fakes: Fakes, odd_neck: Path
+) -> None:
+    fakes.install("crontab")
+    assert run("remind", "add", "neck.yaml", "--at", "09:00", "--cron").exit_code == 0
+    line = fakes.crontab.read_text().splitlines()[-1]
+    command = line.split(" # backpain-reminder ")[0].split(" ", 5)[5]
+    # cron turns `\%` into `%` and hands the rest to /bin/sh, which splits it so:
+    assert shlex.split(command.replace("\\%", "%"))[-4:] == [
+        "/opt/bp/bin/backpain",
+        "today",
+        "--notify",
+        str(odd_neck),
+    ]
+    again = run("remind", "add", "neck.yaml", "--at", "09:00", "--cron")
+    assert again.output.startswith("Already set: neck-mobility at 09:00 (daily), cron: crontab")
+
+
+def test_a_control_character_in_the_routine_s_path_installs_nothing(
+    fakes: Fakes, tmp_path: Path
+) -> None:
+    from transfer_files import therapist_folder
+
+    fakes.install("systemctl", "crontab")
+    neck = therapist_folder(tmp_path / "a\nExecStartPre=touch x")
+    result = run("remind", "add", str(neck), "--at", "09:00")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "backpain: the routine file's path holds a control character (\\x0a: "
+    )
+    assert result.stderr.count("\n") == 1
+    assert fakes.files() == [] and not any("enable" in call for call in fakes.calls())
+
+
+def test_a_routine_file_without_frequency_is_refused(fakes: Fakes, odd_neck: Path) -> None:
+    fakes.install("systemctl")
+    odd_neck.write_text(odd_neck.read_text().replace("frequency: 1 per day\n", ""))
+    result = run("remind", "add", "neck.yaml", "--at", "09:00")
+    assert (result.exit_code, result.output) == (
+        2,
+        "backpain: neck.yaml has no frequency, so nothing is ever due and a reminder would "
+        "never show; add one such as `frequency: 1 per day` "
+        f"(in {shlex.quote(str(odd_neck))})\n",
+    )
+    assert fakes.files() == []
 
 
 def test_no_days_at_all_is_refused(fakes: Fakes) -> None:

@@ -5,9 +5,11 @@ the crontab edit that keeps every line of the user's own byte for byte."""
 from __future__ import annotations
 
 import plistlib
+import shlex
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime, time, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -211,6 +213,7 @@ needs_analyze = pytest.mark.skipif(
         MORNING,
         Reminder("upper-back-chair", time(15, 30)),
         Reminder("x", time(23, 0), frozenset({6}), True),
+        Reminder("neck-mobility", time(9, 0), path='/home/pat/it\'s "my" 100% $HOME \\ x.yaml'),
     ],
 )
 def test_the_units_pass_systemd_analyze_verify(tmp_path: Path, reminder: Reminder) -> None:
@@ -366,6 +369,64 @@ def test_schtasks_commands() -> None:
     assert daily[6:10] == ["/SC", "DAILY", "/ST", "08:00"]
     query = '"\\backpain\\reminder-a-0800","2026-11-05 08:00","Ready"\n"\\Other\\x","N/A","Ready"\n'
     assert windows.task_names(query) == ["backpain\\reminder-a-0800"]
+
+
+# -- a routine file given as a path: its absolute path, quoted for each scheduler ----------
+
+ODD = '/home/pat/it\'s "my" 100% $HOME \\ files\\/neck.yaml'
+PATHED = Reminder("neck-mobility", time(9, 0), EVERY_DAY, True, ODD)
+RUN = ["today", "--notify", "--allow-night", ODD]
+
+
+def _windows_words(line: str) -> list[str]:
+    """How a Windows program's C runtime splits its command line (backslashes count
+    only before a quote), to read the /TR text back."""
+    words: list[str] = []
+    word, quoted, started, index = "", False, False, 0
+    while index < len(line):
+        char = line[index]
+        if char == "\\":
+            run = len(line[index:]) - len(line[index:].lstrip("\\"))
+            index += run
+            if line[index : index + 1] == '"':
+                word += "\\" * (run // 2) + ('"' if run % 2 else "")
+                index += run % 2
+            else:
+                word += "\\" * run
+            started = True
+        elif char == '"':
+            quoted, started, index = not quoted, True, index + 1
+        elif char == " " and not quoted:
+            if started:
+                words.append(word)
+            word, started, index = "", False, index + 1
+        else:
+            word, started, index = word + char, True, index + 1
+    return [*words, word] if started else words
+
+
+def test_a_routine_file_s_path_round_trips_through_each_scheduler() -> None:
+    assert PATHED.notify_arguments() == RUN
+    service = systemd.service_text(PATHED, COMMAND, {})
+    assert service.splitlines()[-1] == (
+        "ExecStart=/home/pat/.venv/bin/backpain today --notify --allow-night "
+        '"/home/pat/it\'s \\"my\\" 100%% $$HOME \\\\ files\\\\/neck.yaml"'
+    )
+    line = cron.cron_line(PATHED, COMMAND, {})
+    command = line.split(" # backpain-reminder ")[0].split(" ", 5)[5]
+    assert shlex.split(command.replace("\\%", "%")) == [*COMMAND, *RUN]  # cron, then sh
+    assert cron.ours(line.encode()) == [replace(PATHED, path="")]  # the marker names it
+    plist = plistlib.loads(launchd.plist_bytes(PATHED, COMMAND, {}))
+    assert plist["ProgramArguments"] == [*COMMAND, *RUN]
+    task = windows.create_arguments(PATHED, COMMAND)[5]
+    assert _windows_words(task) == [*COMMAND, *RUN]
+    assert _windows_words('a "b c" d\\e "f\\"g" h\\\\"i j"') == [
+        "a",
+        "b c",
+        "d\\e",
+        'f"g',
+        "h\\i j",
+    ]
 
 
 # -- how a reminder runs backpain, and what it says ---------------------------------------

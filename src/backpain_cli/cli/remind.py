@@ -21,9 +21,9 @@ from backpain_cli.reminders.schedule import (
     make_reminders,
     parse_time,
 )
-from backpain_cli.routines.catalogue import looks_like_path
+from backpain_cli.routines.catalogue import Origin
 from backpain_cli.tables import Column, paragraph, table_lines
-from backpain_cli.text import dumps_json
+from backpain_cli.text import dumps_json, shell_word
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence, Set
@@ -120,28 +120,29 @@ def add_command(
     """Remind me to do ROUTINE at these times (the same time again changes nothing).
 
     Times between 22:00 and 07:00 need --allow-night. Each reminder shows a
-    notification only while ROUTINE still has sessions due that day.
+    notification only while ROUTINE still has sessions due that day. ROUTINE may
+    be a routine file's path: the reminder runs it by its absolute path.
 
     \b
     Examples:
       backpain remind add upper-back --at 09:00 --at 15:00
       backpain remind add upper-back --at 12:30 --days mon-fri
       backpain remind add upper-back-gentle --at 10:00 --days mon,wed,fri --cron
+      backpain remind add ~/Downloads/neck.yaml --at 08:00
     """
     from backpain_cli.reminders import installer
 
-    if looks_like_path(routine):
-        raise ReminderError(
-            f"{routine}: name a routine (`backpain list` shows them), not a file; "
-            "put your own routine in your routine folder (`backpain new`)"
-        )
-    reminders = make_reminders(routine, times, days, allow_night=allow_night)
-    _, loaded = load(routine)  # an unknown routine is an error before anything is set
+    make_reminders(routine, times, days, allow_night=allow_night)  # the times, checked first
+    found, loaded = load(routine)  # an unknown routine is an error before anything is set
+    # A file is run by its absolute path (the scheduler starts in another folder).
+    path = str(found.path.resolve()) if found.origin is Origin.PATH else ""
     if loaded.frequency is None and loaded.counts_as is None:  # counts_as: its plan's
+        edit = f"`backpain edit {routine}`" if not path else f"in {shell_word(path)}"
         raise ReminderError(
             f"{routine} has no frequency, so nothing is ever due and a reminder would "
-            f"never show; add one such as `frequency: 1 per day` (`backpain edit {routine}`)"
+            f"never show; add one such as `frequency: 1 per day` ({edit})"
         )
+    reminders = make_reminders(loaded.name, times, days, allow_night=allow_night, path=path)
 
     changes = installer.add(setup(), reminders, use_cron=use_cron)
     width = common.output_width()
@@ -151,8 +152,9 @@ def add_command(
         said = f"{verb}: {reminder.routine} at {reminder.at_text} ({reminder.days_text}), "
         click.echo("\n".join(paragraph(said + _where(change.installed), width, hang="  ")))
     said = (
-        f"Each runs `backpain today --notify {routine}`: a notification only while a "
-        f"session is still due. `backpain remind remove {routine}` takes them away."
+        f"Each runs `backpain today --notify {shell_word(path or loaded.name)}`: a "
+        "notification only while a session is still due. "
+        f"`backpain remind remove {loaded.name}` takes them away."
     )
     click.echo("\n".join(paragraph(said, width)))
 

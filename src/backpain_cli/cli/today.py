@@ -20,6 +20,7 @@ from backpain_cli.history.progress import morning_answers, planned_routines
 from backpain_cli.history.stats import DAYS_IN_USE, today_in
 from backpain_cli.player.check_in import CheckInCancelled
 from backpain_cli.progression.explain import TALK_FIRST, new_dose_lines
+from backpain_cli.routines.catalogue import Origin
 from backpain_cli.text import clean, dumps_json
 
 if TYPE_CHECKING:
@@ -115,13 +116,23 @@ def today_command(
 
     library = common.shared_library()
     # An unknown routine is an error, not "nothing due"; each named file is read once.
-    known = {name: load(name, library=library)[1] for name in routines}
+    asked = [load(reference, library=library) for reference in routines]
+    known = {routine.name: routine for _, routine in asked}  # a file: its routine's name
+    named = tuple(known)
     now, zone = common.utc_now(), common.user_zone()
     store = read_history()
     in_use = now - timedelta(days=DAYS_IN_USE + 8)  # what `today` looks at
-    paths = store.routine_paths(since=in_use) if store is not None else {}
+    played = store.routine_paths(since=in_use) if store is not None else {}
+    # Where each routine is started from: the file it was last played from, unless it
+    # was asked for by name (then by name) or as a file (then that file).
+    paths = {name: path for name, path in played.items() if name not in known}
+    paths.update(
+        (routine.name, str(routine_file.path.resolve()))
+        for routine_file, routine in asked
+        if routine_file.origin is Origin.PATH
+    )
     lookup = routine_lookup(library, known, paths)
-    due = today(store, routines, now=now, zone=zone, lookup=lookup)
+    due = today(store, named, now=now, zone=zone, lookup=lookup)
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
         from backpain_cli.cli.remind import notify_today  # not in `today` itself
 
@@ -135,7 +146,7 @@ def today_command(
             due.dues,
             now.astimezone(zone),
             allow_night,
-            named=routines,
+            named=named,
             titles=titles,
             paths=paths,
             gone=gone,

@@ -463,16 +463,18 @@ def next_firings(
     return firings, problem
 
 
-def check_setup(setup: Setup) -> None:
+def check_setup(setup: Setup, reminders: Sequence[Reminder] = ()) -> None:
     """Refuse values that would change what a crontab line, a unit or a plist says: a
-    newline in BACKPAIN_HOME would start a line of its own (`* * * * * touch ...`, or
-    `ExecStartPre=` in a unit), and no value there needs a control character."""
+    newline in BACKPAIN_HOME (or in a routine file's path) would start a line of its
+    own (`* * * * * touch ...`, or `ExecStartPre=` in a unit), and no value there needs
+    a control character."""
     values = [
         *((name, f"{name}={value}") for name, value in setup.environment.items()),
         *((name, f"{name}={value}") for name, value in setup.cron_environment.items()),
         ("the path of backpain", " ".join(setup.command)),
         ("the systemd user folder", str(setup.systemd_dir)),
         ("the LaunchAgents folder", str(setup.launch_agents_dir)),
+        *(("the routine file's path", reminder.path) for reminder in reminders),
     ]
     for name, value in values:
         bad = next((ch for ch in value if is_unsafe(ord(ch))), None)
@@ -486,7 +488,7 @@ def check_setup(setup: Setup) -> None:
 def add(setup: Setup, reminders: Sequence[Reminder], *, use_cron: bool = False) -> list[Change]:
     """Install `reminders`; the same routine and time elsewhere (say, in the crontab
     before a switch to systemd) is taken away afterwards, so it never fires twice."""
-    check_setup(setup)
+    check_setup(setup, reminders)
     chosen = scheduler_for_adding(setup, use_cron=use_cron)
     others = [scheduler for scheduler in schedulers(setup) if scheduler.name != chosen.name]
     changes = chosen.add(reminders)

@@ -46,8 +46,9 @@ def reminder_text(
 
     A reminder for a variant (`upper-back-chair`, which counts toward `upper-back`)
     suggests starting that variant: it is the one the person chose. `titles` gives the
-    routines' titles, which people read more easily than names. A routine last played
-    from a file (`paths`) is started from that file, unless the file is `gone`."""
+    routines' titles, which people read more easily than names. A routine with a file
+    in `paths` (the one it was last played from, or the one asked for) is started from
+    that file, unless the file is `gone`."""
     titles = titles or {}
     paths = paths or {}
     lines = []
@@ -56,8 +57,8 @@ def reminder_text(
             continue
         chosen = [name for name in named if name in (due.routine, *due.variants)]
         start = chosen[0] if chosen else due.routine
-        where = paths.get(start, start) if not chosen else start
-        lines.append(due_line(due, where, titles.get(start), gone=start in gone and not chosen))
+        where = paths.get(start, start)
+        lines.append(due_line(due, where, titles.get(start), gone=start in gone))
     return "\n".join(lines) if lines else None
 
 

@@ -52,6 +52,10 @@ class Reminder:
     at: time
     days: frozenset[int] = EVERY_DAY
     allow_night: bool = False
+    # The absolute path of a routine file asked for as a path, which the scheduler runs
+    # `today --notify` with; "" for a routine by name. Not in the marker: the unit,
+    # line, plist or task holds it in its command, and `routine` names the reminder.
+    path: str = ""
 
     @property
     def key(self) -> ReminderKey:
@@ -74,7 +78,7 @@ class Reminder:
     def notify_arguments(self) -> list[str]:
         """What the scheduler runs after the backpain command itself."""
         extra = ["--allow-night"] if self.allow_night else []
-        return ["today", "--notify", *extra, self.routine]
+        return ["today", "--notify", *extra, self.path or self.routine]
 
 
 def parse_time(text: str) -> time:
@@ -149,9 +153,10 @@ def in_quiet_hours(moment: time) -> bool:
 
 
 def make_reminders(
-    routine: str, times: Iterable[str], days: str | None, *, allow_night: bool
+    routine: str, times: Iterable[str], days: str | None, *, allow_night: bool, path: str = ""
 ) -> list[Reminder]:
-    """The reminders one `remind add` asks for, every input checked before any is set."""
+    """The reminders one `remind add` asks for, every input checked before any is set
+    (`path`: the routine's file, when it was given as one)."""
     parsed = sorted({parse_time(text) for text in times})
     if not parsed:
         raise ReminderError("say when, e.g. --at 09:00 (repeat --at for more times)")
@@ -163,7 +168,7 @@ def make_reminders(
                 f"--at {', '.join(night)}: that is in the quiet hours (22:00 to 07:00); "
                 "pick a daytime hour, or add --allow-night if you really want it"
             )
-    return [Reminder(routine, moment, chosen_days, allow_night) for moment in parsed]
+    return [Reminder(routine, moment, chosen_days, allow_night, path) for moment in parsed]
 
 
 def next_fire(reminder: Reminder, now: datetime) -> datetime:
