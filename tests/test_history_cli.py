@@ -604,7 +604,8 @@ def test_today_not_all_done_exits_1(runner: CliRunner, recorded: Path) -> None:
     assert run(runner, "today") == (
         1,
         "Today, Wed 2026-11-04\n"
-        "  upper-back  2 per day  1 of 2 done  1 to go  (with upper-back-chair)\n"
+        "  Upper back trigger-point relief  2 per day  1 of 2 done  1 to go  "
+        "(with upper-back-chair)\n"
         "1 session still due today.\n",
     )
 
@@ -613,7 +614,9 @@ def test_today_all_done_exits_0(runner: CliRunner, home: Path) -> None:
     record(home, make("2026-11-04 07:00"), make("2026-11-04 09:00"))
     assert run(runner, "today") == (
         0,
-        "Today, Wed 2026-11-04\n  upper-back  2 per day  2 of 2 done  done\nAll done for today.\n",
+        "Today, Wed 2026-11-04\n"
+        "  Upper back trigger-point relief  2 per day  2 of 2 done  done\n"
+        "All done for today.\n",
     )
 
 
@@ -627,6 +630,8 @@ def test_today_per_week_frequency(runner: CliRunner, home: Path) -> None:
     assert run(runner, "today") == (
         1,
         "Today, Wed 2026-11-04\n  weekly  3 per week  2 of 3 this week  1 to go\n"
+        "weekly: its routine file is gone or does not load (`backpain list` shows yours); "
+        "shown as the history recorded it.\n"
         "1 session still due today.\n",
     )
 
@@ -650,13 +655,17 @@ def test_today_for_a_named_routine_uses_its_file(runner: CliRunner, user_routine
     assert run(runner, "today", "upper-back-gentle", "easy") == (
         1,
         "Today, Wed 2026-11-04\n"
-        "  easy: no frequency set, so nothing is due\n"
-        "  upper-back  2 per day  0 of 2 done  2 to go  (with upper-back-gentle)\n"
+        "  Gentle upper back relief (movement precautions): no frequency set, so nothing "
+        "is due\n"
+        "  Upper back trigger-point relief  2 per day  0 of 2 done  2 to go  "
+        "(with upper-back-gentle)\n"
         "2 sessions still due today.\n",
     )
     assert run(runner, "today", "easy") == (
         0,
-        "Today, Wed 2026-11-04\n  easy: no frequency set, so nothing is due\n",
+        "Today, Wed 2026-11-04\n"
+        "  Gentle upper back relief (movement precautions): no frequency set, so nothing "
+        "is due\n",
     )
 
 

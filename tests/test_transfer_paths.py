@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from terminal import command_screen
 from test_transfer_history import record, session, sessions_in
 from transfer_files import therapist_folder
 
@@ -98,7 +100,7 @@ def test_today_notify_suggests_a_start_that_show_finds(
     assert shown.exit_code == 0
     assert "Neck mobility" in shown.output
     today = runner.invoke(cli, ["today"])
-    assert "neck-mobility  1 per day  0 of 1 done  1 to go" in today.output
+    assert "  Neck mobility  1 per day  0 of 1 done  1 to go\n" in today.output
 
 
 def test_today_notify_says_when_the_file_is_gone(runner: CliRunner, home: Path, neck: Path) -> None:
@@ -129,3 +131,40 @@ def test_a_session_played_by_name_later_is_started_by_name(
     record(home, played(neck, day=2), replace(played(neck, day=1), routine_path=None))
     notified = runner.invoke(cli, ["today", "--notify", "--allow-night"])
     assert notified.output.endswith("— backpain start neck-mobility\n")
+
+
+def this_morning(neck: Path) -> object:
+    """A session of the neck file an hour ago, by the real clock (`today` runs in a
+    terminal of its own, where the test's clock does not reach)."""
+    start = datetime.now(timezone.utc) - timedelta(hours=1)
+    return replace(played(neck), started=start, last_update=start, ended=start)
+
+
+@pytest.mark.parametrize("columns", [40, 80, 120])
+def test_today_shows_the_title_of_a_routine_played_from_a_path(
+    home: Path, neck: Path, columns: int
+) -> None:
+    record(home, this_morning(neck))
+    rows = command_screen(home, columns, "today")
+    assert rows[1].startswith("  Neck mobility")
+    assert " ".join(rows).split()[3:10] == ["Neck", "mobility", "1", "per", "day", "1", "of"]
+    assert "neck-mobility" not in " ".join(rows)
+
+
+@pytest.mark.parametrize("columns", [40, 80, 120])
+def test_today_says_when_the_file_is_gone_and_shows_the_recorded_name(
+    home: Path, neck: Path, columns: int
+) -> None:
+    record(home, this_morning(neck))
+    neck.unlink()
+    rows = command_screen(home, columns, "today")
+    assert rows[1].startswith("  neck-mobility")
+    said = " ".join(" ".join(rows).split())
+    gone = f"neck-mobility: its routine file {neck.resolve()} is not there any more; shown as "
+    gone += "the history recorded it."
+    if columns < 80:  # a part of the path wider than the screen is shortened there, with …
+        start, end = gone.split(" files/")
+        gone = f"{start.rsplit(' ', 1)[0]} " + "…" + f" files/{end}"
+        said = re.sub(r" \S*… ", " … ", said)
+    assert gone in said
+    assert max(len(row) for row in rows) <= columns

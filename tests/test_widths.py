@@ -216,7 +216,7 @@ def test_the_screens_hold_what_they_are_about(
         since = screens[("stats", "--since", "2d")][columns]
         assert {"Since", "(2", "earlier", "Adherence"} <= _words(since)
         assert "Since" not in _words(screens[("stats",)][columns])
-        assert "upper-back-gentle" in _words(screens[("today",)][columns])
+        assert "precautions)" in _words(screens[("today",)][columns])  # by its title
         assert "rhomboid-stretch-long-sitting" in _words(screens[("show", "upper-back")][columns])
         assert "default_routine" in _words(screens[("config",)][columns])
 

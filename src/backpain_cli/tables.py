@@ -299,7 +299,14 @@ def card_lines(
                 head = f"{head}  {cell}"
             elif cell:
                 rest.append((column, cell))
-        lines.append(indent + bold(head, styled))
+        if width is None or cells(indent) + cells(head) <= width:
+            lines.append(indent + bold(head, styled))
+        else:  # a long title: between words, never cut by the terminal
+            first, *more = wrap(
+                head, max(width - cells(inner), 1), first=max(width - cells(indent), 1)
+            )
+            lines.append(indent + bold(first, styled))
+            lines.extend(inner + bold(line, styled) for line in more)
         unlabelled = "  ".join(cell for column, cell in rest if not column.header)
         if unlabelled:  # as a table without headers reads: side by side
             lines.extend(paragraph(unlabelled, width, indent=inner))

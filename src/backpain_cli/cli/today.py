@@ -160,11 +160,15 @@ def today_command(
 
     from backpain_cli.history.views import today_text  # not in `today --notify`
 
+    shown = [d.routine for d in due.dues] + list(due.without_frequency)
+    titles, gone_lines = titles_of(shown, known, paths, library)
     click.echo(
         today_text(
             due.dues,
             due.day,
             without_frequency=due.without_frequency,
+            titles=titles,
+            gone=gone_lines,
             styled=styled_output(),
             width=output_width(),
         )
@@ -191,6 +195,31 @@ def today_command(
             sys.exit(130)
     if not due.all_done:
         sys.exit(1)
+
+
+def titles_of(
+    names: list[str],
+    known: Mapping[str, Routine],
+    paths: Mapping[str, str],
+    library: Callable[[], ExerciseLibrary],
+) -> tuple[dict[str, str], list[str]]:
+    """The title of each routine (from the file it was last played from, else by
+    name), and a line for each whose file is gone: it is shown as the history
+    recorded it, by its name."""
+    titles: dict[str, str] = {}
+    gone: list[str] = []
+    for name in names:
+        routine = known.get(name) or load_played(name, paths, library=library)
+        if routine is not None:
+            titles[name] = routine.title
+            continue
+        path = paths.get(name)
+        if path is not None and not Path(path).is_file():
+            where = f"its routine file {path} is not there any more"
+        else:
+            where = "its routine file is gone or does not load (`backpain list` shows yours)"
+        gone.append(f"{name}: {where}; shown as the history recorded it.")
+    return titles, gone
 
 
 def with_plans(

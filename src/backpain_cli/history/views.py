@@ -444,7 +444,7 @@ def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> st
 
 
 TODAY_COLUMNS = (
-    Column("", wraps=False),
+    Column(""),  # a title: it wraps between words
     Column("", head=True),
     Column(""),
     Column(""),
@@ -457,15 +457,23 @@ def today_text(
     today: date,
     *,
     without_frequency: Sequence[str] = (),
+    titles: Mapping[str, str] | None = None,
+    gone: Sequence[str] = (),
     styled: bool,
     width: int | None = None,
 ) -> str:
-    """What `today` prints, in at most WIDTH columns (no limit: None)."""
+    """What `today` prints, in at most WIDTH columns (no limit: None): each routine by
+    its title (`titles`; the name where there is none), and after the table one line
+    for each routine whose file is gone (`gone`, said already)."""
+    titles = titles or {}
     lines = [bold(f"Today, {_day(today)}", styled)]
     for name in without_frequency:
         lines.extend(
             paragraph(
-                f"{name}: no frequency set, so nothing is due", width, indent="  ", hang="    "
+                f"{clean_line(titles.get(name, name))}: no frequency set, so nothing is due",
+                width,
+                indent="  ",
+                hang="    ",
             )
         )
     if not dues and not without_frequency:
@@ -487,8 +495,11 @@ def today_text(
             progress = f"{due.done} of {due.due} done"
         state = "done" if due.satisfied else f"{due.left} to go"
         counted = f"(with {', '.join(due.variants)})" if due.variants else ""
-        rows.append([due.routine, str(due.frequency), progress, state, counted])
+        title = clean_line(titles.get(due.routine, due.routine))
+        rows.append([title, str(due.frequency), progress, state, counted])
     lines.extend(table_lines(TODAY_COLUMNS, rows, width, indent="  "))
+    for said in gone:
+        lines.extend(paragraph(clean_line(said), width))
     left = sum(due.left for due in dues)
     lines.extend(
         paragraph(
