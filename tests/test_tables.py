@@ -209,3 +209,16 @@ def test_phrases_start_a_new_line_rather_than_break() -> None:
         "  session)",
     ]
     assert phrases(("a", "b"), 10) == ["a  b"]
+
+
+def test_a_card_s_first_line_too_long_wraps_between_words() -> None:
+    columns = (Column(""), Column("", head=True), Column(""))
+    rows = [["Gentle upper back relief (movement precautions)", "2 per day", "1 to go"]]
+    assert card_lines(columns, rows, 40, indent="  ") == [
+        "  Gentle upper back relief (movement",
+        "    precautions)",
+        "    2 per day  1 to go",
+    ]
+    assert card_lines(columns, rows, None, indent="  ")[0] == (
+        "  Gentle upper back relief (movement precautions)  2 per day"
+    )
