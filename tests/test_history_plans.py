@@ -29,7 +29,8 @@ def test_a_desk_session_counts_toward_the_floor_routines_frequency(
     assert run(runner, "today") == (
         0,
         "Today, Wed 2026-11-04\n"
-        "  upper-back  2 per day  2 of 2 done  done  (with upper-back-chair)\n"
+        "  Upper back trigger-point relief  2 per day  2 of 2 done  done  "
+        "(with upper-back-chair)\n"
         "All done for today.\n",
     )
 
@@ -45,7 +46,7 @@ def test_old_sessions_without_a_recorded_plan_take_it_from_the_routine_file(
     code, output = run(runner, "today")
     assert (code, output.splitlines()[1]) == (
         0,
-        "  upper-back  2 per day  2 of 2 done  done  (with upper-back-chair)",
+        "  Upper back trigger-point relief  2 per day  2 of 2 done  done  (with upper-back-chair)",
     )
 
 
@@ -63,7 +64,7 @@ def test_counts_as_a_routine_that_does_not_exist_counts_toward_itself(
     connection.close()
     assert run(runner, "today") == (
         0,
-        "Today, Wed 2026-11-04\n  desk: no frequency set, so nothing is due\n",
+        "Today, Wed 2026-11-04\n  Desk: no frequency set, so nothing is due\n",
     )
     code, output = run(runner, "validate", str(user_routines / "desk.yaml"))
     assert code == 2

@@ -111,6 +111,13 @@ def test_today_notify_says_when_the_file_is_gone(runner: CliRunner, home: Path, 
         "Time for your exercises: neck-mobility: 0 of 1 done today — "
         f"its routine file {neck.resolve()} is gone\n"
     )
+    assert runner.invoke(cli, ["today"]).output == (
+        "Today, Wed 2026-11-04\n"
+        "  neck-mobility  1 per day  0 of 1 done  1 to go\n"
+        f"neck-mobility: its routine file {neck.resolve()} is not there any more; shown as the "
+        "history recorded it.\n"
+        "1 session still due today.\n"
+    )
 
 
 def test_resume_names_the_path_to_start_again(runner: CliRunner, home: Path, neck: Path) -> None:
