@@ -100,7 +100,7 @@ def test_a_session_written_exercise_by_exercise_reads_back(db: Path) -> None:
         history.end_session(
             session, ended=T0 + timedelta(minutes=7), outcome=SessionOutcome.COMPLETED
         )
-        history.record_pain_after(session, 2)
+        history.record_pain_after(session, 2, at=T0 + timedelta(minutes=8))
     history = open_for_reading(db)
     assert history is not None
     [record] = history.sessions(with_exercises=True)
@@ -148,9 +148,9 @@ def test_pain_must_be_0_to_10(db: Path) -> None:
             history.begin_session(start(pain=11))
         session = history.begin_session(start(pain=0))
         with pytest.raises(ValueError, match="0-10"):
-            history.record_pain_after(session, -1)
-        history.record_pain_after(session, 10)
-        history.record_pain_after(session, None)
+            history.record_pain_after(session, -1, at=T0)
+        history.record_pain_after(session, 10, at=T0)
+        history.record_pain_after(session, None, at=T0)
         assert history.sessions()[0].pain_after is None
 
 

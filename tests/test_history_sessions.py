@@ -74,7 +74,7 @@ def test_speed_note_and_plan_are_kept(history: History) -> None:
     got = history.session(sid)
     assert got is not None
     assert (got.speed, got.sped_up, got.note, got.counts_as) == (60.0, True, "tight", "upper-back")
-    history.record_note(sid, 'said "ouch", then; fine')
+    history.record_note(sid, 'said "ouch", then; fine', at=T0)
     got = history.session(sid)
     assert got is not None and got.note == 'said "ouch", then; fine'
     assert history.plans() == {"upper-back-chair": "upper-back"}
@@ -237,6 +237,12 @@ def test_resume_continues_the_same_session_from_where_it_stopped(history: Histor
     assert partial.outcome is SessionOutcome.PARTIAL
     assert [e.status for e in partial.exercises] == [ExerciseStatus.DONE, ExerciseStatus.STOPPED]
     first_length = partial.duration_seconds
+    assert partial.ended is not None
+    noted = partial.ended + timedelta(minutes=10)  # the note, answered after quitting
+    history.record_note(partial.id, "stiff", at=noted)
+    changed = history.session(partial.id)
+    assert changed is not None and changed.last_update == noted  # the sync folder sees it
+    assert changed.duration_seconds == first_length  # the questions are not played time
 
     later = T0 + timedelta(hours=3)
     last = history.last_session("tiny", since=T0.replace(hour=0))
@@ -248,7 +254,7 @@ def test_resume_continues_the_same_session_from_where_it_stopped(history: Histor
     assert whole.outcome is SessionOutcome.COMPLETED
     assert [e.status for e in whole.exercises] == [ExerciseStatus.DONE] * len(TINY.exercises)
     assert [e.position for e in whole.exercises] == list(range(len(TINY.exercises)))
-    # The three hours away are not part of its length.
+    # The three hours away (from its end, not from the note) are not part of its length.
     played_again = build_timeline(TINY, start_at=1).total
     assert whole.duration_seconds == pytest.approx(first_length + played_again, abs=0.01)
     assert whole.away_seconds == pytest.approx(3 * 3600 - first_length, abs=0.01)

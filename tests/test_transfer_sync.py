@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from test_transfer_history import UUIDS, record, session, sessions_in
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
 from backpain_cli.history.merging import history_in_memory
+from backpain_cli.history.store import open_for_recording
 from backpain_cli.transfer.sync import own_file, sync
 
 NOW = datetime(2026, 11, 4, 12, 0, tzinfo=timezone.utc)
@@ -99,6 +100,32 @@ def test_two_machines_apart_and_together_see_every_session_once(
     assert laptop.uuids() == desktop.uuids() == everything
     shown = desktop.run(runner, "history", "--json")
     assert shown.count('"uuid"') == 6
+
+
+def test_a_rating_or_note_given_late_reaches_the_other_machine(
+    runner: CliRunner, machines: tuple[Machine, Machine]
+) -> None:
+    laptop, desktop = machines
+    laptop.record(1)
+    laptop.run(runner, "history")
+    copy(laptop.folder, desktop.folder)
+    desktop.run(runner, "history")
+    [before] = sessions_in(desktop.home)
+    # After the session had gone out: its closing rating, an exercise's and the note.
+    later = before.last_update + timedelta(minutes=5)
+    store, _ = open_for_recording(laptop.home / "history.sqlite3")
+    assert store is not None
+    with store:
+        store.record_pain_after(1, 1, at=later)
+        store.record_rating(1, 0, 4, "effort", at=later)
+        store.record_note(1, "looser afterwards", at=later + timedelta(minutes=1))
+    laptop.run(runner, "history")
+    copy(laptop.folder, desktop.folder)
+    desktop.run(runner, "history")
+    [after] = sessions_in(desktop.home)
+    assert (after.uuid, after.pain_after, after.note) == (UUIDS[1], 1, "looser afterwards")
+    assert (after.exercises[0].rating, after.exercises[0].rating_kind) == (4, "effort")
+    assert after.last_update == later + timedelta(minutes=1)
 
 
 def test_only_new_lines_are_read_and_a_replaced_file_is_read_again(tmp_path: Path) -> None:

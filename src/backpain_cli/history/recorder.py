@@ -108,17 +108,20 @@ class Recorder:
 
     def record_pain_after(self, pain: int | None) -> None:
         if pain is not None and self.session_id is not None:
-            self._safely(lambda: self.history.record_pain_after(self._session(), pain))
+            at = self._now()
+            self._safely(lambda: self.history.record_pain_after(self._session(), pain, at=at))
 
     def record_rating(self, index: int, rating: int, kind: str) -> None:
         """The rating after exercise `index` (`rate_each`), once it has been recorded."""
         if self.session_id is not None:
             session = self._session()
-            self._safely(lambda: self.history.record_rating(session, index, rating, kind))
+            at = self._now()
+            self._safely(lambda: self.history.record_rating(session, index, rating, kind, at=at))
 
     def record_note(self, note: str) -> None:
         if note and self.session_id is not None:
-            self._safely(lambda: self.history.record_note(self._session(), note))
+            at = self._now()
+            self._safely(lambda: self.history.record_note(self._session(), note, at=at))
 
     # -- events -----------------------------------------------------------------------
 

@@ -68,6 +68,12 @@ RECENT_SESSIONS_FOR_FLAGS = 20
 OPEN_WAIT_MS = 2_000  # for a lock that keeps readers out, or that an upgrade waits for
 
 
+# A change to a session after its last record (the closing pain rating, the note, an
+# exercise's rating) is a record too: `updated_at` moves on (never back), so the sync
+# folder carries the session again and another machine's older copy gives way to it
+# (`merging`: of two copies, the later `updated_at` counts).
+_CHANGED = "updated_at = max(coalesce(updated_at, started_at), ?)"
+
 # The latest session of each routine (`last="DESC"`; "ASC": the first), in the order of
 # the routines' names. Ten years hold a handful of routines in 7,300 sessions or more:
 # the names are found by walking the index `sessions_by_routine` from one name to the
@@ -206,17 +212,26 @@ class History:
                 added += 1
         return added
 
-    def record_pain_after(self, session_id: int, pain: int | None) -> None:
+    def record_pain_after(self, session_id: int, pain: int | None, *, at: datetime) -> None:
+        """The closing pain rating, given `at` (a change: see `_CHANGED`)."""
         check_pain(pain)
         with self._write() as db:
-            db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain, session_id))
+            db.execute(
+                f"UPDATE sessions SET pain_after = ?, {_CHANGED} WHERE id = ?",
+                (pain, utc_text(at), session_id),
+            )
 
-    def record_note(self, session_id: int, note: str) -> None:
-        """The session's note for the therapist ('' removes it)."""
+    def record_note(self, session_id: int, note: str, *, at: datetime) -> None:
+        """The session's note for the therapist ('' removes it), given `at`."""
         with self._write() as db:
-            db.execute("UPDATE sessions SET note = ? WHERE id = ?", (note or None, session_id))
+            db.execute(
+                f"UPDATE sessions SET note = ?, {_CHANGED} WHERE id = ?",
+                (note or None, utc_text(at), session_id),
+            )
 
-    def record_rating(self, session_id: int, index: int, rating: int, kind: str) -> None:
+    def record_rating(
+        self, session_id: int, index: int, rating: int, kind: str, *, at: datetime
+    ) -> None:
         """The rating after one exercise of a session (`rate_each`: pain or effort)."""
         with self._write() as db:
             db.execute(
@@ -224,14 +239,17 @@ class History:
                 "WHERE session_id = ? AND position = ?",
                 (rating, kind, session_id, index),
             )
+            db.execute(f"UPDATE sessions SET {_CHANGED} WHERE id = ?", (utc_text(at), session_id))
 
     def resume_session(self, session_id: int, *, at: datetime, speed: float) -> None:
-        """Carry on with a partial session: the time since its last record is time away,
-        not part of its length; it is partial again until it reaches its end."""
+        """Carry on with a partial session: the time since it was left (its end, or its
+        last record when it was never ended; not a rating or a note given after it) is
+        time away, not part of its length; it is partial again until it reaches its end."""
         with self._write() as db:
             db.execute(
                 "UPDATE sessions SET away_seconds = away_seconds + max(0, "
-                "(julianday(?) - julianday(updated_at)) * 86400.0), updated_at = ?, "
+                "(julianday(?) - julianday(coalesce(ended_at, updated_at))) * 86400.0), "
+                "updated_at = ?, "
                 "ended_at = NULL, outcome = 'partial', speed = max(coalesce(speed, 1), ?) "
                 "WHERE id = ?",
                 (utc_text(at), utc_text(at), speed, session_id),

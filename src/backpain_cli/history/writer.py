@@ -78,14 +78,18 @@ class QueuedHistory:
             lambda: self.history.end_session(self._id(session_id), ended=ended, outcome=outcome)
         )
 
-    def record_pain_after(self, session_id: int, pain: int) -> None:
-        self._queue(lambda: self.history.record_pain_after(self._id(session_id), pain))
+    def record_pain_after(self, session_id: int, pain: int, *, at: datetime) -> None:
+        self._queue(lambda: self.history.record_pain_after(self._id(session_id), pain, at=at))
 
-    def record_note(self, session_id: int, note: str) -> None:
-        self._queue(lambda: self.history.record_note(self._id(session_id), note))
+    def record_note(self, session_id: int, note: str, *, at: datetime) -> None:
+        self._queue(lambda: self.history.record_note(self._id(session_id), note, at=at))
 
-    def record_rating(self, session_id: int, index: int, rating: int, kind: str) -> None:
-        self._queue(lambda: self.history.record_rating(self._id(session_id), index, rating, kind))
+    def record_rating(
+        self, session_id: int, index: int, rating: int, kind: str, *, at: datetime
+    ) -> None:
+        self._queue(
+            lambda: self.history.record_rating(self._id(session_id), index, rating, kind, at=at)
+        )
 
     # -- the end ----------------------------------------------------------------------
 
