@@ -315,6 +315,7 @@ def test_without_an_audio_player_the_set_end_rings_the_terminal_bell(
         announcer = run_module._make_announcer(effective_settings({}), notices.append)[0]
         _sounds(announcer, SoundName.TICK, SoundName.CHIME)  # a tick: too small for the bell
         assert announcer is not None
+        announcer.start()  # `play` starts it once the first frame is drawn
         announcer.close(1)
         assert select.select([read_end], [], [], 10)[0]  # rung from the sound thread
         assert os.read(read_end, 16) == b"\a"
@@ -322,6 +323,28 @@ def test_without_an_audio_player_the_set_end_rings_the_terminal_bell(
         os.close(read_end)
         os.close(write_end)
     assert notices == [NO_AUDIO_NOTICE]
+
+
+def test_the_sound_thread_starts_once_the_first_frame_is_drawn() -> None:
+    # Loading the audio player holds the interpreter: it waits for the screen's first
+    # frame, drawn at the first event after Started (the starter is the last listener).
+    from backpain_cli.player.engine import SegmentStarted, Started, Status
+    from backpain_cli.routines.timeline import build_timeline
+
+    starts: list[str] = []
+
+    class Starter:
+        def start(self) -> None:
+            starts.append("started")
+
+    after = run_module._SoundAfter(Starter())  # type: ignore[arg-type]
+    timeline = build_timeline(TINY)
+    status = Status(timeline, index=0, remaining=5, elapsed=0)
+    after.handle(Started(status))
+    assert starts == []
+    after.handle(SegmentStarted(status, index=0, segment=timeline.segments[0]))
+    after.handle(SegmentStarted(status, index=0, segment=timeline.segments[0]))
+    assert starts == ["started"]
 
 
 @pytest.mark.usefixtures("no_audio_player")
@@ -336,6 +359,7 @@ def test_a_bell_for_a_terminal_that_has_gone_away_is_dropped(
         announcer = run_module._make_announcer(effective_settings({}), notices.append)[0]
         _sounds(announcer, SoundName.CHIME, SoundName.END)
         assert announcer is not None
+        announcer.start()
         announcer.close(1)  # no exception on the sound thread, nothing left running
     finally:
         os.close(write_end)

@@ -16,10 +16,10 @@ from fakes import TINY, FakeTime
 
 from backpain_cli.player import terminal_image
 from backpain_cli.player.engine import Player
+from backpain_cli.player.run import image_protocol
 from backpain_cli.player.terminal_image import (
     GetReadyPictures,
     blank_run,
-    image_protocol,
     kitty_delete,
     kitty_place,
     png_of,

@@ -11,7 +11,7 @@ from transfer_files import DRAWN, SVG, therapist_folder
 
 from backpain_cli.cli import cli
 from backpain_cli.errors import BackpainError, Problem
-from backpain_cli.routines.images import missing_pictures_notice
+from backpain_cli.player.words import missing_pictures_notice
 from backpain_cli.transfer.pictures import (
     PictureCopy,
     pictures_to_write,

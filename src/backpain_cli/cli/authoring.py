@@ -30,12 +30,18 @@ from backpain_cli.routines import template
 from backpain_cli.routines.catalogue import Origin
 from backpain_cli.routines.reader import read_routine_text
 from backpain_cli.text import clean_line, plural
+from backpain_cli.transfer.pictures import (
+    PictureCopy,
+    pictures_to_write,
+    routine_pictures,
+    write_pictures,
+    written_images,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from backpain_cli.routines.model import Routine
-    from backpain_cli.transfer.pictures import PictureCopy
 
 
 @click.command("new")
@@ -93,8 +99,6 @@ def new_command(name: str, source: str | None, force: bool) -> None:
             "changes it, or add --force to replace it"
         )
     if pictures:
-        from backpain_cli.transfer.pictures import write_pictures
-
         write_pictures(pictures, where.user_routines)
         click.echo(f"{plural(len(pictures), 'picture')} copied along with it", err=True)
     click.echo(clean_line(str(path)))
@@ -112,8 +116,6 @@ def new_command(name: str, source: str | None, force: bool) -> None:
 def _pictures_of(routine: Routine, path: Path, text: str, *, force: bool) -> list[PictureCopy]:
     """The pictures a copy of the routine at `path` needs in the user's folder (the ones
     its file names, from its folder); a different file already there needs --force."""
-
-    from backpain_cli.transfer.pictures import pictures_to_write, routine_pictures, written_images
 
     target = locations().user_routines
     if path.parent.resolve() == target.resolve():

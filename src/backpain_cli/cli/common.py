@@ -19,6 +19,7 @@ import click
 
 import backpain_cli.locations
 from backpain_cli.cli.completion import complete
+from backpain_cli.config import effective_settings, read_config
 
 # Re-exported: the commands take everything they share from here.
 from backpain_cli.console import is_plain as is_plain
@@ -28,9 +29,7 @@ from backpain_cli.console import screen_output as screen_output
 from backpain_cli.console import styled_output as styled_output
 from backpain_cli.errors import BackpainError
 from backpain_cli.history.period import PeriodError, period_start
-from backpain_cli.progression.explain import held_caution, step_before
 from backpain_cli.routines.catalogue import Origin, folders_beside, resolve_routine
-from backpain_cli.routines.stepping import at_step, marked
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -84,8 +83,6 @@ def can_ask() -> bool:
 
 def load_settings(**command_line: object) -> Settings:
     """Effective settings: command-line values (None: not given) over config over defaults."""
-    from backpain_cli.config import effective_settings, read_config
-
     return effective_settings(read_config(locations().config_file), command_line)
 
 
@@ -269,9 +266,9 @@ def at_current_step(routine: Routine, where: Position | None = None) -> Routine:
     where = where or plan_position(routine)
     if where is None:
         return routine
-    before = step_before(where)
-    played = at_step(routine, where.step) if before is None else marked(routine, before, where.step)
-    return held_caution(played) if where.held else played
+    from backpain_cli.progression.explain import at_position  # the plans' code, with a plan
+
+    return at_position(routine, where)
 
 
 def _complete(

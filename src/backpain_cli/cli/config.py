@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
 from backpain_cli.cli.common import load_settings, locations
+from backpain_cli.config import SETTINGS, Settings, check_chime, settings_table
 from backpain_cli.console import output_width
 from backpain_cli.errors import ConfigError, RoutineNotFound
 from backpain_cli.routines.catalogue import resolve_routine
 from backpain_cli.tables import Column, paragraph, shorten_path, table_lines
 from backpain_cli.text import clean_line, dumps_json
-
-if TYPE_CHECKING:
-    from backpain_cli.config import Settings
 
 
 @click.group("config", invoke_without_command=True)
@@ -49,8 +45,6 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _print_json()
         return
-    from backpain_cli.config import settings_table
-
     path = locations().config_file
     rows = settings_table(load_settings())
     width = output_width()
@@ -73,8 +67,6 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
 def setting_problems(settings: Settings) -> list[str]:
     """What is wrong with settings the file could hold but that do not work: a chime
     that is no WAV file (the built-in one plays), a default routine there is none of."""
-    from backpain_cli.config import check_chime
-
     problems = []
     if settings.chime is not None:
         try:
@@ -102,8 +94,6 @@ def config_path() -> None:
 
 def _print_json() -> None:
     """The settings as stable JSON (docs/json-output.md): each value as its JSON type."""
-    from backpain_cli.config import SETTINGS
-
     path = locations().config_file
     settings = load_settings()
     values = {name: settings.value(name) for name in SETTINGS}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 import signal
+import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -98,8 +99,6 @@ def _run_to_the_end(command: list[str]) -> int:
     it). A SIGTERM or SIGHUP to backpain while it waits (a closed terminal, `kill`) is
     passed on to the editor, which is waited for, and then ends backpain the same way,
     so no editor is left running without its terminal."""
-    import subprocess
-
     child = subprocess.Popen(command)
     caught: list[int] = []
 

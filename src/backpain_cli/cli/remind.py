@@ -5,6 +5,7 @@ runner and clock and hands them to the installer; see docs/reminders.md."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,8 +40,6 @@ PASSED_ON = ("BACKPAIN_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "TZ")
 
 
 def _which(name: str) -> str | None:
-    import shutil
-
     return shutil.which(name)
 
 
@@ -179,8 +178,10 @@ def remind_list_command(as_json: bool) -> None:
 
     current = setup(runner=_brief)  # listing waits for nothing: a few seconds at most
     found = installer.installed(current)
+    now = common.utc_now().astimezone(common.user_zone())
+    firings, problem = installer.next_firings(current, found, now) if found else ([], None)
     if as_json:
-        _print_json(current, found)
+        _print_json(found, firings, problem)
         return
     if not found:
         click.echo(
@@ -192,8 +193,6 @@ def remind_list_command(as_json: bool) -> None:
             )
         )
         return
-    now = common.utc_now().astimezone(common.user_zone())
-    firings, problem = installer.next_firings(current, found, now)
     rows = []
     for item, firing in zip(found, firings, strict=True):
         reminder = item.reminder
@@ -226,15 +225,10 @@ def remind_list_command(as_json: bool) -> None:
         click.echo("\n".join(paragraph(note, width)))
 
 
-def _print_json(current: Setup, found: Sequence[Installed]) -> None:
+def _print_json(
+    found: Sequence[Installed], firings: Sequence[Firing | None], problem: str | None
+) -> None:
     """The reminders as stable JSON (docs/json-output.md)."""
-    from backpain_cli.reminders import installer
-
-    firings, problem = (
-        installer.next_firings(current, found, common.utc_now().astimezone(common.user_zone()))
-        if found
-        else ([], None)
-    )
     reminders = []
     for item, firing in zip(found, firings, strict=True):
         reminder = item.reminder

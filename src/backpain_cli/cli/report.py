@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -163,8 +165,6 @@ def _played_paths(store: History | None) -> dict[str, str]:
 
 
 def _browser() -> str:
-    import shutil
-
     return find_browser(shutil.which, os.path.exists)
 
 
@@ -188,8 +188,6 @@ def _render(report: object, output_format: str, browser: str) -> bytes:
 def run_browser(argv: Sequence[str]) -> int:
     """Run the browser in a process group of its own; one that has not printed within
     `PRINT_SECONDS` is stopped with every process it started (PrintFailed says so)."""
-    import subprocess
-
     browser = subprocess.Popen(
         list(argv),
         stdin=subprocess.DEVNULL,

@@ -21,28 +21,23 @@ def sound_test_command(voice: bool) -> None:
       backpain sound-test --voice
     """
 
-    from backpain_cli.player.sound import SoundOutput, bundled_sounds, terminal_bell
-    from backpain_cli.player.sound_check import (
-        advice,
-        platforms,
-        read_os_release,
-        sound_check,
-    )
-    from backpain_cli.player.speech import make_speaker
+    from backpain_cli.player import sound, sound_check, speech
 
     def show(line: str) -> None:
         click.echo(line)
         sys.stdout.flush()  # the name is on screen while its cue plays
 
     notices: list[str] = []  # said plainly in the advice below
-    bell = terminal_bell(sys.stdout, sys.stderr)
-    sounds = SoundOutput(bundled_sounds(), bell=bell, notify=notices.append)
+    bell = sound.terminal_bell(sys.stdout, sys.stderr)
+    sounds = sound.SoundOutput(sound.bundled_sounds(), bell=bell, notify=notices.append)
     speaker = None
     if voice:
-        speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notices.append)
+        speaker = speech.make_speaker(
+            platform=sys.platform, which=shutil.which, notify=notices.append
+        )
     show("Sound check: each cue plays once, named as it plays.")
-    checked = sound_check(sounds, speaker, voice=voice, show=show)
+    checked = sound_check.sound_check(sounds, speaker, voice=voice, show=show)
     show("")
-    where = platforms(sys.platform, read_os_release())
-    for line in advice(checked, voice=voice, where=where):
+    where = sound_check.platforms(sys.platform, sound_check.read_os_release())
+    for line in sound_check.advice(checked, voice=voice, where=where):
         show(line)

@@ -23,10 +23,9 @@ from backpain_cli.cli.common import (
     output_width,
     screen_output,
 )
-from backpain_cli.cli.morning import morning_check
 from backpain_cli.config import SettingSource, check_chime, with_prepare
 from backpain_cli.errors import BackpainError, ConfigError, RoutineError
-from backpain_cli.history.progress import apply_pain_rule
+from backpain_cli.files import exists_somehow
 from backpain_cli.history.session import open_session
 from backpain_cli.player import keys, run
 from backpain_cli.player.check_in import QUESTION, CheckInCancelled, pain_rating
@@ -215,10 +214,15 @@ def start(
         start_at = run.exercise_number(loaded, from_exercise)
         counts_as = plan_of(loaded, report)
         questions = settings.check_in and can_ask() and not no_history and speed == 1
-        if questions:  # the next-morning check, what got in the way; the goals
-            from backpain_cli.cli import goals, today  # only at a terminal
+        # The next-morning check, what got in the way, the goals: only asked from a
+        # history (or one the sync folder brings), and their code loaded only then.
+        questions = questions and (
+            exists_somehow(locations().history_file) or settings.sync_folder is not None
+        )
+        if questions:
+            from backpain_cli.cli import goals, morning, today
 
-            morning_check()
+            morning.morning_check()
             goals.daily_questions(
                 ask_goals=settings.ask_goals,
                 ask_barriers=settings.ask_barriers,
@@ -363,6 +367,7 @@ def after_plan(routine: Routine, session: Session) -> None:
     """A recorded session of a routine with a plan: the therapist's pain rule."""
     if routine.progression is None or not session.recorded:
         return
+    from backpain_cli.history.progress import apply_pain_rule  # SQLite: with a history
 
     said = apply_pain_rule(locations().history_file, routine, common.utc_now())
     if said:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from backpain_cli.errors import BackpainError
+from backpain_cli.files import exists_somehow
 from backpain_cli.text import shell_word
 
 if TYPE_CHECKING:
@@ -207,7 +208,8 @@ def open_session(
         history_file = None
     hurt_before: list[str] = []
     store = None
-    if history_file is not None or hurt_from is not None:  # SQLite: only with a history
+    # SQLite only with a history: to record in, or one there to read what hurt from
+    if history_file is not None or (hurt_from is not None and exists_somehow(hurt_from)):
         from backpain_cli.history import store as history_store
 
         if history_file is not None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import click
@@ -24,23 +23,23 @@ from rich.console import Console
 from backpain_cli.console import make_console
 from backpain_cli.errors import BackpainError
 from backpain_cli.player import keys as player_keys
-from backpain_cli.player.engine import BINDINGS, Player
+from backpain_cli.player.engine import BINDINGS, Player, Started
 from backpain_cli.player.live import LiveScreen, NoticeLine, live_display
 from backpain_cli.player.pain import PainNotices
 from backpain_cli.player.plain import PlainLog
 from backpain_cli.player.summary import summary_view
-from backpain_cli.player.terminal_image import GetReadyPictures, image_protocol
-from backpain_cli.routines.images import missing_pictures_notice
+from backpain_cli.player.words import missing_pictures_notice
 from backpain_cli.routines.timeline import build_timeline
 from backpain_cli.text import did_you_mean
 
 if TYPE_CHECKING:
     from backpain_cli.config import Settings
     from backpain_cli.player.announcer import Announcer
-    from backpain_cli.player.engine import Binding, Listener, Summary, Wait
+    from backpain_cli.player.engine import Binding, Event, Listener, Summary, Wait
     from backpain_cli.player.events import Tracker
     from backpain_cli.player.keys import Keys
     from backpain_cli.player.rating import Ratings
+    from backpain_cli.player.terminal_image import GetReadyPictures
     from backpain_cli.routines.model import Routine
 
 
@@ -112,6 +111,8 @@ def play(
                 pictures = None if plain or not settings.images else _pictures(routine, screen)
                 around = [] if pictures is None else [pictures.first]  # before the screen
                 drawn = [] if pictures is None else [pictures]  # after it
+                # The sound thread starts once the first frame is drawn (see `_SoundAfter`).
+                later = [] if announcer is None else [_SoundAfter(announcer)]
                 everyone = [
                     *cues,
                     *tracking,
@@ -119,6 +120,7 @@ def play(
                     *around,
                     screen.listener,
                     *drawn,
+                    *later,
                 ]
                 player = Player(
                     timeline, clock=routine_time, listeners=everyone, counts_reps=keys.is_terminal
@@ -187,6 +189,7 @@ def _pictures(routine: Routine, screen: _Screen) -> GetReadyPictures | None:
     wanted = any(exercise.image for exercise in routine.exercises)
     if not wanted or not isinstance(live, LiveScreen) or image_protocol(os.environ) is None:
         return None
+    from backpain_cli.player.terminal_image import GetReadyPictures  # only to draw one
 
     def write(codes: str) -> None:
         console.file.write(codes)
@@ -199,6 +202,21 @@ def _pictures(routine: Routine, screen: _Screen) -> GetReadyPictures | None:
         return [line.plain for line in lines], width
 
     return GetReadyPictures(routine, write=write, screen_lines=screen_lines)
+
+
+KITTY = "kitty"
+
+
+def image_protocol(env: Mapping[str, str]) -> str | None:
+    """`kitty` when the terminal speaks the kitty graphics protocol (kitty sets
+    TERM=xterm-kitty and KITTY_WINDOW_ID, Ghostty TERM=xterm-ghostty), else None: not
+    under tmux or screen, which do not pass images through."""
+    term = env.get("TERM", "")
+    if env.get("TMUX") or env.get("STY") or term.startswith(("screen", "tmux")):
+        return None
+    if term in ("xterm-kitty", "xterm-ghostty") or env.get("KITTY_WINDOW_ID"):
+        return KITTY
+    return None
 
 
 def merged_notices(
@@ -281,32 +299,41 @@ RING_OUT = 6.0
 def _make_announcer(
     settings: Settings, notify: Callable[[str], None]
 ) -> tuple[Announcer | None, list[Listener]]:
-    """Sound and speech for this routine, on their thread, and the listener that asks
-    for them (none with neither)."""
+    """Sound and speech for this routine, on their thread (not started yet), and the
+    listener that asks for them (none with neither)."""
     if not (settings.sound or settings.voice):
         return None, []
 
-    from backpain_cli.player.announcer import Announcements, Announcer
-    from backpain_cli.player.sound import (
-        NO_AUDIO_NO_BELL_NOTICE,
-        NO_AUDIO_NOTICE,
-        SoundName,
-        SoundOutput,
-        bundled_sounds,
-        terminal_bell,
-    )
-    from backpain_cli.player.speech import make_speaker
+    import shutil  # `which`, with the modules of sound and speech: only with either
+
+    from backpain_cli.player import announcer, sound, speech
 
     speaker = None
     if settings.voice:
-        speaker = make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
+        speaker = speech.make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
     sounds = None
     if settings.sound:
-        bell = terminal_bell(sys.stdout, sys.stderr)
-        notice = NO_AUDIO_NOTICE if bell is not None else NO_AUDIO_NO_BELL_NOTICE
-        files = bundled_sounds()
+        bell = sound.terminal_bell(sys.stdout, sys.stderr)
+        notice = sound.NO_AUDIO_NOTICE if bell is not None else sound.NO_AUDIO_NO_BELL_NOTICE
+        files = sound.bundled_sounds()
         if settings.chime is not None:  # checked by `start` before the routine starts
-            files[SoundName.CHIME] = settings.chime
-        sounds = SoundOutput(files, bell=bell, notify=notify, notice=notice)
-    announcer = Announcer(sounds=sounds, speaker=speaker).start()
-    return announcer, [Announcements(announcer, sound=settings.sound, voice=settings.voice)]
+            files[sound.SoundName.CHIME] = settings.chime
+        sounds = sound.SoundOutput(files, bell=bell, notify=notify, notice=notice)
+    worker = announcer.Announcer(sounds=sounds, speaker=speaker)  # started by `_SoundAfter`
+    cues = announcer.Announcements(worker, sound=settings.sound, voice=settings.voice)
+    return worker, [cues]
+
+
+class _SoundAfter:
+    """The last listener: starts the sound thread with the first event after `Started`,
+    once the screen has drawn the first frame. The thread loads the audio player first
+    (playsound3 runs programs as it is imported, holding the interpreter for 50-90 ms);
+    the first sound is seconds away, and what is asked for meanwhile waits its turn."""
+
+    def __init__(self, announcer: Announcer) -> None:
+        self._announcer: Announcer | None = announcer
+
+    def handle(self, event: Event) -> None:
+        if self._announcer is not None and not isinstance(event, Started):
+            self._announcer.start()
+            self._announcer = None

@@ -1,10 +1,10 @@
 """The exercise's picture on the get-ready screen, in terminals that draw images.
 
 Only the kitty graphics protocol is used, and only where the terminal says it is one
-that speaks it (kitty sets TERM=xterm-kitty and KITTY_WINDOW_ID; Ghostty sets
-TERM=xterm-ghostty). Anywhere else, under tmux or screen (which do not pass images
-through), and with `--no-images` or `images = false`, nothing is written: the screen is
-byte for byte what it always was.
+that speaks it (`player.run.image_protocol` asks: kitty sets TERM=xterm-kitty and
+KITTY_WINDOW_ID; Ghostty sets TERM=xterm-ghostty). Anywhere else, under tmux or screen
+(which do not pass images through), and with `--no-images` or `images = false`, nothing
+is written: the screen is byte for byte what it always was.
 
 Not used, and why: iTerm2's inline images live in the text cells, which the live
 screen rewrites every second, so a picture would flicker away; sixel support can only
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from backpain_cli.player.engine import (
@@ -42,22 +42,11 @@ from backpain_cli.routines.timeline import SegmentKind
 if TYPE_CHECKING:
     from backpain_cli.routines.images import Picture
 
-KITTY = "kitty"
 IMAGE_ID = 7515  # ours on this screen; deleting it deletes only our picture
 MAX_ROWS = 14
 MIN_ROWS = 6
 CELL_ASPECT = 0.5  # a cell is about half as wide as it is tall
 PNG_WIDTH = 640  # pixels an SVG is drawn at; the terminal scales it to the cells
-
-
-def image_protocol(env: Mapping[str, str]) -> str | None:
-    """`kitty` when the terminal speaks the kitty graphics protocol, else None."""
-    term = env.get("TERM", "")
-    if env.get("TMUX") or env.get("STY") or term.startswith(("screen", "tmux")):
-        return None
-    if term in ("xterm-kitty", "xterm-ghostty") or env.get("KITTY_WINDOW_ID"):
-        return KITTY
-    return None
 
 
 def kitty_place(png: bytes, *, row: int, column: int, rows: int) -> str:

@@ -1,14 +1,19 @@
 """The words the player's displays share: the countdown, what comes next, the progress,
-the cue of the moment, the key line. Plain strings, no rich."""
+the cue of the moment, the key line, the missing pictures. Plain strings, no rich."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from backpain_cli.player.engine import Binding, Status
+from backpain_cli.routines.format import MISSING_PICTURE
 from backpain_cli.routines.model import Side, format_duration
 from backpain_cli.routines.timeline import Segment, SegmentKind
+
+if TYPE_CHECKING:
+    from backpain_cli.errors import Problem
 
 
 def countdown_text(seconds: int) -> str:
@@ -138,3 +143,20 @@ def key_line(bindings: Sequence[Binding], *, short: bool = False) -> str:
     if short:
         return " ".join(binding.label for binding in shown)
     return "  ".join(f"{binding.label} {binding.short}" for binding in shown)
+
+
+def missing_pictures_notice(warnings: Iterable[Problem]) -> str:
+    """The player's one notice for the pictures a routine's file names that are not
+    there ('' when none is missing): it plays without them."""
+    missing = list(
+        dict.fromkeys(
+            found[1]
+            for warning in warnings
+            if (found := re.search(rf"{MISSING_PICTURE} '(.*)' \(", warning.message))
+        )
+    )
+    if not missing:
+        return ""
+    if len(missing) == 1:
+        return f"picture '{missing[0]}' not found; playing without it"
+    return f"{len(missing)} pictures not found ('{missing[0]}'...); playing without them"

@@ -8,7 +8,7 @@ from typing import Any
 
 from backpain_cli.progression.resolver import ADVANCED, FLAG, MANUAL, Position
 from backpain_cli.routines.model import Routine
-from backpain_cli.routines.stepping import at_step, changes
+from backpain_cli.routines.stepping import at_step, changes, marked
 from backpain_cli.text import plural
 
 TALK_FIRST = "talk to your therapist before going on"
@@ -21,6 +21,15 @@ def held_caution(routine: Routine) -> Routine:
     first = routine.exercises[0]
     said = f"Your plan is held: {TALK_FIRST}." + (f" {first.caution}" if first.caution else "")
     return replace(routine, exercises=(replace(first, caution=said), *routine.exercises[1:]))
+
+
+def at_position(routine: Routine, where: Position) -> Routine:
+    """The routine with the doses of the plan's step at `where`, new doses marked with
+    what they were (while no session was counted at the new step); when the plan is
+    held, its caution first."""
+    before = step_before(where)
+    played = at_step(routine, where.step) if before is None else marked(routine, before, where.step)
+    return held_caution(played) if where.held else played
 
 
 def step_of(position: Position) -> str:

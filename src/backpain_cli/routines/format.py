@@ -13,6 +13,9 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_ROUTINE_SECONDS = 4 * 60 * 60  # a whole routine, as `show` totals it
 MAX_NESTING = 20  # levels of mappings and lists; a routine needs 5
 MAX_IMAGE_BYTES = 512 * 1024  # a clear line drawing or photo is far smaller
+# The start of the message for a picture that is not there: a warning, not a refusal
+# (a picture is decoration; a routine plays without it).
+MISSING_PICTURE = "no picture at"
 IMAGE_PATTERN = r"^(?![/\\])(?![A-Za-z]:).*\.([sS][vV][gG]|[pP][nN][gG]|[jJ][pP][eE]?[gG])$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 FREQUENCY_PATTERN = r"^([1-9]|10) per (day|week)$"

@@ -15,16 +15,15 @@ import base64
 import os
 import re
 import stat
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from backpain_cli.routines.drawing import NotADrawing, rebuild
-from backpain_cli.routines.format import MAX_IMAGE_BYTES
+from backpain_cli.routines.format import MAX_IMAGE_BYTES, MISSING_PICTURE
 from backpain_cli.text import is_unsafe
 
 if TYPE_CHECKING:
-    from backpain_cli.errors import Problem
+    pass
 
 SUFFIXES = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
@@ -39,11 +38,6 @@ _SVG_START = (
     r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^[>]*(?:\[[^\]]*\])?\s*>\s*)*"
     r"<svg[\s>/]"
 )
-
-
-# The start of the message for a picture that is not there: a warning, not a refusal
-# (a picture is decoration; a routine plays without it).
-MISSING_PICTURE = "no picture at"
 
 
 class CheckedImage(NamedTuple):
@@ -66,23 +60,6 @@ def image_kind(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return "svg" if re.match(_SVG_START, head, re.S) else None
-
-
-def missing_pictures_notice(warnings: Iterable[Problem]) -> str:
-    """The player's one notice for the pictures a routine's file names that are not
-    there ('' when none is missing): it plays without them."""
-    missing = list(
-        dict.fromkeys(
-            found[1]
-            for warning in warnings
-            if (found := re.search(rf"{MISSING_PICTURE} '(.*)' \(", warning.message))
-        )
-    )
-    if not missing:
-        return ""
-    if len(missing) == 1:
-        return f"picture '{missing[0]}' not found; playing without it"
-    return f"{len(missing)} pictures not found ('{missing[0]}'...); playing without them"
 
 
 def check_image(written: str, folder: Path) -> CheckedImage:
