@@ -135,7 +135,7 @@ def test_rating_is_due_after_two_weeks_without_one() -> None:
     )
     assert rating_due([old], now=NOW)
     assert not rating_due([old], now=NOW - timedelta(days=1))
-    assert not rating_due([replace(old, state=GoalState.DONE)], now=NOW)
+    assert not rating_due([old._replace(state=GoalState.DONE)], now=NOW)
     assert not rating_due([], now=NOW)
 
 

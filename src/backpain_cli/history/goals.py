@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import NamedTuple
 
@@ -79,8 +78,7 @@ class GoalState(enum.Enum):
     REMOVED = "removed"  # no longer followed: left out of summaries and the report
 
 
-@dataclass(frozen=True)
-class Goal:
+class Goal(NamedTuple):  # not a dataclass (see `stats`): `today` imports this module
     id: int  # the number a person types (`goals rate 1=4`); never reused
     uuid: str
     text: str

@@ -8,9 +8,8 @@ Pure: the goals, answers and pain check-ins are arguments.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from backpain_cli.history.barriers import REASONS, Barrier, counts
 from backpain_cli.history.goals import (
@@ -30,8 +29,7 @@ from backpain_cli.history.goals import (
 from backpain_cli.tables import bold, paragraph
 
 
-@dataclass(frozen=True)
-class Outcomes:
+class Outcomes(NamedTuple):  # not a dataclass (see `stats`): `today` imports this module
     goals: tuple[Goal, ...]  # followed or reached, in the order added
     scale: ScaleSummary
     pain: PainOutcome | None  # None: left out (--no-pain)
