@@ -83,7 +83,9 @@ def can_ask() -> bool:
 
 def load_settings(**command_line: object) -> Settings:
     """Effective settings: command-line values (None: not given) over config over defaults."""
-    return effective_settings(read_config(locations().config_file), command_line)
+    where = locations()
+    settings = read_config(where.config_file, cache_dir=where.cache_dir)
+    return effective_settings(settings, command_line)
 
 
 # --- routines ------------------------------------------------------------------------
