@@ -128,6 +128,24 @@ def test_a_rating_or_note_given_late_reaches_the_other_machine(
     assert after.last_update == later + timedelta(minutes=1)
 
 
+def test_a_session_forgotten_on_a_machine_stays_forgotten_there(
+    runner: CliRunner, machines: tuple[Machine, Machine]
+) -> None:
+    laptop, desktop = machines
+    laptop.record(1)
+    laptop.run(runner, "history")
+    copy(laptop.folder, desktop.folder)
+    desktop.run(runner, "history")
+    assert desktop.uuids() == [UUIDS[1]]
+    desktop.run(runner, "history", "forget", "1", "--yes")
+    # The laptop's file read again from its start (a conflict copy of it): still gone.
+    [theirs] = desktop.folder.glob("backpain-*.jsonl")
+    shutil.copy2(theirs, theirs.with_name(theirs.stem + ".sync-conflict-20261104-1.jsonl"))
+    desktop.run(runner, "today")
+    assert desktop.uuids() == []
+    assert laptop.uuids() == [UUIDS[1]]  # the other machine keeps it (docs/sync.md)
+
+
 def test_only_new_lines_are_read_and_a_replaced_file_is_read_again(tmp_path: Path) -> None:
     folder = tmp_path / "synced"
     folder.mkdir()
