@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -40,7 +41,7 @@ pytestmark = pytest.mark.skipif(
     "start a real systemd user manager",
 )
 
-SCRIPT = r"""
+START = r"""
 set -u
 if [ "$BOOTED" != yes ]; then
     mount -t tmpfs backpain-test /run/systemd || exit 90
@@ -56,6 +57,14 @@ until timeout 5 systemctl --user show-environment > /dev/null 2>&1; do
 done
 bp() { timeout 30 "$PYTHON" -m backpain_cli "$@"; }
 section() { echo "=== $1"; }
+"""
+STOP = r"""
+timeout 5 systemctl --user exit
+wait $manager
+"""
+SCRIPT = (
+    START
+    + r"""
 section add; bp remind add upper-back --at 09:00 --days mon-fri; echo "status $?"
 bp remind add upper-back-gentle --at 12:00 > /dev/null
 timeout 5 systemctl --user stop backpain-reminder-upper-back-gentle-1200.timer
@@ -64,9 +73,9 @@ timeout 5 systemctl --user list-timers --all --output=json 'backpain-reminder-*'
 section list; bp remind list; echo "status $?"
 section remove; bp remind remove --all; echo "status $?"
 section after; timeout 5 systemctl --user list-timers --all --output=json 'backpain-reminder-*'
-timeout 5 systemctl --user exit
-wait $manager
 """
+    + STOP
+)
 
 
 def sections(output: str) -> dict[str, list[str]]:
@@ -80,7 +89,10 @@ def sections(output: str) -> dict[str, list[str]]:
     return found
 
 
-def test_a_real_user_manager_runs_lists_and_removes_the_timers(tmp_path: Path) -> None:
+def run_with_a_manager(tmp_path: Path, script: str) -> tuple[dict[str, list[str]], Path]:
+    """SCRIPT in a private mount namespace where a systemd user manager runs, with a
+    temporary HOME: its sections (or a skip when no manager can start here) and the
+    user's config folder."""
     assert MANAGER is not None and UNSHARE is not None
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
@@ -101,7 +113,7 @@ def test_a_real_user_manager_runs_lists_and_removes_the_timers(tmp_path: Path) -
     }
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
     done = subprocess.run(
-        [UNSHARE, "-m", "--propagation", "private", "sh", "-c", SCRIPT],
+        [UNSHARE, "-m", "--propagation", "private", "sh", "-c", script],
         env=env,
         capture_output=True,
         text=True,
@@ -112,7 +124,11 @@ def test_a_real_user_manager_runs_lists_and_removes_the_timers(tmp_path: Path) -
         log = (tmp_path / "manager.log").read_text() if (tmp_path / "manager.log").exists() else ""
         pytest.skip(f"no systemd user manager could start here: {done.stderr.strip()} {log}")
     assert done.returncode == 0, done.stdout + done.stderr
-    seen = sections(done.stdout)
+    return sections(done.stdout), config
+
+
+def test_a_real_user_manager_runs_lists_and_removes_the_timers(tmp_path: Path) -> None:
+    seen, config = run_with_a_manager(tmp_path, SCRIPT)
     units = config / "systemd" / "user"
     assert seen["add"] == [
         "Added: upper-back at 09:00 (mon-fri), systemd: ~/.config/systemd/user/"
@@ -139,3 +155,45 @@ def test_a_real_user_manager_runs_lists_and_removes_the_timers(tmp_path: Path) -
     assert seen["remove"][-1] == "status 0"
     assert json.loads("\n".join(seen["after"])) == []
     assert list(units.rglob("*")) == []  # no stray unit, no stray link
+
+
+# What systemd would expand if not escaped (`%h`: the home folder; `${HOME}`), and the
+# quotes and the backslash of its own quoting.
+ODD_FOLDER = 'it\'s "my" 100%h ${HOME} \\ files $HOME'
+NOTIFY_SEND = """#!/bin/sh
+printf '%s\\n' "$@" > {notified}
+"""
+PATH_SCRIPT = (
+    START
+    + r"""
+timeout 5 systemctl --user set-environment "PATH=$ROOT/bin:$PATH"
+section add; (cd "$FOLDER" && bp remind add ./neck.yaml --at 23:30 --allow-night); echo "status $?"
+section ran; timeout 60 systemctl --user start backpain-reminder-neck-mobility-2330.service
+echo "status $?"
+"""
+    + STOP
+)
+
+
+def test_a_real_timer_finds_a_routine_file_whose_path_needs_quoting(tmp_path: Path) -> None:
+    """systemd reads the unit's ExecStart back into the very path: the service it starts
+    runs `today --notify` on the routine file, whose folder holds spaces, both quotes,
+    `%h`, `${HOME}` and a backslash, and the notification says to start it there."""
+    from transfer_files import therapist_folder
+
+    neck = therapist_folder(tmp_path / ODD_FOLDER)
+    notified = tmp_path / "notified"
+    program = tmp_path / "bin" / "notify-send"
+    program.parent.mkdir()
+    program.write_text(NOTIFY_SEND.format(notified=shlex.quote(str(notified))))
+    program.chmod(0o755)
+    os.environ["FOLDER"] = str(neck.parent)
+    try:
+        seen, _ = run_with_a_manager(tmp_path, PATH_SCRIPT)
+    finally:
+        del os.environ["FOLDER"]
+    assert seen["add"][-1] == "status 0"
+    assert seen["ran"] == ["status 0"]
+    assert notified.read_text().splitlines()[-1] == (
+        f"Neck mobility: 0 of 1 done today — backpain start {shlex.quote(str(neck))}"
+    )
