@@ -4,6 +4,7 @@ history: export, import (once, all or nothing), report --history, and a sync fol
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -112,7 +113,10 @@ BARRIER = {
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ({**GOAL, "kind": "mood"}, "kind: must be one of goal, barrier, got 'mood'"),
+        (
+            {**GOAL, "kind": "mood"},
+            "kind: must be one of goal, barrier, plan_change, morning_check, got 'mood'",
+        ),
         ({**GOAL, "uuid": "1"}, "uuid: not a UUID"),
         ({**GOAL, "text": "Sit\u001b[2J"}, "text: a control character (U+001B)"),
         ({**GOAL, "text": ""}, "text: a goal needs a few words"),
@@ -165,20 +169,19 @@ def test_goals_reach_the_other_machine_through_the_sync_folder(
                                                               [3, 7, 8])  # fmt: skip
 
 
-def test_the_goal_and_answer_lines_are_documented_key_by_key(runner: CliRunner, home: Path) -> None:
-    import re
+def documented(heading: str) -> list[str]:
+    """The keys docs/json-output.md lists under `## HEADING`, in order."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "json-output.md").read_text()
+    section = doc.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", section, re.M)
 
+
+def test_the_goal_and_answer_lines_are_documented_key_by_key(runner: CliRunner, home: Path) -> None:
     with_goals(home)
     lines = [
         json.loads(line)
         for line in runner.invoke(cli, ["history", "export", "-o", "-"]).output.splitlines()
     ]
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "json-output.md").read_text()
-
-    def documented(heading: str) -> list[str]:
-        section = doc.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
-        return re.findall(r"^\| `(\w+)` \|", section, re.M)
-
     goal = next(line for line in lines if line.get("kind") == "goal")
     answer = next(line for line in lines if line.get("kind") == "barrier")
     assert documented("Each goal of a history file") == list(goal)

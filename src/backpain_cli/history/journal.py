@@ -208,9 +208,42 @@ class BarrierEntry(NamedTuple):
     detail: str
 
 
-def journal_lines(history: History, *, notes: bool = True) -> list[str]:
-    """The goals (with their ratings) and the answers as lines of a history file;
-    without `notes` an answer's own words are left out, like a session's note."""
+# What the history's tables allow (history/database.py, v4): how a plan was moved, and
+# the answers to the next-morning check.
+PLAN_CHANGE_KINDS = ("manual", "step-back", "flag")
+MORNING_ANSWERS = ("better", "same", "worse")
+
+
+class PlanChangeEntry(NamedTuple):
+    """A recorded move of a routine's plan (`backpain plan`, or the therapist's pain
+    rule stepping back or holding it) from a history file."""
+
+    uuid: str
+    routine: str
+    changed_at: str
+    step: int
+    kind: str  # one of PLAN_CHANGE_KINDS
+    detail: str  # the rule's reason, in backpain's words
+
+
+class MorningCheckEntry(NamedTuple):
+    """An answer to the next-morning check about one session, from a history file."""
+
+    uuid: str
+    session_uuid: str
+    asked_at: str
+    answer: str | None  # one of MORNING_ANSWERS; None: asked and skipped
+
+
+JournalEntry = GoalEntry | BarrierEntry | PlanChangeEntry | MorningCheckEntry
+
+
+def journal_lines(history: History, *, notes: bool = True, pain: bool = True) -> list[str]:
+    """The goals (with their ratings), the answers, the plan's moves and the
+    next-morning checks as lines of a history file; without `notes` an answer's own
+    words are left out, like a session's note; without `pain` the next-morning checks
+    and the reasons of the plan's moves (they speak of pain) are, like a session's
+    pain."""
 
     with history.reading() as db:
         goals = db.execute(
@@ -221,6 +254,13 @@ def journal_lines(history: History, *, notes: bool = True) -> list[str]:
         ).fetchall()
         answers = db.execute(
             "SELECT uuid, missed_on, asked_at, reason, detail FROM barriers ORDER BY missed_on"
+        ).fetchall()
+        moves = db.execute(
+            "SELECT uuid, routine, changed_at, step, kind, detail FROM plan_changes "
+            "ORDER BY changed_at, id"
+        ).fetchall()
+        mornings = db.execute(
+            "SELECT uuid, session_uuid, asked_at, answer FROM morning_checks ORDER BY asked_at, id"
         ).fetchall()
     by_goal: dict[int, list[dict[str, object]]] = {}
     for goal_id, uuid, rated_at, score in ratings:
@@ -235,15 +275,41 @@ def journal_lines(history: History, *, notes: bool = True) -> list[str]:
          "reason": reason, "detail": detail if notes else ""}
         for uuid, day, asked, reason, detail in answers
     ]  # fmt: skip
+    lines += [
+        {"kind": "plan_change", "uuid": uuid, "routine": routine, "changed_at": changed,
+         "step": step, "change": kind, "detail": detail if pain else ""}
+        for uuid, routine, changed, step, kind, detail in moves
+    ]  # fmt: skip
+    lines += [
+        {"kind": "morning_check", "uuid": uuid, "session_uuid": session, "asked_at": asked,
+         "answer": answer}
+        for uuid, session, asked, answer in (mornings if pain else [])
+    ]  # fmt: skip
     return [json.dumps(line, ensure_ascii=False) + "\n" for line in lines]
 
 
-def merge_journal(db: sqlite3.Connection, entries: Iterable[GoalEntry | BarrierEntry]) -> int:
-    """Add the goals, ratings and answers not here yet (by their UUIDs; an answer for a
-    day already answered here is left as it is), inside the caller's transaction. A goal
-    from elsewhere gets the next number here. Returns how many were added."""
+def merge_journal(db: sqlite3.Connection, entries: Iterable[JournalEntry]) -> int:
+    """Add the goals, ratings, answers, plan moves and next-morning checks not here yet
+    (by their UUIDs; an answer for a day, or a check of a session, already answered here
+    is left as it is), inside the caller's transaction. A goal from elsewhere gets the
+    next number here. Returns how many were added."""
     added = 0
     for entry in entries:
+        if isinstance(entry, PlanChangeEntry):
+            added += db.execute(
+                "INSERT OR IGNORE INTO plan_changes (uuid, routine, changed_at, step, kind, "
+                "detail) VALUES (?, ?, ?, ?, ?, ?)",
+                entry,
+            ).rowcount
+            continue
+        if isinstance(entry, MorningCheckEntry):
+            added += db.execute(
+                "INSERT INTO morning_checks (uuid, session_uuid, asked_at, answer) "
+                "SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM morning_checks "
+                "WHERE uuid = ? OR session_uuid = ?)",
+                (*entry, entry.uuid, entry.session_uuid),
+            ).rowcount
+            continue
         if isinstance(entry, BarrierEntry):
             added += db.execute(
                 "INSERT OR IGNORE INTO barriers (uuid, missed_on, asked_at, reason, detail) "

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from backpain_cli.history import database
-from backpain_cli.history.journal import BarrierEntry, GoalEntry, merge_journal
+from backpain_cli.history.journal import JournalEntry, merge_journal
 from backpain_cli.history.records import SessionRecord
 from backpain_cli.history.rows import (
     INSERT_EXERCISE,
@@ -63,7 +63,7 @@ class Merged(NamedTuple):
 def merge_sessions(
     store: History,
     sessions: Iterable[Incoming],
-    journal: Iterable[GoalEntry | BarrierEntry] = (),
+    journal: Iterable[JournalEntry] = (),
 ) -> Merged:
     """Merge `sessions` (each with its origin: None would mean "recorded here") and the
     goals and answers of `journal` in one transaction."""

@@ -2,7 +2,8 @@
 `report --history` read, and each machine appends to its own file in a sync folder.
 
 The first line is a header (`format`, `version`, the tool and the machine that wrote
-it); every other line is one session with its exercises, named by its UUID. The layout
+it); every other line is one session with its exercises, named by its UUID, or (with a
+`kind`) a goal, an answer, a move of a plan or a next-morning check. The layout
 is documented in docs/json-output.md. A file from someone else is hostile until checked:
 `read_lines` checks every line (JSON, the keys' types and ranges, no control characters
 in text) and reports the first bad one by its number, so an import takes all or nothing.
@@ -19,9 +20,18 @@ from typing import Any, NamedTuple
 from backpain_cli.errors import BackpainError
 from backpain_cli.history.barriers import MAX_DETAIL_LENGTH, REASONS
 from backpain_cli.history.goals import MAX_GOAL_LENGTH, GoalError, GoalState, goal_text
-from backpain_cli.history.journal import BarrierEntry, GoalEntry
+from backpain_cli.history.journal import (
+    MORNING_ANSWERS,
+    PLAN_CHANGE_KINDS,
+    BarrierEntry,
+    GoalEntry,
+    JournalEntry,
+    MorningCheckEntry,
+    PlanChangeEntry,
+)
 from backpain_cli.history.merging import Incoming
 from backpain_cli.history.records import ExerciseStatus, SessionOutcome
+from backpain_cli.routines.names import is_routine_name
 from backpain_cli.text import is_unsafe
 
 FORMAT = "backpain-history"
@@ -61,13 +71,13 @@ class _Bad(Exception):
 
 def read_lines(
     lines: Iterable[bytes], shown: str, *, first: int = 1, header: bool = True
-) -> tuple[Header | None, list[Incoming], list[GoalEntry | BarrierEntry]]:
+) -> tuple[Header | None, list[Incoming], list[JournalEntry]]:
     """The header (when `header`: the first line must be one), the sessions and the
     goals and answers (lines with a `kind`) of these lines, numbered from `first`;
     HistoryFileError naming FILE:LINE at the first bad one. Blank lines are skipped."""
     found: Header | None = None
     sessions: list[Incoming] = []
-    journal: list[GoalEntry | BarrierEntry] = []
+    journal: list[JournalEntry] = []
     for number, raw in enumerate(lines, start=first):
         if not raw.strip():
             continue
@@ -310,12 +320,35 @@ def _exercise(value: Any, index: int) -> tuple[object, ...]:
         raise _Bad(f"exercises[{index}].{problem}") from None
 
 
-# -- goals and answers (docs/goals.md) --------------------------------------------------
+# -- goals, answers, the plan's moves and the next-morning checks (docs/goals.md) -------
+
+KINDS = ("goal", "barrier", "plan_change", "morning_check")  # lines other than sessions
 
 
-def _entry(value: dict[str, Any]) -> GoalEntry | BarrierEntry:
-    kind = _choice(value, "kind", ("goal", "barrier"))
+def _entry(value: dict[str, Any]) -> JournalEntry:
+    kind = _choice(value, "kind", KINDS)
     uuid = _uuid(value, "uuid")
+    if kind == "plan_change":
+        routine = _text(value, "routine", limit=200)
+        if not is_routine_name(routine):
+            raise _Bad(f"routine: not a routine name: '{routine[:40]}'")
+        return PlanChangeEntry(
+            uuid,
+            routine,
+            str(_moment(value, "changed_at")),
+            int(_number(value, "step", 1, 1000)),
+            _choice(value, "change", PLAN_CHANGE_KINDS),
+            _text(value, "detail", limit=500),
+        )
+    if kind == "morning_check":
+        answer = _text(value, "answer", null=True, limit=20)
+        if answer is not None and answer not in MORNING_ANSWERS:
+            raise _Bad(
+                f"answer: must be one of {', '.join(MORNING_ANSWERS)} or null, got '{answer}'"
+            )
+        return MorningCheckEntry(
+            uuid, _uuid(value, "session_uuid"), str(_moment(value, "asked_at")), answer
+        )
     if kind == "barrier":
         day = _text(value, "missed_on", limit=10)
         try:

@@ -23,7 +23,7 @@ from backpain_cli.transfer.history_file import (
 )
 
 if TYPE_CHECKING:
-    from backpain_cli.history.journal import BarrierEntry, GoalEntry
+    from backpain_cli.history.journal import JournalEntry
     from backpain_cli.history.store import History
 
 MACHINE_FILE = "machine"  # in the data folder: this machine's name in history files
@@ -66,18 +66,18 @@ def export_lines(
         return
     with store:
         lines = list(session_lines(store, since=since, notes=notes, pain=pain))
-        lines += journal_lines(store, notes=notes)
+        lines += journal_lines(store, notes=notes, pain=pain)
     yield from lines
 
 
 def read_history_files(
     paths: Sequence[Path],
-) -> tuple[list[Incoming], list[GoalEntry | BarrierEntry]]:
+) -> tuple[list[Incoming], list[JournalEntry]]:
     """Every session, goal and answer of the files, each checked (HistoryFileError
     naming FILE:LINE at the first bad line: then none is taken); a session without an
     origin gets its file's machine."""
     found: list[Incoming] = []
-    journal: list[GoalEntry | BarrierEntry] = []
+    journal: list[JournalEntry] = []
     for path in paths:
         data = read_bounded(
             path,

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from backpain_cli import __version__
 from backpain_cli.errors import BackpainError
 from backpain_cli.files import write_atomically
-from backpain_cli.history.journal import BarrierEntry, GoalEntry, journal_lines
+from backpain_cli.history.journal import JournalEntry, journal_lines
 from backpain_cli.history.lines import changed_lines
 from backpain_cli.history.merging import Incoming, merge_sessions
 from backpain_cli.transfer.history_file import (
@@ -127,11 +127,11 @@ def _push(store: History, target: Path, machine: str, state: dict[str, Any]) -> 
 
 def _pull(
     folder: Path, own: Path, state: dict[str, Any], problems: list[str]
-) -> tuple[list[Incoming], list[GoalEntry | BarrierEntry], dict[str, Any]]:
+) -> tuple[list[Incoming], list[JournalEntry], dict[str, Any]]:
     """The sessions, goals and answers new since last time in every other file, and
     how far each was read."""
     found: list[Incoming] = []
-    journal: list[GoalEntry | BarrierEntry] = []
+    journal: list[JournalEntry] = []
     read_to: dict[str, Any] = {}
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
@@ -166,7 +166,7 @@ def _pull(
 
 def _read_new(
     path: Path, size: int, known: dict[str, Any] | None
-) -> tuple[list[Incoming], list[GoalEntry | BarrierEntry], dict[str, Any]]:
+) -> tuple[list[Incoming], list[JournalEntry], dict[str, Any]]:
     """The complete lines of `path` after what was read before (all of it when the file
     is new, shrank or no longer starts as it did)."""
     with path.open("rb") as handle:
