@@ -165,7 +165,7 @@ def test_exercise_ids_without_the_shells_words_are_every_routines(
     no ROUTINE to narrow `start --from` to, so every exercise id is offered."""
     import click
 
-    from backpain_cli.cli.common import complete_exercises
+    from backpain_cli.cli.completion import complete_exercises
 
     monkeypatch.delenv("COMP_WORDS", raising=False)
     offered = complete_exercises(click.Context(cli), click.Option(["--from"]), "thoracic-s")

@@ -11,13 +11,12 @@ import yaml
 
 from backpain_cli.cli import common
 from backpain_cli.cli.common import (
-    complete_own_routines,
-    complete_routines,
     exercise_library,
     fail,
     load,
     locations,
 )
+from backpain_cli.cli.completion import complete_own_routines, complete_routines
 from backpain_cli.cli.editor import (
     editable_path,
     editor_command,

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import click
 
 from backpain_cli.cli.common import (
-    complete_names,
     exercise_library,
     fail,
     is_plain,
@@ -18,6 +17,7 @@ from backpain_cli.cli.common import (
     make_console,
     shared_library,
 )
+from backpain_cli.cli.completion import complete_names
 from backpain_cli.errors import RoutineError
 from backpain_cli.files import exists_somehow, file_problem
 from backpain_cli.routines import images

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 import backpain_cli.locations
-from backpain_cli.cli.completion import complete
 from backpain_cli.config import effective_settings, read_config
 
 # Re-exported: the commands take everything they share from here.
@@ -250,7 +249,7 @@ def push_to_sync_folder(store: History | None) -> None:
         sync_history(store, folder, push_only=True)
 
 
-# --- shell completion (`backpain completion`): cheap, and silent whatever goes wrong --
+# --- a routine's plan of steps ------------------------------------------------------
 
 
 def plan_position(routine: Routine) -> Position | None:
@@ -271,56 +270,3 @@ def at_current_step(routine: Routine, where: Position | None = None) -> Routine:
     from backpain_cli.progression.explain import at_position  # the plans' code, with a plan
 
     return at_position(routine, where)
-
-
-def _complete(
-    incomplete: str,
-    *,
-    routines: bool,
-    exercises: bool,
-    own: bool = False,
-    routine: str | None = None,
-) -> list[Any]:
-
-    return complete(
-        incomplete, locations, routines=routines, exercises=exercises, own=own, routine=routine
-    )
-
-
-def complete_routines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    return _complete(incomplete, routines=True, exercises=False)
-
-
-def complete_own_routines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    return _complete(incomplete, routines=True, exercises=False, own=True)
-
-
-_VALUED = ("--from", "--chime", "--speed", "--note")  # start's options that take a value
-
-
-def _routine_word(words: str) -> str | None:
-    """The ROUTINE of `backpain start ROUTINE ... --from <Tab>` from the shell's words:
-    click has no parameters yet while the option's value is missing."""
-    parts = words.split()
-    if "start" not in parts:
-        return None
-    after = parts[parts.index("start") + 1 :]
-    for index, word in enumerate(after):
-        if not word.startswith("-") and (index == 0 or after[index - 1] not in _VALUED):
-            return word
-    return None
-
-
-def complete_exercises(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    """Exercise ids; for `start ROUTINE --from`, those of that routine only."""
-    routine = ctx.params.get("routine") or _routine_word(os.environ.get("COMP_WORDS", ""))
-    return _complete(
-        incomplete,
-        routines=False,
-        exercises=True,
-        routine=routine if isinstance(routine, str) else None,
-    )
-
-
-def complete_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
-    return _complete(incomplete, routines=True, exercises=True)

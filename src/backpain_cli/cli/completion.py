@@ -1,4 +1,5 @@
-"""Shell completion: the scripts (click's) and cheap candidate lists for them.
+"""Shell completion: the scripts (click's), cheap candidate lists for them, and the callbacks
+the commands' arguments and options name (`shell_complete=`).
 
 Completion runs on every Tab press, so nothing here parses YAML: routine names are file
 names, and exercise ids are picked out of the files' `id:` and `use:` lines.
@@ -6,6 +7,7 @@ names, and exercise ids are picked out of the files' `id:` and `use:` lines.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 from click.shell_completion import CompletionItem, get_completion_class
 
-from backpain_cli.cli import cli
+from backpain_cli.cli import cli, common
 from backpain_cli.routines.names import file_name_problem
 
 if TYPE_CHECKING:
@@ -115,6 +117,57 @@ def complete(
     except Exception:  # completion must never print a traceback into the shell
         return []
     return [CompletionItem(name) for name in matching(dict.fromkeys(names), incomplete)]
+
+
+# --- the callbacks the commands' arguments and options name (`shell_complete=`) ---
+
+
+def complete_routines(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    return complete(incomplete, common.locations, routines=True, exercises=False)
+
+
+def complete_own_routines(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    return complete(incomplete, common.locations, routines=True, exercises=False, own=True)
+
+
+_VALUED = ("--from", "--chime", "--speed", "--note")  # start's options that take a value
+
+
+def _routine_word(words: str) -> str | None:
+    """The ROUTINE of `backpain start ROUTINE ... --from <Tab>` from the shell's words:
+    click has no parameters yet while the option's value is missing."""
+    parts = words.split()
+    if "start" not in parts:
+        return None
+    after = parts[parts.index("start") + 1 :]
+    for index, word in enumerate(after):
+        if not word.startswith("-") and (index == 0 or after[index - 1] not in _VALUED):
+            return word
+    return None
+
+
+def complete_exercises(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Exercise ids; for `start ROUTINE --from`, those of that routine only."""
+    routine = ctx.params.get("routine") or _routine_word(os.environ.get("COMP_WORDS", ""))
+    return complete(
+        incomplete,
+        common.locations,
+        routines=False,
+        exercises=True,
+        routine=routine if isinstance(routine, str) else None,
+    )
+
+
+def complete_names(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    return complete(incomplete, common.locations, routines=True, exercises=True)
 
 
 @click.command("completion")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import click
 
 from backpain_cli.cli import common
-from backpain_cli.cli.common import complete_routines, fail, load, locations
+from backpain_cli.cli.common import fail, load, locations
+from backpain_cli.cli.completion import complete_routines
 from backpain_cli.history.progress import record_change
 from backpain_cli.history.store import open_for_recording
 from backpain_cli.progression.explain import plan_lines, why_lines

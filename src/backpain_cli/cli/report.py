@@ -18,7 +18,8 @@ import click
 
 from backpain_cli import __version__
 from backpain_cli.cli import common
-from backpain_cli.cli.common import complete_routines, fail
+from backpain_cli.cli.common import fail
+from backpain_cli.cli.completion import complete_routines
 from backpain_cli.cli.today import load_played
 from backpain_cli.files import FileExists, write_atomically
 from backpain_cli.history.merging import history_in_memory, merge_sessions

@@ -6,7 +6,6 @@ import click
 
 from backpain_cli.cli.common import (
     at_current_step,
-    complete_routines,
     fail,
     is_plain,
     load,
@@ -14,6 +13,7 @@ from backpain_cli.cli.common import (
     plan_position,
     read_history,
 )
+from backpain_cli.cli.completion import complete_routines
 from backpain_cli.errors import HistoryError
 from backpain_cli.history.session import hurt_last_time_note
 from backpain_cli.progression.explain import plan_lines, plan_rows, position_json

@@ -14,8 +14,6 @@ import click
 from backpain_cli.cli import common
 from backpain_cli.cli.common import (
     can_ask,
-    complete_exercises,
-    complete_routines,
     fail,
     load,
     load_settings,
@@ -23,6 +21,7 @@ from backpain_cli.cli.common import (
     output_width,
     screen_output,
 )
+from backpain_cli.cli.completion import complete_exercises, complete_routines
 from backpain_cli.config import SettingSource, check_chime, with_prepare
 from backpain_cli.errors import BackpainError, ConfigError, RoutineError
 from backpain_cli.files import exists_somehow

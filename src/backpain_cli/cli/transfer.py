@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 from backpain_cli.cli import common
-from backpain_cli.cli.common import complete_routines, fail, locations
+from backpain_cli.cli.common import fail, locations
+from backpain_cli.cli.completion import complete_routines
 from backpain_cli.routines.catalogue import resolve_routine
 from backpain_cli.text import clean, clean_line, plural
 
