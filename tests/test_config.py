@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import wave
@@ -22,10 +21,10 @@ from backpain_cli.config import (
     format_value,
     parse_config,
     read_config,
-    with_prepare,
 )
 from backpain_cli.errors import ConfigError
 from backpain_cli.routines.model import Exercise, Routine
+from backpain_cli.routines.stepping import with_prepare
 
 
 def _errors(text: str) -> str:
@@ -256,7 +255,7 @@ def test_command_line_beats_config_beats_defaults() -> None:
 
 
 def test_the_settings_record_has_one_field_for_each_row_of_the_one_table() -> None:
-    names = [field.name for field in dataclasses.fields(Settings)]
+    names = list(Settings._fields)
     assert names == [*SETTINGS, "origins"]
     defaults = effective_settings({})
     assert all(defaults.value(name) == spec.default for name, spec in SETTINGS.items())

@@ -128,7 +128,7 @@ def live_play(
     monkeypatch.setattr(run_module, "key_wait", wrap)
     modes = termios.tcgetattr(slave)
     clock = typist.time.clock
-    settings = dataclasses.replace(options, plain=False)
+    settings = options._replace(plain=False)
     summary = run_module.play(routine, settings, start_at=start_at, speed=speed, clock=clock)
     assert termios.tcgetattr(slave) == modes  # the terminal is left as it was
     return summary, typist, terminal
@@ -263,7 +263,7 @@ def test_no_picture_is_sent_where_none_can_or_should_show(
     routine = _pictures_routine(tmp_path) if with_picture != "none" else TINY
     if with_picture == "gone":
         (tmp_path / "rotation.png").unlink()
-    options = dataclasses.replace(QUIET, images=images)
+    options = QUIET._replace(images=images)
     _, typist, terminal = live_play(
         monkeypatch, pty, routine, size=(100, 40), options=options, before_each_wait=_pictures_ready
     )

@@ -16,17 +16,13 @@ import sys
 import wave
 from collections.abc import Mapping
 from contextlib import suppress
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from backpain_cli.errors import BackpainError, ConfigError, Problem
 from backpain_cli.files import file_problem, read_bounded, write_atomically
 from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
 from backpain_cli.text import clean_line, did_you_mean
-
-if TYPE_CHECKING:  # the routine model is not needed to read settings (`backpain config`)
-    from backpain_cli.routines.model import Routine
 
 MAX_CONFIG_BYTES = 64 * 1024
 CONFIG_CACHE = "config.json"  # the config file's TOML table, kept in the cache folder
@@ -87,8 +83,7 @@ SETTINGS: dict[str, SettingSpec] = {
 }
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):  # not a dataclass: built by `start` before its first frame
     """The effective settings, one field for each row of `SETTINGS` (the one table of
     defaults: `effective_settings({})` is every default), and the origin of each. The
     config file, the command line and the player all read this one record."""
@@ -357,12 +352,6 @@ def settings_table(settings: Settings) -> list[tuple[str, str, str]]:
         (name, format_value(name, settings.value(name)), settings.origin(name).value)
         for name in SETTINGS
     ]
-
-
-def with_prepare(routine: Routine, seconds: int) -> Routine:
-    """The routine with every exercise's get-into-position time set to `seconds`."""
-    exercises = tuple(replace(exercise, prepare=seconds) for exercise in routine.exercises)
-    return replace(routine, exercises=exercises)
 
 
 def check_chime(path: Path) -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +21,7 @@ from backpain_cli.cli.common import (
     screen_output,
 )
 from backpain_cli.cli.completion import complete_exercises, complete_routines
-from backpain_cli.config import SettingSource, check_chime, with_prepare
+from backpain_cli.config import SettingSource, check_chime
 from backpain_cli.errors import BackpainError, ConfigError, RoutineError
 from backpain_cli.files import exists_somehow
 from backpain_cli.history.session import open_session
@@ -30,6 +29,7 @@ from backpain_cli.player import keys, run
 from backpain_cli.player.check_in import QUESTION, CheckInCancelled, pain_rating
 from backpain_cli.player.rating import Ratings
 from backpain_cli.routines.catalogue import Origin, resolve_routine
+from backpain_cli.routines.stepping import with_prepare
 from backpain_cli.tables import paragraph
 from backpain_cli.text import clean
 
@@ -60,7 +60,7 @@ def start_settings(**command_line: object) -> Settings:
                 "playing the built-in chime",
                 err=True,
             )
-            settings = replace(settings, chime=None)
+            settings = settings._replace(chime=None)
     return settings
 
 
@@ -252,7 +252,7 @@ def start(
             ratings = rating_for(loaded, session) if asking and loaded.rate_each else None
             summary = run.play(
                 loaded,
-                replace(settings, plain=settings.plain or not screen_output()),
+                settings._replace(plain=settings.plain or not screen_output()),
                 start_at=start_at if session.resume_from is None else session.resume_from,
                 speed=speed,
                 tracker=session,

@@ -4,6 +4,8 @@ A step changes the doses (`hold`, `reps`, `sets`, `rest`, `set_rest`, `rep_secon
 of exercises named by id, on top of the routine's own: steps do not add up, and `{}`
 is the routine as written. Which step is current is not decided here (that is
 `progression.resolver`, from the history); this module only knows what a step is.
+The `prepare` setting changes every exercise's get-into-position time the same way
+(`with_prepare`).
 """
 
 from __future__ import annotations
@@ -67,3 +69,9 @@ def marked(written: Routine, before: int, after: int) -> Routine:
         for then, now in zip(old.exercises, new.exercises, strict=True)
     )
     return replace(new, exercises=exercises)
+
+
+def with_prepare(routine: Routine, seconds: int) -> Routine:
+    """The routine with every exercise's get-into-position time set to `seconds`."""
+    exercises = tuple(replace(exercise, prepare=seconds) for exercise in routine.exercises)
+    return replace(routine, exercises=exercises)
