@@ -27,6 +27,7 @@ from backpain_cli.errors import Problem, RoutineError
 from backpain_cli.files import FileExists, write_atomically
 from backpain_cli.routines import template
 from backpain_cli.routines.catalogue import Origin
+from backpain_cli.routines.loader import check_file
 from backpain_cli.routines.reader import read_routine_text
 from backpain_cli.text import clean_line, plural
 from backpain_cli.transfer.pictures import (
@@ -145,8 +146,6 @@ def edit_command(name: str) -> None:
       EDITOR="code --wait" backpain edit my-back
       backpain edit ./for-a-patient.yaml
     """
-
-    from backpain_cli.routines.loader import check_file
 
     path = editable_path(name, locations())
     command = editor_command(os.environ, windows=os.name == "nt", which=shutil.which)

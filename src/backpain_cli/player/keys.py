@@ -43,6 +43,7 @@ import contextlib
 import importlib
 import os
 import select
+import shutil
 import signal
 import sys
 import time
@@ -302,8 +303,6 @@ def windows_console() -> Console:
 
 
 def _console_size() -> tuple[int, int]:
-    import shutil  # Windows only
-
     size = shutil.get_terminal_size()
     return size.columns, size.lines
 

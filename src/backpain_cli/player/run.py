@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import sys
 import threading
 import time
@@ -303,8 +304,6 @@ def _make_announcer(
     listener that asks for them (none with neither)."""
     if not (settings.sound or settings.voice):
         return None, []
-
-    import shutil  # `which`, with the modules of sound and speech: only with either
 
     from backpain_cli.player import announcer, sound, speech
 
