@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 import click
@@ -32,9 +31,7 @@ def sound_test_command(voice: bool) -> None:
     sounds = sound.SoundOutput(sound.bundled_sounds(), bell=bell, notify=notices.append)
     speaker = None
     if voice:
-        speaker = speech.make_speaker(
-            platform=sys.platform, which=shutil.which, notify=notices.append
-        )
+        speaker = speech.make_speaker(platform=sys.platform, notify=notices.append)
     show("Sound check: each cue plays once, named as it plays.")
     checked = sound_check.sound_check(sounds, speaker, voice=voice, show=show)
     show("")

@@ -43,7 +43,6 @@ import contextlib
 import importlib
 import os
 import select
-import shutil
 import signal
 import sys
 import time
@@ -303,6 +302,8 @@ def windows_console() -> Console:
 
 
 def _console_size() -> tuple[int, int]:
+    import shutil  # Windows only
+
     size = shutil.get_terminal_size()
     return size.columns, size.lines
 

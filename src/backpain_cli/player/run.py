@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import sys
 import threading
 import time
@@ -309,7 +308,7 @@ def _make_announcer(
 
     speaker = None
     if settings.voice:
-        speaker = speech.make_speaker(platform=sys.platform, which=shutil.which, notify=notify)
+        speaker = speech.make_speaker(platform=sys.platform, notify=notify)
     sounds = None
     if settings.sound:
         bell = sound.terminal_bell(sys.stdout, sys.stderr)

@@ -15,6 +15,7 @@ said. Without a speech command it says so once and the routine goes on in silenc
 from __future__ import annotations
 
 import contextlib
+import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -146,12 +147,13 @@ class CommandSpeaker:
 def make_speaker(
     *,
     platform: str,
-    which: Callable[[str], str | None],
     notify: Callable[[str], None],
+    which: Callable[[str], str | None] | None = None,
     spawn: Spawn = _spawn,
 ) -> CommandSpeaker | None:
-    """A speaker for this machine, or None after saying (once) why there is none."""
-    program = find_speech_program(platform=platform, which=which)
+    """A speaker for this machine (its programs found by `which`, by default on the
+    PATH), or None after saying (once) why there is none."""
+    program = find_speech_program(platform=platform, which=which or shutil.which)
     if program is None:
         notify(NO_SPEECH_NOTICE)
         return None
