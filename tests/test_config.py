@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 import wave
 from pathlib import Path
 
@@ -173,58 +171,6 @@ def test_read_config(tmp_path: Path) -> None:
         read_config(path)
     with pytest.raises(ConfigError, match="is a folder, not a config file"):
         read_config(tmp_path)
-
-
-def test_an_unchanged_config_file_is_read_without_the_toml_parser(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path, cache = tmp_path / "config.toml", tmp_path / "cache"
-    path.write_text('voice = true\nsync_folder = "synced"\n')
-    expected = {"voice": True, "sync_folder": tmp_path / "synced"}
-    assert read_config(path, cache_dir=cache) == expected
-    with monkeypatch.context() as blocked:
-        blocked.setitem(sys.modules, "tomllib", None)  # `import tomllib` would fail
-        assert read_config(path, cache_dir=cache) == expected
-    path.write_text("voice = false\n")  # changed: read again, and kept again
-    assert read_config(path, cache_dir=cache) == {"voice": False}
-    with monkeypatch.context() as blocked:
-        blocked.setitem(sys.modules, "tomllib", None)
-        assert read_config(path, cache_dir=cache) == {"voice": False}
-    # What is kept is checked as the file is: a kept value that is wrong is an error.
-    kept = cache / "config.json"
-    kept.write_text(json.dumps({"format": 1, "text": "voice = false\n", "table": {"voice": 3}}))
-    with pytest.raises(ConfigError, match="voice"):
-        read_config(path, cache_dir=cache)
-
-
-@pytest.mark.parametrize(
-    "entry",
-    [
-        "not json",
-        '{"format": 1, "text": "voice = false\\n", "table": [1]}',
-        '{"format": 2, "text": "voice = false\\n", "table": {"voice": true}}',
-        '{"format": 1, "text": "voice = true\\n", "table": {"voice": true}}',
-        '{"format": 1}',
-    ],
-)
-def test_a_kept_config_that_is_not_this_files_is_not_used(tmp_path: Path, entry: str) -> None:
-    path, cache = tmp_path / "config.toml", tmp_path / "cache"
-    path.write_text("voice = false\n")
-    cache.mkdir()
-    (cache / "config.json").write_text(entry)
-    assert read_config(path, cache_dir=cache) == {"voice": False}
-    assert json.loads((cache / "config.json").read_text())["table"] == {"voice": False}
-
-
-def test_a_config_that_cannot_be_kept_is_still_read(tmp_path: Path) -> None:
-    path, cache = tmp_path / "config.toml", tmp_path / "cache"
-    path.write_text("when = 1979-05-27\n")  # a TOML date: JSON cannot hold it
-    with pytest.raises(ConfigError, match="unknown setting"):
-        read_config(path, cache_dir=cache)
-    assert not (cache / "config.json").exists()
-    cache.write_text("a file where the cache folder goes")
-    path.write_text("voice = true\n")
-    assert read_config(path, cache_dir=cache) == {"voice": True}
 
 
 def test_unreadable_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

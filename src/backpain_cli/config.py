@@ -10,23 +10,19 @@ The file is read by the caller-supplied path; nothing here reads the environment
 from __future__ import annotations
 
 import enum
-import json
 import re
 import sys
 import wave
 from collections.abc import Mapping
-from contextlib import suppress
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from backpain_cli.errors import BackpainError, ConfigError, Problem
-from backpain_cli.files import file_problem, read_bounded, write_atomically
+from backpain_cli.errors import ConfigError, Problem
+from backpain_cli.files import file_problem
 from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
 from backpain_cli.text import clean_line, did_you_mean
 
 MAX_CONFIG_BYTES = 64 * 1024
-CONFIG_CACHE = "config.json"  # the config file's TOML table, kept in the cache folder
-MAX_KEPT_BYTES = 1 << 20
 _PREPARE = DOSE_KEYS["prepare"]
 
 
@@ -143,9 +139,8 @@ def effective_settings(
     return Settings(**values, origins=origins)  # type: ignore[arg-type]
 
 
-def read_config(path: Path, *, cache_dir: Path | None = None) -> dict[str, object]:
-    """The checked settings in the config file; a missing file means no settings. With
-    `cache_dir`, its table is kept there for the next run (`parse_config`)."""
+def read_config(path: Path) -> dict[str, object]:
+    """The checked settings in the config file; a missing file means no settings."""
     shown = str(path)
     try:
         if path.is_dir():
@@ -163,23 +158,24 @@ def read_config(path: Path, *, cache_dir: Path | None = None) -> dict[str, objec
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ConfigError(f"{shown}:{line}: is not UTF-8 text; save it as UTF-8") from None
-    kept = None if cache_dir is None else cache_dir / CONFIG_CACHE
-    return parse_config(text, shown, base_dir=path.parent, kept=kept)
+    return parse_config(text, shown, base_dir=path.parent)
 
 
-def parse_config(
-    text: str, shown: str, *, base_dir: Path, kept: Path | None = None
-) -> dict[str, object]:
-    """Check TOML text; relative paths in it are taken from `base_dir`. With `kept` (a
-    file in the cache folder), the TOML table is taken from there when it was made from
-    this very text, and kept there when it was not: an unchanged config file is read
-    without loading tomllib (2 ms, on every command of a person with a config file).
-    Its values are checked as ever."""
-    table = _kept_table(kept, text) if kept is not None else None
-    if table is None:
-        table = _toml_table(text, shown)
-        if kept is not None:
-            _keep_table(kept, text, table)
+def parse_config(text: str, shown: str, *, base_dir: Path) -> dict[str, object]:
+    """Check TOML text; relative paths in it are taken from `base_dir`."""
+    if sys.version_info >= (3, 11):  # pragma: no cover - one branch per Python version
+        import tomllib  # only when there is a config file: not on every start
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(_syntax_error(str(error), shown, text)) from None
+    except ValueError:  # Python's limit on digits: a whole number of 4,301 digits or more
+        raise ConfigError(f"{shown}: invalid TOML: a number far too long") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ConfigError(f"{shown}: invalid TOML: arrays or tables nested too deeply") from None
     problems: list[Problem] = []
     settings: dict[str, object] = {}
     for key, value in table.items():
@@ -198,46 +194,6 @@ def parse_config(
         problems.sort(key=lambda p: (p.line or 0, p.column or 0))
         raise ConfigError("\n".join(str(problem) for problem in problems))
     return settings
-
-
-def _toml_table(text: str, shown: str) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):  # pragma: no cover - one branch per Python version
-        import tomllib  # only when there is a config file, changed since it was kept
-    else:  # pragma: no cover
-        import tomli as tomllib
-
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(_syntax_error(str(error), shown, text)) from None
-    except ValueError:  # Python's limit on digits: a whole number of 4,301 digits or more
-        raise ConfigError(f"{shown}: invalid TOML: a number far too long") from None
-    except RecursionError:  # tomllib reads nested arrays and tables recursively
-        raise ConfigError(f"{shown}: invalid TOML: arrays or tables nested too deeply") from None
-
-
-def _kept_table(kept: Path, text: str) -> dict[str, Any] | None:
-    """The table kept in `kept` with exactly this text; None (read the text) otherwise:
-    missing, unreadable, not ours, or made from other text."""
-    try:
-        entry = json.loads(read_bounded(kept, MAX_KEPT_BYTES, what="a kept config"))
-        table = entry["table"]
-        if entry["format"] != 1 or entry["text"] != text or not isinstance(table, dict):
-            return None
-        return table
-    except (BackpainError, ValueError, LookupError, TypeError, RecursionError):
-        return None
-
-
-def _keep_table(kept: Path, text: str, table: dict[str, Any]) -> None:
-    """Keep the table for the next run; a table JSON cannot hold (a TOML date) or a
-    cache folder that cannot be written is only read again next time."""
-    try:
-        entry = json.dumps({"format": 1, "text": text, "table": table}, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        return
-    with suppress(BackpainError):
-        write_atomically(kept, entry, durable=False)
 
 
 def _syntax_error(message: str, shown: str, text: str) -> str:

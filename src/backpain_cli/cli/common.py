@@ -82,9 +82,7 @@ def can_ask() -> bool:
 
 def load_settings(**command_line: object) -> Settings:
     """Effective settings: command-line values (None: not given) over config over defaults."""
-    where = locations()
-    settings = read_config(where.config_file, cache_dir=where.cache_dir)
-    return effective_settings(settings, command_line)
+    return effective_settings(read_config(locations().config_file), command_line)
 
 
 # --- routines ------------------------------------------------------------------------
