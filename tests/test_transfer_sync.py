@@ -316,3 +316,18 @@ def test_sync_folder_setting_and_a_history_that_cannot_be_written(
     assert "upper-back" in result.stdout
     quiet = runner.invoke(cli, ["start", "upper-back", "--plain", "--speed", "1000", "--from", "5"])
     assert quiet.exit_code == 0
+
+
+def test_a_goal_alone_goes_into_the_folder_once(
+    runner: CliRunner, machines: tuple[Machine, Machine]
+) -> None:
+    laptop, _ = machines
+    laptop.record(1)
+    laptop.run(runner, "history")
+    laptop.run(runner, "goals", "add", "Carry the shopping up the stairs")
+    laptop.run(runner, "history")
+    [mine] = laptop.folder.iterdir()
+    written = mine.read_text()
+    assert written.count('"kind": "goal"') == 1
+    laptop.run(runner, "today")  # nothing changed since: nothing appended again
+    assert mine.read_text() == written

@@ -72,14 +72,15 @@ def sync(
     problems: list[str] = []
     written = 0
     own = own_file(folder, machine)
-    looked = state.get("pushed")
+    looked = state.get("pushed"), state.get("journal")
     try:
         written = _push(store, own, machine, state)
     except OSError as error:
         problems.append(f"cannot write to {own}: {error.strerror or error}")
     found, journal, read_to = _pull(folder, own, state, problems) if pull else ([], [], {})
     merged = merge_sessions(store, found, journal) if found or journal else None
-    if written or read_to or state.get("pushed") != looked:  # else nothing to remember
+    # Else nothing to remember (goals or answers alone written count too).
+    if written or read_to or (state.get("pushed"), state.get("journal")) != looked:
         state["files"].update(read_to)
         _write_state(state_file, state)
     if merged is None:
