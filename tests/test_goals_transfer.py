@@ -115,7 +115,7 @@ BARRIER = {
     [
         (
             {**GOAL, "kind": "mood"},
-            "kind: must be one of goal, barrier, plan_change, morning_check, got 'mood'",
+            "kind: must be one of goal, barrier, plan_change, morning_check, forgotten, got 'mood'",
         ),
         ({**GOAL, "uuid": "1"}, "uuid: not a UUID"),
         ({**GOAL, "text": "Sit\u001b[2J"}, "text: a control character (U+001B)"),

@@ -128,7 +128,8 @@ def forget_command(session: int, yes: bool) -> None:
     """Remove one session (and its exercises) from the history.
 
     SESSION is its id: the Id column of `backpain history`, `id` in --json,
-    `session_id` in --csv. Nothing else is touched; it cannot be undone.
+    `session_id` in --csv. Nothing else is touched; it cannot be undone. With a
+    sync folder, the other machines forget it too.
 
     \b
     Examples:
@@ -157,6 +158,8 @@ def forget_command(session: int, yes: bool) -> None:
     assert store is not None
     with store:
         gone = store.forget(session)
+        if gone:  # the other machines forget it too
+            common.push_to_sync_folder(store)
     if not gone:  # forgotten by another process in the meantime
         common.fail(f"no session {session} in the history")
     click.echo(f"Forgot {shown}.")
@@ -248,6 +251,7 @@ def import_command(files: tuple[str, ...]) -> None:
         f"Imported {plural(merged.added, 'session')}"
         + (f", updated {merged.updated}" if merged.updated else "")
         + (f"; {merged.known} already in your history" if merged.known else "")
+        + (f"; forgot {merged.forgotten}, as forgotten where written" if merged.forgotten else "")
         + "."
     )
 

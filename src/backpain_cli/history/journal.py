@@ -24,7 +24,7 @@ from backpain_cli.history.goals import (
     GoalState,
     goal_text,
 )
-from backpain_cli.history.store import History
+from backpain_cli.history.store import History, forget_sessions
 from backpain_cli.text import clean_line
 
 
@@ -235,15 +235,36 @@ class MorningCheckEntry(NamedTuple):
     answer: str | None  # one of MORNING_ANSWERS; None: asked and skipped
 
 
-JournalEntry = GoalEntry | BarrierEntry | PlanChangeEntry | MorningCheckEntry
+class ForgottenEntry(NamedTuple):
+    """A session `history forget` removed on the machine that wrote the line: it is
+    removed here too, and never comes back from any file."""
+
+    uuid: str  # the session's
+    forgotten_at: str
 
 
-def journal_lines(history: History, *, notes: bool = True, pain: bool = True) -> list[str]:
+JournalEntry = GoalEntry | BarrierEntry | PlanChangeEntry | MorningCheckEntry | ForgottenEntry
+
+# The forgotten sessions that a history file can carry: the trigger that keeps them
+# writes these forms, a row edited by hand into another is left out (a line the other
+# machines would refuse would stop them reading the whole file).
+_HEX4 = "[0-9a-f]" * 4
+_TWO = "[0-9][0-9]"
+_FORGOTTEN = f"""SELECT uuid, forgotten_at FROM forgotten
+    WHERE uuid GLOB '{_HEX4 * 2}-{_HEX4}-{_HEX4}-{_HEX4}-{_HEX4 * 3}'
+    AND forgotten_at GLOB '{_TWO * 2}-{_TWO}-{_TWO}T{_TWO}:{_TWO}:{_TWO}.[0-9]{_TWO}+00:00'
+    ORDER BY forgotten_at, uuid"""
+
+
+def journal_lines(
+    history: History, *, notes: bool = True, pain: bool = True, forgotten: bool = False
+) -> list[str]:
     """The goals (with their ratings), the answers, the plan's moves and the
     next-morning checks as lines of a history file; without `notes` an answer's own
     words are left out, like a session's note; without `pain` the next-morning checks
     and the reasons of the plan's moves (they speak of pain) are, like a session's
-    pain."""
+    pain. With `forgotten` (the sync folder; never an export, where a forgotten session
+    is simply not there), the sessions `history forget` removed too."""
 
     with history.reading() as db:
         goals = db.execute(
@@ -262,6 +283,7 @@ def journal_lines(history: History, *, notes: bool = True, pain: bool = True) ->
         mornings = db.execute(
             "SELECT uuid, session_uuid, asked_at, answer FROM morning_checks ORDER BY asked_at, id"
         ).fetchall()
+        gone = db.execute(_FORGOTTEN).fetchall() if forgotten else []
     by_goal: dict[int, list[dict[str, object]]] = {}
     for goal_id, uuid, rated_at, score in ratings:
         by_goal.setdefault(goal_id, []).append({"uuid": uuid, "at": rated_at, "score": score})
@@ -285,7 +307,23 @@ def journal_lines(history: History, *, notes: bool = True, pain: bool = True) ->
          "answer": answer}
         for uuid, session, asked, answer in (mornings if pain else [])
     ]  # fmt: skip
+    lines += [{"kind": "forgotten", "uuid": uuid, "forgotten_at": at} for uuid, at in gone]
     return [json.dumps(line, ensure_ascii=False) + "\n" for line in lines]
+
+
+def merge_forgotten(db: sqlite3.Connection, entries: Iterable[JournalEntry]) -> int:
+    """Forget here the sessions forgotten where the lines were written, inside the
+    caller's transaction, and remember their UUIDs (with the time they were forgotten
+    there) so that no file brings them back; a session never seen here is remembered
+    too, for it may come later from another file. Returns how many sessions were
+    removed here."""
+    removed = 0
+    for entry in entries:
+        if isinstance(entry, ForgottenEntry):
+            db.execute("INSERT OR IGNORE INTO forgotten (uuid, forgotten_at) VALUES (?, ?)", entry)
+            found = db.execute("SELECT id FROM sessions WHERE uuid = ?", (entry.uuid,))
+            removed += forget_sessions(db, [row[0] for row in found.fetchall()])
+    return removed
 
 
 def merge_journal(db: sqlite3.Connection, entries: Iterable[JournalEntry]) -> int:
@@ -295,6 +333,8 @@ def merge_journal(db: sqlite3.Connection, entries: Iterable[JournalEntry]) -> in
     next number here. Returns how many were added."""
     added = 0
     for entry in entries:
+        if isinstance(entry, ForgottenEntry):
+            continue  # `merge_forgotten`, before the sessions
         if isinstance(entry, PlanChangeEntry):
             added += db.execute(
                 "INSERT OR IGNORE INTO plan_changes (uuid, routine, changed_at, step, kind, "

@@ -4,7 +4,8 @@ the other machines' files of a sync folder.
 A merge is idempotent (twice is once) and takes everything or nothing (one
 transaction). A session already here is left as it is, unless it came from elsewhere
 too and the incoming copy is newer (a session resumed later on the machine that
-recorded it); a session that `forget` removed here never comes back.
+recorded it); a session that `forget` removed here never comes back, and one that a
+`forgotten` line names (forgotten on another machine) is removed here too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from backpain_cli.history import database
-from backpain_cli.history.journal import JournalEntry, merge_journal
+from backpain_cli.history.journal import JournalEntry, merge_forgotten, merge_journal
 from backpain_cli.history.records import SessionRecord
 from backpain_cli.history.rows import (
     INSERT_EXERCISE,
@@ -58,6 +59,7 @@ class Merged(NamedTuple):
     added: int
     updated: int
     known: int  # already here (or forgotten here), as they were
+    forgotten: int = 0  # sessions removed here: forgotten where the lines were written
 
 
 def merge_sessions(
@@ -73,7 +75,10 @@ def merge_sessions(
         seen = latest.get(found.uuid)
         if seen is None or found.updated_at > seen.updated_at:
             latest[found.uuid] = found
+    entries = list(journal)
     with store.writing() as db:
+        # First: a session forgotten elsewhere is removed, and not added from these files.
+        removed = merge_forgotten(db, entries)
         forgotten = {row[0] for row in db.execute("SELECT uuid FROM forgotten")}
         here = {
             row[0]: (row[1], row[2], row[3])
@@ -90,8 +95,8 @@ def merge_sessions(
             else:
                 known += 1
         _insert_all(db, new)
-        merge_journal(db, journal)
-    return Merged(len(new), updated, known)
+        merge_journal(db, entries)
+    return Merged(len(new), updated, known, removed)
 
 
 def _insert_all(db: sqlite3.Connection, sessions: list[Incoming]) -> None:

@@ -104,6 +104,17 @@ class SessionStart(NamedTuple):  # not a dataclass: `today` imports this module 
     plan_step: int | None = None  # the progression step it is played at; None: no plan
 
 
+def forget_sessions(db: sqlite3.Connection, session_ids: Iterable[int]) -> int:
+    """Remove these sessions and their exercises (ratings included), inside the caller's
+    transaction; how many sessions were removed. The history's trigger remembers each
+    one's UUID in `forgotten`, so no file brings it back and its id is never given again."""
+    removed = 0
+    for session_id in session_ids:
+        db.execute("DELETE FROM session_exercises WHERE session_id = ?", (session_id,))
+        removed += db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount
+    return removed
+
+
 class History:
     """An open history database. Use `open_for_recording` or `open_for_reading`."""
 
@@ -259,9 +270,7 @@ class History:
         """Remove one session and its exercises, in one transaction; nothing else is
         touched. False when there is no such session."""
         with self._write() as db:
-            db.execute("DELETE FROM session_exercises WHERE session_id = ?", (session_id,))
-            cursor = db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            return cursor.rowcount == 1
+            return forget_sessions(db, [session_id]) == 1
 
     # -- reading -----------------------------------------------------------------
 

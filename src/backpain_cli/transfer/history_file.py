@@ -3,7 +3,8 @@
 
 The first line is a header (`format`, `version`, the tool and the machine that wrote
 it); every other line is one session with its exercises, named by its UUID, or (with a
-`kind`) a goal, an answer, a move of a plan or a next-morning check. The layout
+`kind`) a goal, an answer, a move of a plan, a next-morning check or a session
+forgotten on the machine that wrote it (sync folder files only). The layout
 is documented in docs/json-output.md. A file from someone else is hostile until checked:
 `read_lines` checks every line (JSON, the keys' types and ranges, no control characters
 in text) and reports the first bad one by its number, so an import takes all or nothing.
@@ -24,6 +25,7 @@ from backpain_cli.history.journal import (
     MORNING_ANSWERS,
     PLAN_CHANGE_KINDS,
     BarrierEntry,
+    ForgottenEntry,
     GoalEntry,
     JournalEntry,
     MorningCheckEntry,
@@ -320,14 +322,16 @@ def _exercise(value: Any, index: int) -> tuple[object, ...]:
         raise _Bad(f"exercises[{index}].{problem}") from None
 
 
-# -- goals, answers, the plan's moves and the next-morning checks (docs/goals.md) -------
+# -- goals, answers, the plan's moves, next-morning checks, forgotten sessions ----------
 
-KINDS = ("goal", "barrier", "plan_change", "morning_check")  # lines other than sessions
+KINDS = ("goal", "barrier", "plan_change", "morning_check", "forgotten")  # not sessions
 
 
 def _entry(value: dict[str, Any]) -> JournalEntry:
     kind = _choice(value, "kind", KINDS)
     uuid = _uuid(value, "uuid")
+    if kind == "forgotten":
+        return ForgottenEntry(uuid, str(_moment(value, "forgotten_at")))
     if kind == "plan_change":
         routine = _text(value, "routine", limit=200)
         if not is_routine_name(routine):

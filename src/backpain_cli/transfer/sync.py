@@ -14,7 +14,8 @@ copy …).jsonl`) are read like any other file: merging is idempotent, so a sess
 files is still one session. What was read is remembered (`sync-state.json` in the data
 folder: how far each file was read, and the last local change written), so a command
 reads only what is new since last time; a file that shrank or was replaced is read
-again from its start.
+again from its start. A session `history forget` removed goes into this machine's file
+as a `forgotten` line, and the other machines remove it too.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def sync(
         problems.append(f"cannot write to {own}: {error.strerror or error}")
     found, journal, read_to = _pull(folder, own, state, problems) if pull else ([], [], {})
     merged = merge_sessions(store, found, journal) if found or journal else None
-    # Else nothing to remember (goals or answers alone written count too).
+    # Else nothing to remember (goals or forgotten sessions alone written count too).
     if written or read_to or (state.get("pushed"), state.get("journal")) != looked:
         state["files"].update(read_to)
         _write_state(state_file, state)
@@ -100,9 +101,9 @@ def _push(store: History, target: Path, machine: str, state: dict[str, Any]) -> 
     after_id, after = pushed if isinstance(pushed, list) else (0, None)
     looked = store.last_id()  # before the look: a session recorded meanwhile is new next time
     changed = changed_lines(store, after_id=after_id, after=after)
-    # Goals and answers are few: all of them again whenever any changed (merging them
-    # by their UUIDs is idempotent).
-    journal = journal_lines(store)
+    # Goals, answers and forgotten sessions are few: all of them again whenever any
+    # changed (merging them by their UUIDs is idempotent).
+    journal = journal_lines(store, forgotten=True)
     digest = _fingerprint("".join(journal).encode())
     if digest == state.get("journal") and size:
         journal = []
