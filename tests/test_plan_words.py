@@ -91,3 +91,20 @@ def test_plan_explains_every_move_and_flag() -> None:
         "counted": 0,
         "detail": "",
     }
+
+
+def test_a_forged_move_says_the_step_that_is_played() -> None:
+    """A step back or a flag to step 1000 (a hand edit, another machine) moves nothing up:
+    `plan` names the step the routine is played at."""
+    changes = [
+        PlanChange("2026-12-04T08:00:00.000+00:00", 1000, STEP_BACK, "forged", 1),
+        PlanChange("2026-12-04T09:00:00.000+00:00", 1000, FLAG, "forged", 2),
+    ]
+    position = resolve(PLAN, "neck", [_session(1), _session(2)], changes)
+    assert why_lines(position) == [
+        "At step 2 of 3: held: talk to your therapist before going on.",
+        "  2026-12-02 07:30  moved on to step 2 after 2 counted sessions",
+        "  2026-12-04 08:00  stepped back to step 2 (forged)",
+        "  2026-12-04 09:00  flagged at step 2: forged",
+    ]
+    assert new_dose_lines(ROUTINE, position) == []

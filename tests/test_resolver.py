@@ -4,6 +4,7 @@ same step, and a history edited by hand never crashes it."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -144,6 +145,8 @@ def test_a_history_edited_by_hand_never_crashes_it(
 ) -> None:
     position = resolve(plan, ROUTINE, rows, recorded)
     assert 1 <= position.step <= len(plan.steps)
+    now = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    assert 1 <= resolve(plan, ROUTINE, rows, recorded, now=now).step <= len(plan.steps)
 
 
 def _plan() -> Progression:
@@ -181,6 +184,54 @@ def test_recorded_changes_move_hold_and_step_back() -> None:
     assert [c.kind for c in position.fired] == [FLAG, STEP_BACK]
     held = resolve(_plan(), ROUTINE, rows, recorded[:1])
     assert held.step == 2 and held.held and held.counted == 3  # counted, but held
+
+
+@FAST
+@given(plans, st.lists(sessions, max_size=30), st.lists(changes, max_size=6))
+def test_a_step_back_never_raises_the_step_and_a_flag_never_moves_it(
+    plan: Progression, rows: list[SessionRow], recorded: list[PlanChange]
+) -> None:
+    position = resolve(plan, ROUTINE, rows, recorded)
+    before = 1
+    for move in position.moves:
+        if move.why == STEP_BACK:
+            assert move.step <= before
+        before = move.step
+    steps_at = [(m.at, m.step) for m in position.moves]
+    for change in position.fired:  # what they say is the step they held or went to
+        at = str(change.at)
+        now = next((step for when, step in reversed(steps_at) if when <= at), 1)
+        assert change.step == now
+
+
+def test_a_forged_step_back_or_flag_cannot_raise_the_step() -> None:
+    rows = [(_time(m), "completed", 1.0, ROUTINE, None) for m in (1, 2)]  # to step 2
+    up = [PlanChange(_time(3), 1000, STEP_BACK, "from another machine", 1)]
+    position = resolve(_plan(), ROUTINE, rows, up)
+    assert (position.step, position.counted) == (2, 0)
+    assert [(m.step, m.why) for m in position.moves] == [(2, "advanced"), (2, STEP_BACK)]
+    assert [c.step for c in position.fired] == [2]
+    flagged = resolve(_plan(), ROUTINE, rows, [PlanChange(_time(3), 1000, FLAG, "", 1)])
+    assert (flagged.step, flagged.held) == (2, True)
+    assert [c.step for c in flagged.fired] == [2]
+    back = resolve(_plan(), ROUTINE, rows, [PlanChange(_time(3), 1, STEP_BACK, "", 1)])
+    assert back.step == 1  # a real step back still steps back
+
+
+def test_a_change_dated_in_the_future_is_left_out_until_its_time() -> None:
+    now = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
+    rows = [(_time(m), "completed", 1.0, ROUTINE, None) for m in (1, 2)]
+    later = PlanChange("2999-01-01T00:00:00.000+00:00", 1, MANUAL, "", 1)
+    soon = PlanChange("2026-01-02T06:00:00.000+00:00", 3, MANUAL, "", 2)  # clocks differ
+    position = resolve(_plan(), ROUTINE, rows, [later, soon], now=now)
+    assert [(m.step, m.why) for m in position.moves] == [(2, "advanced"), (3, MANUAL)]
+    assert resolve(_plan(), ROUTINE, rows, [later], now=now).step == 2
+    too_soon = PlanChange("2026-01-02T12:00:00.001+00:00", 1, STEP_BACK, "", 3)
+    assert resolve(_plan(), ROUTINE, rows, [too_soon], now=now).step == 2
+    due = now + timedelta(days=1, seconds=1)
+    assert resolve(_plan(), ROUTINE, rows, [too_soon], now=due).step == 1
+    hand = PlanChange("2999-01-01", 1, STEP_BACK, "", 4)  # a hand edit, no zone: UTC
+    assert resolve(_plan(), ROUTINE, rows, [hand], now=now).step == 2
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)

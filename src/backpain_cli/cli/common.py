@@ -256,7 +256,7 @@ def plan_position(routine: Routine) -> Position | None:
         return None
     from backpain_cli.history.progress import position  # SQLite: not in config or list
 
-    return position(locations().history_file, routine)
+    return position(locations().history_file, routine, utc_now())
 
 
 def at_current_step(routine: Routine, where: Position | None = None) -> Routine:

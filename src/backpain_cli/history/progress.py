@@ -102,9 +102,9 @@ def record_change(
         )
 
 
-def position(history_file: Path, routine: Routine) -> Position:
-    """Where the plan of `routine` (one with a progression) stands. Without a history
-    (none yet, or one that cannot be read) the plan is at its first step."""
+def position(history_file: Path, routine: Routine, now: datetime) -> Position:
+    """Where the plan of `routine` (one with a progression) stands at `now`. Without a
+    history (none yet, or one that cannot be read) the plan is at its first step."""
     plan = routine.progression
     assert plan is not None
     try:
@@ -113,7 +113,7 @@ def position(history_file: Path, routine: Routine) -> Position:
             return resolve(plan, routine.name, ())
         with history, history.snapshot():
             sessions = HistorySessions(history, routine.name)
-            return resolve_counted(plan, sessions, plan_changes(history, routine.name))
+            return resolve_counted(plan, sessions, plan_changes(history, routine.name), now=now)
     except HistoryError:  # `start` says what is wrong with it when it records
         return resolve(plan, routine.name, ())
 
@@ -201,7 +201,10 @@ def apply_pain_rule(history_file: Path, routine: Routine, now: datetime) -> str 
         return None
     with history:
         where = resolve_counted(
-            plan, HistorySessions(history, routine.name), plan_changes(history, routine.name)
+            plan,
+            HistorySessions(history, routine.name),
+            plan_changes(history, routine.name),
+            now=now,
         )
         if where.held:  # fired at this step already: it holds until moved by hand
             return None

@@ -7,6 +7,12 @@ when it was completed, at normal speed (1x), of this routine or of a variant tha
 `counts_as` it. Previews are never recorded; sped-up sessions (even with `--record`)
 and partial ones never count. A flag holds the step until it is moved by hand.
 
+No recorded change raises a dose the plan's rule did not: a step back never goes above
+the step it steps back from, a flag never moves the step (what it says is the step it
+held), and a change dated after `now` (with a day for clocks that disagree) is left
+out until its time comes: a line from another machine or a hand edit cannot move the
+plan up, or stay its latest move for good.
+
 Whatever a history holds (rows edited by hand: text where a number belongs, steps out of
 range, times that are not times), the answer is a step of the plan: nothing here raises.
 The same history gives the same step, whatever order its rows come in.
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
 from typing import NamedTuple, Protocol
 
 from backpain_cli.routines.model import Progression
@@ -26,6 +33,7 @@ from backpain_cli.routines.model import Progression
 SessionRow = tuple[object, object, object, object, object]
 
 MANUAL, STEP_BACK, FLAG = "manual", "step-back", "flag"
+CLOCK_SKEW = timedelta(days=1)  # how far ahead of `now` a change may be dated and count
 ADVANCED = "advanced"  # a move the sessions made, not a recorded change
 
 
@@ -118,15 +126,22 @@ def resolve(
     routine: str,
     sessions: Iterable[SessionRow],
     changes: Iterable[PlanChange] = (),
+    *,
+    now: datetime | None = None,
 ) -> Position:
     """The current step of `routine`'s plan, from its sessions as rows."""
-    return resolve_counted(progression, SessionList(sessions, routine), changes)
+    return resolve_counted(progression, SessionList(sessions, routine), changes, now=now)
 
 
 def resolve_counted(
-    progression: Progression, sessions: CountedSessions, changes: Iterable[PlanChange] = ()
+    progression: Progression,
+    sessions: CountedSessions,
+    changes: Iterable[PlanChange] = (),
+    *,
+    now: datetime | None = None,
 ) -> Position:
-    """The current step of a plan, and how it got there.
+    """The current step of a plan, and how it got there; changes dated after `now` (and
+    `CLOCK_SKEW`) are left out (None: none is).
 
     Only the sessions that can move the plan are read one by one (at most the sessions
     from the current step to the last, between two recorded changes); the rest are
@@ -134,6 +149,8 @@ def resolve_counted(
     their order (then what they say, for rows a hand edit gave the same id).
     """
     last = len(progression.steps)
+    if now is not None:
+        changes = [change for change in changes if not _later(change.at, now + CLOCK_SKEW)]
     ordered = sorted(
         changes,
         key=lambda c: (str(c.at), c.order if type(c.order) is int else 0, repr(c)),
@@ -166,18 +183,31 @@ def resolve_counted(
         count(after, until)
         after = until  # (changes come in time order)
         target = _step(change.step, last)
-        if change.kind == FLAG:  # the step holds until it is moved
-            flags.append(change)
-            fired.append(change)
+        if change.kind == FLAG:  # the step holds until it is moved, at the step it is
+            flags.append(change._replace(step=step))
+            fired.append(flags[-1])
         elif change.kind in (MANUAL, STEP_BACK) and target is not None:
-            if change.kind == STEP_BACK:
-                fired.append(change)
+            if change.kind == STEP_BACK:  # back, never up: at most the step it is at
+                target = min(target, step)
+                fired.append(change._replace(step=target))
             why = str(change.kind)
             moves.append(Move(until, target, why, counted, _text(change.detail)))
             step, counted, flags = target, 0, []
     count(after, None)
     needed = progression.sessions_at(step) if step < last else None
     return Position(step, last, counted, needed, tuple(moves), tuple(flags), tuple(fired))
+
+
+def _later(at: object, horizon: datetime) -> bool:
+    """Whether a recorded time is after `horizon`; text that is no time (a hand edit)
+    is taken as it is, as everywhere else here."""
+    try:
+        moment = datetime.fromisoformat(str(at))
+    except ValueError:
+        return False
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment > horizon
 
 
 def _step(value: object, last: int) -> int | None:

@@ -116,7 +116,7 @@ def report_from_store(
     def describe(name: str, frequency: Frequency | None) -> Prescription:
         found = read(name)
         if found is not None and found.progression is not None:
-            return _stepped(found, frequency, store, zone)
+            return _stepped(found, frequency, store, now, zone)
         if found is not None:
             return plan_from_routine(found, frequency=frequency)
         return plan_from_history(name, sessions, frequency=frequency)
@@ -149,14 +149,18 @@ def report_from_store(
 
 
 def _stepped(
-    routine: Routine, frequency: Frequency | None, store: History | None, zone: tzinfo
+    routine: Routine,
+    frequency: Frequency | None,
+    store: History | None,
+    now: datetime,
+    zone: tzinfo,
 ) -> Prescription:
     """A routine with a plan of steps: the doses of its current step, and each step's
     doses with the date it began; every firing of the pain rule."""
 
     assert routine.progression is not None
     where = (
-        position(store.path, routine)
+        position(store.path, routine, now)
         if store is not None
         else resolve(routine.progression, routine.name, ())
     )
