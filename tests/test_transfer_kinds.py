@@ -149,6 +149,29 @@ def test_the_moves_and_mornings_reach_the_other_machine_through_the_sync_folder(
     assert len(rows_in(desktop.home)[0]) == 2
 
 
+def test_a_move_dated_ahead_in_the_sync_folder_skips_that_file(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop = Machine(tmp_path, "laptop", monkeypatch)
+    desktop = Machine(tmp_path, "desktop", monkeypatch)
+    laptop.record(1)
+    laptop.run(runner, "history")
+    (own,) = laptop.folder.iterdir()
+    ahead = {**MOVE, "changed_at": "2999-01-01T00:00:00.000+00:00", "change": "step-back"}
+    with own.open("a") as handle:
+        handle.write(json.dumps(ahead) + "\n")
+    lines = len(own.read_text().splitlines())
+    copy(laptop.folder, desktop.folder)
+    desktop.monkeypatch.setenv("BACKPAIN_HOME", str(desktop.home))
+    result = runner.invoke(cli, ["history"])
+    assert result.stderr == (
+        f"backpain: sync folder: {desktop.folder / own.name}:{lines}: changed_at: "
+        "2999-01-01T00:00:00.000+00:00 is more than a day ahead of this clock "
+        "(that file is skipped)\n"
+    )
+    assert rows_in(desktop.home) == ([], [])
+
+
 HEADER = {"format": "backpain-history", "version": 1, "tool": "x", "machine": "m"}
 MOVE = {
     "kind": "plan_change", "uuid": "00000000-0000-4000-8000-000000000101",
@@ -178,6 +201,10 @@ HOSTILE = {
     ),
     "a routine that is no name": ({**MOVE, "routine": "../x"}, "routine: not a routine name"),
     "no time": ({**MOVE, "changed_at": None}, "changed_at: must be text, got null"),
+    "a move dated ahead of the clock": (  # NOW and a day, and a millisecond
+        {**MOVE, "changed_at": "2026-11-05T12:00:00.001+00:00"},
+        "changed_at: 2026-11-05T12:00:00.001+00:00 is more than a day ahead of this clock",
+    ),
     "a move without its uuid": (
         {k: v for k, v in MOVE.items() if k != "uuid"},
         "uuid: missing",

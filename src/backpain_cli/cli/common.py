@@ -235,7 +235,8 @@ def sync_history(store: History, folder: Path, *, push_only: bool = False) -> No
     from backpain_cli.transfer.sync import STATE_FILE, sync
 
     state = locations().data_dir / STATE_FILE
-    synced = sync(store, folder, machine=machine(), state_file=state, pull=not push_only)
+    pull = not push_only
+    synced = sync(store, folder, machine=machine(), state_file=state, pull=pull, now=utc_now())
     for problem in synced.problems:
         click.echo(f"backpain: {problem}", err=True)
 

@@ -241,7 +241,8 @@ def import_command(files: tuple[str, ...]) -> None:
     from backpain_cli.history import merging, store  # SQLite: not in `history import --help`
     from backpain_cli.transfer import history_io
 
-    sessions, journal = history_io.read_history_files([Path(file).expanduser() for file in files])
+    paths = [Path(file).expanduser() for file in files]
+    sessions, journal = history_io.read_history_files(paths, now=common.utc_now())
     history, warning = store.open_for_recording(common.locations().history_file)
     if history is None:
         common.fail(f"nothing was imported: {warning}")

@@ -140,7 +140,8 @@ def _exported(files: tuple[str, ...]) -> History:
     """The sessions of exported files, in a history in memory: the report is made from
     them exactly as from a history, and no history here is read or written."""
 
-    sessions, journal = read_history_files([Path(file).expanduser() for file in files])
+    paths = [Path(file).expanduser() for file in files]
+    sessions, journal = read_history_files(paths, now=common.utc_now())
     store = history_in_memory()
     merge_sessions(store, sessions, journal)
     return store

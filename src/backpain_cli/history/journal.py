@@ -25,6 +25,7 @@ from backpain_cli.history.goals import (
     goal_text,
 )
 from backpain_cli.history.store import History, forget_sessions
+from backpain_cli.progression.resolver import CLOCK_SKEW as CLOCK_SKEW  # transfer/ checks by it
 from backpain_cli.text import clean_line
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, NamedTuple
 
 from backpain_cli.errors import BackpainError
 from backpain_cli.history.barriers import MAX_DETAIL_LENGTH, REASONS
 from backpain_cli.history.goals import MAX_GOAL_LENGTH, GoalError, GoalState, goal_text
 from backpain_cli.history.journal import (
+    CLOCK_SKEW,
     MORNING_ANSWERS,
     PLAN_CHANGE_KINDS,
     BarrierEntry,
@@ -72,11 +73,21 @@ class _Bad(Exception):
 
 
 def read_lines(
-    lines: Iterable[bytes], shown: str, *, first: int = 1, header: bool = True
+    lines: Iterable[bytes],
+    shown: str,
+    *,
+    first: int = 1,
+    header: bool = True,
+    now: datetime | None = None,
 ) -> tuple[Header | None, list[Incoming], list[JournalEntry]]:
     """The header (when `header`: the first line must be one), the sessions and the
     goals and answers (lines with a `kind`) of these lines, numbered from `first`;
-    HistoryFileError naming FILE:LINE at the first bad one. Blank lines are skipped."""
+    HistoryFileError naming FILE:LINE at the first bad one. Blank lines are skipped.
+    With `now`, a move of a plan dated more than `CLOCK_SKEW` after it is a bad line:
+    it would stay the plan's latest move (the resolver leaves it out until then)."""
+    latest = None
+    if now is not None:
+        latest = (now + CLOCK_SKEW).astimezone(timezone.utc).isoformat(timespec="milliseconds")
     found: Header | None = None
     sessions: list[Incoming] = []
     journal: list[JournalEntry] = []
@@ -88,7 +99,7 @@ def read_lines(
             if header and found is None:
                 found = _header(value)
             elif isinstance(value, dict) and "kind" in value:
-                journal.append(_entry(value))
+                journal.append(_entry(value, latest))
             else:
                 sessions.append(_session(value))
         except _Bad as problem:
@@ -327,7 +338,7 @@ def _exercise(value: Any, index: int) -> tuple[object, ...]:
 KINDS = ("goal", "barrier", "plan_change", "morning_check", "forgotten")  # not sessions
 
 
-def _entry(value: dict[str, Any]) -> JournalEntry:
+def _entry(value: dict[str, Any], latest: str | None) -> JournalEntry:
     kind = _choice(value, "kind", KINDS)
     uuid = _uuid(value, "uuid")
     if kind == "forgotten":
@@ -336,10 +347,13 @@ def _entry(value: dict[str, Any]) -> JournalEntry:
         routine = _text(value, "routine", limit=200)
         if not is_routine_name(routine):
             raise _Bad(f"routine: not a routine name: '{routine[:40]}'")
+        changed_at = str(_moment(value, "changed_at"))
+        if latest is not None and changed_at > latest:  # (both UTC text: they sort)
+            raise _Bad(f"changed_at: {changed_at} is more than a day ahead of this clock")
         return PlanChangeEntry(
             uuid,
             routine,
-            str(_moment(value, "changed_at")),
+            changed_at,
             int(_number(value, "step", 1, 1000)),
             _choice(value, "change", PLAN_CHANGE_KINDS),
             _text(value, "detail", limit=500),

@@ -71,11 +71,12 @@ def export_lines(
 
 
 def read_history_files(
-    paths: Sequence[Path],
+    paths: Sequence[Path], *, now: datetime | None = None
 ) -> tuple[list[Incoming], list[JournalEntry]]:
     """Every session, goal and answer of the files, each checked (HistoryFileError
-    naming FILE:LINE at the first bad line: then none is taken); a session without an
-    origin gets its file's machine."""
+    naming FILE:LINE at the first bad line: then none is taken; with `now`, a move of a
+    plan dated ahead of it is one); a session without an origin gets its file's
+    machine."""
     found: list[Incoming] = []
     journal: list[JournalEntry] = []
     for path in paths:
@@ -86,7 +87,7 @@ def read_history_files(
             error=HistoryFileError,
             slack=MAX_LINE_BYTES,
         )
-        header, sessions, entries = read_lines(data.split(b"\n"), str(path))
+        header, sessions, entries = read_lines(data.split(b"\n"), str(path), now=now)
         assert header is not None
         found += [session.came_from(header.machine) for session in sessions]
         journal += entries

@@ -40,6 +40,8 @@ from backpain_cli.transfer.history_file import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from backpain_cli.history.store import History
 
 STATE_FILE = "sync-state.json"
@@ -62,7 +64,13 @@ def own_file(folder: Path, machine: str) -> Path:
 
 
 def sync(
-    store: History, folder: Path, *, machine: str, state_file: Path, pull: bool = True
+    store: History,
+    folder: Path,
+    *,
+    machine: str,
+    state_file: Path,
+    pull: bool = True,
+    now: datetime | None = None,
 ) -> Synced:
     """Write this machine's new sessions to its file, then (with `pull`) merge what is
     new in the other files. Problems with the folder or another machine's file are
@@ -78,7 +86,7 @@ def sync(
         written = _push(store, own, machine, state)
     except OSError as error:
         problems.append(f"cannot write to {own}: {error.strerror or error}")
-    found, journal, read_to = _pull(folder, own, state, problems) if pull else ([], [], {})
+    found, journal, read_to = _pull(folder, own, state, problems, now) if pull else ([], [], {})
     merged = merge_sessions(store, found, journal) if found or journal else None
     # Else nothing to remember (goals or forgotten sessions alone written count too).
     if written or read_to or (state.get("pushed"), state.get("journal")) != looked:
@@ -128,7 +136,7 @@ def _push(store: History, target: Path, machine: str, state: dict[str, Any]) -> 
 
 
 def _pull(
-    folder: Path, own: Path, state: dict[str, Any], problems: list[str]
+    folder: Path, own: Path, state: dict[str, Any], problems: list[str], now: datetime | None
 ) -> tuple[list[Incoming], list[JournalEntry], dict[str, Any]]:
     """The sessions, goals and answers new since last time in every other file, and
     how far each was read."""
@@ -152,7 +160,7 @@ def _pull(
             known = state["files"].get(name)
             if known is not None and (known["size"], known.get("mtime")) == (size, changed):
                 continue  # nothing new: not even opened
-            sessions, lines, mark = _read_new(Path(entry.path), size, known)
+            sessions, lines, mark = _read_new(Path(entry.path), size, known, now)
             mark["mtime"] = changed
         except HistoryFileError as error:
             problems.append(f"sync folder: {error} (that file is skipped)")
@@ -167,7 +175,7 @@ def _pull(
 
 
 def _read_new(
-    path: Path, size: int, known: dict[str, Any] | None
+    path: Path, size: int, known: dict[str, Any] | None, now: datetime | None
 ) -> tuple[list[Incoming], list[JournalEntry], dict[str, Any]]:
     """The complete lines of `path` after what was read before (all of it when the file
     is new, shrank or no longer starts as it did)."""
@@ -182,7 +190,7 @@ def _read_new(
         data = handle.read(size - start)
     complete = data[: data.rfind(b"\n") + 1]  # a line still being written waits
     lines = complete.split(b"\n")[:-1]
-    header, sessions, entries = read_lines(lines, str(path), first=line, header=start == 0)
+    header, sessions, entries = read_lines(lines, str(path), first=line, header=start == 0, now=now)
     if header is not None:
         machine = header.machine
     sessions = [session.came_from(machine) for session in sessions]
