@@ -11,12 +11,16 @@ a whole. Rows kept for another reason (a platform, an
 optional library, an interrupt) say why instead and are not timed.
 
 Usage:  python benchmarks/imports.py [--runs 9] [--check] [--only TEXT]
+        python benchmarks/imports.py --records | --fingerprint [--runs 9]
 
 `--only TEXT` times only the rows whose file or module contains TEXT.
 
 `--records` times the other trick of the table's kind instead: every NamedTuple that
 `start` defines before its first frame, built as a NamedTuple and as the frozen
 dataclass it would otherwise be (same fields, a docstring), in fresh processes.
+`--fingerprint` times `hashlib` against `zlib` on top of what `backpain today` loads:
+the sync folder's fingerprint of this machine's goals and answers is a CRC-32, not a
+hash, to keep hashlib off every command with a sync folder.
 `--check` exits with status 1 when a timed import saves less than 2 ms. The user's own
 routines and settings are not read: the platform folders point into a temporary folder.
 """
@@ -196,12 +200,24 @@ def records(env: dict[str, str], runs: int) -> None:
     )
 
 
+def fingerprint(env: dict[str, str], runs: int) -> None:
+    """`hashlib` against `zlib`, each on top of what `today` loads (transfer/sync.py)."""
+    loaded = loaded_at_first_output("today", env)
+    hashed = saving(["hashlib"], loaded, env, runs)
+    crc = saving(["zlib"], loaded, env, runs)
+    print(
+        f"on top of `backpain today` (median of {runs}): hashlib {hashed:.1f} ms, zlib {crc:.1f} ms"
+    )
+    print(f"  the CRC-32 saves {hashed - crc:.1f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--only", default="", help="only rows whose file or module has this")
     parser.add_argument("--records", action="store_true", help="NamedTuples against dataclasses")
+    parser.add_argument("--fingerprint", action="store_true", help="hashlib against zlib")
     args = parser.parse_args()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=False)
     missed = 0
@@ -209,6 +225,9 @@ def main() -> int:
         env = environment(home)
         if args.records:
             records(env, args.runs)
+            return 0
+        if args.fingerprint:
+            fingerprint(env, args.runs)
             return 0
         probes: dict[str, list[str]] = {}
         print(f"{'file':28} {'import':34} {'kept off':44} saves")

@@ -207,7 +207,7 @@ def _read_new(
 def _fingerprint(data: bytes) -> str:
     """What tells this machine's goals and answers from the ones it wrote last: their
     length and CRC-32 (zlib is loaded in a tenth of the time hashlib takes, and every
-    command with a sync folder asks)."""
+    command with a sync folder asks: a start-up trick, docs/architecture.md)."""
     return f"{len(data)}:{zlib.crc32(data):08x}"
 
 
