@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from backpain_cli import config as config_module
 from backpain_cli.cli import cli
 from backpain_cli.cli.common import load_settings
 from backpain_cli.config import (
@@ -180,7 +181,7 @@ def test_unreadable_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(config_module, "open_regular", refuse)
     with pytest.raises(ConfigError) as caught:
         read_config(path)
     assert str(caught.value) == f"{path}: cannot be read (Permission denied)"

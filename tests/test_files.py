@@ -159,3 +159,31 @@ def test_a_bounded_read_refuses_what_is_not_a_file_or_too_large(folder: Path) ->
     with pytest.raises(Refused) as raised:
         read_bounded(folder / "missing", 1, what="a pack", error=Refused)
     assert str(raised.value) == f"{folder / 'missing'}: cannot read it (No such file or directory)"
+
+
+def test_a_limit_under_a_mebibyte_is_said_in_kibibytes(folder: Path) -> None:
+    path = folder / "kept"
+    path.write_bytes(b"x" * ((64 << 10) + 1))
+    with pytest.raises(Refused) as raised:
+        read_bounded(path, 64 << 10, what="a kept config", shown="kept", error=Refused)
+    assert str(raised.value) == "kept: 65 KiB; a kept config is at most 64 KiB"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_swapped_in_after_a_look_is_refused_not_waited_for(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is judged is what was opened: a regular file replaced by a named pipe the
+    moment before it is opened is refused at once (a plain open would wait forever)."""
+    path = folder / "swapped"
+    path.write_bytes(b"x")
+    opened = os.open
+
+    def swap_then_open(name: object, flags: int, *args: int) -> int:
+        path.unlink()
+        os.mkfifo(path)
+        return opened(name, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files.os, "open", swap_then_open)
+    with pytest.raises(Refused, match=r"swapped: not a file$"):
+        read_bounded(path, 1 << 20, what="a pack", error=Refused)

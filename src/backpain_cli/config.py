@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from backpain_cli.errors import ConfigError, Problem
-from backpain_cli.files import file_problem
+from backpain_cli.files import file_problem, kind_of, open_regular
 from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
 from backpain_cli.text import clean_line, did_you_mean
 
@@ -145,7 +145,10 @@ def read_config(path: Path) -> dict[str, object]:
     try:
         if path.is_dir():
             raise ConfigError(f"{shown}: is a folder, not a config file")
-        with path.open("rb") as handle:
+        handle, found = open_regular(path)  # a named pipe there must not block every command
+        if handle is None:
+            raise ConfigError(f"{shown}: is {kind_of(found.st_mode)}, not a config file")
+        with handle:
             data = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         return {}

@@ -15,6 +15,7 @@ import os
 import stat
 from contextlib import suppress
 from pathlib import Path
+from typing import BinaryIO
 
 from backpain_cli.errors import BackpainError
 
@@ -94,21 +95,50 @@ def read_bounded(
     slack: int = 1,
 ) -> bytes:
     """PATH's bytes when it is a regular file of at most LIMIT bytes; else an ERROR that
-    says '{SHOWN}: not a file', '{SHOWN}: N MiB; WHAT is at most M MiB' or
-    '{SHOWN}: cannot read it (why)'. A named pipe or a device is refused before it is
-    opened (it could block or never end); at most LIMIT + SLACK bytes are read, for a
-    file that grows after it was looked at."""
+    says '{SHOWN}: not a file', '{SHOWN}: N MiB; WHAT is at most M MiB' (KiB for a limit
+    under a mebibyte) or '{SHOWN}: cannot read it (why)'. What is checked is what was
+    opened (`open_regular`): a named pipe or a device is refused without waiting for a
+    writer, even one swapped in after a look; at most LIMIT + SLACK bytes are read, for
+    a file that grows after it was looked at."""
     shown = str(path) if shown is None else shown
     try:
-        found = path.stat()
-        if not stat.S_ISREG(found.st_mode):
+        handle, found = open_regular(path)
+        if handle is None:
             raise error(f"{shown}: not a file")
-        if found.st_size > limit:
-            raise error(f"{shown}: {found.st_size >> 20} MiB; {what} is at most {limit >> 20} MiB")
-        with path.open("rb") as handle:
+        with handle:
+            if found.st_size > limit:
+                large, most = _size(found.st_size, limit), _size(limit, limit)
+                raise error(f"{shown}: {large}; {what} is at most {most}")
             return handle.read(limit + slack)
     except OSError as failure:
         raise error(f"{shown}: cannot read it ({failure.strerror or failure})") from None
+
+
+def open_regular(path: Path) -> tuple[BinaryIO | None, os.stat_result]:
+    """PATH opened for reading when it is a regular file (None when it is not: a folder,
+    a named pipe, a device), and the status of what was opened, not of what its name
+    showed a moment before. Opened without blocking (O_NONBLOCK: a named pipe with no
+    writer opens at once, where a plain open waits forever); a regular file reads as
+    ever. OSError when nothing can be opened."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        found = os.fstat(descriptor)
+    except OSError:  # pragma: no cover - fstat of an open descriptor does not fail
+        os.close(descriptor)
+        raise
+    if not stat.S_ISREG(found.st_mode):
+        os.close(descriptor)
+        return None, found
+    return os.fdopen(descriptor, "rb"), found
+
+
+def _size(size: int, limit: int) -> str:
+    """SIZE in the unit that fits LIMIT: whole MiB from a mebibyte on, else KiB rounded
+    up (a size just over the limit never reads as the limit itself)."""
+    if limit >= 1 << 20:
+        return f"{size >> 20} MiB"
+    return f"{-(-size >> 10)} KiB"
 
 
 def write_atomically(

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from backpain_cli import __version__
-from backpain_cli.files import read_bounded
+from backpain_cli.errors import BackpainError
+from backpain_cli.files import exists_somehow, read_bounded, write_atomically
 from backpain_cli.history.journal import journal_lines
 from backpain_cli.history.lines import session_lines
 from backpain_cli.history.merging import Incoming
@@ -28,24 +29,29 @@ if TYPE_CHECKING:
 
 MACHINE_FILE = "machine"  # in the data folder: this machine's name in history files
 MAX_FILE_BYTES = 256 << 20  # ten years of sessions are a few megabytes
+_MAX_NAME_BYTES = 4096  # a name is under a hundred bytes
 
 
 def machine_name(data_dir: Path, hostname: Callable[[], str]) -> str:
     """This machine's name in history files: its host name and a short random id, made
-    once and kept (two machines may share a host name; two homes on one machine too)."""
+    once and kept (two machines may share a host name; two homes on one machine too).
+    Only a regular file is read (a named pipe there would block every command), and a
+    name is only written where nothing is or a regular file without a name was."""
     path = data_dir / MACHINE_FILE
     try:
-        kept = path.read_text(encoding="utf-8").strip()
-        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}", kept):
-            return kept
-    except OSError:
-        pass
+        data = read_bounded(path, _MAX_NAME_BYTES, what="a machine name")
+    except BackpainError:
+        data = None
+    kept = None if data is None else data.decode("utf-8", "replace").strip()
+    if kept is not None and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}", kept):
+        return kept
     host = re.sub(r"[^A-Za-z0-9._-]+", "-", hostname().split(".")[0]).strip("-.") or "machine"
     name = f"{host[:40]}-{uuid4().hex[:6]}"
+    if data is None and exists_somehow(path):
+        return host[:40]  # a pipe, a folder, a file not to be read: let be, the host name alone
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(name + "\n", encoding="utf-8")
-    except OSError:
+        write_atomically(path, name + "\n", mode=0o644, durable=False)
+    except BackpainError:
         return host[:40]  # cannot be kept: the host name alone
     return name
 

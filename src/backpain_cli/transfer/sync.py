@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backpain_cli import __version__
 from backpain_cli.errors import BackpainError
-from backpain_cli.files import write_atomically
+from backpain_cli.files import read_bounded, write_atomically
 from backpain_cli.history.journal import JournalEntry, journal_lines
 from backpain_cli.history.lines import changed_lines
 from backpain_cli.history.merging import Incoming, merge_sessions
@@ -50,6 +50,8 @@ SUFFIX = ".jsonl"
 # The bytes of a file's start that tell whether it is still the same file (remembered
 # as they are, in hex: compared whole, not hashed).
 _HEAD = 256
+# A state is some hundred bytes a file in the folder; more is not a state written here.
+_MAX_STATE_BYTES = 16 << 20
 
 
 class Synced(NamedTuple):
@@ -212,13 +214,54 @@ def _fingerprint(data: bytes) -> str:
 
 
 def _read_state(path: Path) -> dict[str, Any]:
+    """What was read and written before; a fresh state (read everything again, which
+    merging makes harmless) when the file is missing, not a regular file (a named pipe
+    there must not block every command), too large, or not of the shape written here.
+    Nothing is said: the state is a cache, rebuilt by the very command that found it
+    bad (and written over at its end)."""
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        state = json.loads(read_bounded(path, _MAX_STATE_BYTES, what="a sync state"))
+    except (BackpainError, ValueError):
         return {"files": {}}
+    return state if _well_formed(state) else {"files": {}}
+
+
+def _well_formed(state: object) -> bool:
+    """Whether STATE has the fields and types `sync` writes (others are let be)."""
     if not isinstance(state, dict) or not isinstance(state.get("files"), dict):
-        return {"files": {}}
-    return state
+        return False
+    pushed = state.get("pushed")
+    if pushed is not None and not (
+        isinstance(pushed, list)
+        and len(pushed) == 2
+        and _count(pushed[0])
+        and (pushed[1] is None or isinstance(pushed[1], str))
+    ):
+        return False
+    if "own_size" in state and not _count(state["own_size"]):
+        return False
+    if "journal" in state and not isinstance(state["journal"], str):
+        return False
+    return all(_well_formed_mark(mark) for mark in state["files"].values())
+
+
+def _well_formed_mark(mark: object) -> bool:
+    """Whether MARK is how far a file was read, as `_read_new` writes it."""
+    return (
+        isinstance(mark, dict)
+        and all(_count(mark.get(field)) for field in ("size", "offset", "line"))
+        and ("mtime" not in mark or _integer(mark["mtime"]))
+        and isinstance(mark.get("head"), str)
+        and (mark.get("machine") is None or isinstance(mark["machine"], str))
+    )
+
+
+def _count(value: object) -> bool:
+    return _integer(value) and value >= 0  # type: ignore[operator]
+
+
+def _integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:
