@@ -136,12 +136,7 @@ def today_command(
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
         from backpain_cli.cli.remind import notify_today  # not in `today` itself
 
-        titles = {name: routine.title for name, routine in known.items()}
-        for name in paths:  # played from a file: its title, from that file
-            found = known.get(name) or load_played(name, paths, library=library)
-            if found is not None:
-                titles.setdefault(name, found.title)
-        gone = {name for name, path in paths.items() if not Path(path).is_file()}
+        titles, _, gone = titles_of(list(dict.fromkeys([*known, *paths])), known, paths, library)
         notify_today(
             due.dues,
             now.astimezone(zone),
@@ -161,7 +156,7 @@ def today_command(
     from backpain_cli.history.views import today_text  # not in `today --notify`
 
     shown = [d.routine for d in due.dues] + list(due.without_frequency)
-    titles, gone_lines = titles_of(shown, known, paths, library)
+    titles, gone_lines, _ = titles_of(shown, known, paths, library)
     click.echo(
         today_text(
             due.dues,
@@ -173,8 +168,7 @@ def today_command(
             width=output_width(),
         )
     )
-    names = [d.routine for d in due.dues] + list(due.without_frequency)
-    for line in plan_news(with_plans(known, names, library, since=now - timedelta(days=28))):
+    for line in plan_news(with_plans(known, shown, library, since=now - timedelta(days=28))):
         click.echo(line)
     if common.can_ask():  # the person's own questions, never in a script or a pipe
         from backpain_cli.cli.goals import daily_questions, rate_reminder
@@ -202,24 +196,24 @@ def titles_of(
     known: Mapping[str, Routine],
     paths: Mapping[str, str],
     library: Callable[[], ExerciseLibrary],
-) -> tuple[dict[str, str], list[str]]:
+) -> tuple[dict[str, str], list[str], set[str]]:
     """The title of each routine (from the file it was last played from, else by
-    name), and a line for each whose file is gone: it is shown as the history
-    recorded it, by its name."""
+    name), a line for each that does not load (it is shown as the history recorded
+    it, by its name), and the names whose file played from is not there any more."""
     titles: dict[str, str] = {}
-    gone: list[str] = []
+    lines: list[str] = []
+    gone = {name for name in names if name in paths and not Path(paths[name]).is_file()}
     for name in names:
         routine = known.get(name) or load_played(name, paths, library=library)
         if routine is not None:
             titles[name] = routine.title
             continue
-        path = paths.get(name)
-        if path is not None and not Path(path).is_file():
-            where = f"its routine file {path} is not there any more"
+        if name in gone:
+            where = f"its routine file {paths[name]} is not there any more"
         else:
             where = "its routine file is gone or does not load (`backpain list` shows yours)"
-        gone.append(f"{name}: {where}; shown as the history recorded it.")
-    return titles, gone
+        lines.append(f"{name}: {where}; shown as the history recorded it.")
+    return titles, lines, gone
 
 
 def with_plans(

@@ -137,11 +137,12 @@ def stats_view(
             now=now,
             zone=zone,
         )
-    if start is not None and since is not None:
+    if start is not None:  # the day `since`, at midnight
         starts = [moment for moment in starts if moment >= start]
         first_starts = {name: max(moment, start) for name, moment in first_starts.items()}
-        weeks = min(weeks, (stats.week_start(today) - stats.week_start(since)).days // 7 + 1)
-        days = min(days, (today - since).days + 1)
+        first_day = start.date()
+        weeks = min(weeks, (stats.week_start(today) - stats.week_start(first_day)).days // 7 + 1)
+        days = min(days, (today - first_day).days + 1)
     if not starts and not sessions:
         return None
     planned = plans(

@@ -16,14 +16,11 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from backpain_cli.routines.drawing import NotADrawing, rebuild
 from backpain_cli.routines.format import MAX_IMAGE_BYTES, MISSING_PICTURE
 from backpain_cli.text import is_unsafe
-
-if TYPE_CHECKING:
-    pass
 
 SUFFIXES = {".svg": "svg", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
