@@ -338,3 +338,56 @@ def test_a_goal_alone_goes_into_the_folder_once(
     assert written.count('"kind": "goal"') == 1
     laptop.run(runner, "today")  # nothing changed since: nothing appended again
     assert mine.read_text() == written
+
+
+def test_lines_of_a_kind_from_a_newer_version_are_skipped_with_one_notice(
+    runner: CliRunner, machines: tuple[Machine, Machine], tmp_path: Path
+) -> None:
+    """Machines should run one version; one that is behind still takes every line it
+    knows of a newer machine's file, and says once a command what it left."""
+    laptop, desktop = machines
+    desktop.record(1)
+    desktop.run(runner, "history")
+    theirs = next(desktop.folder.glob("backpain-*.jsonl"))
+    with theirs.open("a") as handle:
+        handle.write('{"kind": "nap", "uuid": "x", "minutes": 20}\n')
+    desktop.record(2)
+    desktop.run(runner, "history")
+    laptop.monkeypatch.setenv("BACKPAIN_HOME", str(laptop.home))
+    notice = "backpain: sync folder {}: {} this version does not know {} skipped; update backpain\n"
+    for count, said in [(1, "1 line of a kind"), (2, "2 lines of a kind")]:
+        if count == 2:
+            with theirs.open("a") as handle:
+                handle.write('{"kind": "stretch_break", "at": 3}\n')
+        copy(desktop.folder, laptop.folder)
+        for _ in range(2):  # said again while they are there: nothing marks them as read
+            result = runner.invoke(cli, ["history"])
+            shown = notice.format(laptop.folder, said, "was" if count == 1 else "were")
+            assert (result.exit_code, result.stderr) == (0, shown)
+            assert laptop.uuids() == sorted(UUIDS[n] for n in (1, 2))
+    # An import stays all or nothing.
+    result = runner.invoke(cli, ["history", "import", str(theirs)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"backpain: {theirs}:3: kind: must be one of goal, barrier, plan_change, "
+        "morning_check, forgotten, got 'nap'\n"
+    )
+
+
+@pytest.mark.parametrize("kind", ["5", '"Nap"', '"nap\\u001b[31m"', '""'])
+def test_a_kind_that_is_no_name_still_skips_the_file(
+    runner: CliRunner, machines: tuple[Machine, Machine], kind: str
+) -> None:
+    laptop, desktop = machines
+    desktop.record(1)
+    desktop.run(runner, "history")
+    theirs = next(desktop.folder.glob("backpain-*.jsonl"))
+    with theirs.open("a") as handle:
+        handle.write(f'{{"kind": {kind}}}\n')
+    copy(desktop.folder, laptop.folder)
+    laptop.monkeypatch.setenv("BACKPAIN_HOME", str(laptop.home))
+    result = runner.invoke(cli, ["history"])
+    assert result.exit_code == 0
+    assert "(that file is skipped)" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert laptop.uuids() == []

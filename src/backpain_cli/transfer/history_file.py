@@ -44,6 +44,7 @@ _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00")
 _OUTCOMES = tuple(outcome.value for outcome in SessionOutcome)
 _STATUSES = tuple(status.value for status in ExerciseStatus)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_KIND_NAME = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
 _FREQUENCY = re.compile(r"([1-9][0-9]?) per (day|week)")
 
 
@@ -79,12 +80,16 @@ def read_lines(
     first: int = 1,
     header: bool = True,
     now: datetime | None = None,
+    unknown: list[int] | None = None,
 ) -> tuple[Header | None, list[Incoming], list[JournalEntry]]:
     """The header (when `header`: the first line must be one), the sessions and the
     goals and answers (lines with a `kind`) of these lines, numbered from `first`;
     HistoryFileError naming FILE:LINE at the first bad one. Blank lines are skipped.
     With `now`, a move of a plan dated more than `CLOCK_SKEW` after it is a bad line:
-    it would stay the plan's latest move (the resolver leaves it out until then)."""
+    it would stay the plan's latest move (the resolver leaves it out until then).
+    With `unknown` (a sync folder, where machines may run a newer version), a line whose
+    `kind` is a name this version does not know is skipped and its number added there;
+    without it (an import: all or nothing) it is a bad line like any other."""
     latest = None
     if now is not None:
         latest = (now + CLOCK_SKEW).astimezone(timezone.utc).isoformat(timespec="milliseconds")
@@ -99,6 +104,9 @@ def read_lines(
             if header and found is None:
                 found = _header(value)
             elif isinstance(value, dict) and "kind" in value:
+                if unknown is not None and _unknown_kind(value["kind"]):
+                    unknown.append(number)
+                    continue
                 journal.append(_entry(value, latest))
             else:
                 sessions.append(_session(value))
@@ -107,6 +115,12 @@ def read_lines(
     if header and found is None:
         raise HistoryFileError(f"{shown}: empty; a history file starts with its header line")
     return found, sessions, journal
+
+
+def _unknown_kind(kind: object) -> bool:
+    """Whether KIND is a kind's name (lowercase words joined by `_`) this version does
+    not know: anything else as a kind is a bad line still."""
+    return isinstance(kind, str) and bool(_KIND_NAME.fullmatch(kind)) and kind not in KINDS
 
 
 def _json(raw: bytes) -> Any:

@@ -145,6 +145,7 @@ def _pull(
     found: list[Incoming] = []
     journal: list[JournalEntry] = []
     read_to: dict[str, Any] = {}
+    unknown = 0  # lines of a kind a newer version wrote: one notice for all of them
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
@@ -162,7 +163,7 @@ def _pull(
             known = state["files"].get(name)
             if known is not None and (known["size"], known.get("mtime")) == (size, changed):
                 continue  # nothing new: not even opened
-            sessions, lines, mark = _read_new(Path(entry.path), size, known, now)
+            sessions, lines, mark, skipped = _read_new(Path(entry.path), size, known, now)
             mark["mtime"] = changed
         except HistoryFileError as error:
             problems.append(f"sync folder: {error} (that file is skipped)")
@@ -173,14 +174,25 @@ def _pull(
         found += sessions
         journal += lines
         read_to[name] = mark
+        unknown += skipped
+    if unknown:
+        lines_of = "1 line of a kind" if unknown == 1 else f"{unknown} lines of a kind"
+        was = "was" if unknown == 1 else "were"
+        problems.append(
+            f"sync folder {folder}: {lines_of} this version does not know {was} skipped;"
+            " update backpain"
+        )
     return found, journal, read_to
 
 
 def _read_new(
     path: Path, size: int, known: dict[str, Any] | None, now: datetime | None
-) -> tuple[list[Incoming], list[JournalEntry], dict[str, Any]]:
+) -> tuple[list[Incoming], list[JournalEntry], dict[str, Any], int]:
     """The complete lines of `path` after what was read before (all of it when the file
-    is new, shrank or no longer starts as it did)."""
+    is new, shrank or no longer starts as it did), and how many lines of a kind this
+    version does not know were skipped. The mark stops before the first of those: it is
+    read again next time (what follows it is merged again, which changes nothing) until
+    a version that knows its kind takes it."""
     with path.open("rb") as handle:
         head = handle.read(_HEAD).hex()
         start = 0
@@ -192,18 +204,23 @@ def _read_new(
         data = handle.read(size - start)
     complete = data[: data.rfind(b"\n") + 1]  # a line still being written waits
     lines = complete.split(b"\n")[:-1]
-    header, sessions, entries = read_lines(lines, str(path), first=line, header=start == 0, now=now)
+    unknown: list[int] = []
+    header, sessions, entries = read_lines(
+        lines, str(path), first=line, header=start == 0, now=now, unknown=unknown
+    )
     if header is not None:
         machine = header.machine
     sessions = [session.came_from(machine) for session in sessions]
+    taken = unknown[0] - line if unknown else len(lines)
+    read = sum(len(raw) + 1 for raw in lines[:taken]) if unknown else len(complete)
     mark = {
-        "size": start + len(complete),
-        "offset": start + len(complete),
+        "size": start + read,
+        "offset": start + read,
         "head": head,
         "machine": machine,
-        "line": line + len(lines),
+        "line": line + taken,
     }
-    return sessions, entries, mark
+    return sessions, entries, mark, len(unknown)
 
 
 def _fingerprint(data: bytes) -> str:
