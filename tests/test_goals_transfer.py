@@ -16,7 +16,9 @@ from test_transfer_sync import Machine, copy
 
 from backpain_cli.cli import cli
 from backpain_cli.history import journal
+from backpain_cli.history.merging import history_in_memory
 from backpain_cli.history.store import open_for_recording
+from backpain_cli.transfer.sync import own_file, sync
 
 
 def with_goals(home: Path) -> None:
@@ -187,3 +189,53 @@ def test_the_goal_and_answer_lines_are_documented_key_by_key(runner: CliRunner, 
     assert documented("Each goal of a history file") == list(goal)
     assert documented("Each answer of a history file") == list(answer)
     assert list(goal["ratings"][0]) == ["uuid", "at", "score"]
+
+
+def test_thirty_days_of_answers_grow_the_sync_file_by_a_line_each(tmp_path: Path) -> None:
+    """The answers (like the plan's moves and the next-morning checks) are only ever
+    added: each goes into the file once, not again with every new one; a goal goes
+    again only when it changed. The other machine sees each answer once."""
+    folder = tmp_path / "synced"
+    folder.mkdir()
+    here, there = history_in_memory(), history_in_memory()
+    journal.add_goal(here, "Garden", now=NOW - timedelta(days=40))
+    first = date(2026, 10, 1)
+    for day in range(30):
+        journal.record_barrier(here, first + timedelta(days=day), "forgot", now=NOW)
+        if day == 15:
+            journal.rate_goals(here, {1: 6}, now=NOW)
+        sync(here, folder, machine="here-1", state_file=tmp_path / "here.json")
+        sync(there, folder, machine="there-2", state_file=tmp_path / "there.json")
+    kinds = [json.loads(line).get("kind") for line in own_file(folder, "here-1").open()]
+    assert kinds.count("barrier") == 30
+    assert kinds.count("goal") == 2  # once, and again when it was rated
+    assert len(kinds) == 33  # and the header
+    assert [b.missed_on for b in journal.barriers(there)] == [
+        first + timedelta(days=day) for day in range(30)
+    ]
+    assert [g.ratings[-1].score for g in journal.goals(there)] == [6]
+
+
+def test_an_answer_whose_push_failed_goes_with_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "synced"
+    folder.mkdir()
+    here = history_in_memory()
+    state = tmp_path / "here.json"
+    journal.add_goal(here, "Garden", now=NOW)
+    sync(here, folder, machine="here-1", state_file=state)
+    journal.record_barrier(here, date(2026, 10, 1), "forgot", now=NOW)
+    opened = Path.open
+
+    def no_appending(path: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if mode == "a":
+            raise PermissionError(13, "Permission denied")
+        return opened(path, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "open", no_appending)
+        assert sync(here, folder, machine="here-1", state_file=state).problems
+    sync(here, folder, machine="here-1", state_file=state)  # nothing marked as pushed
+    own = own_file(folder, "here-1")
+    assert sum('"barrier"' in line for line in own.open()) == 1

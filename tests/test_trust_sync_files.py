@@ -73,6 +73,8 @@ def history(runner: CliRunner) -> Result:
         {"files": {}, "pushed": [0, 7]},
         {"files": {}, "pushed": [True, None]},
         {"files": {}, "journal": 5},
+        {"files": {}, "journal_ids": [3]},
+        {"files": {}, "journal_ids": {"barriers": "3"}},
         {"files": {"backpain-a.jsonl": 1}},
         {"files": {"backpain-a.jsonl": {"size": 1, "offset": "0", "head": "", "line": 1}}},
         {"files": {"backpain-a.jsonl": {"size": 1, "offset": 0, "head": 3, "line": 1}}},

@@ -251,22 +251,32 @@ JournalEntry = GoalEntry | BarrierEntry | PlanChangeEntry | MorningCheckEntry | 
 # machines would refuse would stop them reading the whole file).
 _HEX4 = "[0-9a-f]" * 4
 _TWO = "[0-9][0-9]"
-_FORGOTTEN = f"""SELECT uuid, forgotten_at FROM forgotten
+_FORGOTTEN = f"""SELECT rowid, uuid, forgotten_at FROM forgotten
     WHERE uuid GLOB '{_HEX4 * 2}-{_HEX4}-{_HEX4}-{_HEX4}-{_HEX4 * 3}'
     AND forgotten_at GLOB '{_TWO * 2}-{_TWO}-{_TWO}T{_TWO}:{_TWO}:{_TWO}.[0-9]{_TWO}+00:00'
-    ORDER BY forgotten_at, uuid"""
+    AND rowid > ? ORDER BY forgotten_at, uuid"""
+# The kinds whose rows are only ever added (never changed in place): a sync pushes the
+# rows past the last id it pushed, where goals (whose state and ratings change) go whole.
+APPEND_ONLY = ("barriers", "plan_changes", "morning_checks", "forgotten")
 
 
 def journal_lines(
-    history: History, *, notes: bool = True, pain: bool = True, forgotten: bool = False
+    history: History,
+    *,
+    notes: bool = True,
+    pain: bool = True,
+    forgotten: bool = False,
+    after: dict[str, int] | None = None,
 ) -> list[str]:
     """The goals (with their ratings), the answers, the plan's moves and the
     next-morning checks as lines of a history file; without `notes` an answer's own
     words are left out, like a session's note; without `pain` the next-morning checks
     and the reasons of the plan's moves (they speak of pain) are, like a session's
     pain. With `forgotten` (the sync folder; never an export, where a forgotten session
-    is simply not there), the sessions `history forget` removed too."""
-
+    is simply not there), the sessions `history forget` removed too. With `after` (the
+    sync folder: each of `APPEND_ONLY` to the last id pushed), only the rows past those
+    ids of the kinds that are only added, and `after` is moved to the last of each."""
+    since = after if after is not None else {}
     with history.reading() as db:
         goals = db.execute(
             "SELECT id, uuid, text, added_at, state, closed_at FROM goals ORDER BY id"
@@ -275,16 +285,24 @@ def journal_lines(
             "SELECT goal_id, uuid, rated_at, score FROM goal_ratings ORDER BY rated_at, id"
         ).fetchall()
         answers = db.execute(
-            "SELECT uuid, missed_on, asked_at, reason, detail FROM barriers ORDER BY missed_on"
+            "SELECT id, uuid, missed_on, asked_at, reason, detail FROM barriers "
+            "WHERE id > ? ORDER BY missed_on",
+            (since.get("barriers", 0),),
         ).fetchall()
         moves = db.execute(
-            "SELECT uuid, routine, changed_at, step, kind, detail FROM plan_changes "
-            "ORDER BY changed_at, id"
+            "SELECT id, uuid, routine, changed_at, step, kind, detail FROM plan_changes "
+            "WHERE id > ? ORDER BY changed_at, id",
+            (since.get("plan_changes", 0),),
         ).fetchall()
         mornings = db.execute(
-            "SELECT uuid, session_uuid, asked_at, answer FROM morning_checks ORDER BY asked_at, id"
+            "SELECT id, uuid, session_uuid, asked_at, answer FROM morning_checks "
+            "WHERE id > ? ORDER BY asked_at, id",
+            (since.get("morning_checks", 0),),
         ).fetchall()
-        gone = db.execute(_FORGOTTEN).fetchall() if forgotten else []
+        gone = db.execute(_FORGOTTEN, (since.get("forgotten", 0),)).fetchall() if forgotten else []
+    if after is not None:
+        for table, rows in zip(APPEND_ONLY, (answers, moves, mornings, gone), strict=True):
+            after[table] = max([after.get(table, 0), *(row[0] for row in rows)])
     by_goal: dict[int, list[dict[str, object]]] = {}
     for goal_id, uuid, rated_at, score in ratings:
         by_goal.setdefault(goal_id, []).append({"uuid": uuid, "at": rated_at, "score": score})
@@ -296,19 +314,19 @@ def journal_lines(
     lines += [
         {"kind": "barrier", "uuid": uuid, "missed_on": day, "asked_at": asked,
          "reason": reason, "detail": detail if notes else ""}
-        for uuid, day, asked, reason, detail in answers
+        for _, uuid, day, asked, reason, detail in answers
     ]  # fmt: skip
     lines += [
         {"kind": "plan_change", "uuid": uuid, "routine": routine, "changed_at": changed,
          "step": step, "change": kind, "detail": detail if pain else ""}
-        for uuid, routine, changed, step, kind, detail in moves
+        for _, uuid, routine, changed, step, kind, detail in moves
     ]  # fmt: skip
     lines += [
         {"kind": "morning_check", "uuid": uuid, "session_uuid": session, "asked_at": asked,
          "answer": answer}
-        for uuid, session, asked, answer in (mornings if pain else [])
+        for _, uuid, session, asked, answer in (mornings if pain else [])
     ]  # fmt: skip
-    lines += [{"kind": "forgotten", "uuid": uuid, "forgotten_at": at} for uuid, at in gone]
+    lines += [{"kind": "forgotten", "uuid": uuid, "forgotten_at": at} for _, uuid, at in gone]
     return [json.dumps(line, ensure_ascii=False) + "\n" for line in lines]
 
 

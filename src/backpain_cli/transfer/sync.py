@@ -15,7 +15,9 @@ files is still one session. What was read is remembered (`sync-state.json` in th
 folder: how far each file was read, and the last local change written), so a command
 reads only what is new since last time; a file that shrank or was replaced is read
 again from its start. A session `history forget` removed goes into this machine's file
-as a `forgotten` line, and the other machines remove it too.
+as a `forgotten` line, and the other machines remove it too. Answers, plan moves,
+next-morning checks and forgotten sessions are only ever added, so each is written once
+(past the last id written of its kind); goals, which change, go whole again when one did.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ SUFFIX = ".jsonl"
 _HEAD = 256
 # A state is some hundred bytes a file in the folder; more is not a state written here.
 _MAX_STATE_BYTES = 16 << 20
+# How a goal's line starts (`journal_lines` writes its `kind` first, as json.dumps does).
+_GOAL = '{"kind": "goal"'
 
 
 class Synced(NamedTuple):
@@ -83,7 +87,7 @@ def sync(
     problems: list[str] = []
     written = 0
     own = own_file(folder, machine)
-    looked = state.get("pushed"), state.get("journal")
+    looked = state.get("pushed"), state.get("journal"), state.get("journal_ids")
     try:
         written = _push(store, own, machine, state)
     except OSError as error:
@@ -91,7 +95,8 @@ def sync(
     found, journal, read_to = _pull(folder, own, state, problems, now) if pull else ([], [], {})
     merged = merge_sessions(store, found, journal) if found or journal else None
     # Else nothing to remember (goals or forgotten sessions alone written count too).
-    if written or read_to or (state.get("pushed"), state.get("journal")) != looked:
+    now_at = state.get("pushed"), state.get("journal"), state.get("journal_ids")
+    if written or read_to or now_at != looked:
         state["files"].update(read_to)
         _write_state(state_file, state)
     if merged is None:
@@ -107,22 +112,28 @@ def _push(store: History, target: Path, machine: str, state: dict[str, Any]) -> 
     others' sessions merged here take ids too), so the next look starts there."""
     size = target.stat().st_size if target.exists() else 0
     # Gone, or shorter than written (an older copy came back): all of it is written again.
-    pushed = state.get("pushed") if size >= state.get("own_size", 0) else None
+    again = not size or size < state.get("own_size", 0)
+    pushed = None if again else state.get("pushed")
     after_id, after = pushed if isinstance(pushed, list) else (0, None)
     looked = store.last_id()  # before the look: a session recorded meanwhile is new next time
     changed = changed_lines(store, after_id=after_id, after=after)
-    # Goals, answers and forgotten sessions are few: all of them again whenever any
-    # changed (merging them by their UUIDs is idempotent).
-    journal = journal_lines(store, forgotten=True)
-    digest = _fingerprint("".join(journal).encode())
-    if digest == state.get("journal") and size:
-        journal = []
+    # The kinds only ever added (answers, the plan's moves, next-morning checks,
+    # forgotten sessions) go once, past the last id pushed; goals, whose state and
+    # ratings change, go whole again when any changed (merging is idempotent). Neither
+    # grows the file by more than what is new.
+    since: dict[str, int] = {} if again else dict(state.get("journal_ids", {}))
+    journal = journal_lines(store, forgotten=True, after=since)
+    goals = [line for line in journal if line.startswith(_GOAL)]
+    digest = _fingerprint("".join(goals).encode())
+    if digest == state.get("journal") and not again:
+        journal = [line for line in journal if not line.startswith(_GOAL)]
     if changed:
         newest = max(updated for _, updated, _ in changed)
         ids = max(looked, after_id, *(found for found, _, _ in changed))
         looked, after = ids, max(after or "", newest)
     if not changed and not journal:
         state["pushed"] = [max(looked, after_id), after]
+        state["journal_ids"] = since
         return 0
     with target.open("a", encoding="utf-8") as handle:
         if not size:
@@ -133,6 +144,7 @@ def _push(store: History, target: Path, machine: str, state: dict[str, Any]) -> 
         os.fsync(handle.fileno())
     state["pushed"] = [max(looked, after_id), after]
     state["journal"] = digest
+    state["journal_ids"] = since  # only once written: a failed write sends them again
     state["own_size"] = target.stat().st_size
     return len(changed)
 
@@ -258,6 +270,9 @@ def _well_formed(state: object) -> bool:
     if "own_size" in state and not _count(state["own_size"]):
         return False
     if "journal" in state and not isinstance(state["journal"], str):
+        return False
+    ids = state.get("journal_ids", {})
+    if not isinstance(ids, dict) or not all(map(_count, ids.values())):
         return False
     return all(_well_formed_mark(mark) for mark in state["files"].values())
 
