@@ -18,7 +18,7 @@ from test_transfer_history import UUIDS, record, session, sessions_in
 from backpain_cli.cli import cli
 from backpain_cli.cli import common as cli_module
 from backpain_cli.history.merging import history_in_memory
-from backpain_cli.history.store import open_for_recording
+from backpain_cli.history.store import History, open_for_recording
 from backpain_cli.transfer.sync import own_file, sync
 
 NOW = datetime(2026, 11, 4, 12, 0, tzinfo=timezone.utc)
@@ -216,7 +216,9 @@ def test_start_writes_its_session_to_the_folder(
     assert not any(path.suffix == ".sqlite3" for path in laptop.folder.iterdir())
 
 
-def test_a_machine_looks_at_its_sessions_from_where_it_left_off(tmp_path: Path) -> None:
+def test_a_machine_looks_at_its_sessions_from_where_it_left_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "synced"
     folder.mkdir()
     other = history_in_memory()
@@ -229,7 +231,16 @@ def test_a_machine_looks_at_its_sessions_from_where_it_left_off(tmp_path: Path) 
     assert sync(store, folder, machine="me-2", state_file=state).written == 0
     remembered = state.read_bytes()
     assert json.loads(remembered)["pushed"][0] == 2  # the merged sessions were looked at
-    assert sync(store, folder, machine="me-2", state_file=state).written == 0
+    looks: list[int] = []
+
+    def changed_lines(store: History, *, after_id: int, after: str | None) -> list[object]:
+        looks.append(after_id)
+        return []
+
+    with monkeypatch.context() as patched:  # it has no file yet: the look starts past id 2
+        patched.setattr("backpain_cli.transfer.sync.changed_lines", changed_lines)
+        assert sync(store, folder, machine="me-2", state_file=state).written == 0
+    assert looks == [2]
     assert state.read_bytes() == remembered  # nothing new: nothing written
     store.add_sessions([session(1, uuid=UUIDS[3])])  # its own first session, id 3
     assert sync(store, folder, machine="me-2", state_file=state).written == 1

@@ -112,7 +112,9 @@ def _push(store: History, target: Path, machine: str, state: dict[str, Any]) -> 
     others' sessions merged here take ids too), so the next look starts there."""
     size = target.stat().st_size if target.exists() else 0
     # Gone, or shorter than written (an older copy came back): all of it is written again.
-    again = not size or size < state.get("own_size", 0)
+    # A file never written (a machine with nothing of its own yet) is not gone: its
+    # sessions are looked at from where the last look ended, not all over again.
+    again = size < state.get("own_size", 0)
     pushed = None if again else state.get("pushed")
     after_id, after = pushed if isinstance(pushed, list) else (0, None)
     looked = store.last_id()  # before the look: a session recorded meanwhile is new next time
