@@ -222,3 +222,12 @@ def test_a_card_s_first_line_too_long_wraps_between_words() -> None:
     assert card_lines(columns, rows, None, indent="  ")[0] == (
         "  Gentle upper back relief (movement precautions)  2 per day"
     )
+
+
+def test_a_first_phrase_wider_than_the_line_wraps_at_spaces() -> None:
+    assert phrases(("one two three four", "five"), 10, indent="  ") == [
+        "  one two",
+        "  three",
+        "  four",
+        "  five",
+    ]
