@@ -64,9 +64,7 @@ def test_a_session_forgotten_on_one_machine_is_gone_on_the_other(
         machine.run(runner, "history")
     first, second = (laptop, desktop) if laptop_first else (desktop, laptop)
     copy(first.folder, second.folder)
-    second.run(runner, "history")
-    copy(second.folder, first.folder)
-    first.run(runner, "history")
+    second.send_to(first, runner)
     assert laptop.uuids() == desktop.uuids() == sorted(UUIDS[n] for n in (1, 2, 3))
     older = tmp_path / "before-the-forget"
     shutil.copytree(laptop.folder, older)

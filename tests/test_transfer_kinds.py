@@ -141,9 +141,7 @@ def test_the_moves_and_mornings_reach_the_other_machine_through_the_sync_folder(
     laptop = Machine(tmp_path, "laptop", monkeypatch)
     desktop = Machine(tmp_path, "desktop", monkeypatch)
     with_moves(laptop.home, 0)
-    laptop.run(runner, "history")
-    copy(laptop.folder, desktop.folder)
-    desktop.run(runner, "history")
+    laptop.send_to(desktop, runner)
     assert rows_in(desktop.home) == rows_in(laptop.home)
     desktop.run(runner, "history")  # read again: nothing twice
     assert len(rows_in(desktop.home)[0]) == 2

@@ -53,6 +53,12 @@ class Machine:
     def uuids(self) -> list[str]:
         return sorted(s.uuid for s in sessions_in(self.home))
 
+    def send_to(self, other: Machine, runner: CliRunner) -> None:
+        """This machine syncs, the sync engine copies its folder over, the other syncs."""
+        self.run(runner, "history")
+        copy(self.folder, other.folder)
+        other.run(runner, "history")
+
 
 def copy(source: Path, target: Path) -> None:
     """What a sync engine does: each file of one copy of the folder that is newer than
@@ -107,9 +113,7 @@ def test_a_rating_or_note_given_late_reaches_the_other_machine(
 ) -> None:
     laptop, desktop = machines
     laptop.record(1)
-    laptop.run(runner, "history")
-    copy(laptop.folder, desktop.folder)
-    desktop.run(runner, "history")
+    laptop.send_to(desktop, runner)
     [before] = sessions_in(desktop.home)
     # After the session had gone out: its closing rating, an exercise's and the note.
     later = before.last_update + timedelta(minutes=5)
@@ -119,9 +123,7 @@ def test_a_rating_or_note_given_late_reaches_the_other_machine(
         store.record_pain_after(1, 1, at=later)
         store.record_rating(1, 0, 4, "effort", at=later)
         store.record_note(1, "looser afterwards", at=later + timedelta(minutes=1))
-    laptop.run(runner, "history")
-    copy(laptop.folder, desktop.folder)
-    desktop.run(runner, "history")
+    laptop.send_to(desktop, runner)
     [after] = sessions_in(desktop.home)
     assert (after.uuid, after.pain_after, after.note) == (UUIDS[1], 1, "looser afterwards")
     assert (after.exercises[0].rating, after.exercises[0].rating_kind) == (4, "effort")
@@ -133,9 +135,7 @@ def test_a_session_forgotten_on_a_machine_is_forgotten_on_the_other_too(
 ) -> None:
     laptop, desktop = machines
     laptop.record(1)
-    laptop.run(runner, "history")
-    copy(laptop.folder, desktop.folder)
-    desktop.run(runner, "history")
+    laptop.send_to(desktop, runner)
     assert desktop.uuids() == [UUIDS[1]]
     desktop.run(runner, "history", "forget", "1", "--yes")
     # The laptop's file read again from its start (a conflict copy of it): still gone.
