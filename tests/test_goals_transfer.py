@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from test_transfer_history import NOW, record, session
 from test_transfer_history import clock as clock  # the fixed clock and zone
 from test_transfer_sync import Machine, copy
+from test_transfer_sync import machines as machines  # laptop and desktop
 
 from backpain_cli.cli import cli
 from backpain_cli.history import journal
@@ -148,10 +149,9 @@ def test_a_bad_goal_or_answer_is_named_and_nothing_is_imported(
 
 
 def test_goals_reach_the_other_machine_through_the_sync_folder(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, machines: tuple[Machine, Machine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    laptop = Machine(tmp_path, "laptop", monkeypatch)
-    desktop = Machine(tmp_path, "desktop", monkeypatch)
+    laptop, desktop = machines
     with_goals(laptop.home)
     laptop.run(runner, "history")
     copy(laptop.folder, desktop.folder)

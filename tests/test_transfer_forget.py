@@ -17,6 +17,7 @@ from test_goals_transfer import documented
 from test_transfer_history import UUIDS, record, session, sessions_in
 from test_transfer_sync import Machine, copy
 from test_transfer_sync import clock as clock  # the fixed clock and zone
+from test_transfer_sync import machines as machines  # laptop and desktop
 
 from backpain_cli.cli import cli
 from backpain_cli.history.store import open_for_recording
@@ -54,10 +55,13 @@ def write(path: Path, *items: dict[str, object]) -> Path:
 
 @pytest.mark.parametrize("laptop_first", [True, False])
 def test_a_session_forgotten_on_one_machine_is_gone_on_the_other(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, laptop_first: bool
+    runner: CliRunner,
+    machines: tuple[Machine, Machine],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    laptop_first: bool,
 ) -> None:
-    laptop = Machine(tmp_path, "laptop", monkeypatch)
-    desktop = Machine(tmp_path, "desktop", monkeypatch)
+    laptop, desktop = machines
     laptop.record(1, 2)
     desktop.record(3)
     for machine in (laptop, desktop):
@@ -101,10 +105,9 @@ def test_a_session_forgotten_on_one_machine_is_gone_on_the_other(
 
 @pytest.mark.parametrize("columns", [40, 80, 120])
 def test_the_other_machine_no_longer_lists_it(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: int
+    runner: CliRunner, machines: tuple[Machine, Machine], columns: int
 ) -> None:
-    laptop = Machine(tmp_path, "laptop", monkeypatch)
-    desktop = Machine(tmp_path, "desktop", monkeypatch)
+    laptop, desktop = machines
     laptop.record(1, 2)
     laptop.run(runner, "history")
     copy(laptop.folder, desktop.folder)

@@ -15,6 +15,7 @@ from test_goals_transfer import documented
 from test_transfer_history import NOW, UUIDS, record, session
 from test_transfer_history import clock as clock  # the fixed clock and zone
 from test_transfer_sync import Machine, copy
+from test_transfer_sync import machines as machines  # laptop and desktop
 
 from backpain_cli.cli import cli
 from backpain_cli.history.progress import record_change, record_morning
@@ -136,10 +137,9 @@ def test_report_from_an_exported_file_counts_the_mornings(
 
 
 def test_the_moves_and_mornings_reach_the_other_machine_through_the_sync_folder(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, machines: tuple[Machine, Machine]
 ) -> None:
-    laptop = Machine(tmp_path, "laptop", monkeypatch)
-    desktop = Machine(tmp_path, "desktop", monkeypatch)
+    laptop, desktop = machines
     with_moves(laptop.home, 0)
     laptop.send_to(desktop, runner)
     assert rows_in(desktop.home) == rows_in(laptop.home)
@@ -148,10 +148,9 @@ def test_the_moves_and_mornings_reach_the_other_machine_through_the_sync_folder(
 
 
 def test_a_move_dated_ahead_in_the_sync_folder_skips_that_file(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, machines: tuple[Machine, Machine]
 ) -> None:
-    laptop = Machine(tmp_path, "laptop", monkeypatch)
-    desktop = Machine(tmp_path, "desktop", monkeypatch)
+    laptop, desktop = machines
     laptop.record(1)
     laptop.run(runner, "history")
     (own,) = laptop.folder.iterdir()
