@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -171,19 +172,15 @@ def test_a_limit_under_a_mebibyte_is_said_in_kibibytes(folder: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_pipe_swapped_in_after_a_look_is_refused_not_waited_for(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path, pipe_on_open: Callable[[Path], None]
 ) -> None:
     """What is judged is what was opened: a regular file replaced by a named pipe the
     moment before it is opened is refused at once (a plain open would wait forever)."""
     path = folder / "swapped"
     path.write_bytes(b"x")
-    opened = os.open
-
-    def swap_then_open(name: object, flags: int, *args: int) -> int:
-        path.unlink()
-        os.mkfifo(path)
-        return opened(name, flags, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(files.os, "open", swap_then_open)
+    pipe_on_open(path)
     with pytest.raises(Refused, match=r"swapped: not a file$"):
         read_bounded(path, 1 << 20, what="a pack", error=Refused)
+    pipe_on_open(path)
+    with pytest.raises(OSError, match=r"not a regular file"):
+        files.open_file(path)

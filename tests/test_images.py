@@ -7,6 +7,7 @@ tests cover what is accepted and the refusals a checked-in file cannot show.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from backpain_cli.errors import RoutineError
 from backpain_cli.locations import builtin_routines_dir
 from backpain_cli.routines import images
-from backpain_cli.routines.images import check_image, image_kind
+from backpain_cli.routines.images import check_image, image_kind, load_picture
 from backpain_cli.routines.loader import ExerciseLibrary, load_routine
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,10 +73,10 @@ def test_an_unreadable_picture_is_a_problem_at_its_key(
 ) -> None:
     (tmp_path / "a.png").write_bytes(PNG)
 
-    def refuse(path: Path | str) -> bytes:
+    def refuse(path: Path) -> None:
         raise PermissionError(13, os.strerror(13), str(path))
 
-    monkeypatch.setattr(images, "read_image", refuse)
+    monkeypatch.setattr(images, "open_regular", refuse)
     path = routine(tmp_path, "a.png")
     with pytest.raises(RoutineError) as caught:
         load_routine(path)
@@ -235,9 +236,27 @@ def test_a_picture_that_is_no_file_is_named(tmp_path: Path, make: object, says: 
     assert str(caught.value) == f"{path}:7:12: exercises[0].image: {says}"
 
 
-def test_a_drawing_without_a_title_has_no_description(tmp_path: Path) -> None:
-    from backpain_cli.routines.images import load_picture
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_picture_swapped_for_a_pipe_is_refused_without_blocking(
+    tmp_path: Path, pipe_on_open: Callable[[Path], None]
+) -> None:
+    """Checked by what was opened: a pipe that takes the picture's place after a look
+    is never waited on, neither when the routine is loaded nor when the picture is
+    read again to be shown (handouts, the report, the player)."""
+    picture = (tmp_path / "odd.svg").resolve()
+    picture.write_bytes(SVG)
+    path = routine(tmp_path, "odd.svg")
+    pipe_on_open(picture)
+    with pytest.raises(RoutineError) as caught:
+        load_routine(path)
+    assert str(caught.value) == f"{path}:7:12: exercises[0].image: 'odd.svg' is not a regular file"
+    picture.unlink()
+    picture.write_bytes(SVG)
+    pipe_on_open(picture)
+    assert load_picture(str(picture)) is None
 
+
+def test_a_drawing_without_a_title_has_no_description(tmp_path: Path) -> None:
     (tmp_path / "a.svg").write_bytes(SVG)
     titled = SVG.replace(b"<circle", b"<title>A  circle &amp; more</title><circle")
     (tmp_path / "b.svg").write_bytes(titled)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from backpain_cli.errors import Problem, RoutineError
+from backpain_cli.routines import reader
 from backpain_cli.routines.loader import load_routine, parse_routine
 from backpain_cli.routines.model import (
     DEFAULT_DISCLAIMER,
@@ -690,6 +692,17 @@ def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
     assert load_message(pipe) == f"{pipe}: is a named pipe (FIFO), not a file"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_swapped_in_for_the_file_is_refused_without_blocking(
+    tmp_path: Path, pipe_on_open: Callable[[Path], None]
+) -> None:
+    """What is judged is what was opened, not what a look a moment before saw."""
+    path = tmp_path / "swapped.yaml"
+    path.write_text(BASE)
+    pipe_on_open(path)
+    assert load_message(path) == f"{path}: is a named pipe (FIFO), not a file"
+
+
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "locked.yaml"
     path.write_text(BASE)
@@ -697,7 +710,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(reader, "open_regular", refuse)
     assert load_message(path) == f"{path}: cannot be read (Permission denied)"
 
 
@@ -706,9 +719,10 @@ def test_a_file_removed_as_it_is_opened(tmp_path: Path, monkeypatch: pytest.Monk
     path.write_text(BASE)
 
     def gone(*args: object, **kwargs: object) -> None:
+        path.unlink()
         raise FileNotFoundError(2, "No such file or directory")
 
-    monkeypatch.setattr(Path, "open", gone)
+    monkeypatch.setattr(reader, "open_regular", gone)
     assert load_message(path) == f"{path}: no such file"
 
 
@@ -719,7 +733,7 @@ def test_read_error_without_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError("odd")
 
-    monkeypatch.setattr(Path, "open", fail)
+    monkeypatch.setattr(reader, "open_regular", fail)
     assert load_message(path) == f"{path}: cannot be read (OSError)"
 
 

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 
 import pytest
 from click.testing import CliRunner, Result
@@ -18,25 +16,10 @@ from test_transfer_history import UUIDS, record, session, sessions_in
 
 from backpain_cli.cli import cli
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-
-
-class Blocked(BaseException):
-    """Not an OSError (as TimeoutError is): no `except OSError` in the code swallows it."""
-
-
-@pytest.fixture(autouse=True)
-def deadline() -> Iterator[None]:
-    """A command that blocks on a pipe fails the test in seconds instead of hanging."""
-
-    def too_long(number: int, frame: FrameType | None) -> None:
-        raise Blocked("the command blocked")
-
-    previous = signal.signal(signal.SIGALRM, too_long)
-    signal.alarm(10)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes"),
+    pytest.mark.usefixtures("deadline"),
+]
 
 
 @pytest.fixture
@@ -127,3 +110,17 @@ def test_a_named_pipe_as_the_config_file_is_said_without_a_wait(
     assert result.stderr == (
         f"backpain: {home / 'config.toml'}: is a named pipe (FIFO), not a config file\n"
     )
+
+
+def test_another_machines_file_swapped_for_a_pipe_is_skipped_at_once(
+    runner: CliRunner, home: Path, folder: Path, pipe_on_open: Callable[[Path], None]
+) -> None:
+    """A sync engine may replace a file at any moment: what is read is what was opened,
+    so a pipe that takes a file's place after the folder was listed is never waited on.
+    The sessions of this machine are shown; the file is read again next time."""
+    [theirs] = folder.iterdir()
+    pipe_on_open(theirs)
+    result = history(runner)
+    assert result.exit_code == 0
+    assert result.stderr == f"backpain: cannot read {theirs}: not a regular file\n"
+    assert [s.uuid for s in sessions_in(home)] == [UUIDS[1]]

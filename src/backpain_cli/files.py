@@ -133,6 +133,15 @@ def open_regular(path: Path) -> tuple[BinaryIO | None, os.stat_result]:
     return os.fdopen(descriptor, "rb"), found
 
 
+def open_file(path: Path) -> BinaryIO:
+    """PATH opened for reading as `open_regular` opens it; OSError ('not a regular file')
+    when what was opened is a folder, a named pipe or a device."""
+    handle, _ = open_regular(path)
+    if handle is None:
+        raise OSError(errno.EINVAL, "not a regular file")
+    return handle
+
+
 def _size(size: int, limit: int) -> str:
     """SIZE in the unit that fits LIMIT: whole MiB from a mebibyte on, else KiB rounded
     up (a size just over the limit never reads as the limit itself)."""

@@ -18,6 +18,7 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
+from backpain_cli.files import open_file, open_regular
 from backpain_cli.routines.drawing import NotADrawing, rebuild
 from backpain_cli.routines.format import MAX_IMAGE_BYTES, MISSING_PICTURE
 from backpain_cli.text import is_unsafe
@@ -82,18 +83,19 @@ def check_image(written: str, folder: Path) -> CheckedImage:
             None, f"{shown} is outside this file's folder; keep pictures in it or below it"
         )
     try:
-        found = os.stat(target)
-        if stat.S_ISDIR(found.st_mode):
-            return CheckedImage(None, f"{shown} is a folder, not a picture")
-        if not stat.S_ISREG(found.st_mode):
+        handle, found = open_regular(target)  # what is checked is what was opened
+        if handle is None:
+            if stat.S_ISDIR(found.st_mode):
+                return CheckedImage(None, f"{shown} is a folder, not a picture")
             return CheckedImage(None, f"{shown} is not a regular file")
-        if found.st_size > MAX_IMAGE_BYTES:
-            return CheckedImage(
-                None,
-                f"{shown} is {_kib(found.st_size)} KiB; a picture may be at most "
-                f"{MAX_IMAGE_BYTES // 1024} KiB",
-            )
-        data = read_image(target)
+        with handle:
+            if found.st_size > MAX_IMAGE_BYTES:
+                return CheckedImage(
+                    None,
+                    f"{shown} is {_kib(found.st_size)} KiB; a picture may be at most "
+                    f"{MAX_IMAGE_BYTES // 1024} KiB",
+                )
+            data = handle.read(MAX_IMAGE_BYTES + 1)
     except FileNotFoundError:
         return CheckedImage(
             None, f"{MISSING_PICTURE} {shown} (the path is relative to this file)", missing=True
@@ -115,8 +117,9 @@ def check_image(written: str, folder: Path) -> CheckedImage:
 
 
 def read_image(path: Path | str) -> bytes:
-    """The picture's bytes, at most MAX_IMAGE_BYTES (OSError when it cannot be read)."""
-    with open(path, "rb") as handle:
+    """The picture's bytes, at most MAX_IMAGE_BYTES + 1 (OSError when it cannot be read
+    or is not a regular file: a named pipe swapped in since the check is never waited on)."""
+    with open_file(Path(path)) as handle:
         return handle.read(MAX_IMAGE_BYTES + 1)
 
 

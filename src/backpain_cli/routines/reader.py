@@ -10,6 +10,7 @@ and nesting deeper than `MAX_NESTING`. What the tree says is checked by `checker
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, No
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from backpain_cli.errors import Problem, RoutineError
-from backpain_cli.files import file_problem
+from backpain_cli.files import file_problem, kind_of, open_regular
 from backpain_cli.routines.dose import yaml_hint
 from backpain_cli.routines.format import MAX_FILE_BYTES, MAX_NESTING
 
@@ -163,20 +164,23 @@ def read_routine_bytes(path: Path) -> bytes:
     """The file's bytes (at most 1 MiB), or a RoutineError that says plainly why not."""
     shown = str(path)
     try:
-        if path.is_dir():
-            raise RoutineError(Problem(shown, "is a folder, not a routine file"))
-        problem = file_problem(path)  # a pipe or a device could block or never end
-        if problem is not None and problem != "cannot be reached (permission denied)":
-            raise RoutineError(Problem(shown, problem))  # a loop, a dangling link...
-        with path.open("rb") as handle:
+        # What is checked is what was opened: a pipe or a device swapped in after a look
+        # could block or never end.
+        handle, found = open_regular(path)
+        if handle is None:
+            if stat.S_ISDIR(found.st_mode):
+                raise RoutineError(Problem(shown, "is a folder, not a routine file"))
+            raise RoutineError(Problem(shown, f"is {kind_of(found.st_mode)}, not a file"))
+        with handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except RoutineError:
         raise
-    except FileNotFoundError:
-        raise RoutineError(Problem(shown, "no such file")) from None
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise RoutineError(Problem(shown, f"cannot be read ({reason})")) from None
+        problem = file_problem(path)  # a loop, a dangling link... in words
+        if problem is None or problem == "cannot be reached (permission denied)":
+            reason = error.strerror or type(error).__name__
+            problem = f"cannot be read ({reason})"
+        raise RoutineError(Problem(shown, problem)) from None
     if len(data) > MAX_FILE_BYTES:
         raise RoutineError(Problem(shown, "is larger than 1 MiB; a routine file is far smaller"))
     return data
