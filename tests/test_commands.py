@@ -547,6 +547,11 @@ def test_show_json_totals_are_the_timeline_totals(runner: CliRunner, name: str) 
             "is not a routine name (lowercase letters, digits and dashes); "
             "`backpain list` shows them all",
         ),
+        (
+            "exercises",
+            "is the exercise library (exercises.yaml), not a routine; "
+            "`backpain list` shows them all",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", [("show",), ("show", "--json"), ("exercises",)])

@@ -106,6 +106,15 @@ def test_all_problems_at_once_with_positions() -> None:
     )
 
 
+def test_the_exercise_library_is_no_default_routine() -> None:
+    """`exercises` is written like a routine name but names the exercise library, which
+    `start` refuses: the setting says so where it is written, not later."""
+    assert _errors('default_routine = "exercises"\n') == (
+        "config.toml:1:1: default_routine: 'exercises' is the exercise library "
+        "(exercises.yaml), not a routine"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from backpain_cli.errors import ConfigError, Problem
 from backpain_cli.files import file_problem, kind_of, open_regular
-from backpain_cli.routines.format import DOSE_KEYS, SLUG_PATTERN
+from backpain_cli.routines.format import DOSE_KEYS, LIBRARY_NAME, SLUG_PATTERN
 from backpain_cli.text import clean_line, did_you_mean
 
 MAX_CONFIG_BYTES = 64 * 1024
@@ -266,6 +266,8 @@ def _check(spec: SettingSpec, value: Any, base_dir: Path) -> tuple[object, str]:
         return None, "must not be empty"
     if spec.kind in ("chime", "folder"):
         return _expanded(value, base_dir)
+    if value == LIBRARY_NAME:
+        return None, f"'{value}' is the exercise library ({value}.yaml), not a routine"
     if re.match(SLUG_PATTERN, value):
         return value, ""
     if "/" in value or "\\" in value or value.endswith((".yaml", ".yml")):

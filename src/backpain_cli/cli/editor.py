@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from backpain_cli.errors import BackpainError
 from backpain_cli.files import file_problem
 from backpain_cli.routines.catalogue import find_routine_files, looks_like_path
-from backpain_cli.routines.library import EXERCISES_FILE
+from backpain_cli.routines.names import EXERCISES_FILE, RESERVED_NAMES
 from backpain_cli.routines.template import check_name
 from backpain_cli.text import did_you_mean
 
@@ -138,7 +138,7 @@ def editable_path(name: str, where: Locations) -> Path:
         if problem is not None:
             raise BackpainError(f"{name}: {problem}")
         return path
-    if name == EXERCISES_FILE.rsplit(".", 1)[0]:
+    if name in RESERVED_NAMES:
         library = where.user_routines / EXERCISES_FILE
         if not library.is_file():
             raise BackpainError(

@@ -16,6 +16,7 @@ from backpain_cli.files import file_problem
 from backpain_cli.locations import Locations
 from backpain_cli.routines.names import (
     EXERCISES_FILE,
+    RESERVED_NAMES,
     ROUTINE_SUFFIXES,
     file_name_problem,
     is_routine_name,
@@ -121,6 +122,14 @@ def resolve_routine(reference: str, locations: Locations) -> RoutineFile:
         if problem is not None:
             raise RoutineNotFound(Problem(reference, problem))
         return RoutineFile(name_from_file(path), path, Origin.PATH)
+    if reference in RESERVED_NAMES:
+        raise RoutineNotFound(
+            Problem(
+                reference,
+                f"is the exercise library ({EXERCISES_FILE}), not a routine; "
+                "`backpain list` shows them all",
+            )
+        )
     if not is_routine_name(reference):
         raise RoutineNotFound(
             Problem(

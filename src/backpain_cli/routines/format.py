@@ -18,6 +18,8 @@ MAX_IMAGE_BYTES = 512 * 1024  # a clear line drawing or photo is far smaller
 MISSING_PICTURE = "no picture at"
 IMAGE_PATTERN = r"^(?![/\\])(?![A-Za-z]:).*\.([sS][vV][gG]|[pP][nN][gG]|[jJ][pP][eE]?[gG])$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+# A folder's exercise library (exercises.yaml): a name no routine may take.
+LIBRARY_NAME = "exercises"
 FREQUENCY_PATTERN = r"^([1-9]|10) per (day|week)$"
 PACES = ("self",)  # the values of `pace`
 RATINGS = ("pain", "effort")  # the values of `rate_each`

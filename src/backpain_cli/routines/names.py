@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from backpain_cli.routines.format import SLUG_PATTERN
+from backpain_cli.routines.format import LIBRARY_NAME, SLUG_PATTERN
 from backpain_cli.text import clean_line
 
-EXERCISES_FILE = "exercises.yaml"  # a folder's exercise library, not a routine
-RESERVED_NAMES = (EXERCISES_FILE.rsplit(".", 1)[0],)
+EXERCISES_FILE = f"{LIBRARY_NAME}.yaml"  # a folder's exercise library, not a routine
+RESERVED_NAMES = (LIBRARY_NAME,)
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 _NAME = re.compile(SLUG_PATTERN.removeprefix("^").removesuffix("$"))
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
