@@ -22,6 +22,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder.mkdir()
     monkeypatch.setenv("BACKPAIN_HOME", str(folder))
     monkeypatch.delenv("NO_COLOR", raising=False)
+    for size in ("COLUMNS", "LINES"):  # set by a terminal, or by pytest-xdist's workers
+        monkeypatch.delenv(size, raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     yield folder
 
