@@ -144,9 +144,9 @@ def test_show_and_list_of_a_tampered_entry(
     data["routine"]["exercises"][1]["sides"] = ["\x1b]0;owned\x07clockwise", "anticlockwise"]
     data["routine"]["exercises"][0]["reps"] = 10**7
     entry.write_text(json.dumps(data), encoding="utf-8")
-    started = time.monotonic()
+    started = time.process_time()
     for args in (["show", "mine"], ["list"]):
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.output and "10000000" not in result.output
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5

@@ -79,9 +79,9 @@ def test_the_expected_refusals_cover_the_corpus() -> None:
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_each_hostile_picture_is_refused_by_the_loader(tmp_path: Path, name: str) -> None:
     (tmp_path / "a.svg").write_text(hostile(name, 8000), encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()
     assert check_image("a.svg", tmp_path).problem == f"'a.svg' contains {EXPECTED[name]}{PLAIN}"
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert load_picture(str(tmp_path / "a.svg")) is None  # nor shown, if it changed later
 
 
@@ -400,12 +400,12 @@ def test_any_document_is_refused_or_rebuilt_plain(text: str) -> None:
 @ANY
 @given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: f"<svg>{t}</svg>".encode()))
 def test_any_bytes_are_refused_or_rebuilt_plain_in_bounded_time(data: bytes) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         assert_plain(rebuild(data).data)
     except NotADrawing as refused:
         assert "\n" not in refused.words and refused.words.isprintable()
-    assert time.perf_counter() - started < 2  # 0.3 KiB: milliseconds, but a loaded machine
+    assert time.process_time() - started < 2  # 0.3 KiB: milliseconds of CPU
 
 
 @ANY
@@ -425,6 +425,6 @@ def test_a_large_deep_picture_is_checked_in_bounded_time(tmp_path: Path) -> None
     data = f"<svg {NS}>" + "<g>" * depth + "</g>" * depth + "</svg>"
     assert len(data) < 512 * 1024
     (tmp_path / "a.svg").write_text(data)
-    started = time.perf_counter()
+    started = time.process_time()
     assert check_image("a.svg", tmp_path).problem is None
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2

@@ -186,9 +186,10 @@ def test_reading_goes_on_while_another_process_writes(
     home: Path, history: Path, holders: list[Holder]
 ) -> None:
     hold(holders, history, "immediate")
-    done, elapsed = run(home, "history", "--csv")
+    done, _ = run(home, "history", "--csv")
+    # A reader kept out would wait its 2 s and fail with "locked", exit 2.
     assert done.returncode == 0, done.stderr
-    assert ",two," in done.stdout and elapsed < 2
+    assert ",two," in done.stdout
 
 
 @pytest.mark.parametrize("command", ["history", "stats", "today", "report"])

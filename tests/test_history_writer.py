@@ -178,7 +178,8 @@ def test_a_current_history_opens_for_recording_while_another_writes(
     started = time.monotonic()
     opened, warning = open_for_recording(db)
     assert opened is not None and warning is None
-    assert time.monotonic() - started < database.PROVE_WAIT_MS / 1000 + 0.5
+    # Its one try, not the ten-second wait for a lock (room left for a busy machine).
+    assert time.monotonic() - started < database.PROVE_WAIT_MS / 1000 + 3
     opened.close()
     other.close()
 

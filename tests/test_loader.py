@@ -601,6 +601,7 @@ def test_problems_carry_their_position() -> None:
 
 
 # -- bombs and other hostile input are refused fast --------------------------------------
+# Timed in CPU seconds (process_time): a busy machine does not change them.
 
 BILLION_LAUGHS = """\
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -617,20 +618,20 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 @pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
 def test_billion_laughs_is_refused_at_the_first_alias(loader: type) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     assert problems(BILLION_LAUGHS, loader) == (
         "r.yaml:2:8: invalid YAML: anchors and aliases (&name, *name) are not allowed in "
         "routine files; write each value out"
     )
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
 
 
 @pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
 @pytest.mark.parametrize("text", ["[" * 1_000_000, "{a: " * 200_000, "- " * 500_000])
 def test_megabyte_of_nesting_is_refused_fast(text: str, loader: type) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     assert "invalid YAML:" in problems(text, loader)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 # -- files that cannot be routines ------------------------------------------------------
@@ -839,9 +840,9 @@ def test_the_longest_routine_the_keys_allow_is_refused_fast() -> None:
         "sides: [left, right], instructions: [Go.]}}\n"
     )
     text = "version: 1\ntitle: T\nexercises:\n" + "".join(map(exercise.format, range(50)))
-    start = time.perf_counter()
+    start = time.process_time()
     assert problems(text).startswith("r.yaml:4:3: exercises: together take 6")
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 @pytest.mark.parametrize("loader", YAML_LOADERS, ids=lambda cls: cls.__name__)
