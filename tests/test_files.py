@@ -183,4 +183,4 @@ def test_a_pipe_swapped_in_after_a_look_is_refused_not_waited_for(
         read_bounded(path, 1 << 20, what="a pack", error=Refused)
     pipe_on_open(path)
     with pytest.raises(OSError, match=r"not a regular file"):
-        files.open_file(path)
+        files.open_regular_file(path)

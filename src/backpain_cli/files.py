@@ -133,7 +133,7 @@ def open_regular(path: Path) -> tuple[BinaryIO | None, os.stat_result]:
     return os.fdopen(descriptor, "rb"), found
 
 
-def open_file(path: Path) -> BinaryIO:
+def open_regular_file(path: Path) -> BinaryIO:
     """PATH opened for reading as `open_regular` opens it; OSError ('not a regular file')
     when what was opened is a folder, a named pipe or a device."""
     handle, _ = open_regular(path)

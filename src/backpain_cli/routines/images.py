@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
-from backpain_cli.files import open_file, open_regular
+from backpain_cli.files import open_regular, open_regular_file
 from backpain_cli.routines.drawing import NotADrawing, rebuild
 from backpain_cli.routines.format import MAX_IMAGE_BYTES, MISSING_PICTURE
 from backpain_cli.text import is_unsafe
@@ -119,7 +119,7 @@ def check_image(written: str, folder: Path) -> CheckedImage:
 def read_image(path: Path | str) -> bytes:
     """The picture's bytes, at most MAX_IMAGE_BYTES + 1 (OSError when it cannot be read
     or is not a regular file: a named pipe swapped in since the check is never waited on)."""
-    with open_file(Path(path)) as handle:
+    with open_regular_file(Path(path)) as handle:
         return handle.read(MAX_IMAGE_BYTES + 1)
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from backpain_cli import __version__
 from backpain_cli.errors import BackpainError
-from backpain_cli.files import open_file, read_bounded, write_atomically
+from backpain_cli.files import open_regular_file, read_bounded, write_atomically
 from backpain_cli.history.journal import JournalEntry, journal_lines
 from backpain_cli.history.lines import changed_lines
 from backpain_cli.history.merging import Incoming, merge_sessions
@@ -207,7 +207,7 @@ def _read_new(
     version does not know were skipped. The mark stops before the first of those: it is
     read again next time (what follows it is merged again, which changes nothing) until
     a version that knows its kind takes it."""
-    with open_file(path) as handle:  # never a pipe swapped in since it was listed
+    with open_regular_file(path) as handle:  # never a pipe swapped in since it was listed
         head = handle.read(_HEAD).hex()
         start = 0
         machine = None
