@@ -638,6 +638,25 @@ def test_validate_every_problem_of_every_file(
     )
 
 
+def test_validate_takes_a_routine_by_name_as_show_does(
+    runner: CliRunner, user_routines: Path
+) -> None:
+    """A name that is no file here is the routine of that name (yours, then the
+    built-ins); a name with no routine says so, with the name it may have meant."""
+    (user_routines / "my-back.yaml").write_text(MINE)
+    result = run(runner, "validate", "my-back", "upper-back", "my-bak")
+    assert result.exit_code == 2
+    assert (
+        result.stdout
+        == "my-back: ok (my-back, 1 exercise)\nupper-back: ok (upper-back, 5 exercises)\n"
+    )
+    assert result.stderr == (
+        "my-bak: no routine of that name (did you mean 'my-back'?); "
+        "`backpain list` shows them all\n"
+        "1 of 3 files with problems\n"
+    )
+
+
 def test_validate_needs_a_file(runner: CliRunner) -> None:
     result = run(runner, "validate")
     assert result.exit_code == 2

@@ -8,18 +8,18 @@ from pathlib import Path
 import click
 
 from backpain_cli.cli.common import exercise_library, locations, routine_folders
-from backpain_cli.errors import Problem, RoutineError
-from backpain_cli.files import file_problem
-from backpain_cli.routines.catalogue import folders_beside
+from backpain_cli.errors import Problem, RoutineError, RoutineNotFound
+from backpain_cli.files import exists_somehow, file_problem
+from backpain_cli.routines.catalogue import folders_beside, resolve_routine
 from backpain_cli.routines.loader import ExerciseLibrary, check_file
-from backpain_cli.routines.names import file_name_problem
+from backpain_cli.routines.names import file_name_problem, is_routine_name
 from backpain_cli.text import clean_line
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True)
 def validate(files: tuple[str, ...]) -> None:
-    """Check routine files and report every problem at once.
+    """Check routine files (or your routines by name) and report every problem at once.
 
     Each problem is printed as `path:line:column: key.path: what is wrong`.
     Exit status is 0 when every file is valid and 2 when any is not. A file
@@ -30,14 +30,23 @@ def validate(files: tuple[str, ...]) -> None:
     \b
     Examples:
       backpain validate my-routine.yaml
+      backpain validate my-back
       backpain validate ~/.config/backpain/routines/*.yaml
     """
 
     failed = 0
-    folders = routine_folders(locations())
+    where = locations()
+    folders = routine_folders(where)
     libraries: dict[tuple[Path, ...], ExerciseLibrary] = {}  # one per folder, read once
     for file in files:  # every file is checked, whatever is wrong with the others
         path = Path(file)
+        if is_routine_name(file) and not exists_somehow(path):  # a name, as `show` takes it
+            try:
+                path = resolve_routine(file, where).path
+            except RoutineNotFound as error:
+                failed += 1
+                click.echo(str(error), err=True)
+                continue
         beside = folders_beside(path, folders)  # `use:` as `start FILE` would follow it
         if beside not in libraries:
             libraries[beside] = exercise_library(beside)
