@@ -694,6 +694,20 @@ def test_a_read_only_folder_installs_nothing(fakes: Fakes) -> None:
     assert [call for call in fakes.calls() if "enable" in call or "disable" in call] == []
 
 
+def test_today_notify_without_a_routine_shows_the_titles(fakes: Fakes, home: Path) -> None:
+    """A reminder for every routine in use (no routine named) reads as `today` does:
+    by title, not by the routine's name."""
+    from test_history_cli import make, record
+
+    fakes.install("notify-send")
+    record(home, make("2026-11-04 08:00"))
+    result = run("today", "--notify")
+    assert (result.exit_code, result.output) == (0, "")
+    assert notifications(fakes)[-1][-1] == (
+        "Upper back trigger-point relief: 1 of 2 done today — backpain start upper-back"
+    )
+
+
 def test_today_notify_says_nothing_once_the_day_is_done(fakes: Fakes, home: Path) -> None:
     from test_history_cli import make, record
 

@@ -136,7 +136,9 @@ def today_command(
     if notify:  # the same dues, shown as a reminder (`backpain remind`)
         from backpain_cli.cli.remind import notify_today  # not in `today` itself
 
-        titles, _, gone = titles_of(list(dict.fromkeys([*known, *paths])), known, paths, library)
+        left = [d.routine for d in due.dues if not d.satisfied]  # each line shows a title
+        names = list(dict.fromkeys([*known, *paths, *left]))
+        titles, _, gone = titles_of(names, known, paths, library)
         notify_today(
             due.dues,
             now.astimezone(zone),
