@@ -215,6 +215,30 @@ def test_a_signal_to_edit_ends_the_editor_it_started(
         time.sleep(0.05)
 
 
+def test_a_signal_as_the_editor_starts_ends_it_too(tmp_path: Path) -> None:
+    """The signal comes in the moment after the editor started, before `edit` could have
+    set a handler if it set one only then: the editor must not outlive backpain."""
+    pid_file = tmp_path / "editor.pid"
+    script = (
+        "import os, signal, subprocess, sys\n"
+        "from backpain_cli.cli import editor\n"
+        "class Starting(subprocess.Popen):\n"
+        "    def __init__(self, *args, **kwargs):\n"
+        "        super().__init__(*args, **kwargs)\n"
+        f"        open({str(pid_file)!r}, 'w').write(str(self.pid))\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "editor.subprocess.Popen = Starting\n"
+        "editor._run_to_the_end(['sleep', '60'])\n"
+    )
+    ended = subprocess.run([sys.executable, "-c", script], timeout=30, capture_output=True)
+    assert ended.returncode == -signal.SIGTERM, ended.stderr
+    editor_pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while _alive(editor_pid):
+        assert time.monotonic() < deadline, "the editor outlived backpain"
+        time.sleep(0.05)
+
+
 def test_an_editor_killed_by_a_signal_says_which(
     runner: CliRunner, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -99,16 +99,23 @@ def _run_to_the_end(command: list[str]) -> int:
     it). A SIGTERM or SIGHUP to backpain while it waits (a closed terminal, `kill`) is
     passed on to the editor, which is waited for, and then ends backpain the same way,
     so no editor is left running without its terminal."""
-    child = subprocess.Popen(command)
     caught: list[int] = []
+    started: list[subprocess.Popen[bytes]] = []
 
     def pass_on(number: int, _frame: object) -> None:
         caught.append(number)
-        child.send_signal(number)
+        for child in started:
+            child.send_signal(number)
 
+    # Watched before the editor starts: a signal in the moment after it started, before
+    # a handler was set, would end backpain and leave the editor running.
     watched = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
     previous = {number: signal.signal(number, pass_on) for number in watched}
     try:
+        child = subprocess.Popen(command)
+        started.append(child)
+        if caught:  # it came while the editor was starting: the editor ends too
+            child.send_signal(caught[0])
         status = child.wait()
     finally:
         for number, handler in previous.items():
