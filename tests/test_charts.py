@@ -152,6 +152,35 @@ def test_stats_json_doc_documents_every_key_in_order(runner: CliRunner) -> None:
         assert f"`{state}`" in stats_doc()
 
 
+def test_today_not_over_is_blank_in_the_calendar_never_none(runner: CliRunner, home: Path) -> None:
+    """Wednesday noon (NOW): Monday done, Tuesday missed, nothing yet today. Today is
+    left blank ("to come"), not `..`, and only the days before it are due so far."""
+    record(home, make("2026-11-02 08:00"), make("2026-11-02 19:00"))
+    code, output = run(runner, "stats", "--weeks", "1", "--days", "1")
+    assert code == 0
+    assert "  upper-back (2 per day): 2 of 14 this week, 4 due so far; " in output
+    assert "  2026-11-02  ## ..\n" in output
+    shown = json.loads(run(runner, "stats", "--json", "--weeks", "1", "--days", "1")[1])
+    calendar = shown["adherence"][0]["calendar"]
+    assert [day["state"] for day in calendar[:4]] == ["done", "missed", "today", "coming"]
+    assert shown["adherence"][0]["this_week"]["due_so_far"] == 4
+
+
+def test_day_one_with_nothing_completed_says_nothing_is_due_yet(
+    runner: CliRunner, home: Path
+) -> None:
+    record(home, make("2026-11-04 08:00", completed=False))  # begun today, not finished
+    code, output = run(runner, "stats", "--weeks", "1", "--days", "1")
+    assert code == 0
+    assert (
+        "  upper-back (2 per day): 0 of 10 this week, nothing due until today is over "
+        "(from your first session, Wed 2026-11-04); "
+    ) in output
+    assert "0 %" not in output and "due so far" not in output
+    week = json.loads(run(runner, "stats", "--json")[1])["adherence"][0]["this_week"]
+    assert (week["done"], week["target"], week["due_so_far"]) == (0, 10, 0)
+
+
 @pytest.mark.usefixtures("recorded")
 def test_stats_json_doc_example_is_real_output(runner: CliRunner) -> None:
     example = re.search(r"```json\n(.*?)```", stats_doc(), re.S)
@@ -178,11 +207,13 @@ def test_stats_json_has_the_figures_the_text_shows(runner: CliRunner) -> None:
     plan = shown["adherence"][0]
     assert (plan["plan"], plan["variants"]) == ("upper-back", ["upper-back-chair"])
     week, before = plan["this_week"], plan["weeks_before"]
-    assert (week["done"], week["target"], week["due_so_far"]) == (4, 14, 6)  # "4 of 14 ..."
+    assert (week["done"], week["target"], week["due_so_far"]) == (4, 14, 5)  # "4 of 14 ..."
     assert (before["done"], before["target"], before["percent"]) == (4, 18, 22)
     # The calendar: from the first session (Sat 24 Oct) to this Sunday, as drawn.
     marks = "".join(
-        {"done": "#", "partly": "+", "missed": ".", "not-due": "-", "coming": " "}[day["state"]]
+        {"done": "#", "partly": "+", "missed": ".", "not-due": "-", "today": " ", "coming": " "}[
+            day["state"]
+        ]
         for day in plan["calendar"]
     )
     assert (plan["calendar"][0]["day"], plan["calendar"][-1]["day"]) == ("2026-10-24", "2026-11-08")

@@ -367,7 +367,7 @@ This week (from Mon 2026-11-02): 4 sessions, 4 completed, 0 partial
 Streak: 3 days; longest 3 days (to 2026-11-04)
 
 Adherence
-  upper-back (2 per day, with upper-back-chair): 4 of 14 this week, 6 due so far; \
+  upper-back (2 per day, with upper-back-chair): 4 of 14 this week, 5 due so far; \
 the 4 weeks before: 4 of 18 (22 %), from Sat 2026-10-24
 
 Calendar, last 12 weeks
@@ -438,7 +438,7 @@ This week (from Mon 2026-11-02): 4 sessions, 4 completed, 0 partial
 Streak: 3 days; longest 3 days (to 2026-11-04)
 
 Adherence
-  upper-back (2 per day, with upper-back-chair): 4 of 14 this week, 6 due so far; \
+  upper-back (2 per day, with upper-back-chair): 4 of 14 this week, 5 due so far; \
 the 4 weeks before: none counted, they were before Mon 2026-11-02
 
 Calendar, last 12 weeks
@@ -510,7 +510,7 @@ def test_stats_since_today_counts_this_week_from_today(runner: CliRunner, record
     assert "This week (from Mon 2026-11-02): 1 session, 1 completed, 0 partial\n" in output
     assert "Streak: 1 day; longest 1 day (to 2026-11-04)\n" in output
     assert (
-        "  upper-back (2 per day, with upper-back-chair): 1 of 10 this week, 2 due so far "
+        "  upper-back (2 per day, with upper-back-chair): 1 of 10 this week, 1 due so far "
         "(since Wed 2026-11-04); "
         "the 4 weeks before: none counted, they were before Wed 2026-11-04\n"
     ) in output
@@ -589,9 +589,10 @@ def test_stats_reads_the_frequency_from_the_routine_file_for_old_sessions(
     connection.close()
     code, output = run(runner, "stats", "--weeks", "1", "--days", "1")
     assert code == 0, output
-    # Counted from the first session (today): the days before are not "missed".
+    # Counted from the first session (today): the days before are not "missed", and of
+    # today, not over, only the session done is due so far.
     assert (
-        "  upper-back (2 per day): 1 of 10 this week, 2 due so far (from your first session, "
+        "  upper-back (2 per day): 1 of 10 this week, 1 due so far (from your first session, "
         "Wed 2026-11-04); the 4 weeks before: none counted, they were before your first "
         "session\n"
     ) in output

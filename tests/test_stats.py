@@ -12,10 +12,12 @@ import pytest
 from backpain_cli.history.records import SessionOutcome, SessionRecord
 from backpain_cli.history.stats import (
     DayPain,
+    DayState,
     Streaks,
     WeekCount,
     adherence,
     completed_days,
+    day_marks,
     due_today,
     kept_between,
     local_day,
@@ -221,7 +223,8 @@ def test_nine_of_fourteen_this_week() -> None:
     sessions.append(session(at("2026-11-06 07:00", NEW_YORK)))
     later = at("2026-11-06 09:00", NEW_YORK)
     result = adherence("upper-back", TWICE_A_DAY, sessions, now=later, zone=NEW_YORK)
-    assert (result.done, result.target, result.due_so_far) == (9, 14, 10)
+    # Friday morning, one done: today asks only what was done so far (it is not over).
+    assert (result.done, result.target, result.due_so_far) == (9, 14, 9)
 
 
 def test_adherence_over_past_weeks_spanning_a_month_end_and_dst() -> None:
@@ -242,9 +245,10 @@ def test_adherence_per_week_caps_each_week() -> None:
     sessions = [session(at(f"2026-11-0{d} 18:00", BERLIN)) for d in (2, 3, 4, 5)]  # 4 > 3
     sessions.append(session(at("2026-11-10 18:00", BERLIN)))
     result = adherence("upper-back", THREE_A_WEEK, sessions, now=now, zone=BERLIN, weeks=2)
-    assert (result.done, result.target, result.due_so_far) == (3 + 1, 6, 6)
+    # The week that ended asks its 3; this one, not over, only the 1 done so far.
+    assert (result.done, result.target, result.due_so_far) == (3 + 1, 6, 3 + 1)
     this_week = adherence("upper-back", THREE_A_WEEK, sessions, now=now, zone=BERLIN)
-    assert (this_week.done, this_week.target, this_week.due_so_far) == (1, 3, 3)
+    assert (this_week.done, this_week.target, this_week.due_so_far) == (1, 3, 1)
 
 
 def test_a_week_counted_from_a_day_still_to_come_is_not_due_yet() -> None:
@@ -263,6 +267,97 @@ def test_adherence_with_nothing_asked_is_full() -> None:
     result = adherence("upper-back", TWICE_A_DAY, [], now=now, zone=BERLIN, weeks=0)
     assert result.target == 0
     assert result.percent == 100
+
+
+# -- a day or a week that is not over ----------------------------------------------
+# `kept_between` asks of today (this week) only what was done in it so far: it is not
+# over, so it is never missed. `target` still asks for all of it.
+
+TUESDAY = date(2026, 12, 1)
+
+
+def kept_on(
+    sessions: list[SessionRecord],
+    now: str,
+    frequency: Frequency = TWICE_A_DAY,
+    *,
+    first: date = TUESDAY,
+    last: date = date(2026, 12, 6),
+) -> tuple[int, int, int]:
+    """(done, target, due) from `first` to `last` at the Berlin wall-clock time `now`."""
+    kept = kept_between(
+        "upper-back", frequency, sessions, first=first, last=last, now=at(now, BERLIN), zone=BERLIN
+    )
+    return kept.done, kept.target, kept.due
+
+
+def test_day_one_with_nothing_done_has_nothing_due() -> None:
+    # Counted from today (the plan's first day), to Sunday: 6 days x 2 asked, none due.
+    assert kept_on([], "2026-12-01 12:00") == (0, 12, 0)
+    assert kept_between(
+        "upper-back", TWICE_A_DAY, [], first=TUESDAY, last=TUESDAY,
+        now=at("2026-12-01 12:00", BERLIN), zone=BERLIN,
+    ).percent == 100  # fmt: skip
+
+
+def test_today_partly_done_asks_only_what_was_done() -> None:
+    assert kept_on([session(at("2026-12-01 08:00", BERLIN))], "2026-12-01 12:00") == (1, 12, 1)
+
+
+def test_today_fully_done_asks_its_n() -> None:
+    three = [session(at(f"2026-12-01 {hour}:00", BERLIN)) for hour in ("08", 12, 19)]
+    assert kept_on(three, "2026-12-01 20:00") == (2, 12, 2)  # the third does not count
+
+
+def test_yesterday_missed_and_today_not_yet() -> None:
+    # Tuesday done, Wednesday missed, Thursday morning nothing yet.
+    tuesday = [session(at(f"2026-12-01 {hour}:00", BERLIN)) for hour in ("08", 19)]
+    assert kept_on(tuesday, "2026-12-03 09:00") == (2, 12, 4)
+    assert kept_on(tuesday, "2026-12-04 00:30") == (2, 12, 6)  # Thursday is over: missed
+
+
+def test_a_weekly_plan_on_monday_with_nothing_done() -> None:
+    monday = date(2026, 11, 30)
+    assert kept_on([], "2026-11-30 09:00", THREE_A_WEEK, first=monday) == (0, 3, 0)
+
+
+def test_a_weekly_plan_mid_week_with_one_of_three_done() -> None:
+    monday = date(2026, 11, 30)
+    done = [session(at("2026-12-01 18:00", BERLIN))]
+    assert kept_on(done, "2026-12-03 12:00", THREE_A_WEEK, first=monday) == (1, 3, 1)
+    # The week before is over: its 3 are due in full, this one only its 1 so far.
+    earlier = date(2026, 11, 23)
+    assert kept_on(done, "2026-12-03 12:00", THREE_A_WEEK, first=earlier) == (1, 6, 3 + 1)
+
+
+def test_a_period_wholly_in_the_past_is_judged_in_full() -> None:
+    days = [session(at(f"2026-11-{day} 08:00", BERLIN)) for day in (23, 24, 26)]
+    week = {"first": date(2026, 11, 23), "last": date(2026, 11, 29)}
+    assert kept_on(days, "2026-12-03 12:00", **week) == (3, 14, 14)
+    assert kept_on(days, "2026-12-03 12:00", THREE_A_WEEK, **week) == (3, 3, 3)
+    # A run ending mid-week before today: that part week is over, its share due in full.
+    part = {"first": date(2026, 11, 23), "last": date(2026, 11, 25)}
+    assert kept_on(days[:1], "2026-12-03 12:00", THREE_A_WEEK, **part) == (1, 2, 2)
+
+
+def test_the_calendar_marks_a_due_today_not_over_yet_never_missed() -> None:
+    tuesday = [session(at(f"2026-12-01 {hour}:00", BERLIN)) for hour in ("08", 19)]
+    begun = session(at("2026-12-03 08:00", BERLIN), completed=False)
+
+    def states(sessions: list[SessionRecord], frequency: Frequency = TWICE_A_DAY) -> list[str]:
+        return [
+            mark.state.value
+            for mark in day_marks(
+                "upper-back", frequency, sessions, first=TUESDAY, last=date(2026, 12, 4),
+                now=at("2026-12-03 09:00", BERLIN), zone=BERLIN,
+            )
+        ]  # fmt: skip
+
+    assert DayState.TODAY.value == "today"
+    assert states(tuesday) == ["done", "missed", "today", "coming"]
+    assert states([*tuesday, begun]) == ["done", "missed", "partly", "coming"]
+    # "N per week" asks nothing of a day: today without a session is not due, as before.
+    assert states(tuesday, THREE_A_WEEK) == ["done", "not-due", "not-due", "coming"]
 
 
 # -- due today --------------------------------------------------------------------

@@ -11,7 +11,8 @@ Calendar cells (two characters a day, weeks as rows from Monday to Sunday):
     ++ some were, or one was begun              (styled: yellow shading)
     .. none, though something was due           (styled: dim shading)
     -- nothing was due ("N per week" plans)     (styled: dim dots)
-       blank: before the plan's first session, or still to come
+       blank: before the plan's first session, or still to come (today too, until a
+              session is begun: the day is not over)
 
 The pain chart puts each day's mean rating before a session (`o`) and after it (`*`)
 on a fixed 0 to 10 scale, one row per point, rounded to the nearest whole point.
@@ -43,7 +44,7 @@ BEFORE, AFTER = "o", "*"
 
 
 def _cell(mark: DayMark | None, styled: bool) -> str:
-    if mark is None or mark.state is DayState.COMING:
+    if mark is None or mark.state in (DayState.TODAY, DayState.COMING):
         return BLANK
     return (STYLED_CELLS if styled else PLAIN_CELLS)[mark.state]
 

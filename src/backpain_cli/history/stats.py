@@ -11,6 +11,10 @@ Rules (documented in docs/user-guide.md):
 - Weeks start on Monday.
 - "N per day" adherence counts at most N sessions a day (a third session on Monday does
   not make up for Tuesday); "N per week" counts at most N a week.
+- A day or a week that is not over is never missed: what is due so far counts the days
+  (weeks) before in full, and of today (this week) only the sessions done, at most its
+  N (its share). Day one with nothing done yet has nothing due, and in the calendar a
+  due today is `TODAY` ("not over yet") until a session is begun.
 - The current streak is the run of days with a completed session that ends today, or
   yesterday when nothing is done yet today (the day is not over).
 - Adherence counts from the day of the first recorded session of the plan (any routine
@@ -128,7 +132,7 @@ class Adherence(NamedTuple):
     days: int  # length of the period in days (a multiple of 7)
     done: int  # completed sessions that count (capped per day or week)
     target: int  # sessions the frequency asks for over the whole period
-    due_so_far: int  # sessions asked for up to and including today
+    due_so_far: int  # sessions asked for so far (today: only those done, see `kept_between`)
     counted_from: date | None = None  # the first day counted (the plan's first session)
     variants: tuple[str, ...] = ()  # other routines whose sessions count toward it
 
@@ -187,12 +191,19 @@ class Kept(NamedTuple):
 
     done: int  # completed sessions that count (capped per day or week)
     target: int  # sessions the frequency asks for over the whole run
-    due: int  # sessions asked for up to and including today
+    due: int  # sessions asked for so far (of today or this week: only those done)
 
     @property
     def percent(self) -> int:
-        """Share of the sessions due so far that were done (100 when nothing was due)."""
+        """Share of the sessions due so far that were done (100 when nothing was due;
+        the words say "nothing due until today is over" then, see `nothing_due_text`)."""
         return round(100 * self.done / self.due) if self.due else 100
+
+
+def nothing_due_text(period: Period) -> str:
+    """The words for a run with nothing due yet (`due` 0): it began today (this week for
+    "N per week"), which is not over, and nothing is done yet; nothing is missed."""
+    return f"nothing due until {'today' if period is Period.DAY else 'this week'} is over"
 
 
 def _week_share(times: int, days: int) -> int:
@@ -215,7 +226,9 @@ def kept_between(
 
     "N per day": N a day, at most N counted a day. "N per week": N for each calendar week
     (Monday to Sunday), at most N counted a week; a week the run only partly covers asks
-    its share (rounded up), and a week is due in full as soon as it has begun.
+    its share (rounded up). `target` asks all of it; `due` what is asked so far: days
+    and weeks that are over in full, and the one that is not over (today; this week)
+    only as many as were done in it, at most its N (share), so it is never missed.
     """
     if last < first:  # e.g. a period wholly before the plan's first session
         return Kept(0, 0, 0)
@@ -223,10 +236,11 @@ def kept_between(
     end = last + timedelta(days=1)  # exclusive
     per_day = completed_days(in_plan(sessions, members or {routine}), zone)
     times = frequency.times
-    elapsed_days = max(0, min((today - first).days + 1, (end - first).days))
     if frequency.period is Period.DAY:
         done = sum(min(count, times) for day, count in per_day.items() if first <= day < end)
-        return Kept(done, times * (end - first).days, times * elapsed_days)
+        over = max(0, min((today - first).days, (end - first).days))  # days before today
+        so_far = min(per_day[today], times) if first <= today < end else 0
+        return Kept(done, times * (end - first).days, times * over + so_far)
     per_week: Counter[date] = Counter()
     for day, count in per_day.items():
         if first <= day < end:
@@ -235,11 +249,13 @@ def kept_between(
     target = due = 0
     monday = week_start(first)
     while monday < end:
-        days = (min(end, monday + timedelta(weeks=1)) - max(first, monday)).days
-        share = _week_share(times, days)
+        stop = min(end, monday + timedelta(weeks=1))  # exclusive
+        share = _week_share(times, (stop - max(first, monday)).days)
         target += share
-        if max(first, monday) <= today:
+        if stop <= today:  # over
             due += share
+        elif max(first, monday) <= today:  # this week, not over: only what was done
+            due += min(per_week[monday], share)
         monday += timedelta(weeks=1)
     return Kept(done, target, due)
 
@@ -249,6 +265,7 @@ class DayState(enum.Enum):
     PARTLY = "partly"  # some were, or a session was begun and not finished
     MISSED = "missed"  # due, and nothing begun
     NOT_DUE = "not-due"  # nothing was asked of the day ("N per week" without a session)
+    TODAY = "today"  # due today, nothing begun yet: the day is not over, so not missed
     COMING = "coming"  # after today
 
 
@@ -272,7 +289,8 @@ def day_marks(
 ) -> list[DayMark]:
     """One mark a local day from `first` to `last`: how the day's sessions met the
     frequency. "N per week" asks nothing of a single day: a day with a completed
-    session is done, one with only unfinished ones partly, any other not due."""
+    session is done, one with only unfinished ones partly, any other not due. Today,
+    due and with nothing begun, is `TODAY`, never missed: the day is not over."""
     today = today_in(now, zone)
     completed: Counter[date] = Counter()
     begun: Counter[date] = Counter()
@@ -292,8 +310,10 @@ def day_marks(
             state = DayState.DONE
         elif tried:
             state = DayState.PARTLY
+        elif not due:
+            state = DayState.NOT_DUE
         else:
-            state = DayState.MISSED if due else DayState.NOT_DUE
+            state = DayState.TODAY if day == today else DayState.MISSED
         marks.append(DayMark(day, state, done, tried))
     return marks
 

@@ -35,6 +35,7 @@ from backpain_cli.history.stats import (
     PainChange,
     Streaks,
     WeekCount,
+    nothing_due_text,
 )
 from backpain_cli.routines.model import format_duration
 from backpain_cli.tables import Column, bold, paragraph, phrases, table_lines
@@ -279,11 +280,14 @@ def _plan_text(plan: Adherence) -> str:
 def _adherence_line(now: Adherence, before: Adherence, since: date | None = None) -> str:
     """`upper-back (2 per day, with upper-back-chair): 9 of 14 this week, ...`; days
     before the plan's first session (or `--since`) are not counted, and the line says
-    from when."""
+    from when; with nothing due so far, it says so ("nothing due until today is over")."""
     plan = _plan_text(now)
     first = now.counted_from
     by_since = since is not None and first == since  # the period began after the plan
-    week = f"{now.done} of {now.target} this week, {now.due_so_far} due so far"
+    due = nothing_due_text(now.frequency.period)  # day one (week one), nothing done yet
+    if now.due_so_far:
+        due = f"{now.due_so_far} due so far"
+    week = f"{now.done} of {now.target} this week, {due}"
     if first is not None and first > now.start:
         origin = "since" if by_since else "from your first session,"
         week += f" ({origin} {_day(first)})"

@@ -22,7 +22,7 @@ from backpain_cli.history.goals import (
     scale_words,
 )
 from backpain_cli.history.outcomes import Outcomes
-from backpain_cli.history.stats import DayState
+from backpain_cli.history.stats import DayState, nothing_due_text
 from backpain_cli.report.contents import Dose, Prescription, Report, RoutinePart
 from backpain_cli.report.svg import calendar_svg, pain_svg
 from backpain_cli.routines.model import DEFAULT_DISCLAIMER, Frequency, Period
@@ -135,6 +135,9 @@ def kept_text(part: RoutinePart) -> str:
         return (
             f"{part.completed} of {plural(part.sessions, 'session')} completed (no frequency set)"
         )
+    if not kept.due:  # the plan began today (this week), which is not over
+        assert part.plan.frequency is not None  # kept only where there is one
+        return nothing_due_text(part.plan.frequency.period)
     return f"{kept.done} of {plural(kept.due, 'due session')}, {kept.percent} %"
 
 
@@ -215,7 +218,9 @@ LEGEND = (
 
 def _routine(part: RoutinePart, pictures: PictureReader | None) -> str:
     html = [f"<section>{_plan(part.plan, pictures)}"]
-    html.append(f'<h3>Adherence</h3><p class="figure">{_e(kept_text(part))}</p>')
+    figure = kept_text(part)
+    figure = figure[0].upper() + figure[1:]  # "Nothing due until ..." begins a sentence
+    html.append(f'<h3>Adherence</h3><p class="figure">{_e(figure)}</p>')
     if part.counted_from is not None and part.kept is not None:
         html.append(f'<p class="muted">{_e(counted_text(part))}</p>')
     frequency = part.plan.frequency

@@ -38,9 +38,12 @@ SYMBOLS = {
     DayState.PARTLY: "½",
     DayState.MISSED: "✗",
     DayState.NOT_DUE: "·",
+    DayState.TODAY: "○",
     DayState.COMING: " ",
 }
-KEY = "✓ all due done · ½ partly · ✗ missed · · not due"
+# Two lines of one paragraph: rendered, they are one line; as text in a terminal 40
+# columns wide, each mark stays beside its words.
+KEY = "✓ all due done · ½ partly · ✗ missed ·\n· not due · ○ today, not over yet"
 
 
 def _calendar(marks: tuple[DayMark, ...]) -> list[str]:

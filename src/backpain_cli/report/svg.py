@@ -28,6 +28,7 @@ STATE_WORDS = {
     DayState.PARTLY: "partly done",
     DayState.MISSED: "missed",
     DayState.NOT_DUE: "not due",
+    DayState.TODAY: "nothing done yet",
     DayState.COMING: "still to come",
 }
 
@@ -60,7 +61,8 @@ def calendar_svg(
     marks: Sequence[DayMark], *, due_per_day: int, label: str, today: date | None = None
 ) -> str:
     """One cell a day in weeks from Monday; days outside the period are left empty.
-    Today's cell is ringed: the day is not over, so what is due may still be done.
+    Today's cell is ringed: the day is not over, so what is due may still be done (with
+    nothing begun it is `TODAY`, drawn empty and ringed, never missed).
     MARKS: at least one day."""
     first, last = marks[0].day, marks[-1].day
     monday = first - timedelta(days=first.weekday())
@@ -85,7 +87,7 @@ def calendar_svg(
         state = mark.state.value
         title = day_title(mark, due_per_day)
         if mark.day == today:
-            state += " today"
+            state += "" if mark.state is DayState.TODAY else " today"
             title += ", today (not over yet)"
         parts.append(
             f'<g class="day {state}"><title>{escape(title)}</title>'
