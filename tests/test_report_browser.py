@@ -222,3 +222,44 @@ def test_on_paper_notes_are_no_smaller_than_their_dates_and_no_tiny_pictures(
     assert len(images.strip().splitlines()) == 2  # the header lines, no picture
     screen = page.read_text()
     assert screen.count('<img class="thumb"') == 5  # on a screen they are there
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (.ci/run)")
+def test_day_one_prints_nothing_due_and_rings_today_not_missed(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run of a plan (a preview recorded with --speed, left out of every
+    figure) on a Sunday evening: the printed page asks nothing yet, its legend names no
+    missed day, and today's cell is drawn ringed, as the legend's "today" key says."""
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    monkeypatch.setattr(cli_module, "utc_now", lambda: NOW.astimezone(timezone.utc))
+    first = twice_daily(days=1, now=NOW)[0]
+    preview = SessionRecord(
+        **{**vars(first), "speed": 1000.0, "ended": first.started + timedelta(seconds=2)}
+    )
+    store, warning = open_for_recording(home / "history.sqlite3")
+    assert store is not None, warning
+    with store:
+        store.add_sessions([preview])
+    pdf, html = tmp_path / "day-one.pdf", tmp_path / "day-one.html"
+    for target, kind in ((pdf, "pdf"), (html, "html")):
+        result = CliRunner().invoke(cli, ["report", "--format", kind, "-o", str(target)])
+        assert result.exit_code == 0, result.output
+    printed = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    words = " ".join(printed.split())
+    assert "Adherence Nothing due until today is over" in words
+    assert "today, not over yet" in words
+    assert "missed" not in words and " %" not in words, words
+    page = html.read_text()
+    style = re.search(r"<style>.*?</style>", page, re.S)
+    svg = re.search(r'<svg class="calendar".*?</svg>', page, re.S)
+    assert style is not None and svg is not None
+    assert svg[0].count('<g class="day ') == 1  # day one: today alone
+    ink = []
+    for name, drawn in (("ringed", svg[0]), ("plain", svg[0].replace('"day today"', '"day"'))):
+        alone = tmp_path / f"calendar-{name}.html"
+        alone.write_text(f"<!DOCTYPE html><html><head>{style[0]}</head><body>{drawn}</body></html>")
+        ink.append(sum(near(pixel, INK) for pixel in screenshot(tmp_path, alone, "700,500")[2]))
+    assert ink[0] - ink[1] >= 100, ink  # the ring: a thick dark frame round today's cell

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import termios
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pyte
@@ -129,6 +129,11 @@ def _home(home: Path) -> dict[str, str]:
                 _session("upper-back-gentle", now - timedelta(minutes=30)),
             ]
         )
+    return _env(home)
+
+
+def _env(home: Path) -> dict[str, str]:
+    """The environment of a command run with HOME (and its history) in `home`."""
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
@@ -262,3 +267,104 @@ def test_todays_question_after_a_missed_day_keeps_words_whole(tmp_path: Path) ->
         assert max(len(row) for row in shown[width]) <= width
         cut = sorted({word for word in _words(shown[width]) if not _whole(word, wide)})
         assert cut == [], "\n".join(row for row in shown[width] if row)
+
+
+# -- a day that is not over is never missed -----------------------------------------
+
+MARKDOWN = ("report", "--format", "markdown", "-o", "-")
+KEY = (("✓", "all due done"), ("½", "partly"), ("✗", "missed"), ("·", "not due"))
+TODAY_KEY = ("○", "today, not over yet")
+
+
+@pytest.fixture(scope="module")
+def not_over(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    """Three histories of upper-back (2 a day) in the middle of today (UTC): "day one",
+    the very first run (`start --speed 1000 --record`, a preview that the report leaves
+    out); "begun", one session begun today and not finished; "missed", two done the day
+    before yesterday, none since."""
+    homes = {name: _env(tmp_path_factory.mktemp(name)) for name in ("day one", "begun", "missed")}
+    subprocess.run(
+        [sys.executable, "-m", "backpain_cli", "start", "upper-back", "--speed", "1000",
+         "--plain", "--no-sound", "--no-check-in", "--record"],
+        stdin=subprocess.DEVNULL, capture_output=True, env=homes["day one"], timeout=120,
+        check=True,
+    )  # fmt: skip
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    for name, sessions in (
+        ("begun", [_session("upper-back", now - timedelta(minutes=5), done=False)]),
+        ("missed", [_session("upper-back", now - timedelta(days=2, minutes=m)) for m in (0, 9)]),
+    ):
+        history, warning = open_for_recording(
+            Path(homes[name]["BACKPAIN_HOME"]) / "history.sqlite3"
+        )
+        assert history is not None, warning
+        with history:
+            history.add_sessions(sessions)
+    return homes
+
+
+def _said(rows: list[str]) -> str:
+    """The screen's text read on from row to row, without spaces: Markdown is written
+    as it is, for a file, and the terminal breaks its long lines anywhere."""
+    return "".join("".join(rows).split())
+
+
+def _marks(rows: list[str]) -> str:
+    """The calendar's marks, oldest first, without the blank days (a calendar row is
+    `| 07 Dec | ✓ | ✗ | ○ |   |   |   |   |`, 39 columns)."""
+    week = re.compile(r"\| \d\d \w\w\w (\| . ){7}\|")
+    return "".join(
+        cell.strip() for row in rows if week.fullmatch(row) for cell in row.split("|")[2:]
+    )
+
+
+def _due_words(first: date) -> str:
+    """What `stats` says is due so far this week of a plan counted from `first` (2 a day,
+    nothing done since): the days before today from Monday, or nothing."""
+    today = datetime.now(timezone.utc).date()
+    due = 2 * (today - max(first, today - timedelta(days=today.weekday()))).days
+    return f"{due} due so far" if due else "nothing due until today is over"
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_day_one_of_the_report_asks_nothing_yet(
+    not_over: dict[str, dict[str, str]], columns: int
+) -> None:
+    """The first run, at noon: nothing due yet, today not marked missed, and each mark
+    of the legend beside its words on the screen."""
+    rows = _screen(MARKDOWN, columns, not_over["day one"])
+    assert max(len(row) for row in rows) <= columns
+    assert "**Adherence:nothingdueuntiltodayisover**" in _said(rows)
+    assert _marks(rows) == "○"
+    for mark, words in (*KEY, TODAY_KEY):
+        assert any(f"{mark} {words}" in row for row in rows), (mark, words, rows)
+    assert "%" not in _said(rows)
+    # `stats` counts the preview; of today, not over, only that one session is due.
+    stats = " ".join(" ".join(_screen(("stats",), columns, not_over["day one"])).split())
+    assert " of 1" in stats and " this week, 1 due so far" in stats, stats
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_a_missed_yesterday_is_missed_and_today_is_not(
+    not_over: dict[str, dict[str, str]], columns: int
+) -> None:
+    rows = _screen(MARKDOWN, columns, not_over["missed"])
+    assert "**Adherence:2of4duesessions,50%**" in _said(rows)
+    assert _marks(rows) == "✓✗○"
+    two_days_ago = datetime.now(timezone.utc).date() - timedelta(days=2)
+    stats = _screen(("stats",), columns, not_over["missed"])
+    wide = _words(_screen(("stats",), WIDE, not_over["missed"]))
+    assert [word for word in _words(stats) if not _whole(word, wide)] == []
+    assert f" this week, {_due_words(two_days_ago)}" in " ".join(" ".join(stats).split())
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_stats_on_day_one_with_nothing_finished_says_nothing_is_due(
+    not_over: dict[str, dict[str, str]], columns: int
+) -> None:
+    stats = _screen(("stats",), columns, not_over["begun"])
+    wide = _words(_screen(("stats",), WIDE, not_over["begun"]))
+    assert [word for word in _words(stats) if not _whole(word, wide)] == []
+    said = " ".join(" ".join(stats).split())
+    assert " this week, nothing due until today is over" in said
+    assert "due so far" not in said and "0 %" not in said
