@@ -330,6 +330,14 @@ def test_a_weekly_plan_mid_week_with_one_of_three_done() -> None:
     assert kept_on(done, "2026-12-03 12:00", THREE_A_WEEK, first=earlier) == (1, 6, 3 + 1)
 
 
+def test_a_part_week_counts_no_more_than_its_share() -> None:
+    # A plan of 3 a week begun on a Sunday asks 1 of that week; three sessions that
+    # Sunday count 1, so adherence never reads above 100 %.
+    sunday = date(2026, 11, 29)
+    three = [session(at(f"2026-11-29 {hour}:00", BERLIN)) for hour in ("08", 12, 19)]
+    assert kept_on(three, "2026-12-01 12:00", THREE_A_WEEK, first=sunday) == (1, 4, 1)
+
+
 def test_a_period_wholly_in_the_past_is_judged_in_full() -> None:
     days = [session(at(f"2026-11-{day} 08:00", BERLIN)) for day in (23, 24, 26)]
     week = {"first": date(2026, 11, 23), "last": date(2026, 11, 29)}

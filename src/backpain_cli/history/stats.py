@@ -226,9 +226,10 @@ def kept_between(
 
     "N per day": N a day, at most N counted a day. "N per week": N for each calendar week
     (Monday to Sunday), at most N counted a week; a week the run only partly covers asks
-    its share (rounded up). `target` asks all of it; `due` what is asked so far: days
-    and weeks that are over in full, and the one that is not over (today; this week)
-    only as many as were done in it, at most its N (share), so it is never missed.
+    its share (rounded up) and counts at most that share, so done never passes due.
+    `target` asks all of it; `due` what is asked so far: days and weeks that are over
+    in full, and the one that is not over (today; this week) only as many as were done
+    in it, at most its N (share), so it is never missed.
     """
     if last < first:  # e.g. a period wholly before the plan's first session
         return Kept(0, 0, 0)
@@ -245,17 +246,18 @@ def kept_between(
     for day, count in per_day.items():
         if first <= day < end:
             per_week[week_start(day)] += count
-    done = sum(min(count, times) for count in per_week.values())
-    target = due = 0
+    target = due = done = 0
     monday = week_start(first)
     while monday < end:
         stop = min(end, monday + timedelta(weeks=1))  # exclusive
         share = _week_share(times, (stop - max(first, monday)).days)
+        counted = min(per_week[monday], share)  # a part-week counts no more than it asks
         target += share
+        done += counted
         if stop <= today:  # over
             due += share
         elif max(first, monday) <= today:  # this week, not over: only what was done
-            due += min(per_week[monday], share)
+            due += counted
         monday += timedelta(weeks=1)
     return Kept(done, target, due)
 
