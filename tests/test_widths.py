@@ -279,9 +279,9 @@ TODAY_KEY = ("○", "today, not over yet")
 @pytest.fixture(scope="module")
 def not_over(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
     """Three histories of upper-back (2 a day) in the middle of today (UTC): "day one",
-    the very first run (`start --speed 1000 --record`, a preview that the report leaves
-    out); "begun", one session begun today and not finished; "missed", two done the day
-    before yesterday, none since."""
+    the very first run (`start --speed 1000 --record`, a preview that the report and
+    `stats` leave out); "begun", one session begun today and not finished; "missed",
+    two done the day before yesterday, none since."""
     homes = {name: _env(tmp_path_factory.mktemp(name)) for name in ("day one", "begun", "missed")}
     subprocess.run(
         [sys.executable, "-m", "backpain_cli", "start", "upper-back", "--speed", "1000",
@@ -339,9 +339,10 @@ def test_day_one_of_the_report_asks_nothing_yet(
     for mark, words in (*KEY, TODAY_KEY):
         assert any(f"{mark} {words}" in row for row in rows), (mark, words, rows)
     assert "%" not in _said(rows)
-    # `stats` counts the preview; of today, not over, only that one session is due.
+    # `stats` agrees: the preview counts nowhere, and nothing is due until today is over.
     stats = " ".join(" ".join(_screen(("stats",), columns, not_over["day one"])).split())
-    assert " of 1" in stats and " this week, 1 due so far" in stats, stats
+    assert "upper-back (2 per day): 0 of " in stats, stats
+    assert " this week, nothing due until today is over" in stats, stats
 
 
 @pytest.mark.parametrize("columns", WIDTHS)

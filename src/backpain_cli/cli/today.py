@@ -166,6 +166,7 @@ def today_command(
             without_frequency=due.without_frequency,
             titles=titles,
             gone=gone_lines,
+            previews=due.previews,
             styled=styled_output(),
             width=output_width(),
         )

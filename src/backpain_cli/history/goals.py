@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from backpain_cli.errors import BackpainError
 from backpain_cli.history.records import SessionRecord
-from backpain_cli.history.stats import local_day, today_in
+from backpain_cli.history.stats import counted, local_day, today_in
 from backpain_cli.text import character_name, clean_line, is_unsafe
 
 MAX_ACTIVE_GOALS = 5
@@ -210,7 +210,7 @@ def pain_ratings(sessions: Iterable[SessionRecord]) -> list[PainRatings]:
     return [
         PainRatings(s.started, s.pain_before, s.pain_after)
         for s in sessions
-        if not s.sped_up and (s.pain_before is not None or s.pain_after is not None)
+        if counted(s) and (s.pain_before is not None or s.pain_after is not None)
     ]
 
 

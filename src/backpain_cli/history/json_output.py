@@ -139,6 +139,7 @@ def stats_json(
             for day in view.pain
         ],
         "pain_change": {"mean": _mean(view.change.mean), "sessions": view.change.sessions},
+        "sped_up": view.previews,
         **outcomes_json(view.outcomes),
     }
 

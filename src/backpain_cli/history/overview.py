@@ -98,10 +98,14 @@ def plans(
     return found_plans
 
 
-def first_days(first_starts: dict[str, datetime], plan: Plan, zone: tzinfo) -> date | None:
-    """The local day of the plan's first recorded session (any member)."""
+def first_days(
+    first_starts: dict[str, datetime], plan: Plan, zone: tzinfo, *, previewed: date | None = None
+) -> date | None:
+    """The local day of the plan's first recorded session (any member; a preview is not
+    one, see `History.first_starts`); `previewed` (today) when it was only previewed,
+    so that no day before a real first session is ever missed."""
     starts = [first_starts[name] for name in plan.members if name in first_starts]
-    return stats.local_day(min(starts), zone) if starts else None
+    return stats.local_day(min(starts), zone) if starts else previewed
 
 
 def stats_view(
@@ -159,7 +163,7 @@ def stats_view(
         if plan.frequency is None:
             continue
         members = all_members(plan, recorded_plans)
-        first = first_days(first_starts, plan, zone)
+        first = first_days(first_starts, plan, zone, previewed=today)  # played: in use
 
         this_week, before = (
             stats.adherence(
@@ -184,6 +188,9 @@ def stats_view(
     days_done = {stats.local_day(start, zone) for start in starts}
     pain = stats.pain_by_day(sessions, now=now, zone=zone, days=days)
     first_day = pain[0].day
+    # The previews in the days shown (the calendar, the weeks or the pain days): left
+    # out of every figure, and `stats` says how many.
+    shown = min(calendar_first, stats.week_start(today) - timedelta(weeks=weeks - 1), first_day)
     return StatsView(
         weeks=stats.weekly_counts(sessions, now=now, zone=zone, weeks=weeks),
         streaks=stats.streaks(days_done, today=stats.today_in(now, zone)),
@@ -199,6 +206,7 @@ def stats_view(
         today=today,
         outcomes=measures,
         since=since,
+        previews=stats.previews(sessions, first=shown, last=today, zone=zone),
     )
 
 
@@ -209,6 +217,7 @@ class Today(NamedTuple):
     dues: list[stats.Due]
     without_frequency: list[str]
     day: date
+    previews: int = 0  # today's sessions of these plans left out: previews (sped up)
 
     @property
     def all_done(self) -> bool:
@@ -252,7 +261,10 @@ def today(
         if plan.frequency is not None
     ]
     unplanned = [plan.name for plan in planned if plan.frequency is None]
-    return Today(dues, unplanned, stats.today_in(now, zone))
+    day = stats.today_in(now, zone)
+    shown = {name for plan in planned for name in all_members(plan, recorded_plans)}
+    mine = [session for session in sessions if session.routine in shown]
+    return Today(dues, unplanned, day, stats.previews(mine, first=day, last=day, zone=zone))
 
 
 def all_members(plan: Plan, recorded_plans: dict[str, str]) -> set[str]:

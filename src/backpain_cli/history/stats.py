@@ -5,6 +5,9 @@ and every day boundary here is a *local* calendar day in the given zone, so a se
 23:30 counts for the day the person lived it, across month ends and DST changes.
 
 Rules (documented in docs/user-guide.md):
+- A sped-up session (`--speed` with `--record`) is a preview and counts nowhere: not
+  toward streaks, adherence, what is due, the weekly numbers or pain (`counted`, the one
+  test every function here applies; `history` still lists it, marked sped up).
 - A session counts towards streaks, adherence and what is due only when it was
   completed (the player reached the end of the routine). Partial sessions are counted
   separately in the weekly numbers.
@@ -18,7 +21,8 @@ Rules (documented in docs/user-guide.md):
 - The current streak is the run of days with a completed session that ends today, or
   yesterday when nothing is done yet today (the day is not over).
 - Adherence counts from the day of the first recorded session of the plan (any routine
-  that counts toward it), never before: the days before you started are not "missed".
+  that counts toward it; a preview is not one), never before: the days before you
+  started are not "missed".
   A "N per week" plan asks, of the week it started in, its share of the days left
   (rounded up: 3 per week from a Wednesday asks 3, from a Sunday 1; see `kept_between`).
 - A plan is a routine with a frequency and the routines that count toward it
@@ -55,9 +59,21 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def counted(session: SessionRecord) -> bool:
+    """Whether a session counts at all: every one but a preview (played sped up and
+    recorded with `--record`), which counts toward nothing, done or not."""
+    return not session.sped_up
+
+
+def previews(sessions: Iterable[SessionRecord], *, first: date, last: date, zone: tzinfo) -> int:
+    """The sessions from `first` to `last` (local days) left out because they are
+    previews: what "N sped-up sessions were left out" says."""
+    return sum(not counted(s) and first <= local_day(s.started, zone) <= last for s in sessions)
+
+
 def completed_days(sessions: Iterable[SessionRecord], zone: tzinfo) -> Counter[date]:
-    """Completed sessions per local day."""
-    return Counter(local_day(s.started, zone) for s in sessions if s.completed)
+    """Completed sessions per local day (previews left out)."""
+    return Counter(local_day(s.started, zone) for s in sessions if s.completed and counted(s))
 
 
 # -- weeks ------------------------------------------------------------------------
@@ -76,7 +92,8 @@ class WeekCount(NamedTuple):
 def weekly_counts(
     sessions: Iterable[SessionRecord], *, now: datetime, zone: tzinfo, weeks: int
 ) -> list[WeekCount]:
-    """Sessions per week for the last `weeks` weeks, oldest first, this week last."""
+    """Sessions per week for the last `weeks` weeks, oldest first, this week last
+    (previews left out: they are not sessions of exercise)."""
     this_week = week_start(today_in(now, zone))
     starts = [this_week - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
     completed: Counter[date] = Counter()
@@ -84,7 +101,7 @@ def weekly_counts(
     first = starts[0] if starts else this_week
     for session in sessions:
         start = week_start(local_day(session.started, zone))
-        if start < first:
+        if start < first or not counted(session):
             continue
         (completed if session.completed else partial)[start] += 1
     return [WeekCount(start, completed[start], partial[start]) for start in starts]
@@ -121,8 +138,9 @@ def streaks(days: Iterable[date], *, today: date) -> Streaks:
 
 
 def in_plan(sessions: Iterable[SessionRecord], members: Collection[str]) -> list[SessionRecord]:
-    """The sessions of the routines that count toward one plan."""
-    return [s for s in sessions if s.routine in members]
+    """The sessions that count toward one plan: its routines', previews left out (so
+    adherence, the calendar and what is due never count one)."""
+    return [s for s in sessions if s.routine in members and counted(s)]
 
 
 class Adherence(NamedTuple):
@@ -395,14 +413,15 @@ class DayPain(NamedTuple):
 def pain_by_day(
     sessions: Iterable[SessionRecord], *, now: datetime, zone: tzinfo, days: int
 ) -> list[DayPain]:
-    """Each of the last `days` days (today last): the mean of its pain ratings."""
+    """Each of the last `days` days (today last): the mean of its pain ratings
+    (previews' ratings left out)."""
     today = today_in(now, zone)
     first = today - timedelta(days=days - 1)
     befores: dict[date, list[int]] = {}
     afters: dict[date, list[int]] = {}
     for session in sessions:
         day = local_day(session.started, zone)
-        if not first <= day <= today:
+        if not first <= day <= today or not counted(session):
             continue
         if session.pain_before is not None:
             befores.setdefault(day, []).append(session.pain_before)
@@ -429,5 +448,6 @@ class PainChange(NamedTuple):
 
 
 def pain_change(sessions: Sequence[SessionRecord]) -> PainChange:
-    changes = [s.pain_change for s in sessions if s.pain_change is not None]
+    """The mean change of the sessions rated before and after (previews left out)."""
+    changes = [s.pain_change for s in sessions if s.pain_change is not None and counted(s)]
     return PainChange(sum(changes) / len(changes) if changes else None, len(changes))

@@ -68,6 +68,9 @@ RECENT_SESSIONS_FOR_FLAGS = 20
 OPEN_WAIT_MS = 2_000  # for a lock that keeps readers out, or that an upgrade waits for
 
 
+# `stats.counted` in SQL: a session counts unless it is a preview (`SessionRecord.sped_up`).
+_COUNTS = "(speed IS NULL OR speed = 1)"
+
 # A change to a session after its last record (the closing pain rating, the note, an
 # exercise's rating) is a record too: `updated_at` moves on (never back), so the sync
 # folder carries the session again and another machine's older copy gives way to it
@@ -78,14 +81,14 @@ _CHANGED = "updated_at = max(coalesce(updated_at, started_at), ?)"
 # the routines' names. Ten years hold a handful of routines in 7,300 sessions or more:
 # the names are found by walking the index `sessions_by_routine` from one name to the
 # next, and each one's session by one search in it, instead of reading every session
-# (`GROUP BY routine`).
+# (`GROUP BY routine`). `where` narrows the sessions of each routine ("" or " AND …").
 _ONE_OF_EACH_ROUTINE = """WITH RECURSIVE names (routine) AS (
     SELECT min(routine) FROM sessions
     UNION ALL
     SELECT (SELECT min(routine) FROM sessions WHERE routine > names.routine)
     FROM names WHERE names.routine IS NOT NULL)
 SELECT {columns} FROM names JOIN sessions s ON s.id = (
-    SELECT id FROM sessions WHERE routine = names.routine
+    SELECT id FROM sessions WHERE routine = names.routine{where}
     ORDER BY started_at {last}, id {last} LIMIT 1)
 ORDER BY names.routine"""
 
@@ -275,11 +278,12 @@ class History:
     # -- reading -----------------------------------------------------------------
 
     def completed_starts(self) -> list[datetime]:
-        """When each completed session started, oldest first (for streaks over years)."""
+        """When each completed session started, oldest first (for streaks over years);
+        previews left out (`stats.counted`)."""
         with self._guard():
             found = self._connection.execute(
                 "SELECT id, started_at FROM sessions WHERE outcome = 'completed' "
-                "ORDER BY started_at"
+                f"AND {_COUNTS} ORDER BY started_at"
             ).fetchall()
         return [
             moment for moment in readable.moments(found, "started_at", self._leave_out) if moment
@@ -290,7 +294,9 @@ class History:
         whose frequency is unknown (sessions from before schema v2) are left out."""
         with self._guard():
             found = self._connection.execute(
-                _ONE_OF_EACH_ROUTINE.format(columns="s.id, s.routine, s.frequency", last="DESC")
+                _ONE_OF_EACH_ROUTINE.format(
+                    columns="s.id, s.routine, s.frequency", last="DESC", where=""
+                )
             ).fetchall()
         frequencies: dict[str, Frequency | None] = {}
         for session_id, routine, text in found:
@@ -381,7 +387,7 @@ class History:
             found = self._connection.execute(
                 "SELECT id, started_at, pain_before, pain_after FROM sessions "
                 "WHERE (pain_before IS NOT NULL OR pain_after IS NOT NULL) "
-                "AND (speed IS NULL OR speed = 1) ORDER BY started_at"
+                f"AND {_COUNTS} ORDER BY started_at"
             ).fetchall()
         ratings = []
         for session_id, started, before, after in found:
@@ -393,10 +399,13 @@ class History:
         return ratings
 
     def first_starts(self) -> dict[str, datetime]:
-        """When each routine was first played (any outcome): adherence starts there."""
+        """When each routine was first played (any outcome): adherence starts there. A
+        preview does not start it (`stats.counted`): a routine only previewed is left out."""
         with self._guard():
             found = self._connection.execute(
-                _ONE_OF_EACH_ROUTINE.format(columns="s.id, s.routine, s.started_at", last="ASC")
+                _ONE_OF_EACH_ROUTINE.format(
+                    columns="s.id, s.routine, s.started_at", last="ASC", where=f" AND {_COUNTS}"
+                )
             ).fetchall()
         moments = readable.moments(
             [(row[0], row[2]) for row in found], "started_at", self._leave_out
@@ -427,7 +436,7 @@ class History:
         (sessions from before schema v3) are left out."""
         with self._guard():
             found = self._connection.execute(
-                _ONE_OF_EACH_ROUTINE.format(columns="s.routine, s.counts_as", last="DESC")
+                _ONE_OF_EACH_ROUTINE.format(columns="s.routine, s.counts_as", last="DESC", where="")
             ).fetchall()
         return {
             clean_line(str(routine)): clean_line(str(text or routine))

@@ -91,6 +91,18 @@ def result_text(session: SessionRecord) -> str:
     return session.outcome.value
 
 
+def left_out_text(previews: int, *, today: bool = False) -> str:
+    """Why the figures leave out sessions the history lists: `previews` sped-up
+    sessions (`stats.counted`), or today's (`today`, whose "done" they are not); "" when
+    none were left out."""
+    if not previews:
+        return ""
+    count = plural(previews, "sped-up session") + (" today" if today else "")
+    verb = "was" if previews == 1 else "were"
+    why = "does not count as done" if today else "counts toward neither adherence nor pain"
+    return f"{count} (played with --speed and --record) {verb} left out: a preview {why}."
+
+
 def csv_safe(text: str) -> str:
     """Text for a spreadsheet (every text column: a history file edited by hand may hold
     anything in any of them): a cell starting with = + - @ (or a tab or CR) would be run
@@ -249,6 +261,7 @@ class StatsView:
     today: date | None = None
     outcomes: Outcomes | None = None  # goals, the pain change that matters, barriers
     since: date | None = None  # `--since`: the first day of the sessions counted
+    previews: int = 0  # sped-up sessions in the days shown, left out of every figure
 
 
 def _scaled(value: int, largest: int, room: int = BAR_WIDTH) -> int:
@@ -342,6 +355,8 @@ def stats_text(view: StatsView, *, styled: bool, width: int | None = None) -> st
             f" (to {view.streaks.longest_end.isoformat()})"
         )
     lines.extend(paragraph(streak, width, hang="  "))
+    if view.previews:
+        lines.extend(paragraph(left_out_text(view.previews), width, hang="  "))
 
     lines.append("")
     lines.append(bold("Adherence", styled))
@@ -463,12 +478,14 @@ def today_text(
     without_frequency: Sequence[str] = (),
     titles: Mapping[str, str] | None = None,
     gone: Sequence[str] = (),
+    previews: int = 0,
     styled: bool,
     width: int | None = None,
 ) -> str:
     """What `today` prints, in at most WIDTH columns (no limit: None): each routine by
     its title (`titles`; the name where there is none), and after the table one line
-    for each routine whose file is gone (`gone`, said already)."""
+    for each routine whose file is gone (`gone`, said already), and, while something
+    is still due, one for today's `previews` (played, yet not counted as done)."""
     titles = titles or {}
     lines = [bold(f"Today, {_day(today)}", styled)]
     for name in without_frequency:
@@ -505,6 +522,8 @@ def today_text(
     for said in gone:
         lines.extend(paragraph(clean_line(said), width))
     left = sum(due.left for due in dues)
+    if left and previews:
+        lines.extend(paragraph(left_out_text(previews, today=True), width))
     lines.extend(
         paragraph(
             "All done for today." if left == 0 else f"{plural(left, 'session')} still due today.",

@@ -193,7 +193,7 @@ def build_report(
     members = {plan.name: plan.members or frozenset({plan.name}) for plan in plans}
     names = set().union(*members.values())
     played = [s for s in in_period(sessions, first, last, zone) if s.routine in names]
-    period = [s for s in played if not s.sped_up]
+    period = [s for s in played if stats.counted(s)]
     parts = []
     for plan in plans:
         mine = [s for s in period if s.routine in members[plan.name]]

@@ -80,7 +80,9 @@ def report_from_store(
                 pain=pain,
             )
     sessions = in_period(sessions, first, stats.today_in(now, zone), zone)
-    counted = Counter(session.routine for session in sessions if not session.sped_up)
+    counted = Counter(session.routine for session in sessions if stats.counted(session))
+    played = {session.routine for session in sessions}
+    today = stats.today_in(now, zone)
     names = sorted(
         {session.routine for session in sessions}, key=lambda name: (-counted[name], name)
     )
@@ -126,7 +128,9 @@ def report_from_store(
             describe(plan.name, plan.frequency),
             members=frozenset(overview.all_members(plan, recorded_plans)),
             variants=tuple((name, counted[name]) for name in plan.variants),
-            first_day=overview.first_days(first_starts, plan, zone),
+            first_day=overview.first_days(
+                first_starts, plan, zone, previewed=today if played & {*plan.members} else None
+            ),
             played=tuple(describe(name, None) for name in plan.variants if counted[name]),
         )
         for plan in planned

@@ -23,6 +23,7 @@ from backpain_cli.history.goals import (
 )
 from backpain_cli.history.outcomes import Outcomes
 from backpain_cli.history.stats import DayState, nothing_due_text
+from backpain_cli.history.views import left_out_text
 from backpain_cli.report.contents import Dose, Prescription, Report, RoutinePart
 from backpain_cli.report.svg import calendar_svg, pain_svg
 from backpain_cli.routines.model import DEFAULT_DISCLAIMER, Frequency, Period
@@ -424,14 +425,7 @@ def disclaimers(report: Report) -> list[str]:
 
 def sped_up_text(report: Report) -> str:
     """Why the figures may be fewer than the history's sessions; "" when they are not."""
-    if not report.sped_up:
-        return ""
-    count = plural(report.sped_up, "sped-up session")
-    verb = "was" if report.sped_up == 1 else "were"
-    return (
-        f"{count} (played with --speed and --record) {verb} left out: "
-        "a preview counts toward neither adherence nor pain."
-    )
+    return left_out_text(report.sped_up)
 
 
 def generated_text(report: Report) -> str:
