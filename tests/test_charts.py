@@ -240,6 +240,7 @@ def test_stats_json_with_nothing_recorded_has_the_same_keys(runner: CliRunner) -
         "adherence": [],
         "pain": [],
         "pain_change": {"mean": None, "sessions": 0},
+        "sped_up": 0,
         "pain_outcome": {
             "first_weeks": None,
             "recent_weeks": None,
