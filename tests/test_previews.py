@@ -101,6 +101,20 @@ def test_a_preview_yesterday_does_not_make_a_missed_day_done() -> None:
 # -- what a person sees ---------------------------------------------------------------
 
 
+def test_the_words_for_previews_left_out() -> None:
+    from backpain_cli.history.views import left_out_text
+
+    assert left_out_text(0) == left_out_text(0, today=True) == ""
+    assert left_out_text(2) == (
+        "2 sped-up sessions (played with --speed and --record) were left out: a preview "
+        "counts toward neither adherence nor pain."
+    )
+    assert left_out_text(1, today=True) == (
+        "1 sped-up session today (played with --speed and --record) was left out: a preview "
+        "does not count as done."
+    )
+
+
 def previews_week(home: Path) -> None:
     """Monday to Wednesday at twice a day, and three previews: one alone on Sunday (the
     plan's first session would be that day, were it counted), one on Tuesday evening,
