@@ -44,7 +44,7 @@ def test_calendar_and_chart_in_colour(runner: CliRunner, monkeypatch: pytest.Mon
         f"  2026-10-26  {none} {some} {none} {none} {none} {none} {none}",
         f"  2026-11-02  {done} {some} {some}",
         f"  {done} all due done  {some} some  {none} none  {D}··{R} not due  "
-        "(blank: before your first session, or to come)",
+        "(blank: before your first session, today until one is begun, or to come)",
     ]
     o, star = f"{Y}o{R}", f"{CYAN}*{R}"
     assert block(output, "  Before (o)", "         Sa") == [
@@ -99,7 +99,7 @@ def test_a_per_week_plan_marks_days_without_a_session_not_due(
         "  2026-10-26  ## -- ++ -- -- -- --",
         "  2026-11-02  -- ## --",
         "  ## all due done  ++ some  .. none  -- not due  (blank: before your first session, "
-        "or to come)",
+        "today until one is begun, or to come)",
     ]
     assert "Before (o)" not in output  # no check-ins: no chart
 

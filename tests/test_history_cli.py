@@ -377,7 +377,7 @@ Calendar, last 12 weeks
   2026-10-26  .. ++ .. .. .. .. ..
   2026-11-02  ## ++ ++
   ## all due done  ++ some  .. none  -- not due  (blank: before your first session, \
-or to come)
+today until one is begun, or to come)
 
 Sessions per week (completed + partial)
   week of 2026-10-19    4 + 0   ####
@@ -446,7 +446,7 @@ Calendar, last 12 weeks
               Mo Tu We Th Fr Sa Su
   2026-11-02  ## ++ ++
   ## all due done  ++ some  .. none  -- not due  (blank: before your first session, \
-or to come)
+today until one is begun, or to come)
 
 Sessions per week (completed + partial)
   week of 2026-11-02    4 + 0   ####

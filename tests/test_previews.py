@@ -147,7 +147,7 @@ Calendar, last 12 weeks
               Mo Tu We Th Fr Sa Su
   2026-11-02  ## ++ ##
   ## all due done  ++ some  .. none  -- not due  (blank: before your first session, \
-or to come)
+today until one is begun, or to come)
 
 Sessions per week (completed + partial)
   week of 2026-10-26    0 + 0

@@ -290,9 +290,10 @@ def stats_command(
 
     A session counts for streaks and adherence when it was completed. A calendar
     of the last 12 weeks marks each day: ## all due done, ++ some, .. none, -- not
-    due (blank before your first session). The pain list shows the mean of each
-    day's check-ins (0 none, 10 worst), the chart each day's pain before (o) and
-    after (*) a session, and the average change from before to after a session.
+    due (blank before your first session, today until one is begun, and to come).
+    The pain list shows the mean of each day's check-ins (0 none, 10 worst), the
+    chart each day's pain before (o) and after (*) a session, and the average
+    change from before to after a session.
 
     With --since, sessions before that day are left out of every figure, and the
     weeks shown are those of the period (fewer with --weeks).

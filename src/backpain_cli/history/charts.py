@@ -57,7 +57,7 @@ def calendar_legend(*, styled: bool) -> tuple[str, ...]:
         f"{cells[DayState.PARTLY]} some",
         f"{cells[DayState.MISSED]} none",
         f"{cells[DayState.NOT_DUE]} not due",
-        "(blank: before your first session, or to come)",
+        "(blank: before your first session, today until one is begun, or to come)",
     )
 
 
