@@ -79,13 +79,11 @@ def report_from_store(
                 zone=zone,
                 pain=pain,
             )
-    sessions = in_period(sessions, first, stats.today_in(now, zone), zone)
+    today = stats.today_in(now, zone)
+    sessions = in_period(sessions, first, today, zone)
     counted = Counter(session.routine for session in sessions if stats.counted(session))
     played = {session.routine for session in sessions}
-    today = stats.today_in(now, zone)
-    names = sorted(
-        {session.routine for session in sessions}, key=lambda name: (-counted[name], name)
-    )
+    names = sorted(played, key=lambda name: (-counted[name], name))
     routines: dict[str, Routine | None] = {}
 
     def read(name: str) -> Routine | None:
