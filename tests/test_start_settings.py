@@ -92,6 +92,27 @@ def test_a_bad_default_routine_names_the_config_file(runner: CliRunner, home: Pa
     )
 
 
+def test_the_config_file_is_read_once_a_command(
+    runner: CliRunner, home: Path, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`start` asks for its settings, the history's sync folder and, when the session
+    is over, the folder again: the file is read once, so all three see the same file."""
+    from backpain_cli.cli import common
+
+    synced = tmp_path / "synced"
+    synced.mkdir()
+    _config(home, f'sync_folder = "{synced}"\n')
+    reads: list[Path] = []
+    real = common.read_config
+    monkeypatch.setattr(common, "read_config", lambda path: reads.append(path) or real(path))
+    result = runner.invoke(cli, ["start", "tiny", "--plain", "--speed", "1000", "--record"])
+    assert result.exit_code == 0, result.output
+    assert reads == [home / "config.toml"]
+    assert [p.name for p in synced.iterdir()]  # the session reached the folder
+    assert runner.invoke(cli, ["history"]).exit_code == 0
+    assert len(reads) == 2  # a new command reads it again
+
+
 def test_a_named_routine_beats_the_default(runner: CliRunner, home: Path, tiny: Path) -> None:
     _config(home, 'default_routine = "upper-back"\n')
     result = runner.invoke(cli, ["start", "tiny", "--no-sound", *FAST])

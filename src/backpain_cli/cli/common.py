@@ -80,9 +80,24 @@ def can_ask() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+_CONFIG = "backpain.config"  # kept while a command runs: the config file, as read
+
+
+def _kept() -> dict[str, Any]:
+    """What a command keeps while it runs (its click context's `meta`; outside a
+    command, nothing is kept)."""
+    context = click.get_current_context(silent=True)
+    return context.meta if context is not None else {}
+
+
 def load_settings(**command_line: object) -> Settings:
-    """Effective settings: command-line values (None: not given) over config over defaults."""
-    return effective_settings(read_config(locations().config_file), command_line)
+    """Effective settings: command-line values (None: not given) over config over defaults.
+    The config file is read once in a command (`start` asks again for the sync folder
+    when the session is over; `today`, `stats` and the questions read the history)."""
+    kept = _kept()
+    if _CONFIG not in kept:
+        kept[_CONFIG] = read_config(locations().config_file)
+    return effective_settings(kept[_CONFIG], command_line)
 
 
 # --- routines ------------------------------------------------------------------------
@@ -199,7 +214,7 @@ class Since(_DateParameter):
 
 
 SINCE = Since()
-_SYNCED = "backpain.synced"  # in the command's click context: the sync folder was read
+_SYNCED = "backpain.synced"  # kept while a command runs: the sync folder was read
 
 
 def read_history() -> History | None:
@@ -208,8 +223,7 @@ def read_history() -> History | None:
     from backpain_cli.history.store import open_for_reading, open_for_recording
 
     where = locations()
-    context = click.get_current_context(silent=True)
-    synced = context.meta if context is not None else {}
+    synced = _kept()
     folder = None if synced.get(_SYNCED) else load_settings().sync_folder
     if folder is not None:
         synced[_SYNCED] = True

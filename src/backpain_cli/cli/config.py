@@ -46,7 +46,8 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
         _print_json()
         return
     path = locations().config_file
-    rows = settings_table(load_settings())
+    settings = load_settings()
+    rows = settings_table(settings)
     width = output_width()
     label = "Config file: "
     shown = clean_line(str(path))  # BACKPAIN_HOME may hold anything
@@ -56,7 +57,7 @@ def config_command(ctx: click.Context, as_json: bool) -> None:
     click.echo("")
     columns = (Column("setting", wraps=False), Column("value"), Column("from"))
     click.echo("\n".join(table_lines(columns, [list(row) for row in rows], width)))
-    problems = setting_problems(load_settings())
+    problems = setting_problems(settings)
     if problems:
         click.echo("")
         click.echo("Problems:")
