@@ -163,9 +163,9 @@ def test_export_carries_no_forgotten_line_and_import_of_a_sync_file_forgets(
 
 
 def test_a_forgotten_row_edited_by_hand_is_not_written_to_the_folder(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, machines: tuple[Machine, Machine]
 ) -> None:
-    laptop = Machine(tmp_path, "laptop", monkeypatch)
+    laptop, _ = machines
     laptop.record(1)
     forget(runner, laptop, UUIDS[1])
     with sqlite3.connect(laptop.home / "history.sqlite3") as db:
@@ -215,9 +215,9 @@ def test_a_bad_forgotten_line_is_named_by_its_line_and_nothing_is_imported(
 
 
 def test_the_forgotten_line_is_documented_key_by_key(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, machines: tuple[Machine, Machine]
 ) -> None:
-    laptop = Machine(tmp_path, "laptop", monkeypatch)
+    laptop, _ = machines
     laptop.record(1)
     forget(runner, laptop, UUIDS[1])
     [own] = laptop.folder.iterdir()
