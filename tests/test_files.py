@@ -94,6 +94,24 @@ def test_a_symbolic_link_at_the_path_is_replaced_not_followed(folder: Path) -> N
     assert elsewhere.read_text() == "theirs"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_or_a_link_to_one_at_the_path_is_refused_and_left_as_it_is(
+    folder: Path,
+) -> None:
+    """`-o /dev/full` (a device) run as root renamed a file over the device node; a
+    named pipe, or a link to one, stands for the same: nothing is written."""
+    pipe = folder / "pipe"
+    os.mkfifo(pipe)
+    link = folder / "link"
+    link.symlink_to(pipe)
+    for path in (pipe, link):
+        with pytest.raises(Refused) as raised:
+            write_atomically(path, "x", error=Refused)
+        assert str(raised.value) == f"cannot write {path}: it is a named pipe (FIFO), not a file"
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode) and link.is_symlink()
+    assert sorted(p.name for p in folder.iterdir()) == ["link", "pipe"]  # no temporary file
+
+
 def test_a_file_where_its_folder_should_be_is_not_taken_for_the_file_itself(
     folder: Path,
 ) -> None:

@@ -4,7 +4,9 @@ machine as JSON Lines and comes back whole, once, or not at all."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -135,6 +137,14 @@ def test_export_to_a_file_and_its_errors(runner: CliRunner, home: Path, tmp_path
     bad = runner.invoke(cli, ["history", "export", "-o", str(tmp_path / "none" / "x.jsonl")])
     assert bad.exit_code == 2
     assert bad.stderr.startswith(f"backpain: cannot write {tmp_path / 'none' / 'x.jsonl'}")
+    if hasattr(os, "mkfifo"):  # a device or a pipe is never replaced by the export
+        os.mkfifo(tmp_path / "pipe")
+        piped = runner.invoke(cli, ["history", "export", "-o", str(tmp_path / "pipe")])
+        assert (piped.exit_code, piped.stderr) == (
+            2,
+            f"backpain: cannot write {tmp_path / 'pipe'}: it is a named pipe (FIFO), not a file\n",
+        )
+        assert stat.S_ISFIFO(os.stat(tmp_path / "pipe").st_mode)
     bad_since = runner.invoke(cli, ["history", "export", "--since", "soon"])
     assert bad_since.exit_code == 2
 

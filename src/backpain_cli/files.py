@@ -158,6 +158,7 @@ def write_atomically(
     make_folder: bool = True,
     mode: int = 0o600,
     durable: bool = True,
+    own: bool = False,
     error: type[BackpainError] = BackpainError,
 ) -> None:
     """Write DATA (a str as UTF-8) to PATH through a new temporary file beside it, renamed
@@ -168,9 +169,19 @@ def write_atomically(
     the disk before it is renamed. MAKE_FOLDER makes PATH's folders first. Without
     REPLACE the name must still be free at the moment the file appears (a hard link of
     the finished temporary file, which fails when the name is taken): of two writers at
-    once exactly one succeeds, FileExists for the other. Any other failure is an ERROR,
-    'cannot write PATH: why'."""
+    once exactly one succeeds, FileExists for the other. A device, a named pipe or a
+    socket at PATH is left as it is, unless PATH is OWN (a file of backpain's own in its
+    data folder, such as a cache: whatever took its place is written over). Any other
+    failure is an ERROR, 'cannot write PATH: why'."""
     content = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        mode_there = None if own else os.stat(path).st_mode
+    except OSError:
+        mode_there = None  # nothing there yet (or out of reach: the write says why)
+    # A device, a pipe or a socket is refused, never renamed over (as root, `-o /dev/full`
+    # replaced the device node); a folder fails in the rename, with the system's words.
+    if mode_there is not None and not (stat.S_ISREG(mode_there) or stat.S_ISDIR(mode_there)):
+        raise error(f"cannot write {path}: it is {kind_of(mode_there)}, not a file")
     try:
         if make_folder:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -226,7 +226,7 @@ def _write(
         data = json.dumps(entry).encode()  # ASCII: a path's undecodable bytes too
         entry_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Not flushed to the disk: an entry a crash cut short fails its checks, a miss.
-        write_atomically(entry_file, data, make_folder=False, durable=False)
+        write_atomically(entry_file, data, make_folder=False, durable=False, own=True)
     except BackpainError:  # e.g. a full disk: nothing is left behind
         with contextlib.suppress(OSError):
             entry_file.parent.rmdir()  # only if empty

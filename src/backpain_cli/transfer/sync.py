@@ -302,4 +302,4 @@ def _write_state(path: Path, state: dict[str, Any]) -> None:
     # Not flushed to the disk, and a failure is let be: what a lost state file had
     # marked as read is read again next time, and merging it is idempotent.
     with suppress(BackpainError):
-        write_atomically(path, json.dumps(state), make_folder=False, durable=False)
+        write_atomically(path, json.dumps(state), make_folder=False, durable=False, own=True)
