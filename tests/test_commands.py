@@ -657,6 +657,25 @@ def test_validate_takes_a_routine_by_name_as_show_does(
     )
 
 
+def test_validate_exercises_checks_your_exercise_library(
+    runner: CliRunner, user_routines: Path
+) -> None:
+    """As `edit exercises` opens it; before it is written, its path is named."""
+    library = user_routines / "exercises.yaml"
+    missing = run(runner, "validate", "exercises")
+    assert (missing.exit_code, missing.stderr) == (
+        2,
+        f"{library}: no such file\n1 of 1 file with problems\n",
+    )
+    library.write_text(
+        "version: 1\nexercises:\n"
+        "  - {id: chin-tuck, name: Chin tuck, hold: 5, instructions: [Tuck gently.]}\n"
+    )
+    assert ok(run(runner, "validate", "exercises")) == (
+        "exercises: ok (exercise library, 1 exercise)\n"
+    )
+
+
 def test_validate_needs_a_file(runner: CliRunner) -> None:
     result = run(runner, "validate")
     assert result.exit_code == 2

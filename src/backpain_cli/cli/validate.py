@@ -12,7 +12,12 @@ from backpain_cli.errors import Problem, RoutineError, RoutineNotFound
 from backpain_cli.files import exists_somehow, file_problem
 from backpain_cli.routines.catalogue import folders_beside, resolve_routine
 from backpain_cli.routines.loader import ExerciseLibrary, check_file
-from backpain_cli.routines.names import file_name_problem, is_routine_name
+from backpain_cli.routines.names import (
+    EXERCISES_FILE,
+    RESERVED_NAMES,
+    file_name_problem,
+    is_routine_name,
+)
 from backpain_cli.text import clean_line
 
 
@@ -24,8 +29,9 @@ def validate(files: tuple[str, ...]) -> None:
     Each problem is printed as `path:line:column: key.path: what is wrong`.
     Exit status is 0 when every file is valid and 2 when any is not. A file
     named exercises.yaml is checked as an exercise library (see `use` in
-    `backpain help format`). `use: ID` is looked up beside each file first,
-    then in your routines, then in the built-ins, as `start FILE` does.
+    `backpain help format`); `exercises` alone is your own library. `use: ID`
+    is looked up beside each file first, then in your routines, then in the
+    built-ins, as `start FILE` does.
 
     \b
     Examples:
@@ -40,7 +46,9 @@ def validate(files: tuple[str, ...]) -> None:
     libraries: dict[tuple[Path, ...], ExerciseLibrary] = {}  # one per folder, read once
     for file in files:  # every file is checked, whatever is wrong with the others
         path = Path(file)
-        if is_routine_name(file) and not exists_somehow(path):  # a name, as `show` takes it
+        if file in RESERVED_NAMES and not exists_somehow(path):  # as `edit exercises` opens it
+            path = where.user_routines / EXERCISES_FILE
+        elif is_routine_name(file) and not exists_somehow(path):  # a name, as `show` takes it
             try:
                 path = resolve_routine(file, where).path
             except RoutineNotFound as error:
