@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,6 +112,41 @@ def test_a_pipe_or_a_link_to_one_at_the_path_is_refused_and_left_as_it_is(
         assert str(raised.value) == f"cannot write {path}: it is a named pipe (FIFO), not a file"
     assert stat.S_ISFIFO(os.stat(pipe).st_mode) and link.is_symlink()
     assert sorted(p.name for p in folder.iterdir()) == ["link", "pipe"]  # no temporary file
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_link_to_the_commands_own_output_is_refused_and_left_as_it_is(
+    folder: Path,
+) -> None:
+    """`-o /dev/stdout` with the output sent to a file: run as root it replaced the link
+    /dev/stdout with a file. A link to the command's own standard output is left as it
+    is, whatever that output is."""
+    link = folder / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from backpain_cli.errors import BackpainError\n"
+        "from backpain_cli.files import write_atomically\n"
+        "try:\n"
+        "    write_atomically(Path(sys.argv[1]), 'x')\n"
+        "except BackpainError as error:\n"
+        "    sys.exit(str(error))\n"
+    )
+    with (folder / "out.txt").open("w") as output:
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(link)],
+            stdout=output,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"cannot write {link}: it is a link to this command's own output, not a file to write\n",
+    )
+    assert os.readlink(link) == "/proc/self/fd/1"
+    assert sorted(p.name for p in folder.iterdir()) == ["out.txt", "stdout"]
 
 
 def test_a_file_where_its_folder_should_be_is_not_taken_for_the_file_itself(

@@ -169,19 +169,15 @@ def write_atomically(
     the disk before it is renamed. MAKE_FOLDER makes PATH's folders first. Without
     REPLACE the name must still be free at the moment the file appears (a hard link of
     the finished temporary file, which fails when the name is taken): of two writers at
-    once exactly one succeeds, FileExists for the other. A device, a named pipe or a
-    socket at PATH is left as it is, unless PATH is OWN (a file of backpain's own in its
+    once exactly one succeeds, FileExists for the other. A device, a named pipe, a
+    socket or a link to the command's own output at PATH is left as it is (see
+    `_not_to_replace`), unless PATH is OWN (a file of backpain's own in its
     data folder, such as a cache: whatever took its place is written over). Any other
     failure is an ERROR, 'cannot write PATH: why'."""
     content = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        mode_there = None if own else os.stat(path).st_mode
-    except OSError:
-        mode_there = None  # nothing there yet (or out of reach: the write says why)
-    # A device, a pipe or a socket is refused, never renamed over (as root, `-o /dev/full`
-    # replaced the device node); a folder fails in the rename, with the system's words.
-    if mode_there is not None and not (stat.S_ISREG(mode_there) or stat.S_ISDIR(mode_there)):
-        raise error(f"cannot write {path}: it is {kind_of(mode_there)}, not a file")
+    refused = None if own else _not_to_replace(path)
+    if refused is not None:
+        raise error(f"cannot write {path}: {refused}")
     try:
         if make_folder:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,6 +201,30 @@ def write_atomically(
     finally:
         with suppress(OSError):  # gone when it was renamed into place
             os.unlink(temporary)
+
+
+def _not_to_replace(path: Path) -> str | None:
+    """Why what is at PATH must not be renamed over, or None. A device, a named pipe or
+    a socket (as root, `-o /dev/full` replaced the device node), or a link to this
+    command's own standard input, output or error (`-o /dev/stdout` replaced the link).
+    A folder fails in the rename, with the system's words."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None  # nothing there yet (or out of reach: the write says why)
+    if not (stat.S_ISREG(found.st_mode) or stat.S_ISDIR(found.st_mode)):
+        return f"it is {kind_of(found.st_mode)}, not a file"
+    if path.is_symlink() and any(_same_file(found, stream) for stream in (0, 1, 2)):
+        return "it is a link to this command's own output, not a file to write"
+    return None
+
+
+def _same_file(found: os.stat_result, descriptor: int) -> bool:
+    try:
+        mine = os.fstat(descriptor)
+    except OSError:  # a closed standard stream
+        return False
+    return (mine.st_dev, mine.st_ino) == (found.st_dev, found.st_ino)
 
 
 def _new_temporary(path: Path, mode: int) -> tuple[int, Path]:
